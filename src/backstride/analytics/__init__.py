@@ -1,0 +1,1 @@
+"""Analytics: training load, trends, running dynamics and shoes (pure, vectorised)."""

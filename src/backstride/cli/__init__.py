@@ -1,0 +1,1 @@
+"""The ``backstride`` command line (Typer + rich); thin, every command calls services."""

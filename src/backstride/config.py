@@ -1,0 +1,85 @@
+"""Settings: the only reader of ``os.environ`` (prefix ``BACKSTRIDE_``); built once, passed in.
+
+Nothing is read at import time: call :func:`load_settings` (or build :class:`Settings`
+directly in tests) and hand the object to whatever needs it (``create_app(settings)``,
+services, the CLI).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def _default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("backstride", appauthor=False))
+
+
+class Settings(BaseSettings):
+    """Every knob of backstride. Environment variables are ``BACKSTRIDE_<NAME>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="BACKSTRIDE_",
+        env_file=None,
+        extra="ignore",
+        frozen=True,
+    )
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Folder for the embedded database, original activity files and reports.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL; default: SQLite file 'backstride.db' in data_dir. "
+        "Use postgresql+psycopg://... for the scale-out store.",
+    )
+    instrument_wording_dir: Path | None = Field(
+        default=None,
+        description="Folder of licensed questionnaire wording (YAML per instrument) that "
+        "replaces the shipped own-words summaries in every interface.",
+    )
+    secret_key: SecretStr = Field(
+        default=SecretStr("dev-insecure-change-me"),
+        description="Signs session cookies and CSRF tokens. Set it in production.",
+    )
+    cookie_secure: bool = Field(default=True, description="Send cookies over HTTPS only.")
+    max_upload_bytes: int = Field(default=512 * 1024 * 1024, ge=1024)
+    max_file_bytes: int = Field(
+        default=64 * 1024 * 1024, ge=1024, description="Largest single activity file."
+    )
+    max_archive_uncompressed_bytes: int = Field(default=4 * 1024 * 1024 * 1024, ge=1024)
+    max_archive_ratio: float = Field(default=200.0, gt=1)
+    max_archive_entries: int = Field(default=100_000, ge=1)
+    shoe_retire_km: float = Field(default=700.0, gt=0, description="Shoe check alert distance.")
+    log_level: str = Field(default="INFO")
+
+    @field_validator("data_dir", mode="before")
+    @classmethod
+    def _expand(cls, value: object) -> object:
+        if isinstance(value, str):
+            return Path(value).expanduser()
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL in force (SQLite in ``data_dir`` unless one was given)."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'backstride.db'}"
+
+    @property
+    def blob_dir(self) -> Path:
+        """Where original files are kept, content-addressed by SHA-256."""
+        return self.data_dir / "blobs"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Build settings from the environment, with explicit overrides winning."""
+    return Settings(**overrides)  # type: ignore[arg-type]
+
+
+__all__ = ["Settings", "load_settings"]

@@ -1,0 +1,1 @@
+"""Ingest: watch files and exports to canonical activities (pure: no DB, no web)."""

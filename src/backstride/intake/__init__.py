@@ -1,0 +1,1 @@
+"""Intake: questionnaires as data, scoring and red-flag triage (pure)."""

@@ -1,0 +1,1 @@
+"""Plan: exercise catalogue (data), plan rules, generator and weekly adaptation (pure)."""

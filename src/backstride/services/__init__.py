@@ -1,0 +1,1 @@
+"""Services: the use cases; the only place that commits a transaction."""

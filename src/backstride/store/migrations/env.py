@@ -1,0 +1,55 @@
+"""Alembic environment: batch mode on SQLite, naming convention from the models."""
+
+from __future__ import annotations
+
+from alembic import context
+
+import backstride.store.models  # noqa: F401  (registers the tables)
+from backstride.store.base import Base
+from backstride.store.db import make_engine
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_offline() -> None:
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=True,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    url = config.get_main_option("sqlalchemy.url")
+    assert url
+    connectable = config.attributes.get("connection")
+    if connectable is None:
+        engine = make_engine(url, null_pool=True)
+        with engine.connect() as connection:
+            _run(connection)
+        engine.dispose()
+    else:
+        _run(connectable)
+
+
+def _run(connection: object) -> None:
+    is_sqlite = getattr(getattr(connection, "dialect", None), "name", "") == "sqlite"
+    context.configure(
+        connection=connection,  # type: ignore[arg-type]
+        target_metadata=target_metadata,
+        render_as_batch=is_sqlite,
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

@@ -1,0 +1,449 @@
+"""ORM rows for every stored entity (SQLAlchemy 2.0 typed mappings).
+
+Rows are the store's representation only: services convert them to domain dataclasses and
+the API converts those to schemas. Deleting a runner cascades to all of their data
+(``ON DELETE CASCADE``), which is how "delete my account and data" stays complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backstride.store.base import Base, Id, JSONType, UTCDateTime
+
+ROLES = ("runner", "clinician", "admin")
+
+
+class Account(Base):
+    """A login: runner, clinician or admin. Passwords are argon2id hashes, never plain."""
+
+    __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint("role IN ('runner', 'clinician', 'admin')", name="role"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))
+    display_name: Mapped[str] = mapped_column(String(120))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuthToken(Base):
+    """A browser session or a bearer token; only the SHA-256 of the secret is stored."""
+
+    __tablename__ = "auth_tokens"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "session" | "bearer"
+    csrf_hash: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class LoginAttempt(Base):
+    """Failed and successful logins, for rate limiting across processes."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    email: Mapped[str] = mapped_column(String(254))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    success: Mapped[bool] = mapped_column(Boolean)
+
+
+class Clinic(Base):
+    """A clinic (chiropractic, physiotherapy) whose clinicians treat consenting runners."""
+
+    __tablename__ = "clinics"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ClinicMember(Base):
+    """A clinician account working at a clinic."""
+
+    __tablename__ = "clinic_members"
+    __table_args__ = (UniqueConstraint("clinic_id", "account_id"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Runner(Base):
+    """A runner's profile. ``handle`` names the runner in the CLI (``--runner NAME``)."""
+
+    __tablename__ = "runners"
+    __table_args__ = (
+        CheckConstraint("sex IS NULL OR sex IN ('female', 'male', 'other')", name="sex"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    handle: Mapped[str] = mapped_column(String(64), unique=True)
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), unique=True
+    )
+    display_name: Mapped[str] = mapped_column(String(120))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    hr_rest_bpm: Mapped[int | None] = mapped_column(Integer)
+    hr_max_bpm: Mapped[int | None] = mapped_column(Integer)
+    threshold_pace_s_per_km: Mapped[float | None] = mapped_column(Float)
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    preferences: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Consent(Base):
+    """A runner's consent for one clinic to see their record (active while not revoked)."""
+
+    __tablename__ = "consents"
+    __table_args__ = (Index("ix_consents_clinic_runner", "clinic_id", "runner_id"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
+    granted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Intake(Base):
+    """One submitted intake document (validated JSON) and when it was submitted."""
+
+    __tablename__ = "intakes"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    submitted_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    schema_version: Mapped[str] = mapped_column(String(16))
+    document: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class Assessment(Base):
+    """The triage result of an intake: disposition plus the full result document."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (Index("ix_assessments_runner_created", "runner_id", "created_at"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
+    intake_id: Mapped[str | None] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    disposition: Mapped[str] = mapped_column(String(24))
+    rules_version: Mapped[str] = mapped_column(String(16))
+    result: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    downgraded_by: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    downgrade_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class QuestionnaireResponse(Base):
+    """One answered instrument (NPRS, ODI, RMDQ, STarT, PSFS, Triad) with its score."""
+
+    __tablename__ = "questionnaire_responses"
+    __table_args__ = (
+        Index("ix_qr_runner_instrument_at", "runner_id", "instrument", "answered_at"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
+    intake_id: Mapped[str | None] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"))
+    instrument: Mapped[str] = mapped_column(String(32))
+    instrument_version: Mapped[str] = mapped_column(String(16))
+    answered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    answers: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    score: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class Blob(Base):
+    """An original uploaded file, kept content-addressed (SHA-256) for re-analysis."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    filename: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Gear(Base):
+    """A pair of shoes (or a bike) a runner uses; distance is summed from activities."""
+
+    __tablename__ = "gear"
+    __table_args__ = (UniqueConstraint("runner_id", "name"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="shoe")
+    retired: Mapped[bool] = mapped_column(Boolean, default=False)
+    retire_km: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class Activity(Base):
+    """One canonical activity's summary; streams live in ``streams`` (compact columnar blob).
+
+    Absent values are NULL, never 0. ``dedup_key`` identifies the same run from two sources
+    (start second + sport + rounded distance) so that a re-import stores nothing new.
+    """
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        UniqueConstraint("runner_id", "dedup_key"),
+        Index("ix_activities_runner_start", "runner_id", "start_at"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
+    dedup_key: Mapped[str] = mapped_column(String(96))
+    source: Mapped[str] = mapped_column(String(16))  # file | strava | garmin | manual
+    format: Mapped[str | None] = mapped_column(String(8))  # fit | gpx | tcx
+    blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    sport: Mapped[str] = mapped_column(String(32))
+    sub_sport: Mapped[str | None] = mapped_column(String(32))
+    name: Mapped[str | None] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    local_offset_s: Mapped[int | None] = mapped_column(Integer)
+    local_date: Mapped[dt.date] = mapped_column(Date)
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    timer_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    ascent_m: Mapped[float | None] = mapped_column(Float)
+    descent_m: Mapped[float | None] = mapped_column(Float)
+    downhill_m: Mapped[float | None] = mapped_column(Float)
+    avg_hr_bpm: Mapped[float | None] = mapped_column(Float)
+    max_hr_bpm: Mapped[float | None] = mapped_column(Float)
+    avg_cadence_spm: Mapped[float | None] = mapped_column(Float)
+    cadence_unit_inferred: Mapped[str | None] = mapped_column(String(16))
+    avg_power_w: Mapped[float | None] = mapped_column(Float)
+    avg_stance_time_ms: Mapped[float | None] = mapped_column(Float)
+    avg_stance_balance_left_pct: Mapped[float | None] = mapped_column(Float)
+    avg_vertical_oscillation_mm: Mapped[float | None] = mapped_column(Float)
+    avg_step_length_mm: Mapped[float | None] = mapped_column(Float)
+    avg_vertical_ratio_pct: Mapped[float | None] = mapped_column(Float)
+    has_running_dynamics: Mapped[bool] = mapped_column(Boolean, default=False)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    feel: Mapped[float | None] = mapped_column(Float)
+    trimp: Mapped[float | None] = mapped_column(Float)
+    n_samples: Mapped[int] = mapped_column(Integer, default=0)
+    device: Mapped[str | None] = mapped_column(String(120))
+    creator: Mapped[str | None] = mapped_column(String(200))
+    gear_id: Mapped[str | None] = mapped_column(ForeignKey("gear.id", ondelete="SET NULL"))
+    streams: Mapped[bytes | None] = mapped_column(LargeBinary)
+    extra: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+    laps: Mapped[list[Lap]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan", order_by="Lap.index"
+    )
+
+
+class Lap(Base):
+    """A lap (split) of an activity as the device recorded it."""
+
+    __tablename__ = "laps"
+    __table_args__ = (UniqueConstraint("activity_id", "index"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    activity_id: Mapped[str] = mapped_column(ForeignKey("activities.id", ondelete="CASCADE"))
+    index: Mapped[int] = mapped_column(Integer)
+    start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    elapsed_s: Mapped[float | None] = mapped_column(Float)
+    timer_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    avg_hr_bpm: Mapped[float | None] = mapped_column(Float)
+    max_hr_bpm: Mapped[float | None] = mapped_column(Float)
+    avg_cadence_spm: Mapped[float | None] = mapped_column(Float)
+    intensity: Mapped[str | None] = mapped_column(String(16))
+
+    activity: Mapped[Activity] = relationship(back_populates="laps")
+
+
+class ImportJob(Base):
+    """A background import of uploaded files or an export archive, with pollable progress."""
+
+    __tablename__ = "import_jobs"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # queued | running | done | failed
+    upload_path: Mapped[str | None] = mapped_column(Text)
+    files_total: Mapped[int] = mapped_column(Integer, default=0)
+    files_done: Mapped[int] = mapped_column(Integer, default=0)
+    report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class Plan(Base):
+    """A runner's plan; its content lives in versions (each adaptation is a new version)."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # active | blocked | archived
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    current_version: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class PlanVersion(Base):
+    """One immutable version of a plan (the full document), with why it changed."""
+
+    __tablename__ = "plan_versions"
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    created_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    document: Mapped[dict[str, Any]] = mapped_column(JSONType)
+
+
+class SessionLog(Base):
+    """What the runner did with a planned (or unplanned) session and how the back responded."""
+
+    __tablename__ = "session_logs"
+    __table_args__ = (
+        Index("ix_session_logs_runner_date", "runner_id", "session_date"),
+        CheckConstraint("status IN ('done', 'skipped', 'partial')", name="status"),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
+    plan_id: Mapped[str | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
+    session_key: Mapped[str | None] = mapped_column(String(96))
+    session_date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(24))
+    status: Mapped[str] = mapped_column(String(16))
+    pain_during: Mapped[int | None] = mapped_column(Integer)
+    pain_after: Mapped[int | None] = mapped_column(Integer)
+    pain_next_morning: Mapped[int | None] = mapped_column(Integer)
+    stiffness_next_morning: Mapped[int | None] = mapped_column(Integer)
+    rpe: Mapped[float | None] = mapped_column(Float)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    details: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    notes: Mapped[str | None] = mapped_column(Text)
+    logged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class PainEntry(Base):
+    """A pain-diary entry (NPRS now, morning stiffness) independent of sessions."""
+
+    __tablename__ = "pain_entries"
+    __table_args__ = (Index("ix_pain_entries_runner_date", "runner_id", "entry_date"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
+    entry_date: Mapped[dt.date] = mapped_column(Date)
+    nprs_now: Mapped[int | None] = mapped_column(Integer)
+    morning_pain: Mapped[int | None] = mapped_column(Integer)
+    morning_stiffness_min: Mapped[int | None] = mapped_column(Integer)
+    notes: Mapped[str | None] = mapped_column(Text)
+    logged_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class ClinicSetting(Base):
+    """A threshold a clinic changed from the evidence-based default (current value)."""
+
+    __tablename__ = "clinic_settings"
+    __table_args__ = (UniqueConstraint("clinic_id", "key"),)
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(96))
+    value: Mapped[Any] = mapped_column(JSONType)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    updated_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+
+
+class ClinicSettingChange(Base):
+    """Every change of a clinic setting, kept forever (who, when, old, new, why)."""
+
+    __tablename__ = "clinic_setting_changes"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(96))
+    old_value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    new_value: Mapped[Any] = mapped_column(JSONType, nullable=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed_by: Mapped[str | None] = mapped_column(ForeignKey("accounts.id", ondelete="SET NULL"))
+    changed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class AuditEvent(Base):
+    """Who read or changed whose data, what and when. Runners can list events about them."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_runner_at", "runner_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    actor_account_id: Mapped[str | None] = mapped_column(String(32))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    runner_id: Mapped[str | None] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(16))  # read | create | update | delete
+    resource: Mapped[str] = mapped_column(String(64))
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+__all__ = [
+    "ROLES",
+    "Account",
+    "Activity",
+    "Assessment",
+    "AuditEvent",
+    "AuthToken",
+    "Blob",
+    "Clinic",
+    "ClinicMember",
+    "ClinicSetting",
+    "ClinicSettingChange",
+    "Consent",
+    "Gear",
+    "ImportJob",
+    "Intake",
+    "Lap",
+    "LoginAttempt",
+    "PainEntry",
+    "Plan",
+    "PlanVersion",
+    "QuestionnaireResponse",
+    "Runner",
+    "SessionLog",
+]

@@ -1,0 +1,35 @@
+"""What CLI commands share: settings, a migrated database and a session per command."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
+
+from backstride.config import Settings, load_settings
+from backstride.store.db import make_engine, session_factory
+from backstride.store.migrate import upgrade
+
+
+def utc_now() -> dt.datetime:
+    """The current time, aware UTC (only interfaces read the clock; stages get it passed in)."""
+    return dt.datetime.now(dt.UTC)
+
+
+@contextmanager
+def open_session(settings: Settings | None = None) -> Iterator[Session]:
+    """A session on the configured database, migrated to the newest schema first."""
+    settings = settings or load_settings()
+    url = settings.effective_database_url
+    upgrade(url)
+    engine = make_engine(url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+__all__ = ["open_session", "utc_now"]

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test check bench venv clean demo fmt
+.PHONY: run test check bench venv clean demo fmt sysdeps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +15,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+sysdeps:
+	./scripts/ensure-system-deps.sh
+
 ## make run: set everything up and run the main job
-run: $(STAMP)
+run: $(STAMP) sysdeps
 	$(BIN)/backstride demo
 
 demo: run
 
 ## make test: set everything up and run the whole suite
-test: $(STAMP)
+test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make check: formatting, lint and strict typing

@@ -21,12 +21,15 @@ sysdeps:
 ## make run: set everything up and run the main job
 run: $(STAMP) sysdeps
 	$(BIN)/backstride demo
+	$(BIN)/backstride serve
 
 demo: run
 
 ## make test: set everything up and run the whole suite
+# PostgreSQL: scripts/with-postgres.sh starts a private cluster for the postgres half of the
+# store/service/API tests and stops it afterwards (even on failure).
 test: $(STAMP) sysdeps
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	./scripts/with-postgres.sh -- $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make check: formatting, lint and strict typing
 check: $(STAMP)

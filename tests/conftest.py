@@ -8,6 +8,8 @@ import pytest
 
 from backstride.config import Settings
 
+pytest_plugins = ["db_backends"]
+
 SHARED_ACTIVITIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "activities"
 
 

@@ -66,10 +66,14 @@ class LoginAttempt(Base):
     """Failed and successful logins, for rate limiting across processes."""
 
     __tablename__ = "login_attempts"
-    __table_args__ = (Index("ix_login_attempts_email_at", "email", "at"),)
+    __table_args__ = (
+        Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_client_at", "client", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     email: Mapped[str] = mapped_column(String(254))
+    client: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     success: Mapped[bool] = mapped_column(Boolean)
 
@@ -295,6 +299,7 @@ class ImportJob(Base):
     """A background import of uploaded files or an export archive, with pollable progress."""
 
     __tablename__ = "import_jobs"
+    __table_args__ = (Index("ix_import_jobs_status_created", "status", "created_at"),)
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)

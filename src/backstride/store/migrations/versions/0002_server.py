@@ -22,7 +22,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("client", sa.String(length=64), nullable=True))
         batch_op.create_index("ix_login_attempts_client_at", ["client", "at"], unique=False)
     with op.batch_alter_table("import_jobs", schema=None) as batch_op:
-        batch_op.create_index("ix_import_jobs_status_created", ["status", "created_at"], unique=False)
+        batch_op.create_index(
+            "ix_import_jobs_status_created", ["status", "created_at"], unique=False
+        )
 
 
 def downgrade() -> None:

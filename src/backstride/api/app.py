@@ -1,0 +1,102 @@
+"""``create_app(settings)``: the FastAPI application with routers, errors, headers and worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from backstride import __version__
+from backstride.api.errors import install_error_handlers
+from backstride.api.routes import accounts, admin, clinician, imports, runner
+from backstride.api.schemas import ErrorOut, Health
+from backstride.api.security import SecurityHeaders
+from backstride.config import Settings
+from backstride.services.jobs import Importer
+from backstride.services.worker import ImportWorker
+from backstride.store.db import make_engine, session_factory
+
+API_PREFIX = "/api/v1"
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Callable[[], dt.datetime] | None = None,
+    run_worker: bool = True,
+    importer: Importer | None = None,
+    upload_precheck: Callable[[Path, Settings], Any] | None = None,
+) -> FastAPI:
+    """The API on the configured database (migrate it first: ``backstride db upgrade``).
+
+    ``run_worker`` starts the in-process import worker thread; ``clock`` replaces the wall
+    clock (tests); ``importer`` replaces the import service; ``upload_precheck(path,
+    settings)`` checks a single uploaded file before it is queued (raises a coded error).
+    """
+    engine = make_engine(settings.effective_database_url)
+    factory = session_factory(engine)
+    now = clock or _utc_now
+    worker = ImportWorker(factory, settings=settings, clock=now, importer=importer)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if run_worker:
+            worker.start()
+        try:
+            yield
+        finally:
+            worker.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="backstride API",
+        version=__version__,
+        description="Runner low-back-pain prevention and recovery. Decision support, not "
+        "diagnosis. Errors are JSON objects with a stable `code` and a `detail`.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+        responses={
+            401: {"model": ErrorOut, "description": "Not signed in"},
+            403: {"model": ErrorOut, "description": "Not allowed"},
+            404: {"model": ErrorOut, "description": "Not found"},
+            422: {"model": ErrorOut, "description": "Invalid input; every problem listed"},
+        },
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.session_factory = factory
+    app.state.clock = now
+    app.state.worker = worker
+    app.state.upload_precheck = upload_precheck
+    install_error_handlers(app)
+    app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
+
+    api = APIRouter(prefix=API_PREFIX)
+
+    @api.get("/health", response_model=Health, tags=["system"])
+    def health() -> Health:
+        """Liveness check."""
+        return Health(status="ok", version=__version__)
+
+    api.include_router(accounts.router)
+    api.include_router(runner.router)
+    api.include_router(runner.clinics_router)
+    api.include_router(imports.router)
+    api.include_router(clinician.router)
+    api.include_router(clinician.settings_router)
+    api.include_router(admin.router)
+    app.include_router(api)
+    return app
+
+
+__all__ = ["API_PREFIX", "create_app"]

@@ -1,0 +1,1 @@
+"""API routers, one per audience: accounts, runner (me), imports, clinician, admin."""

@@ -1,0 +1,80 @@
+"""Admin: clinics and clinicians."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from backstride.api.deps import Caller, DbSession, Now
+from backstride.api.schemas import ClinicianIn, ClinicianOut, ClinicIn, ClinicOut, ClinicPatch
+from backstride.services import clinics
+from backstride.services.policy import require_role
+
+router = APIRouter(prefix="/admin", tags=["admin"])
+
+
+@router.get("/clinics", response_model=list[ClinicOut])
+def list_clinics(principal: Caller, session: DbSession) -> list[clinics.ClinicView]:
+    """Every clinic."""
+    require_role(principal, "admin")
+    return clinics.list_clinics(session)
+
+
+@router.post("/clinics", status_code=201, response_model=ClinicOut)
+def create_clinic(
+    body: ClinicIn, principal: Caller, session: DbSession, now: Now
+) -> clinics.ClinicView:
+    """Add a clinic."""
+    return clinics.create_clinic(
+        session, principal=principal, slug=body.slug, name=body.name, now=now
+    )
+
+
+@router.get("/clinics/{clinic_id}", response_model=ClinicOut)
+def get_clinic(clinic_id: str, principal: Caller, session: DbSession) -> clinics.ClinicView:
+    """One clinic."""
+    require_role(principal, "admin")
+    return clinics.get_clinic(session, clinic_id=clinic_id)
+
+
+@router.patch("/clinics/{clinic_id}", response_model=ClinicOut)
+def rename_clinic(
+    clinic_id: str, body: ClinicPatch, principal: Caller, session: DbSession
+) -> clinics.ClinicView:
+    """Rename a clinic."""
+    return clinics.rename_clinic(session, principal=principal, clinic_id=clinic_id, name=body.name)
+
+
+@router.delete("/clinics/{clinic_id}", status_code=204)
+def delete_clinic(clinic_id: str, principal: Caller, session: DbSession) -> Response:
+    """Remove a clinic (its memberships, consents and settings go with it)."""
+    clinics.delete_clinic(session, principal=principal, clinic_id=clinic_id)
+    return Response(status_code=204)
+
+
+@router.get("/clinicians", response_model=list[ClinicianOut])
+def list_clinicians(principal: Caller, session: DbSession) -> list[clinics.ClinicianView]:
+    """Every clinician and their clinics."""
+    return clinics.list_clinicians(session, principal=principal)
+
+
+@router.post("/clinicians", status_code=201, response_model=ClinicianOut)
+def create_clinician(
+    body: ClinicianIn, principal: Caller, session: DbSession, now: Now
+) -> clinics.ClinicianView:
+    """Add a clinician account to a clinic."""
+    return clinics.create_clinician(
+        session,
+        principal=principal,
+        email=body.email,
+        password=body.password,
+        display_name=body.display_name,
+        clinic_id=body.clinic_id,
+        now=now,
+    )
+
+
+@router.delete("/clinicians/{account_id}", status_code=204)
+def delete_clinician(account_id: str, principal: Caller, session: DbSession) -> Response:
+    """Remove a clinician account."""
+    clinics.delete_clinician(session, principal=principal, account_id=account_id)
+    return Response(status_code=204)

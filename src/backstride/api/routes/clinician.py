@@ -1,0 +1,72 @@
+"""Clinician views: consenting runners, one runner's timeline, plan edits, clinic thresholds."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from backstride.api.deps import Caller, DbSession, Now
+from backstride.api.schemas import (
+    PatientOut,
+    PlanEditIn,
+    PlanVersionOut,
+    SettingIn,
+    SettingOut,
+    TimelineOut,
+)
+from backstride.services import clinic_settings, clinician_plan, clinics, timeline
+
+router = APIRouter(prefix="/clinician", tags=["clinician"])
+settings_router = APIRouter(prefix="/clinics/{clinic_id}/settings", tags=["clinician"])
+
+
+@router.get("/runners", response_model=list[PatientOut])
+def list_patients(principal: Caller, session: DbSession, now: Now) -> list[clinics.PatientRow]:
+    """Runners who consent to my clinics, with their latest disposition and flags."""
+    return clinics.list_patients(session, principal=principal, now=now)
+
+
+@router.get("/runners/{runner_id}/timeline", response_model=TimelineOut)
+def runner_timeline(
+    runner_id: str, principal: Caller, session: DbSession, now: Now
+) -> timeline.Timeline:
+    """One consenting runner's timeline (the read is recorded in their audit log)."""
+    return timeline.clinician_timeline(session, principal=principal, runner_id=runner_id, now=now)
+
+
+@router.post("/runners/{runner_id}/plan-versions", status_code=201, response_model=PlanVersionOut)
+def edit_plan(
+    runner_id: str, body: PlanEditIn, principal: Caller, session: DbSession, now: Now
+) -> clinician_plan.PlanVersionView:
+    """Store a new version of the runner's plan, with the reason (audited)."""
+    return clinician_plan.edit_plan(
+        session,
+        principal=principal,
+        runner_id=runner_id,
+        document=body.document,
+        reason=body.reason,
+        now=now,
+    )
+
+
+@settings_router.get("", response_model=list[SettingOut])
+def list_settings(
+    clinic_id: str, principal: Caller, session: DbSession
+) -> list[clinic_settings.SettingView]:
+    """The clinic's thresholds (defaults unless changed), each with its source."""
+    return clinic_settings.list_settings(session, principal=principal, clinic_id=clinic_id)
+
+
+@settings_router.put("/{key}", response_model=SettingOut)
+def change_setting(
+    clinic_id: str, key: str, body: SettingIn, principal: Caller, session: DbSession, now: Now
+) -> clinic_settings.SettingView:
+    """Change one threshold; the change is recorded (who, when, old, new, why)."""
+    return clinic_settings.change_setting(
+        session,
+        principal=principal,
+        clinic_id=clinic_id,
+        key=key,
+        value=body.value,
+        reason=body.reason,
+        now=now,
+    )

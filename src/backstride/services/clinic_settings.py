@@ -1,0 +1,153 @@
+"""Clinic thresholds: evidence-based defaults a clinic may change, every change recorded."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from backstride.errors import InvalidInput, NotFound
+from backstride.services.policy import Principal, require_clinic_member
+from backstride.store.models import ClinicSetting, ClinicSettingChange
+from backstride.units import new_id
+
+
+@dataclass(frozen=True, slots=True)
+class Threshold:
+    """A changeable threshold: default, allowed range and its source."""
+
+    key: str
+    default: float
+    low: float
+    high: float
+    source: str
+
+
+THRESHOLDS: dict[str, Threshold] = {
+    t.key: t
+    for t in (
+        Threshold(
+            "load.single_run_spike_ratio",
+            1.10,
+            1.0,
+            2.0,
+            "Frandsen et al. 2025 (BJSM): a run >10% longer than the longest of 30 days",
+        ),
+        Threshold(
+            "load.weekly_increase_cap",
+            0.30,
+            0.05,
+            0.5,
+            "Nielsen et al. 2014 (JOSPT) >30% weekly increase; 10-30% cap [default]",
+        ),
+        Threshold(
+            "pain.acceptable_during",
+            5.0,
+            0.0,
+            10.0,
+            "Thomeé 1997; Silbernagel et al. 2007 pain-monitoring model (up to 5/10)",
+        ),
+        Threshold(
+            "pain.acceptable_after",
+            5.0,
+            0.0,
+            10.0,
+            "Silbernagel et al. 2007: after activity up to 5/10, settled by next morning",
+        ),
+        Threshold(
+            "acwr.context_high",
+            1.5,
+            1.0,
+            3.0,
+            "Gabbett 2016 'danger zone' (contested: Impellizzeri 2020) - context only",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class SettingView:
+    """A threshold's value in force at a clinic."""
+
+    key: str
+    value: float
+    default: float
+    source: str
+    changed: bool
+    updated_at: dt.datetime | None
+
+
+def list_settings(session: Session, *, principal: Principal, clinic_id: str) -> list[SettingView]:
+    """Every threshold with the clinic's value (default when unchanged)."""
+    require_clinic_member(session, principal, clinic_id=clinic_id)
+    rows = {
+        r.key: r
+        for r in session.scalars(select(ClinicSetting).where(ClinicSetting.clinic_id == clinic_id))
+    }
+    out = []
+    for t in THRESHOLDS.values():
+        row = rows.get(t.key)
+        out.append(
+            SettingView(
+                key=t.key,
+                value=float(row.value) if row else t.default,
+                default=t.default,
+                source=t.source,
+                changed=row is not None,
+                updated_at=row.updated_at if row else None,
+            )
+        )
+    return out
+
+
+def change_setting(
+    session: Session,
+    *,
+    principal: Principal,
+    clinic_id: str,
+    key: str,
+    value: float,
+    reason: str | None,
+    now: dt.datetime,
+) -> SettingView:
+    """Set a threshold for the clinic and record who changed it, when, from what, why."""
+    require_clinic_member(session, principal, clinic_id=clinic_id)
+    spec = THRESHOLDS.get(key)
+    if spec is None:
+        raise NotFound(f"no threshold named {key!r}", code="clinic_setting.not_found")
+    if not spec.low <= value <= spec.high:
+        raise InvalidInput(
+            f"{key} must be between {spec.low} and {spec.high}",
+            code="clinic_setting.out_of_range",
+            problems=[{"path": "value", "msg": f"between {spec.low} and {spec.high}"}],
+        )
+    row = session.scalar(
+        select(ClinicSetting).where(ClinicSetting.clinic_id == clinic_id, ClinicSetting.key == key)
+    )
+    old: Any = None if row is None else row.value
+    if row is None:
+        row = ClinicSetting(id=new_id(), clinic_id=clinic_id, key=key)
+        session.add(row)
+    row.value = value
+    row.updated_at = now
+    row.updated_by = principal.account_id
+    session.add(
+        ClinicSettingChange(
+            id=new_id(),
+            clinic_id=clinic_id,
+            key=key,
+            old_value=old,
+            new_value=value,
+            reason=reason,
+            changed_by=principal.account_id,
+            changed_at=now,
+        )
+    )
+    session.commit()
+    return SettingView(key, value, spec.default, spec.source, changed=True, updated_at=now)
+
+
+__all__ = ["THRESHOLDS", "SettingView", "Threshold", "change_setting", "list_settings"]

@@ -1,0 +1,249 @@
+"""Clinics and their clinicians (admin), and the clinician's list of consenting runners."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from backstride.errors import Conflict, InvalidInput, NotFound
+from backstride.services import audit
+from backstride.services.accounts import AccountView, create_staff_account
+from backstride.services.policy import Principal, require_role
+from backstride.store.models import Account, Assessment, Clinic, ClinicMember, Consent, Runner
+from backstride.units import new_id
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicView:
+    """A clinic."""
+
+    id: str
+    slug: str
+    name: str
+    created_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicianView:
+    """A clinician account and the clinics they work at."""
+
+    account_id: str
+    email: str
+    display_name: str
+    clinic_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PatientRow:
+    """One consenting runner in the clinician's list."""
+
+    runner_id: str
+    display_name: str
+    clinic_id: str
+    consent_granted_at: dt.datetime
+    disposition: str | None
+    flags: tuple[str, ...]
+    assessed_at: dt.datetime | None
+
+
+def _view(c: Clinic) -> ClinicView:
+    return ClinicView(c.id, c.slug, c.name, c.created_at)
+
+
+def list_clinics(session: Session) -> list[ClinicView]:
+    """Every clinic (runners pick one to consent to)."""
+    return [_view(c) for c in session.scalars(select(Clinic).order_by(Clinic.name))]
+
+
+def get_clinic(session: Session, *, clinic_id: str) -> ClinicView:
+    """A clinic by id, or ``clinic.not_found``."""
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
+        raise NotFound("no such clinic", code="clinic.not_found")
+    return _view(clinic)
+
+
+def create_clinic(
+    session: Session, *, principal: Principal | None, slug: str, name: str, now: dt.datetime
+) -> ClinicView:
+    """A new clinic (admins; ``principal=None`` for the CLI and the demo seed)."""
+    if principal is not None:
+        require_role(principal, "admin")
+    problems = []
+    if not _SLUG.match(slug):
+        problems.append({"path": "slug", "msg": "lower-case letters, digits and '-', 1-64"})
+    if not 1 <= len(name.strip()) <= 200:
+        problems.append({"path": "name", "msg": "1-200 characters"})
+    if problems:
+        raise InvalidInput("invalid clinic", code="clinic.invalid", problems=problems)
+    if session.scalar(select(Clinic.id).where(Clinic.slug == slug)) is not None:
+        raise Conflict("a clinic with this slug exists", code="clinic.duplicate")
+    clinic = Clinic(id=new_id(), slug=slug, name=name.strip(), created_at=now)
+    session.add(clinic)
+    session.commit()
+    return _view(clinic)
+
+
+def rename_clinic(
+    session: Session, *, principal: Principal, clinic_id: str, name: str
+) -> ClinicView:
+    """Change a clinic's name (admins)."""
+    require_role(principal, "admin")
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
+        raise NotFound("no such clinic", code="clinic.not_found")
+    if not 1 <= len(name.strip()) <= 200:
+        raise InvalidInput(
+            "invalid clinic name",
+            code="clinic.invalid",
+            problems=[{"path": "name", "msg": "1-200 characters"}],
+        )
+    clinic.name = name.strip()
+    session.commit()
+    return _view(clinic)
+
+
+def delete_clinic(session: Session, *, principal: Principal, clinic_id: str) -> None:
+    """Remove a clinic; its memberships, consents and settings go with it (admins)."""
+    require_role(principal, "admin")
+    if session.get(Clinic, clinic_id) is None:
+        raise NotFound("no such clinic", code="clinic.not_found")
+    session.execute(delete(Clinic).where(Clinic.id == clinic_id))
+    session.commit()
+
+
+def create_clinician(
+    session: Session,
+    *,
+    principal: Principal | None,
+    email: str,
+    password: str,
+    display_name: str,
+    clinic_id: str,
+    now: dt.datetime,
+) -> ClinicianView:
+    """A clinician account working at ``clinic_id`` (id or slug)."""
+    if principal is not None:
+        require_role(principal, "admin")
+    clinic = session.get(Clinic, clinic_id) or session.scalar(
+        select(Clinic).where(Clinic.slug == clinic_id)
+    )
+    if clinic is None:
+        raise NotFound("no such clinic", code="clinic.not_found")
+    account: AccountView = create_staff_account(
+        session,
+        email=email,
+        password=password,
+        role="clinician",
+        display_name=display_name,
+        now=now,
+    )
+    session.add(
+        ClinicMember(id=new_id(), clinic_id=clinic.id, account_id=account.id, created_at=now)
+    )
+    session.commit()
+    return ClinicianView(account.id, account.email, account.display_name, (clinic.id,))
+
+
+def list_clinicians(session: Session, *, principal: Principal) -> list[ClinicianView]:
+    """Every clinician with their clinics (admins)."""
+    require_role(principal, "admin")
+    accounts = session.scalars(
+        select(Account).where(Account.role == "clinician").order_by(Account.email)
+    ).all()
+    members: dict[str, list[str]] = {}
+    for account_id, clinic_id in session.execute(
+        select(ClinicMember.account_id, ClinicMember.clinic_id)
+    ):
+        members.setdefault(account_id, []).append(clinic_id)
+    return [
+        ClinicianView(a.id, a.email, a.display_name, tuple(sorted(members.get(a.id, []))))
+        for a in accounts
+    ]
+
+
+def delete_clinician(session: Session, *, principal: Principal, account_id: str) -> None:
+    """Remove a clinician account (admins)."""
+    require_role(principal, "admin")
+    account = session.get(Account, account_id)
+    if account is None or account.role != "clinician":
+        raise NotFound("no such clinician", code="clinician.not_found")
+    session.delete(account)
+    session.commit()
+
+
+def list_patients(
+    session: Session, *, principal: Principal, now: dt.datetime, limit: int = 500
+) -> list[PatientRow]:
+    """Runners with active consent to my clinics, with the latest disposition and flags.
+
+    One query: the latest assessment per runner is picked with a correlated max(created_at).
+    The list itself is audited as one read event per runner shown.
+    """
+    require_role(principal, "clinician")
+    latest = (
+        select(func.max(Assessment.created_at))
+        .where(Assessment.runner_id == Runner.id)
+        .correlate(Runner)
+        .scalar_subquery()
+    )
+    rows = session.execute(
+        select(Runner.id, Runner.display_name, Consent.clinic_id, Consent.granted_at, Assessment)
+        .join(Consent, Consent.runner_id == Runner.id)
+        .join(ClinicMember, ClinicMember.clinic_id == Consent.clinic_id)
+        .outerjoin(
+            Assessment, and_(Assessment.runner_id == Runner.id, Assessment.created_at == latest)
+        )
+        .where(ClinicMember.account_id == principal.account_id, Consent.revoked_at.is_(None))
+        .order_by(Runner.display_name, Runner.id)
+        .limit(limit)
+    ).all()
+    out: dict[str, PatientRow] = {}
+    for runner_id, name, clinic_id, granted_at, assessment in rows:
+        if runner_id in out:
+            continue
+        flags: tuple[str, ...] = ()
+        if assessment is not None:
+            flags = tuple(sorted((assessment.result or {}).get("flags", [])))
+        out[runner_id] = PatientRow(
+            runner_id=runner_id,
+            display_name=name,
+            clinic_id=clinic_id,
+            consent_granted_at=granted_at,
+            disposition=None if assessment is None else assessment.disposition,
+            flags=flags,
+            assessed_at=None if assessment is None else assessment.created_at,
+        )
+    for runner_id in out:
+        audit.record(
+            session,
+            principal=principal,
+            runner_id=runner_id,
+            action="read",
+            resource="patient_list",
+            now=now,
+        )
+    session.commit()
+    return list(out.values())
+
+
+__all__ = [
+    "ClinicView",
+    "ClinicianView",
+    "PatientRow",
+    "create_clinic",
+    "create_clinician",
+    "delete_clinic",
+    "delete_clinician",
+    "get_clinic",
+    "list_clinicians",
+    "list_clinics",
+    "list_patients",
+    "rename_clinic",
+]

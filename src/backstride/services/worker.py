@@ -1,0 +1,88 @@
+"""The background import worker: a thread in the API process, or ``backstride worker``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from backstride.config import Settings
+from backstride.services.jobs import Importer, claim_next, run_job
+
+log = logging.getLogger(__name__)
+
+
+class ImportWorker:
+    """Polls the job queue and runs jobs one at a time until stopped.
+
+    ``wake()`` makes it look at once (the API calls it after queueing an upload); otherwise it
+    polls every ``poll_s`` seconds, which also picks up jobs queued by other processes.
+    """
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        settings: Settings,
+        clock: Callable[[], dt.datetime],
+        importer: Importer | None = None,
+        poll_s: float = 2.0,
+    ) -> None:
+        self._factory = factory
+        self._settings = settings
+        self._clock = clock
+        self._importer = importer
+        self._poll_s = poll_s
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        """Run in a daemon thread."""
+        self._thread = threading.Thread(target=self.run_forever, name="import-worker", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        """Look at the queue now."""
+        self._wake.set()
+
+    def stop(self, *, timeout_s: float = 10.0) -> None:
+        """Finish the current job and stop."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    def run_once(self) -> int:
+        """Run every queued job now; the number run."""
+        count = 0
+        while not self._stop.is_set():
+            with self._factory() as session:
+                job_id = claim_next(session)
+            if job_id is None:
+                return count
+            run_job(
+                self._factory,
+                job_id=job_id,
+                settings=self._settings,
+                clock=self._clock,
+                importer=self._importer,
+            )
+            count += 1
+        return count
+
+    def run_forever(self) -> None:
+        """Loop until stopped."""
+        while not self._stop.is_set():
+            try:
+                self.run_once()
+            except Exception:  # keep the worker alive; the job row says what failed
+                log.exception("import worker iteration failed")
+            self._wake.wait(self._poll_s)
+            self._wake.clear()
+
+
+__all__ = ["ImportWorker"]

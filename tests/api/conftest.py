@@ -1,0 +1,31 @@
+"""API fixtures: fast password hashing, a world of actors and a client."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from backstride.config import Settings
+from backstride.services import auth
+from api.world import World, build_world, client_for
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id with tiny costs: the same code path, a fraction of the time."""
+    monkeypatch.setattr(auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def world(session: Session) -> World:
+    return build_world(session)
+
+
+@pytest.fixture
+def client(db_settings: Settings, world: World) -> Iterator[TestClient]:
+    del world
+    yield from client_for(db_settings)

@@ -1,0 +1,194 @@
+"""Every API operation x every kind of caller gives the expected status, and nothing leaks.
+
+The matrix must name every operation in the OpenAPI schema: adding an endpoint without its
+row here fails ``test_the_matrix_covers_every_operation``.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from api.world import ACTORS, SECRET_NAME, World, build_world, client_for
+from backstride.api import create_app
+from backstride.config import Settings
+
+_seq = itertools.count()
+
+Body = Callable[[World], Any]
+
+RUNNERS_ONLY = {"anonymous": 401, "runner_a": 200, "runner_b": 200} | dict.fromkeys(
+    ("clinician_with", "clinician_without", "admin"), 403
+)
+ANY_SIGNED_IN = {"anonymous": 401} | dict.fromkeys(ACTORS[1:], 200)
+ADMIN_ONLY = {"anonymous": 401, "admin": 200} | dict.fromkeys(
+    ("runner_a", "runner_b", "clinician_with", "clinician_without"), 403
+)
+
+
+def _with(base: dict[str, int], ok: int) -> dict[str, int]:
+    return {k: (ok if v == 200 else v) for k, v in base.items()}
+
+
+def _unique_email(_w: World) -> dict[str, str]:
+    return {"email": f"new{next(_seq)}@example.org", "password": "another long pass",
+            "display_name": "New"}
+
+
+# (method, path) -> (expected status per actor, body builder or None, query params)
+MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]] = {
+    ("GET", "/api/v1/health"): (dict.fromkeys(ACTORS, 200), None, {}),
+    ("POST", "/api/v1/auth/register"): (dict.fromkeys(ACTORS, 201), _unique_email, {}),
+    ("POST", "/api/v1/auth/login"): (
+        dict.fromkeys(ACTORS, 200),
+        lambda w: {"email": w.emails["runner_a"], "password": "correct horse battery",
+                   "mode": "token"},
+        {},
+    ),
+    ("POST", "/api/v1/auth/logout"): ({"anonymous": 401} | dict.fromkeys(ACTORS[1:], 204),
+                                      None, {}),
+    ("GET", "/api/v1/auth/me"): (ANY_SIGNED_IN, None, {}),
+    ("GET", "/api/v1/me/profile"): (RUNNERS_ONLY, None, {}),
+    ("PATCH", "/api/v1/me/profile"): (RUNNERS_ONLY, lambda w: {"hr_max_bpm": 185}, {}),
+    ("GET", "/api/v1/me/dashboard"): (RUNNERS_ONLY, None, {}),
+    ("GET", "/api/v1/me/timeline"): (RUNNERS_ONLY, None, {}),
+    ("GET", "/api/v1/me/consents"): (RUNNERS_ONLY, None, {}),
+    ("POST", "/api/v1/me/consents"): (
+        _with(RUNNERS_ONLY, 201), lambda w: {"clinic_id": w.clinic_id}, {}
+    ),
+    ("DELETE", "/api/v1/me/consents/{clinic_id}"): (
+        _with(RUNNERS_ONLY, 204) | {"runner_b": 404}, None, {}
+    ),
+    ("GET", "/api/v1/me/audit"): (RUNNERS_ONLY, None, {}),
+    ("POST", "/api/v1/me/pain-entries"): (
+        _with(RUNNERS_ONLY, 201), lambda w: {"entry_date": "2026-11-24", "nprs_now": 2}, {}
+    ),
+    ("GET", "/api/v1/me/export"): (RUNNERS_ONLY, None, {}),
+    ("DELETE", "/api/v1/me"): (_with(RUNNERS_ONLY, 204), None, {}),
+    ("GET", "/api/v1/clinics"): (ANY_SIGNED_IN, None, {}),
+    ("POST", "/api/v1/me/imports"): (
+        _with(RUNNERS_ONLY, 202), lambda w: b"<gpx></gpx>", {"filename": "run.gpx"}
+    ),
+    ("GET", "/api/v1/me/imports"): (RUNNERS_ONLY, None, {}),
+    ("GET", "/api/v1/me/imports/{job_id}"): (RUNNERS_ONLY | {"runner_b": 404}, None, {}),
+    ("GET", "/api/v1/clinician/runners"): (
+        {"anonymous": 401, "clinician_with": 200, "clinician_without": 200}
+        | dict.fromkeys(("runner_a", "runner_b", "admin"), 403),
+        None,
+        {},
+    ),
+    ("GET", "/api/v1/clinician/runners/{runner_id}/timeline"): (
+        {"anonymous": 401, "clinician_with": 200, "clinician_without": 404}
+        | dict.fromkeys(("runner_a", "runner_b", "admin"), 403),
+        None,
+        {},
+    ),
+    ("POST", "/api/v1/clinician/runners/{runner_id}/plan-versions"): (
+        {"anonymous": 401, "clinician_with": 201, "clinician_without": 404}
+        | dict.fromkeys(("runner_a", "runner_b", "admin"), 403),
+        lambda w: {"document": {"weeks": [1]}, "reason": "fewer hills"},
+        {},
+    ),
+    ("GET", "/api/v1/clinics/{clinic_id}/settings"): (
+        {"anonymous": 401, "clinician_with": 200}
+        | dict.fromkeys(("runner_a", "runner_b", "admin", "clinician_without"), 403),
+        None,
+        {},
+    ),
+    ("PUT", "/api/v1/clinics/{clinic_id}/settings/{key}"): (
+        {"anonymous": 401, "clinician_with": 200}
+        | dict.fromkeys(("runner_a", "runner_b", "admin", "clinician_without"), 403),
+        lambda w: {"value": 1.2, "reason": "our protocol"},
+        {},
+    ),
+    ("GET", "/api/v1/admin/clinics"): (ADMIN_ONLY, None, {}),
+    ("POST", "/api/v1/admin/clinics"): (
+        _with(ADMIN_ONLY, 201), lambda w: {"slug": f"c{next(_seq)}", "name": "East"}, {}
+    ),
+    ("GET", "/api/v1/admin/clinics/{clinic_id}"): (ADMIN_ONLY, None, {}),
+    ("PATCH", "/api/v1/admin/clinics/{clinic_id}"): (ADMIN_ONLY, lambda w: {"name": "N2"}, {}),
+    ("DELETE", "/api/v1/admin/clinics/{clinic_id}"): (_with(ADMIN_ONLY, 204), None, {}),
+    ("GET", "/api/v1/admin/clinicians"): (ADMIN_ONLY, None, {}),
+    ("POST", "/api/v1/admin/clinicians"): (
+        _with(ADMIN_ONLY, 201),
+        lambda w: _unique_email(w) | {"clinic_id": w.clinic_id},
+        {},
+    ),
+    ("DELETE", "/api/v1/admin/clinicians/{account_id}"): (_with(ADMIN_ONLY, 204), None, {}),
+}
+
+# Callers allowed to see runner A's data (login with A's password is A).
+MAY_SEE_A = {"runner_a", "clinician_with"}
+LEAK_EXEMPT = {("POST", "/api/v1/auth/login")}
+
+
+def _path(template: str, world: World) -> str:
+    return template.format(
+        clinic_id=world.clinic_id,
+        runner_id=world.runner_a,
+        job_id=world.job_id,
+        account_id=world.accounts["clinician_with"],
+        key="load.single_run_spike_ratio",
+    )
+
+
+def test_the_matrix_covers_every_operation(settings: Settings) -> None:
+    schema = create_app(settings, run_worker=False).openapi()
+    operations = {
+        (method.upper(), path) for path, ops in schema["paths"].items() for method in ops
+    }
+    assert operations - set(MATRIX) == set(), "add a row to MATRIX for each new operation"
+    assert set(MATRIX) - operations == set(), "MATRIX names operations that no longer exist"
+
+
+@pytest.mark.parametrize("operation", sorted(MATRIX), ids=lambda op: f"{op[0]} {op[1]}")
+def test_each_caller_gets_the_expected_status_and_no_leak(
+    operation: tuple[str, str], db_settings: Settings, session: Session
+) -> None:
+    method, template = operation
+    expected, body, params = MATRIX[operation]
+    world: World | None = None
+    for client in client_for(db_settings):
+        for actor in ACTORS:
+            if world is None or method != "GET":
+                if world is not None:
+                    _reset(session)
+                world = build_world(session)
+            kwargs: dict[str, Any] = {"headers": world.headers(actor), "params": params}
+            if body is not None:
+                payload = body(world)
+                if isinstance(payload, bytes):
+                    kwargs["content"] = payload
+                else:
+                    kwargs["json"] = payload
+            response = client.request(method, _path(template, world), **kwargs)
+            _check(operation, actor, expected[actor], response, world)
+
+
+def _check(
+    operation: tuple[str, str], actor: str, status: int, response: Any, world: World
+) -> None:
+    assert response.status_code == status, (actor, response.text)
+    if response.status_code >= 400:
+        assert set(response.json()) >= {"code", "detail"}
+    if actor not in MAY_SEE_A and operation not in LEAK_EXEMPT:
+        text = response.text
+        assert world.runner_a not in text, actor
+        assert SECRET_NAME not in text, actor
+        assert world.emails["runner_a"] not in text, actor
+
+
+def _reset(session: Session) -> None:
+    from sqlalchemy import delete
+
+    from backstride.store.base import Base
+
+    session.rollback()
+    for table in reversed(Base.metadata.sorted_tables):
+        session.execute(delete(table))
+    session.commit()

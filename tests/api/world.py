@@ -1,0 +1,200 @@
+"""A small world for API tests: two clinics, two runners, two clinicians, an admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from backstride.api import create_app
+from backstride.config import Settings
+from backstride.services import accounts, auth, clinics, consent
+from backstride.services.policy import Principal
+from backstride.store.models import (
+    Account,
+    Activity,
+    Assessment,
+    ImportJob,
+    PainEntry,
+    Plan,
+    PlanVersion,
+    QuestionnaireResponse,
+)
+from backstride.units import new_id
+
+NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
+PASSWORD = "correct horse battery"
+ACTORS = ("anonymous", "runner_a", "runner_b", "clinician_with", "clinician_without", "admin")
+SECRET_NAME = "Alpha Secret-Runner 7f3a"
+
+
+@dataclass
+class World:
+    """Ids and bearer tokens of everyone in the world."""
+
+    clinic_id: str
+    other_clinic_id: str
+    runner_a: str
+    runner_b: str
+    emails: dict[str, str]
+    accounts: dict[str, str]
+    tokens: dict[str, str] = field(default_factory=dict)
+    job_id: str = ""
+
+    def headers(self, actor: str) -> dict[str, str]:
+        if actor == "anonymous":
+            return {}
+        return {"Authorization": f"Bearer {self.tokens[actor]}"}
+
+
+def _principal(session: Session, account_id: str) -> Principal:
+    account = session.get(Account, account_id)
+    assert account is not None
+    return auth.principal_for(session, account)
+
+
+def build_world(session: Session) -> World:
+    """Everyone, A's consent to the first clinic and a little of A's history."""
+    c1 = clinics.create_clinic(session, principal=None, slug="north", name="North Clinic", now=NOW)
+    c2 = clinics.create_clinic(session, principal=None, slug="south", name="South Clinic", now=NOW)
+    a = accounts.register_runner(
+        session, email="alpha@example.org", password=PASSWORD, display_name=SECRET_NAME, now=NOW
+    )
+    b = accounts.register_runner(
+        session, email="bravo@example.org", password=PASSWORD, display_name="Bravo", now=NOW
+    )
+    cw = clinics.create_clinician(
+        session,
+        principal=None,
+        email="doc.north@example.org",
+        password=PASSWORD,
+        display_name="Dr North",
+        clinic_id=c1.id,
+        now=NOW,
+    )
+    cn = clinics.create_clinician(
+        session,
+        principal=None,
+        email="doc.south@example.org",
+        password=PASSWORD,
+        display_name="Dr South",
+        clinic_id=c2.id,
+        now=NOW,
+    )
+    adm = accounts.create_staff_account(
+        session,
+        email="admin@example.org",
+        password=PASSWORD,
+        role="admin",
+        display_name="Admin",
+        now=NOW,
+    )
+    assert a.runner_id and b.runner_id
+    consent.grant_consent(session, principal=_principal(session, a.id), clinic_id=c1.id, now=NOW)
+    world = World(
+        clinic_id=c1.id,
+        other_clinic_id=c2.id,
+        runner_a=a.runner_id,
+        runner_b=b.runner_id,
+        emails={
+            "runner_a": a.email,
+            "runner_b": b.email,
+            "clinician_with": cw.email,
+            "clinician_without": cn.email,
+            "admin": adm.email,
+        },
+        accounts={
+            "runner_a": a.id,
+            "runner_b": b.id,
+            "clinician_with": cw.account_id,
+            "clinician_without": cn.account_id,
+            "admin": adm.id,
+        },
+    )
+    _history(session, world)
+    for actor, account_id in world.accounts.items():
+        account = session.get(Account, account_id)
+        assert account is not None
+        world.tokens[actor] = auth.issue_token(
+            session, account=account, kind="bearer", now=NOW
+        ).token
+    session.commit()
+    return world
+
+
+def _history(session: Session, world: World) -> None:
+    rid = world.runner_a
+    session.add(
+        Assessment(
+            id=new_id(),
+            runner_id=rid,
+            created_at=NOW,
+            disposition="book_clinician",
+            rules_version="test",
+            result={"flags": ["hold_hills"]},
+        )
+    )
+    session.add(
+        QuestionnaireResponse(
+            id=new_id(),
+            runner_id=rid,
+            instrument="odi",
+            instrument_version="2.1a",
+            answered_at=NOW,
+            answers={},
+            score={"percent": 22},
+        )
+    )
+    session.add(
+        PainEntry(id=new_id(), runner_id=rid, entry_date=NOW.date(), nprs_now=3, logged_at=NOW)
+    )
+    plan = Plan(id=new_id(), runner_id=rid, status="active", created_at=NOW, current_version=1)
+    session.add(plan)
+    session.flush()
+    session.add(
+        PlanVersion(
+            id=new_id(),
+            plan_id=plan.id,
+            version=1,
+            created_at=NOW,
+            reason="first plan",
+            document={"weeks": []},
+        )
+    )
+    session.add(
+        Activity(
+            id=new_id(),
+            runner_id=rid,
+            dedup_key="k1",
+            source="file",
+            sport="running",
+            start_at=NOW - dt.timedelta(days=2),
+            local_date=(NOW - dt.timedelta(days=2)).date(),
+            elapsed_s=1800.0,
+            distance_m=5000.0,
+            imported_at=NOW,
+            extra={},
+        )
+    )
+    world.job_id = new_id()
+    session.add(
+        ImportJob(
+            id=world.job_id,
+            runner_id=rid,
+            status="done",
+            files_total=1,
+            files_done=1,
+            report={},
+            created_at=NOW,
+        )
+    )
+
+
+def client_for(settings: Settings, **kwargs: object) -> Iterator[TestClient]:
+    """A test client on a fresh app with a fixed clock and no worker thread."""
+    app = create_app(settings, clock=lambda: NOW, run_worker=False, **kwargs)  # type: ignore[arg-type]
+    with TestClient(app, base_url="https://testserver") as client:
+        yield client

@@ -1,0 +1,103 @@
+"""Consent opens a runner's record to one clinic; revoking closes it at once; reads are audited."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+from fastapi.testclient import TestClient
+
+from api.world import World
+
+
+def test_revoking_consent_ends_the_clinicians_access_at_once(
+    client: TestClient, world: World
+) -> None:
+    doc = world.headers("clinician_with")
+    url = f"/api/v1/clinician/runners/{world.runner_a}/timeline"
+    assert client.get(url, headers=doc).status_code == 200
+    ids = [p["runner_id"] for p in client.get("/api/v1/clinician/runners", headers=doc).json()]
+    assert ids == [world.runner_a]
+    revoked = client.delete(f"/api/v1/me/consents/{world.clinic_id}",
+                            headers=world.headers("runner_a"))
+    assert revoked.status_code == 204
+    after = client.get(url, headers=doc)
+    assert after.status_code == 404
+    assert after.json()["code"] == "runner.not_found"
+    assert client.get("/api/v1/clinician/runners", headers=doc).json() == []
+
+
+def test_clinician_reads_and_changes_appear_in_the_runners_audit_log(
+    client: TestClient, world: World
+) -> None:
+    doc = world.headers("clinician_with")
+    client.get(f"/api/v1/clinician/runners/{world.runner_a}/timeline", headers=doc)
+    client.post(f"/api/v1/clinician/runners/{world.runner_a}/plan-versions", headers=doc,
+                json={"document": {"weeks": []}, "reason": "rest week"})
+    events = client.get("/api/v1/me/audit", headers=world.headers("runner_a")).json()
+    seen = {(e["actor_account_id"], e["action"], e["resource"]) for e in events}
+    who = world.accounts["clinician_with"]
+    assert (who, "read", "timeline") in seen
+    assert (who, "update", "plan") in seen
+    assert all(e["actor_name"] for e in events if e["actor_account_id"] == who)
+
+
+def test_the_timeline_shows_the_runners_stored_history(client: TestClient, world: World) -> None:
+    body = client.get(f"/api/v1/clinician/runners/{world.runner_a}/timeline",
+                      headers=world.headers("clinician_with")).json()
+    assert body["assessments"][0]["flags"] == ["hold_hills"]
+    assert body["questionnaires"][0]["instrument"] == "odi"
+    assert body["plan_versions"][0]["reason"] == "first plan"
+    assert body["pain_entries"][0]["nprs_now"] == 3
+    assert sum(w["distance_m"] for w in body["weeks"]) == 5000.0
+
+
+def test_a_plan_edit_is_a_new_version_signed_by_the_clinician(
+    client: TestClient, world: World
+) -> None:
+    r = client.post(f"/api/v1/clinician/runners/{world.runner_a}/plan-versions",
+                    headers=world.headers("clinician_with"),
+                    json={"document": {"weeks": [1]}, "reason": "fewer hills"})
+    assert r.status_code == 201
+    assert r.json()["version"] == 2
+    assert r.json()["created_by"] == world.accounts["clinician_with"]
+
+
+def test_changing_a_clinic_threshold_is_recorded_and_bounded(
+    client: TestClient, world: World
+) -> None:
+    doc = world.headers("clinician_with")
+    url = f"/api/v1/clinics/{world.clinic_id}/settings/load.single_run_spike_ratio"
+    bad = client.put(url, headers=doc, json={"value": 9})
+    assert bad.status_code == 422
+    assert bad.json()["code"] == "clinic_setting.out_of_range"
+    ok = client.put(url, headers=doc, json={"value": 1.2, "reason": "our protocol"})
+    assert ok.json()["changed"] is True
+    listed = client.get(f"/api/v1/clinics/{world.clinic_id}/settings", headers=doc).json()
+    spike = next(s for s in listed if s["key"] == "load.single_run_spike_ratio")
+    assert spike["value"] == 1.2
+    assert spike["default"] == 1.1
+
+
+def test_the_export_holds_every_table_of_mine_and_no_password_hash(
+    client: TestClient, world: World
+) -> None:
+    r = client.get("/api/v1/me/export", headers=world.headers("runner_a"))
+    assert r.headers["content-type"] == "application/zip"
+    zf = zipfile.ZipFile(io.BytesIO(r.content))
+    names = set(zf.namelist())
+    assert {"data/runners.json", "data/activities.json", "data/plan_versions.json"} <= names
+    account = json.loads(zf.read("data/accounts.json"))[0]
+    assert "password_hash" not in account
+    assert len(json.loads(zf.read("data/activities.json"))) == 1
+
+
+def test_deleting_my_account_removes_my_data_and_my_login(
+    client: TestClient, world: World
+) -> None:
+    headers = world.headers("runner_a")
+    assert client.delete("/api/v1/me", headers=headers).status_code == 204
+    assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
+    doc = world.headers("clinician_with")
+    assert client.get("/api/v1/clinician/runners", headers=doc).json() == []

@@ -8,8 +8,9 @@ from api.world import PASSWORD, World
 
 
 def test_a_browser_login_sets_httponly_samesite_cookies(client: TestClient, world: World) -> None:
-    r = client.post("/api/v1/auth/login", json={"email": world.emails["runner_a"],
-                                                "password": PASSWORD})
+    r = client.post(
+        "/api/v1/auth/login", json={"email": world.emails["runner_a"], "password": PASSWORD}
+    )
     assert r.status_code == 200
     cookies = r.headers.get_list("set-cookie")
     session_cookie = next(c for c in cookies if c.startswith("backstride_session="))
@@ -21,18 +22,21 @@ def test_a_browser_login_sets_httponly_samesite_cookies(client: TestClient, worl
 def test_cookie_changes_need_the_csrf_header_but_reads_do_not(
     client: TestClient, world: World
 ) -> None:
-    r = client.post("/api/v1/auth/login", json={"email": world.emails["runner_a"],
-                                                "password": PASSWORD})
+    r = client.post(
+        "/api/v1/auth/login", json={"email": world.emails["runner_a"], "password": PASSWORD}
+    )
     csrf = r.json()["csrf_token"]
     assert client.get("/api/v1/me/profile").status_code == 200
     refused = client.patch("/api/v1/me/profile", json={"hr_max_bpm": 180})
     assert refused.status_code == 403
     assert refused.json()["code"] == "auth.csrf_failed"
-    wrong = client.patch("/api/v1/me/profile", json={"hr_max_bpm": 180},
-                         headers={"X-CSRF-Token": "nope"})
+    wrong = client.patch(
+        "/api/v1/me/profile", json={"hr_max_bpm": 180}, headers={"X-CSRF-Token": "nope"}
+    )
     assert wrong.status_code == 403
-    ok = client.patch("/api/v1/me/profile", json={"hr_max_bpm": 180},
-                      headers={"X-CSRF-Token": csrf})
+    ok = client.patch(
+        "/api/v1/me/profile", json={"hr_max_bpm": 180}, headers={"X-CSRF-Token": csrf}
+    )
     assert ok.status_code == 200
     assert ok.json()["hr_max_bpm"] == 180
 
@@ -56,8 +60,10 @@ def test_five_wrong_passwords_lock_the_address_for_a_while(
 
 
 def test_weak_passwords_are_refused_with_every_broken_rule(client: TestClient) -> None:
-    r = client.post("/api/v1/auth/register",
-                    json={"email": "x@example.org", "password": "aaa", "display_name": "X"})
+    r = client.post(
+        "/api/v1/auth/register",
+        json={"email": "x@example.org", "password": "aaa", "display_name": "X"},
+    )
     assert r.status_code == 422
     body = r.json()
     assert body["code"] == "account.weak_password"
@@ -65,9 +71,14 @@ def test_weak_passwords_are_refused_with_every_broken_rule(client: TestClient) -
 
 
 def test_a_second_account_with_the_same_email_conflicts(client: TestClient, world: World) -> None:
-    r = client.post("/api/v1/auth/register", json={"email": world.emails["runner_a"].upper(),
-                                                   "password": "a fine password",
-                                                   "display_name": "Again"})
+    r = client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": world.emails["runner_a"].upper(),
+            "password": "a fine password",
+            "display_name": "Again",
+        },
+    )
     assert r.status_code == 409
     assert r.json()["code"] == "account.duplicate"
 

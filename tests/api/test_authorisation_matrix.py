@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.world import ACTORS, SECRET_NAME, World, build_world, client_for
@@ -36,8 +35,11 @@ def _with(base: dict[str, int], ok: int) -> dict[str, int]:
 
 
 def _unique_email(_w: World) -> dict[str, str]:
-    return {"email": f"new{next(_seq)}@example.org", "password": "another long pass",
-            "display_name": "New"}
+    return {
+        "email": f"new{next(_seq)}@example.org",
+        "password": "another long pass",
+        "display_name": "New",
+    }
 
 
 # (method, path) -> (expected status per actor, body builder or None, query params)
@@ -46,12 +48,18 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ("POST", "/api/v1/auth/register"): (dict.fromkeys(ACTORS, 201), _unique_email, {}),
     ("POST", "/api/v1/auth/login"): (
         dict.fromkeys(ACTORS, 200),
-        lambda w: {"email": w.emails["runner_a"], "password": "correct horse battery",
-                   "mode": "token"},
+        lambda w: {
+            "email": w.emails["runner_a"],
+            "password": "correct horse battery",
+            "mode": "token",
+        },
         {},
     ),
-    ("POST", "/api/v1/auth/logout"): ({"anonymous": 401} | dict.fromkeys(ACTORS[1:], 204),
-                                      None, {}),
+    ("POST", "/api/v1/auth/logout"): (
+        {"anonymous": 401} | dict.fromkeys(ACTORS[1:], 204),
+        None,
+        {},
+    ),
     ("GET", "/api/v1/auth/me"): (ANY_SIGNED_IN, None, {}),
     ("GET", "/api/v1/me/profile"): (RUNNERS_ONLY, None, {}),
     ("PATCH", "/api/v1/me/profile"): (RUNNERS_ONLY, lambda w: {"hr_max_bpm": 185}, {}),
@@ -59,20 +67,28 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ("GET", "/api/v1/me/timeline"): (RUNNERS_ONLY, None, {}),
     ("GET", "/api/v1/me/consents"): (RUNNERS_ONLY, None, {}),
     ("POST", "/api/v1/me/consents"): (
-        _with(RUNNERS_ONLY, 201), lambda w: {"clinic_id": w.clinic_id}, {}
+        _with(RUNNERS_ONLY, 201),
+        lambda w: {"clinic_id": w.clinic_id},
+        {},
     ),
     ("DELETE", "/api/v1/me/consents/{clinic_id}"): (
-        _with(RUNNERS_ONLY, 204) | {"runner_b": 404}, None, {}
+        _with(RUNNERS_ONLY, 204) | {"runner_b": 404},
+        None,
+        {},
     ),
     ("GET", "/api/v1/me/audit"): (RUNNERS_ONLY, None, {}),
     ("POST", "/api/v1/me/pain-entries"): (
-        _with(RUNNERS_ONLY, 201), lambda w: {"entry_date": "2026-11-24", "nprs_now": 2}, {}
+        _with(RUNNERS_ONLY, 201),
+        lambda w: {"entry_date": "2026-11-24", "nprs_now": 2},
+        {},
     ),
     ("GET", "/api/v1/me/export"): (RUNNERS_ONLY, None, {}),
     ("DELETE", "/api/v1/me"): (_with(RUNNERS_ONLY, 204), None, {}),
     ("GET", "/api/v1/clinics"): (ANY_SIGNED_IN, None, {}),
     ("POST", "/api/v1/me/imports"): (
-        _with(RUNNERS_ONLY, 202), lambda w: b"<gpx></gpx>", {"filename": "run.gpx"}
+        _with(RUNNERS_ONLY, 202),
+        lambda w: b"<gpx></gpx>",
+        {"filename": "run.gpx"},
     ),
     ("GET", "/api/v1/me/imports"): (RUNNERS_ONLY, None, {}),
     ("GET", "/api/v1/me/imports/{job_id}"): (RUNNERS_ONLY | {"runner_b": 404}, None, {}),
@@ -108,7 +124,9 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ),
     ("GET", "/api/v1/admin/clinics"): (ADMIN_ONLY, None, {}),
     ("POST", "/api/v1/admin/clinics"): (
-        _with(ADMIN_ONLY, 201), lambda w: {"slug": f"c{next(_seq)}", "name": "East"}, {}
+        _with(ADMIN_ONLY, 201),
+        lambda w: {"slug": f"c{next(_seq)}", "name": "East"},
+        {},
     ),
     ("GET", "/api/v1/admin/clinics/{clinic_id}"): (ADMIN_ONLY, None, {}),
     ("PATCH", "/api/v1/admin/clinics/{clinic_id}"): (ADMIN_ONLY, lambda w: {"name": "N2"}, {}),
@@ -139,9 +157,7 @@ def _path(template: str, world: World) -> str:
 
 def test_the_matrix_covers_every_operation(settings: Settings) -> None:
     schema = create_app(settings, run_worker=False).openapi()
-    operations = {
-        (method.upper(), path) for path, ops in schema["paths"].items() for method in ops
-    }
+    operations = {(method.upper(), path) for path, ops in schema["paths"].items() for method in ops}
     assert operations - set(MATRIX) == set(), "add a row to MATRIX for each new operation"
     assert set(MATRIX) - operations == set(), "MATRIX names operations that no longer exist"
 

@@ -19,8 +19,9 @@ def test_revoking_consent_ends_the_clinicians_access_at_once(
     assert client.get(url, headers=doc).status_code == 200
     ids = [p["runner_id"] for p in client.get("/api/v1/clinician/runners", headers=doc).json()]
     assert ids == [world.runner_a]
-    revoked = client.delete(f"/api/v1/me/consents/{world.clinic_id}",
-                            headers=world.headers("runner_a"))
+    revoked = client.delete(
+        f"/api/v1/me/consents/{world.clinic_id}", headers=world.headers("runner_a")
+    )
     assert revoked.status_code == 204
     after = client.get(url, headers=doc)
     assert after.status_code == 404
@@ -33,8 +34,11 @@ def test_clinician_reads_and_changes_appear_in_the_runners_audit_log(
 ) -> None:
     doc = world.headers("clinician_with")
     client.get(f"/api/v1/clinician/runners/{world.runner_a}/timeline", headers=doc)
-    client.post(f"/api/v1/clinician/runners/{world.runner_a}/plan-versions", headers=doc,
-                json={"document": {"weeks": []}, "reason": "rest week"})
+    client.post(
+        f"/api/v1/clinician/runners/{world.runner_a}/plan-versions",
+        headers=doc,
+        json={"document": {"weeks": []}, "reason": "rest week"},
+    )
     events = client.get("/api/v1/me/audit", headers=world.headers("runner_a")).json()
     seen = {(e["actor_account_id"], e["action"], e["resource"]) for e in events}
     who = world.accounts["clinician_with"]
@@ -44,8 +48,10 @@ def test_clinician_reads_and_changes_appear_in_the_runners_audit_log(
 
 
 def test_the_timeline_shows_the_runners_stored_history(client: TestClient, world: World) -> None:
-    body = client.get(f"/api/v1/clinician/runners/{world.runner_a}/timeline",
-                      headers=world.headers("clinician_with")).json()
+    body = client.get(
+        f"/api/v1/clinician/runners/{world.runner_a}/timeline",
+        headers=world.headers("clinician_with"),
+    ).json()
     assert body["assessments"][0]["flags"] == ["hold_hills"]
     assert body["questionnaires"][0]["instrument"] == "odi"
     assert body["plan_versions"][0]["reason"] == "first plan"
@@ -56,9 +62,11 @@ def test_the_timeline_shows_the_runners_stored_history(client: TestClient, world
 def test_a_plan_edit_is_a_new_version_signed_by_the_clinician(
     client: TestClient, world: World
 ) -> None:
-    r = client.post(f"/api/v1/clinician/runners/{world.runner_a}/plan-versions",
-                    headers=world.headers("clinician_with"),
-                    json={"document": {"weeks": [1]}, "reason": "fewer hills"})
+    r = client.post(
+        f"/api/v1/clinician/runners/{world.runner_a}/plan-versions",
+        headers=world.headers("clinician_with"),
+        json={"document": {"weeks": [1]}, "reason": "fewer hills"},
+    )
     assert r.status_code == 201
     assert r.json()["version"] == 2
     assert r.json()["created_by"] == world.accounts["clinician_with"]
@@ -93,9 +101,7 @@ def test_the_export_holds_every_table_of_mine_and_no_password_hash(
     assert len(json.loads(zf.read("data/activities.json"))) == 1
 
 
-def test_deleting_my_account_removes_my_data_and_my_login(
-    client: TestClient, world: World
-) -> None:
+def test_deleting_my_account_removes_my_data_and_my_login(client: TestClient, world: World) -> None:
     headers = world.headers("runner_a")
     assert client.delete("/api/v1/me", headers=headers).status_code == 204
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401

@@ -72,6 +72,17 @@ def update_profile(
             code="profile.invalid",
             problems=[{"path": k, "msg": "not an editable field"} for k in unknown],
         )
+    required = [
+        k
+        for k in ("display_name", "timezone", "preferences")
+        if k in changes and changes[k] is None
+    ]
+    if required:
+        raise InvalidInput(
+            "these profile fields cannot be empty",
+            code="profile.invalid",
+            problems=[{"path": k, "msg": "may not be null"} for k in required],
+        )
     runner = _runner(session, principal)
     rest = changes.get("hr_rest_bpm", runner.hr_rest_bpm)
     top = changes.get("hr_max_bpm", runner.hr_max_bpm)

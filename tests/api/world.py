@@ -92,7 +92,8 @@ def build_world(session: Session) -> World:
         display_name="Admin",
         now=NOW,
     )
-    assert a.runner_id and b.runner_id
+    assert a.runner_id
+    assert b.runner_id
     consent.grant_consent(session, principal=_principal(session, a.id), clinic_id=c1.id, now=NOW)
     world = World(
         clinic_id=c1.id,

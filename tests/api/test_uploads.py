@@ -1,0 +1,115 @@
+"""Uploads are streamed to disk under limits, hostile zips refused, imports run in the worker."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.world import World, client_for
+from backstride.config import Settings
+from backstride.store.models import ImportJob
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def _jobs(session: Session) -> int:
+    session.expire_all()
+    return session.scalar(select(func.count()).select_from(ImportJob)) or 0
+
+
+def _upload(client: TestClient, world: World, name: str, data: bytes) -> Any:
+    return client.post("/api/v1/me/imports", params={"filename": name}, content=data,
+                       headers=world.headers("runner_a"))
+
+
+def test_a_zip_bomb_is_refused_and_nothing_is_queued(
+    client: TestClient, world: World, session: Session, db_settings: Settings
+) -> None:
+    before = _jobs(session)
+    r = _upload(client, world, "export.zip", _zip({"big.fit": b"\0" * 5_000_000}))
+    assert r.status_code == 422
+    assert r.json()["code"] == "upload.unsafe_archive"
+    assert _jobs(session) == before
+    assert not any((db_settings.data_dir / "uploads").glob("*/*"))
+
+
+def test_a_zip_with_path_traversal_is_refused(client: TestClient, world: World) -> None:
+    r = _upload(client, world, "export.zip", _zip({"../../etc/evil.gpx": b"<gpx/>"}))
+    assert r.status_code == 422
+    problems = r.json()["problems"]
+    assert any("leaves the archive" in p["msg"] for p in problems)
+
+
+def test_a_file_that_is_not_a_zip_but_named_so_is_refused(client: TestClient, world: World) -> None:
+    r = _upload(client, world, "export.zip", b"PK not really")
+    assert r.json()["code"] == "upload.corrupt_archive"
+
+
+def test_uploads_over_the_size_limit_are_refused(
+    db_settings: Settings, world: World, session: Session
+) -> None:
+    small = db_settings.model_copy(update={"max_upload_bytes": 2048})
+    for client in client_for(small):
+        r = _upload(client, world, "run.gpx", b"x" * 5000)
+    assert r.status_code == 413
+    assert r.json()["code"] == "upload.too_large"
+
+
+def test_unsupported_file_types_are_refused(client: TestClient, world: World) -> None:
+    r = _upload(client, world, "notes.exe", b"MZ")
+    assert r.status_code == 422
+    assert r.json()["code"] == "upload.unsupported_format"
+
+
+def test_the_worker_runs_a_queued_upload_and_reports_progress(
+    db_settings: Settings, world: World
+) -> None:
+    seen: list[Path] = []
+
+    def importer(session: Session, **kwargs: Any) -> dict[str, Any]:
+        seen.extend(kwargs["paths"])
+        kwargs["progress"](1, 1)
+        return {"imported": 1, "runner": kwargs["runner_handle"]}
+
+    for client in client_for(db_settings, importer=importer):
+        r = _upload(client, world, "run.gpx", b"<gpx></gpx>")
+        assert r.status_code == 202
+        job_id = r.json()["id"]
+        assert r.json()["status"] == "queued"
+        assert client.app.state.worker.run_once() == 1  # type: ignore[attr-defined]
+        job = client.get(f"/api/v1/me/imports/{job_id}", headers=world.headers("runner_a"))
+    body = job.json()
+    assert body["status"] == "done"
+    assert body["files_done"] == 1
+    assert body["report"]["imported"] == 1
+    assert seen[0].name == "run.gpx"
+    assert not seen[0].exists()
+
+
+def test_a_failing_import_marks_the_job_failed_with_its_code(
+    db_settings: Settings, world: World
+) -> None:
+    from backstride.errors import InvalidInput
+
+    def importer(session: Session, **kwargs: Any) -> dict[str, Any]:
+        raise InvalidInput("broken", code="ingest.corrupt_file")
+
+    for client in client_for(db_settings, importer=importer):
+        job_id = _upload(client, world, "run.fit", b"garbage").json()["id"]
+        client.app.state.worker.run_once()  # type: ignore[attr-defined]
+        body = client.get(f"/api/v1/me/imports/{job_id}",
+                          headers=world.headers("runner_a")).json()
+    assert body["status"] == "failed"
+    assert body["report"]["error"]["code"] == "ingest.corrupt_file"

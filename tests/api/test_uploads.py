@@ -30,8 +30,12 @@ def _jobs(session: Session) -> int:
 
 
 def _upload(client: TestClient, world: World, name: str, data: bytes) -> Any:
-    return client.post("/api/v1/me/imports", params={"filename": name}, content=data,
-                       headers=world.headers("runner_a"))
+    return client.post(
+        "/api/v1/me/imports",
+        params={"filename": name},
+        content=data,
+        headers=world.headers("runner_a"),
+    )
 
 
 def test_a_zip_bomb_is_refused_and_nothing_is_queued(
@@ -109,7 +113,6 @@ def test_a_failing_import_marks_the_job_failed_with_its_code(
     for client in client_for(db_settings, importer=importer):
         job_id = _upload(client, world, "run.fit", b"garbage").json()["id"]
         client.app.state.worker.run_once()  # type: ignore[attr-defined]
-        body = client.get(f"/api/v1/me/imports/{job_id}",
-                          headers=world.headers("runner_a")).json()
+        body = client.get(f"/api/v1/me/imports/{job_id}", headers=world.headers("runner_a")).json()
     assert body["status"] == "failed"
     assert body["report"]["error"]["code"] == "ingest.corrupt_file"

@@ -6,14 +6,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, delete, func, select
+from sqlalchemy import and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from backstride.errors import Conflict, InvalidInput, NotFound
-from backstride.services import audit
 from backstride.services.accounts import AccountView, create_staff_account
 from backstride.services.policy import Principal, require_role
-from backstride.store.models import Account, Assessment, Clinic, ClinicMember, Consent, Runner
+from backstride.store.models import (
+    Account,
+    Assessment,
+    AuditEvent,
+    Clinic,
+    ClinicMember,
+    Consent,
+    Runner,
+)
 from backstride.units import new_id
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -179,12 +186,17 @@ def delete_clinician(session: Session, *, principal: Principal, account_id: str)
 
 
 def list_patients(
-    session: Session, *, principal: Principal, now: dt.datetime, limit: int = 500
+    session: Session,
+    *,
+    principal: Principal,
+    now: dt.datetime,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[PatientRow]:
     """Runners with active consent to my clinics, with the latest disposition and flags.
 
     One query: the latest assessment per runner is picked with a correlated max(created_at).
-    The list itself is audited as one read event per runner shown.
+    Paged (``limit``/``offset``, by name); every runner shown gets one audited read event.
     """
     require_role(principal, "clinician")
     latest = (
@@ -203,6 +215,7 @@ def list_patients(
         .where(ClinicMember.account_id == principal.account_id, Consent.revoked_at.is_(None))
         .order_by(Runner.display_name, Runner.id)
         .limit(limit)
+        .offset(offset)
     ).all()
     out: dict[str, PatientRow] = {}
     for runner_id, name, clinic_id, granted_at, assessment in rows:
@@ -220,14 +233,21 @@ def list_patients(
             flags=flags,
             assessed_at=None if assessment is None else assessment.created_at,
         )
-    for runner_id in out:
-        audit.record(
-            session,
-            principal=principal,
-            runner_id=runner_id,
-            action="read",
-            resource="patient_list",
-            now=now,
+    if out:
+        session.execute(
+            insert(AuditEvent),
+            [
+                {
+                    "at": now,
+                    "actor_account_id": principal.account_id,
+                    "actor_role": principal.role,
+                    "runner_id": runner_id,
+                    "action": "read",
+                    "resource": "patient_list",
+                    "detail": {},
+                }
+                for runner_id in out
+            ],
         )
     session.commit()
     return list(out.values())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from backstride.api.deps import Caller, DbSession, Now
 from backstride.api.schemas import (
@@ -20,9 +22,15 @@ settings_router = APIRouter(prefix="/clinics/{clinic_id}/settings", tags=["clini
 
 
 @router.get("/runners", response_model=list[PatientOut])
-def list_patients(principal: Caller, session: DbSession, now: Now) -> list[clinics.PatientRow]:
-    """Runners who consent to my clinics, with their latest disposition and flags."""
-    return clinics.list_patients(session, principal=principal, now=now)
+def list_patients(
+    principal: Caller,
+    session: DbSession,
+    now: Now,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+) -> list[clinics.PatientRow]:
+    """Runners who consent to my clinics (by name, paged), with latest disposition and flags."""
+    return clinics.list_patients(session, principal=principal, now=now, limit=limit, offset=offset)
 
 
 @router.get("/runners/{runner_id}/timeline", response_model=TimelineOut)

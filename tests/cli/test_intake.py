@@ -232,7 +232,9 @@ def test_interview_asks_the_questionnaires_from_the_instrument_data() -> None:
     answers.update({f"red_flags.cauda_equina.{k}": "n" for k in (
         "saddle_numbness", "bladder_change", "bowel_change", "sexual_dysfunction",
         "bilateral_leg_symptoms")})  # fmt: skip
-    answers.update({"ask.odi": "y", "ask.startback": "y", "ask.psfs": "2", "ask.triad": "y"})
+    answers.update({"ask.odi": "y", "ask.startback": "y", "ask.psfs": "2", "ask.triad": "y",
+                    "ask.clinician": "y", "clinician.laslett.distraction": "y",
+                    "clinician.laslett.compression": "y"})  # fmt: skip
     answers.update({f"odi.items.{i}": "2" for i in range(1, 11)})
     answers.update({f"startback.items.{i}": "y" for i in range(1, 9)})
     answers.update({"startback.items.9": "extremely", "psfs.0.name": "long run",
@@ -244,7 +246,8 @@ def test_interview_asks_the_questionnaires_from_the_instrument_data() -> None:
     assert a.scores["startback.risk_group"] == "high"
     assert a.scores["psfs.mean"] == pytest.approx(4.0)
     assert a.scores["triad.points_menses"] == 2
-    assert "risk.startback_high" in a.reason_codes
+    assert {"risk.startback_high", "pattern.sacroiliac"} <= set(a.reason_codes)
+    assert "Laslett cluster positive" in str([r.detail for r in a.reasons])
 
 
 def test_licensed_wording_replaces_the_summaries_in_the_interview(tmp_path: Path) -> None:

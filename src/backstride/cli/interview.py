@@ -9,7 +9,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from backstride.cli.questions import DETAILS, ESSENTIALS, Answers, Question, opt_num, yes_no
+from backstride.cli.questions import (
+    CLINICIAN,
+    DETAILS,
+    ESSENTIALS,
+    Answers,
+    Question,
+    opt_num,
+    yes_no,
+)
 from backstride.intake.catalog import InstrumentDef
 
 
@@ -126,6 +134,9 @@ def run_interview(prompter: Prompter, instruments: Mapping[str, InstrumentDef]) 
     _ask_all(prompter, ESSENTIALS, answers)
     _ask_all(prompter, DETAILS, answers)
     _questionnaires(prompter, instruments, answers)
+    if prompter.ask(yes_no("ask.clinician", "Is a clinician entering examination findings?")):
+        _ask_all(prompter, CLINICIAN, answers)
+        answers.setdefault("clinician", {})
     return answers
 
 

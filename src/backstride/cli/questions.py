@@ -319,4 +319,37 @@ DETAILS: tuple[Question, ...] = (
 )
 
 
-__all__ = ["DETAILS", "ESSENTIALS", "Answers", "Question", "opt_num", "parse", "yes_no"]
+LASLETT_TESTS = ("distraction", "thigh_thrust", "compression", "sacral_thrust", "gaenslen_left",
+                 "gaenslen_right")  # fmt: skip
+
+CLINICIAN: tuple[Question, ...] = (
+    *(
+        Question(
+            f"clinician.laslett.{t}",
+            f"Laslett {t.replace('_', ' ')} reproduces the familiar pain? (y/n, blank = not done)",
+            "bool",
+            default="",
+        )
+        for t in LASLETT_TESTS
+    ),
+    yes_no(
+        "clinician.straight_leg_raise_reproduces_leg_pain",
+        "Straight-leg raise reproduces leg pain?",
+    ),
+    yes_no("clinician.reflex_change", "Reduced or absent reflex?"),
+    yes_no("clinician.dermatomal_sensory_loss", "Dermatomal sensory loss?"),
+    yes_no("clinician.myotomal_weakness", "Myotomal weakness?"),
+    yes_no("clinician.focal_bony_tenderness", "Focal bony tenderness?"),
+)
+
+
+__all__ = [
+    "CLINICIAN",
+    "DETAILS",
+    "ESSENTIALS",
+    "Answers",
+    "Question",
+    "opt_num",
+    "parse",
+    "yes_no",
+]

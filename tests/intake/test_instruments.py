@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from backstride.intake.catalog import INSTRUMENT_IDS, shipped_instruments
-from backstride.intake.scoring import score_odi, score_psfs, score_rmdq, score_startback
+from backstride.intake.scoring import (
+    SCORERS,
+    score_odi,
+    score_psfs,
+    score_rmdq,
+    score_startback,
+)
 
 from .builders import startback
 
@@ -119,3 +125,13 @@ def test_psfs_is_the_mean_of_rated_activities(case: str, ratings: list[int], mea
 
 def test_psfs_without_a_rating_is_not_scored() -> None:
     assert score_psfs({"activities": [{"name": "run", "score": None}]}).values["mean"] is None
+
+
+def test_every_instrument_names_a_registered_scoring_rule() -> None:
+    for inst in shipped_instruments().values():
+        assert inst.scoring in SCORERS
+
+
+def test_triad_scores_through_the_registry_from_a_mapping() -> None:
+    values = SCORERS["triad_male"]({"energy_availability": "none", "bmi_kg_m2": 22, "bsi_count": 1})
+    assert (values.values["total"], values.values["clearance"]) == (1, "full")

@@ -8,7 +8,8 @@ provisional male model for men; for ``other`` the female CRA when menstrual answ
 from __future__ import annotations
 
 from backstride.intake.document import TRABECULAR_SITES, IntakeDocument
-from backstride.intake.scoring import SCORERS, Scored, ScoreValue
+from backstride.intake.result import Scored, ScoreValue
+from backstride.intake.scoring import SCORERS
 from backstride.intake.triad import TriadAnswers, score_triad_female, score_triad_male
 
 

@@ -9,21 +9,12 @@ interfaces round for display (clinical.md section 0).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-ScoreValue = float | int | str | None
+from backstride.intake.result import Scored, ScoreValue
+from backstride.intake.triad import TriadAnswers, score_triad_female, score_triad_male
 
 _EPS = 1e-9
-
-
-@dataclass(frozen=True, slots=True)
-class Scored:
-    """The score of one instrument: ``values`` keyed by measure (``percent``, ``band`` ...)."""
-
-    instrument: str
-    values: Mapping[str, ScoreValue]
-    notes: tuple[str, ...] = ()
 
 
 def _items(answers: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -156,6 +147,16 @@ def score_psfs(answers: Mapping[str, Any]) -> Scored:
     return Scored("psfs", {"mean": sum(rated) / len(rated), "rated": len(rated)})
 
 
+def score_triad_female_answers(answers: Mapping[str, Any]) -> Scored:
+    """Female Athlete Triad CRA from a mapping of :class:`TriadAnswers` fields."""
+    return score_triad_female(TriadAnswers(**answers))
+
+
+def score_triad_male_answers(answers: Mapping[str, Any]) -> Scored:
+    """Provisional male Triad model from a mapping of :class:`TriadAnswers` fields."""
+    return score_triad_male(TriadAnswers(**answers))
+
+
 Scorer = Callable[[Mapping[str, Any]], Scored]
 
 SCORERS: dict[str, Scorer] = {
@@ -164,6 +165,8 @@ SCORERS: dict[str, Scorer] = {
     "rmdq": score_rmdq,
     "startback": score_startback,
     "psfs": score_psfs,
+    "triad_female": score_triad_female_answers,
+    "triad_male": score_triad_male_answers,
 }
 
 

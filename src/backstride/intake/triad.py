@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backstride.intake.scoring import Scored, ScoreValue
+from backstride.intake.result import Scored, ScoreValue
 
 _EPS = 1e-9
 

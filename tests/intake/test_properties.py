@@ -75,6 +75,8 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
         },
         "startback": {"items": {**{str(i): draw(small_bool) for i in range(1, 9)},
                                 "9": draw(st.sampled_from(["slightly", "very_much"]))}},
+        "nprs": {"items": {k: draw(st.none() | st.integers(0, 10)) for k in (
+            "now", "worst_24h", "during_run", "after_run")}},
         "odi": {"items": {str(i): draw(st.none() | st.integers(0, 5)) for i in range(1, 11)}},
         "rmdq": {"items": {str(i): draw(st.none() | st.booleans()) for i in range(1, 25)}},
         "psfs": {"activities": [{"name": "run", "score": draw(st.integers(0, 10))}]},
@@ -130,3 +132,7 @@ def test_scores_stay_within_their_ranges(base: dict[str, Any]) -> None:
             assert isinstance(value, int | float)
             assert low <= value <= high
     assert s["startback.risk_group"] in {"low", "medium", "high"}
+    for key, value in s.items():
+        if key.startswith("nprs."):
+            assert isinstance(value, int)
+            assert 0 <= value <= 10

@@ -129,10 +129,10 @@ def _si_items(doc: IntakeDocument) -> tuple[str, ...]:
     """Runner-side SI items (Laslett 2005 context; Fortin finger sign, unverified)."""
     s = doc.symptoms
     met = {
-        "below_l5": s.pain_below_l5,
+        "below_L5": s.pain_below_l5,
         "one_side": s.side in {"left", "right"},
         "posterior_pelvis_or_buttock": bool({"buttock", "si_region"} & set(s.locations)),
-        "points_near_psis": s.points_one_finger_near_psis,
+        "points_near_PSIS": s.points_one_finger_near_psis,
     }
     return tuple(k for k, v in met.items() if v)
 

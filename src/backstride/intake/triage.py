@@ -92,7 +92,7 @@ def _context_notes(doc: IntakeDocument, fired: set[str], facts: Facts) -> list[s
         notes.append(
             f"ASAS {len(facts.asas)}/5 but back pain for less than 3 months: re-check at 3 months."
         )
-    elif facts.asas:
+    elif len(facts.asas) >= 3:
         notes.append(f"Inflammatory back pain items: ASAS {len(facts.asas)}/5 (needs 4).")
     if facts.berlin:
         notes.append(f"Berlin criteria items met: {len(facts.berlin)}/4 (context only).")

@@ -124,7 +124,8 @@ def rtss(
     dur, pace, thr = _f(duration_s), _f(pace_s_per_km), _f(threshold_pace_s_per_km)
     with np.errstate(invalid="ignore", divide="ignore"):
         intensity = np.where(pace > 0, thr / np.where(pace > 0, pace, 1.0), np.nan)
-    return np.where(dur >= 0, dur / 3600.0 * intensity**2 * 100.0, np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.where(dur >= 0, dur / 3600.0 * intensity**2 * 100.0, np.nan)
 
 
 __all__ = [

@@ -81,7 +81,10 @@ def session_loads(
         np.where(max_source == 1, hr_max_tanaka(age_years=today.year - birth), seen_max),
     )
     # Threshold pace: profile, else the fastest average pace of runs lasting 20-60 min.
-    pace = np.where(table.distance_m > 0, table.duration_s / (table.distance_m / 1000.0), np.nan)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        pace = np.where(
+            table.distance_m > 0, table.duration_s / (table.distance_m / 1000.0), np.nan
+        )
     candidate = table.is_run & (table.duration_s >= 1200) & (table.duration_s <= 3600)
     best = np.full(n_r, np.inf)
     if len(table):

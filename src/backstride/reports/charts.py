@@ -50,8 +50,9 @@ def _fig(height: float = 2.6) -> tuple[Figure, Axes]:
 
 
 def _date_axis(ax: Axes) -> None:
-    ax.xaxis.set_major_locator(mdates.MonthLocator())  # type: ignore[no-untyped-call]
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %y"))  # type: ignore[no-untyped-call]
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
 
 
 def weekly_distance(summary: LoadSummary) -> str:
@@ -144,7 +145,20 @@ def gait_trends(summary: LoadSummary) -> str | None:
     ax_list: Sequence[Axes] = axes if bal else [axes]
     ax = ax_list[0]
     if cad:
-        ax.plot(_t([d for d, _ in cad]), [v for _, v in cad], ".", color=BLUE, markersize=3)
+        values = np.array([v for _, v in cad], dtype=float)
+        ax.plot(_t([d for d, _ in cad]), values, ".", color=BLUE, markersize=3, alpha=0.6)
+        window = min(7, values.size)
+        trend = np.array(
+            [np.median(values[max(0, i - window + 1) : i + 1]) for i in range(values.size)]
+        )
+        ax.plot(
+            _t([d for d, _ in cad]),
+            trend,
+            color=BLUE,
+            linewidth=1.2,
+            label="median of the last 7 runs",
+        )
+        ax.legend(loc="best", frameon=False, fontsize=8)
     ax.set_ylabel("steps/min")
     ax.set_title("Cadence per run", loc="left")
     ax.grid(axis="y", color="#e2e8f0", linewidth=0.6)

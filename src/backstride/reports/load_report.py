@@ -5,6 +5,7 @@ The PDF is the same HTML rendered by WeasyPrint. Pure apart from writing the out
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -23,7 +24,8 @@ FLAG_TITLES: dict[str, str] = {
     "gait.cadence_drop": "Cadence dropped",
     "shoes.retire": "Shoe past its alert distance",
 }
-MAX_FLAGS = 25
+RECENT_FLAG_DAYS = 84
+MAX_OLDER_FLAGS = 40
 
 
 def _hm(seconds: float) -> str:
@@ -40,7 +42,10 @@ def render_html(summary: LoadSummary, *, runner_name: str) -> str:
     weeks = summary.weeks
     this_week = weeks[-1] if weeks else None
     prior = weeks[-5:-1]
-    flags = sorted(summary.flags, key=lambda f: f.date, reverse=True)
+    flags = sorted(summary.flags, key=lambda f: (f.date, f.code), reverse=True)
+    cutoff = summary.to_date - dt.timedelta(days=RECENT_FLAG_DAYS)
+    recent = [f for f in flags if f.date > cutoff]
+    older = [f for f in flags if f.date <= cutoff]
     chart_map = {
         "weekly": charts.weekly_distance(summary),
         "fitness": charts.fitness_fatigue(summary),
@@ -53,8 +58,8 @@ def render_html(summary: LoadSummary, *, runner_name: str) -> str:
         runner_name=runner_name,
         charts=chart_map,
         titles=FLAG_TITLES,
-        flags=flags[:MAX_FLAGS],
-        hidden_flags=max(0, len(flags) - MAX_FLAGS),
+        flags=recent,
+        older_flags=older[:MAX_OLDER_FLAGS],
         this_week_km=(this_week.distance_m / 1000) if this_week else 0.0,
         this_week_runs=this_week.runs if this_week else 0,
         last4_km=sum(w.distance_m for w in prior) / 1000,

@@ -102,12 +102,12 @@ def plan_history(*, end_date: dt.date, seed: int = 7) -> list[DemoRun]:
     while day <= end_date:
         week = (day - start).days // 7
         block = week % 4
-        base_km = min(26 + week * 0.35, 42) * (0.75 if block == 3 else 1.0 + 0.05 * block)
+        base_km = min(26 + week * 0.35, 42) * (0.82 if block == 3 else 1.0 + 0.04 * block)
         weekday = day.weekday()
         km = {0: 0.18, 1: 0.2, 3: 0.2, 6: 0.33}.get(weekday, 0.0) * base_km
         in_break = break_from <= day < break_from + dt.timedelta(days=10)
-        if km and not in_break and rng.random() > 0.06:
-            km *= 1.0 + rng.normal(0, 0.06)
+        if km and not in_break and (weekday == 6 or rng.random() > 0.03):
+            km *= 1.0 + rng.normal(0, 0.04)
             intensity, pace, name = 0.68, 345.0, "Easy run"
             if weekday == 1:
                 intensity, pace, name = 0.84, 300.0, "Intervals"

@@ -89,7 +89,7 @@ def summary_to_json(summary: LoadSummary) -> dict[str, Any]:
 
 
 def _print(summary: LoadSummary, handle: str) -> None:
-    console = Console()
+    console = Console(soft_wrap=True)
     weeks = summary.weeks
     console.print(
         f"[bold]{handle}[/bold]  {summary.from_date} to {summary.to_date}  "

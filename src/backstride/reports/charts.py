@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Sequence
 
 import matplotlib
@@ -17,6 +18,7 @@ from matplotlib.figure import Figure
 
 from backstride.analytics.summary import LoadSummary
 
+_CHART_IDS = itertools.count(1)
 BLUE, ORANGE, RED, GREY, GREEN = "#2b6cb0", "#dd6b20", "#c53030", "#718096", "#2f855a"
 plt.rcParams.update(
     {
@@ -36,11 +38,16 @@ def _t(dates: Sequence[object]) -> npt.NDArray[np.datetime64]:
 
 
 def _svg(fig: Figure) -> str:
+    """The figure as an inline ``<svg>``; element ids get a per-chart prefix so several
+    charts can share one HTML page without clashing ids."""
     buf = io.StringIO()
     fig.savefig(buf, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buf.getvalue()
-    return text[text.index("<svg") :]
+    text = text[text.index("<svg") :]
+    prefix = f"c{next(_CHART_IDS)}_"
+    text = text.replace('id="', f'id="{prefix}').replace("url(#", f"url(#{prefix}")
+    return text.replace('href="#', f'href="#{prefix}')
 
 
 def _fig(height: float = 2.6) -> tuple[Figure, Axes]:

@@ -80,7 +80,7 @@ def test_missing_hr_profile_is_estimated_and_said_so() -> None:
         table_from_rows(steady_weeks(6)), [profile], today=MONDAY + dt.timedelta(days=41)
     )
     assert analysis.sessions.runner_model == ("trimp",)
-    warnings = " ".join(analysis.sessions.runner_warnings[0])
+    warnings = " ".join(analysis.sessions.warnings_for(0))
     assert "208 - 0.7 x age" in warnings
     assert "60 bpm" in warnings
     assert "sex not recorded" in warnings

@@ -68,14 +68,16 @@ def build_grid(
     size = n_runners * n_days
     run = table.is_run[keep]
 
+    every = bool(keep.all())
+
     def total(values: npt.NDArray[np.float64], *, runs_only: bool = True) -> FloatGrid:
-        w = np.nan_to_num(values[keep], nan=0.0)
-        if runs_only:
-            w = np.where(run, w, 0.0)
+        v = values if every else values[keep]
+        w = np.where((run & (v == v)) if runs_only else (v == v), v, 0.0)  # NaN -> 0
         summed = np.bincount(flat, weights=w, minlength=size).astype(np.float64)
         return summed.reshape(n_runners, n_days)
 
-    dist_int = np.where(run, np.rint(np.nan_to_num(table.distance_m[keep])), 0).astype(np.int64)
+    dist = table.distance_m if every else table.distance_m[keep]
+    dist_int = np.rint(np.where(run & (dist == dist), dist, 0.0)).astype(np.int64)
     longest = np.zeros(size, dtype=np.int64)
     np.maximum.at(longest, flat, dist_int)
     start = np.full(n_runners, t_ord - first.toordinal(), dtype=np.int64)

@@ -23,12 +23,12 @@ def spike_band(*, run_m: object, longest_m: object) -> Int8Grid:
     """Band index per run: -1 no reference, 0 none, 1 small, 2 moderate, 3 large."""
     d = np.asarray(run_m, dtype=np.int64)
     ref = np.asarray(longest_m, dtype=np.int64)
-    band = np.select(
-        [ref <= 0, d * 10 <= ref * 11, d * 10 <= ref * 13, d <= 2 * ref],
-        [NO_REFERENCE, 0, 1, 2],
-        default=3,
-    )
-    return np.asarray(band, dtype=np.int8)
+    d10, r10 = d * 10, ref * 10
+    band = np.atleast_1d(d10 > r10 + ref).astype(np.int8)  # > +10 %
+    band += d10 > r10 + 3 * ref  # > +30 %
+    band += d > 2 * ref  # > +100 %
+    band[np.atleast_1d(ref <= 0)] = NO_REFERENCE
+    return band.reshape(np.shape(d10))
 
 
 def previous_longest(daily_longest_m: IntGrid, *, lookback_d: int = SPIKE_LOOKBACK_D) -> IntGrid:

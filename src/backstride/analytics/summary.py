@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from backstride.analytics import flags as fl
-from backstride.analytics.engine import ClinicAnalysis
+from backstride.analytics.engine import ClinicAnalysis, flags_for
 from backstride.analytics.gait import GaitSummary
 from backstride.analytics.session_load import MODELS
 from backstride.analytics.shoes import ShoeSummary
@@ -157,7 +157,7 @@ def summarise(
         sorted(
             (
                 x
-                for x in (*analysis.flags[r], *extra_flags)
+                for x in (*flags_for(analysis, r), *extra_flags)
                 if first <= x.date <= last or x.code == fl.LOAD_ESTIMATED
             ),
             key=lambda x: (x.date, x.code),
@@ -165,7 +165,7 @@ def summarise(
     )
     this_week = today_i // 7
     recent = w.distance_m[r, max(0, this_week - RECENT_WEEKS) : this_week]
-    model = analysis.sessions.runner_model[r]
+    model = analysis.sessions.model_of(r)
     return LoadSummary(
         runner_id=analysis.runner_ids[r],
         today=analysis.today,
@@ -173,7 +173,7 @@ def summarise(
         to_date=last,
         load_model=model,
         load_model_text=MODELS[model],
-        load_warnings=analysis.sessions.runner_warnings[r],
+        load_warnings=analysis.sessions.warnings_for(r),
         k_variant=K_VARIANTS[analysis.fitness.k_variant],
         weeks=weeks,
         daily=days,

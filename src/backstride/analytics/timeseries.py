@@ -55,20 +55,28 @@ def _days_since_start(shape: tuple[int, int], start: IntArray) -> IntArray:
     return np.arange(shape[1], dtype=np.int64)[None, :] - start[:, None]
 
 
-def _rolling_sum(loads: FloatGrid, window: int, *, lag: int = 0) -> FloatGrid:
-    """Sum of days t-lag-window+1 ... t-lag (cells before day 0 count as 0)."""
+def _cumsum(loads: FloatGrid) -> FloatGrid:
+    """Cumulative sums with a leading 0 column: window sums are differences of two columns."""
     csum = np.zeros((loads.shape[0], loads.shape[1] + 1))
     np.cumsum(loads, axis=1, out=csum[:, 1:])
-    days = np.arange(loads.shape[1])
-    hi = np.clip(days - lag + 1, 0, loads.shape[1])
-    lo = np.clip(days - lag - window + 1, 0, loads.shape[1])
+    return csum
+
+
+def _window_sum(csum: FloatGrid, window: int, *, lag: int = 0) -> FloatGrid:
+    """Sum of days t-lag-window+1 ... t-lag (cells before day 0 count as 0)."""
+    days = csum.shape[1] - 1
+    t = np.arange(days)
+    hi = np.clip(t - lag + 1, 0, days)
+    lo = np.clip(t - lag - window + 1, 0, days)
     return np.asarray(csum[:, hi] - csum[:, lo], dtype=np.float64)
 
 
-def _safe_ratio(num: FloatGrid, den: FloatGrid) -> FloatGrid:
-    out = np.full(num.shape, np.nan)
-    np.divide(num, den, out=out, where=den > 0)
-    return out
+def _ratio(num: FloatGrid, den: FloatGrid, hidden: BoolGrid) -> FloatGrid:
+    """num / den, NaN where den <= 0 or the cell is hidden (in place, no extra grids)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.divide(num, den)
+    out[(den <= 0) | hidden] = np.nan
+    return np.asarray(out, dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,35 +105,29 @@ def acwr(loads: FloatGrid, *, start: IntArray) -> AcwrSeries:
     """
     rows, days = loads.shape
     since = _days_since_start(loads.shape, start)
-    acute_r = _rolling_sum(loads, 7) / 7.0
-    coupled_r = _rolling_sum(loads, 28) / 28.0
-    uncoupled_r = _rolling_sum(loads, 21, lag=7) / 21.0
+    csum = _cumsum(loads)
+    acute_r = _window_sum(csum, 7) / 7.0
     warming = since < ACWR_WARMUP_DAYS - 1
     # Seed: mean of each runner's first min(28, available) days.
-    csum = np.zeros((rows, days + 1))
-    np.cumsum(loads, axis=1, out=csum[:, 1:])
     end = np.minimum(start + ACWR_WARMUP_DAYS, days)
     n_seed = np.maximum(end - start, 1)
-    seed = (csum[np.arange(rows), end] - csum[np.arange(rows), start]) / n_seed
+    idx = np.arange(rows)
+    seed = (csum[idx, end] - csum[idx, np.minimum(start, days)]) / n_seed
     # Cells before a runner's start hold the seed, so the filter "starts" at each runner's day 0.
-    padded = np.where(since < 0, seed[:, None], loads)
+    before = since < 0
+    padded = np.where(before, seed[:, None], loads) if before.any() else loads
     acute_e = ewma(padded, k=2.0 / 8.0, seed=seed)
     chronic_e = ewma(padded, k=2.0 / 29.0, seed=seed)
     chronic_lag = np.empty_like(chronic_e)
     chronic_lag[:, 7:] = chronic_e[:, :-7]
     chronic_lag[:, :7] = seed[:, None]
-    nan_if = warming | (since < 0)
-
-    def hide(x: FloatGrid) -> FloatGrid:
-        return np.where(nan_if, np.nan, x)
-
     return AcwrSeries(
-        rolling_coupled=hide(_safe_ratio(acute_r, coupled_r)),
-        rolling_uncoupled=hide(_safe_ratio(acute_r, uncoupled_r)),
+        rolling_coupled=_ratio(acute_r, _window_sum(csum, 28) / 28.0, warming),
+        rolling_uncoupled=_ratio(acute_r, _window_sum(csum, 21, lag=7) / 21.0, warming),
         ewma_acute=acute_e,
         ewma_chronic=chronic_e,
-        ewma_coupled=hide(_safe_ratio(acute_e, chronic_e)),
-        ewma_uncoupled=hide(_safe_ratio(acute_e, chronic_lag)),
+        ewma_coupled=_ratio(acute_e, chronic_e, warming),
+        ewma_uncoupled=_ratio(acute_e, chronic_lag, warming),
         warming_up=warming,
     )
 

@@ -44,6 +44,21 @@ def consecutive_days(active: BoolGrid) -> IntGrid:
     return np.asarray(csum - np.maximum.accumulate(reset, axis=1), dtype=np.int64)
 
 
+def streak_reaches(active: BoolGrid, days: int) -> BoolGrid:
+    """True on the day a run of consecutive active days reaches exactly ``days`` days.
+
+    Window form of ``consecutive_days(active) == days``: the last ``days`` days were all
+    active and the day before them was not (or lies before the grid).
+    """
+    csum = np.zeros((active.shape[0], active.shape[1] + 1), dtype=np.int32)
+    np.cumsum(active, axis=1, dtype=np.int32, out=csum[:, 1:])
+    full = np.zeros(active.shape, dtype=np.bool_)
+    full[:, days - 1 :] = (csum[:, days:] - csum[:, :-days]) == days
+    before = np.zeros(active.shape, dtype=np.bool_)
+    before[:, days:] = active[:, :-days]
+    return np.asarray(full & ~before, dtype=np.bool_)
+
+
 @dataclass(frozen=True, slots=True)
 class WeekGrid:
     """Per runner and ISO week (grid week 0 starts on the grid's first Monday)."""
@@ -114,4 +129,10 @@ def week_grid(grid: DailyGrid, *, options: AnalyticsOptions) -> WeekGrid:
     )
 
 
-__all__ = ["WeekGrid", "consecutive_days", "monotony_strain", "week_grid"]
+__all__ = [
+    "WeekGrid",
+    "consecutive_days",
+    "monotony_strain",
+    "streak_reaches",
+    "week_grid",
+]

@@ -155,3 +155,23 @@ def test_load_is_never_negative(
     assert (analysis.sessions.load >= 0).all()
     assert (analysis.grid.load >= 0).all()
     assert (analysis.fitness.fitness >= 0).all()
+
+
+def test_blocks_on_threads_give_the_same_results_as_one_pass() -> None:
+    from backstride.analytics.batch import analyse_batch
+    from backstride.analytics.engine import flags_for
+
+    rows = []
+    for r in range(5):
+        history = steady_weeks(12 + r, runner=r)
+        history.append(run(MONDAY + dt.timedelta(days=7 * 10 + r), 20 + r, runner=r))
+        rows += history
+    profiles = [PROFILE] * 5
+    whole = analyse(table_from_rows(rows), profiles, today=TODAY)
+    batch = analyse_batch(
+        table_from_rows(rows[::-1]), profiles, today=TODAY, block_size=2, workers=2
+    )
+    for r in range(5):
+        block, local = batch.locate(r)
+        assert flags_for(block, local) == flags_for(whole, r)
+        assert np.allclose(block.fitness.form[local], whole.fitness.form[r])

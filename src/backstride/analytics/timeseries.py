@@ -63,12 +63,14 @@ def _cumsum(loads: FloatGrid) -> FloatGrid:
 
 
 def _window_sum(csum: FloatGrid, window: int, *, lag: int = 0) -> FloatGrid:
-    """Sum of days t-lag-window+1 ... t-lag (cells before day 0 count as 0)."""
-    days = csum.shape[1] - 1
-    t = np.arange(days)
-    hi = np.clip(t - lag + 1, 0, days)
-    lo = np.clip(t - lag - window + 1, 0, days)
-    return np.asarray(csum[:, hi] - csum[:, lo], dtype=np.float64)
+    """Sum of days t-lag-window+1 ... t-lag (cells before day 0 count as 0); slices only."""
+    rows, days = csum.shape[0], csum.shape[1] - 1
+    out = np.zeros((rows, days))
+    if lag < days:
+        out[:, lag:] = csum[:, 1 : days - lag + 1]
+    if lag + window < days:
+        out[:, lag + window :] -= csum[:, 1 : days - lag - window + 1]
+    return out
 
 
 def _ratio(num: FloatGrid, den: FloatGrid, hidden: BoolGrid) -> FloatGrid:

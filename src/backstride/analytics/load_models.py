@@ -24,6 +24,10 @@ TRIMP_CONSTANTS: dict[str, tuple[float, float]] = {
 HR_REST_DEFAULT_BPM = 60.0
 """Resting HR when none is recorded [default], flagged as estimated."""
 
+MIN_PLAUSIBLE_PACE_S_PER_KM = 120.0
+"""Faster than 2:00/km is a recording error (world-record pace is about 2:50/km); such a
+session gets no pace-based load [default]."""
+
 EDWARDS_ZONES = (0.5, 0.6, 0.7, 0.8, 0.9)
 """Lower bounds (share of HRmax, inclusive) of Edwards zones weighted 1..5 (Edwards 1993)."""
 
@@ -122,8 +126,9 @@ def rtss(
     grade-adjusted, when known) pace, not the unpublished NGP, and says so ("estimated").
     """
     dur, pace, thr = _f(duration_s), _f(pace_s_per_km), _f(threshold_pace_s_per_km)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        intensity = np.where(pace > 0, thr / np.where(pace > 0, pace, 1.0), np.nan)
+    plausible = pace >= MIN_PLAUSIBLE_PACE_S_PER_KM
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        intensity = np.where(plausible, thr / np.where(plausible, pace, 1.0), np.nan)
     with np.errstate(over="ignore", invalid="ignore"):
         return np.where(dur >= 0, dur / 3600.0 * intensity**2 * 100.0, np.nan)
 

@@ -80,6 +80,7 @@ def test_html_has_every_section_and_inline_charts() -> None:
     assert "Old trainers" in html
     assert "never as an injury probability" in html
     assert "Impellizzeri" in html
+    assert "Running dynamics" in html  # usual vs last 5 runs table
 
 
 def test_without_pain_scores_the_report_invites_logging() -> None:

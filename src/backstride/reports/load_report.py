@@ -6,6 +6,7 @@ The PDF is the same HTML rendered by WeasyPrint. Pure apart from writing the out
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -31,6 +32,42 @@ MAX_OLDER_FLAGS = 40
 def _hm(seconds: float) -> str:
     minutes = round(seconds / 60)
     return f"{minutes // 60}:{minutes % 60:02d}"
+
+
+GAIT_METRICS = (
+    ("cadence_spm", "Cadence", "steps/min", "{:.0f}"),
+    ("stance_time_ms", "Ground-contact time", "ms", "{:.0f}"),
+    ("vertical_oscillation_mm", "Vertical oscillation", "cm", "{:.1f}"),
+    ("step_length_mm", "Step length", "m", "{:.2f}"),
+    ("stance_balance_left_pct", "Ground-contact balance", "% left", "{:.1f}"),
+)
+_SCALE = {"vertical_oscillation_mm": 0.1, "step_length_mm": 0.001}
+
+
+def gait_table(summary: LoadSummary) -> list[dict[str, str]]:
+    """Usual (median of the 90 days before the last 5 runs) vs recent (median of the last 5)
+    for each running-dynamics value the runner has; an observation, not a norm."""
+    runs = summary.gait.runs if summary.gait else ()
+    rows = []
+    for name, label, unit, fmt in GAIT_METRICS:
+        points = [(r.local_date, getattr(r, name)) for r in runs if getattr(r, name) is not None]
+        if len(points) < 10:
+            continue
+        recent = [v for _, v in points[-5:]]
+        first_recent = points[-5][0]
+        usual = [v for d, v in points[:-5] if (first_recent - d).days <= 90]
+        if len(usual) < 5:
+            continue
+        scale = _SCALE.get(name, 1.0)
+        rows.append(
+            {
+                "label": label,
+                "unit": unit,
+                "usual": fmt.format(statistics.median(usual) * scale),
+                "recent": fmt.format(statistics.median(recent) * scale),
+            }
+        )
+    return rows
 
 
 def render_html(summary: LoadSummary, *, runner_name: str) -> str:
@@ -64,6 +101,7 @@ def render_html(summary: LoadSummary, *, runner_name: str) -> str:
         this_week_runs=this_week.runs if this_week else 0,
         last4_km=sum(w.distance_m for w in prior) / 1000,
         recent_weeks=list(reversed(weeks[-12:])),
+        gait_rows=gait_table(summary),
         hm=_hm,
     )
 

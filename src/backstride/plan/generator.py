@@ -137,9 +137,9 @@ class _Builder:
         self.deload_every = self.state.deload_every or (
             3 if (ctx.age_years or 0) >= 50 else req.rules.deload_every)  # fmt: skip
         self.visits = R.visit_weeks(startback_group=group, disposition=a.disposition.value,
-                                    weeks=req.weeks, every_weeks=prefs.clinic_visit_every_weeks)  # fmt: skip
+                                    weeks=req.weeks + req.week_offset, every_weeks=prefs.clinic_visit_every_weeks)  # fmt: skip
         if mode == "no_run":
-            self.visits.setdefault(0, "Clinic visit")
+            self.visits.setdefault(req.week_offset, "Clinic visit")
         self.rtr_stage = self.state.rtr_stage or 1
         self.rtr_good = self.state.rtr_good_sessions
         self._mode_decision()
@@ -279,7 +279,7 @@ class _Builder:
             nxt = d + dt.timedelta(days=1)
             before_hard = nxt in hard_days or nxt.weekday() in {
                 w for w, t in self.tpl.runs.items() if t in ("long", "tempo")}  # fmt: skip
-            template = STRENGTH_A if (n + i) % 2 == 0 else STRENGTH_B
+            template = STRENGTH_A if (n + i + self.req.week_offset) % 2 == 0 else STRENGTH_B
             by_day[d].append(strength_session(self.cat, key=f"{d}:strength:0", on_date=d,
                                               template=template, state=self.state,
                                               forbidden=self.forbidden, equipment=self.equipment,
@@ -297,10 +297,10 @@ class _Builder:
             if not by_day[d]:
                 by_day[d].append(rest_session(key=f"{d}:rest:0", on_date=d,
                                               reason=Decision("rest.weekly", "Full rest day.")))  # fmt: skip
-        if i in self.visits:
+        if i + self.req.week_offset in self.visits:
             vd = next(d for d in dates if d.weekday() < 5)
             by_day[vd].append(Session(key=f"{vd}:clinic_visit:0", date=vd, kind="clinic_visit",
-                                      title=self.visits[i], reasons=(Decision(
+                                      title=self.visits[i + self.req.week_offset], reasons=(Decision(
                                           "visit.pathway", "Clinic visit from the care pathway "
                                           "(STarT Back, disposition)."),)))  # fmt: skip
         days = tuple(Day(d, tuple(by_day[d])) for d in dates)

@@ -19,3 +19,8 @@ def register(app: typer.Typer) -> None:
         settings = load_settings()
         upgrade(settings.effective_database_url)
         Console().print(f"backstride database ready at {settings.effective_database_url}")
+        from backstride.cli._context import open_session, utc_now
+        from backstride.cli.demo_plan import run_plan_demo
+
+        with open_session(settings) as session:
+            run_plan_demo(session, data_dir=settings.data_dir, now=utc_now(), console=Console())

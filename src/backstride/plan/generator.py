@@ -126,7 +126,7 @@ class _Builder:
         if mode == "walk_only":
             train = train[:4]
         self.tpl = make_template(train, runs_per_week=runs, allow_tempo=self.allow_tempo,
-                                 alternate_only=mode == "rtr",
+                                 alternate_only=mode == "rtr", allow_long=not self.novice,
                                  strength_sessions=0 if mode == "walk_only" else 2)  # fmt: skip
         pace = ctx.easy_pace_s_per_km
         self.first_run_m = req.rules.first_run_s * 1000 // pace

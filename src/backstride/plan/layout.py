@@ -91,6 +91,7 @@ def make_template(
     runs_per_week: int,
     allow_tempo: bool,
     alternate_only: bool,
+    allow_long: bool = True,
     strength_sessions: int,
 ) -> Template:
     """Place runs (long run at the weekend when possible), one tempo, strength and the rest."""
@@ -98,7 +99,7 @@ def make_template(
     runs = {d: "easy" for d in picked}
     if picked:
         long_day = picked[0]
-        runs[long_day] = "long" if len(picked) > 1 else "easy"
+        runs[long_day] = "long" if len(picked) > 1 and allow_long else "easy"
         if allow_tempo and len(picked) >= 3:
             spaced = [d for d in picked[1:] if not adjacent(d, long_day)]
             if spaced:

@@ -180,12 +180,6 @@ def current_plan(session: Session, *, runner_handle: str) -> PlanResult:
     return PlanResult(row.id, row.current_version, plan_from_dict(version.document))
 
 
-def _score(name: str, value: int | None) -> int | None:
-    if value is not None and not 0 <= value <= 10:
-        raise InvalidInput(f"{name} must be 0-10", code="log.invalid_score")
-    return value
-
-
 def log_session(
     session: Session, *, runner_handle: str, on_date: dt.date, kind: str, status: str,
     now: dt.datetime, pain_during: int | None = None, pain_after: int | None = None,

@@ -1,0 +1,194 @@
+"""``backstride plan``, ``backstride plan adapt`` and ``backstride log``: thin CLI over services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from backstride.errors import InvalidInput
+from backstride.plan.model import Plan
+from backstride.plan.monitor import ExerciseResult
+from backstride.plan.serialize import diff_to_list, plan_to_dict
+
+plan_app = typer.Typer(invoke_without_command=True, no_args_is_help=False, help="The training plan.")
+
+RunnerOpt = Annotated[str, typer.Option("--runner", help="Runner name (handle).")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+
+def _date(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise InvalidInput(f"{name} must be YYYY-MM-DD", code="cli.invalid_date") from exc
+
+
+def _session_text(s: object) -> str:
+    from backstride.plan.model import Session
+
+    assert isinstance(s, Session)
+    text = s.title
+    if s.distance_m:
+        text += f" · {s.distance_m / 1000:.1f} km"
+    if s.kind == "strength":
+        text += ": " + ", ".join(
+            f"{e.name} {e.sets or 1}x{e.reps or ''}{f' ({e.hold_s}s)' if e.hold_s else ''}"
+            f"{f' @{e.load_kg:g}kg' if e.load_kg else ''}" for e in s.exercises
+        )  # fmt: skip
+    return text
+
+
+def print_plan(plan: Plan, console: Console) -> None:
+    """A readable week-by-week table with the reasons."""
+    if plan.status == "blocked":
+        console.print(f"[bold red]No plan (blocked):[/bold red] {plan.blocked_reason}")
+        for t in plan.do_now:
+            console.print(f"  • {t}")
+        return
+    for t in plan.do_now[:1]:
+        console.print(f"[yellow]{t}[/yellow]")
+    for d in plan.decisions:
+        console.print(f"• {d.text} [dim]{d.code}[/dim]")
+    for w in plan.weeks:
+        target = f" · up to {w.target_distance_m / 1000:.1f} km" if w.target_distance_m else ""
+        table = Table(title=f"Week {w.index + 1} ({w.phase}){target}", title_justify="left")
+        table.add_column("Day", no_wrap=True)
+        table.add_column("Sessions")
+        for day in w.days:
+            table.add_row(day.date.strftime("%a %d %b"), "\n".join(_session_text(s) for s in day.sessions))
+        console.print(table)
+    for t in plan.footwear:
+        console.print(f"[dim]Footwear: {t}[/dim]")
+
+
+def _write_outputs(plan: Plan, *, runner: str, ics: Path | None, pdf: Path | None,
+                   html: Path | None) -> None:  # fmt: skip
+    from backstride.cli._context import utc_now
+
+    if ics is not None:
+        from backstride.reports.ics import plan_to_ics
+
+        ics.write_bytes(plan_to_ics(plan, generated_at=utc_now()))
+    for path in (pdf, html):
+        if path is not None:
+            from backstride.reports.plan_report import write_plan
+
+            write_plan(plan, runner_name=runner, path=path)
+
+
+@plan_app.callback()
+def plan(
+    ctx: typer.Context,
+    runner: Annotated[str | None, typer.Option("--runner", help="Runner name (handle).")] = None,
+    weeks: Annotated[int, typer.Option("--weeks", help="Number of weeks.")] = 8,
+    start: Annotated[str | None, typer.Option("--start", help="First day (YYYY-MM-DD).")] = None,
+    as_json: JsonOpt = False,
+    ics: Annotated[Path | None, typer.Option("--ics", help="Write an .ics calendar.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write a printable PDF.")] = None,
+    html: Annotated[Path | None, typer.Option("--html", help="Write a printable HTML page.")] = None,
+) -> None:
+    """Build the runner's plan from the latest assessment and training history."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if runner is None:
+        raise InvalidInput("--runner is required", code="cli.missing_runner")
+    from backstride.cli._context import open_session, utc_now
+    from backstride.services.plans import create_plan
+
+    now = utc_now()
+    start_date = _date(start, "--start") or now.date()
+    with open_session() as session:
+        result = create_plan(session, runner_handle=runner, weeks=weeks, start_date=start_date, now=now)
+    _write_outputs(result.plan, runner=runner, ics=ics, pdf=pdf, html=html)
+    if as_json:
+        typer.echo(json.dumps(plan_to_dict(result.plan)))
+    else:
+        print_plan(result.plan, Console())
+
+
+@plan_app.command("adapt")
+def adapt(runner: RunnerOpt, today: Annotated[str | None, typer.Option("--today")] = None,
+          as_json: JsonOpt = False) -> None:  # fmt: skip
+    """Adapt the current plan to the logged sessions (a new version with reasons)."""
+    from backstride.cli._context import open_session, utc_now
+    from backstride.services.plans import adapt_plan
+
+    now = utc_now()
+    with open_session() as session:
+        r = adapt_plan(session, runner_handle=runner, today=_date(today, "--today") or now.date(), now=now)
+    if as_json:
+        doc = {"version": r.version, "plan": plan_to_dict(r.plan), "diff": diff_to_list(r.diff),
+               "decisions": [{"code": d.code, "text": d.text} for d in r.decisions],
+               "needs_retriage": r.needs_retriage}  # fmt: skip
+        typer.echo(json.dumps(doc))
+        return
+    console = Console()
+    console.print(f"Plan version {r.version}")
+    for d in r.decisions:
+        console.print(f"• {d.text} [dim]{d.code}[/dim]")
+    for e in r.diff:
+        console.print(f"  {e.text()}")
+    if r.needs_retriage:
+        console.print("[bold red]Re-run the intake (triage) now.[/bold red]")
+
+
+def _exercise(value: str) -> ExerciseResult:
+    parts = value.split(":")
+    try:
+        return ExerciseResult(parts[0], int(parts[1]), int(parts[2]),
+                              float(parts[3]) if len(parts) > 3 else None)  # fmt: skip
+    except (IndexError, ValueError) as exc:
+        raise InvalidInput("--exercise must be id:sets:reps[:load_kg]", code="log.invalid") from exc
+
+
+def register(app: typer.Typer) -> None:
+    """Attach ``plan`` (with ``adapt``) and ``log``."""
+    app.add_typer(plan_app, name="plan")
+
+    @app.command("log")
+    def log(
+        runner: RunnerOpt,
+        date: Annotated[str, typer.Option("--date", help="Session day (YYYY-MM-DD).")],
+        kind: Annotated[str, typer.Option("--kind")] = "run",
+        status: Annotated[str, typer.Option("--status")] = "done",
+        pain_during: Annotated[int | None, typer.Option("--pain-during")] = None,
+        pain_after: Annotated[int | None, typer.Option("--pain-after")] = None,
+        pain_next_morning: Annotated[int | None, typer.Option("--pain-next-morning")] = None,
+        usual_morning_pain: Annotated[int, typer.Option("--usual-morning-pain")] = 0,
+        rpe: Annotated[float | None, typer.Option("--rpe")] = None,
+        distance_km: Annotated[float | None, typer.Option("--distance-km")] = None,
+        bone_pain: Annotated[int | None, typer.Option("--bone-pain")] = None,
+        new_symptom: Annotated[str | None, typer.Option("--new-symptom")] = None,
+        exercise: Annotated[list[str] | None, typer.Option("--exercise", help="id:sets:reps[:kg]")] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Record a session with its pain scores (0-10)."""
+        from backstride.cli._context import open_session, utc_now
+        from backstride.services.plans import log_session
+
+        on_date = _date(date, "--date")
+        assert on_date is not None
+        with open_session() as session:
+            r = log_session(
+                session, runner_handle=runner, on_date=on_date, kind=kind, status=status,
+                now=utc_now(), pain_during=pain_during, pain_after=pain_after,
+                pain_next_morning=pain_next_morning, usual_morning_pain=usual_morning_pain, rpe=rpe,
+                distance_m=int(distance_km * 1000) if distance_km is not None else None,
+                bone_pain=bone_pain, new_red_flag=new_symptom,
+                exercises=tuple(_exercise(e) for e in exercise or ()),
+            )  # fmt: skip
+        if as_json:
+            typer.echo(json.dumps({"log_id": r.log_id, "session_key": r.session_key}))
+        else:
+            typer.echo(f"logged {kind} on {on_date}" + (f" ({r.session_key})" if r.session_key else ""))
+
+
+__all__ = ["print_plan", "register"]

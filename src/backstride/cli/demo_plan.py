@@ -15,14 +15,23 @@ from backstride.units import new_id
 # Used only when no intake has produced an assessment for the demo runner yet.
 DEMO_ASSESSMENT = {
     "disposition": "self_management",
-    "reasons": [{"code": "pattern.nonspecific", "text": "Pattern consistent with non-specific "
-                 "low back pain.", "source": "NICE NG59 2016", "disposition": "self_management",
-                 "flags": [], "detail": None}],  # fmt: skip
+    "reasons": [
+        {
+            "code": "pattern.nonspecific",
+            "text": "Pattern consistent with non-specific low back pain.",
+            "source": "NICE NG59 2016",
+            "disposition": "self_management",
+            "flags": [],
+            "detail": None,
+        }
+    ],
     "scores": {"nprs.during_run": 2, "startback.risk_group": "low"},
     "startback_group": "low",
     "flags": [],
-    "safety_netting": ["New numbness around the saddle area, bladder or bowel changes, or "
-                       "weakness in both legs: emergency care now."],  # fmt: skip
+    "safety_netting": [
+        "New numbness around the saddle area, bladder or bowel changes, or "
+        "weakness in both legs: emergency care now."
+    ],
     "rules_version": "demo",
     "time_frame": "Review at 2-4 weeks or on any change.",
     "notes": [],
@@ -35,9 +44,16 @@ def ensure_demo_assessment(session: Session, *, runner_id: str, now: dt.datetime
         select(models.Assessment.id).where(models.Assessment.runner_id == runner_id).limit(1)
     ).first()
     if has is None:
-        session.add(models.Assessment(id=new_id(), runner_id=runner_id, created_at=now,
-                                      disposition="self_management", rules_version="demo",
-                                      result=DEMO_ASSESSMENT))  # fmt: skip
+        session.add(
+            models.Assessment(
+                id=new_id(),
+                runner_id=runner_id,
+                created_at=now,
+                disposition="self_management",
+                rules_version="demo",
+                result=DEMO_ASSESSMENT,
+            )
+        )
         session.commit()
 
 

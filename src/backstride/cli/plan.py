@@ -16,7 +16,9 @@ from backstride.plan.model import Plan
 from backstride.plan.monitor import ExerciseResult
 from backstride.plan.serialize import diff_to_list, plan_to_dict
 
-plan_app = typer.Typer(invoke_without_command=True, no_args_is_help=False, help="The training plan.")
+plan_app = typer.Typer(
+    invoke_without_command=True, no_args_is_help=False, help="The training plan."
+)
 
 RunnerOpt = Annotated[str, typer.Option("--runner", help="Runner name (handle).")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
@@ -41,8 +43,9 @@ def _session_text(s: object) -> str:
     if s.kind == "strength":
         text += ": " + ", ".join(
             f"{e.name} {e.sets or 1}x{e.reps or ''}{f' ({e.hold_s}s)' if e.hold_s else ''}"
-            f"{f' @{e.load_kg:g}kg' if e.load_kg else ''}" for e in s.exercises
-        )  # fmt: skip
+            f"{f' @{e.load_kg:g}kg' if e.load_kg else ''}"
+            for e in s.exercises
+        )
     return text
 
 
@@ -63,14 +66,17 @@ def print_plan(plan: Plan, console: Console) -> None:
         table.add_column("Day", no_wrap=True)
         table.add_column("Sessions")
         for day in w.days:
-            table.add_row(day.date.strftime("%a %d %b"), "\n".join(_session_text(s) for s in day.sessions))
+            table.add_row(
+                day.date.strftime("%a %d %b"), "\n".join(_session_text(s) for s in day.sessions)
+            )
         console.print(table)
     for t in plan.footwear:
         console.print(f"[dim]Footwear: {t}[/dim]")
 
 
-def _write_outputs(plan: Plan, *, runner: str, ics: Path | None, pdf: Path | None,
-                   html: Path | None) -> None:  # fmt: skip
+def _write_outputs(
+    plan: Plan, *, runner: str, ics: Path | None, pdf: Path | None, html: Path | None
+) -> None:
     from backstride.cli._context import utc_now
 
     if ics is not None:
@@ -93,7 +99,9 @@ def plan(
     as_json: JsonOpt = False,
     ics: Annotated[Path | None, typer.Option("--ics", help="Write an .ics calendar.")] = None,
     pdf: Annotated[Path | None, typer.Option("--pdf", help="Write a printable PDF.")] = None,
-    html: Annotated[Path | None, typer.Option("--html", help="Write a printable HTML page.")] = None,
+    html: Annotated[
+        Path | None, typer.Option("--html", help="Write a printable HTML page.")
+    ] = None,
 ) -> None:
     """Build the runner's plan from the latest assessment and training history."""
     if ctx.invoked_subcommand is not None:
@@ -106,7 +114,9 @@ def plan(
     now = utc_now()
     start_date = _date(start, "--start") or now.date()
     with open_session() as session:
-        result = create_plan(session, runner_handle=runner, weeks=weeks, start_date=start_date, now=now)
+        result = create_plan(
+            session, runner_handle=runner, weeks=weeks, start_date=start_date, now=now
+        )
     _write_outputs(result.plan, runner=runner, ics=ics, pdf=pdf, html=html)
     if as_json:
         typer.echo(json.dumps(plan_to_dict(result.plan)))
@@ -115,19 +125,28 @@ def plan(
 
 
 @plan_app.command("adapt")
-def adapt(runner: RunnerOpt, today: Annotated[str | None, typer.Option("--today")] = None,
-          as_json: JsonOpt = False) -> None:  # fmt: skip
+def adapt(
+    runner: RunnerOpt,
+    today: Annotated[str | None, typer.Option("--today")] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Adapt the current plan to the logged sessions (a new version with reasons)."""
     from backstride.cli._context import open_session, utc_now
     from backstride.services.plans import adapt_plan
 
     now = utc_now()
     with open_session() as session:
-        r = adapt_plan(session, runner_handle=runner, today=_date(today, "--today") or now.date(), now=now)
+        r = adapt_plan(
+            session, runner_handle=runner, today=_date(today, "--today") or now.date(), now=now
+        )
     if as_json:
-        doc = {"version": r.version, "plan": plan_to_dict(r.plan), "diff": diff_to_list(r.diff),
-               "decisions": [{"code": d.code, "text": d.text} for d in r.decisions],
-               "needs_retriage": r.needs_retriage}  # fmt: skip
+        doc = {
+            "version": r.version,
+            "plan": plan_to_dict(r.plan),
+            "diff": diff_to_list(r.diff),
+            "decisions": [{"code": d.code, "text": d.text} for d in r.decisions],
+            "needs_retriage": r.needs_retriage,
+        }
         typer.echo(json.dumps(doc))
         return
     console = Console()
@@ -143,8 +162,9 @@ def adapt(runner: RunnerOpt, today: Annotated[str | None, typer.Option("--today"
 def _exercise(value: str) -> ExerciseResult:
     parts = value.split(":")
     try:
-        return ExerciseResult(parts[0], int(parts[1]), int(parts[2]),
-                              float(parts[3]) if len(parts) > 3 else None)  # fmt: skip
+        return ExerciseResult(
+            parts[0], int(parts[1]), int(parts[2]), float(parts[3]) if len(parts) > 3 else None
+        )
     except (IndexError, ValueError) as exc:
         raise InvalidInput("--exercise must be id:sets:reps[:load_kg]", code="log.invalid") from exc
 
@@ -167,7 +187,9 @@ def register(app: typer.Typer) -> None:
         distance_km: Annotated[float | None, typer.Option("--distance-km")] = None,
         bone_pain: Annotated[int | None, typer.Option("--bone-pain")] = None,
         new_symptom: Annotated[str | None, typer.Option("--new-symptom")] = None,
-        exercise: Annotated[list[str] | None, typer.Option("--exercise", help="id:sets:reps[:kg]")] = None,
+        exercise: Annotated[
+            list[str] | None, typer.Option("--exercise", help="id:sets:reps[:kg]")
+        ] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Record a session with its pain scores (0-10)."""
@@ -178,17 +200,28 @@ def register(app: typer.Typer) -> None:
         assert on_date is not None
         with open_session() as session:
             r = log_session(
-                session, runner_handle=runner, on_date=on_date, kind=kind, status=status,
-                now=utc_now(), pain_during=pain_during, pain_after=pain_after,
-                pain_next_morning=pain_next_morning, usual_morning_pain=usual_morning_pain, rpe=rpe,
+                session,
+                runner_handle=runner,
+                on_date=on_date,
+                kind=kind,
+                status=status,
+                now=utc_now(),
+                pain_during=pain_during,
+                pain_after=pain_after,
+                pain_next_morning=pain_next_morning,
+                usual_morning_pain=usual_morning_pain,
+                rpe=rpe,
                 distance_m=int(distance_km * 1000) if distance_km is not None else None,
-                bone_pain=bone_pain, new_red_flag=new_symptom,
+                bone_pain=bone_pain,
+                new_red_flag=new_symptom,
                 exercises=tuple(_exercise(e) for e in exercise or ()),
-            )  # fmt: skip
+            )
         if as_json:
             typer.echo(json.dumps({"log_id": r.log_id, "session_key": r.session_key}))
         else:
-            typer.echo(f"logged {kind} on {on_date}" + (f" ({r.session_key})" if r.session_key else ""))
+            typer.echo(
+                f"logged {kind} on {on_date}" + (f" ({r.session_key})" if r.session_key else "")
+            )
 
 
 __all__ = ["print_plan", "register"]

@@ -18,13 +18,28 @@ from backstride.plan.diff import DiffEntry, revise
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.guard import enforce_guardrail, enforce_hard_easy, run_title
 from backstride.plan.model import (
-    Day, Decision, Plan, PlanRules, Preferences, ProgressionState, RunRecord, Session,
-    TrainingContext, Week,
-)  # fmt: skip
+    Day,
+    Decision,
+    Plan,
+    PlanRules,
+    Preferences,
+    ProgressionState,
+    RunRecord,
+    Session,
+    TrainingContext,
+    Week,
+)
 from backstride.plan.monitor import (
-    ExerciseResult, PainDecision, SessionLog, combine, decide, next_load_kg, rising_weeks,
-    rtr_step, two_for_two,
-)  # fmt: skip
+    ExerciseResult,
+    PainDecision,
+    SessionLog,
+    combine,
+    decide,
+    next_load_kg,
+    rising_weeks,
+    rtr_step,
+    two_for_two,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +53,11 @@ class AdaptResult:
 
 
 def _strength_state(
-    state: ProgressionState, logs: Sequence[SessionLog], decision: PainDecision | None,
-    cat: Mapping[str, Exercise], notes: list[Decision],
+    state: ProgressionState,
+    logs: Sequence[SessionLog],
+    decision: PainDecision | None,
+    cat: Mapping[str, Exercise],
+    notes: list[Decision],
 ) -> ProgressionState:
     steps, loads = dict(state.ladder_steps), dict(state.loads_kg)
     good, bonus = dict(state.good_sessions), dict(state.reps_bonus)
@@ -51,7 +69,9 @@ def _strength_state(
         for root, cur in current.items():
             if cat[cur].regression is not None and root in steps:
                 steps[root] = cat[cur].regression or cur
-                notes.append(Decision("ladder.down", f"{cat[cur].name} -> {cat[steps[root]].name}."))
+                notes.append(
+                    Decision("ladder.down", f"{cat[cur].name} -> {cat[steps[root]].name}.")
+                )
         return replace(state, ladder_steps=steps, good_sessions={})
     by_ex: dict[str, list[ExerciseResult]] = {}
     for log in logs:
@@ -64,19 +84,30 @@ def _strength_state(
         d = ex.dosage
         if decision.action == "progress" and all(lg.good_form for lg in logs):
             good[ex_id] = good.get(ex_id, 0) + len(results)
-        if d.load_kg is not None and d.reps and d.load_increment_kg and decision.action == "progress":
+        if (
+            d.load_kg is not None
+            and d.reps
+            and d.load_increment_kg
+            and decision.action == "progress"
+        ):
             load = loads.get(ex_id, d.load_kg)
             target = d.reps + bonus.get(ex_id, 0)
             if two_for_two(target, results):
                 new = next_load_kg(load, d.load_increment_kg)
                 if new > load:
                     loads[ex_id] = new
-                    notes.append(Decision("strength.load_up", f"{ex.name}: {load:g} -> {new:g} kg (2-for-2)."))
+                    notes.append(
+                        Decision(
+                            "strength.load_up", f"{ex.name}: {load:g} -> {new:g} kg (2-for-2)."
+                        )
+                    )
         elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
             root = _root(cat, ex_id)
             steps[root] = ex.progression
             good[ex_id] = 0
-            notes.append(Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions)."))
+            notes.append(
+                Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions).")
+            )
     return replace(state, ladder_steps=steps, loads_kg=loads, good_sessions=good, reps_bonus=bonus)
 
 
@@ -88,26 +119,49 @@ def _root(cat: Mapping[str, Exercise], ex_id: str) -> str:
 
 def _blocked(plan: Plan, decision: PainDecision, today: dt.date) -> Plan:
     weeks = tuple(
-        Week(w.index, w.start_date, w.phase, w.target_distance_m,
-             tuple(d for d in w.days if d.date <= today), w.reasons)
-        for w in plan.weeks if w.start_date <= today
-    )  # fmt: skip
-    return replace(plan, status="blocked", weeks=weeks, blocked_reason=decision.text,
-                   do_now=(decision.text, "Numbness around the saddle area, loss of bladder or "
-                           "bowel control or weakness in both legs: emergency care now."))  # fmt: skip
+        Week(
+            w.index,
+            w.start_date,
+            w.phase,
+            w.target_distance_m,
+            tuple(d for d in w.days if d.date <= today),
+            w.reasons,
+        )
+        for w in plan.weeks
+        if w.start_date <= today
+    )
+    return replace(
+        plan,
+        status="blocked",
+        weeks=weeks,
+        blocked_reason=decision.text,
+        do_now=(
+            decision.text,
+            "Numbness around the saddle area, loss of bladder or "
+            "bowel control or weakness in both legs: emergency care now.",
+        ),
+    )
 
 
 def adapt_plan(
-    plan: Plan, logs: Sequence[SessionLog], *, assessment: Assessment, context: TrainingContext,
-    preferences: Preferences, today: dt.date, rules: PlanRules | None = None,
+    plan: Plan,
+    logs: Sequence[SessionLog],
+    *,
+    assessment: Assessment,
+    context: TrainingContext,
+    preferences: Preferences,
+    today: dt.date,
+    rules: PlanRules | None = None,
     clearance_date: dt.date | None = None,
 ) -> AdaptResult:
     """A new version from the logs up to ``today`` (future days regenerated)."""
     rules = rules or PlanRules()
     state = plan.state
     since = state.adapted_through
-    window = sorted((lg for lg in logs if lg.on_date <= today and (since is None or lg.on_date > since)),
-                    key=lambda lg: lg.on_date)  # fmt: skip
+    window = sorted(
+        (lg for lg in logs if lg.on_date <= today and (since is None or lg.on_date > since)),
+        key=lambda lg: lg.on_date,
+    )
     rising = rising_weeks([lg for lg in logs if lg.on_date <= today])
     notes: list[Decision] = []
     per_log = [decide(lg, rising=rising) for lg in window]
@@ -118,14 +172,20 @@ def adapt_plan(
         return AdaptResult(new, diff, (Decision(stop.code, stop.text),), needs_retriage=True)
     run_logs = [lg for lg, _ in zip(window, per_log, strict=True) if lg.kind == "run"]
     rtr_logs = [lg for lg in run_logs if _is_rtr(plan, lg)]
-    run_dec = combine([d for lg, d in zip(window, per_log, strict=True) if lg.kind == "run"
-                       and lg not in rtr_logs])  # fmt: skip
+    run_dec = combine(
+        [
+            d
+            for lg, d in zip(window, per_log, strict=True)
+            if lg.kind == "run" and lg not in rtr_logs
+        ]
+    )
     str_dec = combine([d for lg, d in zip(window, per_log, strict=True) if lg.kind == "strength"])
     for label, dec in (("Runs", run_dec), ("Strength", str_dec)):
         if dec is not None:
             notes.append(Decision(f"{dec.code}", f"{label}: {dec.action}. {dec.text}"))
-    state = _strength_state(state, [lg for lg in window if lg.kind == "strength"], str_dec,
-                            load_catalogue(), notes)  # fmt: skip
+    state = _strength_state(
+        state, [lg for lg in window if lg.kind == "strength"], str_dec, load_catalogue(), notes
+    )
     stop_running = False
     stage, good, reg_at = state.rtr_stage or 1, state.rtr_good_sessions, state.rtr_regressed_at
     for lg in rtr_logs:
@@ -148,8 +208,18 @@ def adapt_plan(
     if stop_running:
         a = replace(a, flags=a.flags | {"no_running"})
         clearance_date = None
-    new = _regenerate(plan, window, state, a, context, preferences, today, rules, clearance_date,
-                      hold_intensity=hold_intensity)  # fmt: skip
+    new = _regenerate(
+        plan,
+        window,
+        state,
+        a,
+        context,
+        preferences,
+        today,
+        rules,
+        clearance_date,
+        hold_intensity=hold_intensity,
+    )
     new, diff = revise(plan, new, today=today)
     return AdaptResult(new, diff, tuple(notes))
 
@@ -159,48 +229,93 @@ def _is_rtr(plan: Plan, log: SessionLog) -> bool:
 
 
 def _regenerate(
-    plan: Plan, window: Sequence[SessionLog], state: ProgressionState, a: Assessment,
-    context: TrainingContext, prefs: Preferences, today: dt.date, rules: PlanRules,
-    clearance: dt.date | None, *, hold_intensity: bool,
+    plan: Plan,
+    window: Sequence[SessionLog],
+    state: ProgressionState,
+    a: Assessment,
+    context: TrainingContext,
+    prefs: Preferences,
+    today: dt.date,
+    rules: PlanRules,
+    clearance: dt.date | None,
+    *,
+    hold_intensity: bool,
 ) -> Plan:
     planned = {s.key: s for s in plan.sessions()}
-    done = [RunRecord(lg.on_date, lg.distance_m or (planned[lg.session_key].distance_m or 0)
-                      if lg.session_key in planned else lg.distance_m or 0)
-            for lg in window if lg.kind == "run" and lg.status != "skipped"]  # fmt: skip
+    done = [
+        RunRecord(
+            lg.on_date,
+            lg.distance_m or (planned[lg.session_key].distance_m or 0)
+            if lg.session_key in planned
+            else lg.distance_m or 0,
+        )
+        for lg in window
+        if lg.kind == "run" and lg.status != "skipped"
+    ]
     history = [*context.recent_runs, *done]
     current = [w for w in plan.weeks if w.start_date <= today < w.start_date + dt.timedelta(days=7)]
     kept = [w for w in plan.weeks if w.start_date <= today]
     if current:
         cw = current[0]
-        week_run = sum(s.distance_m or 0 for d in cw.days for s in d.sessions
-                       if s.kind == "run" and (d.date > today or
-                       any(r.on_date == d.date for r in done)))  # fmt: skip
-        skipped = [planned[lg.session_key] for lg in window
-                   if lg.status == "skipped" and lg.session_key in planned]  # fmt: skip
+        week_run = sum(
+            s.distance_m or 0
+            for d in cw.days
+            for s in d.sessions
+            if s.kind == "run" and (d.date > today or any(r.on_date == d.date for r in done))
+        )
+        skipped = [
+            planned[lg.session_key]
+            for lg in window
+            if lg.status == "skipped" and lg.session_key in planned
+        ]
         kept[-1] = _reshuffle(cw, skipped, today, state)
         next_start, offset = cw.start_date + dt.timedelta(days=7), cw.index + 1
     else:
         week_run = context.last_week_m
         next_start, offset = max(plan.start_date, today + dt.timedelta(days=1)), 0
     remaining = len([w for w in plan.weeks if w.start_date >= next_start])
-    ctx = replace(context, weekly_distances_m=(*context.weekly_distances_m, week_run),
-                  recent_runs=tuple(history))  # fmt: skip
+    ctx = replace(
+        context,
+        weekly_distances_m=(*context.weekly_distances_m, week_run),
+        recent_runs=tuple(history),
+    )
     # Planned runs still ahead in the current week enter the guardrail window.
-    ahead = [RunRecord(s.date, s.distance_m or 0) for w in kept for d in w.days for s in d.sessions
-             if s.kind == "run" and d.date > today]  # fmt: skip
+    ahead = [
+        RunRecord(s.date, s.distance_m or 0)
+        for w in kept
+        for d in w.days
+        for s in d.sessions
+        if s.kind == "run" and d.date > today
+    ]
     ctx = replace(ctx, recent_runs=(*ctx.recent_runs, *ahead))
-    req = PlanRequest(plan.plan_id, a, ctx, prefs, next_start, remaining, rules=rules,
-                      clearance_date=clearance, state=state, version=plan.version + 1,
-                      week_offset=offset, hold_intensity=hold_intensity)  # fmt: skip
+    req = PlanRequest(
+        plan.plan_id,
+        a,
+        ctx,
+        prefs,
+        next_start,
+        remaining,
+        rules=rules,
+        clearance_date=clearance,
+        state=state,
+        version=plan.version + 1,
+        week_offset=offset,
+        hold_intensity=hold_intensity,
+    )
     fresh = generate_plan(req)
     if fresh.status == "blocked":
         return fresh
-    merged = replace(fresh, weeks=(*kept, *fresh.weeks), start_date=plan.start_date,
-                     decisions=fresh.decisions)  # fmt: skip
-    merged = enforce_guardrail(merged, [*context.recent_runs, *done], rules=rules,
-                               first_run_m=rules.first_run_s * 1000 // context.easy_pace_s_per_km,
-                               pace_s_per_km=context.easy_pace_s_per_km,
-                               from_date=today + dt.timedelta(days=1))  # fmt: skip
+    merged = replace(
+        fresh, weeks=(*kept, *fresh.weeks), start_date=plan.start_date, decisions=fresh.decisions
+    )
+    merged = enforce_guardrail(
+        merged,
+        [*context.recent_runs, *done],
+        rules=rules,
+        first_run_m=rules.first_run_s * 1000 // context.easy_pace_s_per_km,
+        pace_s_per_km=context.easy_pace_s_per_km,
+        from_date=today + dt.timedelta(days=1),
+    )
     return enforce_hard_easy(merged)
 
 
@@ -216,21 +331,33 @@ def _reshuffle(week: Week, skipped: list[Session], today: dt.date, state: Progre
         for d in sorted(days):
             if d <= today or any(x.kind not in ("cross_training", "mobility") for x in days[d]):
                 continue
-            neighbours = [x for n in (d - dt.timedelta(days=1), d + dt.timedelta(days=1))
-                          for x in days.get(n, [])]  # fmt: skip
+            neighbours = [
+                x
+                for n in (d - dt.timedelta(days=1), d + dt.timedelta(days=1))
+                for x in days.get(n, [])
+            ]
             if s.kind == "run" and s.hard and any(x.hard for x in neighbours):
                 continue
             if s.kind == "strength" and any(x.kind == "strength" for x in neighbours):
                 continue
-            moved = replace(s, key=f"{d}:{s.kind}:0", date=d, reasons=(*s.reasons, Decision(
-                "reshuffle.moved", f"Moved from {s.date} (skipped).")))  # fmt: skip
+            moved = replace(
+                s,
+                key=f"{d}:{s.kind}:0",
+                date=d,
+                reasons=(
+                    *s.reasons,
+                    Decision("reshuffle.moved", f"Moved from {s.date} (skipped)."),
+                ),
+            )
             days[d] = [moved]
             placed = True
             break
         if not placed:
             pass  # dropped: doubling up would bunch load (reported in the diff as unchanged past)
     new_days = tuple(Day(d.date, tuple(days[d.date])) for d in week.days)
-    return Week(week.index, week.start_date, week.phase, week.target_distance_m, new_days, week.reasons)
+    return Week(
+        week.index, week.start_date, week.phase, week.target_distance_m, new_days, week.reasons
+    )
 
 
 def _scaled(s: Session, factor: float) -> Session:
@@ -238,9 +365,18 @@ def _scaled(s: Session, factor: float) -> Session:
         return s
     dist = int(s.distance_m * factor)
     dur = int((s.duration_s or 0) * factor)
-    return replace(s, distance_m=dist, duration_s=dur, run_s=dur, intensity="easy",
-                   title=run_title("easy", dur),
-                   reasons=(*s.reasons, Decision("pain.regress", "Shortened and easy after the pain response.")))  # fmt: skip
+    return replace(
+        s,
+        distance_m=dist,
+        duration_s=dur,
+        run_s=dur,
+        intensity="easy",
+        title=run_title("easy", dur),
+        reasons=(
+            *s.reasons,
+            Decision("pain.regress", "Shortened and easy after the pain response."),
+        ),
+    )
 
 
 __all__ = ["AdaptResult", "adapt_plan"]

@@ -28,10 +28,23 @@ FLAG_FORBIDS: Mapping[str, frozenset[str]] = {
 }
 _FIELDS = frozenset(
     {
-        "id", "name", "category", "purpose", "instructions", "cues", "mistakes", "regions",
-        "equipment", "dosage", "progression", "regression", "tags", "heavy_lower", "gentle",
+        "id",
+        "name",
+        "category",
+        "purpose",
+        "instructions",
+        "cues",
+        "mistakes",
+        "regions",
+        "equipment",
+        "dosage",
+        "progression",
+        "regression",
+        "tags",
+        "heavy_lower",
+        "gentle",
     }
-)  # fmt: skip
+)
 _DOSAGE = frozenset({"sets", "reps", "hold_s", "load_kg", "load_increment_kg", "rpe", "minutes"})
 
 
@@ -82,7 +95,9 @@ def _entry(raw: Mapping[str, Any], index: int, problems: list[dict[str, str]]) -
     unknown = set(raw) - _FIELDS
     missing = {"id", "name", "category", "purpose", "instructions", "regions"} - set(raw)
     if unknown or missing:
-        problems.append({"path": path, "msg": f"unknown {sorted(unknown)} missing {sorted(missing)}"})
+        problems.append(
+            {"path": path, "msg": f"unknown {sorted(unknown)} missing {sorted(missing)}"}
+        )
         return None
     dose = dict(raw.get("dosage") or {})
     if set(dose) - _DOSAGE:

@@ -52,13 +52,23 @@ def revise(old: Plan, new: Plan, *, today: dt.date) -> tuple[Plan, tuple[DiffEnt
         prev = before.get(key)
         if prev is None:
             if s.date > today:
-                diff.append(DiffEntry(key, s.date, "added", "", _describe(s),
-                                      tuple(r.text for r in s.reasons[-1:])))  # fmt: skip
+                diff.append(
+                    DiffEntry(
+                        key,
+                        s.date,
+                        "added",
+                        "",
+                        _describe(s),
+                        tuple(r.text for r in s.reasons[-1:]),
+                    )
+                )
             continue
         if _signature(prev) != _signature(s):
             bumped[key] = replace(s, revision=prev.revision + 1)
             new_reasons = tuple(r.text for r in s.reasons if r not in prev.reasons)
-            diff.append(DiffEntry(key, s.date, "changed", _describe(prev), _describe(s), new_reasons))
+            diff.append(
+                DiffEntry(key, s.date, "changed", _describe(prev), _describe(s), new_reasons)
+            )
         elif s.revision != prev.revision:
             bumped[key] = replace(s, revision=prev.revision)
     cancelled = list(old.cancelled)
@@ -67,11 +77,16 @@ def revise(old: Plan, new: Plan, *, today: dt.date) -> tuple[Plan, tuple[DiffEnt
             cancelled.append(Cancelled(key, s.date, s.title, s.revision + 1))
             diff.append(DiffEntry(key, s.date, "removed", _describe(s), ""))
     weeks = tuple(
-        Week(w.index, w.start_date, w.phase, w.target_distance_m,
-             tuple(Day(d.date, tuple(bumped.get(s.key, s) for s in d.sessions)) for d in w.days),
-             w.reasons)
+        Week(
+            w.index,
+            w.start_date,
+            w.phase,
+            w.target_distance_m,
+            tuple(Day(d.date, tuple(bumped.get(s.key, s) for s in d.sessions)) for d in w.days),
+            w.reasons,
+        )
         for w in new.weeks
-    )  # fmt: skip
+    )
     alive = set(after)
     cancelled = [c for c in cancelled if c.key not in alive]
     diff.sort(key=lambda e: (e.date, e.key))

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
-from backstride.plan import rules as R
+from backstride.plan import rules as pr
 from backstride.plan.model import Day, Decision, Plan, PlanRules, RunRecord, Session, Week
 
 
@@ -24,9 +24,7 @@ def run_title(intensity: str, duration_s: int) -> str:
 def _map_sessions(plan: Plan, fn: dict[str, Session]) -> Plan:
     weeks = []
     for w in plan.weeks:
-        days = tuple(
-            Day(d.date, tuple(fn.get(s.key, s) for s in d.sessions)) for d in w.days
-        )
+        days = tuple(Day(d.date, tuple(fn.get(s.key, s) for s in d.sessions)) for d in w.days)
         weeks.append(Week(w.index, w.start_date, w.phase, w.target_distance_m, days, w.reasons))
     return replace(plan, weeks=tuple(weeks))
 
@@ -45,10 +43,17 @@ def enforce_hard_easy(plan: Plan) -> Plan:
                 if consecutive or hard_in_week >= 2:
                     dur = s.duration_s or 0
                     changed[s.key] = replace(
-                        s, intensity="easy", title=run_title("easy", dur),
-                        reasons=(*s.reasons, Decision("hard_easy.downgraded",
-                                 "Made easy: never two hard days in a row, at most two a week.")),
-                    )  # fmt: skip
+                        s,
+                        intensity="easy",
+                        title=run_title("easy", dur),
+                        reasons=(
+                            *s.reasons,
+                            Decision(
+                                "hard_easy.downgraded",
+                                "Made easy: never two hard days in a row, at most two a week.",
+                            ),
+                        ),
+                    )
                     continue
                 hard_in_week += 1
                 last_hard = d.date
@@ -56,8 +61,13 @@ def enforce_hard_easy(plan: Plan) -> Plan:
 
 
 def enforce_guardrail(
-    plan: Plan, history: Iterable[RunRecord], *, rules: PlanRules, first_run_m: int,
-    pace_s_per_km: int, from_date: dt.date,
+    plan: Plan,
+    history: Iterable[RunRecord],
+    *,
+    rules: PlanRules,
+    first_run_m: int,
+    pace_s_per_km: int,
+    from_date: dt.date,
 ) -> Plan:
     """Clip planned runs on or after ``from_date`` to the single-run guardrail, in date order."""
     runs = list(history)
@@ -66,14 +76,24 @@ def enforce_guardrail(
         if s.kind != "run" or s.distance_m is None:
             continue
         if s.date >= from_date and s.rtr_stage is None:
-            longest = R.longest_in_window(runs, s.date)
-            cap = R.single_run_cap_m(longest, rules=rules) if longest else first_run_m
+            longest = pr.longest_in_window(runs, s.date)
+            cap = pr.single_run_cap_m(longest, rules=rules) if longest else first_run_m
             if s.distance_m > cap:
                 dur = cap * pace_s_per_km // 1000
-                s = replace(s, distance_m=cap, duration_s=dur, run_s=dur,
-                            title=run_title(s.intensity, dur),
-                            reasons=(*s.reasons, Decision("guardrail.single_run",
-                                     f"Capped at {cap / 1000:.2f} km (110 % of the 30-day longest run).")))  # fmt: skip
+                s = replace(
+                    s,
+                    distance_m=cap,
+                    duration_s=dur,
+                    run_s=dur,
+                    title=run_title(s.intensity, dur),
+                    reasons=(
+                        *s.reasons,
+                        Decision(
+                            "guardrail.single_run",
+                            f"Capped at {cap / 1000:.2f} km (110 % of the 30-day longest run).",
+                        ),
+                    ),
+                )
                 changed[s.key] = s
         runs.append(RunRecord(s.date, s.distance_m or 0))
     return _map_sessions(plan, changed) if changed else plan

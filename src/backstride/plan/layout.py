@@ -59,12 +59,16 @@ def _pick_runs(train: tuple[int, ...], count: int, *, alternate_only: bool) -> l
     return picked
 
 
-def _pick_strength(train: tuple[int, ...], runs: dict[int, str], *, sessions: int) -> tuple[int, ...]:
+def _pick_strength(
+    train: tuple[int, ...], runs: dict[int, str], *, sessions: int
+) -> tuple[int, ...]:
     hard = {d for d, i in runs.items() if i in ("long", "tempo")}
 
     def penalty(day: int) -> int:
-        return (5 if day in hard else 0) + (1 if day in runs else 0) + (
-            2 if (day + 1) % 7 in hard else 0
+        return (
+            (5 if day in hard else 0)
+            + (1 if day in runs else 0)
+            + (2 if (day + 1) % 7 in hard else 0)
         )
 
     best: tuple[int, ...] = ()
@@ -96,7 +100,7 @@ def make_template(
 ) -> Template:
     """Place runs (long run at the weekend when possible), one tempo, strength and the rest."""
     picked = _pick_runs(train, runs_per_week, alternate_only=alternate_only)
-    runs = {d: "easy" for d in picked}
+    runs = dict.fromkeys(picked, "easy")
     if picked:
         long_day = picked[0]
         runs[long_day] = "long" if len(picked) > 1 and allow_long else "easy"

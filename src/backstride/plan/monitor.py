@@ -73,25 +73,45 @@ def rising_weeks(logs: Sequence[SessionLog]) -> bool:
 def decide(log: SessionLog, *, rising: bool) -> PainDecision:
     """First matching rule wins (clinical.md 8, cases D1-D8)."""
     if log.new_red_flag:
-        return PainDecision("stop", "pain.red_flag", f"New symptom ({log.new_red_flag}): stop all "
-                            "sessions and re-run triage now.", review=True)  # fmt: skip
+        return PainDecision(
+            "stop",
+            "pain.red_flag",
+            f"New symptom ({log.new_red_flag}): stop all sessions and re-run triage now.",
+            review=True,
+        )
     if log.status == "skipped":
-        return PainDecision("hold", "session.skipped", "Session skipped: hold; reschedule "
-                            "without stacking hard days.")  # fmt: skip
+        return PainDecision(
+            "hold",
+            "session.skipped",
+            "Session skipped: hold; reschedule without stacking hard days.",
+        )
     if rising:
-        return PainDecision("regress", "pain.rising_weeks", "Morning pain rose two weeks running: "
-                            "step back and see your clinician.", review=True)  # fmt: skip
+        return PainDecision(
+            "regress",
+            "pain.rising_weeks",
+            "Morning pain rose two weeks running: step back and see your clinician.",
+            review=True,
+        )
     during, after = log.pain_during or 0, log.pain_after or 0
     not_settled = (log.pain_next_morning or 0) >= log.usual_morning_pain + 1
     if during >= 6:
-        return PainDecision("regress", "pain.high_during", f"Pain {during}/10 during (high risk): step back.")
+        return PainDecision(
+            "regress", "pain.high_during", f"Pain {during}/10 during (high risk): step back."
+        )
     if not_settled:
-        return PainDecision("regress", "pain.not_settled", "Pain had not settled by the next "
-                            "morning (24-hour rule): step back.")  # fmt: skip
+        return PainDecision(
+            "regress",
+            "pain.not_settled",
+            "Pain had not settled by the next morning (24-hour rule): step back.",
+        )
     if during >= 3:
-        return PainDecision("hold", "pain.acceptable", f"Pain {during}/10 during (acceptable): repeat the session.")
+        return PainDecision(
+            "hold", "pain.acceptable", f"Pain {during}/10 during (acceptable): repeat the session."
+        )
     if after > 5:
-        return PainDecision("hold", "pain.after_high", f"Pain {after}/10 after (above 5): repeat the session.")
+        return PainDecision(
+            "hold", "pain.after_high", f"Pain {after}/10 after (above 5): repeat the session."
+        )
     return PainDecision("progress", "pain.safe", "Pain stayed low and settled: progress one step.")
 
 
@@ -118,16 +138,34 @@ def rtr_step(stage: int, good: int, regressed_at: int | None, log: SessionLog) -
         return StageStep(stage, good, regressed_at, "rtr.skipped", "Skipped: stage held.")
     if (log.bone_pain or 0) > 0:
         if regressed_at is not None and stage < regressed_at:
-            return StageStep(stage, 0, regressed_at, "rtr.stop", "Bone pain again at the lower "
-                             "stage: no running; see your clinician.", stop_running=True)  # fmt: skip
+            return StageStep(
+                stage,
+                0,
+                regressed_at,
+                "rtr.stop",
+                "Bone pain again at the lower stage: no running; see your clinician.",
+                stop_running=True,
+            )
         lower = max(1, stage - 1)
-        return StageStep(lower, 0, stage, "rtr.regress", f"Bone pain: stop, 48 h without running, "
-                         f"resume at stage {lower}.")  # fmt: skip
+        return StageStep(
+            lower,
+            0,
+            stage,
+            "rtr.regress",
+            f"Bone pain: stop, 48 h without running, resume at stage {lower}.",
+        )
     good += 1
     if good >= 2 and stage < 7:
-        return StageStep(stage + 1, 0, regressed_at, "rtr.progress", f"Two sessions free of bone "
-                         f"pain: next session at stage {stage + 1}.")  # fmt: skip
-    return StageStep(stage, good, regressed_at, "rtr.count", f"Counted; session {good + 1} at stage {stage}.")
+        return StageStep(
+            stage + 1,
+            0,
+            regressed_at,
+            "rtr.progress",
+            f"Two sessions free of bone pain: next session at stage {stage + 1}.",
+        )
+    return StageStep(
+        stage, good, regressed_at, "rtr.count", f"Counted; session {good + 1} at stage {stage}."
+    )
 
 
 def next_load_kg(load_kg: float, increment_kg: float) -> float:

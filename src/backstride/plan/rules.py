@@ -76,11 +76,11 @@ def visit_weeks(
     """Week index (0-based) -> visit title, from the STarT pathway (clinical.md 7.4)."""
     out: dict[int, str] = {}
     if every_weeks:
-        return {w: "Clinic visit" for w in range(0, weeks, every_weeks)}
+        return dict.fromkeys(range(0, weeks, every_weeks), "Clinic visit")
     if startback_group == "high":
-        out = {w: "Clinic visit" for w in range(min(weeks, 8))}
+        out = dict.fromkeys(range(min(weeks, 8)), "Clinic visit")
     elif startback_group == "medium":
-        out = {w: "Clinic visit" for w in range(min(weeks, 6))}
+        out = dict.fromkeys(range(min(weeks, 6)), "Clinic visit")
     elif startback_group == "low":
         out = {0: "Clinic visit"}
         if weeks > 4:

@@ -41,7 +41,9 @@ def plan_from_dict(document: dict[str, Any]) -> Plan:
         raise InvalidInput(
             "stored plan document is not valid",
             code="plan.invalid_document",
-            problems=[{"path": ".".join(map(str, e["loc"])), "msg": e["msg"]} for e in exc.errors()],
+            problems=[
+                {"path": ".".join(map(str, e["loc"])), "msg": e["msg"]} for e in exc.errors()
+            ],
         ) from exc
 
 

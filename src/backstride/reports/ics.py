@@ -21,8 +21,16 @@ def session_uid(plan_id: str, key: str) -> str:
     return f"{_UNSAFE.sub('-', plan_id)}-{_UNSAFE.sub('-', key)}@backstride"
 
 
-def _event(plan_id: str, key: str, day: dt.date, summary: str, sequence: int, stamp: dt.datetime,
-           *, cancelled: bool) -> Event:  # fmt: skip
+def _event(
+    plan_id: str,
+    key: str,
+    day: dt.date,
+    summary: str,
+    sequence: int,
+    stamp: dt.datetime,
+    *,
+    cancelled: bool,
+) -> Event:
     ev = Event()
     ev.add("uid", session_uid(plan_id, key))
     ev.add("dtstamp", stamp)
@@ -49,11 +57,15 @@ def plan_to_ics(plan: Plan, *, generated_at: dt.datetime) -> bytes:
     for s in plan.sessions():
         if s.kind == "rest":
             continue
-        cal.add_component(_event(plan.plan_id, s.key, s.date, _summary(s), s.revision,
-                                 generated_at, cancelled=False))  # fmt: skip
+        cal.add_component(
+            _event(
+                plan.plan_id, s.key, s.date, _summary(s), s.revision, generated_at, cancelled=False
+            )
+        )
     for c in plan.cancelled:
-        cal.add_component(_event(plan.plan_id, c.key, c.date, c.title, c.revision, generated_at,
-                                 cancelled=True))  # fmt: skip
+        cal.add_component(
+            _event(plan.plan_id, c.key, c.date, c.title, c.revision, generated_at, cancelled=True)
+        )
     return bytes(cal.to_ical())
 
 

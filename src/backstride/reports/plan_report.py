@@ -30,8 +30,10 @@ def _used(plan: Plan, cat: Mapping[str, Exercise]) -> list[Exercise]:
 def render_plan_html(plan: Plan, *, runner_name: str) -> str:
     """The plan as a standalone HTML page (weeks table, then an exercise guide)."""
     cat = load_catalogue()
-    return _env().get_template("plan.html.j2").render(
-        plan=plan, runner_name=runner_name, exercises=_used(plan, cat)
+    return (
+        _env()
+        .get_template("plan.html.j2")
+        .render(plan=plan, runner_name=runner_name, exercises=_used(plan, cat))
     )
 
 

@@ -16,7 +16,12 @@ from backstride.intake.assessment import Assessment
 from backstride.plan.catalogue import Exercise, load_catalogue
 from backstride.plan.diff import DiffEntry, revise
 from backstride.plan.generator import PlanRequest, generate_plan
-from backstride.plan.guard import enforce_guardrail, enforce_hard_easy, run_title
+from backstride.plan.guard import (
+    enforce_guardrail,
+    enforce_hard_easy,
+    enforce_strength_spacing,
+    run_title,
+)
 from backstride.plan.model import (
     Day,
     Decision,
@@ -316,6 +321,7 @@ def _regenerate(
         pace_s_per_km=context.easy_pace_s_per_km,
         from_date=today + dt.timedelta(days=1),
     )
+    merged = enforce_strength_spacing(merged, from_date=today + dt.timedelta(days=1))
     return enforce_hard_easy(merged)
 
 

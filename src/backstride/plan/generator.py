@@ -234,7 +234,7 @@ class _Builder:
         rules, prefs = self.req.rules, self.req.preferences
         start = self.req.start_date + dt.timedelta(days=7 * i)
         race = prefs.goal_race_date
-        if prev <= 0:
+        if prev < 1000:  # under 1 km: no reference week [default]
             prev = len(self.tpl.runs) * self.first_run_m
         if race is not None and start <= race < start + dt.timedelta(days=7):
             target = pr.taper_m(self.pre_taper or prev, rules=rules)[1]
@@ -344,8 +344,8 @@ class _Builder:
         out: dict[dt.date, tuple[int, tuple[Decision, ...]]] = {}
         for d in dates:
             intensity = self.tpl.runs[d.weekday()]
-            if n == 1:
-                want = target
+            if n == 1 or "long" not in self.tpl.runs.values():
+                want = target // n
             elif intensity == "long":
                 want = math.floor(target * share)
             else:

@@ -73,9 +73,9 @@ def enforce_guardrail(
     runs = list(history)
     changed: dict[str, Session] = {}
     for s in plan.sessions():
-        if s.kind != "run" or s.distance_m is None:
-            continue
-        if s.date >= from_date and s.rtr_stage is None:
+        if s.kind != "run" or s.distance_m is None or s.date < from_date:
+            continue  # past days are in ``history`` only if they were done
+        if s.rtr_stage is None or s.rtr_stage >= 6:
             longest = pr.longest_in_window(runs, s.date)
             cap = pr.single_run_cap_m(longest, rules=rules) if longest else first_run_m
             if s.distance_m > cap:
@@ -99,4 +99,35 @@ def enforce_guardrail(
     return _map_sessions(plan, changed) if changed else plan
 
 
-__all__ = ["enforce_guardrail", "enforce_hard_easy", "run_title"]
+def enforce_strength_spacing(plan: Plan, *, from_date: dt.date) -> Plan:
+    """Turn a strength session the day after one loading the same regions into mobility."""
+    changed: dict[str, Session] = {}
+    last: Session | None = None
+    for s in plan.sessions():
+        if s.kind != "strength":
+            continue
+        if (
+            last is not None
+            and s.date >= from_date
+            and (s.date - last.date).days < 2
+            and s.regions & last.regions
+        ):
+            changed[s.key] = Session(
+                key=f"{s.date}:mobility:0",
+                date=s.date,
+                kind="mobility",
+                title="Gentle mobility 20 min",
+                duration_s=20 * 60,
+                reasons=(
+                    Decision(
+                        "strength.spacing",
+                        "Strength moved off: 48 h between sessions for the same muscles.",
+                    ),
+                ),
+            )
+            continue
+        last = s
+    return _map_sessions(plan, changed) if changed else plan
+
+
+__all__ = ["enforce_guardrail", "enforce_hard_easy", "enforce_strength_spacing", "run_title"]

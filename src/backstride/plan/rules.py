@@ -45,7 +45,7 @@ def within_guardrail(distance_m: int, longest_m: int, *, rules: PlanRules) -> bo
 def longest_in_window(runs: Iterable[RunRecord], on_date: dt.date) -> int | None:
     """Longest run of the 30 calendar days before ``on_date`` (d-30 .. d-1); None if none."""
     first = on_date - dt.timedelta(days=30)
-    best = [r.distance_m for r in runs if first <= r.on_date < on_date]
+    best = [r.distance_m for r in runs if first <= r.on_date < on_date and r.distance_m > 0]
     return max(best) if best else None
 
 

@@ -27,7 +27,9 @@ def logs_until(plan: Plan, today: dt.date, *, during: int = 1, after: int = 1, m
 
 def future_run_distance(plan: Plan, after: dt.date, days: int = 7) -> int:
     end = after + dt.timedelta(days=days)
-    return sum(s.distance_m or 0 for s in plan.sessions() if s.kind == "run" and after < s.date <= end)
+    return sum(
+        s.distance_m or 0 for s in plan.sessions() if s.kind == "run" and after < s.date <= end
+    )
 
 
 def adapt(plan: Plan, logs: list[SessionLog], today: dt.date, a=A):  # type: ignore[no-untyped-def]
@@ -40,7 +42,9 @@ def test_a_flare_after_a_hard_week_regresses_runs_with_reasons() -> None:
     result = adapt(plan, logs_until(plan, today, during=6, after=7, morning=3), today)
     assert any(d.code == "pain.high_during" for d in result.decisions)
     assert future_run_distance(result.plan, today) < future_run_distance(plan, today)
-    assert not any(s.hard and s.intensity == "tempo" for s in result.plan.sessions() if s.date > today)
+    assert not any(
+        s.hard and s.intensity == "tempo" for s in result.plan.sessions() if s.date > today
+    )
     assert result.diff and all(e.change in {"added", "removed", "changed"} for e in result.diff)
     assert result.plan.version == 2
 
@@ -89,7 +93,9 @@ def test_a_skipped_session_is_held_and_moved_without_two_hard_days_in_a_row() ->
     assert any(d.code == "session.skipped" for d in result.decisions)
     hard = sorted(s.date for s in result.plan.sessions() if s.hard)
     assert all((b - a).days > 1 for a, b in zip(hard, hard[1:], strict=False))
-    moved = [s for s in result.plan.sessions() if any(r.code == "reshuffle.moved" for r in s.reasons)]
+    moved = [
+        s for s in result.plan.sessions() if any(r.code == "reshuffle.moved" for r in s.reasons)
+    ]
     assert len(moved) <= 1
 
 

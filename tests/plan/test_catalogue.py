@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import copy
+from importlib import resources
 from typing import Any
 
 import pytest
 import yaml
-from importlib import resources
 
 from backstride.errors import InvalidInput
 from backstride.plan.catalogue import (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable
 
 from backstride.intake.assessment import Assessment
@@ -11,8 +12,13 @@ from backstride.plan.catalogue import forbidden_tags, load_catalogue
 from backstride.plan.model import Plan, PlanRules, RunRecord
 
 
-def assert_guardrail(plan: Plan, history: Iterable[RunRecord], *, after: dt.date | None = None,
-                     rules: PlanRules | None = None) -> None:  # fmt: skip
+def assert_guardrail(
+    plan: Plan,
+    history: Iterable[RunRecord],
+    *,
+    after: dt.date | None = None,
+    rules: PlanRules | None = None,
+) -> None:
     rules = rules or PlanRules()
     runs = list(history)
     for s in plan.sessions():
@@ -57,7 +63,7 @@ def assert_strength_spacing(plan: Plan) -> None:
 
 def assert_hard_easy(plan: Plan) -> None:
     hard = sorted({s.date for s in plan.sessions() if s.hard})
-    assert all((b - a).days > 1 for a, b in zip(hard, hard[1:], strict=False))
+    assert all((b - a).days > 1 for a, b in itertools.pairwise(hard))
 
 
 def assert_weekly_caps(plan: Plan, last_week_m: int) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from backstride.plan.adapt import adapt_plan
 from backstride.plan.model import Plan, Preferences
@@ -15,14 +16,30 @@ CTX = worked_context()
 PREFS = Preferences(equipment=frozenset({"barbell", "kettlebell"}))
 
 
-def logs_until(plan: Plan, today: dt.date, *, during: int = 1, after: int = 1, morning: int = 0,
-               since: dt.date | None = None, **extra: object) -> list[SessionLog]:  # fmt: skip
+def logs_until(
+    plan: Plan,
+    today: dt.date,
+    *,
+    during: int = 1,
+    after: int = 1,
+    morning: int = 0,
+    since: dt.date | None = None,
+    **extra: object,
+) -> list[SessionLog]:
     return [
-        SessionLog(s.date, s.kind, "done", s.key, pain_during=during, pain_after=after,
-                   pain_next_morning=morning, **extra)  # type: ignore[arg-type]
+        SessionLog(
+            s.date,
+            s.kind,
+            "done",
+            s.key,
+            pain_during=during,
+            pain_after=after,
+            pain_next_morning=morning,
+            **extra,
+        )  # type: ignore[arg-type]
         for s in plan.sessions()
         if s.kind in ("run", "strength") and s.date <= today and (since is None or s.date > since)
-    ]  # fmt: skip
+    ]
 
 
 def future_run_distance(plan: Plan, after: dt.date, days: int = 7) -> int:
@@ -45,7 +62,8 @@ def test_a_flare_after_a_hard_week_regresses_runs_with_reasons() -> None:
     assert not any(
         s.hard and s.intensity == "tempo" for s in result.plan.sessions() if s.date > today
     )
-    assert result.diff and all(e.change in {"added", "removed", "changed"} for e in result.diff)
+    assert result.diff
+    assert all(e.change in {"added", "removed", "changed"} for e in result.diff)
     assert result.plan.version == 2
 
 
@@ -57,11 +75,21 @@ def test_three_good_weeks_progress_volume_and_strength() -> None:
         logs = logs_until(plan, today, since=since)
         for i, lg in enumerate(logs):
             if lg.kind == "strength":
-                logs[i] = SessionLog(lg.on_date, lg.kind, "done", lg.session_key, pain_during=1,
-                                     pain_after=1, pain_next_morning=0,
-                                     exercises=tuple(ExerciseResult(e.id, e.sets or 1, (e.reps or 0) + 2)
-                                                     for s in plan.sessions() if s.key == lg.session_key
-                                                     for e in s.exercises))  # fmt: skip
+                logs[i] = SessionLog(
+                    lg.on_date,
+                    lg.kind,
+                    "done",
+                    lg.session_key,
+                    pain_during=1,
+                    pain_after=1,
+                    pain_next_morning=0,
+                    exercises=tuple(
+                        ExerciseResult(e.id, e.sets or 1, (e.reps or 0) + 2)
+                        for s in plan.sessions()
+                        if s.key == lg.session_key
+                        for e in s.exercises
+                    ),
+                )
         result = adapt(plan, logs, today)
         assert any(d.code == "pain.safe" for d in result.decisions)
         plan = result.plan
@@ -78,7 +106,8 @@ def test_a_new_red_flag_symptom_stops_the_plan_and_asks_for_retriage() -> None:
     logs = logs_until(plan, today)
     logs.append(SessionLog(today, "run", "done", new_red_flag="numbness around the saddle"))
     result = adapt(plan, logs, today)
-    assert result.needs_retriage and result.plan.status == "blocked"
+    assert result.needs_retriage
+    assert result.plan.status == "blocked"
     assert not any(s.date > today for s in result.plan.sessions())
     assert {c.key for c in result.plan.cancelled} >= {
         s.key for s in plan.sessions() if s.date > today and s.kind != "rest"
@@ -92,7 +121,7 @@ def test_a_skipped_session_is_held_and_moved_without_two_hard_days_in_a_row() ->
     result = adapt(plan, logs, first_run.date)
     assert any(d.code == "session.skipped" for d in result.decisions)
     hard = sorted(s.date for s in result.plan.sessions() if s.hard)
-    assert all((b - a).days > 1 for a, b in zip(hard, hard[1:], strict=False))
+    assert all((b - a).days > 1 for a, b in itertools.pairwise(hard))
     moved = [
         s for s in result.plan.sessions() if any(r.code == "reshuffle.moved" for r in s.reasons)
     ]
@@ -119,8 +148,16 @@ def test_return_to_run_regresses_a_stage_on_bone_pain() -> None:
     rtr = [s for s in plan.sessions() if s.kind == "run"][:3]
     logs = [SessionLog(s.date, "run", "done", s.key, bone_pain=0) for s in rtr[:2]]
     logs.append(SessionLog(rtr[2].date, "run", "done", rtr[2].key, bone_pain=3))
-    result = adapt_plan(plan, logs, assessment=a, context=CTX, preferences=Preferences(),
-                        today=rtr[2].date, clearance_date=MONDAY)  # fmt: skip
+    result = adapt_plan(
+        plan,
+        logs,
+        assessment=a,
+        context=CTX,
+        preferences=Preferences(),
+        today=rtr[2].date,
+        clearance_date=MONDAY,
+    )
     codes = [d.code for d in result.decisions]
-    assert codes.count("rtr.progress") == 1 and "rtr.regress" in codes
+    assert codes.count("rtr.progress") == 1
+    assert "rtr.regress" in codes
     assert result.plan.state.rtr_stage == 1

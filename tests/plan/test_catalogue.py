@@ -29,23 +29,53 @@ def test_the_library_has_at_least_forty_complete_entries() -> None:
     cat = load_catalogue()
     assert len(cat) >= 40
     for ex in cat.values():
-        assert ex.name and ex.purpose and ex.instructions and ex.regions
+        assert ex.name
+        assert ex.purpose
+        assert ex.instructions
+        assert ex.regions
         assert ex.tags <= KNOWN_TAGS
 
 
 @pytest.mark.parametrize(
     "required",
     [
-        "plank", "side_plank", "glute_bridge", "glute_bridge_single_leg",
-        "glute_bridge_marching", "hip_thrust_loaded", "russian_twist_feet_down", "bird_dog",
-        "dead_bug", "curl_up", "hip_hinge_dowel", "kettlebell_rdl", "barbell_rdl",
-        "conventional_deadlift", "split_squat", "reverse_lunge", "walking_lunge",
-        "back_extension_prone", "step_up", "calf_raise", "leg_swings", "high_knees",
-        "butt_kicks", "skips", "walking_lunge_drill", "hamstring_stretch",
-        "hip_flexor_stretch", "lower_back_stretch", "glute_stretch", "calf_stretch",
-        "diaphragmatic_breathing", "swimming", "pool_running", "yoga_gentle", "cycling",
+        "plank",
+        "side_plank",
+        "glute_bridge",
+        "glute_bridge_single_leg",
+        "glute_bridge_marching",
+        "hip_thrust_loaded",
+        "russian_twist_feet_down",
+        "bird_dog",
+        "dead_bug",
+        "curl_up",
+        "hip_hinge_dowel",
+        "kettlebell_rdl",
+        "barbell_rdl",
+        "conventional_deadlift",
+        "split_squat",
+        "reverse_lunge",
+        "walking_lunge",
+        "back_extension_prone",
+        "step_up",
+        "calf_raise",
+        "leg_swings",
+        "high_knees",
+        "butt_kicks",
+        "skips",
+        "walking_lunge_drill",
+        "hamstring_stretch",
+        "hip_flexor_stretch",
+        "lower_back_stretch",
+        "glute_stretch",
+        "calf_stretch",
+        "diaphragmatic_breathing",
+        "swimming",
+        "pool_running",
+        "yoga_gentle",
+        "cycling",
     ],
-)  # fmt: skip
+)
 def test_the_library_contains_every_exercise_the_clinic_prescribes(required: str) -> None:
     assert required in load_catalogue()
 
@@ -54,22 +84,36 @@ def test_the_library_contains_every_exercise_the_clinic_prescribes(required: str
     ("member", "ladder"),
     [
         ("plank", ("plank_knees", "plank", "plank_long_lever", "plank_leg_lift")),
-        ("side_plank", ("side_plank_knees", "side_plank", "side_plank_leg_lift",
-                        "side_plank_reach")),
-        ("glute_bridge", ("glute_bridge", "glute_bridge_marching", "glute_bridge_single_leg",
-                          "hip_thrust_loaded")),
-        ("barbell_rdl", ("hip_hinge_dowel", "kettlebell_rdl", "barbell_rdl",
-                         "conventional_deadlift")),
-        ("split_squat", ("split_squat", "reverse_lunge", "walking_lunge",
-                         "walking_lunge_loaded")),
-        ("back_extension_45", ("back_extension_prone", "back_extension_45",
-                               "back_extension_loaded")),
-        ("russian_twist_loaded", ("russian_twist_feet_down", "russian_twist_feet_up",
-                                  "russian_twist_loaded")),
+        (
+            "side_plank",
+            ("side_plank_knees", "side_plank", "side_plank_leg_lift", "side_plank_reach"),
+        ),
+        (
+            "glute_bridge",
+            (
+                "glute_bridge",
+                "glute_bridge_marching",
+                "glute_bridge_single_leg",
+                "hip_thrust_loaded",
+            ),
+        ),
+        (
+            "barbell_rdl",
+            ("hip_hinge_dowel", "kettlebell_rdl", "barbell_rdl", "conventional_deadlift"),
+        ),
+        ("split_squat", ("split_squat", "reverse_lunge", "walking_lunge", "walking_lunge_loaded")),
+        (
+            "back_extension_45",
+            ("back_extension_prone", "back_extension_45", "back_extension_loaded"),
+        ),
+        (
+            "russian_twist_loaded",
+            ("russian_twist_feet_down", "russian_twist_feet_up", "russian_twist_loaded"),
+        ),
         ("bird_dog", ("bird_dog_single", "bird_dog", "bird_dog_band")),
         ("dead_bug", ("dead_bug_arms", "dead_bug_legs", "dead_bug", "dead_bug_long_lever")),
     ],
-)  # fmt: skip
+)
 def test_ladders_follow_clinical_section_7_2(member: str, ladder: tuple[str, ...]) -> None:
     assert ladder_of(load_catalogue(), member) == ladder
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 from backstride.plan.catalogue import forbidden_tags, load_catalogue
 from backstride.plan.model import Plan, PlanRules, Preferences, RunRecord, TrainingContext
@@ -15,8 +16,9 @@ def runs(plan: Plan) -> list:
 
 
 def week_distance(plan: Plan, index: int) -> int:
-    return sum(s.distance_m or 0 for d in plan.weeks[index].days for s in d.sessions
-               if s.kind == "run")  # fmt: skip
+    return sum(
+        s.distance_m or 0 for d in plan.weeks[index].days for s in d.sessions if s.kind == "run"
+    )
 
 
 def test_worked_check_with_pain_keeps_next_week_within_33_km_and_runs_within_13_2_km() -> None:
@@ -33,12 +35,15 @@ def test_worked_check_without_pain_allows_up_to_36_km() -> None:
 
 
 def test_a_long_run_over_the_guardrail_is_cut_with_the_reason() -> None:
-    ctx = TrainingContext(weekly_distances_m=(40_000,) * 4,
-                          recent_runs=(RunRecord(MONDAY - dt.timedelta(days=3), 10_000),),
-                          months_running=60)  # fmt: skip
+    ctx = TrainingContext(
+        weekly_distances_m=(40_000,) * 4,
+        recent_runs=(RunRecord(MONDAY - dt.timedelta(days=3), 10_000),),
+        months_running=60,
+    )
     plan = make_plan(assessment(), ctx, Preferences(long_run_minutes=180))
     long_run = next(s for s in runs(plan) if s.intensity == "long")
-    assert long_run.distance_m is not None and long_run.distance_m <= 11_000
+    assert long_run.distance_m is not None
+    assert long_run.distance_m <= 11_000
     assert "guardrail.single_run" in {r.code for r in long_run.reasons}
 
 
@@ -60,11 +65,13 @@ def test_the_two_weeks_before_a_goal_race_taper_to_65_and_45_percent() -> None:
 
 
 def test_a_red_flag_yields_a_blocked_plan_with_what_to_do_now() -> None:
-    plan = make_plan(assessment("emergency", flags=frozenset({"blocked"}),
-                                code="red_flag.cauda_equina"))  # fmt: skip
+    plan = make_plan(
+        assessment("emergency", flags=frozenset({"blocked"}), code="red_flag.cauda_equina")
+    )
     assert plan.status == "blocked"
     assert plan.weeks == ()
-    assert plan.do_now and plan.blocked_reason
+    assert plan.do_now
+    assert plan.blocked_reason
 
 
 def test_urgent_allows_walking_and_gentle_mobility_only() -> None:
@@ -87,11 +94,16 @@ def test_novice_with_acute_nonspecific_pain_gets_two_rest_days_and_easy_runs_onl
 
 def test_marathoner_with_suspected_sacral_stress_fracture_gets_no_running() -> None:
     flags = frozenset({"no_running", "no_impact", "no_axial_loading"})
-    ctx = TrainingContext(weekly_distances_m=(70_000, 80_000, 85_000, 90_000),
-                          recent_runs=(RunRecord(MONDAY - dt.timedelta(days=6), 32_000),),
-                          months_running=120)  # fmt: skip
-    plan = make_plan(assessment("clinician", flags=flags, code="pattern.bone_stress"), ctx,
-                     Preferences(equipment=frozenset({"pool", "bike"})))  # fmt: skip
+    ctx = TrainingContext(
+        weekly_distances_m=(70_000, 80_000, 85_000, 90_000),
+        recent_runs=(RunRecord(MONDAY - dt.timedelta(days=6), 32_000),),
+        months_running=120,
+    )
+    plan = make_plan(
+        assessment("clinician", flags=flags, code="pattern.bone_stress"),
+        ctx,
+        Preferences(equipment=frozenset({"pool", "bike"})),
+    )
     assert not runs(plan)
     assert {s.kind for s in plan.sessions()} >= {"cross_training", "strength", "clinic_visit"}
     forbidden = forbidden_tags(flags)
@@ -103,13 +115,17 @@ def test_marathoner_with_suspected_sacral_stress_fracture_gets_no_running() -> N
 
 def test_after_clearance_the_sacral_runner_starts_walk_run_stage_1_on_alternate_days() -> None:
     flags = frozenset({"no_running", "no_impact", "no_axial_loading"})
-    plan = make_plan(assessment("clinician", flags=flags), worked_context(),
-                     clearance=MONDAY - dt.timedelta(days=1))  # fmt: skip
+    plan = make_plan(
+        assessment("clinician", flags=flags),
+        worked_context(),
+        clearance=MONDAY - dt.timedelta(days=1),
+    )
     rr = runs(plan)
-    assert rr[0].rtr_stage == 1 and rr[0].title.startswith("Walk-run 6 x (1 run + 4 walk)")
+    assert rr[0].rtr_stage == 1
+    assert rr[0].title.startswith("Walk-run 6 x (1 run + 4 walk)")
     assert all(s.rtr_stage is not None for s in rr)
     dates = [s.date for s in rr]
-    assert all((b - a).days >= 2 for a, b in zip(dates, dates[1:], strict=False))
+    assert all((b - a).days >= 2 for a, b in itertools.pairwise(dates))
     assert max(s.rtr_stage or 0 for s in rr) <= 6
 
 
@@ -119,8 +135,11 @@ def test_si_joint_pattern_holds_hills_and_respects_flags() -> None:
     assert "terrain.hold_hills" in {d.code for d in plan.decisions}
     cat = load_catalogue()
     assert not any("russian_twist" in e.id for s in plan.sessions() for e in s.exercises)
-    assert all(not cat[e.id].tags & {"loaded_flexion_rotation"} for s in plan.sessions()
-               for e in s.exercises)  # fmt: skip
+    assert all(
+        not cat[e.id].tags & {"loaded_flexion_rotation"}
+        for s in plan.sessions()
+        for e in s.exercises
+    )
 
 
 def test_runs_come_with_warm_up_and_cool_down_and_footwear_advice_is_given() -> None:

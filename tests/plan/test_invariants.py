@@ -36,12 +36,13 @@ def contexts(draw: st.DrawFn) -> TrainingContext:
         for _ in range(draw(st.integers(0, 8)))
     )
     return TrainingContext(
-        weekly_distances_m=weeks, recent_runs=runs,
+        weekly_distances_m=weeks,
+        recent_runs=runs,
         easy_pace_s_per_km=draw(st.integers(240, 480)),
         current_pain_nprs=draw(st.integers(0, 8)),
         months_running=draw(st.none() | st.integers(0, 240)),
         age_years=draw(st.none() | st.integers(16, 80)),
-    )  # fmt: skip
+    )
 
 
 @st.composite
@@ -50,8 +51,12 @@ def assessments(draw: st.DrawFn) -> Assessment:
     flags = frozenset(draw(st.sets(st.sampled_from(FLAGS))))
     if draw(st.booleans()) and draw(st.booleans()):
         flags |= {"blocked"}
-    return assessment(disposition, flags=flags, group=draw(st.sampled_from([None, "low", "medium", "high"])),
-                      pain=draw(st.integers(0, 8)))  # fmt: skip
+    return assessment(
+        disposition,
+        flags=flags,
+        group=draw(st.sampled_from([None, "low", "medium", "high"])),
+        pain=draw(st.integers(0, 8)),
+    )
 
 
 @st.composite
@@ -61,15 +66,23 @@ def preferences(draw: st.DrawFn) -> Preferences:
         days_available=frozenset(draw(st.sets(st.integers(0, 6), min_size=1))),
         minutes_per_session=draw(st.integers(20, 120)),
         runs_per_week=draw(st.integers(1, 6)),
-        equipment=frozenset(draw(st.sets(st.sampled_from(
-            ["pool", "bike", "barbell", "kettlebell", "bench", "dumbbells", "band"])))),
+        equipment=frozenset(
+            draw(
+                st.sets(
+                    st.sampled_from(
+                        ["pool", "bike", "barbell", "kettlebell", "bench", "dumbbells", "band"]
+                    )
+                )
+            )
+        ),
         goal_race_date=None if race is None else MONDAY + dt.timedelta(days=race),
-    )  # fmt: skip
+    )
 
 
 def check_all(plan: Plan, a: Assessment, ctx: TrainingContext) -> None:
     if a.plan_blocked:
-        assert plan.status == "blocked" and not plan.sessions()
+        assert plan.status == "blocked"
+        assert not plan.sessions()
         return
     assert plan.status == "active"
     assert_guardrail(plan, ctx.recent_runs)
@@ -85,8 +98,13 @@ FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 
 
 @FAST
-@given(a=assessments(), ctx=contexts(), prefs=preferences(), weeks=st.integers(1, 12),
-       cleared=st.booleans())  # fmt: skip
+@given(
+    a=assessments(),
+    ctx=contexts(),
+    prefs=preferences(),
+    weeks=st.integers(1, 12),
+    cleared=st.booleans(),
+)
 def test_every_generated_plan_keeps_the_safety_invariants(
     a: Assessment, ctx: TrainingContext, prefs: Preferences, weeks: int, cleared: bool
 ) -> None:
@@ -102,16 +120,26 @@ def logs_for(draw: st.DrawFn, plan: Plan, today: dt.date) -> list[SessionLog]:
             continue
         status = draw(st.sampled_from(["done", "done", "skipped"]))
         pain = st.none() | st.integers(0, 10)
-        out.append(SessionLog(s.date, s.kind, status, s.key, pain_during=draw(pain),
-                              pain_after=draw(pain), pain_next_morning=draw(pain),
-                              usual_morning_pain=draw(st.integers(0, 3)),
-                              bone_pain=draw(st.none() | st.integers(0, 3))))  # fmt: skip
+        out.append(
+            SessionLog(
+                s.date,
+                s.kind,
+                status,
+                s.key,
+                pain_during=draw(pain),
+                pain_after=draw(pain),
+                pain_next_morning=draw(pain),
+                usual_morning_pain=draw(st.integers(0, 3)),
+                bone_pain=draw(st.none() | st.integers(0, 3)),
+            )
+        )
     return out
 
 
 @FAST
-@given(data=st.data(), a=assessments(), ctx=contexts(), prefs=preferences(),
-       days=st.integers(0, 20))  # fmt: skip
+@given(
+    data=st.data(), a=assessments(), ctx=contexts(), prefs=preferences(), days=st.integers(0, 20)
+)
 def test_every_adapted_plan_keeps_the_safety_invariants(
     data: st.DataObject, a: Assessment, ctx: TrainingContext, prefs: Preferences, days: int
 ) -> None:
@@ -123,8 +151,13 @@ def test_every_adapted_plan_keeps_the_safety_invariants(
     if a.plan_blocked or result.needs_retriage:
         assert new.status == "blocked"
         return
-    done = [RunRecord(lg.on_date, next(s.distance_m or 0 for s in plan.sessions() if s.key == lg.session_key))
-            for lg in logs if lg.kind == "run" and lg.status != "skipped"]  # fmt: skip
+    done = [
+        RunRecord(
+            lg.on_date, next(s.distance_m or 0 for s in plan.sessions() if s.key == lg.session_key)
+        )
+        for lg in logs
+        if lg.kind == "run" and lg.status != "skipped"
+    ]
     assert_guardrail(new, [*ctx.recent_runs, *done], after=today)
     assert_no_contraindicated(new, a) if not (a.flags & {"no_running", "no_impact"}) else None
     assert_strength_spacing(new)
@@ -137,4 +170,5 @@ def test_every_adapted_plan_keeps_the_safety_invariants(
 def test_a_red_flag_never_yields_an_active_plan(ctx: TrainingContext, prefs: Preferences) -> None:
     for a in (assessment("emergency"), assessment("clinician", flags=frozenset({"blocked"}))):
         plan = make_plan(a, ctx, prefs)
-        assert plan.status == "blocked" and not plan.sessions()
+        assert plan.status == "blocked"
+        assert not plan.sessions()

@@ -19,10 +19,26 @@ from backstride.plan.monitor import (
 DAY = dt.date(2026, 12, 3)
 
 
-def log(during: int | None, after: int | None, morning: int | None = 1, *, usual: int = 1,
-        status: str = "done", red_flag: str | None = None) -> SessionLog:  # fmt: skip
-    return SessionLog(DAY, "run", status, "k", pain_during=during, pain_after=after,
-                      pain_next_morning=morning, usual_morning_pain=usual, new_red_flag=red_flag)  # fmt: skip
+def log(
+    during: int | None,
+    after: int | None,
+    morning: int | None = 1,
+    *,
+    usual: int = 1,
+    status: str = "done",
+    red_flag: str | None = None,
+) -> SessionLog:
+    return SessionLog(
+        DAY,
+        "run",
+        status,
+        "k",
+        pain_during=during,
+        pain_after=after,
+        pain_next_morning=morning,
+        usual_morning_pain=usual,
+        new_red_flag=red_flag,
+    )
 
 
 @pytest.mark.parametrize(
@@ -51,8 +67,9 @@ def test_d5_suggests_a_clinician_review() -> None:
 
 def test_rising_weeks_needs_two_rises_in_a_row() -> None:
     def week(offset: int, morning: int) -> SessionLog:
-        return SessionLog(DAY + dt.timedelta(days=7 * offset), "run", "done",
-                          pain_next_morning=morning)  # fmt: skip
+        return SessionLog(
+            DAY + dt.timedelta(days=7 * offset), "run", "done", pain_next_morning=morning
+        )
 
     assert rising_weeks([week(0, 1), week(1, 2), week(2, 3)])
     assert not rising_weeks([week(0, 1), week(1, 2), week(2, 2)])
@@ -81,7 +98,8 @@ def test_r3_bone_pain_at_stage_5_drops_to_stage_4_after_48_hours() -> None:
 
 def test_r4_bone_pain_again_at_the_lower_stage_stops_running() -> None:
     step = rtr_step(4, 0, 5, rtr_log(bone_pain=2))
-    assert step.stop_running and step.code == "rtr.stop"
+    assert step.stop_running
+    assert step.code == "rtr.stop"
 
 
 def test_2_for_2_raises_20_kg_to_21_kg() -> None:

@@ -69,14 +69,16 @@ def test_taper_from_50_km_is_32_5_then_22_5_km() -> None:
     [("low", {0, 4}), ("medium", set(range(6))), ("high", set(range(8)))],
 )
 def test_startback_groups_set_the_visit_schedule(group: str, weeks_with_visits: set[int]) -> None:
-    visits = pr.visit_weeks(startback_group=group, disposition="self_management", weeks=12,
-                            every_weeks=None)  # fmt: skip
+    visits = pr.visit_weeks(
+        startback_group=group, disposition="self_management", weeks=12, every_weeks=None
+    )
     assert set(visits) == weeks_with_visits
 
 
 def test_a_clinician_disposition_books_a_first_visit_without_a_startback_group() -> None:
-    assert 0 in pr.visit_weeks(startback_group=None, disposition="clinician", weeks=4,
-                               every_weeks=None)  # fmt: skip
+    assert 0 in pr.visit_weeks(
+        startback_group=None, disposition="clinician", weeks=4, every_weeks=None
+    )
 
 
 def test_a_worn_shoe_gets_a_check_note() -> None:

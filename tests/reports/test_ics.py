@@ -19,10 +19,13 @@ STAMP = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 def events(data: bytes) -> dict[str, dict[str, object]]:
     cal = Calendar.from_ical(data)
     return {
-        str(ev["uid"]): {"summary": str(ev["summary"]), "sequence": int(ev["sequence"]),
-                         "status": str(ev["status"])}
+        str(ev["uid"]): {
+            "summary": str(ev["summary"]),
+            "sequence": int(ev["sequence"]),
+            "status": str(ev["status"]),
+        }
         for ev in cal.walk("VEVENT")
-    }  # fmt: skip
+    }
 
 
 def test_uids_are_derived_from_plan_id_and_session_key_and_stable() -> None:
@@ -39,10 +42,19 @@ def test_uids_are_derived_from_plan_id_and_session_key_and_stable() -> None:
 def test_a_changed_session_bumps_sequence_and_a_removed_one_is_cancelled() -> None:
     plan = make_plan()
     today = MONDAY + dt.timedelta(days=6)
-    logs = [SessionLog(s.date, s.kind, "done", s.key, pain_during=7, pain_after=7)
-            for s in plan.sessions() if s.kind == "run" and s.date <= today]  # fmt: skip
-    new = adapt_plan(plan, logs, assessment=assessment(), context=worked_context(),
-                     preferences=Preferences(), today=today).plan  # fmt: skip
+    logs = [
+        SessionLog(s.date, s.kind, "done", s.key, pain_during=7, pain_after=7)
+        for s in plan.sessions()
+        if s.kind == "run" and s.date <= today
+    ]
+    new = adapt_plan(
+        plan,
+        logs,
+        assessment=assessment(),
+        context=worked_context(),
+        preferences=Preferences(),
+        today=today,
+    ).plan
     before, after = (
         events(plan_to_ics(plan, generated_at=STAMP)),
         events(plan_to_ics(new, generated_at=STAMP)),
@@ -60,9 +72,14 @@ def test_a_changed_session_bumps_sequence_and_a_removed_one_is_cancelled() -> No
 def test_a_blocked_adaptation_cancels_every_future_event() -> None:
     plan = make_plan()
     today = MONDAY + dt.timedelta(days=1)
-    new = adapt_plan(plan, [SessionLog(today, "run", "done", new_red_flag="saddle numbness")],
-                     assessment=assessment(), context=worked_context(), preferences=Preferences(),
-                     today=today).plan  # fmt: skip
+    new = adapt_plan(
+        plan,
+        [SessionLog(today, "run", "done", new_red_flag="saddle numbness")],
+        assessment=assessment(),
+        context=worked_context(),
+        preferences=Preferences(),
+        today=today,
+    ).plan
     evs = events(plan_to_ics(new, generated_at=STAMP))
     future = [s for s in plan.sessions() if s.date > today and s.kind != "rest"]
     assert all(evs[session_uid(plan.plan_id, s.key)]["status"] == "CANCELLED" for s in future)
@@ -81,11 +98,13 @@ def test_summaries_carry_no_health_details() -> None:
 def test_the_printable_plan_has_each_exercise_s_instructions_and_renders_to_pdf() -> None:
     plan = make_plan(weeks=2)
     html = render_plan_html(plan, runner_name="ana")
-    assert "Exercise guide" in html and "Elbows under the shoulders." in html
+    assert "Exercise guide" in html
+    assert "Elbows under the shoulders." in html
     assert render_plan_pdf(html)[:4] == b"%PDF"
 
 
 def test_a_blocked_plan_prints_what_to_do_now() -> None:
     plan = make_plan(assessment("emergency", flags=frozenset({"blocked"})))
     html = render_plan_html(plan, runner_name="ana")
-    assert "No training plan" in html and "emergency care now" in html
+    assert "No training plan" in html
+    assert "emergency care now" in html

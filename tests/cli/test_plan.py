@@ -68,14 +68,19 @@ def test_plan_json_lists_weeks_days_and_sessions_and_writes_ics_and_html(
         ],
         capsys,
     )
-    assert code == 0 and doc["status"] == "active"
+    assert code == 0
+    assert doc["status"] == "active"
     sessions = [s for w in doc["weeks"] for d in w["days"] for s in d["sessions"]]
     kinds = {s["kind"] for s in sessions}
     assert {"run", "strength", "rest"} <= kinds
     run = next(s for s in sessions if s["kind"] == "run")
-    assert run["distance_m"] > 0 and run["duration_s"] > 0 and run["date"]
+    assert run["distance_m"] > 0
+    assert run["duration_s"] > 0
+    assert run["date"]
     exercise = next(s for s in sessions if s["kind"] == "strength")["exercises"][0]
-    assert exercise["id"] and exercise["sets"] and (exercise["reps"] or exercise["hold_s"])
+    assert exercise["id"]
+    assert exercise["sets"]
+    assert exercise["reps"] or exercise["hold_s"]
     assert ics.read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert "Exercise guide" in html.read_text()
 
@@ -86,7 +91,9 @@ def test_plan_prints_a_readable_week_table(
     add_runner(data_dir, "ana", DEMO_ASSESSMENT)
     assert main(["plan", "--runner", "ana", "--weeks", "2", "--start", "2026-11-30"]) == 0
     out = capsys.readouterr().out
-    assert "Week 1" in out and "Week 2" in out and "Rest day" in out
+    assert "Week 1" in out
+    assert "Week 2" in out
+    assert "Rest day" in out
 
 
 def test_a_red_flag_assessment_gives_a_blocked_plan_with_the_reason(
@@ -100,8 +107,11 @@ def test_a_red_flag_assessment_gives_a_blocked_plan_with_the_reason(
     )
     add_runner(data_dir, "ben", blocked)
     code, doc = run_json(["plan", "--runner", "ben"], capsys)
-    assert code == 0 and doc["status"] == "blocked" and doc["blocked_reason"]
-    assert doc["weeks"] == [] and doc["do_now"][0].startswith("Go to an emergency")
+    assert code == 0
+    assert doc["status"] == "blocked"
+    assert doc["blocked_reason"]
+    assert doc["weeks"] == []
+    assert doc["do_now"][0].startswith("Go to an emergency")
 
 
 def test_log_then_adapt_makes_a_new_version_with_a_diff(
@@ -134,11 +144,14 @@ def test_log_then_adapt_makes_a_new_version_with_a_diff(
         ],
         capsys,
     )
-    assert code == 0 and logged["session_key"] == run["key"]
+    assert code == 0
+    assert logged["session_key"] == run["key"]
     code, adapted = run_json(["plan", "adapt", "--runner", "ana", "--today", run["date"]], capsys)
-    assert code == 0 and adapted["version"] == 2
+    assert code == 0
+    assert adapted["version"] == 2
     assert any(d["code"] == "pain.high_during" for d in adapted["decisions"])
-    assert adapted["diff"] and adapted["diff"][0]["text"]
+    assert adapted["diff"]
+    assert adapted["diff"][0]["text"]
 
 
 def test_a_bad_log_is_one_coded_error_listing_every_problem(
@@ -159,7 +172,8 @@ def test_a_bad_log_is_one_coded_error_listing_every_problem(
         ],
         capsys,
     )
-    assert code == 2 and doc["error"]["code"] == "log.invalid"
+    assert code == 2
+    assert doc["error"]["code"] == "log.invalid"
     assert len(doc["error"]["problems"]) == 2
 
 
@@ -167,7 +181,8 @@ def test_plan_for_an_unknown_runner_is_a_coded_error(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, doc = run_json(["plan", "--runner", "nobody"], capsys)
-    assert code == 2 and doc["error"]["code"] == "runner.not_found"
+    assert code == 2
+    assert doc["error"]["code"] == "runner.not_found"
 
 
 def test_demo_builds_the_demo_plan_and_writes_its_calendar(

@@ -112,9 +112,8 @@ def main() -> None:
         "|---|---:|---:|---:|---|",
     ]
     for name, (med, worst, peak) in rows:
-        lines.append(
-            f"| {name} | {med:.1f} | {worst:.1f} | {peak:.1f} | {'yes' if med < BUDGET_MS else 'NO'} |"
-        )
+        ok = "yes" if med < BUDGET_MS else "NO"
+        lines.append(f"| {name} | {med:.1f} | {worst:.1f} | {peak:.1f} | {ok} |")
     (HERE / "RESULTS-plan.md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

@@ -101,7 +101,8 @@ def latest_assessment(session: Session, *, runner_id: str) -> Assessment:
 
 
 def context_from_activities(session: Session, *, runner_id: str, today: dt.date) -> TrainingContext:
-    """Last 4 complete weeks (Monday start) and the last 30 days of runs from stored activities."""
+    """Last 4 complete weeks (Monday start), the last 30 days of runs, median pace, and the
+    latest pain-diary NPRS of the past week, from stored rows (swap for analytics later)."""
     monday = today - dt.timedelta(days=today.weekday())
     first = monday - dt.timedelta(days=28)
     rows = session.scalars(
@@ -123,7 +124,19 @@ def context_from_activities(session: Session, *, runner_id: str, today: dt.date)
         if dist > 1000:
             paces.append((a.timer_s or a.elapsed_s) * 1000 / dist)
     pace = int(statistics.median(paces)) if paces else 390
+    pain = session.scalars(
+        select(models.PainEntry.nprs_now)
+        .where(
+            models.PainEntry.runner_id == runner_id,
+            models.PainEntry.entry_date >= today - dt.timedelta(days=7),
+            models.PainEntry.entry_date <= today,
+            models.PainEntry.nprs_now.is_not(None),
+        )
+        .order_by(models.PainEntry.entry_date.desc())
+        .limit(1)
+    ).first()
     return TrainingContext(
+        current_pain_nprs=int(pain or 0),
         weekly_distances_m=tuple(weeks) if rows else (),
         recent_runs=tuple(runs),
         easy_pace_s_per_km=pace,

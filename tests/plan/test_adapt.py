@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 
 from backstride.plan.adapt import adapt_plan
 from backstride.plan.model import Plan, Preferences
@@ -161,3 +162,29 @@ def test_return_to_run_regresses_a_stage_on_bone_pain() -> None:
     assert codes.count("rtr.progress") == 1
     assert "rtr.regress" in codes
     assert result.plan.state.rtr_stage == 1
+
+
+def test_startback_high_allows_one_ladder_step_per_two_weeks() -> None:
+    high = assessment(group="high")
+    plan = make_plan(high, prefs=PREFS)
+    today = MONDAY + dt.timedelta(days=6)
+    strength = next(s for s in plan.sessions() if s.kind == "strength")
+    ex = next(e for e in strength.exercises if e.id == "plank_knees")
+    primed = replace(
+        plan,
+        state=replace(plan.state, good_sessions={"plank_knees": 1}, last_ladder_step=MONDAY),
+    )
+    log = SessionLog(
+        strength.date,
+        "strength",
+        "done",
+        strength.key,
+        1,
+        1,
+        0,
+        exercises=(ExerciseResult(ex.id, ex.sets or 1, 1),),
+    )
+    waited = adapt_plan(primed, [log], assessment=high, context=CTX, preferences=PREFS, today=today)
+    assert "startback.high_step_wait" in [d.code for d in waited.decisions]
+    low = adapt_plan(primed, [log], assessment=A, context=CTX, preferences=PREFS, today=today)
+    assert low.plan.state.ladder_steps.get("plank_knees") == "plank"

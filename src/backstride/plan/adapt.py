@@ -63,7 +63,11 @@ def _strength_state(
     decision: PainDecision | None,
     cat: Mapping[str, Exercise],
     notes: list[Decision],
+    *,
+    today: dt.date,
+    step_gap_days: int = 0,
 ) -> ProgressionState:
+    """Loads by 2-for-2, ladder steps after 2 good sessions (STarT high: >= 14 days apart)."""
     steps, loads = dict(state.ladder_steps), dict(state.loads_kg)
     good, bonus = dict(state.good_sessions), dict(state.reps_bonus)
     roots = {_root(cat, k): k for k in cat if cat[k].category in ("core", "lower")}
@@ -78,6 +82,9 @@ def _strength_state(
                     Decision("ladder.down", f"{cat[cur].name} -> {cat[steps[root]].name}.")
                 )
         return replace(state, ladder_steps=steps, good_sessions={})
+    last = state.last_ladder_step
+    waiting = last is not None and (today - last).days < step_gap_days
+    stepped = False
     by_ex: dict[str, list[ExerciseResult]] = {}
     for log in logs:
         for r in log.exercises:
@@ -107,13 +114,29 @@ def _strength_state(
                         )
                     )
         elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
+            if waiting:
+                notes.append(
+                    Decision(
+                        "startback.high_step_wait",
+                        f"{ex.name}: next ladder step waits (STarT high: one step per 2 weeks).",
+                    )
+                )
+                continue
+            stepped = True
             root = _root(cat, ex_id)
             steps[root] = ex.progression
             good[ex_id] = 0
             notes.append(
                 Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions).")
             )
-    return replace(state, ladder_steps=steps, loads_kg=loads, good_sessions=good, reps_bonus=bonus)
+    return replace(
+        state,
+        ladder_steps=steps,
+        loads_kg=loads,
+        good_sessions=good,
+        reps_bonus=bonus,
+        last_ladder_step=today if stepped else state.last_ladder_step,
+    )
 
 
 def _root(cat: Mapping[str, Exercise], ex_id: str) -> str:
@@ -189,7 +212,13 @@ def adapt_plan(
         if dec is not None:
             notes.append(Decision(f"{dec.code}", f"{label}: {dec.action}. {dec.text}"))
     state = _strength_state(
-        state, [lg for lg in window if lg.kind == "strength"], str_dec, load_catalogue(), notes
+        state,
+        [lg for lg in window if lg.kind == "strength"],
+        str_dec,
+        load_catalogue(),
+        notes,
+        today=today,
+        step_gap_days=14 if assessment.startback_group == "high" else 0,
     )
     stop_running = False
     stage, good, reg_at = state.rtr_stage or 1, state.rtr_good_sessions, state.rtr_regressed_at

@@ -168,6 +168,7 @@ class ProgressionState:
     volume_factor: float = 1.0
     hold_weeks: int = 0
     adapted_through: dt.date | None = None
+    last_ladder_step: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

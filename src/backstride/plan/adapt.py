@@ -9,42 +9,38 @@ two hard days in a row and within the caps (guard.py re-checks the whole plan).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from backstride.intake.assessment import Assessment
-from backstride.plan.catalogue import Exercise, load_catalogue
+from backstride.plan.catalogue import load_catalogue
 from backstride.plan.diff import DiffEntry, revise
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.guard import (
     enforce_guardrail,
     enforce_hard_easy,
     enforce_strength_spacing,
-    run_title,
 )
 from backstride.plan.model import (
-    Day,
     Decision,
     Plan,
     PlanRules,
     Preferences,
     ProgressionState,
     RunRecord,
-    Session,
     TrainingContext,
     Week,
 )
 from backstride.plan.monitor import (
-    ExerciseResult,
     PainDecision,
     SessionLog,
     combine,
     decide,
-    next_load_kg,
     rising_weeks,
     rtr_step,
-    two_for_two,
 )
+from backstride.plan.progression import strength_state
+from backstride.plan.reshuffle import reshuffle_week
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,94 +51,6 @@ class AdaptResult:
     diff: tuple[DiffEntry, ...]
     decisions: tuple[Decision, ...]
     needs_retriage: bool = False
-
-
-def _strength_state(
-    state: ProgressionState,
-    logs: Sequence[SessionLog],
-    decision: PainDecision | None,
-    cat: Mapping[str, Exercise],
-    notes: list[Decision],
-    *,
-    today: dt.date,
-    step_gap_days: int = 0,
-) -> ProgressionState:
-    """Loads by 2-for-2, ladder steps after 2 good sessions (STarT high: >= 14 days apart)."""
-    steps, loads = dict(state.ladder_steps), dict(state.loads_kg)
-    good, bonus = dict(state.good_sessions), dict(state.reps_bonus)
-    roots = {_root(cat, k): k for k in cat if cat[k].category in ("core", "lower")}
-    current = {root: steps.get(root, root) for root in roots}
-    if decision is None:
-        return state
-    if decision.action == "regress":
-        for root, cur in current.items():
-            if cat[cur].regression is not None and root in steps:
-                steps[root] = cat[cur].regression or cur
-                notes.append(
-                    Decision("ladder.down", f"{cat[cur].name} -> {cat[steps[root]].name}.")
-                )
-        return replace(state, ladder_steps=steps, good_sessions={})
-    last = state.last_ladder_step
-    waiting = last is not None and (today - last).days < step_gap_days
-    stepped = False
-    by_ex: dict[str, list[ExerciseResult]] = {}
-    for log in logs:
-        for r in log.exercises:
-            by_ex.setdefault(r.id, []).append(r)
-    for ex_id, results in by_ex.items():
-        ex = cat.get(ex_id)
-        if ex is None:
-            continue
-        d = ex.dosage
-        if decision.action == "progress" and all(lg.good_form for lg in logs):
-            good[ex_id] = good.get(ex_id, 0) + len(results)
-        if (
-            d.load_kg is not None
-            and d.reps
-            and d.load_increment_kg
-            and decision.action == "progress"
-        ):
-            load = loads.get(ex_id, d.load_kg)
-            target = d.reps + bonus.get(ex_id, 0)
-            if two_for_two(target, results):
-                new = next_load_kg(load, d.load_increment_kg)
-                if new > load:
-                    loads[ex_id] = new
-                    notes.append(
-                        Decision(
-                            "strength.load_up", f"{ex.name}: {load:g} -> {new:g} kg (2-for-2)."
-                        )
-                    )
-        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
-            if waiting:
-                notes.append(
-                    Decision(
-                        "startback.high_step_wait",
-                        f"{ex.name}: next ladder step waits (STarT high: one step per 2 weeks).",
-                    )
-                )
-                continue
-            stepped = True
-            root = _root(cat, ex_id)
-            steps[root] = ex.progression
-            good[ex_id] = 0
-            notes.append(
-                Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions).")
-            )
-    return replace(
-        state,
-        ladder_steps=steps,
-        loads_kg=loads,
-        good_sessions=good,
-        reps_bonus=bonus,
-        last_ladder_step=today if stepped else state.last_ladder_step,
-    )
-
-
-def _root(cat: Mapping[str, Exercise], ex_id: str) -> str:
-    while (reg := cat[ex_id].regression) is not None:
-        ex_id = reg
-    return ex_id
 
 
 def _blocked(plan: Plan, decision: PainDecision, today: dt.date) -> Plan:
@@ -211,7 +119,7 @@ def adapt_plan(
     for label, dec in (("Runs", run_dec), ("Strength", str_dec)):
         if dec is not None:
             notes.append(Decision(f"{dec.code}", f"{label}: {dec.action}. {dec.text}"))
-    state = _strength_state(
+    state = strength_state(
         state,
         [lg for lg in window if lg.kind == "strength"],
         str_dec,
@@ -302,7 +210,7 @@ def _regenerate(
             for lg in window
             if lg.status == "skipped" and lg.session_key in planned
         ]
-        kept[-1] = _reshuffle(cw, skipped, today, state)
+        kept[-1] = reshuffle_week(cw, skipped, today, state)
         next_start, offset = cw.start_date + dt.timedelta(days=7), cw.index + 1
     else:
         week_run = context.last_week_m
@@ -352,66 +260,6 @@ def _regenerate(
     )
     merged = enforce_strength_spacing(merged, from_date=today + dt.timedelta(days=1))
     return enforce_hard_easy(merged)
-
-
-def _reshuffle(week: Week, skipped: list[Session], today: dt.date, state: ProgressionState) -> Week:
-    """Move skipped sessions to free (cross-training) days later this week, never bunching."""
-    days = {d.date: list(d.sessions) for d in week.days}
-    factor = state.volume_factor
-    for d, sessions in days.items():
-        if d > today and factor < 1:
-            days[d] = [_scaled(s, factor) if s.kind == "run" else s for s in sessions]
-    for s in skipped:
-        placed = False
-        for d in sorted(days):
-            if d <= today or any(x.kind not in ("cross_training", "mobility") for x in days[d]):
-                continue
-            neighbours = [
-                x
-                for n in (d - dt.timedelta(days=1), d + dt.timedelta(days=1))
-                for x in days.get(n, [])
-            ]
-            if s.kind == "run" and s.hard and any(x.hard for x in neighbours):
-                continue
-            if s.kind == "strength" and any(x.kind == "strength" for x in neighbours):
-                continue
-            moved = replace(
-                s,
-                key=f"{d}:{s.kind}:0",
-                date=d,
-                reasons=(
-                    *s.reasons,
-                    Decision("reshuffle.moved", f"Moved from {s.date} (skipped)."),
-                ),
-            )
-            days[d] = [moved]
-            placed = True
-            break
-        if not placed:
-            pass  # dropped: doubling up would bunch load (reported in the diff as unchanged past)
-    new_days = tuple(Day(d.date, tuple(days[d.date])) for d in week.days)
-    return Week(
-        week.index, week.start_date, week.phase, week.target_distance_m, new_days, week.reasons
-    )
-
-
-def _scaled(s: Session, factor: float) -> Session:
-    if s.distance_m is None or s.rtr_stage is not None:
-        return s
-    dist = int(s.distance_m * factor)
-    dur = int((s.duration_s or 0) * factor)
-    return replace(
-        s,
-        distance_m=dist,
-        duration_s=dur,
-        run_s=dur,
-        intensity="easy",
-        title=run_title("easy", dur),
-        reasons=(
-            *s.reasons,
-            Decision("pain.regress", "Shortened and easy after the pain response."),
-        ),
-    )
 
 
 __all__ = ["AdaptResult", "adapt_plan"]

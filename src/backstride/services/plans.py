@@ -8,27 +8,29 @@ assessment through :func:`assessment_from_document` (swap for intake's ``assessm
 from __future__ import annotations
 
 import datetime as dt
-import statistics
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backstride.errors import InvalidInput, NotFound
-from backstride.intake.assessment import Assessment, Disposition, Reason
 from backstride.plan.adapt import adapt_plan as adapt_pure
 from backstride.plan.diff import DiffEntry
 from backstride.plan.generator import PlanRequest, generate_plan
-from backstride.plan.model import Decision, Plan, Preferences, RunRecord, TrainingContext
-from backstride.plan.monitor import ExerciseResult, SessionLog
+from backstride.plan.model import Decision, Plan, Preferences
+from backstride.plan.monitor import ExerciseResult
 from backstride.plan.serialize import plan_from_dict, plan_to_dict
+from backstride.services.plan_inputs import (
+    assessment_from_document,
+    clearance_date,
+    context_from_activities,
+    latest_assessment,
+    log_from_row,
+    preferences_from_dict,
+)
 from backstride.services.runners import find_runner
 from backstride.store import models
 from backstride.units import new_id
-
-RUN_SPORTS = ("running", "run", "trail_running", "treadmill_running")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,108 +62,6 @@ class LogResult:
     session_key: str | None
 
 
-def assessment_from_document(d: Mapping[str, Any]) -> Assessment:
-    """Parse a stored Assessment ``result`` (same shape as intake's ``assessment_to_dict``)."""
-    try:
-        return Assessment(
-            disposition=Disposition(d["disposition"]),
-            reasons=tuple(
-                Reason(
-                    r["code"],
-                    r["text"],
-                    r.get("source", ""),
-                    Disposition(r["disposition"]),
-                    frozenset(r.get("flags", ())),
-                    r.get("detail"),
-                )
-                for r in d.get("reasons", ())
-            ),
-            scores=dict(d.get("scores", {})),
-            startback_group=d.get("startback_group"),
-            flags=frozenset(d.get("flags", ())),
-            safety_netting=tuple(d.get("safety_netting", ())),
-            rules_version=str(d.get("rules_version", "")),
-            time_frame=d.get("time_frame", ""),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(f"not a stored assessment: {exc}", code="assessment.invalid") from exc
-
-
-def latest_assessment(session: Session, *, runner_id: str) -> Assessment:
-    """The runner's newest assessment (``plan.no_assessment`` when there is none)."""
-    row = session.scalars(
-        select(models.Assessment)
-        .where(models.Assessment.runner_id == runner_id)
-        .order_by(models.Assessment.created_at.desc())
-        .limit(1)
-    ).one_or_none()
-    if row is None:
-        raise NotFound("no assessment yet: complete the intake first", code="plan.no_assessment")
-    return assessment_from_document(row.result)
-
-
-def context_from_activities(session: Session, *, runner_id: str, today: dt.date) -> TrainingContext:
-    """Last 4 complete weeks (Monday start), the last 30 days of runs, median pace, and the
-    latest pain-diary NPRS of the past week, from stored rows (swap for analytics later)."""
-    monday = today - dt.timedelta(days=today.weekday())
-    first = monday - dt.timedelta(days=28)
-    rows = session.scalars(
-        select(models.Activity).where(
-            models.Activity.runner_id == runner_id,
-            models.Activity.local_date >= first,
-            models.Activity.local_date < today,
-            models.Activity.sport.in_(RUN_SPORTS),
-        )
-    ).all()
-    weeks = [0, 0, 0, 0]
-    runs, paces = [], []
-    for a in rows:
-        dist = int(a.distance_m or 0)
-        if a.local_date < monday:
-            weeks[(a.local_date - first).days // 7] += dist
-        if a.local_date >= today - dt.timedelta(days=30):
-            runs.append(RunRecord(a.local_date, dist))
-        if dist > 1000:
-            paces.append((a.timer_s or a.elapsed_s) * 1000 / dist)
-    pace = int(statistics.median(paces)) if paces else 390
-    pain = session.scalars(
-        select(models.PainEntry.nprs_now)
-        .where(
-            models.PainEntry.runner_id == runner_id,
-            models.PainEntry.entry_date >= today - dt.timedelta(days=7),
-            models.PainEntry.entry_date <= today,
-            models.PainEntry.nprs_now.is_not(None),
-        )
-        .order_by(models.PainEntry.entry_date.desc())
-        .limit(1)
-    ).first()
-    return TrainingContext(
-        current_pain_nprs=int(pain or 0),
-        weekly_distances_m=tuple(weeks) if rows else (),
-        recent_runs=tuple(runs),
-        easy_pace_s_per_km=pace,
-    )
-
-
-def preferences_from_dict(d: Mapping[str, Any]) -> Preferences:
-    """Runner preferences (``preferences["plan"]``) as :class:`Preferences`."""
-    race = d.get("goal_race_date")
-    return Preferences(
-        days_available=frozenset(d.get("days_available", range(7))),
-        minutes_per_session=int(d.get("minutes_per_session", 60)),
-        runs_per_week=int(d.get("runs_per_week", 4)),
-        equipment=frozenset(d.get("equipment", ())),
-        goal_race_date=dt.date.fromisoformat(race) if race else None,
-        goal_race_distance_m=d.get("goal_race_distance_m"),
-        clinic_visit_every_weeks=d.get("clinic_visit_every_weeks"),
-    )
-
-
-def _clearance(runner: models.Runner) -> dt.date | None:
-    value = (runner.preferences or {}).get("rtr_clearance_date")
-    return dt.date.fromisoformat(value) if value else None
-
-
 def create_plan(
     session: Session,
     *,
@@ -187,7 +87,7 @@ def create_plan(
             prefs,
             start_date,
             weeks,
-            clearance_date=_clearance(runner),
+            clearance_date=clearance_date(runner),
         )
     )
     for old in session.scalars(
@@ -317,25 +217,6 @@ def log_session(
     return LogResult(row.id, key)
 
 
-def _to_log(row: models.SessionLog) -> SessionLog:
-    d = row.details or {}
-    return SessionLog(
-        on_date=row.session_date,
-        kind=row.kind,
-        status=row.status,
-        session_key=row.session_key,
-        pain_during=row.pain_during,
-        pain_after=row.pain_after,
-        pain_next_morning=row.pain_next_morning,
-        usual_morning_pain=int(d.get("usual_morning_pain") or 0),
-        rpe=row.rpe,
-        distance_m=d.get("distance_m"),
-        bone_pain=d.get("bone_pain"),
-        new_red_flag=d.get("new_red_flag"),
-        exercises=tuple(ExerciseResult(**e) for e in d.get("exercises", ())),
-    )
-
-
 def adapt_plan(
     session: Session, *, runner_handle: str, today: dt.date, now: dt.datetime
 ) -> AdaptResult:
@@ -343,7 +224,7 @@ def adapt_plan(
     runner = find_runner(session, handle=runner_handle)
     current = current_plan(session, runner_handle=runner_handle)
     logs = [
-        _to_log(r)
+        log_from_row(r)
         for r in session.scalars(
             select(models.SessionLog)
             .where(models.SessionLog.runner_id == runner.id)
@@ -360,7 +241,7 @@ def adapt_plan(
         context=context,
         preferences=prefs,
         today=today,
-        clearance_date=_clearance(runner),
+        clearance_date=clearance_date(runner),
     )
     version = current.version + 1
     plan = result.plan

@@ -191,3 +191,58 @@ def test_demo_builds_the_demo_plan_and_writes_its_calendar(
     assert main(["demo"]) == 0
     assert "Week 1" in capsys.readouterr().out
     assert (data_dir / "demo-plan.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_suspected_bone_stress_runner_runs_again_only_after_a_recorded_clearance(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bsi = dict(
+        DEMO_ASSESSMENT,
+        disposition="clinician",
+        flags=["no_running", "no_impact", "no_axial_loading"],
+    )
+    add_runner(data_dir, "cy", bsi)
+    args = ["plan", "--runner", "cy", "--weeks", "2", "--start", "2026-11-30"]
+    _, before = run_json(args, capsys)
+    kinds = {s["kind"] for w in before["weeks"] for d in w["days"] for s in d["sessions"]}
+    assert "run" not in kinds
+    assert "cross_training" in kinds
+    code, _ = run_json(["plan", "clear", "--runner", "cy", "--date", "2026-11-20"], capsys)
+    assert code == 0
+    _, after = run_json(args, capsys)
+    first = next(
+        s for w in after["weeks"] for d in w["days"] for s in d["sessions"] if s["kind"] == "run"
+    )
+    assert first["rtr_stage"] == 1
+
+
+def test_plan_options_set_the_training_days(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    _, doc = run_json(
+        [
+            "plan",
+            "--runner",
+            "ana",
+            "--weeks",
+            "1",
+            "--start",
+            "2026-11-30",
+            "--days",
+            "mon,wed,sat",
+            "--minutes",
+            "45",
+        ],
+        capsys,
+    )
+    busy = {
+        d["date"]
+        for w in doc["weeks"]
+        for d in w["days"]
+        if any(s["kind"] not in ("rest", "clinic_visit") for s in d["sessions"])
+    }
+    assert busy <= {"2026-11-30", "2026-12-02", "2026-12-05"}
+    code, err = run_json(["plan", "--runner", "ana", "--days", "someday"], capsys)
+    assert code == 2
+    assert err["error"]["code"] == "cli.invalid_days"

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from backstride.errors import InvalidInput
-from backstride.plan.model import Plan
+from backstride.plan.model import Plan, Preferences
 from backstride.plan.monitor import ExerciseResult
 from backstride.plan.serialize import diff_to_list, plan_to_dict
 
@@ -90,6 +90,29 @@ def _write_outputs(
             write_plan(plan, runner_name=runner, path=path)
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _preferences(
+    *, days: str | None, minutes: int | None, equipment: str | None, race: str | None
+) -> Preferences | None:
+    """Preferences from the options (None when no option was given: use the stored ones)."""
+    if days is None and minutes is None and equipment is None and race is None:
+        return None
+    chosen = [d.strip().lower()[:3] for d in (days or ",".join(_WEEKDAYS)).split(",") if d.strip()]
+    bad = [d for d in chosen if d not in _WEEKDAYS]
+    if bad or not chosen:
+        raise InvalidInput(
+            f"--days must list weekdays like mon,wed,sat (got {bad})", code="cli.invalid_days"
+        )
+    return Preferences(
+        days_available=frozenset(_WEEKDAYS.index(d) for d in chosen),
+        minutes_per_session=minutes or 60,
+        equipment=frozenset(e.strip() for e in (equipment or "").split(",") if e.strip()),
+        goal_race_date=_date(race, "--race"),
+    )
+
+
 @plan_app.callback()
 def plan(
     ctx: typer.Context,
@@ -102,6 +125,12 @@ def plan(
     html: Annotated[
         Path | None, typer.Option("--html", help="Write a printable HTML page.")
     ] = None,
+    days: Annotated[str | None, typer.Option("--days", help="Training days: mon,wed,...")] = None,
+    minutes: Annotated[int | None, typer.Option("--minutes", help="Minutes per session.")] = None,
+    equipment: Annotated[
+        str | None, typer.Option("--equipment", help="e.g. kettlebell,barbell,pool,bike")
+    ] = None,
+    race: Annotated[str | None, typer.Option("--race", help="Goal race day (YYYY-MM-DD).")] = None,
 ) -> None:
     """Build the runner's plan from the latest assessment and training history."""
     if ctx.invoked_subcommand is not None:
@@ -113,9 +142,15 @@ def plan(
 
     now = utc_now()
     start_date = _date(start, "--start") or now.date()
+    prefs = _preferences(days=days, minutes=minutes, equipment=equipment, race=race)
     with open_session() as session:
         result = create_plan(
-            session, runner_handle=runner, weeks=weeks, start_date=start_date, now=now
+            session,
+            runner_handle=runner,
+            weeks=weeks,
+            start_date=start_date,
+            now=now,
+            preferences=prefs,
         )
     _write_outputs(result.plan, runner=runner, ics=ics, pdf=pdf, html=html)
     if as_json:
@@ -157,6 +192,26 @@ def adapt(
         console.print(f"  {e.text()}")
     if r.needs_retriage:
         console.print("[bold red]Re-run the intake (triage) now.[/bold red]")
+
+
+@plan_app.command("clear")
+def clear(
+    runner: RunnerOpt,
+    date: Annotated[str, typer.Option("--date", help="Day the clinician cleared (YYYY-MM-DD).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a clinician's return-to-run clearance after a suspected bone stress injury."""
+    from backstride.cli._context import open_session, utc_now
+    from backstride.services.plans import record_clearance
+
+    cleared = _date(date, "--date")
+    assert cleared is not None
+    with open_session() as session:
+        record_clearance(session, runner_handle=runner, cleared_on=cleared, now=utc_now())
+    if as_json:
+        typer.echo(json.dumps({"rtr_clearance_date": cleared.isoformat()}))
+    else:
+        typer.echo(f"return-to-run clearance recorded for {runner} on {cleared}")
 
 
 def _exercise(value: str) -> ExerciseResult:

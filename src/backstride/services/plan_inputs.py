@@ -122,6 +122,19 @@ def preferences_from_dict(d: Mapping[str, Any]) -> Preferences:
     )
 
 
+def preferences_to_dict(p: Preferences) -> dict[str, Any]:
+    """Preferences as stored in ``runner.preferences["plan"]``."""
+    return {
+        "days_available": sorted(p.days_available),
+        "minutes_per_session": p.minutes_per_session,
+        "runs_per_week": p.runs_per_week,
+        "equipment": sorted(p.equipment),
+        "goal_race_date": p.goal_race_date.isoformat() if p.goal_race_date else None,
+        "goal_race_distance_m": p.goal_race_distance_m,
+        "clinic_visit_every_weeks": p.clinic_visit_every_weeks,
+    }
+
+
 def clearance_date(runner: models.Runner) -> dt.date | None:
     """A clinician's return-to-run clearance recorded in ``preferences["rtr_clearance_date"]``."""
     value = (runner.preferences or {}).get("rtr_clearance_date")
@@ -156,4 +169,5 @@ __all__ = [
     "latest_assessment",
     "log_from_row",
     "preferences_from_dict",
+    "preferences_to_dict",
 ]

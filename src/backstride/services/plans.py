@@ -27,6 +27,7 @@ from backstride.services.plan_inputs import (
     latest_assessment,
     log_from_row,
     preferences_from_dict,
+    preferences_to_dict,
 )
 from backstride.services.runners import find_runner
 from backstride.store import models
@@ -76,7 +77,10 @@ def create_plan(
         raise InvalidInput("weeks must be between 1 and 52", code="plan.invalid_weeks")
     runner = find_runner(session, handle=runner_handle)
     assessment = latest_assessment(session, runner_id=runner.id)
-    prefs = preferences or preferences_from_dict((runner.preferences or {}).get("plan", {}))
+    stored = dict(runner.preferences or {})
+    prefs = preferences or preferences_from_dict(stored.get("plan", {}))
+    if preferences is not None:  # remembered for adaptation and the next plan
+        runner.preferences = {**stored, "plan": preferences_to_dict(preferences)}
     context = context_from_activities(session, runner_id=runner.id, today=start_date)
     plan_id = new_id()
     plan = generate_plan(
@@ -114,6 +118,21 @@ def create_plan(
     )
     session.commit()
     return PlanResult(plan_id, 1, plan)
+
+
+def record_clearance(
+    session: Session, *, runner_handle: str, cleared_on: dt.date, now: dt.datetime
+) -> dt.date:
+    """Record a clinician's return-to-run clearance (opens the walk-run stages, clinical.md 2.6)."""
+    runner = find_runner(session, handle=runner_handle)
+    if cleared_on > now.date():
+        raise InvalidInput("a clearance cannot be in the future", code="plan.invalid_clearance")
+    runner.preferences = {
+        **(runner.preferences or {}),
+        "rtr_clearance_date": cleared_on.isoformat(),
+    }
+    session.commit()
+    return cleared_on
 
 
 def _current_row(session: Session, runner_id: str) -> models.Plan:
@@ -275,4 +294,5 @@ __all__ = [
     "log_session",
     "plan_to_dict",
     "preferences_from_dict",
+    "record_clearance",
 ]

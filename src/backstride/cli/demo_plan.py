@@ -57,18 +57,21 @@ def ensure_demo_assessment(session: Session, *, runner_id: str, now: dt.datetime
         session.commit()
 
 
-def run_plan_demo(session: Session, *, data_dir: Path, now: dt.datetime, console: Console) -> Path:
+def run_plan_demo(
+    session: Session, *, data_dir: Path, now: dt.datetime, console: Console, handle: str = "demo"
+) -> Path:
     """Build and print the demo runner's 8-week plan; write ``demo-plan.ics``."""
     from backstride.cli.plan import print_plan
     from backstride.reports.ics import plan_to_ics
     from backstride.services.plans import create_plan
     from backstride.services.runners import get_or_create_runner
 
-    runner = get_or_create_runner(session, handle="demo", now=now)
+    runner = get_or_create_runner(session, handle=handle, now=now)
     session.commit()
     ensure_demo_assessment(session, runner_id=runner.id, now=now)
     start = now.date() + dt.timedelta(days=(7 - now.date().weekday()) % 7)
-    result = create_plan(session, runner_handle="demo", weeks=8, start_date=start, now=now)
+    result = create_plan(session, runner_handle=handle, weeks=8, start_date=start, now=now)
+    console.rule(f"{handle}: 8-week plan from {start}")
     print_plan(result.plan, console)
     path = data_dir / "demo-plan.ics"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backstride.errors import InvalidInput, NotFound
-from backstride.intake.assessment import Assessment, Disposition, Reason
+from backstride.errors import NotFound
+from backstride.intake.assessment import Assessment
+from backstride.intake.serialize import assessment_from_dict
 from backstride.plan.model import Preferences, RunRecord, TrainingContext
 from backstride.plan.monitor import ExerciseResult, SessionLog
 from backstride.store import models
@@ -26,30 +27,8 @@ RUN_SPORTS = ("running", "run", "trail_running", "treadmill_running")
 
 
 def assessment_from_document(d: Mapping[str, Any]) -> Assessment:
-    """Parse a stored Assessment ``result`` (same shape as intake's ``assessment_to_dict``)."""
-    try:
-        return Assessment(
-            disposition=Disposition(d["disposition"]),
-            reasons=tuple(
-                Reason(
-                    r["code"],
-                    r["text"],
-                    r.get("source", ""),
-                    Disposition(r["disposition"]),
-                    frozenset(r.get("flags", ())),
-                    r.get("detail"),
-                )
-                for r in d.get("reasons", ())
-            ),
-            scores=dict(d.get("scores", {})),
-            startback_group=d.get("startback_group"),
-            flags=frozenset(d.get("flags", ())),
-            safety_netting=tuple(d.get("safety_netting", ())),
-            rules_version=str(d.get("rules_version", "")),
-            time_frame=d.get("time_frame", ""),
-        )
-    except (KeyError, TypeError, ValueError) as exc:
-        raise InvalidInput(f"not a stored assessment: {exc}", code="assessment.invalid") from exc
+    """Parse a stored Assessment ``result`` (intake's ``assessment_from_dict``)."""
+    return assessment_from_dict(d)
 
 
 def latest_assessment(session: Session, *, runner_id: str) -> Assessment:

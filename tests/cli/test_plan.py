@@ -246,3 +246,42 @@ def test_plan_options_set_the_training_days(
     code, err = run_json(["plan", "--runner", "ana", "--days", "someday"], capsys)
     assert code == 2
     assert err["error"]["code"] == "cli.invalid_days"
+
+
+def test_adapt_rewrites_the_calendar_with_a_higher_sequence_and_show_reads_it_back(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    ics = data_dir / "ana.ics"
+    args = ["plan", "--runner", "ana", "--weeks", "3", "--start", "2026-11-30", "--ics", str(ics)]
+    _, doc = run_json(args, capsys)
+    assert b"SEQUENCE:1" not in ics.read_bytes()
+    run = next(
+        s for w in doc["weeks"] for d in w["days"] for s in d["sessions"] if s["kind"] == "run"
+    )
+    run_json(
+        [
+            "log",
+            "--runner",
+            "ana",
+            "--date",
+            run["date"],
+            "--kind",
+            "run",
+            "--status",
+            "done",
+            "--pain-during",
+            "7",
+            "--pain-after",
+            "7",
+        ],
+        capsys,
+    )
+    code, _ = run_json(
+        ["plan", "adapt", "--runner", "ana", "--today", run["date"], "--ics", str(ics)], capsys
+    )
+    assert code == 0
+    assert b"SEQUENCE:1" in ics.read_bytes()
+    code, shown = run_json(["plan", "show", "--runner", "ana"], capsys)
+    assert code == 0
+    assert shown["version"] == 2

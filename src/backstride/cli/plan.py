@@ -164,6 +164,7 @@ def adapt(
     runner: RunnerOpt,
     today: Annotated[str | None, typer.Option("--today")] = None,
     as_json: JsonOpt = False,
+    ics: Annotated[Path | None, typer.Option("--ics", help="Write the new .ics calendar.")] = None,
 ) -> None:
     """Adapt the current plan to the logged sessions (a new version with reasons)."""
     from backstride.cli._context import open_session, utc_now
@@ -174,6 +175,7 @@ def adapt(
         r = adapt_plan(
             session, runner_handle=runner, today=_date(today, "--today") or now.date(), now=now
         )
+    _write_outputs(r.plan, runner=runner, ics=ics, pdf=None, html=None)
     if as_json:
         doc = {
             "version": r.version,
@@ -192,6 +194,26 @@ def adapt(
         console.print(f"  {e.text()}")
     if r.needs_retriage:
         console.print("[bold red]Re-run the intake (triage) now.[/bold red]")
+
+
+@plan_app.command("show")
+def show(
+    runner: RunnerOpt,
+    as_json: JsonOpt = False,
+    ics: Annotated[Path | None, typer.Option("--ics", help="Write an .ics calendar.")] = None,
+    pdf: Annotated[Path | None, typer.Option("--pdf", help="Write a printable PDF.")] = None,
+) -> None:
+    """Show the current plan version (and export it) without building a new plan."""
+    from backstride.cli._context import open_session
+    from backstride.services.plans import current_plan
+
+    with open_session() as session:
+        r = current_plan(session, runner_handle=runner)
+    _write_outputs(r.plan, runner=runner, ics=ics, pdf=pdf, html=None)
+    if as_json:
+        typer.echo(json.dumps(plan_to_dict(r.plan)))
+    else:
+        print_plan(r.plan, Console())
 
 
 @plan_app.command("clear")

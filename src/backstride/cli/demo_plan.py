@@ -61,7 +61,7 @@ def run_plan_demo(
     session: Session, *, data_dir: Path, now: dt.datetime, console: Console, handle: str = "demo"
 ) -> Path:
     """Build and print the demo runner's 8-week plan; write ``demo-plan.ics``."""
-    from backstride.cli.plan import print_plan
+    from backstride.cli.plan_output import print_plan
     from backstride.reports.ics import plan_to_ics
     from backstride.services.plans import create_plan
     from backstride.services.runners import get_or_create_runner

@@ -9,10 +9,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from backstride.cli.plan_output import print_plan, write_outputs
 from backstride.errors import InvalidInput
-from backstride.plan.model import Plan, Preferences
+from backstride.plan.model import Preferences
 from backstride.plan.monitor import ExerciseResult
 from backstride.plan.serialize import diff_to_list, plan_to_dict
 
@@ -31,63 +31,6 @@ def _date(value: str | None, name: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise InvalidInput(f"{name} must be YYYY-MM-DD", code="cli.invalid_date") from exc
-
-
-def _session_text(s: object) -> str:
-    from backstride.plan.model import Session
-
-    assert isinstance(s, Session)
-    text = s.title
-    if s.distance_m:
-        text += f" · {s.distance_m / 1000:.1f} km"
-    if s.kind == "strength":
-        text += ": " + ", ".join(
-            f"{e.name} {e.sets or 1}x{e.reps or ''}{f' ({e.hold_s}s)' if e.hold_s else ''}"
-            f"{f' @{e.load_kg:g}kg' if e.load_kg else ''}"
-            for e in s.exercises
-        )
-    return text
-
-
-def print_plan(plan: Plan, console: Console) -> None:
-    """A readable week-by-week table with the reasons."""
-    if plan.status == "blocked":
-        console.print(f"[bold red]No plan (blocked):[/bold red] {plan.blocked_reason}")
-        for t in plan.do_now:
-            console.print(f"  • {t}")
-        return
-    for t in plan.do_now[:1]:
-        console.print(f"[yellow]{t}[/yellow]")
-    for d in plan.decisions:
-        console.print(f"• {d.text} [dim]{d.code}[/dim]")
-    for w in plan.weeks:
-        target = f" · up to {w.target_distance_m / 1000:.1f} km" if w.target_distance_m else ""
-        table = Table(title=f"Week {w.index + 1} ({w.phase}){target}", title_justify="left")
-        table.add_column("Day", no_wrap=True)
-        table.add_column("Sessions")
-        for day in w.days:
-            table.add_row(
-                day.date.strftime("%a %d %b"), "\n".join(_session_text(s) for s in day.sessions)
-            )
-        console.print(table)
-    for t in plan.footwear:
-        console.print(f"[dim]Footwear: {t}[/dim]")
-
-
-def _write_outputs(
-    plan: Plan, *, runner: str, ics: Path | None, pdf: Path | None, html: Path | None
-) -> None:
-    from backstride.cli._context import utc_now
-
-    if ics is not None:
-        from backstride.reports.ics import plan_to_ics
-
-        ics.write_bytes(plan_to_ics(plan, generated_at=utc_now()))
-    for path in (pdf, html):
-        if path is not None:
-            from backstride.reports.plan_report import write_plan
-
-            write_plan(plan, runner_name=runner, path=path)
 
 
 _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -152,7 +95,7 @@ def plan(
             now=now,
             preferences=prefs,
         )
-    _write_outputs(result.plan, runner=runner, ics=ics, pdf=pdf, html=html)
+    write_outputs(result.plan, runner=runner, ics=ics, pdf=pdf, html=html)
     if as_json:
         typer.echo(json.dumps(plan_to_dict(result.plan)))
     else:
@@ -175,7 +118,7 @@ def adapt(
         r = adapt_plan(
             session, runner_handle=runner, today=_date(today, "--today") or now.date(), now=now
         )
-    _write_outputs(r.plan, runner=runner, ics=ics, pdf=None, html=None)
+    write_outputs(r.plan, runner=runner, ics=ics, pdf=None, html=None)
     if as_json:
         doc = {
             "version": r.version,
@@ -209,7 +152,7 @@ def show(
 
     with open_session() as session:
         r = current_plan(session, runner_handle=runner)
-    _write_outputs(r.plan, runner=runner, ics=ics, pdf=pdf, html=None)
+    write_outputs(r.plan, runner=runner, ics=ics, pdf=pdf, html=None)
     if as_json:
         typer.echo(json.dumps(plan_to_dict(r.plan)))
     else:
@@ -301,4 +244,4 @@ def register(app: typer.Typer) -> None:
             )
 
 
-__all__ = ["print_plan", "register"]
+__all__ = ["register"]

@@ -7,7 +7,7 @@ import itertools
 from dataclasses import replace
 
 from backstride.plan.adapt import adapt_plan
-from backstride.plan.model import Plan, Preferences
+from backstride.plan.model import Plan, PlanRules, Preferences
 from backstride.plan.monitor import ExerciseResult, SessionLog
 
 from .builders import MONDAY, assessment, make_plan, worked_context
@@ -188,3 +188,23 @@ def test_startback_high_allows_one_ladder_step_per_two_weeks() -> None:
     assert "startback.high_step_wait" in [d.code for d in waited.decisions]
     low = adapt_plan(primed, [log], assessment=A, context=CTX, preferences=PREFS, today=today)
     assert low.plan.state.ladder_steps.get("plank_knees") == "plank"
+
+
+def test_pain_logged_this_week_keeps_next_week_under_the_10_percent_cap() -> None:
+    eager = PlanRules(growth=0.2)
+    plan = make_plan(prefs=PREFS, rules=eager)
+    today = MONDAY + dt.timedelta(days=6)
+
+    def growth(during: int) -> float:
+        logs = logs_until(plan, today, during=during, after=during, morning=0)
+        new = adapt_plan(
+            plan, logs, assessment=A, context=CTX, preferences=PREFS, today=today, rules=eager
+        ).plan
+        weeks = [
+            sum(s.distance_m or 0 for d in w.days for s in d.sessions if s.kind == "run")
+            for w in new.weeks[:2]
+        ]
+        return weeks[1] / weeks[0]
+
+    assert growth(0) > 1.10
+    assert growth(2) <= 1.10

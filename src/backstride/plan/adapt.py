@@ -216,10 +216,13 @@ def _regenerate(
         week_run = context.last_week_m
         next_start, offset = max(plan.start_date, today + dt.timedelta(days=1)), 0
     remaining = len([w for w in plan.weeks if w.start_date >= next_start])
+    # Pain logged this window counts as "pain present" for the weekly cap (clinical.md 7.1).
+    logged_pain = max((lg.pain_during or 0 for lg in window), default=0)
     ctx = replace(
         context,
         weekly_distances_m=(*context.weekly_distances_m, week_run),
         recent_runs=tuple(history),
+        current_pain_nprs=max(context.current_pain_nprs, logged_pain),
     )
     # Planned runs still ahead in the current week enter the guardrail window.
     ahead = [

@@ -86,7 +86,7 @@ def main() -> None:
     rows = [
         ("generate 12-week plan", _time(_plan)),
         (
-            "adapt after week 1 (7 logs)",
+            f"adapt after week 1 ({len(logs)} logs)",
             _time(
                 lambda: adapt_plan(
                     plan, logs, assessment=a, context=ctx, preferences=prefs, today=today

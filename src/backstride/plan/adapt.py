@@ -163,6 +163,13 @@ def adapt_plan(
         hold_intensity=hold_intensity,
     )
     new, diff = revise(plan, new, today=today)
+    old_reasons = {r for w in plan.weeks for r in w.reasons}
+    notes += [
+        r
+        for w in new.weeks
+        for r in w.reasons
+        if r.code.startswith("reshuffle.") and r not in old_reasons
+    ]
     return AdaptResult(new, diff, tuple(notes))
 
 

@@ -31,6 +31,7 @@ def reshuffle_week(
     for d, sessions in days.items():
         if d > today and factor < 1:
             days[d] = [scaled_run(s, factor) if s.kind == "run" else s for s in sessions]
+    notes: list[Decision] = []
     for s in skipped:
         placed = False
         for d in sorted(days):
@@ -55,13 +56,25 @@ def reshuffle_week(
                 ),
             )
             days[d] = [moved]
+            notes.append(Decision("reshuffle.moved", f"{s.title} moved from {s.date} to {d}."))
             placed = True
             break
         if not placed:
-            pass  # dropped: doubling up would bunch load (reported in the diff as unchanged past)
+            notes.append(
+                Decision(
+                    "reshuffle.dropped",
+                    f"{s.title} of {s.date} not made up: no free day this week without "
+                    "bunching load.",
+                )
+            )
     new_days = tuple(Day(d.date, tuple(days[d.date])) for d in week.days)
     return Week(
-        week.index, week.start_date, week.phase, week.target_distance_m, new_days, week.reasons
+        week.index,
+        week.start_date,
+        week.phase,
+        week.target_distance_m,
+        new_days,
+        (*week.reasons, *notes),
     )
 
 

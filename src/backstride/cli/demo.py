@@ -1,7 +1,8 @@
 """``backstride demo``: the main job of ``make run`` — the demo runner's whole journey.
 
 Steps, each idempotent (running the demo twice stores nothing new): intake and triage, a
-12-month watch history imported from a Strava-style export, the training-load report.
+12-month watch history imported from a Strava-style export, the training-load report, and
+the personalised plan with its calendar file.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ def register(app: typer.Typer) -> None:
             console.print(f"backstride database ready at {settings.effective_database_url}")
             _step_intake(session, console=console, now=now)
             _step_history_and_report(session, console=console, settings=settings, now=now)
+        with open_session(settings) as session:
+            _step_plan(session, console=console, settings=settings, now=now)
 
 
 def _step_intake(session: Session, *, console: Console, now: dt.datetime) -> Assessment:
@@ -98,3 +101,12 @@ def _step_history_and_report(
     for flag in summary.flags[-5:]:
         console.print(f"  {flag.date} {flag.code}: {flag.text}")
     console.print(f"training-load report: {report}")
+
+
+def _step_plan(session: Session, *, console: Console, settings: Settings, now: dt.datetime) -> None:
+    from backstride.cli.demo_plan import run_plan_demo
+    from backstride.services.demo_data import DEMO_RUNNER_HANDLE
+
+    run_plan_demo(
+        session, data_dir=settings.data_dir, now=now, console=console, handle=DEMO_RUNNER_HANDLE
+    )

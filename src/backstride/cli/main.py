@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backstride.cli.demo",
     "backstride.cli.intake",
     "backstride.cli.load",
+    "backstride.cli.plan",
 )
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.services import accounts, auth, clinics, consent
 from backstride.store.models import Account, Clinic, Runner
+from backstride.units import new_id
 
 DEMO_PASSWORD = "backstride-demo"  # noqa: S105  (a published demo login, local only)
 DEMO_CLINIC_SLUG = "demo-clinic"
@@ -40,8 +41,14 @@ def _account_id(session: Session, email: str) -> str | None:
     return session.scalar(select(Account.id).where(Account.email == email))
 
 
-def seed_demo(session: Session, *, settings: Settings, now: dt.datetime) -> DemoSeed:
-    """Create (once) the demo clinic, its clinician, an admin and a consenting runner."""
+def seed_demo(
+    session: Session, *, settings: Settings, now: dt.datetime, runner_handle: str | None = None
+) -> DemoSeed:
+    """Create (once) the demo clinic, its clinician, an admin and a consenting runner.
+
+    With ``runner_handle`` the runner login is attached to that existing runner (the demo
+    runner with history, assessment and plan) instead of a new, empty one.
+    """
     del settings
     clinic = session.scalar(select(Clinic).where(Clinic.slug == DEMO_CLINIC_SLUG))
     clinic_id = (
@@ -75,6 +82,29 @@ def seed_demo(session: Session, *, settings: Settings, now: dt.datetime) -> Demo
         ).id
     )
     runner_account_id = _account_id(session, DEMO_RUNNER_EMAIL)
+    existing = (
+        session.scalar(select(Runner).where(Runner.handle == runner_handle))
+        if runner_handle
+        else None
+    )
+    if runner_account_id is None and existing is not None and existing.account_id is None:
+        account = Account(
+            id=new_id(),
+            email=DEMO_RUNNER_EMAIL,
+            password_hash=auth.hash_password(DEMO_PASSWORD, email=DEMO_RUNNER_EMAIL),
+            role="runner",
+            display_name=existing.display_name,
+            is_active=True,
+            created_at=now,
+        )
+        session.add(account)
+        session.flush()
+        existing.account_id = account.id
+        session.commit()
+        runner_account_id = account.id
+        consent.grant_consent(
+            session, principal=auth.principal_for(session, account), clinic_id=clinic_id, now=now
+        )
     if runner_account_id is None:
         view = accounts.register_runner(
             session,

@@ -74,22 +74,40 @@ def seed(url: str) -> dict[str, Any]:
         for i, (r, a) in enumerate(zip(runner_ids, account_ids, strict=True))
     ]
     rows_clinics = [(c, f"clinic-{i}", f"Clinic {i}", now) for i, c in enumerate(clinic_ids)]
-    rows_consents = [
-        (_hex(), r, clinic_ids[i % CLINICS], now) for i, r in enumerate(runner_ids)
-    ]
+    rows_consents = [(_hex(), r, clinic_ids[i % CLINICS], now) for i, r in enumerate(runner_ids)]
     dispositions = np.array(["self_management", "book_clinician", "urgent", "emergency"])
     rows_assess = [
-        (_hex(), r, now, str(dispositions[rng.integers(0, 4)]), "bench",
-         json.dumps({"flags": ["hold_hills"] if i % 3 == 0 else []}))
+        (
+            _hex(),
+            r,
+            now,
+            str(dispositions[rng.integers(0, 4)]),
+            "bench",
+            json.dumps({"flags": ["hold_hills"] if i % 3 == 0 else []}),
+        )
         for i, r in enumerate(runner_ids)
     ]
     tokens = {f"t{i}": runner_ids[i] for i in range(TOKENS)}
     rows_tokens = [
-        (_hex(), account_ids[i], token_hash(f"t{i}"), "bearer", now,
-         _ts(NOW + dt.timedelta(days=30), sqlite=sqlite))
+        (
+            _hex(),
+            account_ids[i],
+            token_hash(f"t{i}"),
+            "bearer",
+            now,
+            _ts(NOW + dt.timedelta(days=30), sqlite=sqlite),
+        )
         for i in range(TOKENS)
-    ] + [(_hex(), clinician_id, token_hash("doc"), "bearer", now,
-          _ts(NOW + dt.timedelta(days=30), sqlite=sqlite))]
+    ] + [
+        (
+            _hex(),
+            clinician_id,
+            token_hash("doc"),
+            "bearer",
+            now,
+            _ts(NOW + dt.timedelta(days=30), sqlite=sqlite),
+        )
+    ]
     start = dt.datetime.combine(TODAY - dt.timedelta(days=DAYS), dt.time(6), dt.UTC)
     raw = engine.raw_connection()
     try:
@@ -100,21 +118,34 @@ def seed(url: str) -> dict[str, Any]:
             marks = ", ".join([ph] * len(cols.split(",")))
             cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
 
-        many("accounts", "id, email, password_hash, role, display_name, is_active, created_at",
-             rows_accounts)
-        many("runners", "id, handle, account_id, display_name, timezone, preferences, created_at",
-             rows_runners)
+        many(
+            "accounts",
+            "id, email, password_hash, role, display_name, is_active, created_at",
+            rows_accounts,
+        )
+        many(
+            "runners",
+            "id, handle, account_id, display_name, timezone, preferences, created_at",
+            rows_runners,
+        )
         many("clinics", "id, slug, name, created_at", rows_clinics)
-        many("clinic_members", "id, clinic_id, account_id, created_at",
-             [(_hex(), clinic_ids[0], clinician_id, now)])
+        many(
+            "clinic_members",
+            "id, clinic_id, account_id, created_at",
+            [(_hex(), clinic_ids[0], clinician_id, now)],
+        )
         many("consents", "id, runner_id, clinic_id, granted_at", rows_consents)
-        many("assessments", "id, runner_id, created_at, disposition, rules_version, result",
-             rows_assess)
-        many("auth_tokens", "id, account_id, token_hash, kind, created_at, expires_at",
-             rows_tokens)
+        many(
+            "assessments",
+            "id, runner_id, created_at, disposition, rules_version, result",
+            rows_assess,
+        )
+        many("auth_tokens", "id, account_id, token_hash, kind, created_at, expires_at", rows_tokens)
         raw.commit()
-        cols = ("id, runner_id, dedup_key, source, sport, start_at, local_date, elapsed_s, "
-                "distance_m, avg_hr_bpm, has_running_dynamics, n_samples, extra, imported_at")
+        cols = (
+            "id, runner_id, dedup_key, source, sport, start_at, local_date, elapsed_s, "
+            "distance_m, avg_hr_bpm, has_running_dynamics, n_samples, extra, imported_at"
+        )
         n_acts = 0
         p_run = RUNS_PER_WEEK / 7.0
         for chunk in range(0, RUNNERS, 250):
@@ -128,12 +159,24 @@ def seed(url: str) -> dict[str, Any]:
             for k in range(r_idx.size):
                 day = int(d_idx[k])
                 at = start + dt.timedelta(days=day)
-                rows.append((
-                    _hex(), ids[int(r_idx[k])], f"{day}-{k}", "file", "running",
-                    _ts(at, sqlite=sqlite), (at.date()).isoformat() if sqlite else at.date(),
-                    float(dist[k] / 1000.0 * pace[k]), float(dist[k]), float(hr[k]),
-                    False, 0, "{}", now,
-                ))
+                rows.append(
+                    (
+                        _hex(),
+                        ids[int(r_idx[k])],
+                        f"{day}-{k}",
+                        "file",
+                        "running",
+                        _ts(at, sqlite=sqlite),
+                        (at.date()).isoformat() if sqlite else at.date(),
+                        float(dist[k] / 1000.0 * pace[k]),
+                        float(dist[k]),
+                        float(hr[k]),
+                        False,
+                        0,
+                        "{}",
+                        now,
+                    )
+                )
             if sqlite:
                 many("activities", cols, rows)
             else:
@@ -200,25 +243,45 @@ def load_main(argv: list[str]) -> None:
     lat = asyncio.run(_load(base, path, json.loads(tokens_json), int(n), int(conc)))
     wall = time.perf_counter() - t
     arr = np.array(lat)
-    print(json.dumps({
-        "n": len(lat),
-        "p50": float(np.percentile(arr, 50)),
-        "p95": float(np.percentile(arr, 95)),
-        "p99": float(np.percentile(arr, 99)),
-        "rps": len(lat) / wall,
-    }))
+    print(
+        json.dumps(
+            {
+                "n": len(lat),
+                "p50": float(np.percentile(arr, 50)),
+                "p95": float(np.percentile(arr, 95)),
+                "p99": float(np.percentile(arr, 99)),
+                "rps": len(lat) / wall,
+            }
+        )
+    )
 
 
 def measure(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
     """Seed, serve, load; one result row per view."""
     info = seed(url)
     port = _free_port()
-    env = dict(os.environ, BACKSTRIDE_DATABASE_URL=url, BACKSTRIDE_DATA_DIR=str(data_dir),
-               BACKSTRIDE_COOKIE_SECURE="false")
+    env = dict(
+        os.environ,
+        BACKSTRIDE_DATABASE_URL=url,
+        BACKSTRIDE_DATA_DIR=str(data_dir),
+        BACKSTRIDE_COOKIE_SECURE="false",
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "backstride.api.asgi:app", "--port", str(port),
-         "--log-level", "warning", "--no-access-log", "--workers", str(SERVER_WORKERS)],
-        env=env, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "backstride.api.asgi:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            "--workers",
+            str(SERVER_WORKERS),
+        ],
+        env=env,
+        cwd=ROOT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -234,13 +297,32 @@ def measure(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
             ("clinician patient list (page of 50)", "/api/v1/clinician/runners", ["doc"]),
         ):
             out = subprocess.run(
-                [sys.executable, "-m", "bench.api", "--load", base, path, json.dumps(tokens),
-                 str(REQUESTS), str(CONCURRENCY)],
-                check=True, capture_output=True, text=True, cwd=ROOT,
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.api",
+                    "--load",
+                    base,
+                    path,
+                    json.dumps(tokens),
+                    str(REQUESTS),
+                    str(CONCURRENCY),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
             )
             stats = json.loads(out.stdout.strip().splitlines()[-1])
-            rows.append({"db": name, "view": view, **stats, "activities": info["activities"],
-                         "seed_s": info["seed_s"]})
+            rows.append(
+                {
+                    "db": name,
+                    "view": view,
+                    **stats,
+                    "activities": info["activities"],
+                    "seed_s": info["seed_s"],
+                }
+            )
             print(rows[-1], flush=True)
         return rows
     finally:
@@ -266,8 +348,12 @@ def write_results(rows: list[dict[str, Any]]) -> None:
             f"{r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | {r['rps']:.0f} | "
             f"{'yes' if r['p95'] < 50 else 'NO'} |"
         )
-    lines += ["", f"Machine: {os.cpu_count()} cores shared with other jobs; "
-              f"measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.", ""]
+    lines += [
+        "",
+        f"Machine: {os.cpu_count()} cores shared with other jobs; "
+        f"measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+    ]
     (ROOT / "bench" / "RESULTS-api.md").write_text("\n".join(lines))
 
 

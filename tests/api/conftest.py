@@ -9,9 +9,9 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from api.world import World, build_world, client_for
 from backstride.config import Settings
 from backstride.services import auth
+from tests.api.world import World, build_world, client_for
 
 
 @pytest.fixture(autouse=True)

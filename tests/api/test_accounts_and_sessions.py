@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from api.world import PASSWORD, World
+from tests.api.world import PASSWORD, World
 
 
 def test_a_browser_login_sets_httponly_samesite_cookies(client: TestClient, world: World) -> None:

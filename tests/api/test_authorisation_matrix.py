@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session
 
-from api.world import ACTORS, SECRET_NAME, World, build_world, client_for
 from backstride.api import create_app
 from backstride.config import Settings
+from backstride.services.demo_data import demo_intake_document
+from tests.api.world import ACTORS, SECRET_NAME, World, build_world, client_for
 
 _seq = itertools.count()
 
@@ -91,6 +92,22 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
         {"filename": "run.gpx"},
     ),
     ("GET", "/api/v1/me/imports"): (RUNNERS_ONLY, None, {}),
+    ("POST", "/api/v1/me/intake"): (_with(RUNNERS_ONLY, 201), lambda w: demo_intake_document(), {}),
+    ("GET", "/api/v1/me/assessment"): (RUNNERS_ONLY | {"runner_b": 404}, None, {}),
+    ("GET", "/api/v1/me/questionnaires/{instrument}/trend"): (RUNNERS_ONLY, None, {}),
+    ("GET", "/api/v1/me/load"): (RUNNERS_ONLY, None, {}),
+    ("POST", "/api/v1/me/plan"): (
+        _with(RUNNERS_ONLY, 201) | {"runner_b": 404},
+        lambda w: {"weeks": 4},
+        {},
+    ),
+    ("GET", "/api/v1/me/plan"): (RUNNERS_ONLY | {"runner_b": 404}, None, {}),
+    ("POST", "/api/v1/me/plan/adapt"): (_with(RUNNERS_ONLY, 201) | {"runner_b": 404}, None, {}),
+    ("POST", "/api/v1/me/session-logs"): (
+        _with(RUNNERS_ONLY, 201),
+        lambda w: {"on_date": "2026-11-24", "kind": "run", "status": "done", "pain_during": 2},
+        {},
+    ),
     ("GET", "/api/v1/me/imports/{job_id}"): (RUNNERS_ONLY | {"runner_b": 404}, None, {}),
     ("GET", "/api/v1/clinician/runners"): (
         {"anonymous": 401, "clinician_with": 200, "clinician_without": 200}
@@ -152,6 +169,7 @@ def _path(template: str, world: World) -> str:
         job_id=world.job_id,
         account_id=world.accounts["clinician_with"],
         key="load.single_run_spike_ratio",
+        instrument="odi",
     )
 
 

@@ -12,9 +12,9 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from sqlalchemy.orm import Session
 
-from api.world import NOW, World, build_world
 from backstride.api import create_app
 from backstride.config import Settings
+from tests.api.world import NOW, World, build_world
 
 
 @pytest.fixture

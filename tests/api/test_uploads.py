@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.world import World, client_for
 from backstride.config import Settings
 from backstride.store.models import ImportJob
+from tests.api.world import World, client_for
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:

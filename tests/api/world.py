@@ -11,18 +11,10 @@ from sqlalchemy.orm import Session
 
 from backstride.api import create_app
 from backstride.config import Settings
-from backstride.services import accounts, auth, clinics, consent
+from backstride.services import accounts, auth, clinics, consent, intake, plans
+from backstride.services.demo_data import demo_intake_document
 from backstride.services.policy import Principal
-from backstride.store.models import (
-    Account,
-    Activity,
-    Assessment,
-    ImportJob,
-    PainEntry,
-    Plan,
-    PlanVersion,
-    QuestionnaireResponse,
-)
+from backstride.store.models import Account, Activity, ImportJob, PainEntry, Runner
 from backstride.units import new_id
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
@@ -128,42 +120,11 @@ def build_world(session: Session) -> World:
 
 def _history(session: Session, world: World) -> None:
     rid = world.runner_a
-    session.add(
-        Assessment(
-            id=new_id(),
-            runner_id=rid,
-            created_at=NOW,
-            disposition="book_clinician",
-            rules_version="test",
-            result={"flags": ["hold_hills"]},
-        )
-    )
-    session.add(
-        QuestionnaireResponse(
-            id=new_id(),
-            runner_id=rid,
-            instrument="odi",
-            instrument_version="2.1a",
-            answered_at=NOW,
-            answers={},
-            score={"percent": 22},
-        )
-    )
+    handle = session.get(Runner, rid).handle  # type: ignore[union-attr]
+    intake.submit_intake(session, runner_handle=handle, document=demo_intake_document(), now=NOW)
+    plans.create_plan(session, runner_handle=handle, weeks=4, start_date=NOW.date(), now=NOW)
     session.add(
         PainEntry(id=new_id(), runner_id=rid, entry_date=NOW.date(), nprs_now=3, logged_at=NOW)
-    )
-    plan = Plan(id=new_id(), runner_id=rid, status="active", created_at=NOW, current_version=1)
-    session.add(plan)
-    session.flush()
-    session.add(
-        PlanVersion(
-            id=new_id(),
-            plan_id=plan.id,
-            version=1,
-            created_at=NOW,
-            reason="first plan",
-            document={"weeks": []},
-        )
     )
     session.add(
         Activity(

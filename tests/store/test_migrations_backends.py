@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 from backstride.store.db import make_engine
 from backstride.store.migrate import downgrade, drift, upgrade
-from db_backends import BACKENDS, fresh_postgres_database
+from tests.db_backends import BACKENDS, fresh_postgres_database
 
 
 @pytest.mark.parametrize("backend_name", BACKENDS)

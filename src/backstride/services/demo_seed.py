@@ -114,10 +114,13 @@ def seed_demo(
             now=now,
         )
         runner_account_id = view.id
-        account = session.get(Account, view.id)
-        assert account is not None
+        new_account = session.get(Account, view.id)
+        assert new_account is not None
         consent.grant_consent(
-            session, principal=auth.principal_for(session, account), clinic_id=clinic_id, now=now
+            session,
+            principal=auth.principal_for(session, new_account),
+            clinic_id=clinic_id,
+            now=now,
         )
     runner_id = session.scalar(select(Runner.id).where(Runner.account_id == runner_account_id))
     assert runner_id is not None

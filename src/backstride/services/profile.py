@@ -138,12 +138,18 @@ def add_pain_entry(
     return PainEntryView(row.id, entry_date, nprs_now, morning_pain, morning_stiffness_min, notes)
 
 
+def my_handle(session: Session, *, principal: Principal) -> str:
+    """The calling runner's handle (what the stage services take as ``runner_handle``)."""
+    return _runner(session, principal).handle
+
+
 __all__ = [
     "EDITABLE",
     "PainEntryView",
     "ProfileView",
     "add_pain_entry",
     "get_profile",
+    "my_handle",
     "profile_view",
     "update_profile",
 ]

@@ -1,4 +1,4 @@
-"""API speed: runner dashboard and clinician patient list under concurrent load (SQLite, PostgreSQL).
+"""API speed: runner dashboard and clinician patient list under load (SQLite, PostgreSQL).
 
 Seeds 10,000 runners with 3 years of daily-ish activities (numpy + executemany on SQLite, COPY on
 PostgreSQL), starts ``backstride serve`` in its own process, and drives it from a second
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import json
 import os
 import socket
@@ -335,11 +334,13 @@ def write_results(rows: list[dict[str, Any]]) -> None:
         "# API latency (bench/api.py)",
         "",
         f"{RUNNERS:,} runners, 3 years of activities (~{RUNS_PER_WEEK:g} runs/week each), "
-        f"{CLINICS} clinics; uvicorn with {SERVER_WORKERS} worker processes; load from a second process on loopback "
+        f"{CLINICS} clinics; uvicorn with {SERVER_WORKERS} worker process(es); "
+        "load from a second process on loopback "
         f"(httpx async, {CONCURRENCY} connections, {REQUESTS} requests per view). "
         "Target: p95 < 50 ms.",
         "",
-        "| database | view | activities | seed (s) | p50 ms | p95 ms | p99 ms | req/s | p95 < 50 ms |",
+        "| database | view | activities | seed (s) | p50 ms | p95 ms | p99 ms | req/s "
+        "| p95 < 50 ms |",
         "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:

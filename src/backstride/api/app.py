@@ -16,7 +16,7 @@ from backstride.api.routes import accounts, admin, care, clinician, imports, run
 from backstride.api.schemas import ErrorOut, Health
 from backstride.api.security import SecurityHeaders
 from backstride.config import Settings
-from backstride.services.jobs import Importer
+from backstride.services.jobs import Importer, check_single_file
 from backstride.services.worker import ImportWorker
 from backstride.store.db import make_engine, session_factory
 
@@ -77,7 +77,7 @@ def create_app(
     app.state.session_factory = factory
     app.state.clock = now
     app.state.worker = worker
-    app.state.upload_precheck = upload_precheck
+    app.state.upload_precheck = upload_precheck or check_single_file
     install_error_handlers(app)
     app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
 

@@ -195,32 +195,43 @@ def list_patients(
 ) -> list[PatientRow]:
     """Runners with active consent to my clinics, with the latest disposition and flags.
 
-    One query: the latest assessment per runner is picked with a correlated max(created_at).
-    Paged (``limit``/``offset``, by name); every runner shown gets one audited read event.
+    Two indexed queries: the page of consenting runners (by name), then the latest assessment
+    of just those runners. Every runner shown gets one audited read event (bulk insert).
     """
     require_role(principal, "clinician")
-    latest = (
-        select(func.max(Assessment.created_at))
-        .where(Assessment.runner_id == Runner.id)
-        .correlate(Runner)
-        .scalar_subquery()
-    )
-    rows = session.execute(
-        select(Runner.id, Runner.display_name, Consent.clinic_id, Consent.granted_at, Assessment)
+    page = session.execute(
+        select(Runner.id, Runner.display_name, Consent.clinic_id, Consent.granted_at)
         .join(Consent, Consent.runner_id == Runner.id)
         .join(ClinicMember, ClinicMember.clinic_id == Consent.clinic_id)
-        .outerjoin(
-            Assessment, and_(Assessment.runner_id == Runner.id, Assessment.created_at == latest)
-        )
         .where(ClinicMember.account_id == principal.account_id, Consent.revoked_at.is_(None))
         .order_by(Runner.display_name, Runner.id)
         .limit(limit)
         .offset(offset)
     ).all()
+    ids = list(dict.fromkeys(row[0] for row in page))
+    latest_at = (
+        select(Assessment.runner_id, func.max(Assessment.created_at).label("at"))
+        .where(Assessment.runner_id.in_(ids))
+        .group_by(Assessment.runner_id)
+        .subquery()
+    )
+    latest = {
+        a.runner_id: a
+        for a in session.scalars(
+            select(Assessment).join(
+                latest_at,
+                and_(
+                    Assessment.runner_id == latest_at.c.runner_id,
+                    Assessment.created_at == latest_at.c.at,
+                ),
+            )
+        )
+    }
     out: dict[str, PatientRow] = {}
-    for runner_id, name, clinic_id, granted_at, assessment in rows:
+    for runner_id, name, clinic_id, granted_at in page:
         if runner_id in out:
             continue
+        assessment = latest.get(runner_id)
         flags: tuple[str, ...] = ()
         if assessment is not None:
             flags = tuple(sorted((assessment.result or {}).get("flags", [])))

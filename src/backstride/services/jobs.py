@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
-from backstride.errors import BackstrideError, NotFound
+from backstride.errors import BackstrideError, InvalidInput, NotFound
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.models import ImportJob, Runner
 from backstride.units import new_id
@@ -129,15 +129,44 @@ def default_importer() -> Importer:
     importing: Any = importlib.import_module("backstride.services.importing")
 
     def run(session: Session, **kwargs: Any) -> dict[str, Any]:
-        report = importing.import_paths(session, **kwargs)
-        to_dict = getattr(report, "to_dict", None)
-        if callable(to_dict):
-            return dict(to_dict())
-        from dataclasses import asdict, is_dataclass
+        report_progress: Progress | None = kwargs.pop("progress", None)
 
-        return asdict(report) if is_dataclass(report) else {"result": str(report)}  # type: ignore[arg-type]
+        def progress(state: Any) -> None:
+            if report_progress is not None:
+                report_progress(int(state.files_done), int(state.files_total))
+
+        report = importing.import_paths(session, progress=progress, **kwargs)
+        data: dict[str, Any] = _jsonable(_as_dict(report))
+        return data
 
     return run
+
+
+def _as_dict(value: Any) -> Any:
+    from dataclasses import fields, is_dataclass
+
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _as_dict(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, list | tuple):
+        return [_as_dict(v) for v in value]
+    return value
+
+
+def check_single_file(path: Path, settings: Settings) -> None:
+    """Read one uploaded activity file now so that a broken one is refused with its code.
+
+    Uses the ingest reader registry (``ingest.registry.read_activity``) when it is installed;
+    archives are checked by ``uploads.check_archive`` and imported in the background.
+    """
+    import importlib
+
+    try:
+        registry: Any = importlib.import_module("backstride.ingest.registry")
+    except ImportError:
+        return
+    activities = registry.read_activity(path, max_bytes=settings.max_file_bytes)
+    if not activities:
+        raise InvalidInput(f"{path.name}: no activity in this file", code="ingest.empty_activity")
 
 
 def run_job(
@@ -218,6 +247,7 @@ def new_job_id() -> str:
 __all__ = [
     "Importer",
     "JobView",
+    "check_single_file",
     "claim_next",
     "default_importer",
     "enqueue_import",

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from backstride.config import Settings
 from backstride.errors import Conflict, InvalidInput, NotFound
 from backstride.services.auth import hash_password, normalise_email
 from backstride.services.policy import Principal, own_runner_id
-from backstride.store.models import Account, AuditEvent, Runner
+from backstride.store.models import Account, Activity, AuditEvent, Blob, Runner
 from backstride.units import new_id
 
 
@@ -124,13 +125,44 @@ def get_account(session: Session, *, principal: Principal) -> AccountView:
     return _view(account, principal.runner_id)
 
 
-def delete_my_account(session: Session, *, principal: Principal) -> None:
-    """Delete the runner's account and every piece of their data (cascades from the runner)."""
+def delete_my_account(
+    session: Session, *, principal: Principal, settings: Settings | None = None
+) -> None:
+    """Delete the runner's account and every piece of their data.
+
+    Rows cascade from the runner; original files (blobs) that no other runner's activity
+    uses are removed from the database and, given ``settings``, from disk.
+    """
     runner_id = own_runner_id(principal)
+    shas: set[str] = {
+        sha
+        for sha in session.scalars(
+            select(Activity.blob_sha256).where(
+                Activity.runner_id == runner_id, Activity.blob_sha256.is_not(None)
+            )
+        )
+        if sha
+    }
     session.execute(delete(AuditEvent).where(AuditEvent.runner_id == runner_id))
     session.execute(delete(Runner).where(Runner.id == runner_id))
     session.execute(delete(Account).where(Account.id == principal.account_id))
+    still_used = {
+        sha
+        for sha in session.scalars(
+            select(Activity.blob_sha256).where(Activity.blob_sha256.in_(shas))
+        )
+        if sha
+    }
+    orphans = sorted(shas - still_used)
+    session.execute(delete(Blob).where(Blob.sha256.in_(orphans)))
     session.commit()
+    if settings is not None:
+        from backstride.services.export import blob_path
+
+        for sha in orphans:
+            path = blob_path(settings, sha)
+            if path is not None:
+                path.unlink(missing_ok=True)
 
 
 __all__ = [

@@ -106,7 +106,7 @@ def export_my_data(principal: Caller, session: DbSession, settings: AppSettings)
 
 
 @router.delete("", status_code=204)
-def delete_me(principal: Caller, session: DbSession) -> Response:
-    """Delete my account and all of my data, now and for good."""
-    accounts.delete_my_account(session, principal=principal)
+def delete_me(principal: Caller, session: DbSession, settings: AppSettings) -> Response:
+    """Delete my account and all of my data (original files included), now and for good."""
+    accounts.delete_my_account(session, principal=principal, settings=settings)
     return Response(status_code=204)

@@ -135,9 +135,11 @@ def utc_from_posix(seconds: float) -> dt.datetime:
 
 
 __all__ = [
+    "DOWNHILL_GRADE",
     "EARTH_RADIUS_M",
     "FOOT_SPORTS",
     "climb",
+    "downhill_distance_m",
     "finite_or_none",
     "infer_cadence",
     "max_finite",
@@ -147,3 +149,27 @@ __all__ = [
     "to_floats",
     "utc_from_posix",
 ]
+
+
+DOWNHILL_GRADE = -0.03  # [default] steeper than -3 % counts as downhill
+_SMOOTH_SAMPLES = 15
+
+
+def downhill_distance_m(distance: FloatArray | None, altitude: FloatArray | None) -> float | None:
+    """Metres covered on a grade steeper than ``DOWNHILL_GRADE`` (altitude smoothed over 15
+    samples to damp GPS/baro noise) [default]; None without distance and altitude."""
+    if distance is None or altitude is None or len(distance) < 2:
+        return None
+    ok = np.isfinite(distance) & np.isfinite(altitude)
+    if ok.sum() < 2:
+        return None
+    dist, alt = distance[ok], altitude[ok]
+    k = min(_SMOOTH_SAMPLES, len(alt))
+    kernel = np.ones(k) / k
+    padded = np.concatenate((np.full(k // 2, alt[0]), alt, np.full(k - 1 - k // 2, alt[-1])))
+    smooth = np.convolve(padded, kernel, mode="valid")
+    dd, da = np.diff(dist), np.diff(smooth)
+    moving = dd > 0
+    grade = np.zeros_like(dd)
+    grade[moving] = da[moving] / dd[moving]
+    return float(dd[moving & (grade <= DOWNHILL_GRADE)].sum())

@@ -44,6 +44,11 @@ def _fit_module() -> ModuleType | None:
         return None
 
 
+def fit_available() -> bool:
+    """True once the FIT reader (``backstride.ingest.fit.reader``) is installed."""
+    return _fit_module() is not None
+
+
 def _read_fit(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     module = _fit_module()
     if module is None:
@@ -149,6 +154,7 @@ def read_activity(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Act
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "READERS",
+    "fit_available",
     "gunzip",
     "is_fit",
     "read_activity",

@@ -26,6 +26,7 @@ from backstride.ingest.errors import (
     UNSUPPORTED_FORMAT,
     ingest_error,
 )
+from backstride.ingest.gpx_fast import GpxParts, fast_parts
 from backstride.ingest.model import Activity, FloatArray, Streams
 from backstride.ingest.sports import normalise_sport
 from backstride.ingest.summary import (
@@ -39,7 +40,7 @@ from backstride.ingest.summary import (
     to_floats,
     utc_from_posix,
 )
-from backstride.ingest.xmlsafe import local_name, namespace, parse_xml
+from backstride.ingest.xmlsafe import local_name, namespace, parse_xml, prolog_check
 
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TPX_V2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
@@ -128,6 +129,14 @@ def _text(root: Any, ns: str | None, expr: str) -> str | None:
 
 def read_gpx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     """Read a GPX file into one activity (all tracks and segments)."""
+    prolog_check(data, name=source_name)
+    parts = fast_parts(data)
+    if parts is None:
+        parts = _lxml_parts(data, source_name)
+    return [_assemble(parts, source_name)]
+
+
+def _lxml_parts(data: bytes, source_name: str | None) -> GpxParts:
     root = parse_xml(data, name=source_name)
     if local_name(root.tag) != "gpx":
         raise ingest_error(UNSUPPORTED_FORMAT, "not a GPX document", name=source_name)
@@ -150,7 +159,26 @@ def read_gpx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
         raise ingest_error(
             NOT_AN_ACTIVITY, "track points carry no time (a mapped route?)", name=source_name
         )
-    return [_build(root, ns, lat, lon, posix, source_name, data)]
+    columns: dict[str, FloatArray] = {}
+    for key, candidates in _CHANNELS.items():
+        for rel in candidates:
+            if not _may_exist(rel, data):
+                continue
+            values = _floats(_column(root, ns, rel, n, "float"))
+            if np.isfinite(values).any():
+                columns[key] = values
+                break
+    return GpxParts(
+        lat=lat,
+        lon=lon,
+        posix=posix,
+        segment_starts=_segment_starts(root, ns),
+        columns=columns,
+        sport_text=_text(root, ns, "P:trk/P:type"),
+        name=_text(root, ns, "P:trk/P:name") or _text(root, ns, "P:metadata/P:name"),
+        description=_text(root, ns, "P:trk/P:desc"),
+        creator=root.get("creator"),
+    )
 
 
 def _segment_starts(root: Any, ns: str | None) -> list[int]:
@@ -162,15 +190,8 @@ def _segment_starts(root: Any, ns: str | None) -> list[int]:
     return starts
 
 
-def _build(
-    root: Any,
-    ns: str | None,
-    lat: FloatArray,
-    lon: FloatArray,
-    posix: FloatArray,
-    name: str | None,
-    data: bytes,
-) -> Activity:
+def _assemble(parts: GpxParts, name: str | None) -> Activity:
+    lat, lon, posix = parts.lat, parts.lon, parts.posix
     n = len(lat)
     finite = np.isfinite(posix)
     start = float(posix[finite].min())
@@ -181,7 +202,7 @@ def _build(
         idx = np.arange(n)
         time_s = np.interp(idx, idx[finite], time_s[finite])
         extra["time_interpolated_samples"] = int((~finite).sum())
-    starts = _segment_starts(root, ns)
+    starts = parts.segment_starts
     steps = step_distances(lat, lon)
     steps[[s for s in starts if s < n]] = 0.0
     channels: dict[str, FloatArray] = {
@@ -190,16 +211,8 @@ def _build(
         m.LON_DEG: lon,
         m.DISTANCE_M: np.cumsum(steps),
     }
-    for key, candidates in _CHANNELS.items():
-        for rel in candidates:
-            if not _may_exist(rel, data):
-                continue
-            col = _column(root, ns, rel, n, "float")
-            values = _floats(col)
-            if np.isfinite(values).any():
-                channels[key] = values
-                break
-    sport = normalise_sport(_text(root, ns, "P:trk/P:type"))
+    channels.update(parts.columns)
+    sport = normalise_sport(parts.sport_text)
     if m.HR_BPM in channels:
         hr = channels[m.HR_BPM]
         channels[m.HR_BPM] = np.where(hr > 0, hr, np.nan)
@@ -237,9 +250,9 @@ def _build(
         avg_cadence_spm=mean_nonzero(channels.get(m.CADENCE_SPM)),
         cadence_basis=basis,
         avg_power_w=mean_nonzero(channels.get(m.POWER_W)),
-        creator=root.get("creator"),
-        name=_text(root, ns, "P:trk/P:name") or _text(root, ns, "P:metadata/P:name"),
-        description=_text(root, ns, "P:trk/P:desc"),
+        creator=parts.creator,
+        name=parts.name,
+        description=parts.description,
         source_name=name,
         extra=extra,
     )

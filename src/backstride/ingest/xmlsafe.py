@@ -67,8 +67,8 @@ def _prolog(data: bytes) -> bytes:
         pos = end + 2
 
 
-def parse_xml(data: bytes, *, name: str | None = None) -> Any:
-    """Parse XML safely and return the root element, or raise a coded ingest error."""
+def prolog_check(data: bytes, *, name: str | None = None) -> bytes:
+    """The document without leading junk; refuses empty input and DOCTYPE/ENTITY prologs."""
     body = strip_prolog_junk(data)
     if not body:
         raise ingest_error(EMPTY_ACTIVITY, "the file is empty", name=name)
@@ -77,6 +77,12 @@ def parse_xml(data: bytes, *, name: str | None = None) -> Any:
         raise ingest_error(
             UNSAFE_XML, "XML with a DOCTYPE or entity declarations is refused", name=name
         )
+    return body
+
+
+def parse_xml(data: bytes, *, name: str | None = None) -> Any:
+    """Parse XML safely and return the root element, or raise a coded ingest error."""
+    body = prolog_check(data, name=name)
     try:
         root = etree.fromstring(body, parser=_parser())
     except etree.XMLSyntaxError as exc:
@@ -99,4 +105,4 @@ def namespace(tag: str) -> str | None:
     return tag[1:].split("}", 1)[0] if tag.startswith("{") else None
 
 
-__all__ = ["local_name", "namespace", "parse_xml", "strip_prolog_junk"]
+__all__ = ["local_name", "namespace", "parse_xml", "prolog_check", "strip_prolog_junk"]

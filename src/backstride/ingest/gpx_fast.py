@@ -1,0 +1,157 @@
+"""Fast path for plain, well-formed GPX (what watches and Strava write): regex over bytes.
+
+``lxml`` builds a tree of every element (about 57 MB/s here); for bulk imports this path
+pulls the few columns we need straight out of the bytes with C-speed regular expressions and
+numpy (several times faster, see bench/RESULTS-ingest.md). It is only taken when the file
+passes structural checks that make the regex reading equal to an XML reading: UTF-8, the GPX
+1.0/1.1 default namespace on an unprefixed ``<gpx>``, closing ``</gpx>`` at the end, after the
+first ``<trk>`` nothing but the known tags (every ``<`` accounted for: no comments, CDATA,
+processing instructions, waypoints or unknown extensions), ``<trkpt lat=".." lon="..">`` as
+written by Garmin/Strava, and every column either on every point or on none.
+TrackPointExtension is found
+by the prefix its namespace URI is bound to on the root element. Anything else returns None
+and the lxml reader (``gpx.read_gpx``) handles the file, including every error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from xml.sax.saxutils import unescape
+
+import numpy as np
+
+from backstride.ingest import model as m
+from backstride.ingest.model import FloatArray
+from backstride.ingest.summary import parse_times
+
+GPX_NAMESPACES = (b"http://www.topografix.com/GPX/1/1", b"http://www.topografix.com/GPX/1/0")
+TPX_URIS = (
+    b"http://www.garmin.com/xmlschemas/TrackPointExtension/v1",
+    b"http://www.garmin.com/xmlschemas/TrackPointExtension/v2",
+)
+_ENTITIES = {"&quot;": '"', "&apos;": "'"}
+_ROOT = re.compile(rb"<gpx\b([^>]*)>")
+_XMLNS = re.compile(rb"""xmlns(?::([\w.-]+))?\s*=\s*["']([^"']*)["']""")
+_LATLON = re.compile(rb'<trkpt lat="([^"]*)" lon="([^"]*)">')
+_ENCODING = re.compile(rb"""^<\?xml[^>]*encoding\s*=\s*["']([^"']*)["']""")
+_PLAIN_EXT = re.compile(rb"<(?:[\w.-]+:)?(?:heartrate|cadence|power|speed)>")
+
+
+@dataclass(slots=True)
+class GpxParts:
+    """What both GPX paths extract before the shared summary step."""
+
+    lat: FloatArray
+    lon: FloatArray
+    posix: FloatArray
+    segment_starts: list[int]
+    columns: dict[str, FloatArray] = field(default_factory=dict)
+    sport_text: str | None = None
+    name: str | None = None
+    description: str | None = None
+    creator: str | None = None
+
+
+def _text(head: bytes, tag: bytes) -> str | None:
+    found = re.search(rb"<" + tag + rb">([^<]*)</" + tag + rb">", head)
+    if not found:
+        return None
+    return unescape(found.group(1).decode("utf-8").strip(), _ENTITIES) or None
+
+
+def _column(body: bytes, tag: bytes, n: int) -> FloatArray | bool | None:
+    """Floats of ``<tag>`` on every point; None when absent; False when not on every point."""
+    values = re.findall(rb"<" + tag + rb">([^<]*)</" + tag + rb">", body)
+    if not values:
+        return None
+    if len(values) != n:
+        return False
+    try:
+        return np.array(values).astype(np.float64)
+    except ValueError:
+        return False
+
+
+def _tags_accounted(body: bytes, tpx: bytes | None, columns: int) -> bool:
+    """Every ``<`` in the track part opens or closes a tag this path understands.
+
+    ``columns`` is the number of point-level elements already found by the column regexes
+    (trkpt, time, ele, TrackPointExtension fields); each opening tag has one closing tag.
+    """
+    opening = columns
+    for tag in (b"<trk>", b"<trkseg>", b"<extensions>", b"<name>", b"<type>", b"<desc>"):
+        opening += body.count(tag)
+    if tpx is not None:
+        opening += body.count(b"<" + tpx + b":TrackPointExtension>")
+    return body.count(b"<") == 2 * opening + 1  # + </gpx>
+
+
+def fast_parts(data: bytes) -> GpxParts | None:
+    """The columns of a plain GPX file, or None when the lxml reader must decide."""
+    enc = _ENCODING.search(data[:200])
+    if enc and enc.group(1).lower() not in (b"utf-8", b"utf8"):
+        return None
+    root = _ROOT.search(data, 0, 4096)
+    if root is None or not data.rstrip().endswith(b"</gpx>"):
+        return None
+    ns = {(p or b""): uri for p, uri in _XMLNS.findall(root.group(1))}
+    if ns.get(b"") not in GPX_NAMESPACES:
+        return None
+    first_trk = data.find(b"<trk>", root.end())
+    if first_trk < 0:
+        return None
+    body = data[first_trk:]
+    tpx = [p for p, uri in ns.items() if uri in TPX_URIS and p][:1]
+    pairs = _LATLON.findall(body)
+    n = len(pairs)
+    if n == 0:
+        return None
+    try:
+        latlon = np.array(pairs).astype(np.float64)
+    except ValueError:
+        return None
+    lat, lon = latlon[:, 0], latlon[:, 1]
+    if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
+        return None
+    times = re.findall(rb"<time>([^<]*)</time>", body)
+    if len(times) != n:
+        return None
+    posix = parse_times(b"\n".join(times).decode("ascii", "replace").split("\n"))
+    if not np.isfinite(posix).all():
+        return None
+    columns: dict[str, FloatArray] = {}
+    wanted = [(m.ALTITUDE_M, b"ele")]
+    for prefix in tpx:
+        wanted += [
+            (m.HR_BPM, prefix + b":hr"),
+            ("cadence_raw", prefix + b":cad"),
+            (m.TEMPERATURE_C, prefix + b":atemp"),
+            (m.SPEED_M_S, prefix + b":speed"),
+        ]
+    for key, tag in wanted:
+        col = _column(body, tag, n)
+        if col is False:
+            return None
+        if isinstance(col, np.ndarray):
+            columns[key] = col
+    if not _tags_accounted(body, tpx[0] if tpx else None, n * (2 + len(columns))):
+        return None
+    head = body[: body.find(b"<trkseg")] if b"<trkseg" in body else body
+    pieces = body.split(b"<trkseg")[1:]
+    starts = list(np.cumsum([0] + [p.count(b"<trkpt") for p in pieces[:-1]]).astype(int))
+    creator = re.search(rb"""\bcreator\s*=\s*["']([^"']*)["']""", root.group(1))
+    return GpxParts(
+        lat=lat,
+        lon=lon,
+        posix=posix,
+        segment_starts=[int(s) for s in starts],
+        columns=columns,
+        sport_text=_text(head, b"type"),
+        name=_text(head, b"name"),
+        description=_text(head, b"desc"),
+        creator=unescape(creator.group(1).decode("utf-8"), _ENTITIES) if creator else None,
+    )
+
+
+__all__ = ["GpxParts", "fast_parts"]

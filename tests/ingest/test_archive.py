@@ -58,7 +58,9 @@ def test_a_symlink_member_is_refused() -> None:
 
 
 def test_a_truncated_member_is_a_corrupt_file_and_the_rest_reads() -> None:
-    data = bytearray(_zip({"a.gpx": b"<gpx>" + b"a" * 5000, "b.gpx": b"<gpx/>"}, method=zipfile.ZIP_STORED))
+    data = bytearray(
+        _zip({"a.gpx": b"<gpx>" + b"a" * 5000, "b.gpx": b"<gpx/>"}, method=zipfile.ZIP_STORED)
+    )
     # overwrite part of a.gpx's body: its CRC no longer matches
     pos = data.find(b"aaaa")
     data[pos : pos + 100] = b"b" * 100

@@ -18,12 +18,14 @@ finite = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, width=32)
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.integers(min_value=0, max_value=300).flatmap(
-    lambda n: st.tuples(
-        arrays(np.float64, n, elements=st.floats(0, 1e5, allow_nan=False)),
-        arrays(np.float64, n, elements=finite | st.just(float("nan"))),
+@given(
+    st.integers(min_value=0, max_value=300).flatmap(
+        lambda n: st.tuples(
+            arrays(np.float64, n, elements=st.floats(0, 1e5, allow_nan=False)),
+            arrays(np.float64, n, elements=finite | st.just(float("nan"))),
+        )
     )
-))
+)
 def test_any_streams_round_trip(cols: tuple[np.ndarray, np.ndarray]) -> None:
     time_s, hr = cols
     back = decode_streams(encode_streams(Streams({"time_s": time_s, "hr_bpm": hr})))

@@ -93,8 +93,12 @@ def test_progress_is_reported_per_file(
 ) -> None:
     seen: list[ImportProgress] = []
     import_paths(
-        session, settings=settings, runner_handle="ann", now=NOW,
-        paths=[activities_dir / RUN_GPX, activities_dir / RUN_TCX], progress=seen.append,
+        session,
+        settings=settings,
+        runner_handle="ann",
+        now=NOW,
+        paths=[activities_dir / RUN_GPX, activities_dir / RUN_TCX],
+        progress=seen.append,
     )
     assert [p.files_done for p in seen] == [1, 2]
     assert seen[-1].points == 42 + 384
@@ -159,15 +163,38 @@ def test_a_strava_export_brings_names_gear_rpe_and_manual_activities(
 def _garmin_zip(tmp_path: Path, activities_dir: Path, *, with_fit: bool) -> Path:
     t0 = dt.datetime(2014, 10, 11, 18, 8, 45, tzinfo=dt.UTC)
     summaries = [
-        {"activityId": 1, "name": "10k race", "activityType": "running",
-         "startTimeGmt": t0.timestamp() * 1000, "startTimeLocal": (t0.timestamp() - 3 * 3600) * 1000,
-         "duration": 2_223_803.0, "elapsedDuration": 2_224_000.0, "distance": 1_001_082.0,
-         "elevationGain": 4500.0, "avgHr": 171.0, "maxHr": 185.0, "avgRunCadence": 84.5},
-        {"activityId": 2, "name": "Tri", "activityType": "multi_sport", "parent": True,
-         "startTimeGmt": 1.6e12, "distance": 5e6, "duration": 3.6e6},
-        {"activityId": 3, "name": "Easy", "activityType": "running",
-         "startTimeGmt": 1.6e12 + 86_400_000, "startTimeLocal": 1.6e12 + 86_400_000 + 3_600_000,
-         "duration": 1_800_000.0, "distance": 500_000.0},
+        {
+            "activityId": 1,
+            "name": "10k race",
+            "activityType": "running",
+            "startTimeGmt": t0.timestamp() * 1000,
+            "startTimeLocal": (t0.timestamp() - 3 * 3600) * 1000,
+            "duration": 2_223_803.0,
+            "elapsedDuration": 2_224_000.0,
+            "distance": 1_001_082.0,
+            "elevationGain": 4500.0,
+            "avgHr": 171.0,
+            "maxHr": 185.0,
+            "avgRunCadence": 84.5,
+        },
+        {
+            "activityId": 2,
+            "name": "Tri",
+            "activityType": "multi_sport",
+            "parent": True,
+            "startTimeGmt": 1.6e12,
+            "distance": 5e6,
+            "duration": 3.6e6,
+        },
+        {
+            "activityId": 3,
+            "name": "Easy",
+            "activityType": "running",
+            "startTimeGmt": 1.6e12 + 86_400_000,
+            "startTimeLocal": 1.6e12 + 86_400_000 + 3_600_000,
+            "duration": 1_800_000.0,
+            "distance": 500_000.0,
+        },
     ]
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as z:
@@ -180,7 +207,9 @@ def _garmin_zip(tmp_path: Path, activities_dir: Path, *, with_fit: bool) -> Path
             "DI_CONNECT/DI-Connect-Fitness/me_0_summarizedActivities.json",
             json.dumps([{"summarizedActivitiesExport": summaries}]),
         )
-        zf.writestr("DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", inner.getvalue())
+        zf.writestr(
+            "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", inner.getvalue()
+        )
     return path
 
 
@@ -216,7 +245,8 @@ def test_a_fit_and_a_tcx_of_one_run_are_stored_once(
 ) -> None:
     pytest.importorskip("backstride.ingest.fit.reader")
     report = _import(
-        session, settings,
+        session,
+        settings,
         activities_dir / "fit/gc__10kUNLP2014-Garmin15.fit",
         activities_dir / "tcx/gc__10kUNLP2014-Garmin15.tcx",
     )
@@ -230,7 +260,9 @@ def test_a_fit_and_a_tcx_of_one_run_are_stored_once(
         ({"/abs.gpx": b"<gpx/>"}, "ingest.unsafe_archive"),
         ({"bomb.gpx": b"\0" * 30_000_000}, "ingest.unsafe_archive"),
         (
-            {"evil.gpx": b'<?xml version="1.0"?><!DOCTYPE g [<!ENTITY x SYSTEM "file:///etc/passwd">]><gpx>&x;</gpx>'},
+            {
+                "evil.gpx": b'<?xml version="1.0"?><!DOCTYPE g [<!ENTITY x SYSTEM "file:///etc/passwd">]><gpx>&x;</gpx>'
+            },
             "ingest.unsafe_xml",
         ),
     ],

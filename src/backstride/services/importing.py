@@ -14,20 +14,18 @@ import hashlib
 import os
 import tempfile
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import numpy as np
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
-from backstride.ingest import model as m
 from backstride.ingest.archive import ArchiveLimits
 from backstride.ingest.dedup import START_TOLERANCE_S, dedup_key, same_activity
 from backstride.ingest.garmin import hints_from_summary, match_summary
@@ -35,8 +33,12 @@ from backstride.ingest.hints import apply_hints
 from backstride.ingest.model import Activity
 from backstride.ingest.registry import read_bytes
 from backstride.ingest.sources import ImportItem, collect, count_inputs
-from backstride.ingest.streams import encode_streams
-from backstride.ingest.summary import downhill_distance_m
+from backstride.services.activity_rows import (
+    StreamFacts,
+    activity_row,
+    stream_facts,
+    without_streams,
+)
 from backstride.services.runners import get_or_create_runner
 from backstride.store import models as sm
 from backstride.units import new_id
@@ -82,7 +84,7 @@ class ImportReport:
 @dataclass(frozen=True, slots=True)
 class _Parsed:
     activities: tuple[Activity, ...] = ()
-    encoded: tuple[bytes | None, ...] = ()
+    facts: tuple[StreamFacts, ...] = ()
     sha256: str | None = None
     size: int = 0
     code: str | None = None
@@ -121,8 +123,9 @@ def _parse(
         return _Parsed(code=exc.code, reason=exc.detail)
     except OSError as exc:
         return _Parsed(code="ingest.corrupt_file", reason=f"{label}: cannot read ({exc.strerror})")
-    encoded = tuple(encode_streams(a.streams) if a.n_samples else None for a in acts)
-    return _Parsed(tuple(acts), encoded, _store_blob(blob_dir, data), len(data))
+    facts = tuple(stream_facts(a) for a in acts)
+    light = tuple(without_streams(a) for a in acts)
+    return _Parsed(light, facts, _store_blob(blob_dir, data), len(data))
 
 
 def _parsed_items(
@@ -158,7 +161,7 @@ def _resolve(item: ImportItem, fut: Future[_Parsed] | None, args: tuple[int, Pat
     if item.error is not None:
         return _Parsed(code=item.error.code, reason=item.error.detail)
     if item.activity is not None:
-        return _Parsed((item.activity,))
+        return _Parsed((item.activity,), (stream_facts(item.activity),))
     if fut is not None:
         return fut.result()
     return _parse(item.label, item.path, item.data, *args)
@@ -199,7 +202,7 @@ def import_paths(
                 counts["skipped"] += 1
         for status in writer.drain_counts():
             counts[status] += 1
-        points += sum(a.n_samples for a in parsed.activities)
+        points += sum(f.n_samples for f in parsed.facts)
         if progress is not None:
             progress(ImportProgress(done, max(total, done), points, counts["imported"], item.label))
     session.commit()
@@ -248,15 +251,14 @@ class _Writer:
             )
         ids: list[str] = []
         statuses: list[str] = []
-        encoded = parsed.encoded or (None,) * len(parsed.activities)
-        for act, enc in zip(parsed.activities, encoded, strict=True):
+        for act, facts in zip(parsed.activities, parsed.facts, strict=True):
             act = apply_hints(act, item.hints)
             if group is not None and item.activity is None:
                 summary = match_summary(act, group.summaries)
                 if summary is not None:
                     group.matched.add(id(summary))
                     act = apply_hints(act, hints_from_summary(summary))
-            stored = self._store_one(act, item, parsed.sha256, enc)
+            stored = self._store_one(act, item, parsed.sha256, facts)
             statuses.append("imported" if stored else "duplicate")
             if stored:
                 ids.append(stored)
@@ -288,12 +290,23 @@ class _Writer:
         )
 
     def _store_one(
-        self, act: Activity, item: ImportItem, sha: str | None, enc: bytes | None
+        self, act: Activity, item: ImportItem, sha: str | None, facts: StreamFacts
     ) -> str | None:
         key = dedup_key(act)
         if self._is_duplicate(act, key):
             return None
-        row = self._row(act, item, sha, key, enc)
+        source = item.source if act.format != "summary" or item.source != "file" else "manual"
+        row = activity_row(
+            act,
+            facts,
+            runner_id=self.runner.id,
+            source=source,
+            blob_sha256=sha,
+            dedup_key=key,
+            gear_id=self._gear_id(act),
+            tz=self._tz,
+            now=self.now,
+        )
         try:
             with self.session.begin_nested():
                 self.session.add(row)
@@ -326,93 +339,6 @@ class _Writer:
                 self.session.flush()
             self._gear[name] = found.id
         return self._gear[name]
-
-    def _row(
-        self, act: Activity, item: ImportItem, sha: str | None, key: str, enc: bytes | None
-    ) -> sm.Activity:
-        s = act.streams
-        if act.local_offset_s is not None:
-            local_date = (act.start_at + dt.timedelta(seconds=act.local_offset_s)).date()
-        else:
-            local_date = act.start_at.astimezone(self._tz).date()
-        row = sm.Activity(
-            id=new_id(),
-            runner_id=self.runner.id,
-            dedup_key=key,
-            source=item.source if act.format != "summary" or item.source != "file" else "manual",
-            format=act.format if act.format != "summary" else None,
-            blob_sha256=sha,
-            sport=act.sport[:32],
-            sub_sport=(act.sub_sport or None),
-            name=act.name[:300] if act.name else None,
-            description=act.description,
-            start_at=act.start_at,
-            local_offset_s=act.local_offset_s,
-            local_date=local_date,
-            elapsed_s=act.elapsed_s,
-            timer_s=act.timer_s,
-            distance_m=act.distance_m,
-            ascent_m=act.ascent_m,
-            descent_m=act.descent_m,
-            downhill_m=downhill_distance_m(s.get(m.DISTANCE_M), s.get(m.ALTITUDE_M)),
-            avg_hr_bpm=act.avg_hr_bpm,
-            max_hr_bpm=act.max_hr_bpm,
-            avg_cadence_spm=act.avg_cadence_spm,
-            cadence_unit_inferred=act.cadence_basis,
-            avg_power_w=act.avg_power_w,
-            avg_stance_time_ms=_mean(s.get(m.STANCE_TIME_MS)),
-            avg_stance_balance_left_pct=_mean(s.get(m.STANCE_TIME_BALANCE_LEFT_PCT)),
-            avg_vertical_oscillation_mm=_mean(s.get(m.VERTICAL_OSCILLATION_MM)),
-            avg_step_length_mm=_mean(s.get(m.STEP_LENGTH_MM)),
-            avg_vertical_ratio_pct=_mean(s.get(m.VERTICAL_RATIO_PCT)),
-            has_running_dynamics=act.has_running_dynamics,
-            rpe=act.rpe,
-            feel=act.feel,
-            n_samples=act.n_samples,
-            device=act.device[:120] if act.device else None,
-            creator=act.creator[:200] if act.creator else None,
-            gear_id=self._gear_id(act),
-            streams=enc if enc is not None else (encode_streams(s) if act.n_samples else None),
-            extra=_jsonable(act.extra),
-            imported_at=self.now,
-        )
-        row.laps = [
-            sm.Lap(
-                index=lap.index,
-                start_at=lap.start_at,
-                elapsed_s=lap.elapsed_s,
-                timer_s=lap.timer_s,
-                distance_m=lap.distance_m,
-                avg_hr_bpm=lap.avg_hr_bpm,
-                max_hr_bpm=lap.max_hr_bpm,
-                avg_cadence_spm=lap.avg_cadence_spm,
-                intensity=lap.intensity[:16] if lap.intensity else None,
-            )
-            for lap in act.laps
-        ]
-        return row
-
-
-def _mean(values: np.ndarray | None) -> float | None:
-    if values is None:
-        return None
-    good = values[np.isfinite(values) & (values != 0)]
-    return float(good.mean()) if len(good) else None
-
-
-def _jsonable(extra: Mapping[str, object]) -> dict[str, object]:
-    out: dict[str, object] = {}
-    if True:
-        for k, v in extra.items():
-            if isinstance(v, (str, int, float, bool)) or v is None:
-                out[str(k)] = v
-            elif isinstance(v, np.generic):
-                out[str(k)] = v.item()
-            elif isinstance(v, (list, tuple, dict)):
-                out[str(k)] = v
-            else:
-                out[str(k)] = str(v)
-    return out
 
 
 __all__ = ["FileOutcome", "ImportProgress", "ImportReport", "import_paths"]

@@ -61,10 +61,12 @@ def test_import_then_list_then_show(
     assert "1 imported" in capsys.readouterr().out
     assert main(["activities", "list", "--runner", "ann", "--json"]) == 0
     (row,) = json.loads(capsys.readouterr().out)
-    assert row["sport"] == "running" and row["runner_handle"] == "ann"
+    assert row["sport"] == "running"
+    assert row["runner_handle"] == "ann"
     assert main(["activities", "show", row["id"][:8], "--json"]) == 0
     detail = json.loads(capsys.readouterr().out)
-    assert detail["summary"]["id"] == row["id"] and len(detail["laps"]) == 3
+    assert detail["summary"]["id"] == row["id"]
+    assert len(detail["laps"]) == 3
     assert (
         main(
             ["import", str(activities_dir / "tcx/tcxparser__test.tcx"), "--runner", "ann", "--json"]

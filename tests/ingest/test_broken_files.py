@@ -43,6 +43,7 @@ def test_a_fit_file_named_gpx_is_sniffed_as_fit(activities_dir: Path) -> None:
 def test_zero_zero_positions_are_missing_gps_not_a_place(activities_dir: Path) -> None:
     (act,) = read_activity(activities_dir / "broken/togeojson__bad.tcx")
     lat, lon = act.streams.get("lat_deg"), act.streams.get("lon_deg")
-    assert lat is not None and lon is not None
+    assert lat is not None
+    assert lon is not None
     assert not ((lat == 0) & (lon == 0)).any()
     assert act.avg_hr_bpm == pytest.approx(121.5)

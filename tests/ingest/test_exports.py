@@ -43,7 +43,9 @@ def test_duplicate_columns_take_the_metres_one_and_quoted_newlines_survive() -> 
     assert row.hints.rpe == 7
     assert row.filename is None
     act = manual_activity(row)
-    assert act is not None and act.format == "summary" and act.n_samples == 0
+    assert act is not None
+    assert act.format == "summary"
+    assert act.n_samples == 0
 
 
 def test_translated_headers_fall_back_to_positions() -> None:

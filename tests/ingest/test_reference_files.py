@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,7 @@ def test_a_tcx_course_is_not_an_activity(activities_dir: Path) -> None:
 def test_a_multisport_tcx_gives_one_activity_per_leg(activities_dir: Path) -> None:
     acts = read_activity(activities_dir / "tcx/gc__activity_165850259_multi-session.tcx")
     assert len(acts) > 1
-    assert all(a.start_at <= b.start_at for a, b in zip(acts, acts[1:], strict=False))
+    assert all(a.start_at <= b.start_at for a, b in itertools.pairwise(acts))
 
 
 def test_bike_cadence_is_not_reported_as_steps(activities_dir: Path) -> None:
@@ -90,4 +91,5 @@ def test_bike_cadence_is_not_reported_as_steps(activities_dir: Path) -> None:
 
 
 def test_the_corpus_is_there() -> None:
-    assert len(GPX) >= 20 and len(TCX) >= 10
+    assert len(GPX) >= 20
+    assert len(TCX) >= 10

@@ -79,9 +79,11 @@ def test_summary_laps_streams_and_blob_are_stored(
     assert detail.summary.n_samples == 384
     assert len(detail.laps) == 3
     assert detail.summary.local_date == dt.date(2012, 12, 26)
-    assert detail.downhill_m is not None and detail.downhill_m > 0
+    assert detail.downhill_m is not None
+    assert detail.downhill_m > 0
     row = session.get(sm.Activity, activity_id)
-    assert row is not None and row.streams is not None
+    assert row is not None
+    assert row.streams is not None
     streams = decode_streams(row.streams)
     assert np.nanmax(streams["hr_bpm"]) == 189
     blob = settings.blob_dir / row.blob_sha256[:2] / row.blob_sha256  # type: ignore[index]
@@ -150,14 +152,18 @@ def test_a_strava_export_brings_names_gear_rpe_and_manual_activities(
     assert set(rows) == {"Night run", "Track", "Treadmill"}
     night = get_activity(session, activity_id=rows["Night run"].id)
     assert (night.gear, night.rpe, night.description) == ("Pegasus 40", 6, "two\nlines")
-    assert night.summary.format == "gpx" and night.summary.n_samples == 42
+    assert night.summary.format == "gpx"
+    assert night.summary.n_samples == 42
     manual = get_activity(session, activity_id=rows["Treadmill"].id)
-    assert manual.summary.source == "strava" and manual.summary.format is None
-    assert manual.summary.distance_m == 5000.0 and manual.rpe == 4
+    assert manual.summary.source == "strava"
+    assert manual.summary.format is None
+    assert manual.summary.distance_m == 5000.0
+    assert manual.rpe == 4
     gear = session.scalars(select(sm.Gear)).all()
     assert [(g.name, g.kind) for g in gear] == [("Pegasus 40", "shoe")]
     again = _import(session, settings, _strava_zip(tmp_path, activities_dir))
-    assert again.imported == 0 and again.duplicates == 3  # type: ignore[attr-defined]
+    assert again.imported == 0  # type: ignore[attr-defined]
+    assert again.duplicates == 3  # type: ignore[attr-defined]
 
 
 def _garmin_zip(tmp_path: Path, activities_dir: Path, *, with_fit: bool) -> Path:
@@ -235,7 +241,8 @@ def test_a_garmin_fit_is_matched_to_its_summary_and_wellness_files_are_skipped(
     report = _import(session, settings, _garmin_zip(tmp_path, activities_dir, with_fit=True))
     assert report.imported == 2  # type: ignore[attr-defined]
     race = next(a for a in list_activities(session) if a.name == "10k race")
-    assert race.format == "fit" and race.n_samples > 0
+    assert race.format == "fit"
+    assert race.n_samples > 0
     skipped = [f for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
     assert [f.code for f in skipped] == ["ingest.not_an_activity"]
 

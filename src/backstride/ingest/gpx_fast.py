@@ -73,15 +73,36 @@ def _column(body: bytes, tag: bytes, n: int) -> FloatArray | bool | None:
         return False
 
 
-def _tags_accounted(body: bytes, tpx: bytes | None, columns: int) -> bool:
+def _fixed_width_times(times: list[bytes]) -> FloatArray | None:
+    """``YYYY-MM-DDTHH:MM:SS[.fff]Z`` of one width for every point -> POSIX seconds."""
+    n = len(times)
+    width = len(times[0])
+    joined = b"".join(times)
+    if width < 20 or len(joined) != n * width:
+        return None
+    chars = np.frombuffer(joined, np.uint8).reshape(n, width)
+    if not ((chars[:, width - 1] == ord("Z")).all() and (chars[:, 10] == ord("T")).all()):
+        return None
+    stamps = np.ascontiguousarray(chars[:, : width - 1]).view(f"S{width - 1}").ravel()
+    try:
+        return stamps.astype("datetime64[us]").astype(np.int64) / 1e6
+    except ValueError:
+        return None
+
+
+def _tags_accounted(body: bytes, head: bytes, tpx: bytes | None, columns: int) -> bool:
     """Every ``<`` in the track part opens or closes a tag this path understands.
 
     ``columns`` is the number of point-level elements already found by the column regexes
     (trkpt, time, ele, TrackPointExtension fields); each opening tag has one closing tag.
+    ``name``/``type``/``desc`` are only looked for in ``head`` (before the first segment):
+    anywhere else they stay unaccounted for, and the file goes to the lxml reader.
     """
     opening = columns
-    for tag in (b"<trk>", b"<trkseg>", b"<extensions>", b"<name>", b"<type>", b"<desc>"):
+    for tag in (b"<trk>", b"<trkseg>", b"<extensions>"):
         opening += body.count(tag)
+    for tag in (b"<name>", b"<type>", b"<desc>"):
+        opening += head.count(tag)
     if tpx is not None:
         opening += body.count(b"<" + tpx + b":TrackPointExtension>")
     return body.count(b"<") == 2 * opening + 1  # + </gpx>
@@ -117,7 +138,9 @@ def fast_parts(data: bytes) -> GpxParts | None:
     times = re.findall(rb"<time>([^<]*)</time>", body)
     if len(times) != n:
         return None
-    posix = parse_times(b"\n".join(times).decode("ascii", "replace").split("\n"))
+    posix = _fixed_width_times(times)
+    if posix is None:
+        posix = parse_times(b"\n".join(times).decode("ascii", "replace").split("\n"))
     if not np.isfinite(posix).all():
         return None
     columns: dict[str, FloatArray] = {}
@@ -129,15 +152,19 @@ def fast_parts(data: bytes) -> GpxParts | None:
             (m.TEMPERATURE_C, prefix + b":atemp"),
             (m.SPEED_M_S, prefix + b":speed"),
         ]
+    # columns are looked for where the first point has them; a column that starts later
+    # leaves tags unaccounted for and sends the file to the lxml reader
+    first = body[body.find(b"<trkpt ") : body.find(b"</trkpt>") + 8]
+    wanted = [(key, tag) for key, tag in wanted if b"<" + tag + b">" in first]
     for key, tag in wanted:
         col = _column(body, tag, n)
         if col is False:
             return None
         if isinstance(col, np.ndarray):
             columns[key] = col
-    if not _tags_accounted(body, tpx[0] if tpx else None, n * (2 + len(columns))):
-        return None
     head = body[: body.find(b"<trkseg")] if b"<trkseg" in body else body
+    if not _tags_accounted(body, head, tpx[0] if tpx else None, n * (2 + len(columns))):
+        return None
     pieces = body.split(b"<trkseg")[1:]
     starts = list(np.cumsum([0] + [p.count(b"<trkpt") for p in pieces[:-1]]).astype(int))
     creator = re.search(rb"""\bcreator\s*=\s*["']([^"']*)["']""", root.group(1))

@@ -95,6 +95,7 @@ def _ours(files: list[Path]) -> dict[str, float]:
         "rss_mb": own,
         "worker_rss_mb": kids,
         "db_mb": db_bytes / 1e6,
+        "cpu_seconds": cpu,
     }
 
 
@@ -129,6 +130,7 @@ def _peers(files: list[Path], sample: int) -> dict[str, dict[str, float]]:
             "seconds": secs * scale,
             "points": points * scale,
             "measured_seconds": secs,
+            "cpu_seconds": (time.process_time() - c0) * scale,
         }
     return out
 

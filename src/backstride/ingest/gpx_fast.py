@@ -60,19 +60,6 @@ def _text(head: bytes, tag: bytes) -> str | None:
     return unescape(found.group(1).decode("utf-8").strip(), _ENTITIES) or None
 
 
-def _column(body: bytes, tag: bytes, n: int) -> FloatArray | bool | None:
-    """Floats of ``<tag>`` on every point; None when absent; False when not on every point."""
-    values = re.findall(rb"<" + tag + rb">([^<]*)</" + tag + rb">", body)
-    if not values:
-        return None
-    if len(values) != n:
-        return False
-    try:
-        return np.array(values).astype(np.float64)
-    except ValueError:
-        return False
-
-
 def _fixed_width_times(times: list[bytes]) -> FloatArray | None:
     """``YYYY-MM-DDTHH:MM:SS[.fff]Z`` of one width for every point -> POSIX seconds."""
     n = len(times)
@@ -90,22 +77,52 @@ def _fixed_width_times(times: list[bytes]) -> FloatArray | None:
         return None
 
 
-def _tags_accounted(body: bytes, head: bytes, tpx: bytes | None, columns: int) -> bool:
+def _tags_accounted(body: bytes, head: bytes, point_tags: int) -> bool:
     """Every ``<`` in the track part opens or closes a tag this path understands.
 
-    ``columns`` is the number of point-level elements already found by the column regexes
-    (trkpt, time, ele, TrackPointExtension fields); each opening tag has one closing tag.
-    ``name``/``type``/``desc`` are only looked for in ``head`` (before the first segment):
-    anywhere else they stay unaccounted for, and the file goes to the lxml reader.
+    ``point_tags`` is the number of opening tags inside all ``<trkpt>`` (each matched by the
+    point regex); each opening tag has one closing tag. ``name``/``type``/``desc`` are only
+    looked for in ``head`` (before the first segment): anywhere else they stay unaccounted
+    for, and the file goes to the lxml reader.
     """
-    opening = columns
-    for tag in (b"<trk>", b"<trkseg>", b"<extensions>"):
-        opening += body.count(tag)
+    opening = point_tags + body.count(b"<trk>") + body.count(b"<trkseg>")
     for tag in (b"<name>", b"<type>", b"<desc>"):
         opening += head.count(tag)
-    if tpx is not None:
-        opening += body.count(b"<" + tpx + b":TrackPointExtension>")
     return body.count(b"<") == 2 * opening + 1  # + </gpx>
+
+
+def _point_pattern(
+    first: bytes, leaves: dict[bytes, str]
+) -> tuple[re.Pattern[bytes], list[str], int] | None:
+    """A regex for a whole ``<trkpt>`` shaped like the first one: (pattern, keys, tags/point)."""
+    parts: list[bytes] = []
+    keys: list[str] = []
+    opening = 0
+    last_open: bytes | None = None
+    for tag, text in re.findall(rb"(<[^>]*>)|([^<]+)", first):
+        if tag:
+            if parts and not parts[-1].endswith(rb"\s*"):
+                parts.append(rb"\s*")
+            if tag.startswith(b"<trkpt "):
+                if _LATLON.fullmatch(tag) is None:
+                    return None
+                parts.append(_LATLON.pattern)
+                keys += ["lat", "lon"]
+                last_open, opening = b"trkpt", opening + 1
+            elif re.fullmatch(rb"</?[\w.:-]+>", tag):
+                parts.append(re.escape(tag))
+                is_close = tag.startswith(b"</")
+                last_open = None if is_close else tag[1:-1]
+                opening += 0 if is_close else 1
+            else:
+                return None
+        elif text.strip():
+            key = leaves.get(last_open or b"")
+            if key is None:
+                return None
+            parts.append(rb"([^<]*)")
+            keys.append(key)
+    return re.compile(b"".join(parts)), keys, opening
 
 
 def fast_parts(data: bytes) -> GpxParts | None:
@@ -123,47 +140,46 @@ def fast_parts(data: bytes) -> GpxParts | None:
     if first_trk < 0:
         return None
     body = data[first_trk:]
-    tpx = [p for p, uri in ns.items() if uri in TPX_URIS and p][:1]
-    pairs = _LATLON.findall(body)
-    n = len(pairs)
-    if n == 0:
+    leaves = {b"ele": m.ALTITUDE_M, b"time": "time"}
+    for prefix in [p for p, uri in ns.items() if uri in TPX_URIS and p][:1]:
+        leaves.update(
+            {
+                prefix + b":hr": m.HR_BPM,
+                prefix + b":cad": "cadence_raw",
+                prefix + b":atemp": m.TEMPERATURE_C,
+                prefix + b":speed": m.SPEED_M_S,
+            }
+        )
+    start = body.find(b"<trkpt ")
+    first = body[start : body.find(b"</trkpt>", start) + 8]
+    shape = _point_pattern(first, leaves) if start >= 0 else None
+    if shape is None:
         return None
+    pattern, keys, per_point = shape
+    n = body.count(b"<trkpt ")
+    rows = pattern.findall(body)
+    if len(rows) != n or "time" not in keys:
+        return None
+    head = body[: body.find(b"<trkseg")] if b"<trkseg" in body else body
+    if not _tags_accounted(body, head, n * per_point):
+        return None
+    cols = list(zip(*rows, strict=True))
     try:
-        latlon = np.array(pairs).astype(np.float64)
+        values = {
+            k: np.fromiter(map(float, cols[j]), np.float64, n)
+            for j, k in enumerate(keys)
+            if k != "time"
+        }
     except ValueError:
         return None
-    lat, lon = latlon[:, 0], latlon[:, 1]
+    lat, lon = values.pop("lat"), values.pop("lon")
     if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
         return None
-    times = re.findall(rb"<time>([^<]*)</time>", body)
-    if len(times) != n:
-        return None
+    times = list(cols[keys.index("time")])
     posix = _fixed_width_times(times)
     if posix is None:
         posix = parse_times(b"\n".join(times).decode("ascii", "replace").split("\n"))
     if not np.isfinite(posix).all():
-        return None
-    columns: dict[str, FloatArray] = {}
-    wanted = [(m.ALTITUDE_M, b"ele")]
-    for prefix in tpx:
-        wanted += [
-            (m.HR_BPM, prefix + b":hr"),
-            ("cadence_raw", prefix + b":cad"),
-            (m.TEMPERATURE_C, prefix + b":atemp"),
-            (m.SPEED_M_S, prefix + b":speed"),
-        ]
-    # columns are looked for where the first point has them; a column that starts later
-    # leaves tags unaccounted for and sends the file to the lxml reader
-    first = body[body.find(b"<trkpt ") : body.find(b"</trkpt>") + 8]
-    wanted = [(key, tag) for key, tag in wanted if b"<" + tag + b">" in first]
-    for key, tag in wanted:
-        col = _column(body, tag, n)
-        if col is False:
-            return None
-        if isinstance(col, np.ndarray):
-            columns[key] = col
-    head = body[: body.find(b"<trkseg")] if b"<trkseg" in body else body
-    if not _tags_accounted(body, head, tpx[0] if tpx else None, n * (2 + len(columns))):
         return None
     pieces = body.split(b"<trkseg")[1:]
     starts = list(np.cumsum([0] + [p.count(b"<trkpt") for p in pieces[:-1]]).astype(int))
@@ -173,7 +189,7 @@ def fast_parts(data: bytes) -> GpxParts | None:
         lon=lon,
         posix=posix,
         segment_starts=[int(s) for s in starts],
-        columns=columns,
+        columns=values,
         sport_text=_text(head, b"type"),
         name=_text(head, b"name"),
         description=_text(head, b"desc"),

@@ -6,9 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from backstride.ingest.gpx import _lxml_parts
-from backstride.ingest.gpx_fast import fast_parts
+from backstride.ingest.gpx_fast import _decimals, fast_parts
 from ingest.corpus import files_of
 
 
@@ -69,3 +71,14 @@ def test_corpus_files_read_the_same_when_the_fast_path_takes_them(
 def test_anything_unusual_goes_to_the_lxml_reader(change: object) -> None:
     data = change(_garmin_like(50))  # type: ignore[operator]
     assert fast_parts(data) is None
+
+
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=50))
+def test_vectorised_decimals_equal_float_bit_for_bit(values: list[float]) -> None:
+    texts = tuple(f"{v:.{len(str(abs(int(v)))) % 7}f}".encode() for v in values)
+    np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
+
+
+def test_unusual_numbers_fall_back_to_float() -> None:
+    texts = (b"1e3", b" 7", b"-0.5", b"nan")
+    np.testing.assert_array_equal(_decimals(texts), [1000.0, 7.0, -0.5, np.nan])

@@ -77,6 +77,39 @@ def _fixed_width_times(times: list[bytes]) -> FloatArray | None:
         return None
 
 
+_POW10 = 10.0 ** np.arange(23)
+
+
+def _decimals(texts: tuple[bytes, ...]) -> FloatArray:
+    """Plain decimals (``-12.345``, ``80``) -> float64, vectorised over the bytes.
+
+    The mantissa is summed exactly (at most 15 digits) and divided once by a power of ten, so
+    the result is the correctly rounded value, bit for bit what ``float()`` gives. Anything
+    else (exponents, ``nan``, spaces, more digits) goes through ``float()`` one by one.
+    """
+    n = len(texts)
+    chars = np.frombuffer(b" ".join(texts), np.uint8)
+    sep, dot, minus = chars == 32, chars == 46, chars == 45
+    digit = (chars - 48) < 10  # unsigned: bytes below "0" wrap around
+    tok = np.cumsum(sep, dtype=np.int64)
+    if not (digit | sep | dot | minus).all() or tok[-1] != n - 1:
+        return np.fromiter(map(float, texts), np.float64, n)
+    ndig = np.bincount(tok[digit], minlength=n)
+    dots = np.bincount(tok[dot], minlength=n)
+    prev_sep = np.concatenate(([True], sep[:-1]))
+    if (ndig == 0).any() or (ndig > 15).any() or (dots > 1).any() or (minus & ~prev_sep).any():
+        return np.fromiter(map(float, texts), np.float64, n)
+    after = np.cumsum(ndig)[tok] - np.cumsum(digit, dtype=np.int64)
+    mantissa = np.bincount(
+        tok[digit], weights=(chars[digit] - 48) * _POW10[after[digit]], minlength=n
+    )
+    mantissa[tok[minus]] *= -1
+    frac = np.zeros(n, dtype=np.int64)
+    frac[tok[dot]] = after[dot]
+    result: FloatArray = mantissa / _POW10[frac]
+    return result
+
+
 def _tags_accounted(body: bytes, head: bytes, point_tags: int) -> bool:
     """Every ``<`` in the track part opens or closes a tag this path understands.
 
@@ -165,11 +198,7 @@ def fast_parts(data: bytes) -> GpxParts | None:
         return None
     cols = list(zip(*rows, strict=True))
     try:
-        values = {
-            k: np.fromiter(map(float, cols[j]), np.float64, n)
-            for j, k in enumerate(keys)
-            if k != "time"
-        }
+        values = {k: _decimals(cols[j]) for j, k in enumerate(keys) if k != "time"}
     except ValueError:
         return None
     lat, lon = values.pop("lat"), values.pop("lon")

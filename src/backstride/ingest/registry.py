@@ -21,6 +21,7 @@ from backstride.ingest.errors import (
     EMPTY_ACTIVITY,
     TOO_LARGE,
     UNSUPPORTED_FORMAT,
+    IngestError,
     ingest_error,
 )
 from backstride.ingest.gpx import read_gpx
@@ -132,8 +133,10 @@ def read_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         )
     try:
         return READERS[kind](data, source_name=name)
-    except BackstrideError:
-        raise
+    except BackstrideError as exc:
+        if name in exc.detail:
+            raise
+        raise IngestError(f"{name}: {exc.detail}", code=exc.code, problems=exc.problems) from None
     except Exception as exc:  # a reader bug or an exotic malformation: still a coded error
         raise ingest_error(
             CORRUPT_FILE, f"unreadable {kind} ({type(exc).__name__}: {exc})", name=name

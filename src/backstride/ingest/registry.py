@@ -39,15 +39,23 @@ Reader = Callable[..., list[Activity]]
 
 
 def _fit_module() -> ModuleType | None:
+    """The FIT reader module; None while it is not part of this build."""
     try:
         return importlib.import_module(FIT_READER_MODULE)
-    except ModuleNotFoundError:
-        return None
+    except ModuleNotFoundError as exc:
+        if exc.name and FIT_READER_MODULE.startswith(exc.name):
+            return None
+        raise ingest_error(
+            UNSUPPORTED_FORMAT, f"FIT support needs the missing package {exc.name!r}"
+        ) from None
 
 
 def fit_available() -> bool:
-    """True once the FIT reader (``backstride.ingest.fit.reader``) is installed."""
-    return _fit_module() is not None
+    """True once the FIT reader (``backstride.ingest.fit.reader``) is installed and loads."""
+    try:
+        return _fit_module() is not None
+    except IngestError:
+        return False
 
 
 def _read_fit(data: bytes, *, source_name: str | None = None) -> list[Activity]:
@@ -65,7 +73,7 @@ READERS: dict[str, Reader] = {"fit": _read_fit, "gpx": read_gpx, "tcx": read_tcx
 
 def is_fit(head: bytes) -> bool:
     """A FIT file header: size byte 12 or 14 and the ``.FIT`` signature at offset 8."""
-    module = _fit_module()
+    module = _fit_module() if fit_available() else None
     if module is not None and hasattr(module, "sniff_fit"):
         return bool(module.sniff_fit(head))
     return len(head) >= 12 and head[0] in (12, 14) and head[8:12] == b".FIT"

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("ingest_fit", "ingest", "analytics", "plan", "api")
+AREAS = ("ingest_fit", "ingest", "intake", "analytics", "plan", "api")
 
 
 def machine() -> str:

@@ -9,7 +9,7 @@ import pytest
 from backstride.errors import BackstrideError
 from backstride.ingest.errors import INGEST_CODES
 from backstride.ingest.registry import fit_available, read_activity, sniff
-from ingest.corpus import broken_files
+from tests.ingest.corpus import broken_files
 
 # Broken on purpose, but readable by design: a FIT file with a .gpx name (sniffing wins)
 # and a TCX with (0, 0) positions (treated as missing GPS).

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from backstride.ingest.gpx import _lxml_parts
 from backstride.ingest.gpx_fast import _decimals, fast_parts
-from ingest.corpus import files_of
+from tests.ingest.corpus import files_of
 
 
 def _garmin_like(n: int) -> bytes:

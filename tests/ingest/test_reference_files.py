@@ -9,7 +9,7 @@ import pytest
 
 from backstride.errors import BackstrideError
 from backstride.ingest.registry import read_activity
-from ingest.corpus import REFERENCE, files_of
+from tests.ingest.corpus import REFERENCE, files_of
 
 GPX = files_of("gpx", "good")
 TCX = files_of("tcx", "good")

@@ -29,6 +29,9 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backstride.cli.system",
     "backstride.cli.demo",
     "backstride.cli.ingest",
+    "backstride.cli.intake",
+    "backstride.cli.load",
+    "backstride.cli.plan",
 )
 
 

@@ -9,6 +9,7 @@ atomically, ``Blob`` row), and commits once. Importing the same thing twice chan
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import os
@@ -229,6 +230,7 @@ class _Writer:
             self._tz: dt.tzinfo = ZoneInfo(runner.timezone or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
             self._tz = dt.UTC
+        self._load_index()
 
     def drain_counts(self) -> list[str]:
         out, self._counts = self._counts, []
@@ -240,7 +242,8 @@ class _Writer:
         group = item.garmin
         if group is not None and item.activity is not None and id(item.activity) in group.matched:
             return None  # this summary's FIT file was imported with it
-        if parsed.sha256 is not None and self.session.get(sm.Blob, parsed.sha256) is None:
+        sha = parsed.sha256
+        if sha is not None and sha not in self._blobs and self.session.get(sm.Blob, sha) is None:
             self.session.add(
                 sm.Blob(
                     sha256=parsed.sha256,
@@ -249,6 +252,8 @@ class _Writer:
                     created_at=self.now,
                 )
             )
+        if sha is not None:
+            self._blobs.add(sha)
         ids: list[str] = []
         statuses: list[str] = []
         for act, facts in zip(parsed.activities, parsed.facts, strict=True):
@@ -266,28 +271,40 @@ class _Writer:
         status = "imported" if "imported" in statuses else "duplicate"
         return FileOutcome(item.label, status, activity_ids=tuple(ids))
 
-    def _is_duplicate(self, act: Activity, key: str) -> bool:
-        lo = act.start_at - dt.timedelta(seconds=START_TOLERANCE_S)
-        hi = act.start_at + dt.timedelta(seconds=START_TOLERANCE_S)
+    def _load_index(self) -> None:
         rows = self.session.execute(
             select(
-                sm.Activity.sport,
                 sm.Activity.start_at,
+                sm.Activity.sport,
                 sm.Activity.distance_m,
                 sm.Activity.dedup_key,
-            ).where(
-                sm.Activity.runner_id == self.runner.id,
-                sm.Activity.start_at >= lo,
-                sm.Activity.start_at <= hi,
-            )
+            ).where(sm.Activity.runner_id == self.runner.id)
         ).all()
-        return any(
-            r.dedup_key == key
-            or same_activity(
-                act.sport, act.start_at, act.distance_m, r.sport, r.start_at, r.distance_m
-            )
-            for r in rows
+        self._keys = {r.dedup_key for r in rows}
+        # (start, unique number, sport, distance): the number keeps tuples from comparing None
+        self._index = sorted(
+            (r.start_at.timestamp(), i, r.sport, r.distance_m) for i, r in enumerate(rows)
         )
+        self._blobs: set[str] = set()
+
+    def _is_duplicate(self, act: Activity, key: str) -> bool:
+        """Same key, or the same activity within the dedup window (in-memory index)."""
+        if key in self._keys:
+            return True
+        t = act.start_at.timestamp()
+        lo = bisect.bisect_left(self._index, (t - START_TOLERANCE_S,))
+        for start, _, sport, distance in self._index[lo:]:
+            if start > t + START_TOLERANCE_S:
+                break
+            when = dt.datetime.fromtimestamp(start, dt.UTC)
+            if same_activity(act.sport, act.start_at, act.distance_m, sport, when, distance):
+                return True
+        return False
+
+    def _remember(self, act: Activity, key: str) -> None:
+        self._keys.add(key)
+        entry = (act.start_at.timestamp(), len(self._index), act.sport, act.distance_m)
+        bisect.insort(self._index, entry)
 
     def _store_one(
         self, act: Activity, item: ImportItem, sha: str | None, facts: StreamFacts
@@ -313,6 +330,7 @@ class _Writer:
                 self.session.flush()
         except IntegrityError:
             return None
+        self._remember(act, key)
         return row.id
 
     def _gear_id(self, act: Activity) -> str | None:

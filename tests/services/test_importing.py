@@ -302,3 +302,22 @@ def test_a_truncated_member_is_skipped_and_the_rest_of_the_export_imports(
     assert report.imported == 1  # type: ignore[attr-defined]
     codes = [f.code for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
     assert codes == ["ingest.corrupt_file"]
+
+
+def test_zips_nested_deeper_than_the_limit_are_refused(
+    session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
+) -> None:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("run.gpx", (activities_dir / RUN_GPX).read_bytes())
+    middle = io.BytesIO()
+    with zipfile.ZipFile(middle, "w") as z:
+        z.writestr("inner.zip", inner.getvalue())
+        z.writestr("ok.gpx", (activities_dir / "gpx/togeojson__run.gpx").read_bytes())
+    path = tmp_path / "outer.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("middle.zip", middle.getvalue())
+    report = _import(session, settings, path)
+    assert report.imported == 1  # type: ignore[attr-defined]
+    codes = [f.code for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
+    assert codes == ["ingest.unsafe_archive"]

@@ -28,6 +28,7 @@ app = typer.Typer(
 COMMAND_MODULES: tuple[str, ...] = (
     "backstride.cli.system",
     "backstride.cli.demo",
+    "backstride.cli.ingest",
     "backstride.cli.intake",
     "backstride.cli.load",
     "backstride.cli.plan",

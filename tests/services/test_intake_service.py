@@ -40,6 +40,17 @@ def test_submit_stores_intake_assessment_and_one_response_per_instrument(session
     assert latest_assessment(session, runner_id=out.runner_id) == out.assessment
 
 
+def test_the_profile_learns_age_and_sex_but_keeps_what_is_set(session: Session) -> None:
+    out = submit_intake(session, runner_handle="ana", document=demo_intake_document(), now=NOW)
+    runner = session.get(models.Runner, out.runner_id)
+    assert runner is not None
+    assert (runner.sex, runner.birth_year) == ("female", 2026 - 38)
+    runner.birth_year = 1990
+    session.commit()
+    submit_intake(session, runner_handle="ana", document=demo_intake_document(), now=NOW)
+    assert runner.birth_year == 1990
+
+
 def test_bad_input_writes_nothing(session: Session) -> None:
     bad = demo_intake_document()
     bad["odi"]["items"]["3"] = 9

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backstride.cli.system",
     "backstride.cli.demo",
     "backstride.cli.server",
+    "backstride.cli.ingest",
     "backstride.cli.intake",
     "backstride.cli.load",
     "backstride.cli.plan",

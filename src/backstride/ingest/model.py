@@ -63,7 +63,8 @@ RUNNING_DYNAMICS_CHANNELS: tuple[str, ...] = (
     VERTICAL_RATIO_PCT,
 )
 
-Format = Literal["fit", "gpx", "tcx"]
+Format = Literal["fit", "gpx", "tcx", "summary"]
+"""``summary``: no recording, only an export's summary (Strava manual activity, Garmin JSON)."""
 CadenceBasis = Literal["fit_strides", "steps", "strides_inferred", "steps_inferred"]
 """How cadence was turned into steps/min: FIT strides x 2 (+ fraction), given as steps, or
 inferred from the value range (GPX/TCX: mostly 60-110 -> strides, 120-220 -> steps)."""
@@ -88,6 +89,10 @@ class Streams:
 
     def __len__(self) -> int:
         return len(self.channels[TIME_S])
+
+    def __reduce__(self) -> tuple[type[Streams], tuple[dict[str, FloatArray]]]:
+        """Picklable (the read-only mapping proxy is not), for process-pool parsing."""
+        return (Streams, (dict(self.channels),))
 
     def get(self, name: str) -> FloatArray | None:
         """The channel's samples, or None when the file has no such channel."""

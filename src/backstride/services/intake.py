@@ -55,6 +55,11 @@ def submit_intake(
     doc = validate_intake(document)
     assessment = assess(doc, today=now.date())
     runner = get_or_create_runner(session, handle=runner_handle, now=now)
+    # The profile learns what the runner told the intake, without overwriting what is set.
+    if runner.sex is None:
+        runner.sex = doc.about.sex
+    if runner.birth_year is None:
+        runner.birth_year = now.year - doc.about.age_years
     intake = models.Intake(
         id=new_id(),
         runner_id=runner.id,

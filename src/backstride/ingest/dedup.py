@@ -1,0 +1,54 @@
+"""Dedup: recognise the same activity from two sources (FIT + GPX of one run, a re-import).
+
+Key (stored, unique per runner): ``<family>|<UTC start, minute>|<distance bucket>`` where the
+family is ``foot``/``bike``/``swim``/... (``sports.sport_family``), the start is truncated to
+the minute and the bucket is whole kilometres (``-`` without a distance). A FIT and a GPX of
+one run share the start second and differ in distance by well under 1 %, so they normally
+share the key; at a minute or kilometre edge they do not, so the importer also treats as the
+same activity any stored one of the same family that starts within ``START_TOLERANCE_S`` and
+whose distance differs by at most ``DISTANCE_TOLERANCE`` (or where either has no distance).
+Two different runs of one runner never start within 2 minutes of each other. [default]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from backstride.ingest.model import Activity
+from backstride.ingest.sports import sport_family
+
+START_TOLERANCE_S = 120.0
+DISTANCE_TOLERANCE = 0.05
+
+
+def dedup_key(activity: Activity) -> str:
+    """The stored dedup key of an activity (see module docstring)."""
+    return make_key(activity.sport, activity.start_at, activity.distance_m)
+
+
+def make_key(sport: str, start_at: dt.datetime, distance_m: float | None) -> str:
+    """Dedup key from its three parts."""
+    minute = start_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M")
+    bucket = "-" if distance_m is None else str(int(distance_m // 1000))
+    return f"{sport_family(sport)}|{minute}|{bucket}"
+
+
+def same_activity(
+    sport_a: str,
+    start_a: dt.datetime,
+    distance_a: float | None,
+    sport_b: str,
+    start_b: dt.datetime,
+    distance_b: float | None,
+) -> bool:
+    """True when two activities are the same one recorded or exported twice."""
+    if sport_family(sport_a) != sport_family(sport_b):
+        return False
+    if abs((start_a - start_b).total_seconds()) > START_TOLERANCE_S:
+        return False
+    if distance_a is None or distance_b is None or max(distance_a, distance_b) < 50:
+        return True
+    return abs(distance_a - distance_b) <= DISTANCE_TOLERANCE * max(distance_a, distance_b)
+
+
+__all__ = ["DISTANCE_TOLERANCE", "START_TOLERANCE_S", "dedup_key", "make_key", "same_activity"]

@@ -1,0 +1,175 @@
+"""Vectorised helpers every reader shares: times, distance, climbing, averages, cadence basis.
+
+Formulas:
+- distance: haversine on a sphere of radius 6,371,008.8 m (IUGG mean Earth radius), summed
+  within each track segment (no distance across a segment gap), as gpxpy's ``length_2d`` does.
+- ascent/descent: *plain* sum of positive (negative) altitude steps over the whole series, the
+  method of tcxreader, tcxparser and the ``total_ascent_raw_m`` reference value; the gpxpy-style
+  smoothed value (weights 0.3/0.4/0.3 over neighbours, per segment) is kept alongside as
+  ``extra["ascent_smoothed_m"]``. Raw sums overstate noisy GPS altitude; analytics may prefer
+  the smoothed one.
+- averages: heart rate and cadence means exclude zeros (a zero is a dropout, not a value).
+- cadence basis for GPX/TCX [default]: median of non-zero values below 120 -> strides/min
+  (one leg, Garmin/Strava) doubled to steps/min; 120 and above -> already steps/min; a median
+  below 40 is not a foot cadence at all (swim strokes, pedal rpm) and is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+
+from backstride.ingest.model import CadenceBasis, FloatArray
+
+EARTH_RADIUS_M = 6_371_008.8
+STRIDE_STEP_THRESHOLD_SPM = 120.0
+MIN_FOOT_CADENCE_RAW = 40.0  # [default] below this a "cadence" is not from walking or running
+FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic", "training", "transition"})
+_EPOCH = np.datetime64("1970-01-01T00:00:00", "us")
+
+
+def parse_times(values: list[str]) -> FloatArray:
+    """ISO-8601 strings -> POSIX seconds (float64); unparsable values become NaN."""
+    if not values:
+        return np.empty(0)
+    if all(v.endswith("Z") for v in values[:: max(1, len(values) // 64)]):
+        try:
+            stamps = np.array([v[:-1] if v.endswith("Z") else v for v in values], "datetime64[us]")
+            return (stamps - _EPOCH).astype(np.int64) / 1e6
+        except ValueError:
+            pass
+    out = np.full(len(values), np.nan)
+    for i, text in enumerate(values):
+        out[i] = _parse_one(text)
+    return out
+
+
+def _parse_one(text: str) -> float:
+    text = text.strip()
+    try:
+        stamp = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return math.nan
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=dt.UTC)  # GPX/TCX times without zone are UTC by spec
+    return stamp.timestamp()
+
+
+def to_floats(values: list[str]) -> FloatArray:
+    """Strings -> float64; values that are not numbers become NaN."""
+    try:
+        return np.array(values, dtype=np.float64)
+    except ValueError:
+        out = np.full(len(values), np.nan)
+        for i, text in enumerate(values):
+            try:
+                out[i] = float(text)
+            except ValueError:
+                continue
+        return out
+
+
+def step_distances(lat: FloatArray, lon: FloatArray) -> FloatArray:
+    """Haversine distance of each step (first element 0; NaN positions give 0)."""
+    if len(lat) < 2:
+        return np.zeros(len(lat))
+    p1, p2 = np.radians(lat[:-1]), np.radians(lat[1:])
+    dphi = p2 - p1
+    dlmb = np.radians(lon[1:] - lon[:-1])
+    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
+    d = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    return np.concatenate(([0.0], np.nan_to_num(d, nan=0.0)))
+
+
+def climb(altitude: FloatArray, *, smoothed: bool = False) -> tuple[float, float] | None:
+    """(ascent_m, descent_m) from an altitude series (NaNs skipped); None without altitude."""
+    alt = altitude[np.isfinite(altitude)]
+    if len(alt) == 0:
+        return None
+    if smoothed and len(alt) > 2:
+        inner = 0.3 * alt[:-2] + 0.4 * alt[1:-1] + 0.3 * alt[2:]
+        alt = np.concatenate((alt[:1], inner, alt[-1:]))
+    steps = np.diff(alt)
+    return float(steps[steps > 0].sum()), float(-steps[steps < 0].sum())
+
+
+def mean_nonzero(values: FloatArray | None) -> float | None:
+    """Mean of finite, non-zero values, or None when there are none."""
+    if values is None:
+        return None
+    good = values[np.isfinite(values) & (values != 0)]
+    return float(good.mean()) if len(good) else None
+
+
+def max_finite(values: FloatArray | None) -> float | None:
+    """Largest finite value, or None."""
+    if values is None:
+        return None
+    good = values[np.isfinite(values)]
+    return float(good.max()) if len(good) else None
+
+
+def infer_cadence(raw: FloatArray) -> tuple[FloatArray, CadenceBasis | None]:
+    """Raw GPX/TCX cadence -> steps/min and the basis used (see module docstring)."""
+    good = raw[np.isfinite(raw) & (raw > 0)]
+    if len(good) == 0:
+        return raw, None
+    median = float(np.median(good))
+    if median < MIN_FOOT_CADENCE_RAW:
+        return raw, None  # strokes or pedal rpm of a mislabelled sport, not a running cadence
+    if median < STRIDE_STEP_THRESHOLD_SPM:
+        return raw * 2.0, "strides_inferred"
+    return raw, "steps_inferred"
+
+
+def finite_or_none(values: FloatArray) -> FloatArray | None:
+    """The array, or None when it has no finite value (a channel the file lacks)."""
+    return values if len(values) and bool(np.isfinite(values).any()) else None
+
+
+def utc_from_posix(seconds: float) -> dt.datetime:
+    """POSIX seconds -> aware UTC datetime."""
+    return dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=seconds)
+
+
+__all__ = [
+    "DOWNHILL_GRADE",
+    "EARTH_RADIUS_M",
+    "FOOT_SPORTS",
+    "climb",
+    "downhill_distance_m",
+    "finite_or_none",
+    "infer_cadence",
+    "max_finite",
+    "mean_nonzero",
+    "parse_times",
+    "step_distances",
+    "to_floats",
+    "utc_from_posix",
+]
+
+
+DOWNHILL_GRADE = -0.03  # [default] steeper than -3 % counts as downhill
+_SMOOTH_SAMPLES = 15
+
+
+def downhill_distance_m(distance: FloatArray | None, altitude: FloatArray | None) -> float | None:
+    """Metres covered on a grade steeper than ``DOWNHILL_GRADE`` (altitude smoothed over 15
+    samples to damp GPS/baro noise) [default]; None without distance and altitude."""
+    if distance is None or altitude is None or len(distance) < 2:
+        return None
+    ok = np.isfinite(distance) & np.isfinite(altitude)
+    if ok.sum() < 2:
+        return None
+    dist, alt = distance[ok], altitude[ok]
+    k = min(_SMOOTH_SAMPLES, len(alt))
+    kernel = np.ones(k) / k
+    padded = np.concatenate((np.full(k // 2, alt[0]), alt, np.full(k - 1 - k // 2, alt[-1])))
+    smooth = np.convolve(padded, kernel, mode="valid")
+    dd, da = np.diff(dist), np.diff(smooth)
+    moving = dd > 0
+    grade = np.zeros_like(dd)
+    grade[moving] = da[moving] / dd[moving]
+    return float(dd[moving & (grade <= DOWNHILL_GRADE)].sum())

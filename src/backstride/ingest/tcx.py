@@ -1,0 +1,235 @@
+"""TCX reader: activities (also multisport legs), laps, heart rate, cadence, TPX extensions.
+
+Per activity: trackpoints of every lap form the streams; ``Extensions/TPX`` (ActivityExtension
+v2, matched by namespace URI) gives ``Speed``, ``RunCadence`` and ``Watts``. The summary is
+the device's where TCX has one (timer time and distance = sums of the laps) and computed from
+the trackpoints otherwise (elapsed = last - first trackpoint time, like tcxreader). Positions
+of exactly (0, 0) are treated as missing GPS. Courses (planned routes) are not activities.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from backstride.ingest import model as m
+from backstride.ingest.errors import (
+    CORRUPT_FILE,
+    EMPTY_ACTIVITY,
+    NOT_AN_ACTIVITY,
+    UNSUPPORTED_FORMAT,
+    ingest_error,
+)
+from backstride.ingest.model import Activity, FloatArray, Lap, Streams
+from backstride.ingest.sports import normalise_sport
+from backstride.ingest.summary import (
+    FOOT_SPORTS,
+    climb,
+    infer_cadence,
+    max_finite,
+    mean_nonzero,
+    parse_times,
+    step_distances,
+    utc_from_posix,
+)
+from backstride.ingest.xmlsafe import local_name, parse_xml
+
+AX_V2 = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
+_FIELDS = ("lat", "lon", "alt", "dist", "hr", "cad", "run_cad", "speed", "watts")
+
+
+def _float(text: str | None) -> float:
+    if text is None:
+        return np.nan
+    try:
+        return float(text)
+    except ValueError:
+        return np.nan
+
+
+def _child(el: Any, name: str) -> Any:
+    for c in el:
+        if isinstance(c.tag, str) and local_name(c.tag) == name:
+            return c
+    return None
+
+
+def _child_text(el: Any, *path: str) -> str | None:
+    node = el
+    for name in path:
+        node = _child(node, name)
+        if node is None:
+            return None
+    text = node.text
+    return text.strip() if text else None
+
+
+def _trackpoint(tp: Any, row: dict[str, float]) -> str | None:
+    time_text = None
+    for c in tp:
+        if not isinstance(c.tag, str):
+            continue
+        tag = local_name(c.tag)
+        if tag == "Time":
+            time_text = (c.text or "").strip()
+        elif tag == "Position":
+            row["lat"] = _float(_child_text(c, "LatitudeDegrees"))
+            row["lon"] = _float(_child_text(c, "LongitudeDegrees"))
+        elif tag == "AltitudeMeters":
+            row["alt"] = _float(c.text)
+        elif tag == "DistanceMeters":
+            row["dist"] = _float(c.text)
+        elif tag == "HeartRateBpm":
+            row["hr"] = _float(_child_text(c, "Value"))
+        elif tag == "Cadence":
+            row["cad"] = _float(c.text)
+        elif tag == "Extensions":
+            for ext in c.iter(f"{{{AX_V2}}}TPX"):
+                for e in ext:
+                    if not isinstance(e.tag, str):
+                        continue
+                    key = {"Speed": "speed", "RunCadence": "run_cad", "Watts": "watts"}
+                    name = key.get(local_name(e.tag))
+                    if name:
+                        row[name] = _float(e.text)
+    return time_text
+
+
+def _lap(lap: Any, index: int, name: str | None) -> Lap:
+    start = parse_times([lap.get("StartTime", "")])
+    if not np.isfinite(start).all():
+        raise ingest_error(CORRUPT_FILE, f"lap {index} has no valid StartTime", name=name)
+    hr_avg = _float(_child_text(lap, "AverageHeartRateBpm", "Value"))
+    hr_max = _float(_child_text(lap, "MaximumHeartRateBpm", "Value"))
+    return Lap(
+        index=index,
+        start_at=utc_from_posix(float(start[0])),
+        timer_s=_opt(_float(_child_text(lap, "TotalTimeSeconds"))),
+        distance_m=_opt(_float(_child_text(lap, "DistanceMeters"))),
+        avg_hr_bpm=_opt(hr_avg),
+        max_hr_bpm=_opt(hr_max),
+        intensity=(_child_text(lap, "Intensity") or None),
+    )
+
+
+def _opt(value: float) -> float | None:
+    return None if not np.isfinite(value) else float(value)
+
+
+def read_tcx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
+    """Read a TCX file: one activity per ``<Activity>`` (multisport legs included)."""
+    root = parse_xml(data, name=source_name)
+    if local_name(root.tag) != "TrainingCenterDatabase":
+        raise ingest_error(UNSUPPORTED_FORMAT, "not a TCX document", name=source_name)
+    acts = [
+        el for el in root.iter() if isinstance(el.tag, str) and local_name(el.tag) == "Activity"
+    ]
+    if not acts:
+        if any(isinstance(el.tag, str) and local_name(el.tag) == "Course" for el in root.iter()):
+            raise ingest_error(NOT_AN_ACTIVITY, "a course (planned route)", name=source_name)
+        raise ingest_error(EMPTY_ACTIVITY, "no activities", name=source_name)
+    out = [a for a in (_activity(act, source_name) for act in acts) if a is not None]
+    if not out:
+        raise ingest_error(
+            EMPTY_ACTIVITY, "activities without laps or trackpoints", name=source_name
+        )
+    return out
+
+
+def _activity(act: Any, name: str | None) -> Activity | None:
+    laps_el = [c for c in act if isinstance(c.tag, str) and local_name(c.tag) == "Lap"]
+    laps = tuple(_lap(lap, i, name) for i, lap in enumerate(laps_el))
+    cols: dict[str, list[float]] = {k: [] for k in _FIELDS}
+    times: list[str] = []
+    for lap in laps_el:
+        for tp in lap.iter():
+            if not (isinstance(tp.tag, str) and local_name(tp.tag) == "Trackpoint"):
+                continue
+            row: dict[str, float] = {}
+            times.append(_trackpoint(tp, row) or "")
+            for k in _FIELDS:
+                cols[k].append(row.get(k, np.nan))
+    posix = parse_times(times)
+    if not laps and not np.isfinite(posix).any():
+        return None
+    return _assemble(act, laps, cols, posix, name)
+
+
+def _assemble(
+    act: Any,
+    laps: tuple[Lap, ...],
+    cols: dict[str, list[float]],
+    posix: FloatArray,
+    name: str | None,
+) -> Activity:
+    sport = normalise_sport(act.get("Sport"))
+    finite = np.isfinite(posix)
+    extra: dict[str, object] = {}
+    if finite.any():
+        start = float(posix[finite].min())
+        elapsed = float(posix[finite].max()) - start
+    else:
+        start = laps[0].start_at.timestamp()
+        elapsed = sum(lap.timer_s or 0.0 for lap in laps)
+    keep = finite
+    arr = {k: np.asarray(v, dtype=np.float64)[keep] for k, v in cols.items()}
+    if not keep.all():
+        extra["trackpoints_without_time"] = int((~keep).sum())
+    lat, lon = arr["lat"], arr["lon"]
+    null_island = (lat == 0) & (lon == 0)
+    lat, lon = np.where(null_island, np.nan, lat), np.where(null_island, np.nan, lon)
+    channels: dict[str, FloatArray] = {m.TIME_S: posix[keep] - start}
+    for key, values in (
+        (m.LAT_DEG, lat),
+        (m.LON_DEG, lon),
+        (m.ALTITUDE_M, arr["alt"]),
+        (m.DISTANCE_M, arr["dist"]),
+        (m.HR_BPM, np.where(arr["hr"] > 0, arr["hr"], np.nan)),
+        (m.SPEED_M_S, arr["speed"]),
+        (m.POWER_W, arr["watts"]),
+    ):
+        if np.isfinite(values).any():
+            channels[key] = values
+    if m.DISTANCE_M not in channels and m.LAT_DEG in channels:
+        channels[m.DISTANCE_M] = np.cumsum(step_distances(lat, lon))
+    raw_cad = arr["run_cad"] if np.isfinite(arr["run_cad"]).any() else arr["cad"]
+    basis = None
+    if np.isfinite(raw_cad).any():
+        if sport in FOOT_SPORTS:
+            spm, basis = infer_cadence(raw_cad)
+            if basis is not None:
+                channels[m.CADENCE_SPM] = spm
+        else:
+            extra["avg_cadence_rpm"] = mean_nonzero(raw_cad)
+    lap_dist = [lap.distance_m for lap in laps if lap.distance_m is not None]
+    dist_ch = channels.get(m.DISTANCE_M)
+    distance = sum(lap_dist) if lap_dist else max_finite(dist_ch)
+    timers = [lap.timer_s for lap in laps if lap.timer_s is not None]
+    climbed = climb(channels[m.ALTITUDE_M]) if m.ALTITUDE_M in channels else None
+    if climbed:
+        extra["ascent_method"] = "raw_sum"
+    return Activity(
+        format="tcx",
+        sport=sport,
+        start_at=utc_from_posix(start),
+        elapsed_s=elapsed,
+        streams=Streams(channels),
+        timer_s=sum(timers) if timers else None,
+        distance_m=distance,
+        ascent_m=climbed[0] if climbed else None,
+        descent_m=climbed[1] if climbed else None,
+        avg_hr_bpm=mean_nonzero(channels.get(m.HR_BPM)),
+        max_hr_bpm=max_finite(channels.get(m.HR_BPM)),
+        avg_cadence_spm=mean_nonzero(channels.get(m.CADENCE_SPM)),
+        cadence_basis=basis,
+        avg_power_w=mean_nonzero(channels.get(m.POWER_W)),
+        laps=laps,
+        device=_child_text(act, "Creator", "Name"),
+        description=_child_text(act, "Notes"),
+        source_name=name,
+        extra=extra,
+    )
+
+
+__all__ = ["AX_V2", "read_tcx"]

@@ -1,0 +1,148 @@
+"""Canonical ``Activity`` -> ``store.models.Activity`` row (with laps), and the stream facts
+computed once next to the parser (in a worker process) so the big arrays never cross it."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from backstride.ingest import model as m
+from backstride.ingest.model import Activity, Streams
+from backstride.ingest.streams import encode_streams
+from backstride.ingest.summary import downhill_distance_m
+from backstride.store import models as sm
+from backstride.units import new_id
+
+_DYNAMICS = {
+    "avg_stance_time_ms": m.STANCE_TIME_MS,
+    "avg_stance_balance_left_pct": m.STANCE_TIME_BALANCE_LEFT_PCT,
+    "avg_vertical_oscillation_mm": m.VERTICAL_OSCILLATION_MM,
+    "avg_step_length_mm": m.STEP_LENGTH_MM,
+    "avg_vertical_ratio_pct": m.VERTICAL_RATIO_PCT,
+}
+_EMPTY = {m.TIME_S: np.empty(0)}
+
+
+@dataclass(frozen=True, slots=True)
+class StreamFacts:
+    """What the row needs from the streams: the encoded blob and a few derived values."""
+
+    encoded: bytes | None
+    n_samples: int
+    has_running_dynamics: bool
+    downhill_m: float | None
+    dynamics: Mapping[str, float | None]
+
+
+def _mean(values: np.ndarray | None) -> float | None:
+    if values is None:
+        return None
+    good = values[np.isfinite(values) & (values != 0)]
+    return float(good.mean()) if len(good) else None
+
+
+def stream_facts(act: Activity) -> StreamFacts:
+    """Encode the streams and derive downhill distance and running-dynamics averages."""
+    s = act.streams
+    return StreamFacts(
+        encoded=encode_streams(s) if len(s) else None,
+        n_samples=len(s),
+        has_running_dynamics=s.has_running_dynamics,
+        downhill_m=downhill_distance_m(s.get(m.DISTANCE_M), s.get(m.ALTITUDE_M)),
+        dynamics={col: _mean(s.get(ch)) for col, ch in _DYNAMICS.items()},
+    )
+
+
+def without_streams(act: Activity) -> Activity:
+    """The activity with empty streams (cheap to send between processes)."""
+    return dataclasses.replace(act, streams=Streams(_EMPTY))
+
+
+def _jsonable(extra: Mapping[str, object]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for k, v in extra.items():
+        if isinstance(v, str | int | float | bool | list | dict) or v is None:
+            out[str(k)] = v
+        elif isinstance(v, np.generic):
+            out[str(k)] = v.item()
+        else:
+            out[str(k)] = str(v)
+    return out
+
+
+def activity_row(
+    act: Activity,
+    facts: StreamFacts,
+    *,
+    runner_id: str,
+    source: str,
+    blob_sha256: str | None,
+    dedup_key: str,
+    gear_id: str | None,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+) -> sm.Activity:
+    """A new row (not added) with its laps; ``local_date`` from the file's offset or ``tz``."""
+    if act.local_offset_s is not None:
+        local_date = (act.start_at + dt.timedelta(seconds=act.local_offset_s)).date()
+    else:
+        local_date = act.start_at.astimezone(tz).date()
+    row = sm.Activity(
+        id=new_id(),
+        runner_id=runner_id,
+        dedup_key=dedup_key,
+        source=source,
+        format=act.format if act.format != "summary" else None,
+        blob_sha256=blob_sha256,
+        sport=act.sport[:32],
+        sub_sport=act.sub_sport[:32] if act.sub_sport else None,
+        name=act.name[:300] if act.name else None,
+        description=act.description,
+        start_at=act.start_at,
+        local_offset_s=act.local_offset_s,
+        local_date=local_date,
+        elapsed_s=act.elapsed_s,
+        timer_s=act.timer_s,
+        distance_m=act.distance_m,
+        ascent_m=act.ascent_m,
+        descent_m=act.descent_m,
+        downhill_m=facts.downhill_m,
+        avg_hr_bpm=act.avg_hr_bpm,
+        max_hr_bpm=act.max_hr_bpm,
+        avg_cadence_spm=act.avg_cadence_spm,
+        cadence_unit_inferred=act.cadence_basis,
+        avg_power_w=act.avg_power_w,
+        has_running_dynamics=facts.has_running_dynamics,
+        rpe=act.rpe,
+        feel=act.feel,
+        n_samples=facts.n_samples,
+        device=act.device[:120] if act.device else None,
+        creator=act.creator[:200] if act.creator else None,
+        gear_id=gear_id,
+        streams=facts.encoded,
+        extra=_jsonable(act.extra),
+        imported_at=now,
+        **facts.dynamics,
+    )
+    row.laps = [
+        sm.Lap(
+            index=lap.index,
+            start_at=lap.start_at,
+            elapsed_s=lap.elapsed_s,
+            timer_s=lap.timer_s,
+            distance_m=lap.distance_m,
+            avg_hr_bpm=lap.avg_hr_bpm,
+            max_hr_bpm=lap.max_hr_bpm,
+            avg_cadence_spm=lap.avg_cadence_spm,
+            intensity=lap.intensity[:16] if lap.intensity else None,
+        )
+        for lap in act.laps
+    ]
+    return row
+
+
+__all__ = ["StreamFacts", "activity_row", "stream_facts", "without_streams"]

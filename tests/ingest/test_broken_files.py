@@ -1,0 +1,49 @@
+"""Every file in broken/ gets a coded error (FIT ones once the FIT reader is merged)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backstride.errors import BackstrideError
+from backstride.ingest.errors import INGEST_CODES
+from backstride.ingest.registry import fit_available, read_activity, sniff
+from tests.ingest.corpus import broken_files
+
+# Broken on purpose, but readable by design: a FIT file with a .gpx name (sniffing wins)
+# and a TCX with (0, 0) positions (treated as missing GPS).
+READABLE = {"broken/derived__fit-content-with.gpx", "broken/togeojson__bad.tcx"}
+HAS_FIT = fit_available()
+
+
+def _is_fit(path: Path) -> bool:
+    return ".fit" in path.name.lower()
+
+
+@pytest.mark.parametrize("name", [n for n in broken_files() if n not in READABLE])
+def test_a_broken_file_gets_a_coded_error(activities_dir: Path, name: str) -> None:
+    path = activities_dir / name
+    if _is_fit(path) and not HAS_FIT and not path.name.endswith(".gz"):
+        pytest.importorskip("backstride.ingest.fit.reader")
+    with pytest.raises(BackstrideError) as err:
+        read_activity(path)
+    assert err.value.code in INGEST_CODES
+    assert path.name in err.value.detail
+
+
+def test_a_fit_file_named_gpx_is_sniffed_as_fit(activities_dir: Path) -> None:
+    path = activities_dir / "broken/derived__fit-content-with.gpx"
+    assert sniff(path.read_bytes()) == "fit"
+    pytest.importorskip("backstride.ingest.fit.reader")
+    (act,) = read_activity(path)
+    assert act.format == "fit"
+
+
+def test_zero_zero_positions_are_missing_gps_not_a_place(activities_dir: Path) -> None:
+    (act,) = read_activity(activities_dir / "broken/togeojson__bad.tcx")
+    lat, lon = act.streams.get("lat_deg"), act.streams.get("lon_deg")
+    assert lat is not None
+    assert lon is not None
+    assert not ((lat == 0) & (lon == 0)).any()
+    assert act.avg_hr_bpm == pytest.approx(121.5)

@@ -1,0 +1,84 @@
+"""The regex fast path reads plain GPX exactly as the lxml reader does, and declines the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backstride.ingest.gpx import _lxml_parts
+from backstride.ingest.gpx_fast import _decimals, fast_parts
+from tests.ingest.corpus import files_of
+
+
+def _garmin_like(n: int) -> bytes:
+    pts = "".join(
+        f'<trkpt lat="{47 + i * 1e-5:.7f}" lon="{8 + i * 1e-5:.7f}"><ele>{400 + i % 7}</ele>'
+        f"<time>2024-03-0{1 + i // 3600}T07:{(i // 60) % 60:02d}:{i % 60:02d}Z</time>"
+        f"<extensions><ns3:TrackPointExtension><ns3:hr>{120 + i % 30}</ns3:hr>"
+        f"<ns3:cad>{80 + i % 9}</ns3:cad></ns3:TrackPointExtension></extensions></trkpt>\n"
+        for i in range(n)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<gpx creator="Garmin Connect" version="1.1" '
+        'xmlns="http://www.topografix.com/GPX/1/1" '
+        'xmlns:ns3="http://www.garmin.com/xmlschemas/TrackPointExtension/v1">'
+        "<metadata><time>2024-03-01T07:00:00Z</time></metadata>"
+        f"<trk><name>Morning &amp; Run</name><type>running</type><trkseg>{pts}</trkseg></trk></gpx>"
+    ).encode()
+
+
+def _same(data: bytes) -> None:
+    fast = fast_parts(data)
+    assert fast is not None
+    slow = _lxml_parts(data, "x.gpx")
+    for attr in ("lat", "lon", "posix"):
+        np.testing.assert_array_equal(getattr(fast, attr), getattr(slow, attr))
+    assert fast.columns.keys() == slow.columns.keys()
+    for key, values in fast.columns.items():
+        np.testing.assert_array_equal(values, slow.columns[key])
+    assert fast.segment_starts == slow.segment_starts
+    assert (fast.sport_text, fast.name, fast.creator) == (slow.sport_text, slow.name, slow.creator)
+
+
+def test_a_garmin_style_file_reads_the_same_both_ways() -> None:
+    _same(_garmin_like(500))
+
+
+@pytest.mark.parametrize("name", files_of("gpx", "good"))
+def test_corpus_files_read_the_same_when_the_fast_path_takes_them(
+    activities_dir: Path, name: str
+) -> None:
+    data = (activities_dir / name).read_bytes()
+    if fast_parts(data) is not None:
+        _same(data)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d.replace(b"<ns3:hr>121</ns3:hr>", b""),  # a column not on every point
+        lambda d: d.replace(b"</trkseg>", b"<!-- <trkpt lat='1' lon='2'> --></trkseg>"),
+        lambda d: d.replace(b"<ns3:cad>", b"<other:cad>", 1),  # an unknown prefix
+        lambda d: d[:-20],  # truncated
+        lambda d: d.replace(b'lat="47.0000100"', b'lat="undefined"'),
+    ],
+    ids=["ragged-column", "comment", "unknown-prefix", "truncated", "bad-number"],
+)
+def test_anything_unusual_goes_to_the_lxml_reader(change: object) -> None:
+    data = change(_garmin_like(50))  # type: ignore[operator]
+    assert fast_parts(data) is None
+
+
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=50))
+def test_vectorised_decimals_equal_float_bit_for_bit(values: list[float]) -> None:
+    texts = tuple(f"{v:.{len(str(abs(int(v)))) % 7}f}".encode() for v in values)
+    np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
+
+
+def test_unusual_numbers_fall_back_to_float() -> None:
+    texts = (b"1e3", b" 7", b"-0.5", b"nan")
+    np.testing.assert_array_equal(_decimals(texts), [1000.0, 7.0, -0.5, np.nan])

@@ -1,0 +1,323 @@
+"""The import service: folders and export zips in, one stored copy of each activity out."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backstride.config import Settings
+from backstride.ingest.streams import decode_streams
+from backstride.services.activities import get_activity, list_activities
+from backstride.services.importing import ImportProgress, import_paths
+from backstride.store import models as sm
+from backstride.store.db import make_engine, session_factory
+from backstride.store.migrate import upgrade
+
+NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+RUN_GPX = "gpx/togeojson__run_gpxtpx.gpx"
+RUN_TCX = "tcx/tcxparser__test.tcx"
+RIDE_TCX = "tcx/gc__2009_09_19_09_22_42.tcx"
+
+
+@pytest.fixture
+def session(settings: Settings) -> Iterator[Session]:
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    with session_factory(engine)() as s:
+        yield s
+    engine.dispose()
+
+
+def _import(session: Session, settings: Settings, *paths: Path, runner: str = "ann") -> object:
+    return import_paths(
+        session, settings=settings, runner_handle=runner, paths=list(paths), now=NOW
+    )
+
+
+def _snapshot(session: Session) -> tuple[int, int, int, int]:
+    return tuple(  # type: ignore[return-value]
+        session.scalar(select(func.count()).select_from(t))
+        for t in (sm.Activity, sm.Lap, sm.Blob, sm.Gear)
+    )
+
+
+def test_a_folder_imports_each_activity_once_and_a_second_import_changes_nothing(
+    session: Session, settings: Settings, activities_dir: Path
+) -> None:
+    first = _import(session, settings, activities_dir / "gpx", activities_dir / "tcx")
+    assert first.imported > 25  # type: ignore[attr-defined]
+    # tcxparser's test.tcx and no_hr.tcx are the same run: stored once
+    assert first.duplicates >= 1  # type: ignore[attr-defined]
+    assert {f.code for f in first.files if f.status == "skipped"} <= {  # type: ignore[attr-defined]
+        "ingest.empty_activity",
+        "ingest.not_an_activity",
+    }
+    before = _snapshot(session)
+    second = _import(session, settings, activities_dir / "gpx", activities_dir / "tcx")
+    assert second.imported == 0  # type: ignore[attr-defined]
+    assert second.duplicates == first.imported + first.duplicates  # type: ignore[attr-defined]
+    assert _snapshot(session) == before
+
+
+def test_summary_laps_streams_and_blob_are_stored(
+    session: Session, settings: Settings, activities_dir: Path
+) -> None:
+    report = _import(session, settings, activities_dir / RUN_TCX)
+    (activity_id,) = report.files[0].activity_ids  # type: ignore[attr-defined]
+    detail = get_activity(session, activity_id=activity_id)
+    assert detail.summary.n_samples == 384
+    assert len(detail.laps) == 3
+    assert detail.summary.local_date == dt.date(2012, 12, 26)
+    assert detail.downhill_m is not None
+    assert detail.downhill_m > 0
+    row = session.get(sm.Activity, activity_id)
+    assert row is not None
+    assert row.streams is not None
+    streams = decode_streams(row.streams)
+    assert np.nanmax(streams["hr_bpm"]) == 189
+    blob = settings.blob_dir / row.blob_sha256[:2] / row.blob_sha256  # type: ignore[index]
+    assert blob.read_bytes() == (activities_dir / RUN_TCX).read_bytes()
+
+
+def test_progress_is_reported_per_file(
+    session: Session, settings: Settings, activities_dir: Path
+) -> None:
+    seen: list[ImportProgress] = []
+    import_paths(
+        session,
+        settings=settings,
+        runner_handle="ann",
+        now=NOW,
+        paths=[activities_dir / RUN_GPX, activities_dir / RUN_TCX],
+        progress=seen.append,
+    )
+    assert [p.files_done for p in seen] == [1, 2]
+    assert seen[-1].points == 42 + 384
+
+
+def test_a_bad_file_is_skipped_with_its_code_and_the_batch_goes_on(
+    session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.gpx"
+    bad.write_bytes(b"<gpx><trk><trkseg><trkpt lat='1'")
+    report = _import(session, settings, bad, activities_dir / RUN_GPX)
+    assert report.imported == 1  # type: ignore[attr-defined]
+    (skipped,) = [f for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
+    assert skipped.code == "ingest.corrupt_file"
+
+
+def _strava_zip(tmp_path: Path, activities_dir: Path) -> Path:
+    csv_text = (
+        "\ufeffActivity ID,Activity Date,Activity Name,Activity Type,Activity Description,"
+        "Elapsed Time,Distance,Max Heart Rate,Relative Effort,Commute,Activity Private Note,"
+        "Activity Gear,Filename,Athlete Weight,Bike Weight,Elapsed Time,Moving Time,Distance,"
+        "Perceived Exertion\n"
+        '111,"Jan 19, 2015, 9:24:20 PM",Night run,Run,"two\nlines",41,0.13,152,,0,,'
+        "Pegasus 40,activities/111.GPX.gz,,,41,41,125.6,6\n"
+        '222,"Dec 26, 2012, 9:29:53 PM",Track,Run,,1992,4.69,189,,0,,,activities/222.tcx.gz,,,'
+        "1992,1990,4689.2,\n"
+        '333,"Mar 3, 2024, 7:00:00 AM",Treadmill,Run,manual entry,1800,5.00,,,0,,Pegasus 40,'
+        ",,,1800,1800,5000.0,4\n"
+    )
+    path = tmp_path / "export_123.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("activities.csv", csv_text)
+        zf.writestr("shoes.csv", "Shoe Name,Shoe Brand,Shoe Model\nPegasus 40,Nike,Pegasus\n")
+        zf.writestr("activities/111.GPX.gz", gzip.compress((activities_dir / RUN_GPX).read_bytes()))
+        zf.writestr(
+            "activities/222.tcx.gz",
+            gzip.compress(b"\n   " + (activities_dir / RUN_TCX).read_bytes()),
+        )
+        zf.writestr("profile.csv", "x\n")
+    return path
+
+
+def test_a_strava_export_brings_names_gear_rpe_and_manual_activities(
+    session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
+) -> None:
+    report = _import(session, settings, _strava_zip(tmp_path, activities_dir))
+    assert (report.imported, report.skipped) == (3, 0)  # type: ignore[attr-defined]
+    rows = {a.name: a for a in list_activities(session, runner_handle="ann")}
+    assert set(rows) == {"Night run", "Track", "Treadmill"}
+    night = get_activity(session, activity_id=rows["Night run"].id)
+    assert (night.gear, night.rpe, night.description) == ("Pegasus 40", 6, "two\nlines")
+    assert night.summary.format == "gpx"
+    assert night.summary.n_samples == 42
+    manual = get_activity(session, activity_id=rows["Treadmill"].id)
+    assert manual.summary.source == "strava"
+    assert manual.summary.format is None
+    assert manual.summary.distance_m == 5000.0
+    assert manual.rpe == 4
+    gear = session.scalars(select(sm.Gear)).all()
+    assert [(g.name, g.kind) for g in gear] == [("Pegasus 40", "shoe")]
+    again = _import(session, settings, _strava_zip(tmp_path, activities_dir))
+    assert again.imported == 0  # type: ignore[attr-defined]
+    assert again.duplicates == 3  # type: ignore[attr-defined]
+
+
+def _garmin_zip(tmp_path: Path, activities_dir: Path, *, with_fit: bool) -> Path:
+    t0 = dt.datetime(2014, 10, 11, 18, 8, 45, tzinfo=dt.UTC)
+    summaries = [
+        {
+            "activityId": 1,
+            "name": "10k race",
+            "activityType": "running",
+            "startTimeGmt": t0.timestamp() * 1000,
+            "startTimeLocal": (t0.timestamp() - 3 * 3600) * 1000,
+            "duration": 2_223_803.0,
+            "elapsedDuration": 2_224_000.0,
+            "distance": 1_001_082.0,
+            "elevationGain": 4500.0,
+            "avgHr": 171.0,
+            "maxHr": 185.0,
+            "avgRunCadence": 84.5,
+        },
+        {
+            "activityId": 2,
+            "name": "Tri",
+            "activityType": "multi_sport",
+            "parent": True,
+            "startTimeGmt": 1.6e12,
+            "distance": 5e6,
+            "duration": 3.6e6,
+        },
+        {
+            "activityId": 3,
+            "name": "Easy",
+            "activityType": "running",
+            "startTimeGmt": 1.6e12 + 86_400_000,
+            "startTimeLocal": 1.6e12 + 86_400_000 + 3_600_000,
+            "duration": 1_800_000.0,
+            "distance": 500_000.0,
+        },
+    ]
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        if with_fit:
+            z.write(activities_dir / "fit/gc__10kUNLP2014-Garmin15.fit", "5551234.fit")
+            z.write(activities_dir / "fit/fitparse__MonitoringFile.fit", "5551235.fit")
+    path = tmp_path / "garmin.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(
+            "DI_CONNECT/DI-Connect-Fitness/me_0_summarizedActivities.json",
+            json.dumps([{"summarizedActivitiesExport": summaries}]),
+        )
+        zf.writestr(
+            "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip", inner.getvalue()
+        )
+    return path
+
+
+def test_a_garmin_export_skips_multisport_parents_and_converts_units(
+    session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
+) -> None:
+    report = _import(session, settings, _garmin_zip(tmp_path, activities_dir, with_fit=False))
+    assert report.imported == 2  # type: ignore[attr-defined]
+    rows = {a.name: a for a in list_activities(session)}
+    assert set(rows) == {"10k race", "Easy"}
+    race = get_activity(session, activity_id=rows["10k race"].id)
+    assert race.summary.distance_m == pytest.approx(10_010.82)
+    assert race.summary.elapsed_s == pytest.approx(2224.0)
+    assert race.summary.avg_cadence_spm == pytest.approx(169.0)
+    assert race.local_offset_s == -3 * 3600
+    assert race.summary.local_date == dt.date(2014, 10, 11)
+
+
+def test_a_garmin_fit_is_matched_to_its_summary_and_wellness_files_are_skipped(
+    session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
+) -> None:
+    pytest.importorskip("backstride.ingest.fit.reader")
+    report = _import(session, settings, _garmin_zip(tmp_path, activities_dir, with_fit=True))
+    assert report.imported == 2  # type: ignore[attr-defined]
+    race = next(a for a in list_activities(session) if a.name == "10k race")
+    assert race.format == "fit"
+    assert race.n_samples > 0
+    skipped = [f for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
+    assert [f.code for f in skipped] == ["ingest.not_an_activity"]
+
+
+def test_a_fit_and_a_tcx_of_one_run_are_stored_once(
+    session: Session, settings: Settings, activities_dir: Path
+) -> None:
+    pytest.importorskip("backstride.ingest.fit.reader")
+    report = _import(
+        session,
+        settings,
+        activities_dir / "fit/gc__10kUNLP2014-Garmin15.fit",
+        activities_dir / "tcx/gc__10kUNLP2014-Garmin15.tcx",
+    )
+    assert (report.imported, report.duplicates) == (1, 1)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("entries", "code"),
+    [
+        ({"../escape.gpx": b"<gpx/>"}, "ingest.unsafe_archive"),
+        ({"/abs.gpx": b"<gpx/>"}, "ingest.unsafe_archive"),
+        ({"bomb.gpx": b"\0" * 30_000_000}, "ingest.unsafe_archive"),
+        (
+            {
+                "evil.gpx": b'<?xml version="1.0"?><!DOCTYPE g [<!ENTITY x SYSTEM "file:///etc/passwd">]><gpx>&x;</gpx>'
+            },
+            "ingest.unsafe_xml",
+        ),
+    ],
+    ids=["dotdot", "absolute", "ratio-bomb", "external-entity"],
+)
+def test_hostile_archives_are_refused_with_a_code_and_store_nothing(
+    session: Session, settings: Settings, tmp_path: Path, entries: dict[str, bytes], code: str
+) -> None:
+    path = tmp_path / "hostile.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries.items():
+            zf.writestr(name, data)
+    report = _import(session, settings, path)
+    assert report.imported == 0  # type: ignore[attr-defined]
+    assert [f.code for f in report.files] == [code]  # type: ignore[attr-defined]
+    assert _snapshot(session)[0] == 0
+    assert not (tmp_path / "escape.gpx").exists()
+
+
+def test_a_truncated_member_is_skipped_and_the_rest_of_the_export_imports(
+    session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "bundle.zip"
+    good = (activities_dir / RUN_GPX).read_bytes()
+    truncated = gzip.compress((activities_dir / RUN_TCX).read_bytes())[:-200]
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("a/run.gpx", good)
+        zf.writestr("a/cut.tcx.gz", truncated)
+    report = _import(session, settings, path)
+    assert report.imported == 1  # type: ignore[attr-defined]
+    codes = [f.code for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
+    assert codes == ["ingest.corrupt_file"]
+
+
+def test_zips_nested_deeper_than_the_limit_are_refused(
+    session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
+) -> None:
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as z:
+        z.writestr("run.gpx", (activities_dir / RUN_GPX).read_bytes())
+    middle = io.BytesIO()
+    with zipfile.ZipFile(middle, "w") as z:
+        z.writestr("inner.zip", inner.getvalue())
+        z.writestr("ok.gpx", (activities_dir / "gpx/togeojson__run.gpx").read_bytes())
+    path = tmp_path / "outer.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("middle.zip", middle.getvalue())
+    report = _import(session, settings, path)
+    assert report.imported == 1  # type: ignore[attr-defined]
+    codes = [f.code for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
+    assert codes == ["ingest.unsafe_archive"]

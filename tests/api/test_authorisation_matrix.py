@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from backstride.api import create_app
 from backstride.config import Settings
 from backstride.services.demo_data import demo_intake_document
-from tests.api.world import ACTORS, SECRET_NAME, World, build_world, client_for
+from tests.api.world import ACTORS, SAMPLE_GPX, SECRET_NAME, World, build_world, client_for
 
 _seq = itertools.count()
 
@@ -88,7 +88,7 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ("GET", "/api/v1/clinics"): (ANY_SIGNED_IN, None, {}),
     ("POST", "/api/v1/me/imports"): (
         _with(RUNNERS_ONLY, 202),
-        lambda w: b"<gpx></gpx>",
+        lambda w: SAMPLE_GPX.read_bytes(),
         {"filename": "run.gpx"},
     ),
     ("GET", "/api/v1/me/imports"): (RUNNERS_ONLY, None, {}),

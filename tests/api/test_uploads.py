@@ -7,13 +7,15 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.store.models import ImportJob
-from tests.api.world import World, client_for
+from backstride.store.models import Activity, ImportJob
+from tests.api.world import SAMPLE_GPX, SHARED_ACTIVITIES, World, client_for
+from tests.ingest.test_broken_files import READABLE
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
@@ -88,7 +90,7 @@ def test_the_worker_runs_a_queued_upload_and_reports_progress(
         return {"imported": 1, "runner": kwargs["runner_handle"]}
 
     for client in client_for(db_settings, importer=importer):
-        r = _upload(client, world, "run.gpx", b"<gpx></gpx>")
+        r = _upload(client, world, "run.gpx", SAMPLE_GPX.read_bytes())
         assert r.status_code == 202
         job_id = r.json()["id"]
         assert r.json()["status"] == "queued"
@@ -111,8 +113,42 @@ def test_a_failing_import_marks_the_job_failed_with_its_code(
         raise InvalidInput("broken", code="ingest.corrupt_file")
 
     for client in client_for(db_settings, importer=importer):
-        job_id = _upload(client, world, "run.fit", b"garbage").json()["id"]
+        job_id = _upload(client, world, "run.gpx", SAMPLE_GPX.read_bytes()).json()["id"]
         client.app.state.worker.run_once()  # type: ignore[attr-defined]
         body = client.get(f"/api/v1/me/imports/{job_id}", headers=world.headers("runner_a")).json()
     assert body["status"] == "failed"
     assert body["report"]["error"]["code"] == "ingest.corrupt_file"
+
+
+BROKEN = sorted(
+    p for p in (SHARED_ACTIVITIES / "broken").iterdir() if f"broken/{p.name}" not in READABLE
+)
+"""Every broken file the ingest stage refuses (its tests list the two it can still read)."""
+
+
+@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
+def test_every_broken_file_is_refused_with_its_code_and_nothing_is_stored(
+    path: Path, db_settings: Settings, session: Session, world: World
+) -> None:
+    before_jobs = _jobs(session)
+    before_acts = session.scalar(select(func.count()).select_from(Activity))
+    for client in client_for(db_settings):
+        r = _upload(client, world, path.name, path.read_bytes())
+    assert 400 <= r.status_code < 500, r.text
+    assert r.json()["code"].startswith(("ingest.", "upload."))
+    session.expire_all()
+    assert _jobs(session) == before_jobs
+    assert session.scalar(select(func.count()).select_from(Activity)) == before_acts
+    assert not any((db_settings.data_dir / "uploads").glob("*/*"))
+
+
+def test_a_real_file_is_imported_by_the_worker(db_settings: Settings, world: World) -> None:
+    for client in client_for(db_settings):
+        job_id = _upload(client, world, "track.gpx", SAMPLE_GPX.read_bytes()).json()["id"]
+        assert client.app.state.worker.run_once() == 1  # type: ignore[attr-defined]
+        headers = world.headers("runner_a")
+        job = client.get(f"/api/v1/me/imports/{job_id}", headers=headers).json()
+        dashboard = client.get("/api/v1/me/dashboard", headers=headers).json()
+    assert job["status"] == "done", job["report"]
+    assert job["report"]["imported"] == 1
+    assert dashboard["activities_total"] == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -21,6 +22,9 @@ NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"
 ACTORS = ("anonymous", "runner_a", "runner_b", "clinician_with", "clinician_without", "admin")
 SECRET_NAME = "Alpha Secret-Runner 7f3a"
+SHARED_ACTIVITIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "activities"
+SAMPLE_GPX = SHARED_ACTIVITIES / "gpx" / "gpxpy__track-with-empty-segment.gpx"
+"""A small real GPX track (9 points) from the shared corpus."""
 
 
 @dataclass

@@ -10,13 +10,15 @@ import service and records progress and the report. See docs/decisions/0009-job-
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
@@ -24,6 +26,8 @@ from backstride.errors import BackstrideError, InvalidInput, NotFound
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.models import ImportJob, Runner
 from backstride.units import new_id
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
 Importer = Callable[..., dict[str, Any]]
@@ -185,14 +189,27 @@ def run_job(
         runner = session.get(Runner, job.runner_id)
         upload = Path(job.upload_path or "")
 
+        handle = runner.handle if runner is not None else ""
+        session.commit()  # end the read transaction before the import writes
+        sqlite = session.get_bind().dialect.name == "sqlite"
+
         def progress(done: int, total: int) -> None:
+            """Best effort: on SQLite the import may hold the only write lock; skip then."""
             with factory() as s2:
-                s2.execute(
-                    update(ImportJob)
-                    .where(ImportJob.id == job_id)
-                    .values(files_done=done, files_total=max(total, 0))
-                )
-                s2.commit()
+                try:
+                    if sqlite:
+                        s2.execute(text("PRAGMA busy_timeout=50"))
+                    s2.execute(
+                        update(ImportJob)
+                        .where(ImportJob.id == job_id)
+                        .values(files_done=done, files_total=max(total, 0))
+                    )
+                    s2.commit()
+                except OperationalError:
+                    s2.rollback()
+                finally:
+                    if sqlite:
+                        s2.execute(text("PRAGMA busy_timeout=10000"))
 
         try:
             if runner is None:
@@ -201,7 +218,7 @@ def run_job(
             report = run(
                 session,
                 settings=settings,
-                runner_handle=runner.handle,
+                runner_handle=handle,
                 paths=[upload],
                 now=clock(),
                 progress=progress,
@@ -211,6 +228,7 @@ def run_job(
             session.rollback()
             report, status = {"error": exc.to_dict()}, "failed"
         except Exception as exc:  # a worker must survive any job
+            log.exception("import job %s failed", job_id)
             session.rollback()
             report = {"error": {"code": "import.failed", "detail": type(exc).__name__}}
             status = "failed"

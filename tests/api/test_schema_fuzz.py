@@ -56,7 +56,7 @@ def _caller(path: str) -> str:
 
 @schema.parametrize()
 @settings(
-    max_examples=6,
+    max_examples=3,
     deadline=None,
     derandomize=True,
     suppress_health_check=list(HealthCheck),

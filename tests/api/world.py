@@ -52,8 +52,8 @@ def _principal(session: Session, account_id: str) -> Principal:
     return auth.principal_for(session, account)
 
 
-def build_world(session: Session) -> World:
-    """Everyone, A's consent to the first clinic and a little of A's history."""
+def build_world(session: Session, *, history: bool = True) -> World:
+    """Everyone, A's consent to the first clinic and (``history``) a little of A's record."""
     c1 = clinics.create_clinic(session, principal=None, slug="north", name="North Clinic", now=NOW)
     c2 = clinics.create_clinic(session, principal=None, slug="south", name="South Clinic", now=NOW)
     a = accounts.register_runner(
@@ -111,7 +111,8 @@ def build_world(session: Session) -> World:
             "admin": adm.id,
         },
     )
-    _history(session, world)
+    if history:
+        _history(session, world)
     for actor, account_id in world.accounts.items():
         account = session.get(Account, account_id)
         assert account is not None

@@ -366,21 +366,31 @@ def main() -> None:
     pg = os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL")
     if not pg:
         script = ROOT / "scripts" / "with-postgres.sh"
-        raise SystemExit(subprocess.call([str(script), "--", sys.executable, "-m", "bench.api"]))
+        subprocess.run([str(script), "--", sys.executable, "-m", "bench.api"], check=True)
+        return
+    wanted = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
+    saved = ROOT / "bench" / "results-api.json"
+    previous = json.loads(saved.read_text()) if saved.exists() else []
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
-        rows += measure(f"sqlite:///{data / 'bench.db'}", "SQLite", data)
-        from sqlalchemy import create_engine, text
-        from sqlalchemy.engine import make_url
+        if "sqlite" in wanted:
+            rows += measure(f"sqlite:///{data / 'bench.db'}", "SQLite", data)
+        if "postgres" in wanted:
+            from sqlalchemy import create_engine, text
+            from sqlalchemy.engine import make_url
 
-        admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text('DROP DATABASE IF EXISTS "bench_api" WITH (FORCE)'))
-            conn.execute(text('CREATE DATABASE "bench_api"'))
-        admin.dispose()
-        url = make_url(pg).set(database="bench_api").render_as_string(hide_password=False)
-        rows += measure(url, "PostgreSQL", data)
+            admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text('DROP DATABASE IF EXISTS "bench_api" WITH (FORCE)'))
+                conn.execute(text('CREATE DATABASE "bench_api"'))
+            admin.dispose()
+            url = make_url(pg).set(database="bench_api").render_as_string(hide_password=False)
+            rows += measure(url, "PostgreSQL", data)
+    measured = {r["db"] for r in rows}
+    rows = [r for r in previous if r["db"] not in measured] + rows
+    rows.sort(key=lambda r: (r["db"] != "SQLite", r["view"], r["conc"]))
+    saved.write_text(json.dumps(rows, indent=1))
     write_results(rows)
 
 

@@ -1,0 +1,1 @@
+"""FIT reader: a fast, checked FIT decoder and its mapping to the canonical Activity."""

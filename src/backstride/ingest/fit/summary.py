@@ -87,16 +87,24 @@ def to_laps(laps: Sequence[Message], *, foot: bool) -> tuple[Lap, ...]:
 
 
 def device_name(fit: FitData) -> str | None:
-    """``"<manufacturer> <product>"`` of the recording device (file_id), e.g. ``garmin fr935``."""
+    """``"<manufacturer> <product>"`` of the recording device (file_id), e.g. ``garmin fr935``.
+
+    Numbers the profile has no name for read ``manufacturer 0`` / ``product 23``.
+    """
     for message in fit.of("file_id"):
         maker = message.get("manufacturer")
+        maker_text = None if maker is None else str(maker)
         product = message.get("product_name") or message.get("product")
-        maker_text = str(maker) if maker is not None else None
         if isinstance(product, int):
             product = product_name(maker_text, product)
-        parts = [p for p in (maker_text, product) if p is not None]
+        parts = []
+        if maker_text is not None:
+            parts.append(f"manufacturer {maker_text}" if maker_text.isdigit() else maker_text)
+        if product is not None:
+            text = str(product)
+            parts.append(f"product {text}" if text.isdigit() else text)
         if parts:
-            return " ".join(str(p) for p in parts)
+            return " ".join(parts)
     return None
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from backstride.errors import InvalidInput
 from backstride.ingest.fit.decoder import decode_fit
+
 from . import fitbuild as fb
 
 T0 = 1_000_000_030  # FIT seconds; low 5 bits = 30, so compressed offsets roll over soon

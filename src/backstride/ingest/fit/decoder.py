@@ -67,7 +67,7 @@ def decode_fit(data: bytes, *, check_crc: bool = True) -> FitData:
         columns = record_columns(buf, walked.record_runs, walked.n_records, walked.compressed_times)
     except InvalidInput:
         raise
-    except (ValueError, IndexError, KeyError, OverflowError, TypeError) as exc:  # pragma: no cover
+    except (ArithmeticError, ValueError, IndexError, KeyError, TypeError, OSError) as exc:
         raise corrupt(f"FIT file could not be decoded: {exc}") from exc
     warnings = list(walked.warnings)
     times = columns.get("timestamp")

@@ -116,19 +116,23 @@ def _dtype(layout: Layout) -> np.dtype[np.void]:
 
 def _scaled(spec: FieldSpec, base: BaseType, raw: int | float) -> object:
     if base.invalid is None:
-        if raw != raw:  # NaN float
+        if raw != raw or raw in (_INF, -_INF):  # NaN or infinite float
             return None
     elif raw == base.invalid:
         return None
     if spec.type_name is not None and spec.type_name in _ENUM_TYPES:
         return enum_name(spec.type_name, int(raw))
     if spec.is_time:
+        if not 0 <= raw <= _MAX_TIME:
+            return None
         return dt.datetime.fromtimestamp(int(raw) + FIT_EPOCH_UNIX_S, tz=dt.UTC)
     if (spec.scale is not None and spec.scale != 1) or spec.offset:
         return raw / (spec.scale or 1) - (spec.offset or 0)
     return raw
 
 
+_INF = float("inf")
+_MAX_TIME = 0xFFFFFFFE
 _ENUM_TYPES = frozenset(ENUMS)
 
 

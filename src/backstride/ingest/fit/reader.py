@@ -62,6 +62,15 @@ def read_fit(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     ``ingest.empty_activity``.
     """
     fit = decode_fit(data)
+    try:
+        return _activities(fit, source_name)
+    except (ArithmeticError, ValueError, IndexError, OSError) as exc:
+        raise InvalidInput(
+            f"the FIT file holds values that cannot be read: {exc}", code="ingest.corrupt_file"
+        ) from exc
+
+
+def _activities(fit: FitData, source_name: str | None) -> list[Activity]:
     if fit.file_type not in (None, "activity"):
         raise InvalidInput(
             f"this FIT file is a {fit.file_type} file, not an activity",

@@ -38,6 +38,7 @@ _HEADER = struct.Struct("<BBHI4s")
 _FIRST_CHUNK = 32
 _TS_INVALID = 0xFFFFFFFF
 _MAX_CYCLE = 16
+_PYTHON_CYCLES = 4
 
 RecordRun = tuple[Layout, int, int, int, int, int]
 """(layout, byte offset, count, byte stride, first record index, record index step)."""
@@ -113,9 +114,10 @@ def _walk_messages(
             layout = local[(head >> 5) & 0x03]
             if layout is None:
                 raise corrupt(f"local message {(head >> 5) & 3} used before its definition")
-            if state.last_ts < 0:
+            last = state.last_timestamp(buf)
+            if last < 0:
                 raise corrupt(f"compressed timestamp at byte {pos} with no timestamp before it")
-            offset, last = head & 0x1F, state.last_ts
+            offset = head & 0x1F
             state.last_ts = (last & ~0x1F) + offset + (0x20 if offset < (last & 0x1F) else 0)
             if pos + layout.size > end:
                 raise corrupt(f"FIT message at byte {pos} runs past the end of the data")
@@ -148,22 +150,30 @@ def _walk_messages(
 class _Cursor:
     """Walk state: the last timestamp and the candidate cycle since the last record."""
 
-    __slots__ = ("cycle", "cycle_start", "last_ts")
+    __slots__ = ("cycle", "cycle_start", "last_ts", "ts_at")
 
     def __init__(self) -> None:
         self.last_ts = -1
+        self.ts_at: tuple[Layout, int] | None = None
         self.cycle_start = -1
         self.cycle: list[tuple[int, int, Layout]] = []
+
+    def last_timestamp(self, buf: bytes) -> int:
+        """The last timestamp seen (read only now: few files need it, for compressed headers)."""
+        if self.ts_at is not None:
+            layout, at = self.ts_at
+            assert layout.timestamp_fmt is not None
+            value = layout.timestamp_fmt.unpack_from(buf, at + layout.timestamp_offset)[0]
+            if value != _TS_INVALID:
+                self.last_ts = value
+            self.ts_at = None
+        return self.last_ts
 
     def note(self, layout: Layout, pos: int, count: int, head: int, buf: bytes) -> None:
         """Remember the timestamp and extend (or restart) the candidate repeating cycle."""
         step = layout.size
         if layout.timestamp_fmt is not None:
-            last = layout.timestamp_fmt.unpack_from(
-                buf, pos + (count - 1) * step + layout.timestamp_offset
-            )[0]
-            if last != _TS_INVALID:
-                self.last_ts = last
+            self.ts_at = (layout, pos + (count - 1) * step)
         if layout.global_num == RECORD:
             self.cycle_start = pos + (count - 1) * step
             self.cycle = [(0, head, layout)]
@@ -187,11 +197,15 @@ def _repeat_cycles(
     period = pos - state.cycle_start
     if len(cycle) < 2 or pos + period > end:
         return 0
-    for offset, head, _ in cycle:
-        if buf[pos + offset] != head:
-            return 0
     limit = (end - pos) // period
-    count, chunk = 1, _FIRST_CHUNK
+    count = 0
+    while count < min(limit, _PYTHON_CYCLES):  # short repeats: no numpy call
+        base = pos + count * period
+        for offset, head, _ in cycle:
+            if buf[base + offset] != head:
+                return count
+        count += 1
+    chunk = _FIRST_CHUNK
     while count < limit:
         take = min(chunk, limit - count)
         first = pos + count * period

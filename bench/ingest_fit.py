@@ -164,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--fitdecode-every", type=int, default=10)
     parser.add_argument("--fitdecode-repeat", type=int, default=1)
-    args = parser.parse_args(argv)
+    args = parser.parse_args([] if argv is None else argv)
 
     corpus = corpus_files()
     history = history_files(args.history, args.years)
@@ -239,4 +239,4 @@ def write(
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -28,6 +28,9 @@ app = typer.Typer(
 COMMAND_MODULES: tuple[str, ...] = (
     "backstride.cli.system",
     "backstride.cli.demo",
+    "backstride.cli.intake",
+    "backstride.cli.load",
+    "backstride.cli.plan",
 )
 
 

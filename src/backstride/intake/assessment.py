@@ -7,6 +7,7 @@ This is the contract between ``intake`` (which produces it) and ``plan``, ``serv
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -84,6 +85,7 @@ class Assessment:
     rules_version: str
     time_frame: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    assessed_date: dt.date | None = None
 
     @property
     def plan_blocked(self) -> bool:

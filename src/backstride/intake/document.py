@@ -1,0 +1,272 @@
+"""The intake document: what a runner (and optionally a clinician) answers, as pydantic models.
+
+Sections: ``about``, ``symptoms``, ``running``, ``red_flags`` (cauda-equina items tri-state:
+``yes``/``no``/``unanswered``, because unknown is not "no"), ``bone_stress``, optional
+``clinician`` findings and the questionnaires (``nprs``, ``odi``, ``rmdq``, ``startback``,
+``psfs``, ``triad``). Item keys and ranges of the questionnaires are checked against the
+instrument data by :mod:`backstride.intake.validation`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+
+SCHEMA_VERSION = "1"
+
+Tri = Literal["yes", "no", "unanswered"]
+Side = Literal["left", "right", "both", "central", "alternating"]
+Location = Literal[
+    "low_back", "buttock", "si_region", "groin", "hip_front", "thigh", "leg_below_knee", "foot"
+]
+Aggravating = Literal[
+    "running", "uphill", "downhill", "extension", "flexion", "rotation", "sitting",
+    "standing", "walking", "single_leg_stance", "stairs", "rolling_in_bed", "lifting",
+    "coughing_sneezing", "hopping", "long_runs", "speed_work",
+]  # fmt: skip
+Easing = Literal[
+    "rest", "movement", "lying_down", "heat", "walking", "sitting", "changing_position",
+    "stretching", "painkillers",
+]  # fmt: skip
+BsiSite = Literal[
+    "sacrum", "pelvis", "femoral_neck", "pars", "tibia", "fibula", "metatarsal",
+    "navicular", "femoral_shaft", "other",
+]  # fmt: skip
+TRABECULAR_SITES = frozenset({"sacrum", "pelvis", "femoral_neck"})
+
+Count = Field(default=None, ge=0)
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class About(_Model):
+    """Who answers: age and sex are required (several rules read them)."""
+
+    age_years: StrictInt = Field(ge=8, le=110)
+    sex: Literal["female", "male", "other"]
+    height_cm: float | None = Field(default=None, gt=50, lt=250)
+    weight_kg: float | None = Field(default=None, gt=20, lt=300)
+
+    @property
+    def bmi_kg_m2(self) -> float | None:
+        """Body mass index from height and weight, when both are given."""
+        if self.height_cm is None or self.weight_kg is None:
+            return None
+        return self.weight_kg / (self.height_cm / 100) ** 2
+
+
+class Symptoms(_Model):
+    """Where, since when, how, and what makes the pain worse or better."""
+
+    locations: list[Location] = Field(min_length=1)
+    side: Side
+    duration_weeks: float = Field(ge=0, le=5200)
+    onset: Literal["sudden", "gradual"] = "gradual"
+    onset_trigger: Literal[
+        "none", "lifting", "minor_trauma", "significant_trauma", "mileage_increase", "other"
+    ] = "none"
+    first_episode: StrictBool = True
+    age_at_onset_years: float | None = Field(default=None, ge=0, le=110)
+    pattern: Literal["constant", "intermittent", "only_with_activity"] = "intermittent"
+    pain_below_l5: StrictBool = False
+    points_one_finger_near_psis: StrictBool = False
+    night_pain: Literal["none", "wakes_me", "constant_unrelieved"] = "none"
+    night_pain_eases_on_rising: StrictBool = False
+    wakes_second_half_of_night: StrictBool = False
+    morning_stiffness_min: float = Field(default=0, ge=0, le=1440)
+    alternating_buttock_pain: StrictBool = False
+    better_with_exercise: StrictBool = False
+    better_with_rest: StrictBool = True
+    aggravating: list[Aggravating] = Field(default_factory=list)
+    easing: list[Easing] = Field(default_factory=list)
+    leg_pain_below_knee: StrictBool = False
+    leg_side: Literal["left", "right", "both"] | None = None
+    leg_pain_worse_than_back: StrictBool = False
+    leg_pain_dermatomal: StrictBool = False
+    leg_tingling_numbness: StrictBool = False
+    leg_weakness: Literal["none", "stable", "worsening"] = "none"
+
+
+class PreviousBsi(_Model):
+    """One earlier bone stress injury."""
+
+    site: BsiSite
+    year: StrictInt | None = Field(default=None, ge=1900, le=2200)
+
+
+class Running(_Model):
+    """Running and injury history."""
+
+    weekly_distance_km: float = Field(default=0, ge=0, le=1000)
+    years_running: float | None = Field(default=None, ge=0, le=90)
+    longest_run_km: float | None = Field(default=None, ge=0, le=500)
+    recent_change: Literal["none", "increase", "decrease", "break"] = "none"
+    load_increase_pct: float | None = Field(
+        default=None,
+        ge=0,
+        le=1000,
+        description="Rise in weekly distance in the 12 weeks before the pain began, percent.",
+    )
+    surfaces: list[Literal["road", "trail", "track", "treadmill", "grass", "mixed"]] = Field(
+        default_factory=list
+    )
+    hilly_terrain: StrictBool = False
+    footwear_km: float | None = Field(default=None, ge=0, le=10000)
+    footwear_months: float | None = Field(default=None, ge=0, le=240)
+    extension_rotation_sport: StrictBool = False
+    previous_bsi: list[PreviousBsi] = Field(default_factory=list)
+
+
+class CaudaEquina(_Model):
+    """Cauda-equina screen, new or worsening; each ``yes``/``no``/``unanswered``."""
+
+    saddle_numbness: Tri = "unanswered"
+    bladder_change: Tri = "unanswered"
+    bowel_change: Tri = "unanswered"
+    sexual_dysfunction: Tri = "unanswered"
+    bilateral_leg_symptoms: Tri = "unanswered"
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _bool_or_null(cls, value: Any) -> Any:
+        if value is None:
+            return "unanswered"
+        if value is True:
+            return "yes"
+        if value is False:
+            return "no"
+        return value
+
+
+class RedFlags(_Model):
+    """Every red-flag question (NICE NG59; Finucane et al. 2020)."""
+
+    cauda_equina: CaudaEquina = Field(default_factory=CaudaEquina)
+    foot_drop: StrictBool = False
+    new_gait_disturbance: StrictBool = False
+    significant_trauma: StrictBool = False
+    minor_trauma_or_strenuous_lift: StrictBool = False
+    sudden_severe_central_pain_eased_lying: StrictBool = False
+    osteoporosis: StrictBool = False
+    oral_steroids_3_months: StrictBool = False
+    history_of_cancer: StrictBool = False
+    unexplained_weight_loss: StrictBool = False
+    no_improvement_after_4_weeks_care: StrictBool = False
+    generally_unwell: StrictBool = False
+    fever: StrictBool = False
+    iv_drug_use: StrictBool = False
+    immunosuppression: StrictBool = False
+    recent_bacterial_infection: StrictBool = False
+    penetrating_wound: StrictBool = False
+    recent_spinal_procedure: StrictBool = False
+    new_constant_pain: StrictBool = False
+
+
+class BoneStress(_Model):
+    """Bone-stress features the runner can report (clinical.md 2.3)."""
+
+    weight_bearing_pain_builds: StrictBool = False
+    painful_single_leg_hop: StrictBool = False
+    groin_or_front_hip_pain_weight_bearing: StrictBool = False
+    limp: StrictBool = False
+    low_calcium_or_vitamin_d: StrictBool = False
+
+
+class Laslett(_Model):
+    """Laslett's SI-joint provocation tests, each positive if it reproduces the familiar pain."""
+
+    distraction: StrictBool | None = None
+    thigh_thrust: StrictBool | None = None
+    compression: StrictBool | None = None
+    sacral_thrust: StrictBool | None = None
+    gaenslen_left: StrictBool | None = None
+    gaenslen_right: StrictBool | None = None
+
+
+class ClinicianFindings(_Model):
+    """Optional examination findings entered by a clinician."""
+
+    laslett: Laslett = Field(default_factory=Laslett)
+    straight_leg_raise_reproduces_leg_pain: StrictBool = False
+    reflex_change: StrictBool = False
+    dermatomal_sensory_loss: StrictBool = False
+    myotomal_weakness: StrictBool = False
+    focal_bony_tenderness: StrictBool = False
+
+
+class ItemAnswers(_Model):
+    """Answers of one questionnaire keyed by item key (checked against the instrument data)."""
+
+    items: dict[str, Any] = Field(default_factory=dict)
+
+
+class PsfsActivity(_Model):
+    """One activity the runner finds hard, rated 0 (unable) to 10 (as before)."""
+
+    name: str = Field(min_length=1, max_length=120)
+    score: StrictInt | None = Field(default=None, ge=0, le=10)
+
+
+class Psfs(_Model):
+    """Patient-Specific Functional Scale: 1-5 activities."""
+
+    activities: list[PsfsActivity] = Field(min_length=1, max_length=5)
+
+
+class Triad(_Model):
+    """Athlete Triad inputs (energy, weight, periods, bone density); unknown = ``null``."""
+
+    energy_availability: Literal["none", "some_restriction", "eating_disorder"] | None = None
+    eating_disorder_type: Literal["anorexia", "bulimia", "other"] | None = None
+    purging_per_week: float | None = Field(default=None, ge=0, le=100)
+    bmi_kg_m2: float | None = Field(default=None, gt=8, lt=80)
+    pct_expected_weight: float | None = Field(default=None, gt=20, lt=300)
+    weight_loss_pct_per_month: float | None = Field(default=None, ge=0, le=100)
+    menarche_age_years: float | None = Field(default=None, ge=5, le=30)
+    menses_last_12_months: StrictInt | None = Field(default=None, ge=0, le=30)
+    menses_not_assessable: StrictBool = False
+    bmd_z_score: float | None = Field(default=None, ge=-10, le=10)
+
+
+class IntakeDocument(_Model):
+    """One complete intake (schema version 1)."""
+
+    schema_version: Literal["1"] = "1"
+    about: About
+    symptoms: Symptoms
+    running: Running = Field(default_factory=Running)
+    red_flags: RedFlags = Field(default_factory=RedFlags)
+    bone_stress: BoneStress = Field(default_factory=BoneStress)
+    clinician: ClinicianFindings | None = None
+    nprs: ItemAnswers | None = None
+    odi: ItemAnswers | None = None
+    rmdq: ItemAnswers | None = None
+    startback: ItemAnswers | None = None
+    psfs: Psfs | None = None
+    triad: Triad | None = None
+
+
+QUESTIONNAIRE_FIELDS: tuple[str, ...] = ("nprs", "odi", "rmdq", "startback", "psfs", "triad")
+
+__all__ = [
+    "QUESTIONNAIRE_FIELDS",
+    "SCHEMA_VERSION",
+    "TRABECULAR_SITES",
+    "About",
+    "BoneStress",
+    "CaudaEquina",
+    "ClinicianFindings",
+    "IntakeDocument",
+    "ItemAnswers",
+    "Laslett",
+    "PreviousBsi",
+    "Psfs",
+    "PsfsActivity",
+    "RedFlags",
+    "Running",
+    "Symptoms",
+    "Triad",
+]

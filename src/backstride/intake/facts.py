@@ -1,0 +1,174 @@
+"""Derived facts for triage: criteria counts (ASAS, bone-stress features, SI items) of a document.
+
+Computing them once keeps every rule a short, readable predicate and lets the output show
+the counts ("ASAS 3/5") as supporting context.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from backstride.intake.document import TRABECULAR_SITES, IntakeDocument
+from backstride.intake.scoring import ScoreValue
+
+_EPS = 1e-9
+IBP_MIN_WEEKS = 13.0
+"""Back pain "> 3 months" for ASAS, taken as >= 13 weeks [default]."""
+BSI_LOAD_RISE_PCT = 30.0
+"""Mileage rise that counts for bone stress (clinical.md 2.2-2.3) [default]."""
+YOUNG_HIGH_VOLUME_KM = 40.0
+"""Weekly distance that makes "age < 20 with high volume" a risk factor [default]."""
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What the rules read besides the document itself."""
+
+    doc: IntakeDocument
+    scores: Mapping[str, ScoreValue]
+    ces_yes: tuple[str, ...]
+    ces_unanswered: tuple[str, ...]
+    asas: tuple[str, ...]
+    asas_duration_met: bool
+    berlin: tuple[str, ...]
+    bsi_features: tuple[str, ...]
+    bsi_risk_factors: tuple[str, ...]
+    si_items: tuple[str, ...]
+    laslett_four: int
+    laslett_five: int
+
+    @property
+    def laslett_positive(self) -> bool:
+        """Laslett 2005: >= 2 of the 4 non-Gaenslen tests or >= 3 of the 5-test set."""
+        return self.laslett_four >= 2 or self.laslett_five >= 3
+
+    @property
+    def triad_clearance(self) -> str | None:
+        """The Triad clearance from the known items (``None`` when not scored)."""
+        value = self.scores.get("triad.clearance")
+        return value if isinstance(value, str) else None
+
+
+def _asas(doc: IntakeDocument) -> tuple[str, ...]:
+    """ASAS 2009 inflammatory back pain items met (Sieper et al. 2009, Ann Rheum Dis 68:784)."""
+    s = doc.symptoms
+    onset_age = s.age_at_onset_years
+    if onset_age is None:
+        onset_age = doc.about.age_years - s.duration_weeks / 52.18
+    met = {
+        "onset_before_40": onset_age < 40,
+        "insidious_onset": s.onset == "gradual",
+        "better_with_exercise": s.better_with_exercise,
+        "not_better_with_rest": not s.better_with_rest,
+        "night_pain_eases_on_rising": s.night_pain != "none" and s.night_pain_eases_on_rising,
+    }
+    return tuple(k for k, v in met.items() if v)
+
+
+def _berlin(doc: IntakeDocument) -> tuple[str, ...]:
+    """Berlin criteria items (Rudwaleit 2006), reported as context."""
+    s = doc.symptoms
+    met = {
+        "morning_stiffness_over_30_min": s.morning_stiffness_min > 30,
+        "better_with_exercise_not_rest": s.better_with_exercise and not s.better_with_rest,
+        "wakes_second_half_of_night": s.wakes_second_half_of_night,
+        "alternating_buttock_pain": s.alternating_buttock_pain,
+    }
+    return tuple(k for k, v in met.items() if v)
+
+
+def _load_rise(doc: IntakeDocument) -> float:
+    return doc.running.load_increase_pct or 0.0
+
+
+def _bsi_features(doc: IntakeDocument) -> tuple[str, ...]:
+    """Bone-stress symptom features (a)-(e) of clinical.md 2.3 [default heuristic]."""
+    b, s = doc.bone_stress, doc.symptoms
+    rise = _load_rise(doc)
+    met = {
+        "weight_bearing_pain": b.weight_bearing_pain_builds
+        or b.groin_or_front_hip_pain_weight_bearing,
+        "painful_hop": b.painful_single_leg_hop,
+        "focal_bony_tenderness": bool(doc.clinician and doc.clinician.focal_bony_tenderness),
+        "night_pain_after_increase": s.night_pain != "none"
+        and (rise > _EPS or doc.running.recent_change == "increase"),
+        "onset_after_mileage_rise": rise > BSI_LOAD_RISE_PCT + _EPS,
+    }
+    return tuple(k for k, v in met.items() if v)
+
+
+def _bsi_risks(doc: IntakeDocument, features: tuple[str, ...]) -> tuple[str, ...]:
+    """Risk factors of clinical.md 2.2 (Warden 2014; De Souza 2014; Kraus 2019)."""
+    t = doc.triad
+    bmi = (t.bmi_kg_m2 if t and t.bmi_kg_m2 is not None else None) or doc.about.bmi_kg_m2
+    met = {
+        "previous_bsi": bool(doc.running.previous_bsi),
+        "low_energy_availability": bool(
+            t and t.energy_availability in {"some_restriction", "eating_disorder"}
+        ),
+        "menstrual_dysfunction": bool(
+            t and t.menses_last_12_months is not None and t.menses_last_12_months <= 9
+        ),
+        "low_bmi": bmi is not None and bmi < 18.5 - _EPS,
+        "low_bmd": bool(t and t.bmd_z_score is not None and t.bmd_z_score < -1.0 - _EPS),
+        "late_menarche": bool(
+            t and t.menarche_age_years is not None and t.menarche_age_years >= 15 - _EPS
+        ),
+        # counted only when not already a symptom feature (no double counting) [default]
+        "training_rise": _load_rise(doc) > BSI_LOAD_RISE_PCT + _EPS
+        and "onset_after_mileage_rise" not in features,
+        "low_calcium_or_vitamin_d": doc.bone_stress.low_calcium_or_vitamin_d,
+        "young_high_volume": doc.about.age_years < 20
+        and doc.running.weekly_distance_km >= YOUNG_HIGH_VOLUME_KM,
+    }
+    return tuple(k for k, v in met.items() if v)
+
+
+def _si_items(doc: IntakeDocument) -> tuple[str, ...]:
+    """Runner-side SI items (Laslett 2005 context; Fortin finger sign, unverified)."""
+    s = doc.symptoms
+    met = {
+        "below_L5": s.pain_below_l5,
+        "one_side": s.side in {"left", "right"},
+        "posterior_pelvis_or_buttock": bool({"buttock", "si_region"} & set(s.locations)),
+        "points_near_PSIS": s.points_one_finger_near_psis,
+    }
+    return tuple(k for k, v in met.items() if v)
+
+
+def derive_facts(doc: IntakeDocument, scores: Mapping[str, ScoreValue]) -> Facts:
+    """Compute every derived count the rules read."""
+    ces = doc.red_flags.cauda_equina.model_dump()
+    las = doc.clinician.laslett if doc.clinician else None
+    four = (
+        sum(
+            bool(v) for v in (las.distraction, las.thigh_thrust, las.compression, las.sacral_thrust)
+        )
+        if las
+        else 0
+    )
+    five = four + int(bool(las and (las.gaenslen_left or las.gaenslen_right)))
+    features = _bsi_features(doc)
+    return Facts(
+        doc=doc,
+        scores=scores,
+        ces_yes=tuple(k for k, v in ces.items() if v == "yes"),
+        ces_unanswered=tuple(k for k, v in ces.items() if v == "unanswered"),
+        asas=_asas(doc),
+        asas_duration_met=doc.symptoms.duration_weeks >= IBP_MIN_WEEKS - _EPS,
+        berlin=_berlin(doc),
+        bsi_features=features,
+        bsi_risk_factors=_bsi_risks(doc, features),
+        si_items=_si_items(doc),
+        laslett_four=four,
+        laslett_five=five,
+    )
+
+
+def has_trabecular_bsi(doc: IntakeDocument) -> bool:
+    """True when a previous BSI was at a trabecular site (femoral neck, sacrum, pelvis)."""
+    return any(b.site in TRABECULAR_SITES for b in doc.running.previous_bsi)
+
+
+__all__ = ["Facts", "derive_facts", "has_trabecular_bsi"]

@@ -1,0 +1,72 @@
+"""JSON-safe dict form of an :class:`Assessment` (storage and API), round-tripping exactly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from backstride.errors import InvalidInput
+from backstride.intake.assessment import Assessment, Disposition, Reason
+
+
+def reason_to_dict(r: Reason) -> dict[str, Any]:
+    """One reason as plain JSON types (flags sorted)."""
+    return {
+        "code": r.code,
+        "text": r.text,
+        "source": r.source,
+        "disposition": r.disposition.value,
+        "flags": sorted(r.flags),
+        "detail": r.detail,
+    }
+
+
+def assessment_to_dict(a: Assessment) -> dict[str, Any]:
+    """The assessment as JSON-safe types; :func:`assessment_from_dict` reverses it."""
+    return {
+        "disposition": a.disposition.value,
+        "reasons": [reason_to_dict(r) for r in a.reasons],
+        "scores": dict(a.scores),
+        "startback_group": a.startback_group,
+        "flags": sorted(a.flags),
+        "safety_netting": list(a.safety_netting),
+        "rules_version": a.rules_version,
+        "time_frame": a.time_frame,
+        "notes": list(a.notes),
+        "assessed_date": a.assessed_date.isoformat() if a.assessed_date else None,
+    }
+
+
+def assessment_from_dict(d: Mapping[str, Any]) -> Assessment:
+    """Rebuild an assessment stored with :func:`assessment_to_dict`."""
+    try:
+        reasons = tuple(
+            Reason(
+                code=r["code"],
+                text=r["text"],
+                source=r["source"],
+                disposition=Disposition(r["disposition"]),
+                flags=frozenset(r.get("flags", ())),
+                detail=r.get("detail"),
+            )
+            for r in d["reasons"]
+        )
+        date = d.get("assessed_date")
+        return Assessment(
+            disposition=Disposition(d["disposition"]),
+            reasons=reasons,
+            scores=dict(d["scores"]),
+            startback_group=d.get("startback_group"),
+            flags=frozenset(d.get("flags", ())),
+            safety_netting=tuple(d["safety_netting"]),
+            rules_version=d["rules_version"],
+            time_frame=d.get("time_frame", ""),
+            notes=tuple(d.get("notes", ())),
+            assessed_date=dt.date.fromisoformat(date) if date else None,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise InvalidInput(f"not a stored assessment: {exc}", code="assessment.invalid") from exc
+
+
+__all__ = ["assessment_from_dict", "assessment_to_dict", "reason_to_dict"]

@@ -1,0 +1,181 @@
+"""The generation run's state: template, flags, pacing, visits; assembles weeks into a plan."""
+
+from __future__ import annotations
+
+from backstride.plan import rules as pr
+from backstride.plan.catalogue import forbidden_tags, load_catalogue
+from backstride.plan.guard import enforce_hard_easy
+from backstride.plan.layout import make_template, training_days
+from backstride.plan.model import (
+    Decision,
+    Plan,
+    ProgressionState,
+    RunRecord,
+    Week,
+)
+from backstride.plan.request import PlanRequest, is_novice, pain_level
+from backstride.plan.weeks import build_week, week_target
+
+
+class Builder:
+    """Holds what one generation run knows; the week functions read and update it."""
+
+    def __init__(self, req: PlanRequest, mode: str) -> None:
+        self.req, self.mode = req, mode
+        self.cat = load_catalogue()
+        a, ctx, prefs = req.assessment, req.context, req.preferences
+        self.state = req.state or ProgressionState()
+        self.pain = pain_level(a, ctx)
+        self.novice = is_novice(ctx)
+        self.forbidden = forbidden_tags(a.flags)
+        self.equipment = prefs.equipment
+        self.decisions: list[Decision] = []
+        min_rest = 2 if (self.novice or self.pain >= 4) else 1
+        if min_rest == 2:
+            self.decisions.append(
+                Decision(
+                    "rest.two_days", "Two full rest days a week (novice or pain 4/10 or more)."
+                )
+            )
+        group = a.startback_group
+        self.allow_tempo = (
+            mode == "normal"
+            and not self.novice
+            and self.pain < 4
+            and group in (None, "low")
+            and not req.hold_intensity
+            and (self.state.rtr_stage or 0) < 7
+        )
+        if group == "high":
+            self.decisions.append(
+                Decision(
+                    "startback.high",
+                    "STarT high risk: easy intensity only "
+                    "until reviewed; weekly visits; one ladder step per 2 weeks.",
+                )
+            )
+        elif group == "medium":
+            self.decisions.append(
+                Decision(
+                    "startback.medium",
+                    "STarT medium risk: easy and long "
+                    "runs only; weekly physiotherapy visits for up to 6 weeks.",
+                )
+            )
+        runs = min(prefs.runs_per_week, 3 if self.novice else 7)
+        if mode in ("walk_only", "no_run"):
+            runs = 0 if mode == "walk_only" else runs
+        if mode == "rtr":
+            runs = min(runs, 3)
+        train = training_days(prefs.days_available, min_rest=min_rest)
+        if mode == "walk_only":
+            train = train[:4]
+        self.tpl = make_template(
+            train,
+            runs_per_week=runs,
+            allow_tempo=self.allow_tempo,
+            alternate_only=mode == "rtr",
+            allow_long=not self.novice,
+            strength_sessions=0 if mode == "walk_only" else 2,
+        )
+        pace = ctx.easy_pace_s_per_km
+        self.first_run_m = req.rules.first_run_s * 1000 // pace
+        self.history: list[RunRecord] = list(ctx.recent_runs)
+        self.pain_present = self.pain > 0
+        growth = (
+            req.rules.growth_with_pain
+            if (self.pain_present or group == "high")
+            else req.rules.growth
+        )
+        self.growth = growth
+        self.deload_every = self.state.deload_every or (
+            3 if (ctx.age_years or 0) >= 50 else req.rules.deload_every
+        )
+        self.visits = pr.visit_weeks(
+            startback_group=group,
+            disposition=a.disposition.value,
+            weeks=req.weeks + req.week_offset,
+            every_weeks=prefs.clinic_visit_every_weeks,
+        )
+        if mode == "no_run":
+            self.visits.setdefault(req.week_offset, "Clinic visit")
+        self.pre_taper: int | None = None
+        self.rtr_stage = self.state.rtr_stage or 1
+        self.rtr_good = self.state.rtr_good_sessions
+        self._mode_decision()
+
+    def _mode_decision(self) -> None:
+        texts = {
+            "walk_only": (
+                "plan.urgent",
+                "See a doctor today or tomorrow; no running until seen. "
+                "Walking and gentle mobility only meanwhile.",
+            ),
+            "no_run": (
+                "plan.no_running",
+                "Suspected bone stress injury: no running or impact; "
+                "non-impact cross-training and strength only until a clinician clears a "
+                "graded return to running.",
+            ),
+            "rtr": (
+                "plan.return_to_run",
+                "Clinician clearance recorded: graded walk-run stages "
+                "on alternate days; progress after two sessions free of bone pain.",
+            ),
+            "normal": (
+                "plan.graded",
+                "Graded running within the weekly cap and the single-run guardrail.",
+            ),
+        }
+        code, text = texts[self.mode]
+        self.decisions.append(Decision(code, text))
+        if "hold_hills" in self.req.assessment.flags:
+            self.decisions.append(
+                Decision(
+                    "terrain.hold_hills",
+                    "Flat routes only: hill and downhill running held while the pain is irritable.",
+                )
+            )
+
+    def build(self) -> Plan:
+        """Every week in order, then the hard/easy pass."""
+        weeks: list[Week] = []
+        prev = self.req.context.last_week_m
+        last_build, last_phase = prev, "build"
+        for i in range(self.req.weeks):
+            # After a deload or taper week the cap compares with the last build week [default].
+            base = prev if last_phase == "build" else max(prev, last_build)
+            phase, target, why = week_target(self, i, base)
+            if self.mode != "normal":
+                phase, why = (
+                    "build",
+                    Decision("volume.none", "No running volume target this phase."),
+                )
+            week = build_week(self, i, phase, target, why)
+            weeks.append(week)
+            ran = sum(s.distance_m or 0 for d in week.days for s in d.sessions if s.kind == "run")
+            prev = ran if self.mode == "normal" else prev
+            if phase == "build":
+                last_build = prev
+            last_phase = phase
+        plan = Plan(
+            plan_id=self.req.plan_id,
+            version=self.req.version,
+            status="active",
+            start_date=self.req.start_date,
+            weeks=tuple(weeks),
+            decisions=tuple(self.decisions),
+            do_now=self._do_now(),
+            footwear=pr.footwear_advice(self.req.context.shoe_distance_m),
+            state=self.state,
+            flags=self.req.assessment.flags,
+        )
+        return enforce_hard_easy(plan)
+
+    def _do_now(self) -> tuple[str, ...]:
+        a = self.req.assessment
+        first = a.time_frame or ""
+        return tuple(t for t in (first, *a.safety_netting) if t)
+
+
+__all__ = ["Builder"]

@@ -1,0 +1,221 @@
+"""The plan's frozen data: inputs (training context, preferences, rules) and the plan itself.
+
+A plan is weeks -> days -> sessions; every decision carries a stable reason code and text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+SESSION_KINDS = ("run", "strength", "mobility", "cross_training", "rest", "clinic_visit")
+HARD_INTENSITIES = frozenset({"long", "tempo"})
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One reasoned decision: stable dotted ``code`` and a plain-language ``text``."""
+
+    code: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """A run that already happened (or is planned) on a calendar day, in metres."""
+
+    on_date: dt.date
+    distance_m: int
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingContext:
+    """What the plan needs from the training history (the analytics ``LoadSummary`` later).
+
+    ``weekly_distances_m`` are the most recent complete weeks, oldest first; ``recent_runs``
+    are the runs of (at least) the last 30 days, used by the single-run guardrail.
+    """
+
+    weekly_distances_m: tuple[int, ...] = ()
+    recent_runs: tuple[RunRecord, ...] = ()
+    easy_pace_s_per_km: int = 390
+    typical_run_s: int = 2400
+    current_pain_nprs: int = 0
+    months_running: int | None = None
+    age_years: int | None = None
+    shoe_distance_m: int | None = None
+
+    @property
+    def last_week_m(self) -> int:
+        """Distance of the most recent complete week (0 without history)."""
+        return self.weekly_distances_m[-1] if self.weekly_distances_m else 0
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """What the runner chooses: training weekdays (0 = Monday), time, equipment, goal race."""
+
+    days_available: frozenset[int] = frozenset({0, 1, 2, 3, 4, 5, 6})
+    minutes_per_session: int = 60
+    long_run_minutes: int | None = None
+    runs_per_week: int = 4
+    equipment: frozenset[str] = frozenset()
+    goal_race_date: dt.date | None = None
+    goal_race_distance_m: int | None = None
+    clinic_visit_every_weeks: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRules:
+    """Configurable thresholds (clinical.md 7.1); every default is a backstride [default]."""
+
+    cap_with_pain: float = 0.10
+    cap_without_pain: float = 0.20
+    cap_absolute: float = 0.30
+    growth_with_pain: float = 0.05
+    growth: float = 0.10
+    single_run_factor_tenths: int = 11
+    first_run_s: int = 1200
+    deload_every: int = 4
+    deload_factor: float = 0.75
+    taper_factors: tuple[float, float] = (0.65, 0.45)
+    regress_factor: float = 0.80
+    long_run_share: float = 0.35
+    long_run_share_novice: float = 0.30
+
+
+@dataclass(frozen=True, slots=True)
+class Dose:
+    """One exercise in a session with its dosage (``reps`` or ``hold_s`` or both)."""
+
+    id: str
+    name: str
+    sets: int | None = None
+    reps: int | None = None
+    hold_s: int | None = None
+    load_kg: float | None = None
+    rpe: int | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """One planned session. ``key`` is stable across versions (date, kind, slot)."""
+
+    key: str
+    date: dt.date
+    kind: str
+    title: str
+    intensity: str = "easy"
+    distance_m: int | None = None
+    duration_s: int | None = None
+    run_s: int | None = None
+    warm_up: tuple[Dose, ...] = ()
+    cool_down: tuple[Dose, ...] = ()
+    exercises: tuple[Dose, ...] = ()
+    regions: frozenset[str] = frozenset()
+    rtr_stage: int | None = None
+    reasons: tuple[Decision, ...] = ()
+    revision: int = 0
+
+    @property
+    def hard(self) -> bool:
+        """A long or quality run (for the hard/easy alternation)."""
+        return self.kind == "run" and self.intensity in HARD_INTENSITIES
+
+    def summary(self) -> str:
+        """A short title with no health details (calendar-safe)."""
+        return self.title
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One calendar day of the plan."""
+
+    date: dt.date
+    sessions: tuple[Session, ...]
+
+    @property
+    def is_rest(self) -> bool:
+        """No training on this day (rest or only a clinic visit)."""
+        return all(s.kind in ("rest", "clinic_visit") for s in self.sessions)
+
+
+@dataclass(frozen=True, slots=True)
+class Week:
+    """One plan week (Monday start): its phase, target running distance and days."""
+
+    index: int
+    start_date: dt.date
+    phase: str
+    target_distance_m: int
+    days: tuple[Day, ...]
+    reasons: tuple[Decision, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressionState:
+    """Where the runner stands: ladder steps, loads, 2-for-2 counters, return-to-run stage."""
+
+    ladder_steps: dict[str, str] = field(default_factory=dict)
+    loads_kg: dict[str, float] = field(default_factory=dict)
+    good_sessions: dict[str, int] = field(default_factory=dict)
+    reps_bonus: dict[str, int] = field(default_factory=dict)
+    rtr_stage: int | None = None
+    rtr_good_sessions: int = 0
+    rtr_regressed_at: int | None = None
+    deload_every: int | None = None
+    volume_factor: float = 1.0
+    hold_weeks: int = 0
+    adapted_through: dt.date | None = None
+    last_ladder_step: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """A session removed in a later version (kept so calendars can cancel it)."""
+
+    key: str
+    date: dt.date
+    title: str
+    revision: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """The whole plan (one version). ``status`` is ``active`` or ``blocked``."""
+
+    plan_id: str
+    version: int
+    status: str
+    start_date: dt.date
+    weeks: tuple[Week, ...]
+    decisions: tuple[Decision, ...]
+    do_now: tuple[str, ...] = ()
+    footwear: tuple[str, ...] = ()
+    state: ProgressionState = field(default_factory=ProgressionState)
+    cancelled: tuple[Cancelled, ...] = ()
+    flags: frozenset[str] = frozenset()
+    blocked_reason: str | None = None
+
+    def sessions(self) -> tuple[Session, ...]:
+        """Every session in date order."""
+        return tuple(s for w in self.weeks for d in w.days for s in d.sessions)
+
+
+__all__ = [
+    "HARD_INTENSITIES",
+    "SESSION_KINDS",
+    "Cancelled",
+    "Day",
+    "Decision",
+    "Dose",
+    "Plan",
+    "PlanRules",
+    "Preferences",
+    "ProgressionState",
+    "RunRecord",
+    "Session",
+    "TrainingContext",
+    "Week",
+]

@@ -1,0 +1,198 @@
+"""The pain-monitoring model, return-to-run stage steps and the strength 2-for-2 rule.
+
+Pain monitoring: Thomee 1997 (Phys Ther 77:1690, unverified) and Silbernagel et al. 2007 (AJSM
+35:897); integer mapping and rule order are backstride defaults (clinical.md 8). Return to run:
+clinical.md 2.6 (published clinic protocols, not trial-tested). Load progression: ACSM 2009
+(+2-10 % when 1-2 reps over target), on two consecutive sessions (NSCA "2-for-2", unverified),
++5 % rounded down to the available increment [default].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+ORDER = {"progress": 0, "hold": 1, "regress": 2, "stop": 3}
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseResult:
+    """What the runner achieved in one exercise: sets, reps per set, load."""
+
+    id: str
+    sets: int
+    reps: int
+    load_kg: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLog:
+    """One logged session with pain scores (0-10) and what was done."""
+
+    on_date: dt.date
+    kind: str
+    status: str
+    session_key: str | None = None
+    pain_during: int | None = None
+    pain_after: int | None = None
+    pain_next_morning: int | None = None
+    usual_morning_pain: int = 0
+    rpe: float | None = None
+    distance_m: int | None = None
+    exercises: tuple[ExerciseResult, ...] = ()
+    bone_pain: int | None = None
+    new_red_flag: str | None = None
+    good_form: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PainDecision:
+    """``progress`` | ``hold`` | ``regress`` | ``stop`` with its rule code and text."""
+
+    action: str
+    code: str
+    text: str
+    review: bool = False
+
+
+def rising_weeks(logs: Sequence[SessionLog]) -> bool:
+    """Weekly median next-morning pain higher than the week before, two weeks running."""
+    weeks: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for log in logs:
+        if log.pain_next_morning is not None:
+            iso = log.on_date.isocalendar()
+            weeks[(iso.year, iso.week)].append(log.pain_next_morning)
+    medians = [statistics.median(weeks[k]) for k in sorted(weeks)]
+    return len(medians) >= 3 and medians[-1] > medians[-2] > medians[-3]
+
+
+def decide(log: SessionLog, *, rising: bool) -> PainDecision:
+    """First matching rule wins (clinical.md 8, cases D1-D8)."""
+    if log.new_red_flag:
+        return PainDecision(
+            "stop",
+            "pain.red_flag",
+            f"New symptom ({log.new_red_flag}): stop all sessions and re-run triage now.",
+            review=True,
+        )
+    if log.status == "skipped":
+        return PainDecision(
+            "hold",
+            "session.skipped",
+            "Session skipped: hold; reschedule without stacking hard days.",
+        )
+    if rising:
+        return PainDecision(
+            "regress",
+            "pain.rising_weeks",
+            "Morning pain rose two weeks running: step back and see your clinician.",
+            review=True,
+        )
+    during, after = log.pain_during or 0, log.pain_after or 0
+    not_settled = (log.pain_next_morning or 0) >= log.usual_morning_pain + 1
+    if during >= 6:
+        return PainDecision(
+            "regress", "pain.high_during", f"Pain {during}/10 during (high risk): step back."
+        )
+    if not_settled:
+        return PainDecision(
+            "regress",
+            "pain.not_settled",
+            "Pain had not settled by the next morning (24-hour rule): step back.",
+        )
+    if during >= 3:
+        return PainDecision(
+            "hold", "pain.acceptable", f"Pain {during}/10 during (acceptable): repeat the session."
+        )
+    if after > 5:
+        return PainDecision(
+            "hold", "pain.after_high", f"Pain {after}/10 after (above 5): repeat the session."
+        )
+    return PainDecision("progress", "pain.safe", "Pain stayed low and settled: progress one step.")
+
+
+def combine(decisions: Sequence[PainDecision]) -> PainDecision | None:
+    """The most conservative of several decisions (None if there are none)."""
+    return max(decisions, key=lambda d: ORDER[d.action]) if decisions else None
+
+
+@dataclass(frozen=True, slots=True)
+class StageStep:
+    """Return-to-run result: next stage, good-session count, decision code and text."""
+
+    stage: int
+    good: int
+    regressed_at: int | None
+    code: str
+    text: str
+    stop_running: bool = False
+
+
+def rtr_step(stage: int, good: int, regressed_at: int | None, log: SessionLog) -> StageStep:
+    """One return-to-run session's effect (cases R1-R4)."""
+    if log.status == "skipped":
+        return StageStep(stage, good, regressed_at, "rtr.skipped", "Skipped: stage held.")
+    if (log.bone_pain or 0) > 0:
+        if regressed_at is not None and stage < regressed_at:
+            return StageStep(
+                stage,
+                0,
+                regressed_at,
+                "rtr.stop",
+                "Bone pain again at the lower stage: no running; see your clinician.",
+                stop_running=True,
+            )
+        lower = max(1, stage - 1)
+        return StageStep(
+            lower,
+            0,
+            stage,
+            "rtr.regress",
+            f"Bone pain: stop, 48 h without running, resume at stage {lower}.",
+        )
+    good += 1
+    if good >= 2 and stage < 7:
+        return StageStep(
+            stage + 1,
+            0,
+            regressed_at,
+            "rtr.progress",
+            f"Two sessions free of bone pain: next session at stage {stage + 1}.",
+        )
+    return StageStep(
+        stage, good, regressed_at, "rtr.count", f"Counted; session {good + 1} at stage {stage}."
+    )
+
+
+def next_load_kg(load_kg: float, increment_kg: float) -> float:
+    """+5 % rounded down to the increment; one increment if that is still within +10 %."""
+    raised = math.floor(load_kg * 1.05 / increment_kg + 1e-9) * increment_kg
+    if raised > load_kg:
+        return round(raised, 2)
+    if increment_kg <= load_kg * 0.10 + 1e-9:
+        return round(load_kg + increment_kg, 2)
+    return load_kg
+
+
+def two_for_two(target_reps: int, results: Sequence[ExerciseResult]) -> bool:
+    """True when the last two sessions both beat the target by at least one rep per set."""
+    last = results[-2:]
+    return len(last) == 2 and all(r.reps >= target_reps + 1 for r in last)
+
+
+__all__ = [
+    "ExerciseResult",
+    "PainDecision",
+    "SessionLog",
+    "StageStep",
+    "combine",
+    "decide",
+    "next_load_kg",
+    "rising_weeks",
+    "rtr_step",
+    "two_for_two",
+]

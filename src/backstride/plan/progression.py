@@ -1,0 +1,117 @@
+"""Strength progression from logs: 2-for-2 load rises, ladder steps up and down.
+
+ACSM 2009 (Med Sci Sports Exerc 41:687-708): +2-10 % when 1-2 reps over target; two consecutive
+sessions (NSCA "2-for-2", unverified); ladder step after 2 good sessions, down after a regress,
+one step per 2 weeks for STarT high (clinical.md 7.2, 7.4) [default].
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from backstride.plan.catalogue import Exercise
+from backstride.plan.model import (
+    Decision,
+    ProgressionState,
+)
+from backstride.plan.monitor import (
+    ExerciseResult,
+    PainDecision,
+    SessionLog,
+    next_load_kg,
+    two_for_two,
+)
+
+
+def strength_state(
+    state: ProgressionState,
+    logs: Sequence[SessionLog],
+    decision: PainDecision | None,
+    cat: Mapping[str, Exercise],
+    notes: list[Decision],
+    *,
+    today: dt.date,
+    step_gap_days: int = 0,
+) -> ProgressionState:
+    """Loads by 2-for-2, ladder steps after 2 good sessions (STarT high: >= 14 days apart)."""
+    steps, loads = dict(state.ladder_steps), dict(state.loads_kg)
+    good, bonus = dict(state.good_sessions), dict(state.reps_bonus)
+    roots = {ladder_root(cat, k): k for k in cat if cat[k].category in ("core", "lower")}
+    current = {root: steps.get(root, root) for root in roots}
+    if decision is None:
+        return state
+    if decision.action == "regress":
+        for root, cur in current.items():
+            if cat[cur].regression is not None and root in steps:
+                steps[root] = cat[cur].regression or cur
+                notes.append(
+                    Decision("ladder.down", f"{cat[cur].name} -> {cat[steps[root]].name}.")
+                )
+        return replace(state, ladder_steps=steps, good_sessions={})
+    last = state.last_ladder_step
+    waiting = last is not None and (today - last).days < step_gap_days
+    stepped = False
+    by_ex: dict[str, list[ExerciseResult]] = {}
+    for log in logs:
+        for r in log.exercises:
+            by_ex.setdefault(r.id, []).append(r)
+    for ex_id, results in by_ex.items():
+        ex = cat.get(ex_id)
+        if ex is None:
+            continue
+        d = ex.dosage
+        if decision.action == "progress" and all(lg.good_form for lg in logs):
+            good[ex_id] = good.get(ex_id, 0) + len(results)
+        if (
+            d.load_kg is not None
+            and d.reps
+            and d.load_increment_kg
+            and decision.action == "progress"
+        ):
+            load = loads.get(ex_id, d.load_kg)
+            target = d.reps + bonus.get(ex_id, 0)
+            if two_for_two(target, results):
+                new = next_load_kg(load, d.load_increment_kg)
+                if new > load:
+                    loads[ex_id] = new
+                    notes.append(
+                        Decision(
+                            "strength.load_up", f"{ex.name}: {load:g} -> {new:g} kg (2-for-2)."
+                        )
+                    )
+        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
+            if waiting:
+                notes.append(
+                    Decision(
+                        "startback.high_step_wait",
+                        f"{ex.name}: next ladder step waits (STarT high: one step per 2 weeks).",
+                    )
+                )
+                continue
+            stepped = True
+            root = ladder_root(cat, ex_id)
+            steps[root] = ex.progression
+            good[ex_id] = 0
+            notes.append(
+                Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions).")
+            )
+    return replace(
+        state,
+        ladder_steps=steps,
+        loads_kg=loads,
+        good_sessions=good,
+        reps_bonus=bonus,
+        last_ladder_step=today if stepped else state.last_ladder_step,
+    )
+
+
+def ladder_root(cat: Mapping[str, Exercise], ex_id: str) -> str:
+    """The first (easiest) step of the ladder holding ``ex_id``."""
+    while (reg := cat[ex_id].regression) is not None:
+        ex_id = reg
+    return ex_id
+
+
+__all__ = ["ladder_root", "strength_state"]

@@ -1,0 +1,90 @@
+"""What the generator is asked: the request, the runner's pain and experience, the plan mode.
+
+Modes (clinical.md 1.3, 2.6): a red flag or ``blocked`` -> no plan; ``urgent`` -> walking and
+gentle mobility only; suspected bone stress (``no_running``/``no_impact``) -> no running until a
+recorded clinician clearance, then walk-run stages; otherwise graded running.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from backstride.intake.assessment import Assessment, Disposition
+from backstride.plan.model import (
+    Decision,
+    Plan,
+    PlanRules,
+    Preferences,
+    ProgressionState,
+    TrainingContext,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRequest:
+    """Everything the generator needs; ``clearance_date`` is a recorded clinician clearance."""
+
+    plan_id: str
+    assessment: Assessment
+    context: TrainingContext
+    preferences: Preferences
+    start_date: dt.date
+    weeks: int
+    rules: PlanRules = field(default_factory=PlanRules)
+    clearance_date: dt.date | None = None
+    state: ProgressionState | None = None
+    version: int = 1
+    week_offset: int = 0
+    hold_intensity: bool = False
+
+
+def pain_level(assessment: Assessment, context: TrainingContext) -> int:
+    """The higher of the current pain and the intake's pain during running (0-10)."""
+    score = assessment.scores.get("nprs.during_run")
+    during = int(score) if isinstance(score, int | float) else 0
+    return max(context.current_pain_nprs, during)
+
+
+def is_novice(context: TrainingContext) -> bool:
+    """Under 6 months of running or under 10 km a week on average [default]."""
+    if context.months_running is not None and context.months_running < 6:
+        return True
+    weeks = context.weekly_distances_m
+    return not weeks or sum(weeks) / len(weeks) < 10_000
+
+
+def plan_mode(req: PlanRequest) -> str:
+    a = req.assessment
+    if a.plan_blocked:
+        return "blocked"
+    if a.disposition is Disposition.URGENT:
+        return "walk_only"
+    if a.flags & {"no_running", "no_impact"}:
+        cleared = req.clearance_date is not None and req.clearance_date <= req.start_date
+        stage = (req.state.rtr_stage if req.state else None) or 1
+        if not cleared:
+            return "no_run"
+        return "normal" if stage >= 7 else "rtr"
+    return "normal"
+
+
+def blocked_plan(req: PlanRequest) -> Plan:
+    """No sessions: only what to do now, the reasons and the safety-netting."""
+    a = req.assessment
+    reasons = tuple(Decision(r.code, r.text) for r in a.reasons)
+    now = a.time_frame or "Seek medical care now; do not wait for a clinic slot."
+    return Plan(
+        plan_id=req.plan_id,
+        version=req.version,
+        status="blocked",
+        start_date=req.start_date,
+        weeks=(),
+        decisions=reasons,
+        do_now=(now, *a.safety_netting),
+        flags=a.flags,
+        blocked_reason="; ".join(r.text for r in a.reasons) or "red flag",
+    )
+
+
+__all__ = ["PlanRequest", "blocked_plan", "is_novice", "pain_level", "plan_mode"]

@@ -1,0 +1,262 @@
+"""Session builders: runs with warm-up and cool-down, strength from the ladders, cross-training,
+gentle mobility, return-to-run walk-run stages and rest.
+
+Strength dosing: ACSM 2009 (Med Sci Sports Exerc 41:687-708); McGill big three; ladders and
+warm-up/cool-down contents are backstride defaults [default] (clinical.md 7.1, 7.2). Return-to-run
+stages: clinical.md 2.6 (published clinic interval programmes, not trial-tested).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from backstride.plan.catalogue import Exercise
+from backstride.plan.model import Decision, Dose, ProgressionState, Session
+
+# Ladder roots per strength template (A and B alternate). [default]
+STRENGTH_A = (
+    "plank_knees",
+    "side_plank_knees",
+    "glute_bridge",
+    "hip_hinge_dowel",
+    "calf_raise",
+    "curl_up",
+)
+STRENGTH_B = (
+    "dead_bug_arms",
+    "bird_dog_single",
+    "split_squat",
+    "back_extension_prone",
+    "russian_twist_feet_down",
+    "step_up",
+)
+WARM_UP = ("brisk_walk", "leg_swings", "high_knees", "butt_kicks", "skips", "walking_lunge_drill")
+COOL_DOWN = (
+    "hamstring_stretch",
+    "hip_flexor_stretch",
+    "glute_stretch",
+    "calf_stretch",
+    "lower_back_stretch",
+)
+GENTLE = ("brisk_walk", "cat_cow", "lower_back_stretch", "diaphragmatic_breathing")
+CROSS = ("swimming", "cycling", "pool_running", "yoga_gentle")
+# Return-to-run stages (clinical.md 2.6): (repeats, run min, walk min).
+RTR_STAGES: Mapping[int, tuple[int, int, int]] = {
+    1: (6, 1, 4),
+    2: (6, 2, 3),
+    3: (6, 3, 2),
+    4: (6, 4, 1),
+    5: (3, 9, 1),
+    6: (1, 30, 0),
+}
+
+
+def allowed(ex: Exercise, *, forbidden: frozenset[str], equipment: frozenset[str]) -> bool:
+    """No forbidden tag and all equipment available."""
+    return not (ex.tags & forbidden) and ex.equipment <= equipment
+
+
+def dose(ex: Exercise, state: ProgressionState | None = None) -> Dose:
+    """The exercise's default dose, with the runner's current load and extra reps."""
+    d = ex.dosage
+    load = d.load_kg
+    reps = d.reps
+    if state is not None:
+        load = state.loads_kg.get(ex.id, load)
+        if reps is not None:
+            reps += state.reps_bonus.get(ex.id, 0)
+    return Dose(ex.id, ex.name, d.sets, reps, d.hold_s, load, d.rpe, d.minutes)
+
+
+def pick_step(
+    catalogue: Mapping[str, Exercise],
+    current: str,
+    *,
+    forbidden: frozenset[str],
+    equipment: frozenset[str],
+    avoid_heavy: bool,
+) -> str | None:
+    """The current ladder step, stepped down until allowed (None if no step is allowed)."""
+    step: str | None = current
+    while step is not None:
+        ex = catalogue[step]
+        if allowed(ex, forbidden=forbidden, equipment=equipment) and not (
+            avoid_heavy and ex.heavy_lower
+        ):
+            return step
+        step = ex.regression
+    return None
+
+
+def drills(
+    catalogue: Mapping[str, Exercise], ids: tuple[str, ...], forbidden: frozenset[str]
+) -> tuple[Dose, ...]:
+    """Warm-up or cool-down doses without contraindicated drills."""
+    return tuple(dose(catalogue[i]) for i in ids if not (catalogue[i].tags & forbidden))
+
+
+def strength_session(
+    catalogue: Mapping[str, Exercise],
+    *,
+    key: str,
+    on_date: dt.date,
+    template: tuple[str, ...],
+    state: ProgressionState,
+    forbidden: frozenset[str],
+    equipment: frozenset[str],
+    before_hard: bool,
+) -> Session:
+    """A strength session from the ladders at the runner's current steps."""
+    doses: list[Dose] = []
+    regions: set[str] = set()
+    reasons = [
+        Decision(
+            "strength.dosing",
+            "2-3 strength sessions a week, 48 h apart for the same muscles (ACSM 2009).",
+        )
+    ]
+    for root in template:
+        current = state.ladder_steps.get(root, root)
+        step = pick_step(
+            catalogue, current, forbidden=forbidden, equipment=equipment, avoid_heavy=before_hard
+        )
+        if step is None:
+            reasons.append(
+                Decision(
+                    "strength.contraindicated",
+                    f"{catalogue[root].name} ladder left out (flags or equipment).",
+                )
+            )
+            continue
+        if step != current:
+            why = (
+                "no heavy lower-body work the day before a long or hard run"
+                if (before_hard and catalogue[current].heavy_lower)
+                else "flags or equipment"
+            )
+            reasons.append(
+                Decision(
+                    "strength.stepped_down",
+                    f"{catalogue[step].name} instead of {catalogue[current].name}: {why}.",
+                )
+            )
+        ex = catalogue[step]
+        doses.append(dose(ex, state))
+        regions |= ex.regions
+    return Session(
+        key=key,
+        date=on_date,
+        kind="strength",
+        title="Strength",
+        intensity="moderate",
+        duration_s=40 * 60,
+        exercises=tuple(doses),
+        regions=frozenset(regions),
+        warm_up=drills(catalogue, ("brisk_walk", "leg_swings"), forbidden),
+        reasons=tuple(reasons),
+    )
+
+
+def run_session(
+    catalogue: Mapping[str, Exercise],
+    *,
+    key: str,
+    on_date: dt.date,
+    intensity: str,
+    distance_m: int,
+    pace_s_per_km: int,
+    forbidden: frozenset[str],
+    reasons: tuple[Decision, ...],
+    rtr_stage: int | None = None,
+) -> Session:
+    """A run with its warm-up and cool-down; ``rtr_stage`` makes it a walk-run stage."""
+    if rtr_stage is not None and rtr_stage in RTR_STAGES:
+        reps, run_min, walk_min = RTR_STAGES[rtr_stage]
+        title = (
+            f"Walk-run {reps} x ({run_min} run + {walk_min} walk)"
+            if walk_min
+            else "Easy run 30 min"
+        )
+        duration_s = reps * (run_min + walk_min) * 60
+        run_s = reps * run_min * 60
+    else:
+        factor = 0.92 if intensity == "tempo" else 1.0
+        duration_s = int(distance_m * pace_s_per_km * factor / 1000)
+        label = {"long": "Long run", "tempo": "Tempo run", "easy": "Easy run"}.get(intensity, "Run")
+        title = f"{label} {round(duration_s / 60)} min"
+        run_s = duration_s
+    warm = drills(catalogue, WARM_UP, forbidden | ({"impact"} if rtr_stage else frozenset()))
+    return Session(
+        key=key,
+        date=on_date,
+        kind="run",
+        title=title,
+        intensity=intensity,
+        distance_m=distance_m,
+        duration_s=duration_s,
+        run_s=run_s,
+        warm_up=warm,
+        cool_down=drills(catalogue, COOL_DOWN, forbidden),
+        rtr_stage=rtr_stage,
+        reasons=reasons,
+    )
+
+
+def cross_session(
+    catalogue: Mapping[str, Exercise],
+    *,
+    key: str,
+    on_date: dt.date,
+    forbidden: frozenset[str],
+    equipment: frozenset[str],
+    reason: Decision,
+    turn: int = 0,
+) -> Session:
+    """Low-impact cross-training with what the runner has (yoga needs nothing)."""
+    options = [i for i in CROSS if allowed(catalogue[i], forbidden=forbidden, equipment=equipment)]
+    ex = catalogue[options[turn % len(options)]] if options else catalogue["yoga_gentle"]
+    return Session(
+        key=key,
+        date=on_date,
+        kind="cross_training",
+        title=ex.name,
+        duration_s=(ex.dosage.minutes or 30) * 60,
+        exercises=(dose(ex),),
+        reasons=(reason,),
+    )
+
+
+def mobility_session(
+    catalogue: Mapping[str, Exercise], *, key: str, on_date: dt.date, reason: Decision
+) -> Session:
+    """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical.md 1.3)."""
+    return Session(
+        key=key,
+        date=on_date,
+        kind="mobility",
+        title="Walk and gentle mobility 20 min",
+        duration_s=20 * 60,
+        exercises=tuple(dose(catalogue[i]) for i in GENTLE),
+        reasons=(reason,),
+    )
+
+
+def rest_session(*, key: str, on_date: dt.date, reason: Decision) -> Session:
+    """A full rest day."""
+    return Session(key=key, date=on_date, kind="rest", title="Rest day", reasons=(reason,))
+
+
+__all__ = [
+    "RTR_STAGES",
+    "STRENGTH_A",
+    "STRENGTH_B",
+    "allowed",
+    "cross_session",
+    "dose",
+    "mobility_session",
+    "pick_step",
+    "rest_session",
+    "run_session",
+    "strength_session",
+]

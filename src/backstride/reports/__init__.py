@@ -1,0 +1,1 @@
+"""Reports: the runner's training-load report as HTML and PDF, with charts."""

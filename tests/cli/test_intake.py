@@ -1,0 +1,271 @@
+"""`backstride intake`, `intake schema`, `assess` and `demo` through the real entry point."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from backstride.cli.interview import run_interview
+from backstride.cli.main import main
+from backstride.cli.questions import Question, parse
+from backstride.config import Settings
+from backstride.intake import assess, load_instruments, shipped_instruments, validate_intake
+from backstride.services.demo_data import demo_intake_document
+
+TODAY = dt.date(2026, 11, 25)
+ESSENTIALS = "35\nmale\nlow_back\ncentral\n3\nn\nn\nn\nn\nn\n"
+BLANKS = "\n" * 200
+
+
+@pytest.fixture
+def data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("BACKSTRIDE_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("BACKSTRIDE_INSTRUMENT_WORDING_DIR", raising=False)
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path) -> Path:
+    path = tmp_path / "demo.json"
+    path.write_text(json.dumps(demo_intake_document()), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def bad_file(tmp_path: Path) -> Path:
+    bad = demo_intake_document()
+    bad["odi"]["items"]["3"] = 9
+    bad["odi"]["items"]["12"] = 1
+    bad["about"]["age_years"] = "old"
+    del bad["symptoms"]["side"]
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(bad), encoding="utf-8")
+    return path
+
+
+BAD_PATHS = {"about.age_years", "symptoms.side", "odi.items.3", "odi.items.12"}
+
+
+def test_schema_prints_the_json_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["intake", "schema"]) == 0
+    schema = json.loads(capsys.readouterr().out)
+    assert {"about", "symptoms", "red_flags", "odi", "triad"} <= set(schema["properties"])
+
+
+def test_assess_json_gives_disposition_reasons_with_sources_and_scores(
+    data_dir: Path, demo_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(demo_file), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["disposition"] == "clinician"
+    assert [r["code"] for r in out["reasons"]] == ["pattern.sacroiliac"]
+    assert all(r["text"] and r["source"] for r in out["reasons"])
+    assert out["scores"]["startback.risk_group"] == "medium"
+    assert out["scores"]["odi.percent"] == pytest.approx(22.0)
+    assert out["scores"]["rmdq.total"] == 6
+
+
+def test_assess_prints_a_readable_assessment(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "demo.yaml"
+    path.write_text(yaml.safe_dump(demo_intake_document()), encoding="utf-8")
+    assert main(["assess", str(path)]) == 0
+    out = capsys.readouterr().out
+    for text in ("Book a clinician assessment", "pattern.sacroiliac", "Laslett", "odi.percent",
+                 "Safety-netting", "[default]", "not a diagnosis"):  # fmt: skip
+        assert text in out
+
+
+def test_bad_input_exits_2_listing_every_problem_as_json(
+    data_dir: Path, bad_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(bad_file), "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["code"] == "intake.invalid"
+    assert error["detail"]
+    assert {p["path"] for p in error["problems"]} == BAD_PATHS
+
+
+def test_bad_input_exits_2_listing_every_problem_readably(
+    data_dir: Path, bad_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(bad_file)]) == 2
+    err = capsys.readouterr().err
+    assert "intake.invalid" in err
+    assert all(path in err for path in BAD_PATHS)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "code"),
+    [("{not json", "x.json", "intake.unreadable"), ("- a list", "x.yaml", "intake.invalid")],
+)
+def test_unreadable_files_are_coded_errors(
+    data_dir: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    content: str,
+    name: str,
+    code: str,
+) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    assert main(["assess", str(tmp_path / name), "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == code
+
+
+def test_a_missing_file_is_a_coded_error(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(tmp_path / "nope.json"), "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "intake.file_not_found"
+
+
+def test_save_stores_the_assessment_for_the_runner(
+    data_dir: Path, demo_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(demo_file), "--json", "--save", "--runner", "ana"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    from backstride.cli._context import open_session
+    from backstride.services.intake import latest_assessment
+
+    with open_session(Settings(data_dir=data_dir)) as session:
+        stored = latest_assessment(session, runner_id=out["runner_id"])
+    assert stored is not None
+    assert stored.reason_codes == ("pattern.sacroiliac",)
+
+
+def test_save_needs_a_runner(
+    data_dir: Path, demo_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(demo_file), "--json", "--save"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["code"] == "cli.missing_option"
+
+
+def test_save_with_bad_input_writes_nothing(
+    data_dir: Path, bad_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", str(bad_file), "--save", "--runner", "ana"]) == 2
+    from sqlalchemy import func, select
+
+    from backstride.cli._context import open_session
+    from backstride.store.models import Intake, Runner
+
+    with open_session(Settings(data_dir=data_dir)) as session:
+        assert session.scalar(select(func.count()).select_from(Intake)) == 0
+        assert session.scalar(select(func.count()).select_from(Runner)) == 0
+
+
+def test_interactive_intake_through_stdin_re_asks_bad_answers_and_saves(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    answers = "200\n" + ESSENTIALS.replace("low_back\n", "spleen\nlow_back\n", 1) + BLANKS
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answers))
+    out_file = tmp_path / "answers.yaml"
+    assert main(["intake", "-o", str(out_file)]) == 0
+    err = capsys.readouterr().err
+    assert "please give a number from 8 to 110" in err
+    assert "unknown: spleen" in err
+    saved = yaml.safe_load(out_file.read_text(encoding="utf-8"))
+    assert saved["about"] == {"age_years": 35, "sex": "male", "height_cm": None, "weight_kg": None}
+    assert saved["red_flags"]["cauda_equina"]["saddle_numbness"] == "no"
+    assert assess(saved, today=TODAY).disposition.value == "self_management"
+
+
+def test_interactive_intake_skip_keeps_the_safety_item_unanswered(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = ESSENTIALS[: -len("n\n")] + "skip\n" + BLANKS
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answers))
+    assert main(["intake"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert document["red_flags"]["cauda_equina"]["bilateral_leg_symptoms"] == "unanswered"
+    assert assess(document, today=TODAY).reason_codes == ("screen.incomplete",)
+
+
+def test_aborting_the_interview_writes_nothing(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    monkeypatch.setattr(sys, "stdin", io.StringIO("35\nfemale\n"))
+    out_file = tmp_path / "answers.json"
+    assert main(["intake", "-o", str(out_file)]) == 1
+    assert "nothing was written" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interactive_intake_through_the_installed_command(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "backstride"
+    env = {"BACKSTRIDE_DATA_DIR": str(tmp_path), "PATH": str(Path(sys.executable).parent)}
+    done = subprocess.run(
+        [str(exe), "intake"], input=ESSENTIALS + BLANKS, env=env, capture_output=True,
+        text=True, check=True,
+    )  # fmt: skip
+    document = json.loads(done.stdout)
+    assert validate_intake(document).about.age_years == 35
+
+
+class Scripted:
+    """Answers by question path (default: the question's own default); records the texts."""
+
+    def __init__(self, answers: dict[str, str]) -> None:
+        self.answers = answers
+        self.texts: dict[str, str] = {}
+
+    def ask(self, question: Question) -> Any:
+        self.texts[question.path] = question.text
+        return parse(question, self.answers.get(question.path, ""))
+
+
+def test_interview_asks_the_questionnaires_from_the_instrument_data() -> None:
+    answers = dict(zip(["about.age_years", "about.sex", "symptoms.locations", "symptoms.side",
+                        "symptoms.duration_weeks"], ["38", "female", "buttock", "right", "7"],
+                       strict=True))  # fmt: skip
+    answers.update({f"red_flags.cauda_equina.{k}": "n" for k in (
+        "saddle_numbness", "bladder_change", "bowel_change", "sexual_dysfunction",
+        "bilateral_leg_symptoms")})  # fmt: skip
+    answers.update({"ask.odi": "y", "ask.startback": "y", "ask.psfs": "2", "ask.triad": "y",
+                    "ask.clinician": "y", "clinician.laslett.distraction": "y",
+                    "clinician.laslett.compression": "y"})  # fmt: skip
+    answers.update({f"odi.items.{i}": "2" for i in range(1, 11)})
+    answers.update({f"startback.items.{i}": "y" for i in range(1, 9)})
+    answers.update({"startback.items.9": "extremely", "psfs.0.name": "long run",
+                    "psfs.0.score": "3", "psfs.1.name": "hills", "psfs.1.score": "5",
+                    "triad.menses_last_12_months": "4"})  # fmt: skip
+    document = run_interview(Scripted(answers), shipped_instruments())
+    a = assess(document, today=TODAY)
+    assert a.scores["odi.percent"] == pytest.approx(40.0)
+    assert a.scores["startback.risk_group"] == "high"
+    assert a.scores["psfs.mean"] == pytest.approx(4.0)
+    assert a.scores["triad.points_menses"] == 2
+    assert {"risk.startback_high", "pattern.sacroiliac"} <= set(a.reason_codes)
+    assert "Laslett cluster positive" in str([r.detail for r in a.reasons])
+
+
+def test_licensed_wording_replaces_the_summaries_in_the_interview(tmp_path: Path) -> None:
+    (tmp_path / "odi.yaml").write_text("items:\n  '1': Licensed ODI section one\n", "utf-8")
+    prompter = Scripted({"ask.odi": "y", "about.age_years": "30", "about.sex": "male",
+                         "symptoms.locations": "low_back", "symptoms.side": "left",
+                         "symptoms.duration_weeks": "2"} | {f"red_flags.cauda_equina.{k}": "n"
+                        for k in ("saddle_numbness", "bladder_change", "bowel_change",
+                                  "sexual_dysfunction", "bilateral_leg_symptoms")})  # fmt: skip
+    run_interview(prompter, load_instruments(tmp_path))
+    assert prompter.texts["odi.items.1"].startswith("Licensed ODI section one")
+
+
+def test_demo_prints_the_demo_runners_assessment(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "pattern.sacroiliac" in out
+    assert "Book a clinician assessment" in out
+    assert (data_dir / "backstride.db").exists()

@@ -1,0 +1,110 @@
+"""The plan calendar: stable UIDs, SEQUENCE bumps, cancellations, no health details."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from icalendar import Calendar
+
+from backstride.plan.adapt import adapt_plan
+from backstride.plan.model import Preferences
+from backstride.plan.monitor import SessionLog
+from backstride.reports.ics import plan_to_ics, session_uid
+from backstride.reports.plan_report import render_plan_html, render_plan_pdf
+from tests.plan.builders import MONDAY, assessment, make_plan, worked_context
+
+STAMP = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+def events(data: bytes) -> dict[str, dict[str, object]]:
+    cal = Calendar.from_ical(data)
+    return {
+        str(ev["uid"]): {
+            "summary": str(ev["summary"]),
+            "sequence": int(ev["sequence"]),
+            "status": str(ev["status"]),
+        }
+        for ev in cal.walk("VEVENT")
+    }
+
+
+def test_uids_are_derived_from_plan_id_and_session_key_and_stable() -> None:
+    plan = make_plan()
+    first, again = (
+        events(plan_to_ics(plan, generated_at=STAMP)),
+        events(plan_to_ics(make_plan(), generated_at=STAMP + dt.timedelta(days=1))),
+    )
+    assert first.keys() == again.keys()
+    run = next(s for s in plan.sessions() if s.kind == "run")
+    assert session_uid(plan.plan_id, run.key) in first
+
+
+def test_a_changed_session_bumps_sequence_and_a_removed_one_is_cancelled() -> None:
+    plan = make_plan()
+    today = MONDAY + dt.timedelta(days=6)
+    logs = [
+        SessionLog(s.date, s.kind, "done", s.key, pain_during=7, pain_after=7)
+        for s in plan.sessions()
+        if s.kind == "run" and s.date <= today
+    ]
+    new = adapt_plan(
+        plan,
+        logs,
+        assessment=assessment(),
+        context=worked_context(),
+        preferences=Preferences(),
+        today=today,
+    ).plan
+    before, after = (
+        events(plan_to_ics(plan, generated_at=STAMP)),
+        events(plan_to_ics(new, generated_at=STAMP)),
+    )
+    bumped = [
+        uid for uid in before if uid in after and after[uid]["sequence"] > before[uid]["sequence"]
+    ]
+    assert bumped
+    for c in new.cancelled:
+        uid = session_uid(new.plan_id, c.key)
+        assert after[uid]["status"] == "CANCELLED"
+        assert after[uid]["sequence"] >= 1
+
+
+def test_a_blocked_adaptation_cancels_every_future_event() -> None:
+    plan = make_plan()
+    today = MONDAY + dt.timedelta(days=1)
+    new = adapt_plan(
+        plan,
+        [SessionLog(today, "run", "done", new_red_flag="saddle numbness")],
+        assessment=assessment(),
+        context=worked_context(),
+        preferences=Preferences(),
+        today=today,
+    ).plan
+    evs = events(plan_to_ics(new, generated_at=STAMP))
+    future = [s for s in plan.sessions() if s.date > today and s.kind != "rest"]
+    assert all(evs[session_uid(plan.plan_id, s.key)]["status"] == "CANCELLED" for s in future)
+
+
+def test_summaries_carry_no_health_details() -> None:
+    plan = make_plan(assessment("clinician", flags=frozenset({"hold_hills"}), pain=5))
+    text = plan_to_ics(plan, generated_at=STAMP).decode()
+    for word in ("pain", "fracture", "stress", "spondyl", "red flag", "nprs", "DESCRIPTION"):
+        assert word.lower() not in text.lower()
+    summaries = {e["summary"] for e in events(text.encode()).values()}
+    assert "Strength" in summaries
+    assert any(s.startswith("Easy run ") and s.endswith(" min") for s in summaries)
+
+
+def test_the_printable_plan_has_each_exercise_s_instructions_and_renders_to_pdf() -> None:
+    plan = make_plan(weeks=2)
+    html = render_plan_html(plan, runner_name="ana")
+    assert "Exercise guide" in html
+    assert "Elbows under the shoulders." in html
+    assert render_plan_pdf(html)[:4] == b"%PDF"
+
+
+def test_a_blocked_plan_prints_what_to_do_now() -> None:
+    plan = make_plan(assessment("emergency", flags=frozenset({"blocked"})))
+    html = render_plan_html(plan, runner_name="ana")
+    assert "No training plan" in html
+    assert "emergency care now" in html

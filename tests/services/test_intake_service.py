@@ -1,0 +1,88 @@
+"""submit_intake stores intake, assessment and responses in one go; trends report change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from backstride.cli._context import open_session
+from backstride.config import Settings
+from backstride.errors import InvalidInput
+from backstride.services.demo_data import demo_intake_document
+from backstride.services.intake import latest_assessment, questionnaire_trend, submit_intake
+from backstride.store import models
+
+NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def session(settings: Settings) -> Iterator[Session]:
+    with open_session(settings) as s:
+        yield s
+
+
+def _count(session: Session, model: Any) -> int:
+    return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_submit_stores_intake_assessment_and_one_response_per_instrument(session: Session) -> None:
+    out = submit_intake(session, runner_handle="ana", document=demo_intake_document(), now=NOW)
+    assert out.assessment.disposition.value == "clinician"
+    assert set(out.response_ids) == {"nprs", "odi", "rmdq", "startback", "psfs", "triad_female"}
+    row = session.get(models.Assessment, out.assessment_id)
+    assert row is not None
+    assert row.result["reasons"][0]["code"] == "pattern.sacroiliac"
+    assert latest_assessment(session, runner_id=out.runner_id) == out.assessment
+
+
+def test_bad_input_writes_nothing(session: Session) -> None:
+    bad = demo_intake_document()
+    bad["odi"]["items"]["3"] = 9
+    with pytest.raises(InvalidInput):
+        submit_intake(session, runner_handle="ana", document=bad, now=NOW)
+    assert _count(session, models.Intake) == 0
+    assert _count(session, models.Runner) == 0
+
+
+def test_no_assessment_yet_is_none(session: Session) -> None:
+    assert latest_assessment(session, runner_id="nobody") is None
+
+
+def _with(odi_value: int, psfs: list[int]) -> dict[str, Any]:
+    d = demo_intake_document()
+    d["odi"] = {"items": {str(i): odi_value for i in range(1, 11)}}
+    names = ["run", "hills", "sit"]
+    d["psfs"] = {"activities": [{"name": n, "score": s} for n, s in zip(names, psfs, strict=True)]}
+    return d
+
+
+def test_trend_reports_meaningful_change_against_the_previous_answer(session: Session) -> None:
+    for week, (odi, psfs) in enumerate([(3, [3, 5, 6]), (2, [7, 7, 7]), (2, [7, 7, 7])]):
+        submit_intake(
+            session,
+            runner_handle="ana",
+            document=_with(odi, psfs),
+            now=NOW + dt.timedelta(weeks=week),
+        )
+    runner_id = session.scalars(select(models.Runner.id)).one()
+    odi = questionnaire_trend(session, runner_id=runner_id, instrument="odi")
+    assert [p.value for p in odi] == [60.0, 40.0, 40.0]
+    assert odi[0].change is None
+    assert odi[1].change is not None
+    assert odi[1].change.direction == "improved"
+    assert odi[2].change is not None
+    assert not odi[2].change.meaningful
+    psfs = questionnaire_trend(session, runner_id=runner_id, instrument="psfs")
+    assert psfs[1].change is not None
+    assert psfs[1].change.meaningful  # P5: 4.67 -> 7.00
+
+
+def test_unknown_instrument_is_a_coded_error(session: Session) -> None:
+    with pytest.raises(InvalidInput) as info:
+        questionnaire_trend(session, runner_id="x", instrument="sf36")
+    assert info.value.code == "intake.unknown_instrument"

@@ -144,3 +144,21 @@ def test_a_damaged_file_can_still_be_read_with_the_crc_check_off() -> None:
     good = fb.fit_file(fb.file_id() + _records(4))
     damaged = good[:-2] + b"\x00\x00"
     assert decode_fit(damaged, check_crc=False).n_records == 4
+
+
+def test_a_header_whose_own_crc_does_not_match_is_corrupt() -> None:
+    good = bytearray(fb.fit_file(fb.file_id() + _records(2)))
+    good[2] ^= 0x01  # profile version changed, header CRC left as it was
+    body = bytes(good[:-2])
+    damaged = body + fb.struct.pack("<H", fb.fastcrc.crc16.arc(body))
+    with pytest.raises(InvalidInput, match="header CRC"):
+        decode_fit(damaged)
+
+
+def test_messages_outside_the_profile_subset_are_counted_not_decoded() -> None:
+    body = fb.definition(2, 78, [fb.HRV_TIME]) + fb.definition(3, 999, [fb.HEART_RATE])
+    body += fb.data(2, [fb.HRV_TIME], [812]) * 3 + fb.data(3, [fb.HEART_RATE], [1]) * 2
+    fit = decode_fit(fb.fit_file(fb.file_id() + _records(1) + body))
+    assert fit.counts["hrv"] == 3
+    assert fit.counts["mesg_999"] == 2
+    assert "hrv" not in fit.messages

@@ -70,3 +70,17 @@ def test_every_prefix_of_a_small_file_is_refused(fit_bytes: Callable[[str], byte
         with pytest.raises(BackstrideError) as info:
             decode_fit(data[:end])
         assert info.value.code == "ingest.corrupt_file"
+
+
+@settings(max_examples=150, deadline=None)
+@given(flips=st.lists(st.tuples(st.integers(14, 4000), st.integers(0, 255)), max_size=6))
+def test_damage_inside_a_valid_crc_reaches_the_reader_and_stays_coded(
+    flips: list[tuple[int, int]],
+) -> None:
+    """A hand-built multisport file, damaged, then re-sealed with fresh CRCs."""
+    from .test_reader import _multisport
+
+    data = bytearray(_multisport())
+    for at, value in flips:
+        data[14 + at % (len(data) - 16)] = value
+    _read_or_refuse(_with_fresh_crcs(bytes(data)))

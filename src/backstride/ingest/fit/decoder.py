@@ -17,8 +17,9 @@ import numpy as np
 
 from backstride.errors import InvalidInput
 from backstride.ingest.fit.columns import FloatArray, record_columns
+from backstride.ingest.fit.header import corrupt
 from backstride.ingest.fit.profile import FIT_EPOCH_UNIX_S, RELATIVE_TIME_LIMIT
-from backstride.ingest.fit.walker import corrupt, walk
+from backstride.ingest.fit.walker import walk
 
 Message = Mapping[str, object]
 

@@ -18,11 +18,10 @@ import struct
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import fastcrc
 import numpy as np
 import numpy.typing as npt
 
-from backstride.errors import InvalidInput
+from backstride.ingest.fit.header import corrupt, read_header
 from backstride.ingest.fit.layout import FieldDef, Layout, compile_layout, decode_message
 from backstride.ingest.fit.profile import (
     BASE_TYPES,
@@ -34,7 +33,6 @@ from backstride.ingest.fit.profile import (
 )
 
 _U16 = (struct.Struct("<H"), struct.Struct(">H"))
-_HEADER = struct.Struct("<BBHI4s")
 _FIRST_CHUNK = 32
 _TS_INVALID = 0xFFFFFFFF
 _MAX_CYCLE = 16
@@ -42,11 +40,6 @@ _PYTHON_CYCLES = 4
 
 RecordRun = tuple[Layout, int, int, int, int, int]
 """(layout, byte offset, count, byte stride, first record index, record index step)."""
-
-
-def corrupt(detail: str) -> InvalidInput:
-    """The coded error for a FIT file we cannot trust (bad header, truncation, CRC, ...)."""
-    return InvalidInput(detail, code="ingest.corrupt_file")
 
 
 @dataclass(slots=True)
@@ -71,35 +64,13 @@ def walk(buf: bytes, *, check_crc: bool = True) -> Walk:
         if result.n_files and not arr[pos:].any():
             result.warnings.append(f"{size - pos} zero bytes after the last FIT file ignored")
             break
-        start, end = _header(buf, pos, check_crc=check_crc)
+        start, end = read_header(buf, pos, check_crc=check_crc)
         _walk_messages(buf, arr, start, end, result)
         result.n_files += 1
         pos = end + 2
     if not result.n_files:
         raise corrupt("not a FIT file: it is empty")
     return result
-
-
-def _header(buf: bytes, pos: int, *, check_crc: bool) -> tuple[int, int]:
-    if len(buf) - pos < 12:
-        raise corrupt(f"not a FIT file: {len(buf) - pos} bytes where a header should be")
-    header_size, _protocol, _profile, data_size, magic = _HEADER.unpack_from(buf, pos)
-    if header_size not in (12, 14) or magic != b".FIT" or len(buf) - pos < header_size:
-        raise corrupt(f"not a FIT file: no valid FIT header at byte {pos}")
-    if check_crc and header_size == 14:
-        stored = _U16[0].unpack_from(buf, pos + 12)[0]
-        if stored and fastcrc.crc16.arc(buf[pos : pos + 12]) != stored:
-            raise corrupt(f"FIT header CRC mismatch at byte {pos}")
-    start = pos + header_size
-    end = start + data_size
-    if end + 2 > len(buf):
-        raise corrupt(
-            f"FIT file truncated: the header announces {data_size} data bytes and a CRC, "
-            f"{len(buf) - start} bytes follow"
-        )
-    if check_crc and fastcrc.crc16.arc(buf[pos : end + 2]) != 0:
-        raise corrupt(f"FIT file CRC mismatch (file at byte {pos}): the file is damaged")
-    return start, end
 
 
 def _walk_messages(
@@ -317,4 +288,4 @@ def _take(
             bucket.append(message)
 
 
-__all__ = ["RecordRun", "Walk", "corrupt", "walk"]
+__all__ = ["RecordRun", "Walk", "walk"]

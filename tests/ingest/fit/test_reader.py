@@ -10,7 +10,7 @@ import pytest
 
 from backstride.errors import InvalidInput
 from backstride.ingest.fit.reader import read_fit
-from backstride.ingest.model import CADENCE_SPM, HR_BPM, TIME_S
+from backstride.ingest.model import CADENCE_SPM, HR_BPM, POWER_W, TIME_S
 
 from . import fitbuild as fb
 
@@ -117,3 +117,30 @@ def test_unknown_manufacturers_and_products_read_as_numbers(
 ) -> None:
     (act,) = read_fit(fit_bytes("fit/gc__Fr955v19.28andStryd-saved.fit"))
     assert act.device == "manufacturer 0 product 0"
+
+
+def test_stryd_power_from_developer_fields_fills_the_power_stream(
+    fit_bytes: Callable[[str], bytes],
+) -> None:
+    """The watch file has power only as Stryd's developer field (native_field_num 7);
+    GoldenCheetah's re-export of the same run has it as the native field."""
+    (watch,) = read_fit(fit_bytes("fit/gc__Fr955v19.28andStryd.fit"))
+    (export,) = read_fit(fit_bytes("fit/gc__Fr955v19.28andStryd-saved.fit"))
+    np.testing.assert_array_equal(watch.streams.channels[POWER_W], export.streams.channels[POWER_W])
+    assert watch.avg_power_w == pytest.approx(353.39, abs=0.01)
+
+
+@pytest.mark.parametrize(("watts", "present"), [(250, True), (0, False)])
+def test_a_developer_power_field_counts_only_when_it_holds_power(
+    watts: int, *, present: bool
+) -> None:
+    described = [(0, "B", 0x02), (1, "B", 0x02), (2, "B", 0x02), (14, "H", 0x84), (15, "B", 0x02)]
+    body = fb.file_id() + fb.definition(1, 206, described)
+    body += fb.data(1, described, [0, 0, 0x84, 20, 7])  # dev field 0 is record.power, uint16
+    body += fb.definition(0, 20, [fb.TIMESTAMP, fb.HEART_RATE], dev_sizes=[2])
+    for i in range(10):
+        body += fb.data(
+            0, [fb.TIMESTAMP, fb.HEART_RATE], [T0 + i, 150], dev=watts.to_bytes(2, "little")
+        )
+    (act,) = read_fit(fb.fit_file(body))
+    assert (POWER_W in act.streams.channels) is present

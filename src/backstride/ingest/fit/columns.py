@@ -10,11 +10,13 @@ Unix seconds.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import numpy.typing as npt
 
 from backstride.ingest.fit.layout import Layout
-from backstride.ingest.fit.profile import FIT_EPOCH_UNIX_S, SEMICIRCLE_DEG, FieldSpec
+from backstride.ingest.fit.profile import BASE_TYPES, FIT_EPOCH_UNIX_S, SEMICIRCLE_DEG, FieldSpec
 from backstride.ingest.fit.walker import RecordRun
 
 FloatArray = npt.NDArray[np.float64]
@@ -22,6 +24,7 @@ Rows = npt.NDArray[np.void]
 _GATHER_MIN_RUNS = 8
 _CSD = "compressed_speed_distance"
 _CSD_DISTANCE_RAW = "_compressed_distance_raw"
+_DEV = "_developer_"
 
 
 def record_columns(
@@ -29,8 +32,13 @@ def record_columns(
     runs: list[RecordRun],
     n_records: int,
     compressed_times: list[tuple[int, int]],
+    dev_targets: Mapping[tuple[int, int], tuple[str, int]] | None = None,
 ) -> dict[str, FloatArray]:
-    """Columns by profile field name for ``n_records`` records in file order."""
+    """Columns by profile field name for ``n_records`` records in file order.
+
+    ``dev_targets`` maps developer fields ((data index, field number)) that stand for a native
+    record field to (that field's name, base type); they fill the native column's gaps.
+    """
     by_layout: dict[Layout, list[RecordRun]] = {}
     for run in runs:
         by_layout.setdefault(run[0], []).append(run)
@@ -48,13 +56,55 @@ def record_columns(
                 raw = raw[:, 0]
             values = _to_float(raw, slot.base.invalid, slot.spec)
             _put(columns, slot.spec.name, values, where, n_records)
+        if layout.dev_slots and dev_targets:
+            _developer_columns(buf, layout, parts, dev_targets, columns, n_records)
     if compressed_times:
         at = np.array([i for i, _ in compressed_times], dtype=np.int64)
         ts = np.array([t for _, t in compressed_times], dtype=np.float64) + FIT_EPOCH_UNIX_S
         _put(columns, "timestamp", ts, at, n_records)
     if _CSD_DISTANCE_RAW in columns:
         _accumulate_distance(columns)
+    for name in [n for n in columns if n.startswith(_DEV)]:
+        derived, native = columns.pop(name), name[len(_DEV) :]
+        if not (derived > 0).any():  # an app field with nothing but zeros: no sensor
+            continue
+        column = columns.get(native)
+        if column is None:
+            columns[native] = derived
+        else:
+            gaps = ~np.isfinite(column)
+            column[gaps] = derived[gaps]
     return columns
+
+
+def _developer_columns(
+    buf: bytes,
+    layout: Layout,
+    parts: list[RecordRun],
+    targets: Mapping[tuple[int, int], tuple[str, int]],
+    columns: dict[str, FloatArray],
+    n_records: int,
+) -> None:
+    endian = ">" if layout.big_endian else "<"
+    for dev_index, number, offset, size in layout.dev_slots:
+        target = targets.get((dev_index, number))
+        base = BASE_TYPES.get(target[1]) if target else None
+        if target is None or base is None or base.code == "s" or size != base.size:
+            continue
+        dtype = np.dtype(
+            {
+                "names": ["v"],
+                "formats": [endian + base.code],
+                "offsets": [offset],
+                "itemsize": layout.size,
+            }
+        )
+        rows, where = _rows(buf, layout, parts, dtype)
+        raw = rows["v"]
+        values = raw.astype(np.float64)
+        if base.invalid is not None:
+            values[raw == base.invalid] = np.nan
+        _put(columns, _DEV + target[0], values, where, n_records)
 
 
 Where = slice | npt.NDArray[np.int64]
@@ -64,9 +114,11 @@ def _view(buf: bytes, dtype: np.dtype[np.void], pos: int, count: int, stride: in
     return np.ndarray((count,), dtype=dtype, buffer=buf, offset=pos, strides=(stride,))
 
 
-def _rows(buf: bytes, layout: Layout, parts: list[RecordRun]) -> tuple[Rows, Where]:
+def _rows(
+    buf: bytes, layout: Layout, parts: list[RecordRun], dtype: np.dtype[np.void] | None = None
+) -> tuple[Rows, Where]:
     """The structured rows of every message with this layout, and their record indices."""
-    dtype = layout.dtype()
+    dtype = layout.dtype() if dtype is None else dtype
     if len(parts) == 1:
         _, pos, count, stride, first, step = parts[0]
         return _view(buf, dtype, pos, count, stride), slice(first, first + count * step, step)

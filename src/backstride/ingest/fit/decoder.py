@@ -57,6 +57,30 @@ class FitData:
         return None
 
 
+DEVELOPER_NATIVE_RECORD_FIELDS = {3: "heart_rate", 7: "power"}
+"""Developer fields declaring these native record fields (FIT ``field_description``
+``native_field_num``) fill that column where the device wrote none: e.g. Stryd's Power on a
+Forerunner 955. Only bpm and watts, whose units cannot differ; Stryd's vertical oscillation
+(cm, not mm) or cadence (rpm) are not mapped."""
+
+
+def developer_targets(
+    descriptions: list[dict[str, object]],
+) -> dict[tuple[int, int], tuple[str, int]]:
+    """(developer data index, field number) -> (native record field, base type number)."""
+    out: dict[tuple[int, int], tuple[str, int]] = {}
+    for message in descriptions:
+        native = message.get("native_field_num")
+        index = message.get("developer_data_index")
+        number = message.get("field_definition_number")
+        base = message.get("fit_base_type_id")
+        if message.get("native_mesg_num") != 20 or native not in DEVELOPER_NATIVE_RECORD_FIELDS:
+            continue
+        if isinstance(index, int) and isinstance(number, int) and isinstance(base, int):
+            out[(index, number)] = (DEVELOPER_NATIVE_RECORD_FIELDS[native], base & 0x1F)
+    return out
+
+
 def decode_fit(data: bytes, *, check_crc: bool = True) -> FitData:
     """Decode FIT bytes; raise ``InvalidInput`` coded ``ingest.corrupt_file`` on damage.
 
@@ -65,7 +89,10 @@ def decode_fit(data: bytes, *, check_crc: bool = True) -> FitData:
     buf = data if isinstance(data, bytes) else bytes(data)
     try:
         walked = walk(buf, check_crc=check_crc)
-        columns = record_columns(buf, walked.record_runs, walked.n_records, walked.compressed_times)
+        targets = developer_targets(walked.messages.get("field_description", []))
+        columns = record_columns(
+            buf, walked.record_runs, walked.n_records, walked.compressed_times, targets
+        )
     except InvalidInput:
         raise
     except (ArithmeticError, ValueError, IndexError, KeyError, TypeError, OSError) as exc:

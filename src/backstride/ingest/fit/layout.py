@@ -55,6 +55,8 @@ class Layout:
     timestamp_offset: int
     timestamp_fmt: struct.Struct | None
     misaligned: tuple[str, ...]
+    dev_slots: tuple[tuple[int, int, int, int], ...] = ()
+    """Developer fields: (developer data index, field number, offset, size)."""
 
     def dtype(self) -> np.dtype[np.void]:
         """A numpy structured dtype over whole messages (header byte included) for the slots."""
@@ -63,7 +65,11 @@ class Layout:
 
 @lru_cache(maxsize=4096)
 def compile_layout(
-    global_num: int, *, big_endian: bool, fields: tuple[FieldDef, ...], dev_size: int
+    global_num: int,
+    *,
+    big_endian: bool,
+    fields: tuple[FieldDef, ...],
+    dev_fields: tuple[FieldDef, ...] = (),
 ) -> Layout:
     """Compile one definition; fields the profile does not know are skipped (bytes only)."""
     endian = ">" if big_endian else "<"
@@ -87,14 +93,19 @@ def compile_layout(
                 fmt = struct.Struct(f"{endian}{count}{base.code}")
                 slots.append(FieldSlot(field, base, offset, count, fmt))
         offset += size
+    dev_slots = []
+    for number, size, dev_index in dev_fields:
+        dev_slots.append((dev_index, number, offset, size))
+        offset += size
     return Layout(
         global_num,
-        offset + dev_size,
+        offset,
         big_endian,
         tuple(slots),
         ts_offset,
         ts_fmt,
         tuple(misaligned),
+        tuple(dev_slots),
     )
 
 

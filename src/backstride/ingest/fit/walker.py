@@ -234,15 +234,15 @@ def _definition(
             raise corrupt(f"FIT definition at byte {pos}: invalid base type {buf[i + 2]:#x}")
         fields.append((buf[i], buf[i + 1], base_number))
     q += 3 * n_fields
-    dev_size = 0
+    dev_fields: list[FieldDef] = []
     if head & 0x20:
         if q + 1 > end or q + 1 + 3 * buf[q] > end:
             raise corrupt(f"FIT definition at byte {pos} runs past the end of the data")
         n_dev = buf[q]
-        dev_size = sum(buf[q + 2 + 3 * i] for i in range(n_dev))
+        dev_fields = [(buf[i], buf[i + 1], buf[i + 2]) for i in range(q + 1, q + 1 + 3 * n_dev, 3)]
         q += 1 + 3 * n_dev
     layout = compile_layout(
-        global_num, big_endian=arch == 1, fields=tuple(fields), dev_size=dev_size
+        global_num, big_endian=arch == 1, fields=tuple(fields), dev_fields=tuple(dev_fields)
     )
     for name in layout.misaligned:
         note = f"{message_name(global_num)}.{name}: field size does not fit its type; skipped"

@@ -1,14 +1,15 @@
-"""Walk a FIT file's headers and messages: CRC checks, definitions, runs of data messages.
+"""Walk a FIT file's messages: definitions, runs and cycles of data messages, timestamps.
 
-FIT layout (Garmin FIT protocol, "FIT File Structure"): a 12- or 14-byte header
-(size, protocol, profile, data size, ``.FIT``, optional header CRC), ``data size`` bytes of
-messages, a 2-byte CRC-16 over header + data; several such files may be chained. Each message
-starts with a header byte: definition (bit 6), data (bit 6 clear) or compressed-timestamp
-data (bit 7; local type in bits 5-6, seconds offset in bits 0-4).
+FIT layout (Garmin FIT protocol, "FIT File Structure"): header (see ``header.py``), messages,
+CRC; several such files may be chained. Each message starts with a header byte: definition
+(bit 6), data (bit 6 clear) or compressed-timestamp data (bit 7; local type in bits 5-6,
+seconds offset in bits 0-4, added to the last full timestamp with a 32 s roll-over).
 
 Runs of consecutive data messages that share one header byte (thousands of ``record``
-messages) are found with one strided numpy comparison and handed on as ``(layout, offset,
-count)`` without touching their bytes in Python; other data messages are decoded one by one.
+messages) are found with one strided numpy comparison, and records interleaved with other
+messages in a repeating pattern (record, hrv, record, hrv, ...) as cycles; both are handed on
+as ``RecordRun`` tuples without touching their bytes in Python. Other known messages are
+decoded one by one; unknown ones are only counted.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ import datetime as dt
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings, load_settings
@@ -93,7 +94,7 @@ def _step_history_and_report(
             f"{len(summary.flags)} flags in the history"
         )
     for flag in summary.flags[-5:]:
-        console.print(f"  {flag.date} {flag.code}: {flag.text}")
+        console.print(f"  {flag.date} {flag.code}: {escape(flag.text)}")
     console.print(f"training-load report: {report}")
 
 

@@ -1,6 +1,13 @@
 """backstride: runner low-back-pain prevention and recovery, as a library, CLI and web service.
 
-The curated public API is listed in ``__all__`` (pinned by a test). Decision support only:
+The curated public API is listed in ``__all__`` (pinned by a test)::
+
+    from backstride import assess, read_activity
+    assessment = assess(intake_document, today=date.today())   # triage with reasons
+    activities = read_activity(Path("run.fit.gz"))              # FIT/GPX/TCX, .gz aware
+
+Use cases that store data live in ``backstride.services`` (``submit_intake``,
+``import_paths``, ``load_summary``, ``create_plan``, ``adapt_plan``...). Decision support only:
 backstride never diagnoses; emergencies go to emergency services.
 """
 
@@ -15,17 +22,25 @@ from backstride.errors import (
     NotFound,
     Unauthenticated,
 )
+from backstride.ingest.model import Activity
+from backstride.ingest.registry import read_activity
+from backstride.intake import Assessment, Disposition, assess
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Activity",
+    "Assessment",
     "BackstrideError",
     "Conflict",
+    "Disposition",
     "Forbidden",
     "InvalidInput",
     "NotFound",
     "Settings",
     "Unauthenticated",
     "__version__",
+    "assess",
     "load_settings",
+    "read_activity",
 ]

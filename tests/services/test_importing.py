@@ -237,7 +237,6 @@ def test_a_garmin_export_skips_multisport_parents_and_converts_units(
 def test_a_garmin_fit_is_matched_to_its_summary_and_wellness_files_are_skipped(
     session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
 ) -> None:
-    pytest.importorskip("backstride.ingest.fit.reader")
     report = _import(session, settings, _garmin_zip(tmp_path, activities_dir, with_fit=True))
     assert report.imported == 2  # type: ignore[attr-defined]
     race = next(a for a in list_activities(session) if a.name == "10k race")
@@ -250,7 +249,6 @@ def test_a_garmin_fit_is_matched_to_its_summary_and_wellness_files_are_skipped(
 def test_a_fit_and_a_tcx_of_one_run_are_stored_once(
     session: Session, settings: Settings, activities_dir: Path
 ) -> None:
-    pytest.importorskip("backstride.ingest.fit.reader")
     report = _import(
         session,
         settings,

@@ -83,8 +83,9 @@ def test_context_reads_weeks_longest_runs_pace_and_pain(settings: Settings, runn
 
 def test_create_plan_uses_the_worked_check_numbers(settings: Settings, runner_id: str) -> None:
     with open_session(settings) as session:
+        monday_morning = dt.datetime.combine(MONDAY, dt.time(6), tzinfo=dt.UTC)
         result = plans.create_plan(
-            session, runner_handle="ana", weeks=4, start_date=MONDAY, now=NOW
+            session, runner_handle="ana", weeks=4, start_date=MONDAY, now=monday_morning
         )
     week1 = sum(
         s.distance_m or 0 for d in result.plan.weeks[0].days for s in d.sessions if s.kind == "run"
@@ -150,3 +151,20 @@ def test_the_stored_assessment_document_parses_like_intake_writes_it() -> None:
     parsed = plans.assessment_from_document(assessment_to_dict(written))
     assert parsed == written
     assert parsed.reason_codes == ("pattern.sacroiliac",)
+
+
+def test_a_plan_starting_next_monday_does_not_read_this_weeks_partial_distance(
+    settings: Settings, runner_id: str
+) -> None:
+    # Wednesday of the last history week: that week (30 km) is not complete yet, so the
+    # reference is the week before (32 km), and the cap is +10 % of it with pain present.
+    wednesday = MONDAY - dt.timedelta(days=5)
+    now = dt.datetime.combine(wednesday, dt.time(9), tzinfo=dt.UTC)
+    with open_session(settings) as session:
+        result = plans.create_plan(
+            session, runner_handle="ana", weeks=1, start_date=MONDAY, now=now
+        )
+    week1 = sum(
+        s.distance_m or 0 for d in result.plan.weeks[0].days for s in d.sessions if s.kind == "run"
+    )
+    assert 30_000 < week1 <= 35_200

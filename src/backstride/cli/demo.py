@@ -8,10 +8,10 @@ the personalised plan with its calendar file.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings, load_settings
@@ -78,26 +78,21 @@ def _step_history_and_report(
 ) -> None:
     from backstride.reports.load_report import write_report
     from backstride.services.demo_data import DEMO_RUNNER_HANDLE
-    from backstride.services.demo_history import store_demo_summaries, write_demo_export
+    from backstride.services.demo_history import write_demo_export
+    from backstride.services.importing import import_paths
     from backstride.services.load import load_summary
 
     today = now.date()
     console.rule("12 months of watch data")
     export = write_demo_export(settings.data_dir / "demo", end_date=today)
     console.print(f"demo history (Strava-style export): {export}")
-    try:
-        importing = importlib.import_module("backstride.services.importing")
-    except ImportError:
-        importing = None
-    if importing is not None:
-        importing.import_paths(
-            session, settings=settings, runner_handle=DEMO_RUNNER_HANDLE, paths=[export], now=now
-        )
-    else:
-        stored = store_demo_summaries(
-            session, runner_handle=DEMO_RUNNER_HANDLE, end_date=today, now=now
-        )
-        console.print(f"file importer not installed: stored {stored} run summaries")
+    report_ = import_paths(
+        session, settings=settings, runner_handle=DEMO_RUNNER_HANDLE, paths=[export], now=now
+    )
+    console.print(
+        f"imported {report_.imported} activities ({report_.points:,} samples), "
+        f"{report_.duplicates} already stored, {report_.skipped} skipped"
+    )
     summary = load_summary(
         session,
         runner_handle=DEMO_RUNNER_HANDLE,
@@ -118,7 +113,7 @@ def _step_history_and_report(
             f"{len(summary.flags)} flags in the history"
         )
     for flag in summary.flags[-5:]:
-        console.print(f"  {flag.date} {flag.code}: {flag.text}")
+        console.print(f"  {flag.date} {flag.code}: {escape(flag.text)}")
     console.print(f"training-load report: {report}")
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from backstride.analytics.summary import LoadSummary
@@ -120,11 +121,11 @@ def _print(summary: LoadSummary, handle: str) -> None:
             f"acute:chronic {ratio} (context only, not an injury risk)"
         )
     for warning in summary.load_warnings:
-        console.print(f"[yellow]note[/yellow] {warning}")
+        console.print(f"[yellow]note[/yellow] {escape(warning)}")
     console.print(f"[bold]Flags ({len(summary.flags)})[/bold]" if summary.flags else "No flags.")
     for f in summary.flags[-15:]:
         colour = {"alert": "red", "caution": "yellow"}.get(f.severity, "cyan")
-        console.print(f"  [{colour}]{f.date} {f.code}[/{colour}] {f.text}")
+        console.print(f"  [{colour}]{f.date} {f.code}[/{colour}] {escape(f.text)}")
 
 
 def register(app: typer.Typer) -> None:

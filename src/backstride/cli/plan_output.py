@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from backstride.plan.model import Plan, Session
@@ -26,14 +27,16 @@ def _session_text(s: Session) -> str:
 def print_plan(plan: Plan, console: Console) -> None:
     """A readable week-by-week table with the reasons."""
     if plan.status == "blocked":
-        console.print(f"[bold red]No plan (blocked):[/bold red] {plan.blocked_reason}")
+        console.print(
+            f"[bold red]No plan (blocked):[/bold red] {escape(plan.blocked_reason or '')}"
+        )
         for t in plan.do_now:
-            console.print(f"  • {t}")
+            console.print(f"  • {escape(t)}")
         return
     for t in plan.do_now[:1]:
-        console.print(f"[yellow]{t}[/yellow]")
+        console.print(f"[yellow]{escape(t)}[/yellow]")
     for d in plan.decisions:
-        console.print(f"• {d.text} [dim]{d.code}[/dim]")
+        console.print(f"• {escape(d.text)} [dim]{d.code}[/dim]")
     for w in plan.weeks:
         target = f" · up to {w.target_distance_m / 1000:.1f} km" if w.target_distance_m else ""
         table = Table(title=f"Week {w.index + 1} ({w.phase}){target}", title_justify="left")
@@ -41,11 +44,12 @@ def print_plan(plan: Plan, console: Console) -> None:
         table.add_column("Sessions")
         for day in w.days:
             table.add_row(
-                day.date.strftime("%a %d %b"), "\n".join(_session_text(s) for s in day.sessions)
+                day.date.strftime("%a %d %b"),
+                "\n".join(escape(_session_text(s)) for s in day.sessions),
             )
         console.print(table)
     for t in plan.footwear:
-        console.print(f"[dim]Footwear: {t}[/dim]")
+        console.print(f"[dim]Footwear: {escape(t)}[/dim]")
 
 
 def write_outputs(

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 SAMPLE_S = 5
 HOME = (47.3769, 8.5417)
@@ -220,56 +218,4 @@ def write_demo_export(out_dir: Path, *, end_date: dt.date, seed: int = 7) -> Pat
     return path
 
 
-def store_demo_summaries(
-    session: Session, *, runner_handle: str, end_date: dt.date, now: dt.datetime, seed: int = 7
-) -> int:
-    """Fallback when the file importer is not installed: store the demo year as activity
-    summaries (no streams), with gear. Skips runners that already have activities. One commit."""
-    from backstride.services.runners import get_or_create_runner
-    from backstride.store.models import Activity, Gear
-    from backstride.units import new_id
-
-    runner = get_or_create_runner(session, handle=runner_handle, now=now)
-    if session.scalars(select(Activity.id).where(Activity.runner_id == runner.id)).first():
-        return 0
-    gear: dict[str, Gear] = {}
-    runs = plan_history(end_date=end_date, seed=seed)
-    for run in runs:
-        if run.gear not in gear:
-            gear[run.gear] = Gear(
-                id=new_id(),
-                runner_id=runner.id,
-                name=run.gear,
-                kind="shoe",
-                retired=False,
-                created_at=now,
-            )
-            session.add(gear[run.gear])
-            session.flush()
-        duration = run.distance_m / 1000.0 * run.pace_s_per_km
-        session.add(
-            Activity(
-                id=new_id(),
-                runner_id=runner.id,
-                dedup_key=f"demo-{run.activity_id}",
-                source="manual",
-                sport="running",
-                name=run.name,
-                start_at=run.start_at,
-                local_date=run.start_at.date(),
-                elapsed_s=duration,
-                timer_s=duration,
-                distance_m=run.distance_m,
-                avg_hr_bpm=HR_REST + run.intensity * (HR_MAX - HR_REST),
-                max_hr_bpm=HR_REST + (run.intensity + 0.08) * (HR_MAX - HR_REST),
-                avg_cadence_spm=2 * (80.0 + 14.0 * (run.intensity - 0.6)),
-                gear_id=gear[run.gear].id,
-                imported_at=now,
-                extra={},
-            )
-        )
-    session.commit()
-    return len(runs)
-
-
-__all__ = ["DemoRun", "plan_history", "store_demo_summaries", "write_demo_export"]
+__all__ = ["DemoRun", "plan_history", "write_demo_export"]

@@ -7,7 +7,6 @@ whole batch to :func:`backstride.analytics.analyse` (one vectorised pass). Read-
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -24,21 +23,12 @@ from backstride.analytics.shoes import ShoeInput, shoe_summaries
 from backstride.analytics.summary import PainPoint
 from backstride.config import Settings
 from backstride.errors import InvalidInput
+from backstride.ingest.streams import decode_streams
 from backstride.services.runners import find_runner
 from backstride.store.models import Activity, Gear, PainEntry, Runner, SessionLog
 
 DEFAULT_CLINIC_WINDOW_D = 84
 """``clinic_load`` keeps the last 12 weeks of daily rows per runner [default]."""
-
-
-def _decoder() -> Callable[[bytes], dict[str, Any]] | None:
-    """The ingest helper's stream decoder when installed (per-sample HR for stream TRIMP)."""
-    try:
-        module = importlib.import_module("backstride.ingest.streams")
-    except ImportError:
-        return None
-    fn = getattr(module, "decode_streams", None)
-    return fn if callable(fn) else None
 
 
 def _profile(runner: Runner) -> RunnerProfile:
@@ -94,7 +84,7 @@ def _analyse_runners(
         .order_by(Activity.local_date, Activity.start_at)
     ).all()
     gear_rows = session.scalars(select(Gear).where(Gear.runner_id.in_(list(index)))).all()
-    decode = _decoder()
+    decode = decode_streams
     rows: list[ActivityRow] = []
     gait_runs: dict[str, list[GaitRun]] = defaultdict(list)
     by_gear: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)

@@ -21,6 +21,7 @@ from backstride.intake.assessment import Assessment
 from backstride.intake.serialize import assessment_from_dict
 from backstride.plan.model import Preferences, RunRecord, TrainingContext
 from backstride.plan.monitor import ExerciseResult, SessionLog
+from backstride.services import intake as intake_service
 from backstride.store import models
 
 RUN_SPORTS = ("running", "run", "trail_running", "treadmill_running")
@@ -33,15 +34,10 @@ def assessment_from_document(d: Mapping[str, Any]) -> Assessment:
 
 def latest_assessment(session: Session, *, runner_id: str) -> Assessment:
     """The runner's newest assessment (``plan.no_assessment`` when there is none)."""
-    row = session.scalars(
-        select(models.Assessment)
-        .where(models.Assessment.runner_id == runner_id)
-        .order_by(models.Assessment.created_at.desc())
-        .limit(1)
-    ).one_or_none()
-    if row is None:
+    found = intake_service.latest_assessment(session, runner_id=runner_id)
+    if found is None:
         raise NotFound("no assessment yet: complete the intake first", code="plan.no_assessment")
-    return assessment_from_document(row.result)
+    return found
 
 
 def context_from_activities(session: Session, *, runner_id: str, today: dt.date) -> TrainingContext:

@@ -81,7 +81,11 @@ def create_plan(
     prefs = preferences or preferences_from_dict(stored.get("plan", {}))
     if preferences is not None:  # remembered for adaptation and the next plan
         runner.preferences = {**stored, "plan": preferences_to_dict(preferences)}
-    context = context_from_activities(session, runner_id=runner.id, today=start_date)
+    # History as known now: a plan starting next Monday must not read this week's partial
+    # distance as a complete week.
+    context = context_from_activities(
+        session, runner_id=runner.id, today=min(start_date, now.date())
+    )
     plan_id = new_id()
     plan = generate_plan(
         PlanRequest(

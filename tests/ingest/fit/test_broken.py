@@ -1,0 +1,80 @@
+"""Every FIT file in the corpus's ``broken/`` folder raises a coded error, never a crash."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from backstride.errors import BackstrideError
+from backstride.ingest.fit.decoder import decode_fit
+from backstride.ingest.fit.reader import read_fit, sniff_fit
+
+
+def _broken_fit_files(activities_dir: Path) -> list[Path]:
+    return sorted(p for p in (activities_dir / "broken").iterdir() if ".fit" in p.name.lower())
+
+
+def _partial_gunzip(raw: bytes) -> bytes:
+    """What a streaming gunzip yields from a truncated .gz before it runs out."""
+    return zlib.decompressobj(wbits=31).decompress(raw)
+
+
+def test_every_broken_fit_file_raises_a_coded_error(activities_dir: Path) -> None:
+    files = _broken_fit_files(activities_dir)
+    assert len(files) >= 12
+    codes = {}
+    for path in files:
+        raw = path.read_bytes()
+        payload = _partial_gunzip(raw) if path.name.endswith(".gz") else raw
+        with pytest.raises(BackstrideError) as info:
+            read_fit(payload, source_name=path.name)
+        codes[path.name] = info.value.code
+    assert set(codes.values()) == {"ingest.corrupt_file"}, codes
+
+
+def test_a_truncated_gzip_payload_is_a_corrupt_fit_file(activities_dir: Path) -> None:
+    raw = (activities_dir / "broken" / "derived__gc__14582164182.truncated.fit.gz").read_bytes()
+    payload = _partial_gunzip(raw)
+    assert sniff_fit(payload[:14])
+    with pytest.raises(BackstrideError, match="truncated") as info:
+        decode_fit(payload)
+    assert info.value.code == "ingest.corrupt_file"
+
+
+def test_a_flipped_crc_is_refused_but_the_content_is_intact(
+    activities_dir: Path, reference: dict[str, Any]
+) -> None:
+    raw = (
+        activities_dir / "broken" / "derived__gc__2019-09-07-11-22-19.crc-flipped.fit"
+    ).read_bytes()
+    with pytest.raises(BackstrideError, match="CRC"):
+        decode_fit(raw)
+    fit = decode_fit(raw, check_crc=False)
+    assert (
+        fit.n_records == reference["fit/gc__2019-09-07-11-22-19.fit"]["reference"]["record_count"]
+    )
+
+
+def test_fit_content_behind_a_gpx_name_is_recognised_by_content(activities_dir: Path) -> None:
+    raw = (activities_dir / "broken" / "derived__fit-content-with.gpx").read_bytes()
+    assert sniff_fit(raw[:14])
+    (activity,) = read_fit(raw)
+    assert activity.sport == "running"
+
+
+@pytest.mark.parametrize(
+    ("head", "is_fit"),
+    [
+        (b"\x0e\x10\x00\x00\x10\x00\x00\x00.FIT\x00\x00", True),
+        (b"\x0c\x10\x00\x00\x10\x00\x00\x00.FIT", True),
+        (b"\x0e\x10\x00\x00\x10\x00\x00\x00.FIX\x00\x00", False),
+        (b'<?xml version="1.0"?>', False),
+        (b".FIT", False),
+        (b"", False),
+    ],
+)
+def test_sniffing_looks_at_the_header_size_and_the_fit_signature(head: bytes, is_fit: bool) -> None:
+    assert sniff_fit(head) is is_fit

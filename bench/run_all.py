@@ -44,7 +44,14 @@ def merge() -> Path:
     for area in AREAS:
         path = HERE / f"RESULTS-{area.replace('_', '-')}.md"
         if path.exists():
-            parts.append(path.read_text().strip() + "\n")
+            text = path.read_text().strip()
+            # Each area's own top heading becomes a level-2 section of the merged file.
+            levels = [
+                len(ln) - len(ln.lstrip("#")) for ln in text.splitlines() if ln.startswith("#")
+            ]
+            shift = "#" * max(0, 2 - min(levels, default=2))
+            lines = [shift + ln if ln.startswith("#") else ln for ln in text.splitlines()]
+            parts.append("\n".join(lines) + "\n")
     out = HERE / "RESULTS.md"
     out.write_text("\n".join(parts))
     return out

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -36,7 +36,7 @@ from backstride.ingest.registry import read_bytes
 from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.activity_rows import (
     StreamFacts,
-    activity_row,
+    activity_values,
     stream_facts,
     without_streams,
 )
@@ -230,6 +230,10 @@ class _Writer:
             self._tz: dt.tzinfo = ZoneInfo(runner.timezone or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
             self._tz = dt.UTC
+        # Core inserts (executemany for laps): the ORM unit of work cost more than SQLite did
+        self._insert_activity = insert(sm.Activity.__table__)
+        self._insert_lap = insert(sm.Lap.__table__)
+        session.flush()  # the runner row exists before its activities reference it
         self._load_index()
 
     def drain_counts(self) -> list[str]:
@@ -243,17 +247,8 @@ class _Writer:
         if group is not None and item.activity is not None and id(item.activity) in group.matched:
             return None  # this summary's FIT file was imported with it
         sha = parsed.sha256
-        if sha is not None and sha not in self._blobs and self.session.get(sm.Blob, sha) is None:
-            self.session.add(
-                sm.Blob(
-                    sha256=parsed.sha256,
-                    size_bytes=parsed.size,
-                    filename=item.label[-255:],
-                    created_at=self.now,
-                )
-            )
-        if sha is not None:
-            self._blobs.add(sha)
+        if sha is not None and sha not in self._blobs:
+            self._add_blob(sha, parsed.size, item.label)
         ids: list[str] = []
         statuses: list[str] = []
         for act, facts in zip(parsed.activities, parsed.facts, strict=True):
@@ -270,6 +265,19 @@ class _Writer:
         self._counts.extend(statuses)
         status = "imported" if "imported" in statuses else "duplicate"
         return FileOutcome(item.label, status, activity_ids=tuple(ids))
+
+    def _add_blob(self, sha: str, size: int, label: str) -> None:
+        """The ``Blob`` row of a stored original, unless it is already there."""
+        table = sm.Blob.__table__
+        found = self.session.execute(select(table.c.sha256).where(table.c.sha256 == sha)).first()
+        if found is None:
+            values = {"sha256": sha, "size_bytes": size, "filename": label[-255:]}
+            try:
+                with self.session.begin_nested():  # another importer may have just added it
+                    self.session.execute(insert(table), [{**values, "created_at": self.now}])
+            except IntegrityError:
+                pass
+        self._blobs.add(sha)
 
     def _load_index(self) -> None:
         rows = self.session.execute(
@@ -313,7 +321,7 @@ class _Writer:
         if self._is_duplicate(act, key):
             return None
         source = item.source if act.format != "summary" or item.source != "file" else "manual"
-        row = activity_row(
+        row, laps = activity_values(
             act,
             facts,
             runner_id=self.runner.id,
@@ -325,13 +333,14 @@ class _Writer:
             now=self.now,
         )
         try:
-            with self.session.begin_nested():
-                self.session.add(row)
-                self.session.flush()
+            with self.session.begin_nested():  # the activity and its laps, or nothing
+                self.session.execute(self._insert_activity, [row])
+                if laps:
+                    self.session.execute(self._insert_lap, laps)
         except IntegrityError:
             return None
         self._remember(act, key)
-        return row.id
+        return str(row["id"])
 
     def _gear_id(self, act: Activity) -> str | None:
         if not act.gear:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -42,6 +42,7 @@ from backstride.services.activity_rows import (
 )
 from backstride.services.runners import get_or_create_runner
 from backstride.store import models as sm
+from backstride.store.base import Base
 from backstride.units import new_id
 
 PARALLEL_MIN_ITEMS = 8
@@ -217,6 +218,12 @@ def import_paths(
     )
 
 
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
 class _Writer:
     """Stores parsed activities one savepoint each (the only writer)."""
 
@@ -231,8 +238,8 @@ class _Writer:
         except (ZoneInfoNotFoundError, ValueError):
             self._tz = dt.UTC
         # Core inserts (executemany for laps): the ORM unit of work cost more than SQLite did
-        self._insert_activity = insert(sm.Activity.__table__)
-        self._insert_lap = insert(sm.Lap.__table__)
+        self._insert_activity = insert(_table(sm.Activity))
+        self._insert_lap = insert(_table(sm.Lap))
         session.flush()  # the runner row exists before its activities reference it
         self._load_index()
 
@@ -268,7 +275,7 @@ class _Writer:
 
     def _add_blob(self, sha: str, size: int, label: str) -> None:
         """The ``Blob`` row of a stored original, unless it is already there."""
-        table = sm.Blob.__table__
+        table = _table(sm.Blob)
         found = self.session.execute(select(table.c.sha256).where(table.c.sha256 == sha)).first()
         if found is None:
             values = {"sha256": sha, "size_bytes": size, "filename": label[-255:]}

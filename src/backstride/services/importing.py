@@ -240,6 +240,7 @@ class _Writer:
         # Core inserts (executemany for laps): the ORM unit of work cost more than SQLite did
         self._insert_activity = insert(_table(sm.Activity))
         self._insert_lap = insert(_table(sm.Lap))
+        self._insert_blob = insert(_table(sm.Blob))
         session.flush()  # the runner row exists before its activities reference it
         self._load_index()
 
@@ -274,16 +275,14 @@ class _Writer:
         return FileOutcome(item.label, status, activity_ids=tuple(ids))
 
     def _add_blob(self, sha: str, size: int, label: str) -> None:
-        """The ``Blob`` row of a stored original, unless it is already there."""
-        table = _table(sm.Blob)
-        found = self.session.execute(select(table.c.sha256).where(table.c.sha256 == sha)).first()
-        if found is None:
-            values = {"sha256": sha, "size_bytes": size, "filename": label[-255:]}
-            try:
-                with self.session.begin_nested():  # another importer may have just added it
-                    self.session.execute(insert(table), [{**values, "created_at": self.now}])
-            except IntegrityError:
-                pass
+        """The ``Blob`` row of a stored original, unless it is already there (re-import, or
+        another importer just added it): the primary key decides, no look-up first."""
+        values = {"sha256": sha, "size_bytes": size, "filename": label[-255:]}
+        try:
+            with self.session.begin_nested():
+                self.session.execute(self._insert_blob, [{**values, "created_at": self.now}])
+        except IntegrityError:
+            pass
         self._blobs.add(sha)
 
     def _load_index(self) -> None:

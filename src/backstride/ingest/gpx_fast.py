@@ -1,15 +1,14 @@
-"""Fast path for plain, well-formed GPX (what watches and Strava write): regex over bytes.
+"""Fast path for plain, well-formed GPX (what watches and Strava write): regex + numpy on bytes.
 
 ``lxml`` builds a tree of every element (about 57 MB/s here); for bulk imports this path
-pulls the few columns we need straight out of the bytes with C-speed regular expressions and
-numpy (several times faster, see bench/RESULTS-ingest.md). It is only taken when the file
+checks the file with one C-speed regular expression per point shape and cuts the columns out
+of the bytes with numpy (several times faster, docs/decisions/0004). It is only taken when the file
 passes structural checks that make the regex reading equal to an XML reading: UTF-8, the GPX
 1.0/1.1 default namespace on an unprefixed ``<gpx>``, closing ``</gpx>`` at the end, after the
 first ``<trk>`` nothing but the known tags (every ``<`` accounted for: no comments, CDATA,
 processing instructions, waypoints or unknown extensions), ``<trkpt lat=".." lon="..">`` as
-written by Garmin/Strava, and every column either on every point or on none.
-TrackPointExtension is found
-by the prefix its namespace URI is bound to on the root element. Anything else returns None
+written by Garmin/Strava, and every column either on every point or on none. TrackPointExtension
+is found by the prefix its namespace URI is bound to on the root element. Anything else returns None
 and the lxml reader (``gpx.read_gpx``) handles the file, including every error.
 """
 
@@ -75,9 +74,10 @@ def _decimals(texts: tuple[bytes, ...]) -> FloatArray:
 def _decimals_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FloatArray:
     """The decimals at ``chars[starts[i]:ends[i]]`` -> float64, vectorised over the bytes.
 
-    Values are right-aligned in an ``n x width`` byte matrix; the digits (at most 15, dot
-    skipped) form an exact integer mantissa, divided once by a power of ten, so the result is
-    the correctly rounded value, bit for bit what ``float()`` gives. Anything else (exponents,
+    Values are right-aligned in an ``n x width`` byte matrix (padded with "0"); with the dot
+    and sign read as 0 the row is one integer, from which the digits left and right of the
+    dot give the exact mantissa (at most 15 digits), divided once by a power of ten: the
+    correctly rounded value, bit for bit what ``float()`` gives. Anything else (exponents,
     ``nan``, spaces, more digits) goes through ``float()`` one by one (which raises
     ``ValueError`` for what is not a number at all).
     """
@@ -87,35 +87,37 @@ def _decimals_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Flo
         return _one_by_one(chars, starts, ends)
     width = int(lengths.max())
     col = np.arange(width)
-    inside = col >= (width - lengths)[:, None]  # right-aligned: padding on the left
-    text = np.where(inside, chars[(ends - width)[:, None] + col], 48)  # pad with "0"
-    digit = (text - 48) < 10  # unsigned: bytes below "0" wrap around
+    first = width - lengths
+    text = chars[(ends - width)[:, None] + col]
+    if width > int(lengths.min()):
+        text = np.where(col >= first[:, None], text, np.uint8(48))
+    digits = text - np.uint8(48)
+    is_digit = digits < 10  # unsigned: bytes below "0" wrap around
     dot = text == 46
     minus = text == 45
-    first = width - lengths
-    if not (digit | dot | minus).all():
+    if not (is_digit | dot | minus).all():
         return _one_by_one(chars, starts, ends)
-    rows_dot, cols_dot = np.nonzero(dot)
-    rows_minus, cols_minus = np.nonzero(minus)
-    ndig = (digit & inside).sum(axis=1)
-    if (
-        (ndig == 0).any()
-        or (ndig > 15).any()
-        or (dot.sum(axis=1) > 1).any()
-        or (cols_minus != first[rows_minus]).any()
-    ):
+    n_dots = dot.sum(axis=1)
+    has_minus = bool(minus.any())
+    if (n_dots > 1).any() or (lengths - n_dots - minus.sum(axis=1) > 15).any():
         return _one_by_one(chars, starts, ends)
-    dot_col = np.full(n, width, dtype=np.int64)
-    dot_col[rows_dot] = cols_dot
-    frac = np.where(dot_col < width, width - 1 - dot_col, 0)
-    values = np.where(digit, text - 48, 0).astype(np.int64)
-    weights = _IPOW10[width - 1 - col]
-    right = (values * (col > dot_col[:, None])) @ weights
-    left = (values * (col < dot_col[:, None])) @ weights
-    mantissa = (right + np.where(dot_col < width, left // 10, left)).astype(np.float64)
-    mantissa[rows_minus] *= -1
+    if (n_dots == lengths).any() or (has_minus and _bad_signs(minus, first, lengths, n_dots)):
+        return _one_by_one(chars, starts, ends)  # ".", "-", "-." or a sign not in front
+    whole = np.where(is_digit, digits, np.uint8(0)).astype(np.int64) @ _IPOW10[width - 1 - col]
+    frac = np.where(n_dots > 0, width - 1 - dot.argmax(axis=1), 0)
+    low = _IPOW10[frac]
+    mantissa = ((whole // (low * 10)) * low + whole % low).astype(np.float64)
+    mantissa = np.where(n_dots > 0, mantissa, whole.astype(np.float64))
+    if has_minus:
+        mantissa[minus.any(axis=1)] *= -1
     result: FloatArray = mantissa / _POW10[frac]
     return result
+
+
+def _bad_signs(minus: np.ndarray, first: np.ndarray, lengths: np.ndarray, dots: np.ndarray) -> bool:
+    """A minus that is not the first byte, or one with no digit after it."""
+    rows, cols = np.nonzero(minus)
+    return bool((cols != first[rows]).any() or (lengths[rows] - dots[rows] < 2).any())
 
 
 def _one_by_one(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FloatArray:
@@ -199,6 +201,16 @@ def _times_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FloatA
     return parse_times(texts)
 
 
+def _positions(body: bytes, needle: bytes) -> list[int]:
+    """Where ``needle`` occurs in ``body`` (few occurrences: a plain find loop)."""
+    out: list[int] = []
+    at = body.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = body.find(needle, at + 1)
+    return out
+
+
 def fast_parts(data: bytes) -> GpxParts | None:
     """The columns of a plain GPX file, or None when the lxml reader must decide.
 
@@ -269,7 +281,7 @@ def fast_parts(data: bytes) -> GpxParts | None:
     posix = _times_at(chars, *spans["time"])
     if not np.isfinite(posix).all():
         return None
-    segments = np.array([s.start() for s in re.finditer(b"<trkseg", body)], dtype=np.int64)
+    segments = np.array(_positions(body, b"<trkseg"), dtype=np.int64)
     before = np.searchsorted(points, segments) if len(segments) else np.zeros(1, np.int64)
     creator = re.search(rb"""\bcreator\s*=\s*["']([^"']*)["']""", root.group(1))
     return GpxParts(

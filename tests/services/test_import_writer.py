@@ -75,7 +75,8 @@ def test_a_batch_that_conflicts_is_stored_file_by_file(
     assert _count(session, sm.Activity) == 2  # the other importer's row and the TCX run
     assert _count(session, sm.Blob) == 2  # both originals are kept all the same
     stored = session.get(sm.Activity, outcomes[1].activity_ids[0])
-    assert stored is not None and len(stored.laps) == len(parsed[1].activities[0].laps)
+    assert stored is not None
+    assert len(stored.laps) == len(parsed[1].activities[0].laps)
 
 
 def test_outcomes_come_back_in_input_order_with_skipped_files_between(

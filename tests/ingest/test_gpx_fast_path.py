@@ -44,8 +44,19 @@ def _same(data: bytes) -> None:
     assert (fast.sport_text, fast.name, fast.creator) == (slow.sport_text, slow.name, slow.creator)
 
 
-def test_a_garmin_style_file_reads_the_same_both_ways() -> None:
-    _same(_garmin_like(500))
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: d,
+        lambda d: d + b"\n\n",  # a newline after </gpx>
+        lambda d: d.replace(b"</trkpt>\n", b"</trkpt>\n</trkseg>\n<trkseg>", 3),  # 4 segments
+        lambda d: d.replace(b'lon="8.0000100"', b'lon="-8.00001"'),  # negative, shorter
+        lambda d: d.replace(b"<ele>403</ele>", b"<ele>-0.25</ele>"),
+    ],
+    ids=["as-is", "trailing-newline", "segments", "negative-lon", "negative-ele"],
+)
+def test_a_garmin_style_file_reads_the_same_both_ways(change: object) -> None:
+    _same(change(_garmin_like(500)))  # type: ignore[operator]
 
 
 @pytest.mark.parametrize("name", files_of("gpx", "good"))

@@ -1,15 +1,14 @@
-"""Fast path for plain, well-formed GPX (what watches and Strava write): regex over bytes.
+"""Fast path for plain, well-formed GPX (what watches and Strava write): regex + numpy on bytes.
 
 ``lxml`` builds a tree of every element (about 57 MB/s here); for bulk imports this path
-pulls the few columns we need straight out of the bytes with C-speed regular expressions and
-numpy (several times faster, see bench/RESULTS-ingest.md). It is only taken when the file
+checks the file with one C-speed regular expression per point shape and cuts the columns out
+of the bytes with numpy (several times faster, docs/decisions/0004). It is only taken when the file
 passes structural checks that make the regex reading equal to an XML reading: UTF-8, the GPX
 1.0/1.1 default namespace on an unprefixed ``<gpx>``, closing ``</gpx>`` at the end, after the
 first ``<trk>`` nothing but the known tags (every ``<`` accounted for: no comments, CDATA,
 processing instructions, waypoints or unknown extensions), ``<trkpt lat=".." lon="..">`` as
-written by Garmin/Strava, and every column either on every point or on none.
-TrackPointExtension is found
-by the prefix its namespace URI is bound to on the root element. Anything else returns None
+written by Garmin/Strava, and every column either on every point or on none. TrackPointExtension
+is found by the prefix its namespace URI is bound to on the root element. Anything else returns None
 and the lxml reader (``gpx.read_gpx``) handles the file, including every error.
 """
 
@@ -60,77 +59,102 @@ def _text(head: bytes, tag: bytes) -> str | None:
     return unescape(found.group(1).decode("utf-8").strip(), _ENTITIES) or None
 
 
-def _fixed_width_times(times: list[bytes]) -> FloatArray | None:
-    """``YYYY-MM-DDTHH:MM:SS[.fff]Z`` of one width for every point -> POSIX seconds."""
-    n = len(times)
-    width = len(times[0])
-    joined = b"".join(times)
-    if width < 20 or len(joined) != n * width:
-        return None
-    chars = np.frombuffer(joined, np.uint8).reshape(n, width)
-    if not ((chars[:, width - 1] == ord("Z")).all() and (chars[:, 10] == ord("T")).all()):
-        return None
-    stamps = np.ascontiguousarray(chars[:, : width - 1]).view(f"S{width - 1}").ravel()
-    try:
-        return stamps.astype("datetime64[us]").astype(np.int64) / 1e6
-    except ValueError:
-        return None
-
-
 _POW10 = 10.0 ** np.arange(23)
+_IPOW10 = 10 ** np.arange(18, dtype=np.int64)
 
 
 def _decimals(texts: tuple[bytes, ...]) -> FloatArray:
-    """Plain decimals (``-12.345``, ``80``) -> float64, vectorised over the bytes.
+    """Plain decimals (``-12.345``, ``80``) -> float64 (see ``_decimals_at``)."""
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    ends = np.cumsum(lengths)
+    chars = np.frombuffer(b"".join(texts), np.uint8)
+    return _decimals_at(chars, ends - lengths, ends)
 
-    The mantissa is summed exactly (at most 15 digits) and divided once by a power of ten, so
-    the result is the correctly rounded value, bit for bit what ``float()`` gives. Anything
-    else (exponents, ``nan``, spaces, more digits) goes through ``float()`` one by one.
+
+def _decimals_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FloatArray:
+    """The decimals at ``chars[starts[i]:ends[i]]`` -> float64, vectorised over the bytes.
+
+    Values are right-aligned in an ``n x width`` byte matrix (padded with "0"); with the dot
+    and sign read as 0 the row is one integer, from which the digits left and right of the
+    dot give the exact mantissa (at most 15 digits), divided once by a power of ten: the
+    correctly rounded value, bit for bit what ``float()`` gives. Anything else (exponents,
+    ``nan``, spaces, more digits) goes through ``float()`` one by one (which raises
+    ``ValueError`` for what is not a number at all).
     """
-    n = len(texts)
-    chars = np.frombuffer(b" ".join(texts), np.uint8)
-    sep, dot, minus = chars == 32, chars == 46, chars == 45
-    digit = (chars - 48) < 10  # unsigned: bytes below "0" wrap around
-    tok = np.cumsum(sep, dtype=np.int64)
-    if not (digit | sep | dot | minus).all() or tok[-1] != n - 1:
-        return np.fromiter(map(float, texts), np.float64, n)
-    ndig = np.bincount(tok[digit], minlength=n)
-    dots = np.bincount(tok[dot], minlength=n)
-    prev_sep = np.concatenate(([True], sep[:-1]))
-    if (ndig == 0).any() or (ndig > 15).any() or (dots > 1).any() or (minus & ~prev_sep).any():
-        return np.fromiter(map(float, texts), np.float64, n)
-    after = np.cumsum(ndig)[tok] - np.cumsum(digit, dtype=np.int64)
-    mantissa = np.bincount(
-        tok[digit], weights=(chars[digit] - 48) * _POW10[after[digit]], minlength=n
-    )
-    mantissa[tok[minus]] *= -1
-    frac = np.zeros(n, dtype=np.int64)
-    frac[tok[dot]] = after[dot]
+    n = len(starts)
+    lengths = ends - starts
+    if n == 0 or (lengths <= 0).any() or (lengths > 17).any():
+        return _one_by_one(chars, starts, ends)
+    width = int(lengths.max())
+    col = np.arange(width)
+    first = width - lengths
+    text = chars[(ends - width)[:, None] + col]
+    if width > int(lengths.min()):
+        text = np.where(col >= first[:, None], text, np.uint8(48))
+    digits = text - np.uint8(48)
+    is_digit = digits < 10  # unsigned: bytes below "0" wrap around
+    dot = text == 46
+    minus = text == 45
+    if not (is_digit | dot | minus).all():
+        return _one_by_one(chars, starts, ends)
+    n_dots = dot.sum(axis=1)
+    has_minus = bool(minus.any())
+    if (n_dots > 1).any() or (lengths - n_dots - minus.sum(axis=1) > 15).any():
+        return _one_by_one(chars, starts, ends)
+    if (n_dots == lengths).any() or (has_minus and _bad_signs(minus, first, lengths, n_dots)):
+        return _one_by_one(chars, starts, ends)  # ".", "-", "-." or a sign not in front
+    whole = np.where(is_digit, digits, np.uint8(0)).astype(np.int64) @ _IPOW10[width - 1 - col]
+    frac = np.where(n_dots > 0, width - 1 - dot.argmax(axis=1), 0)
+    low = _IPOW10[frac]
+    mantissa = ((whole // (low * 10)) * low + whole % low).astype(np.float64)
+    mantissa = np.where(n_dots > 0, mantissa, whole.astype(np.float64))
+    if has_minus:
+        mantissa[minus.any(axis=1)] *= -1
     result: FloatArray = mantissa / _POW10[frac]
     return result
 
 
-def _tags_accounted(body: bytes, head: bytes, point_tags: int) -> bool:
+def _bad_signs(minus: np.ndarray, first: np.ndarray, lengths: np.ndarray, dots: np.ndarray) -> bool:
+    """A minus that is not the first byte, or one with no digit after it."""
+    rows, cols = np.nonzero(minus)
+    return bool((cols != first[rows]).any() or (lengths[rows] - dots[rows] < 2).any())
+
+
+def _one_by_one(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FloatArray:
+    raw = chars.tobytes()
+    texts = [raw[a:b] for a, b in zip(starts.tolist(), ends.tolist(), strict=True)]
+    return np.fromiter(map(float, texts), np.float64, len(texts))
+
+
+def _tags_accounted(body: bytes, head: bytes, point_tags: int, all_tags: int) -> bool:
     """Every ``<`` in the track part opens or closes a tag this path understands.
 
     ``point_tags`` is the number of opening tags inside all ``<trkpt>`` (each matched by the
     point regex); each opening tag has one closing tag. ``name``/``type``/``desc`` are only
     looked for in ``head`` (before the first segment): anywhere else they stay unaccounted
-    for, and the file goes to the lxml reader.
+    for, and the file goes to the lxml reader. ``all_tags`` is the number of ``<`` in ``body``.
     """
     opening = point_tags + body.count(b"<trk>") + body.count(b"<trkseg>")
     for tag in (b"<name>", b"<type>", b"<desc>"):
         opening += head.count(tag)
-    return body.count(b"<") == 2 * opening + 1  # + </gpx>
+    return all_tags == 2 * opening + 1  # + </gpx>
 
 
-def _point_pattern(
-    first: bytes, leaves: dict[bytes, str]
-) -> tuple[re.Pattern[bytes], list[str], int] | None:
-    """A regex for a whole ``<trkpt>`` shaped like the first one: (pattern, keys, tags/point)."""
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """The first point's shape: its regex, and where each value sits among its tags."""
+
+    pattern: re.Pattern[bytes]
+    opening: int  # opening tags per point
+    leaves: dict[str, tuple[int, int]]  # key -> (index of its opening tag, length of that tag)
+
+
+def _point_pattern(first: bytes, leaves: dict[bytes, str]) -> _Shape | None:
+    """A regex for a whole ``<trkpt>`` shaped like the first one, and where its values are."""
     parts: list[bytes] = []
-    keys: list[str] = []
+    where: dict[str, tuple[int, int]] = {}
     opening = 0
+    tags = 0
     last_open: bytes | None = None
     for tag, text in re.findall(rb"(<[^>]*>)|([^<]+)", first):
         if tag:
@@ -140,7 +164,6 @@ def _point_pattern(
                 if _LATLON.fullmatch(tag) is None:
                     return None
                 parts.append(_LATLON.pattern)
-                keys += ["lat", "lon"]
                 last_open, opening = b"trkpt", opening + 1
             elif re.fullmatch(rb"</?[\w.:-]+>", tag):
                 parts.append(re.escape(tag))
@@ -149,22 +172,57 @@ def _point_pattern(
                 opening += 0 if is_close else 1
             else:
                 return None
+            tags += 1
         elif text.strip():
             key = leaves.get(last_open or b"")
             if key is None:
                 return None
             parts.append(rb"([^<]*)")
-            keys.append(key)
-    return re.compile(b"".join(parts)), keys, opening
+            where.pop(key, None)
+            where[key] = (tags - 1, len(last_open or b"") + 2)
+    return _Shape(re.compile(b"".join(parts)), opening, where)
+
+
+def _times_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FloatArray:
+    """The ISO times at ``chars[starts[i]:ends[i]]`` -> POSIX seconds (NaN if unparsable)."""
+    widths = ends - starts
+    width = int(widths[0])
+    if width >= 20 and (widths == width).all():
+        text = chars[starts[:, None] + np.arange(width)]
+        if (text[:, width - 1] == ord("Z")).all() and (text[:, 10] == ord("T")).all():
+            stamps = np.ascontiguousarray(text[:, : width - 1]).view(f"S{width - 1}").ravel()
+            try:
+                result: FloatArray = stamps.astype("datetime64[us]").astype(np.int64) / 1e6
+                return result
+            except ValueError:
+                pass
+    raw = chars.tobytes()
+    texts = [raw[a:b].decode("ascii", "replace") for a, b in zip(starts, ends, strict=True)]
+    return parse_times(texts)
+
+
+def _positions(body: bytes, needle: bytes) -> list[int]:
+    """Where ``needle`` occurs in ``body`` (few occurrences: a plain find loop)."""
+    out: list[int] = []
+    at = body.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = body.find(needle, at + 1)
+    return out
 
 
 def fast_parts(data: bytes) -> GpxParts | None:
-    """The columns of a plain GPX file, or None when the lxml reader must decide."""
+    """The columns of a plain GPX file, or None when the lxml reader must decide.
+
+    The point regex only *checks* the file (one match per ``<trkpt``, nothing in between but
+    whitespace, and every ``<`` accounted for); the values are then cut out with numpy at the
+    positions of the ``<`` bytes, which the check has pinned down for every point.
+    """
     enc = _ENCODING.search(data[:200])
     if enc and enc.group(1).lower() not in (b"utf-8", b"utf8"):
         return None
     root = _ROOT.search(data, 0, 4096)
-    if root is None or not data.rstrip().endswith(b"</gpx>"):
+    if root is None or not data[-4096:].rstrip().endswith(b"</gpx>"):
         return None
     ns = {(p or b""): uri for p, uri in _XMLNS.findall(root.group(1))}
     if ns.get(b"") not in GPX_NAMESPACES:
@@ -186,38 +244,51 @@ def fast_parts(data: bytes) -> GpxParts | None:
     start = body.find(b"<trkpt ")
     first = body[start : body.find(b"</trkpt>", start) + 8]
     shape = _point_pattern(first, leaves) if start >= 0 else None
-    if shape is None:
+    if shape is None or "time" not in shape.leaves:
         return None
-    pattern, keys, per_point = shape
-    n = body.count(b"<trkpt ")
-    rows = pattern.findall(body)
-    if len(rows) != n or "time" not in keys:
+    chars = np.frombuffer(body, np.uint8)
+    lt = np.flatnonzero(chars == ord("<"))
+    all_tags = len(lt)
+    lt = lt[lt < len(chars) - 6]  # only </gpx> can start that close to the end
+    is_point = np.ones(len(lt), dtype=bool)
+    for k, byte in enumerate(b"trkpt ", 1):
+        is_point &= chars[lt + k] == byte
+    points = lt[is_point]
+    n = len(points)  # every "<trkpt " (the check below proves they are all points)
+    if shape.pattern.subn(b"", body)[1] != n:
         return None
     head = body[: body.find(b"<trkseg")] if b"<trkseg" in body else body
-    if not _tags_accounted(body, head, n * per_point):
+    if not _tags_accounted(body, head, n * shape.opening, all_tags):
         return None
-    cols = list(zip(*rows, strict=True))
+    first_tag = np.flatnonzero(is_point)  # each point's tags follow its <trkpt in order
+    quotes = np.flatnonzero(chars == ord('"'))
+    lat_start = points + len(b'<trkpt lat="')
+    lat_end = quotes[np.searchsorted(quotes, lat_start)]
+    lon_start = lat_end + len(b'" lon="')
+    lon_end = quotes[np.searchsorted(quotes, lon_start)]
+    spans = {
+        key: (lt[first_tag + slot] + length, lt[first_tag + slot + 1])
+        for key, (slot, length) in shape.leaves.items()
+    }
     try:
-        values = {k: _decimals(cols[j]) for j, k in enumerate(keys) if k != "time"}
+        lat = _decimals_at(chars, lat_start, lat_end)
+        lon = _decimals_at(chars, lon_start, lon_end)
+        values = {k: _decimals_at(chars, a, b) for k, (a, b) in spans.items() if k != "time"}
     except ValueError:
         return None
-    lat, lon = values.pop("lat"), values.pop("lon")
     if not (np.isfinite(lat).all() and np.isfinite(lon).all()):
         return None
-    times = list(cols[keys.index("time")])
-    posix = _fixed_width_times(times)
-    if posix is None:
-        posix = parse_times(b"\n".join(times).decode("ascii", "replace").split("\n"))
+    posix = _times_at(chars, *spans["time"])
     if not np.isfinite(posix).all():
         return None
-    pieces = body.split(b"<trkseg")[1:]
-    starts = list(np.cumsum([0] + [p.count(b"<trkpt") for p in pieces[:-1]]).astype(int))
+    segments = np.array(_positions(body, b"<trkseg"), dtype=np.int64)
+    before = np.searchsorted(points, segments) if len(segments) else np.zeros(1, np.int64)
     creator = re.search(rb"""\bcreator\s*=\s*["']([^"']*)["']""", root.group(1))
     return GpxParts(
         lat=lat,
         lon=lon,
         posix=posix,
-        segment_starts=[int(s) for s in starts],
+        segment_starts=[int(s) for s in before - before[0]],
         columns=values,
         sport_text=_text(head, b"type"),
         name=_text(head, b"name"),

@@ -1,5 +1,6 @@
-"""Canonical ``Activity`` -> ``store.models.Activity`` row (with laps), and the stream facts
-computed once next to the parser (in a worker process) so the big arrays never cross it."""
+"""Canonical ``Activity`` -> column values of an ``activities`` row and its ``laps`` rows (plain
+dicts for Core ``insert``), and the stream facts computed once next to the parser (in a worker
+process) so the big arrays never cross it."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from backstride.ingest import model as m
 from backstride.ingest.model import Activity, Streams
 from backstride.ingest.streams import encode_streams
 from backstride.ingest.summary import downhill_distance_m
-from backstride.store import models as sm
 from backstride.units import new_id
 
 _DYNAMICS = {
@@ -74,7 +74,10 @@ def _jsonable(extra: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
-def activity_row(
+Row = dict[str, object]
+
+
+def activity_values(
     act: Activity,
     facts: StreamFacts,
     *,
@@ -85,14 +88,16 @@ def activity_row(
     gear_id: str | None,
     tz: dt.tzinfo,
     now: dt.datetime,
-) -> sm.Activity:
-    """A new row (not added) with its laps; ``local_date`` from the file's offset or ``tz``."""
+) -> tuple[Row, list[Row]]:
+    """Values of a new ``activities`` row (fresh ``id``) and of its ``laps`` rows;
+    ``local_date`` from the file's offset or ``tz``."""
     if act.local_offset_s is not None:
         local_date = (act.start_at + dt.timedelta(seconds=act.local_offset_s)).date()
     else:
         local_date = act.start_at.astimezone(tz).date()
-    row = sm.Activity(
-        id=new_id(),
+    activity_id = new_id()
+    row: Row = dict(
+        id=activity_id,
         runner_id=runner_id,
         dedup_key=dedup_key,
         source=source,
@@ -128,21 +133,22 @@ def activity_row(
         imported_at=now,
         **facts.dynamics,
     )
-    row.laps = [
-        sm.Lap(
-            index=lap.index,
-            start_at=lap.start_at,
-            elapsed_s=lap.elapsed_s,
-            timer_s=lap.timer_s,
-            distance_m=lap.distance_m,
-            avg_hr_bpm=lap.avg_hr_bpm,
-            max_hr_bpm=lap.max_hr_bpm,
-            avg_cadence_spm=lap.avg_cadence_spm,
-            intensity=lap.intensity[:16] if lap.intensity else None,
-        )
+    laps: list[Row] = [
+        {
+            "activity_id": activity_id,
+            "index": lap.index,
+            "start_at": lap.start_at,
+            "elapsed_s": lap.elapsed_s,
+            "timer_s": lap.timer_s,
+            "distance_m": lap.distance_m,
+            "avg_hr_bpm": lap.avg_hr_bpm,
+            "max_hr_bpm": lap.max_hr_bpm,
+            "avg_cadence_spm": lap.avg_cadence_spm,
+            "intensity": lap.intensity[:16] if lap.intensity else None,
+        }
         for lap in act.laps
     ]
-    return row
+    return row, laps
 
 
-__all__ = ["StreamFacts", "activity_row", "stream_facts", "without_streams"]
+__all__ = ["Row", "StreamFacts", "activity_values", "stream_facts", "without_streams"]

@@ -1,15 +1,15 @@
 """Import service: files, folders and export zips -> stored activities, laps, streams, blobs.
 
 ``import_paths`` parses items (in a process pool when there are many: parsing is pure and
-CPU-bound; the main process is the only writer), dedups each activity against the runner's
-stored ones (``ingest.dedup``), stores each with its laps and streams inside its own
-savepoint, keeps the original file content-addressed under ``settings.blob_dir`` (written
-atomically, ``Blob`` row), and commits once. Importing the same thing twice changes nothing.
+CPU-bound; workers also encode the streams and keep the original file content-addressed under
+``settings.blob_dir``, written atomically); the main process is the only writer: it dedups
+each activity against the runner's stored ones (``ingest.dedup``), stores it with its laps,
+streams and ``Blob`` row (in batches, each activity whole or not at all:
+``services.import_writer``) and commits once. Importing the same thing twice changes nothing.
 """
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import hashlib
 import os
@@ -19,30 +19,20 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
 from backstride.ingest.archive import ArchiveLimits
-from backstride.ingest.dedup import START_TOLERANCE_S, dedup_key, same_activity
-from backstride.ingest.garmin import hints_from_summary, match_summary
-from backstride.ingest.hints import apply_hints
-from backstride.ingest.model import Activity
 from backstride.ingest.registry import read_bytes
 from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.activity_rows import (
-    StreamFacts,
-    activity_row,
     stream_facts,
     without_streams,
 )
+from backstride.services.import_writer import FileOutcome, Parsed, Writer
 from backstride.services.runners import get_or_create_runner
-from backstride.store import models as sm
-from backstride.units import new_id
 
 PARALLEL_MIN_ITEMS = 8
 _IN_FLIGHT = 8
@@ -60,17 +50,6 @@ class ImportProgress:
 
 
 @dataclass(frozen=True, slots=True)
-class FileOutcome:
-    """What happened to one file or export entry."""
-
-    label: str
-    status: str  # imported | duplicate | skipped
-    code: str | None = None
-    reason: str | None = None
-    activity_ids: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class ImportReport:
     """The end report: counts of activities and one outcome per file."""
 
@@ -80,16 +59,6 @@ class ImportReport:
     skipped: int
     points: int
     files: tuple[FileOutcome, ...] = field(default_factory=tuple)
-
-
-@dataclass(frozen=True, slots=True)
-class _Parsed:
-    activities: tuple[Activity, ...] = ()
-    facts: tuple[StreamFacts, ...] = ()
-    sha256: str | None = None
-    size: int = 0
-    code: str | None = None
-    reason: str | None = None
 
 
 def _store_blob(blob_dir: Path, data: bytes) -> str:
@@ -110,35 +79,35 @@ def _store_blob(blob_dir: Path, data: bytes) -> str:
 
 def _parse(
     label: str, path: Path | None, data: bytes | None, max_bytes: int, blob_dir: Path
-) -> _Parsed:
+) -> Parsed:
     """Read one file (runs in a worker process); the blob is written only when it parsed."""
     try:
         if data is None:
             assert path is not None
             size = path.stat().st_size
             if size > max_bytes:
-                return _Parsed(code="ingest.too_large", reason=f"{size} bytes, limit {max_bytes}")
+                return Parsed(code="ingest.too_large", reason=f"{size} bytes, limit {max_bytes}")
             data = path.read_bytes()
         acts = read_bytes(data, name=label, max_bytes=max_bytes)
     except BackstrideError as exc:
-        return _Parsed(code=exc.code, reason=exc.detail)
+        return Parsed(code=exc.code, reason=exc.detail)
     except OSError as exc:
-        return _Parsed(code="ingest.corrupt_file", reason=f"{label}: cannot read ({exc.strerror})")
+        return Parsed(code="ingest.corrupt_file", reason=f"{label}: cannot read ({exc.strerror})")
     facts = tuple(stream_facts(a) for a in acts)
     light = tuple(without_streams(a) for a in acts)
-    return _Parsed(light, facts, _store_blob(blob_dir, data), len(data))
+    return Parsed(light, facts, _store_blob(blob_dir, data), len(data))
 
 
 def _parsed_items(
     items: Iterator[ImportItem], settings: Settings, *, parallel: bool
-) -> Iterator[tuple[ImportItem, _Parsed]]:
+) -> Iterator[tuple[ImportItem, Parsed]]:
     args = (settings.max_file_bytes, settings.blob_dir)
     if not parallel:
         for item in items:
             yield item, _resolve(item, None, args)
         return
     with ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
-        window: deque[tuple[ImportItem, Future[_Parsed] | None]] = deque()
+        window: deque[tuple[ImportItem, Future[Parsed] | None]] = deque()
         for item in items:
             fut = (
                 pool.submit(_parse, item.label, item.path, item.data, *args)
@@ -158,11 +127,11 @@ def _needs_parse(item: ImportItem) -> bool:
     return item.error is None and item.activity is None
 
 
-def _resolve(item: ImportItem, fut: Future[_Parsed] | None, args: tuple[int, Path]) -> _Parsed:
+def _resolve(item: ImportItem, fut: Future[Parsed] | None, args: tuple[int, Path]) -> Parsed:
     if item.error is not None:
-        return _Parsed(code=item.error.code, reason=item.error.detail)
+        return Parsed(code=item.error.code, reason=item.error.detail)
     if item.activity is not None:
-        return _Parsed((item.activity,), (stream_facts(item.activity),))
+        return Parsed((item.activity,), (stream_facts(item.activity),))
     if fut is not None:
         return fut.result()
     return _parse(item.label, item.path, item.data, *args)
@@ -186,26 +155,30 @@ def import_paths(
         max_member_bytes=settings.max_file_bytes,
     )
     total = count_inputs(paths)
-    writer = _Writer(session, runner, settings=settings, now=now)
+    writer = Writer(session, runner, now=now)
     outcomes: list[FileOutcome] = []
     counts = {"imported": 0, "duplicate": 0, "skipped": 0}
     points = 0
+
+    def collect_outcomes() -> None:
+        done, statuses = writer.drain()
+        outcomes.extend(done)
+        for status in statuses:
+            counts[status] += 1
+
     for done, (item, parsed) in enumerate(
         _parsed_items(
             collect(paths, limits=limits), settings, parallel=total >= PARALLEL_MIN_ITEMS
         ),
         1,
     ):
-        outcome = writer.store(item, parsed)
-        if outcome is not None:
-            outcomes.append(outcome)
-            if outcome.status == "skipped":
-                counts["skipped"] += 1
-        for status in writer.drain_counts():
-            counts[status] += 1
+        writer.store(item, parsed)
+        collect_outcomes()
         points += sum(f.n_samples for f in parsed.facts)
         if progress is not None:
             progress(ImportProgress(done, max(total, done), points, counts["imported"], item.label))
+    writer.flush()
+    collect_outcomes()
     session.commit()
     return ImportReport(
         runner.id,
@@ -215,148 +188,6 @@ def import_paths(
         points,
         tuple(outcomes),
     )
-
-
-class _Writer:
-    """Stores parsed activities one savepoint each (the only writer)."""
-
-    def __init__(
-        self, session: Session, runner: sm.Runner, *, settings: Settings, now: dt.datetime
-    ) -> None:
-        self.session, self.runner, self.settings, self.now = session, runner, settings, now
-        self._gear: dict[str, str] = {}
-        self._counts: list[str] = []
-        try:
-            self._tz: dt.tzinfo = ZoneInfo(runner.timezone or "UTC")
-        except (ZoneInfoNotFoundError, ValueError):
-            self._tz = dt.UTC
-        self._load_index()
-
-    def drain_counts(self) -> list[str]:
-        out, self._counts = self._counts, []
-        return out
-
-    def store(self, item: ImportItem, parsed: _Parsed) -> FileOutcome | None:
-        if parsed.code is not None:
-            return FileOutcome(item.label, "skipped", parsed.code, parsed.reason)
-        group = item.garmin
-        if group is not None and item.activity is not None and id(item.activity) in group.matched:
-            return None  # this summary's FIT file was imported with it
-        sha = parsed.sha256
-        if sha is not None and sha not in self._blobs and self.session.get(sm.Blob, sha) is None:
-            self.session.add(
-                sm.Blob(
-                    sha256=parsed.sha256,
-                    size_bytes=parsed.size,
-                    filename=item.label[-255:],
-                    created_at=self.now,
-                )
-            )
-        if sha is not None:
-            self._blobs.add(sha)
-        ids: list[str] = []
-        statuses: list[str] = []
-        for act, facts in zip(parsed.activities, parsed.facts, strict=True):
-            act = apply_hints(act, item.hints)
-            if group is not None and item.activity is None:
-                summary = match_summary(act, group.summaries)
-                if summary is not None:
-                    group.matched.add(id(summary))
-                    act = apply_hints(act, hints_from_summary(summary))
-            stored = self._store_one(act, item, parsed.sha256, facts)
-            statuses.append("imported" if stored else "duplicate")
-            if stored:
-                ids.append(stored)
-        self._counts.extend(statuses)
-        status = "imported" if "imported" in statuses else "duplicate"
-        return FileOutcome(item.label, status, activity_ids=tuple(ids))
-
-    def _load_index(self) -> None:
-        rows = self.session.execute(
-            select(
-                sm.Activity.start_at,
-                sm.Activity.sport,
-                sm.Activity.distance_m,
-                sm.Activity.dedup_key,
-            ).where(sm.Activity.runner_id == self.runner.id)
-        ).all()
-        self._keys = {r.dedup_key for r in rows}
-        # (start, unique number, sport, distance): the number keeps tuples from comparing None
-        self._index = sorted(
-            (r.start_at.timestamp(), i, r.sport, r.distance_m) for i, r in enumerate(rows)
-        )
-        self._blobs: set[str] = set()
-
-    def _is_duplicate(self, act: Activity, key: str) -> bool:
-        """Same key, or the same activity within the dedup window (in-memory index)."""
-        if key in self._keys:
-            return True
-        t = act.start_at.timestamp()
-        lo = bisect.bisect_left(self._index, (t - START_TOLERANCE_S,))
-        for start, _, sport, distance in self._index[lo:]:
-            if start > t + START_TOLERANCE_S:
-                break
-            when = dt.datetime.fromtimestamp(start, dt.UTC)
-            if same_activity(act.sport, act.start_at, act.distance_m, sport, when, distance):
-                return True
-        return False
-
-    def _remember(self, act: Activity, key: str) -> None:
-        self._keys.add(key)
-        entry = (act.start_at.timestamp(), len(self._index), act.sport, act.distance_m)
-        bisect.insort(self._index, entry)
-
-    def _store_one(
-        self, act: Activity, item: ImportItem, sha: str | None, facts: StreamFacts
-    ) -> str | None:
-        key = dedup_key(act)
-        if self._is_duplicate(act, key):
-            return None
-        source = item.source if act.format != "summary" or item.source != "file" else "manual"
-        row = activity_row(
-            act,
-            facts,
-            runner_id=self.runner.id,
-            source=source,
-            blob_sha256=sha,
-            dedup_key=key,
-            gear_id=self._gear_id(act),
-            tz=self._tz,
-            now=self.now,
-        )
-        try:
-            with self.session.begin_nested():
-                self.session.add(row)
-                self.session.flush()
-        except IntegrityError:
-            return None
-        self._remember(act, key)
-        return row.id
-
-    def _gear_id(self, act: Activity) -> str | None:
-        if not act.gear:
-            return None
-        name = act.gear[:200]
-        if name not in self._gear:
-            found = self.session.scalars(
-                select(sm.Gear).where(sm.Gear.runner_id == self.runner.id, sm.Gear.name == name)
-            ).one_or_none()
-            if found is None:
-                kind = str(
-                    act.extra.get("gear_kind") or ("bike" if act.sport == "cycling" else "shoe")
-                )
-                found = sm.Gear(
-                    id=new_id(),
-                    runner_id=self.runner.id,
-                    name=name,
-                    kind=kind,
-                    retired=False,
-                    created_at=self.now,
-                )
-                self.session.add(found)
-                self.session.flush()
-            self._gear[name] = found.id
-        return self._gear[name]
 
 
 __all__ = ["FileOutcome", "ImportProgress", "ImportReport", "import_paths"]

@@ -1,0 +1,266 @@
+"""The import's only writer: dedup against the runner's activities, then store in batches.
+
+Each parsed file is checked against an in-memory dedup index at once (so later files see it),
+and its rows wait in a batch; a batch (``BATCH_FILES`` files) goes in under one savepoint with
+one ``executemany`` per table. Should the batch hit a constraint (another importer stored the
+same activity or original meanwhile), it is rolled back and redone file by file, each original
+and each activity (with its laps) under its own savepoint, so every activity is stored whole or
+not at all and the outcome of every file stays exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backstride.ingest.dedup import START_TOLERANCE_S, dedup_key, same_activity
+from backstride.ingest.garmin import hints_from_summary, match_summary
+from backstride.ingest.hints import apply_hints
+from backstride.ingest.model import Activity
+from backstride.ingest.sources import ImportItem
+from backstride.services.activity_rows import Row, StreamFacts, activity_values
+from backstride.store import models as sm
+from backstride.store.base import Base
+from backstride.units import new_id
+
+BATCH_FILES = 32
+
+
+@dataclass(frozen=True, slots=True)
+class FileOutcome:
+    """What happened to one file or export entry."""
+
+    label: str
+    status: str  # imported | duplicate | skipped
+    code: str | None = None
+    reason: str | None = None
+    activity_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """One parsed file as a worker returns it (streams already encoded into ``facts``)."""
+
+    activities: tuple[Activity, ...] = ()
+    facts: tuple[StreamFacts, ...] = ()
+    sha256: str | None = None
+    size: int = 0
+    code: str | None = None
+    reason: str | None = None
+
+
+@dataclass(slots=True)
+class _Pending:
+    label: str
+    blob: Row | None
+    rows: list[tuple[Row, list[Row]]] = field(default_factory=list)
+    duplicates: int = 0
+    outcome: FileOutcome | None = None
+
+
+def _table(model: type[Base]) -> Table:
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
+
+
+class Writer:
+    """Stores parsed files for one runner; ``drain`` hands back outcomes in input order."""
+
+    def __init__(self, session: Session, runner: sm.Runner, *, now: dt.datetime) -> None:
+        self.session, self.runner, self.now = session, runner, now
+        self._gear: dict[str, str] = {}
+        self._queue: list[_Pending | FileOutcome] = []
+        self._counts: list[str] = []
+        try:
+            self._tz: dt.tzinfo = ZoneInfo(runner.timezone or "UTC")
+        except (ZoneInfoNotFoundError, ValueError):
+            self._tz = dt.UTC
+        self._tables = (_table(sm.Blob), _table(sm.Activity), _table(sm.Lap))
+        session.flush()  # the runner row exists before its activities reference it
+        self._load_index()
+
+    def store(self, item: ImportItem, parsed: Parsed) -> None:
+        """Dedup the file's activities now; their rows go in with the next batch."""
+        if parsed.code is not None:
+            self._queue.append(FileOutcome(item.label, "skipped", parsed.code, parsed.reason))
+            self._counts.append("skipped")
+            return
+        group = item.garmin
+        if group is not None and item.activity is not None and id(item.activity) in group.matched:
+            return  # this summary's FIT file was imported with it
+        sha = parsed.sha256
+        blob: Row | None = None
+        if sha is not None and sha not in self._blobs:
+            blob = {"sha256": sha, "size_bytes": parsed.size, "filename": item.label[-255:]}
+            blob["created_at"] = self.now
+            self._blobs.add(sha)
+        pending = _Pending(item.label, blob)
+        for act, facts in zip(parsed.activities, parsed.facts, strict=True):
+            act = apply_hints(act, item.hints)
+            if group is not None and item.activity is None:
+                summary = match_summary(act, group.summaries)
+                if summary is not None:
+                    group.matched.add(id(summary))
+                    act = apply_hints(act, hints_from_summary(summary))
+            key = dedup_key(act)
+            if self._is_duplicate(act, key):
+                pending.duplicates += 1
+                continue
+            self._remember(act, key)
+            source = item.source if act.format != "summary" or item.source != "file" else "manual"
+            pending.rows.append(
+                activity_values(
+                    act,
+                    facts,
+                    runner_id=self.runner.id,
+                    source=source,
+                    blob_sha256=sha,
+                    dedup_key=key,
+                    gear_id=self._gear_id(act),
+                    tz=self._tz,
+                    now=self.now,
+                )
+            )
+        self._queue.append(pending)
+        if sum(isinstance(p, _Pending) for p in self._queue) >= BATCH_FILES:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write every waiting file: one batch, or file by file when the batch conflicts."""
+        waiting = [p for p in self._queue if isinstance(p, _Pending) and p.outcome is None]
+        if not waiting:
+            return
+        blobs_t, acts_t, laps_t = self._tables
+        blobs = [p.blob for p in waiting if p.blob is not None]
+        rows = [row for p in waiting for row, _ in p.rows]
+        laps = [lap for p in waiting for _, lp in p.rows for lap in lp]
+        try:
+            with self.session.begin_nested():
+                if blobs:
+                    shas = [b["sha256"] for b in blobs]
+                    have = set(
+                        self.session.scalars(
+                            select(blobs_t.c.sha256).where(blobs_t.c.sha256.in_(shas))
+                        )
+                    )
+                    new = [b for b in blobs if b["sha256"] not in have]
+                    if new:
+                        self.session.execute(insert(blobs_t), new)
+                if rows:
+                    self.session.execute(insert(acts_t), rows)
+                if laps:
+                    self.session.execute(insert(laps_t), laps)
+            for p in waiting:
+                self._resolve(p, [str(row["id"]) for row, _ in p.rows])
+        except IntegrityError:
+            for p in waiting:
+                self._resolve(p, self._one_by_one(p))
+
+    def drain(self) -> tuple[list[FileOutcome], list[str]]:
+        """Outcomes resolved so far (in input order) and the activity statuses since last time."""
+        done: list[FileOutcome] = []
+        while self._queue:
+            head = self._queue[0]
+            outcome = head if isinstance(head, FileOutcome) else head.outcome
+            if outcome is None:
+                break
+            done.append(outcome)
+            self._queue.pop(0)
+        counts, self._counts = self._counts, []
+        return done, counts
+
+    def _resolve(self, pending: _Pending, ids: list[str]) -> None:
+        dups = pending.duplicates + len(pending.rows) - len(ids)
+        self._counts.extend(["imported"] * len(ids) + ["duplicate"] * dups)
+        status = "imported" if ids else "duplicate"
+        pending.outcome = FileOutcome(pending.label, status, activity_ids=tuple(ids))
+
+    def _one_by_one(self, pending: _Pending) -> list[str]:
+        blobs_t, acts_t, laps_t = self._tables
+        if pending.blob is not None:
+            try:
+                with self.session.begin_nested():  # already there: the primary key decides
+                    self.session.execute(insert(blobs_t), [pending.blob])
+            except IntegrityError:
+                pass
+        ids: list[str] = []
+        for row, laps in pending.rows:
+            try:
+                with self.session.begin_nested():  # the activity and its laps, or nothing
+                    self.session.execute(insert(acts_t), [row])
+                    if laps:
+                        self.session.execute(insert(laps_t), laps)
+            except IntegrityError:
+                continue
+            ids.append(str(row["id"]))
+        return ids
+
+    def _load_index(self) -> None:
+        rows = self.session.execute(
+            select(
+                sm.Activity.start_at,
+                sm.Activity.sport,
+                sm.Activity.distance_m,
+                sm.Activity.dedup_key,
+            ).where(sm.Activity.runner_id == self.runner.id)
+        ).all()
+        self._keys = {r.dedup_key for r in rows}
+        # (start, unique number, sport, distance): the number keeps tuples from comparing None
+        self._index = sorted(
+            (r.start_at.timestamp(), i, r.sport, r.distance_m) for i, r in enumerate(rows)
+        )
+        self._blobs: set[str] = set()
+
+    def _is_duplicate(self, act: Activity, key: str) -> bool:
+        """Same key, or the same activity within the dedup window (in-memory index)."""
+        if key in self._keys:
+            return True
+        t = act.start_at.timestamp()
+        lo = bisect.bisect_left(self._index, (t - START_TOLERANCE_S,))
+        for start, _, sport, distance in self._index[lo:]:
+            if start > t + START_TOLERANCE_S:
+                break
+            when = dt.datetime.fromtimestamp(start, dt.UTC)
+            if same_activity(act.sport, act.start_at, act.distance_m, sport, when, distance):
+                return True
+        return False
+
+    def _remember(self, act: Activity, key: str) -> None:
+        self._keys.add(key)
+        entry = (act.start_at.timestamp(), len(self._index), act.sport, act.distance_m)
+        bisect.insort(self._index, entry)
+
+    def _gear_id(self, act: Activity) -> str | None:
+        if not act.gear:
+            return None
+        name = act.gear[:200]
+        if name not in self._gear:
+            found = self.session.scalars(
+                select(sm.Gear).where(sm.Gear.runner_id == self.runner.id, sm.Gear.name == name)
+            ).one_or_none()
+            if found is None:
+                kind = str(
+                    act.extra.get("gear_kind") or ("bike" if act.sport == "cycling" else "shoe")
+                )
+                found = sm.Gear(
+                    id=new_id(),
+                    runner_id=self.runner.id,
+                    name=name,
+                    kind=kind,
+                    retired=False,
+                    created_at=self.now,
+                )
+                self.session.add(found)
+                self.session.flush()
+            self._gear[name] = found.id
+        return self._gear[name]
+
+
+__all__ = ["BATCH_FILES", "FileOutcome", "Parsed", "Writer"]

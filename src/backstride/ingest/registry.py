@@ -8,12 +8,10 @@ failure is a coded :class:`~backstride.ingest.errors.IngestError`.
 
 from __future__ import annotations
 
-import importlib
 import re
 import zlib
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 
 from backstride.errors import BackstrideError
 from backstride.ingest.errors import (
@@ -24,6 +22,7 @@ from backstride.ingest.errors import (
     IngestError,
     ingest_error,
 )
+from backstride.ingest.fit.reader import read_fit, sniff_fit
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.model import Activity
 from backstride.ingest.tcx import read_tcx
@@ -32,51 +31,17 @@ from backstride.ingest.xmlsafe import strip_prolog_junk
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 ZIP_MAGIC = b"PK\x03\x04"
-FIT_READER_MODULE = "backstride.ingest.fit.reader"
 _XML_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(gpx|TrainingCenterDatabase)[\s>/]")
 
 Reader = Callable[..., list[Activity]]
 
 
-def _fit_module() -> ModuleType | None:
-    """The FIT reader module; None while it is not part of this build."""
-    try:
-        return importlib.import_module(FIT_READER_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name and FIT_READER_MODULE.startswith(exc.name):
-            return None
-        raise ingest_error(
-            UNSUPPORTED_FORMAT, f"FIT support needs the missing package {exc.name!r}"
-        ) from None
-
-
-def fit_available() -> bool:
-    """True once the FIT reader (``backstride.ingest.fit.reader``) is installed and loads."""
-    try:
-        return _fit_module() is not None
-    except IngestError:
-        return False
-
-
-def _read_fit(data: bytes, *, source_name: str | None = None) -> list[Activity]:
-    module = _fit_module()
-    if module is None:
-        raise ingest_error(
-            UNSUPPORTED_FORMAT, "FIT support is not installed in this build", name=source_name
-        )
-    result: list[Activity] = module.read_fit(data, source_name=source_name)
-    return result
-
-
-READERS: dict[str, Reader] = {"fit": _read_fit, "gpx": read_gpx, "tcx": read_tcx}
+READERS: dict[str, Reader] = {"fit": read_fit, "gpx": read_gpx, "tcx": read_tcx}
 
 
 def is_fit(head: bytes) -> bool:
     """A FIT file header: size byte 12 or 14 and the ``.FIT`` signature at offset 8."""
-    module = _fit_module() if fit_available() else None
-    if module is not None and hasattr(module, "sniff_fit"):
-        return bool(module.sniff_fit(head))
-    return len(head) >= 12 and head[0] in (12, 14) and head[8:12] == b".FIT"
+    return sniff_fit(head)
 
 
 def sniff(data: bytes) -> str | None:
@@ -165,7 +130,6 @@ def read_activity(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Act
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "READERS",
-    "fit_available",
     "gunzip",
     "is_fit",
     "read_activity",

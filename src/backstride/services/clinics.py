@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import Table, and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from backstride.errors import Conflict, InvalidInput, NotFound
@@ -215,10 +216,16 @@ def list_patients(
         .group_by(Assessment.runner_id)
         .subquery()
     )
+    # Core rows (no ORM identity map): the page needs four columns of the latest assessment.
     latest = {
-        a.runner_id: a
-        for a in session.scalars(
-            select(Assessment).join(
+        row.runner_id: row
+        for row in session.execute(
+            select(
+                Assessment.runner_id,
+                Assessment.created_at,
+                Assessment.disposition,
+                Assessment.result,
+            ).join(
                 latest_at,
                 and_(
                     Assessment.runner_id == latest_at.c.runner_id,
@@ -245,8 +252,10 @@ def list_patients(
             assessed_at=None if assessment is None else assessment.created_at,
         )
     if out:
+        # One Core executemany on the table (not the ORM bulk path): one audited read per
+        # runner shown, written in the same transaction before the page is returned.
         session.execute(
-            insert(AuditEvent),
+            insert(cast(Table, AuditEvent.__table__)),
             [
                 {
                     "at": now,

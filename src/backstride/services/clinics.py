@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from backstride.errors import Conflict, InvalidInput, NotFound
 from backstride.services.accounts import AccountView, create_staff_account
 from backstride.services.policy import Principal, require_role
+from backstride.store.db import serial_writes
 from backstride.store.models import (
     Account,
     Assessment,
@@ -251,25 +252,26 @@ def list_patients(
             flags=flags,
             assessed_at=None if assessment is None else assessment.created_at,
         )
-    if out:
-        # One Core executemany on the table (not the ORM bulk path): one audited read per
-        # runner shown, written in the same transaction before the page is returned.
-        session.execute(
-            insert(cast(Table, AuditEvent.__table__)),
-            [
-                {
-                    "at": now,
-                    "actor_account_id": principal.account_id,
-                    "actor_role": principal.role,
-                    "runner_id": runner_id,
-                    "action": "read",
-                    "resource": "patient_list",
-                    "detail": {},
-                }
-                for runner_id in out
-            ],
-        )
-    session.commit()
+    with serial_writes(session):
+        if out:
+            # One Core executemany on the table (not the ORM bulk path): one audited read per
+            # runner shown, written in the same transaction before the page is returned.
+            session.execute(
+                insert(cast(Table, AuditEvent.__table__)),
+                [
+                    {
+                        "at": now,
+                        "actor_account_id": principal.account_id,
+                        "actor_role": principal.role,
+                        "runner_id": runner_id,
+                        "action": "read",
+                        "resource": "patient_list",
+                        "detail": {},
+                    }
+                    for runner_id in out
+                ],
+            )
+        session.commit()
     return list(out.values())
 
 

@@ -254,22 +254,24 @@ def list_patients(
         )
     with serial_writes(session):
         if out:
-            # One Core executemany on the table (not the ORM bulk path): one audited read per
-            # runner shown, written in the same transaction before the page is returned.
+            # One multi-row INSERT ... VALUES (...), (...) (one statement, one round trip on
+            # PostgreSQL, not one per row): one audited read per runner shown, committed in the
+            # same transaction before the page is returned.
             session.execute(
-                insert(cast(Table, AuditEvent.__table__)),
-                [
-                    {
-                        "at": now,
-                        "actor_account_id": principal.account_id,
-                        "actor_role": principal.role,
-                        "runner_id": runner_id,
-                        "action": "read",
-                        "resource": "patient_list",
-                        "detail": {},
-                    }
-                    for runner_id in out
-                ],
+                insert(cast(Table, AuditEvent.__table__)).values(
+                    [
+                        {
+                            "at": now,
+                            "actor_account_id": principal.account_id,
+                            "actor_role": principal.role,
+                            "runner_id": runner_id,
+                            "action": "read",
+                            "resource": "patient_list",
+                            "detail": {},
+                        }
+                        for runner_id in out
+                    ]
+                )
             )
         session.commit()
     return list(out.values())

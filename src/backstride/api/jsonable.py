@@ -9,6 +9,9 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from pydantic import TypeAdapter
+from starlette.responses import Response
+
 
 def to_jsonable(value: Any) -> Any:
     """Recursively convert ``value`` to JSON-ready data (NaN becomes None)."""
@@ -36,4 +39,15 @@ def to_jsonable(value: Any) -> Any:
     return str(value)
 
 
-__all__ = ["to_jsonable"]
+def json_response(adapter: TypeAdapter[Any], value: Any) -> Response:
+    """``value`` validated against the response schema and serialised once, in Rust.
+
+    Returning a ``Response`` skips FastAPI's own response handling (``dataclasses.asdict``
+    copy, validation, ``jsonable_encoder``, ``json.dumps``) on hot read views; the route keeps
+    its ``response_model`` for the OpenAPI document, and the output is the same schema.
+    """
+    body = adapter.dump_json(adapter.validate_python(value, from_attributes=True))
+    return Response(content=body, media_type="application/json")
+
+
+__all__ = ["json_response", "to_jsonable"]

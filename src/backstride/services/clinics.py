@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import and_, delete, func, insert, select
+from sqlalchemy import Table, and_, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from backstride.errors import Conflict, InvalidInput, NotFound
 from backstride.services.accounts import AccountView, create_staff_account
 from backstride.services.policy import Principal, require_role
+from backstride.store.db import serial_writes
 from backstride.store.models import (
     Account,
     Assessment,
@@ -215,10 +217,16 @@ def list_patients(
         .group_by(Assessment.runner_id)
         .subquery()
     )
+    # Core rows (no ORM identity map): the page needs four columns of the latest assessment.
     latest = {
-        a.runner_id: a
-        for a in session.scalars(
-            select(Assessment).join(
+        row.runner_id: row
+        for row in session.execute(
+            select(
+                Assessment.runner_id,
+                Assessment.created_at,
+                Assessment.disposition,
+                Assessment.result,
+            ).join(
                 latest_at,
                 and_(
                     Assessment.runner_id == latest_at.c.runner_id,
@@ -244,23 +252,28 @@ def list_patients(
             flags=flags,
             assessed_at=None if assessment is None else assessment.created_at,
         )
-    if out:
-        session.execute(
-            insert(AuditEvent),
-            [
-                {
-                    "at": now,
-                    "actor_account_id": principal.account_id,
-                    "actor_role": principal.role,
-                    "runner_id": runner_id,
-                    "action": "read",
-                    "resource": "patient_list",
-                    "detail": {},
-                }
-                for runner_id in out
-            ],
-        )
-    session.commit()
+    with serial_writes(session):
+        if out:
+            # One multi-row INSERT ... VALUES (...), (...) (one statement, one round trip on
+            # PostgreSQL, not one per row): one audited read per runner shown, committed in the
+            # same transaction before the page is returned.
+            session.execute(
+                insert(cast(Table, AuditEvent.__table__)).values(
+                    [
+                        {
+                            "at": now,
+                            "actor_account_id": principal.account_id,
+                            "actor_role": principal.role,
+                            "runner_id": runner_id,
+                            "action": "read",
+                            "resource": "patient_list",
+                            "detail": {},
+                        }
+                        for runner_id in out
+                    ]
+                )
+            )
+        session.commit()
     return list(out.values())
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,23 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Eng
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        setattr(engine, _WRITE_LOCK, threading.Lock())
     return engine
+
+
+_WRITE_LOCK = "_backstride_write_lock"
+
+
+def serial_writes(session: Session) -> AbstractContextManager[Any]:
+    """Hold around a short write-and-commit on a hot path: one writer per process on SQLite.
+
+    SQLite allows one writer; a thread that finds the write lock taken waits in SQLite's busy
+    handler, which sleeps 1, 2, 5, 10 ms... before retrying, so concurrent requests queue in
+    sleeps. A Python lock hands over at once. Other processes still meet the busy handler.
+    PostgreSQL (row locks, concurrent inserts) gets a no-op.
+    """
+    lock: threading.Lock | None = getattr(session.get_bind(), _WRITE_LOCK, None)
+    return lock if lock is not None else nullcontext()
 
 
 def engine_from_settings(settings: Settings) -> Engine:
@@ -49,4 +67,4 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
 
 
-__all__ = ["engine_from_settings", "make_engine", "session_factory"]
+__all__ = ["engine_from_settings", "make_engine", "serial_writes", "session_factory"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from pydantic import TypeAdapter
 
 from backstride.api.deps import Caller, DbSession, Now
+from backstride.api.jsonable import json_response
 from backstride.api.schemas import (
     PatientOut,
     PlanEditIn,
@@ -21,6 +23,9 @@ router = APIRouter(prefix="/clinician", tags=["clinician"])
 settings_router = APIRouter(prefix="/clinics/{clinic_id}/settings", tags=["clinician"])
 
 
+_PATIENTS = TypeAdapter(list[PatientOut])
+
+
 @router.get("/runners", response_model=list[PatientOut])
 def list_patients(
     principal: Caller,
@@ -28,9 +33,10 @@ def list_patients(
     now: Now,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-) -> list[clinics.PatientRow]:
+) -> Response:
     """Runners who consent to my clinics (by name, paged), with latest disposition and flags."""
-    return clinics.list_patients(session, principal=principal, now=now, limit=limit, offset=offset)
+    rows = clinics.list_patients(session, principal=principal, now=now, limit=limit, offset=offset)
+    return json_response(_PATIENTS, rows)
 
 
 @router.get("/runners/{runner_id}/timeline", response_model=TimelineOut)

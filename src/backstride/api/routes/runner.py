@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Response
+from pydantic import TypeAdapter
 
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
+from backstride.api.jsonable import json_response
 from backstride.api.schemas import (
     AuditOut,
     ClinicOut,
@@ -43,10 +45,13 @@ def update_profile(body: ProfileIn, principal: Caller, session: DbSession) -> pr
     return profile.update_profile(session, principal=principal, changes=changes)
 
 
+_DASHBOARD = TypeAdapter(DashboardOut)
+
+
 @router.get("/dashboard", response_model=DashboardOut)
-def dashboard(principal: Caller, session: DbSession, now: Now) -> timeline.Dashboard:
+def dashboard(principal: Caller, session: DbSession, now: Now) -> Response:
     """My landing view: profile, latest assessment, 12 weeks of distance, latest activities."""
-    return timeline.my_dashboard(session, principal=principal, now=now)
+    return json_response(_DASHBOARD, timeline.my_dashboard(session, principal=principal, now=now))
 
 
 @router.get("/timeline", response_model=TimelineOut)

@@ -107,3 +107,20 @@ def test_deleting_my_account_removes_my_data_and_my_login(client: TestClient, wo
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 401
     doc = world.headers("clinician_with")
     assert client.get("/api/v1/clinician/runners", headers=doc).json() == []
+
+
+def test_the_patient_list_shows_the_latest_assessment_and_audits_each_runner_shown(
+    client: TestClient, world: World
+) -> None:
+    doc = world.headers("clinician_with")
+    rows = client.get("/api/v1/clinician/runners", headers=doc).json()
+    assert [r["runner_id"] for r in rows] == [world.runner_a]
+    own = client.get("/api/v1/me/timeline", headers=world.headers("runner_a")).json()
+    latest = max(own["assessments"], key=lambda a: a["created_at"])["result"]
+    assert rows[0]["disposition"] == latest["disposition"]
+    assert rows[0]["flags"]
+    assert rows[0]["flags"] == sorted(latest["flags"])
+    assert rows[0]["assessed_at"] is not None
+    events = client.get("/api/v1/me/audit", headers=world.headers("runner_a")).json()
+    reads = [e for e in events if e["resource"] == "patient_list"]
+    assert [e["actor_account_id"] for e in reads] == [world.accounts["clinician_with"]]

@@ -73,6 +73,8 @@ def _empty_all(url: str) -> None:
     with engine.begin() as conn:
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
+        if engine.dialect.name == "postgresql":  # procrastinate's queue (migration 0003)
+            conn.exec_driver_sql("DELETE FROM procrastinate_jobs")
 
 
 @pytest.fixture(params=BACKENDS)

@@ -22,7 +22,21 @@ def test_upgrade_downgrade_upgrade_leaves_no_drift(
         url = fresh_postgres_database(f"backstride_migrations_{worker_id}")
     upgrade(url)
     engine = make_engine(url, null_pool=True)
-    assert {"accounts", "import_jobs", "audit_events"} <= set(inspect(engine).get_table_names())
+    tables = set(inspect(engine).get_table_names())
+    assert {"accounts", "import_jobs", "audit_events"} <= tables
+    # PostgreSQL also gets procrastinate's job queue (0003); SQLite has no use for it.
+    assert ("procrastinate_jobs" in tables) == (backend_name == "postgres")
+    downgrade(url, "0002_server")
+    assert not any(t.startswith("procrastinate_") for t in inspect(engine).get_table_names())
+    if backend_name == "postgres":
+        with engine.connect() as conn:
+            left = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_proc WHERE proname LIKE 'procrastinate%%'"
+            ).scalar()
+            types = conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_type WHERE typname LIKE 'procrastinate%%'"
+            ).scalar()
+        assert (left, types) == (0, 0)
     downgrade(url, "0001")
     assert "client" not in {c["name"] for c in inspect(engine).get_columns("login_attempts")}
     downgrade(url, "base")

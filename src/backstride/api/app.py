@@ -17,7 +17,7 @@ from backstride.api.schemas import ErrorOut, Health
 from backstride.api.security import SecurityHeaders
 from backstride.config import Settings
 from backstride.services.jobs import Importer, check_single_file
-from backstride.services.worker import ImportWorker
+from backstride.services.queue import make_queue
 from backstride.store.db import make_engine, session_factory
 
 API_PREFIX = "/api/v1"
@@ -37,14 +37,15 @@ def create_app(
 ) -> FastAPI:
     """The API on the configured database (migrate it first: ``backstride db upgrade``).
 
-    ``run_worker`` starts the in-process import worker thread; ``clock`` replaces the wall
+    ``run_worker`` starts the in-process import worker (a thread: the table worker on SQLite,
+    a procrastinate worker on PostgreSQL); ``clock`` replaces the wall
     clock (tests); ``importer`` replaces the import service; ``upload_precheck(path,
     settings)`` checks a single uploaded file before it is queued (raises a coded error).
     """
     engine = make_engine(settings.effective_database_url)
     factory = session_factory(engine)
     now = clock or _utc_now
-    worker = ImportWorker(factory, settings=settings, clock=now, importer=importer)
+    worker = make_queue(factory, settings=settings, clock=now, importer=importer)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

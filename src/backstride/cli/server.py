@@ -44,14 +44,14 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run import jobs from the queue (several workers may share a PostgreSQL queue)."""
         from backstride.cli._context import utc_now
-        from backstride.services.worker import ImportWorker
+        from backstride.services.queue import make_queue
         from backstride.store.db import make_engine, session_factory
         from backstride.store.migrate import upgrade
 
         settings = load_settings()
         upgrade(settings.effective_database_url)
         engine = make_engine(settings.effective_database_url)
-        runner = ImportWorker(session_factory(engine), settings=settings, clock=utc_now)
+        runner = make_queue(session_factory(engine), settings=settings, clock=utc_now)
         try:
             if once:
                 typer.echo(f"ran {runner.run_once()} job(s)")

@@ -34,13 +34,30 @@ def downgrade(url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(url), revision)
 
 
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Leave procrastinate's tables (migration ``0003_job_queue``) out of drift checks."""
+    del obj, reflected, compare_to
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
+
+
 def drift(engine: Engine) -> list[Any]:
     """Differences between the migrated database and the ORM models (empty = no drift)."""
     import backstride.store.models  # noqa: F401  (registers the tables)
 
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_object": include_object}
+        )
         return list(compare_metadata(ctx, Base.metadata))
 
 
-__all__ = ["MIGRATIONS_DIR", "alembic_config", "downgrade", "drift", "upgrade"]
+__all__ = [
+    "MIGRATIONS_DIR",
+    "alembic_config",
+    "downgrade",
+    "drift",
+    "include_object",
+    "upgrade",
+]

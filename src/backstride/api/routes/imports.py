@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -63,13 +64,15 @@ async def upload(
             )
         )
     except BaseException:
-        import shutil
-
         shutil.rmtree(target.parent, ignore_errors=True)
         raise
-    worker = getattr(request.app.state, "worker", None)
-    if worker is not None:
-        worker.wake()
+    queue = getattr(request.app.state, "worker", None)
+    if queue is not None:
+        try:
+            await run_in_threadpool(queue.submit, job.id)
+        except BaseException:  # the job row is marked failed with its code; drop the file
+            shutil.rmtree(target.parent, ignore_errors=True)
+            raise
     return job
 
 

@@ -7,6 +7,7 @@ from alembic import context
 import backstride.store.models  # noqa: F401  (registers the tables)
 from backstride.store.base import Base
 from backstride.store.db import make_engine
+from backstride.store.migrate import include_object
 
 config = context.config
 target_metadata = Base.metadata
@@ -44,6 +45,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=is_sqlite,
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

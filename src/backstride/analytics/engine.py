@@ -18,7 +18,7 @@ from backstride.analytics import flags as fl
 from backstride.analytics.grid import DailyGrid, build_grid
 from backstride.analytics.inputs import ActivityTable, AnalyticsOptions, RunnerProfile
 from backstride.analytics.session_load import SessionLoads, session_loads
-from backstride.analytics.spikes import previous_longest, spike_band
+from backstride.analytics.spikes import exceeds_change, previous_longest, spike_band
 from backstride.analytics.timeseries import AcwrSeries, FitnessSeries, acwr, fitness_fatigue
 from backstride.analytics.weeks import (
     WeekGrid,
@@ -70,7 +70,10 @@ def analyse(
     band = spike_band(run_m=grid.longest_run_m, longest_m=reference)
     streak_hit = streak_reaches(grid.runs > 0, opts.max_days_without_rest + 1)
     weeks = week_grid(grid, options=opts)
-    hits = _hits(grid, band=band, streak_hit=streak_hit, weeks=weeks, options=opts)
+    spiked = exceeds_change(
+        this_m=grid.longest_run_m, last_m=reference, cap_pct=opts.spike_flag_pct
+    )
+    hits = _hits(grid, spiked=spiked, streak_hit=streak_hit, weeks=weeks, options=opts)
     return ClinicAnalysis(
         runner_ids=tuple(p.runner_id for p in profiles),
         today=today,
@@ -107,7 +110,7 @@ class FlagHits:
 def _hits(
     grid: DailyGrid,
     *,
-    band: npt.NDArray[np.int8],
+    spiked: npt.NDArray[np.bool_],
     streak_hit: npt.NDArray[np.bool_],
     weeks: WeekGrid,
     options: AnalyticsOptions,
@@ -117,7 +120,7 @@ def _hits(
     upto = days <= grid.today_index
     since = days - grid.start[:, None]
     masks = (
-        (band >= 1) & upto & (since >= options.spike_warmup_d),
+        spiked & upto & (since >= options.spike_warmup_d),
         weeks.jump_day & upto,
         streak_hit & upto,
     )
@@ -159,6 +162,7 @@ def flags_for(analysis: ClinicAnalysis, runner: int) -> tuple[fl.Flag, ...]:
                         run_m=int(g.longest_run_m[r, d]),
                         longest_m=int(analysis.spike_reference_m[r, d]),
                         band=name,
+                        flag_pct=opts.spike_flag_pct,
                     ),
                 )
             )

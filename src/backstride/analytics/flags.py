@@ -69,9 +69,19 @@ def make_flag(code: str, day: dt.date, severity: Severity, text: str) -> Flag:
     return Flag(code=code, date=day, severity=severity, text=text, source=SOURCES[code])
 
 
-def spike_text(*, run_m: int, longest_m: int, band: str) -> str:
-    """Plain explanation of a single-run spike."""
+def spike_text(*, run_m: int, longest_m: int, band: str, flag_pct: int = 10) -> str:
+    """Plain explanation of a single-run spike.
+
+    ``band`` "none" happens only when a clinic flags from below +10 % (``flag_pct``): the run
+    is under the cohort's first band, so no hazard is quoted.
+    """
     pct = (run_m / longest_m - 1.0) * 100.0
+    if band not in SPIKE_HAZARD:
+        return (
+            f"This run ({run_m / 1000:.1f} km) was {pct:.0f} % longer than your longest run of "
+            f"the previous 30 days ({longest_m / 1000:.1f} km); your clinic flags runs more "
+            f"than {flag_pct} % longer. Build long runs up in small steps."
+        )
     return (
         f"This run ({run_m / 1000:.1f} km) was {pct:.0f} % longer than your longest run of "
         f"the previous 30 days ({longest_m / 1000:.1f} km): the '{band}' band, in which "

@@ -38,6 +38,9 @@ class AnalyticsOptions:
 
     weekly_jump_pct: int = 30
     """Week-over-week distance cap (Nielsen 2014; guideline, not a law) [default 30 %]."""
+    spike_flag_pct: int = 10
+    """A run more than this % longer than the longest of 30 days is flagged (Frandsen et al.
+    2025: +10 %); a clinic may change it (``load.single_run_spike_ratio``)."""
     max_days_without_rest: int = 6
     """A 7th consecutive running day raises ``load.no_rest_day`` [default]."""
     monotony_limit: float = 2.0

@@ -100,7 +100,10 @@ def adapt_plan(
     )
     rising = rising_weeks([lg for lg in logs if lg.on_date <= today])
     notes: list[Decision] = []
-    per_log = [decide(lg, rising=rising) for lg in window]
+    per_log = [
+        decide(lg, rising=rising, during_max=rules.pain_during_max, after_max=rules.pain_after_max)
+        for lg in window
+    ]
     if any(d.action == "stop" for d in per_log):
         stop = next(d for d in per_log if d.action == "stop")
         new = _blocked(replace(plan, version=plan.version + 1), stop, today)

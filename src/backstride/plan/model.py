@@ -82,6 +82,10 @@ class PlanRules:
     regress_factor: float = 0.80
     long_run_share: float = 0.35
     long_run_share_novice: float = 0.30
+    pain_during_max: int = 5
+    """Highest acceptable pain during a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
+    pain_after_max: int = 5
+    """Highest acceptable pain after a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,8 +70,14 @@ def rising_weeks(logs: Sequence[SessionLog]) -> bool:
     return len(medians) >= 3 and medians[-1] > medians[-2] > medians[-3]
 
 
-def decide(log: SessionLog, *, rising: bool) -> PainDecision:
-    """First matching rule wins (clinical.md 8, cases D1-D8)."""
+def decide(
+    log: SessionLog, *, rising: bool, during_max: int = 5, after_max: int = 5
+) -> PainDecision:
+    """First matching rule wins (clinical.md 8, cases D1-D8).
+
+    ``during_max`` / ``after_max``: the highest acceptable pain during and after a session
+    (Silbernagel et al. 2007: up to 5/10; a clinic may lower them, ``PlanRules``).
+    """
     if log.new_red_flag:
         return PainDecision(
             "stop",
@@ -94,7 +100,7 @@ def decide(log: SessionLog, *, rising: bool) -> PainDecision:
         )
     during, after = log.pain_during or 0, log.pain_after or 0
     not_settled = (log.pain_next_morning or 0) >= log.usual_morning_pain + 1
-    if during >= 6:
+    if during > during_max:
         return PainDecision(
             "regress", "pain.high_during", f"Pain {during}/10 during (high risk): step back."
         )
@@ -108,9 +114,11 @@ def decide(log: SessionLog, *, rising: bool) -> PainDecision:
         return PainDecision(
             "hold", "pain.acceptable", f"Pain {during}/10 during (acceptable): repeat the session."
         )
-    if after > 5:
+    if after > after_max:
         return PainDecision(
-            "hold", "pain.after_high", f"Pain {after}/10 after (above 5): repeat the session."
+            "hold",
+            "pain.after_high",
+            f"Pain {after}/10 after (above {after_max}): repeat the session.",
         )
     return PainDecision("progress", "pain.safe", "Pain stayed low and settled: progress one step.")
 

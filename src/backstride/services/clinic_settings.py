@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backstride.analytics.inputs import AnalyticsOptions
 from backstride.errors import InvalidInput, NotFound
+from backstride.plan.model import PlanRules
 from backstride.services.policy import Principal, require_clinic_member
-from backstride.store.models import ClinicSetting, ClinicSettingChange
+from backstride.store.models import ClinicSetting, ClinicSettingChange, Consent
 from backstride.units import new_id
 
 
@@ -150,4 +154,75 @@ def change_setting(
     return SettingView(key, value, spec.default, spec.source, changed=True, updated_at=now)
 
 
-__all__ = ["THRESHOLDS", "SettingView", "Threshold", "change_setting", "list_settings"]
+def runner_thresholds(session: Session, runner_ids: Sequence[str]) -> dict[str, dict[str, float]]:
+    """The thresholds in force for each runner: their consented clinics' values.
+
+    A runner with no active consent gets the defaults. A runner who consents to several
+    clinics gets, per threshold, the most cautious value among them (the lowest: for every
+    threshold here a lower value flags earlier or progresses more slowly).
+    """
+    defaults = {key: t.default for key, t in THRESHOLDS.items()}
+    out: dict[str, dict[str, float]] = {rid: dict(defaults) for rid in runner_ids}
+    if not out:
+        return out
+    rows = session.execute(
+        select(Consent.runner_id, ClinicSetting.key, ClinicSetting.value)
+        .join(ClinicSetting, ClinicSetting.clinic_id == Consent.clinic_id)
+        .where(Consent.runner_id.in_(list(out)), Consent.revoked_at.is_(None))
+    ).all()
+    chosen: dict[tuple[str, str], float] = {}
+    for runner_id, key, value in rows:
+        if key in THRESHOLDS:
+            here = float(value)
+            chosen[(runner_id, key)] = min(here, chosen.get((runner_id, key), here))
+    for (runner_id, key), value in chosen.items():
+        out[runner_id][key] = value
+    return out
+
+
+def analytics_options(values: Mapping[str, float], *, shoe_retire_km: float) -> AnalyticsOptions:
+    """Analytics thresholds from a runner's clinic values (see :data:`THRESHOLDS`).
+
+    ``load.single_run_spike_ratio`` 1.10 -> flag runs > +10 % (Frandsen et al. 2025);
+    ``load.weekly_increase_cap`` 0.30 -> flag weeks > +30 % (Nielsen et al. 2014).
+    """
+    return AnalyticsOptions(
+        shoe_retire_km=shoe_retire_km,
+        weekly_jump_pct=round(values["load.weekly_increase_cap"] * 100),
+        spike_flag_pct=round((values["load.single_run_spike_ratio"] - 1.0) * 100),
+    )
+
+
+def plan_rules(values: Mapping[str, float]) -> PlanRules:
+    """Plan thresholds from a runner's clinic values (defaults: clinical.md 7.1).
+
+    The weekly cap bounds every progression cap (a clinic cap of 15 % also lowers the 20 %
+    pain-free cap); the single-run ratio bounds each run against the longest of 30 days
+    (rounded down to tenths, the more cautious side); the pain limits are the
+    pain-monitoring model's acceptable levels during and after (Silbernagel et al. 2007).
+    """
+    base = PlanRules()
+    cap = values["load.weekly_increase_cap"]
+    return replace(
+        base,
+        cap_with_pain=min(base.cap_with_pain, cap),
+        cap_without_pain=min(base.cap_without_pain, cap),
+        cap_absolute=cap,
+        growth_with_pain=min(base.growth_with_pain, cap),
+        growth=min(base.growth, cap),
+        single_run_factor_tenths=max(10, math.floor(values["load.single_run_spike_ratio"] * 10)),
+        pain_during_max=math.floor(values["pain.acceptable_during"]),
+        pain_after_max=math.floor(values["pain.acceptable_after"]),
+    )
+
+
+__all__ = [
+    "THRESHOLDS",
+    "SettingView",
+    "Threshold",
+    "analytics_options",
+    "change_setting",
+    "list_settings",
+    "plan_rules",
+    "runner_thresholds",
+]

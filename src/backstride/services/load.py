@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backstride.analytics import AnalyticsOptions, LoadSummary, RunnerProfile, analyse, summarise
+from backstride.analytics.engine import ClinicAnalysis
 from backstride.analytics.gait import GaitRun, gait_summary
 from backstride.analytics.inputs import RUN_SPORTS, ActivityRow, table_from_rows
 from backstride.analytics.load_models import HR_REST_DEFAULT_BPM, hr_max_tanaka, stream_trimp
@@ -24,6 +26,7 @@ from backstride.analytics.summary import PainPoint
 from backstride.config import Settings
 from backstride.errors import InvalidInput
 from backstride.ingest.streams import decode_streams
+from backstride.services.clinic_settings import analytics_options, runner_thresholds
 from backstride.services.runners import find_runner
 from backstride.store.models import Activity, Gear, PainEntry, Runner, SessionLog
 
@@ -125,13 +128,34 @@ def _analyse_runners(
             )
             if act.gear_id:
                 by_gear[act.gear_id].append((act.local_date, float(act.distance_m or 0.0)))
-    options = AnalyticsOptions(shoe_retire_km=settings.shoe_retire_km)
-    analysis = analyse(
-        table_from_rows(rows), [_profile(r) for r in runners], today=today, options=options
-    )
+    # Each runner's thresholds come from the clinics they consent to; runners sharing
+    # thresholds (usually all of them) are analysed in one vectorised pass.
+    thresholds = runner_thresholds(session, list(index))
+    groups: dict[AnalyticsOptions, list[Runner]] = defaultdict(list)
+    for runner in runners:
+        opts = analytics_options(thresholds[runner.id], shoe_retire_km=settings.shoe_retire_km)
+        groups[opts].append(runner)
+    analyses: dict[str, tuple[ClinicAnalysis, int]] = {}
+    for options, members in groups.items():
+        if len(groups) == 1:
+            batch = rows
+        else:
+            local = {r.id: i for i, r in enumerate(members)}
+            batch = [
+                replace(row, runner_index=local[runners[row.runner_index].id])
+                for row in rows
+                if runners[row.runner_index].id in local
+            ]
+        analysis = analyse(
+            table_from_rows(batch), [_profile(r) for r in members], today=today, options=options
+        )
+        for i, r in enumerate(members):
+            analyses[r.id] = (analysis, i)
     pains = _pain(session, list(index), today=today)
     out: dict[str, LoadSummary] = {}
     for runner in runners:
+        analysis, position = analyses[runner.id]
+        options = analysis.options
         gear = [g for g in gear_rows if g.runner_id == runner.id]
         shoes, shoe_flags = shoe_summaries(
             [
@@ -151,7 +175,7 @@ def _analyse_runners(
         pain = pains.get(runner.id, ())
         out[runner.id] = summarise(
             analysis,
-            index[runner.id],
+            position,
             from_date=from_date,
             to_date=to_date,
             gait=gait,

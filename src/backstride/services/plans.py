@@ -20,6 +20,7 @@ from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.model import Decision, Plan, Preferences
 from backstride.plan.monitor import ExerciseResult
 from backstride.plan.serialize import plan_from_dict, plan_to_dict
+from backstride.services.clinic_settings import plan_rules, runner_thresholds
 from backstride.services.plan_inputs import (
     assessment_from_document,
     clearance_date,
@@ -96,6 +97,7 @@ def create_plan(
             start_date,
             weeks,
             clearance_date=clearance_date(runner),
+            rules=plan_rules(runner_thresholds(session, [runner.id])[runner.id]),
         )
     )
     for old in session.scalars(
@@ -264,6 +266,7 @@ def adapt_plan(
         context=context,
         preferences=prefs,
         today=today,
+        rules=plan_rules(runner_thresholds(session, [runner.id])[runner.id]),
         clearance_date=clearance_date(runner),
     )
     version = current.version + 1

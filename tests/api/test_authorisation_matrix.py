@@ -127,6 +127,12 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
         lambda w: {"document": {"weeks": [1]}, "reason": "fewer hills"},
         {},
     ),
+    ("POST", "/api/v1/clinician/runners/{runner_id}/reviews"): (
+        {"anonymous": 401, "clinician_with": 201, "clinician_without": 404}
+        | dict.fromkeys(("runner_a", "runner_b", "admin"), 403),
+        lambda w: {"disposition": "self_management", "reason": "seen in clinic, no red flags"},
+        {},
+    ),
     ("GET", "/api/v1/clinics/{clinic_id}/settings"): (
         {"anonymous": 401, "clinician_with": 200}
         | dict.fromkeys(("runner_a", "runner_b", "admin", "clinician_without"), 403),

@@ -124,3 +124,54 @@ def test_the_patient_list_shows_the_latest_assessment_and_audits_each_runner_sho
     events = client.get("/api/v1/me/audit", headers=world.headers("runner_a")).json()
     reads = [e for e in events if e["resource"] == "patient_list"]
     assert [e["actor_account_id"] for e in reads] == [world.accounts["clinician_with"]]
+
+
+def test_a_clinician_review_changes_what_the_clinic_and_the_plan_use_and_is_audited(
+    client: TestClient, world: World
+) -> None:
+    doc = world.headers("clinician_with")
+    runner = world.headers("runner_a")
+    before = client.get("/api/v1/clinician/runners", headers=doc).json()[0]
+    assert before["disposition"] == "clinician"
+    r = client.post(
+        f"/api/v1/clinician/runners/{world.runner_a}/reviews",
+        headers=doc,
+        json={
+            "disposition": "self_management",
+            "reason": "examined in clinic: no sign of the suspected pattern",
+            "cleared_to_run_on": "2026-11-20",
+        },
+    )
+    assert r.status_code == 201, r.text
+    body = r.json()
+    assert (body["from_disposition"], body["disposition"]) == ("clinician", "self_management")
+    after = client.get("/api/v1/clinician/runners", headers=doc).json()[0]
+    assert after["disposition"] == "self_management"
+    assert after["flags"] == body["flags"]
+    timeline = client.get("/api/v1/me/timeline", headers=runner).json()
+    latest = max(timeline["assessments"], key=lambda a: a["created_at"])
+    assert latest["triaged_disposition"] == "clinician"  # the runner's answers stay visible
+    assert latest["result"]["reasons"]
+    assert latest["review"]["reason"].startswith("examined in clinic")
+    events = client.get("/api/v1/me/audit", headers=runner).json()
+    assert (world.accounts["clinician_with"], "update", "assessment") in {
+        (e["actor_account_id"], e["action"], e["resource"]) for e in events
+    }
+
+
+def test_a_review_needs_a_reason_a_known_disposition_and_no_future_clearance(
+    client: TestClient, world: World
+) -> None:
+    url = f"/api/v1/clinician/runners/{world.runner_a}/reviews"
+    doc = world.headers("clinician_with")
+    short = client.post(url, headers=doc, json={"disposition": "urgent", "reason": "ok"})
+    assert short.status_code == 422
+    odd = client.post(url, headers=doc, json={"disposition": "fine", "reason": "x" * 20})
+    assert odd.status_code == 422
+    future = client.post(
+        url,
+        headers=doc,
+        json={"disposition": "clinician", "reason": "x" * 20, "cleared_to_run_on": "2099-01-01"},
+    )
+    assert future.status_code == 422
+    assert future.json()["code"] == "review.invalid"

@@ -148,6 +148,17 @@ def test_every_broken_file_is_refused_with_its_code_and_nothing_is_stored(
     assert not any((db_settings.data_dir / "uploads").glob("*/*"))
 
 
+def test_an_upload_without_a_date_is_refused_at_once(
+    client: TestClient, world: World, session: Session
+) -> None:
+    before = _jobs(session)
+    data = (SHARED_ACTIVITIES / "fit" / "fitparse__antfs-dump.63.fit").read_bytes()
+    r = _upload(client, world, "antfs.fit", data)
+    assert r.status_code == 422
+    assert r.json()["code"] == "ingest.no_date"
+    assert _jobs(session) == before
+
+
 def test_a_real_file_is_imported_by_the_worker(db_settings: Settings, world: World) -> None:
     for client in client_for(db_settings):
         job_id = _upload(client, world, "track.gpx", SAMPLE_GPX.read_bytes()).json()["id"]

@@ -117,6 +117,24 @@ def test_a_bad_file_is_skipped_with_its_code_and_the_batch_goes_on(
     assert skipped.code == "ingest.corrupt_file"
 
 
+def test_a_file_without_a_date_is_skipped_with_its_reason_not_stored_in_1990(
+    session: Session, settings: Settings, activities_dir: Path
+) -> None:
+    # An ANT-FS dump of a Forerunner: timestamps are seconds since the watch was switched on.
+    report = _import(
+        session,
+        settings,
+        activities_dir / "fit/fitparse__antfs-dump.63.fit",
+        activities_dir / RUN_GPX,
+    )
+    assert report.imported == 1  # type: ignore[attr-defined]
+    (skipped,) = [f for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
+    assert skipped.code == "ingest.no_date"
+    assert "switched on" in (skipped.reason or "")
+    years = session.scalars(select(sm.Activity.local_date)).all()
+    assert all(d.year > 2000 for d in years)
+
+
 def _strava_zip(tmp_path: Path, activities_dir: Path) -> Path:
     csv_text = (
         "\ufeffActivity ID,Activity Date,Activity Name,Activity Type,Activity Description,"

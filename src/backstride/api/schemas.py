@@ -206,6 +206,25 @@ class PlanVersionOut(Out):
     reason: str
 
 
+class ReviewIn(BaseModel):
+    disposition: Literal["emergency", "urgent", "clinician", "self_management"]
+    reason: str = Field(min_length=10, max_length=2000)
+    cleared_to_run_on: dt.date | None = Field(
+        default=None, description="The day the runner was cleared to start return-to-run stages"
+    )
+
+
+class ReviewOut(Out):
+    assessment_id: str
+    from_disposition: str
+    disposition: str
+    flags: list[str]
+    reason: str
+    reviewed_by: str
+    reviewed_at: dt.datetime
+    cleared_to_run_on: dt.date | None
+
+
 class SettingOut(Out):
     key: str
     value: float

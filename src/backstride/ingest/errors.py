@@ -11,6 +11,7 @@ NOT_AN_ACTIVITY = "ingest.not_an_activity"
 TOO_LARGE = "ingest.too_large"
 UNSAFE_XML = "ingest.unsafe_xml"
 UNSAFE_ARCHIVE = "ingest.unsafe_archive"
+NO_DATE = "ingest.no_date"
 
 INGEST_CODES: tuple[str, ...] = (
     CORRUPT_FILE,
@@ -20,6 +21,7 @@ INGEST_CODES: tuple[str, ...] = (
     TOO_LARGE,
     UNSAFE_XML,
     UNSAFE_ARCHIVE,
+    NO_DATE,
 )
 
 
@@ -40,6 +42,7 @@ __all__ = [
     "EMPTY_ACTIVITY",
     "INGEST_CODES",
     "NOT_AN_ACTIVITY",
+    "NO_DATE",
     "TOO_LARGE",
     "UNSAFE_ARCHIVE",
     "UNSAFE_XML",

@@ -170,6 +170,12 @@ class Activity:
         return len(self.streams)
 
     @property
+    def undated(self) -> bool:
+        """True when the file holds device time since power-up, not a date (old Garmin FIT
+        files such as the Forerunner 70's ANT-FS dumps): it cannot go on a calendar."""
+        return bool(self.extra.get("relative_time"))
+
+    @property
     def has_running_dynamics(self) -> bool:
         """True when the file carries FIT running dynamics (GPX/TCX never do)."""
         return self.streams.has_running_dynamics

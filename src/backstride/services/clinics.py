@@ -228,6 +228,8 @@ def list_patients(
                 # Only the flags, extracted by the database: the stored result is the whole
                 # assessment (scores, reasons, sources), which this page does not show.
                 Assessment.result["flags"].label("flags"),
+                # A clinician's review replaces the binding flags (services.reviews).
+                Assessment.result[("review", "flags")].label("reviewed_flags"),
             ).join(
                 latest_at,
                 and_(
@@ -244,7 +246,10 @@ def list_patients(
         assessment = latest.get(runner_id)
         flags: tuple[str, ...] = ()
         if assessment is not None:
-            flags = tuple(sorted(assessment.flags or ()))
+            chosen = assessment.flags
+            if assessment.reviewed_flags is not None:
+                chosen = assessment.reviewed_flags
+            flags = tuple(sorted(chosen or ()))
         out[runner_id] = PatientRow(
             runner_id=runner_id,
             display_name=name,

@@ -25,6 +25,8 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.errors import BackstrideError
 from backstride.ingest.archive import ArchiveLimits
+from backstride.ingest.errors import NO_DATE, ingest_error
+from backstride.ingest.model import Activity
 from backstride.ingest.registry import read_bytes
 from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.activity_rows import (
@@ -61,6 +63,24 @@ class ImportReport:
     files: tuple[FileOutcome, ...] = field(default_factory=tuple)
 
 
+def dated(acts: Sequence[Activity], *, name: str) -> list[Activity]:
+    """The activities that carry a real date; ``ingest.no_date`` when none does.
+
+    An activity with device time since power-up (``Activity.undated``) would land in 1990 and
+    distort every load figure, so it is not stored: the file outcome says why.
+    """
+    kept = [a for a in acts if not a.undated]
+    if acts and not kept:
+        raise ingest_error(
+            NO_DATE,
+            "the watch recorded time since it was switched on, not the date, so this activity "
+            "cannot be placed on the calendar; export it again from the watch's app or "
+            "Garmin Connect, which add the date",
+            name=name,
+        )
+    return kept
+
+
 def _store_blob(blob_dir: Path, data: bytes) -> str:
     digest = hashlib.sha256(data).hexdigest()
     target = blob_dir / digest[:2] / digest
@@ -88,7 +108,7 @@ def _parse(
             if size > max_bytes:
                 return Parsed(code="ingest.too_large", reason=f"{size} bytes, limit {max_bytes}")
             data = path.read_bytes()
-        acts = read_bytes(data, name=label, max_bytes=max_bytes)
+        acts = dated(read_bytes(data, name=label, max_bytes=max_bytes), name=label)
     except BackstrideError as exc:
         return Parsed(code=exc.code, reason=exc.detail)
     except OSError as exc:
@@ -190,4 +210,4 @@ def import_paths(
     )
 
 
-__all__ = ["FileOutcome", "ImportProgress", "ImportReport", "import_paths"]
+__all__ = ["FileOutcome", "ImportProgress", "ImportReport", "dated", "import_paths"]

@@ -18,10 +18,11 @@ from sqlalchemy.orm import Session
 
 from backstride.errors import InvalidInput
 from backstride.intake import assess, assessment_from_dict, assessment_to_dict, validate_intake
-from backstride.intake.assessment import Assessment
+from backstride.intake.assessment import Assessment, Disposition
 from backstride.intake.catalog import InstrumentDef, shipped_instruments
 from backstride.intake.change import Change, compare_instrument
 from backstride.intake.document import SCHEMA_VERSION
+from backstride.intake.review import apply_review
 from backstride.intake.scored import scored_instruments
 from backstride.services.runners import get_or_create_runner
 from backstride.store import models
@@ -101,14 +102,24 @@ def submit_intake(
 
 
 def latest_assessment(session: Session, *, runner_id: str) -> Assessment | None:
-    """The runner's most recent assessment, or ``None``."""
+    """The runner's most recent assessment as a clinician last reviewed it, or ``None``.
+
+    A review (``services.reviews``) changes the disposition and the binding plan flags; the
+    fired rules stay listed (``intake.review.apply_review``).
+    """
     row = session.scalars(
         select(models.Assessment)
         .where(models.Assessment.runner_id == runner_id)
         .order_by(models.Assessment.created_at.desc())
         .limit(1)
     ).one_or_none()
-    return assessment_from_dict(row.result) if row else None
+    if row is None:
+        return None
+    assessment = assessment_from_dict(row.result)
+    review = row.result.get("review")
+    if review:
+        assessment = apply_review(assessment, Disposition(review["disposition"]))
+    return assessment
 
 
 def _primary(inst: InstrumentDef, response: models.QuestionnaireResponse) -> float | None:

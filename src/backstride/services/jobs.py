@@ -171,6 +171,8 @@ def check_single_file(path: Path, settings: Settings) -> None:
     activities = registry.read_activity(path, max_bytes=settings.max_file_bytes)
     if not activities:
         raise InvalidInput(f"{path.name}: no activity in this file", code="ingest.empty_activity")
+    importing: Any = importlib.import_module("backstride.services.importing")
+    importing.dated(activities, name=path.name)
 
 
 def run_job(

@@ -100,13 +100,19 @@ def weekly_summary(
 
 
 def _assessment_dict(a: Assessment) -> dict[str, Any]:
+    """``disposition`` and ``flags`` as in force (after a clinician's review, if any);
+    ``triaged_disposition`` and ``result`` as the runner's answers triaged them."""
+    result = a.result or {}
+    review = result.get("review") or None
     return {
         "id": a.id,
         "created_at": a.created_at.isoformat(),
         "disposition": a.disposition,
+        "triaged_disposition": result.get("disposition", a.disposition),
         "rules_version": a.rules_version,
-        "flags": sorted((a.result or {}).get("flags", [])),
-        "result": a.result,
+        "flags": sorted((review or result).get("flags", [])),
+        "review": review,
+        "result": result,
     }
 
 

@@ -13,11 +13,13 @@ from backstride.api.schemas import (
     PatientOut,
     PlanEditIn,
     PlanVersionOut,
+    ReviewIn,
+    ReviewOut,
     SettingIn,
     SettingOut,
     TimelineOut,
 )
-from backstride.services import clinic_settings, clinician_plan, clinics, timeline
+from backstride.services import clinic_settings, clinician_plan, clinics, reviews, timeline
 
 router = APIRouter(prefix="/clinician", tags=["clinician"])
 settings_router = APIRouter(prefix="/clinics/{clinic_id}/settings", tags=["clinician"])
@@ -45,6 +47,26 @@ def runner_timeline(
 ) -> timeline.Timeline:
     """One consenting runner's timeline (the read is recorded in their audit log)."""
     return timeline.clinician_timeline(session, principal=principal, runner_id=runner_id, now=now)
+
+
+@router.post("/runners/{runner_id}/reviews", status_code=201, response_model=ReviewOut)
+def review_assessment(
+    runner_id: str, body: ReviewIn, principal: Caller, session: DbSession, now: Now
+) -> reviews.ReviewView:
+    """Set the disposition of the runner's latest assessment after seeing them, with the reason.
+
+    The runner's answers and every fired rule stay in the record; the plan follows the review;
+    the change is in the runner's audit log (clinical.md 1.2.6).
+    """
+    return reviews.review_latest_assessment(
+        session,
+        principal=principal,
+        runner_id=runner_id,
+        disposition=body.disposition,
+        reason=body.reason,
+        cleared_to_run_on=body.cleared_to_run_on,
+        now=now,
+    )
 
 
 @router.post("/runners/{runner_id}/plan-versions", status_code=201, response_model=PlanVersionOut)

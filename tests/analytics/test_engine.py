@@ -175,3 +175,19 @@ def test_blocks_on_threads_give_the_same_results_as_one_pass() -> None:
         block, local = batch.locate(r)
         assert flags_for(block, local) == flags_for(whole, r)
         assert np.allclose(block.fitness.form[local], whole.fitness.form[r])
+
+
+def test_a_gps_glitch_does_not_become_the_threshold_pace() -> None:
+    # Pace-only history (no HR, no RPE): the threshold is estimated from 20-60 min runs. When
+    # the only such "run" recorded 3 m in 30 min, it must not set a 600,000 s/km threshold that
+    # scores every 66-min easy run at an intensity factor of 1,800 (a load of 10^8).
+    easy = [
+        ActivityRow(0, MONDAY + dt.timedelta(days=d), 12_000.0, 3960.0) for d in range(0, 60, 2)
+    ]
+    glitch = ActivityRow(0, MONDAY + dt.timedelta(days=61), 3.0, 1800.0)
+    analysis = analyse(
+        table_from_rows([*easy, glitch]), [RunnerProfile("x")], today=MONDAY + dt.timedelta(days=70)
+    )
+    loads = analysis.sessions.load
+    assert np.isfinite(loads).all()
+    assert loads.max() < 1000

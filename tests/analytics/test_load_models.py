@@ -94,3 +94,9 @@ def test_missing_inputs_give_nan_not_zero() -> None:
     assert np.isnan(
         banister_trimp(duration_s=600, hr_bpm=np.nan, hr_rest_bpm=60, hr_max_bpm=180, sex="male")
     )
+
+
+def test_rtss_refuses_an_implausible_threshold_pace() -> None:
+    # 25:00/km is no lactate-threshold pace: a mis-entered profile, not a reason for 1e20 loads.
+    assert np.isnan(rtss(duration_s=3600, pace_s_per_km=300, threshold_pace_s_per_km=1500))
+    assert np.isnan(rtss(duration_s=3600, pace_s_per_km=300, threshold_pace_s_per_km=60))

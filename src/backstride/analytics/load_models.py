@@ -28,6 +28,10 @@ MIN_PLAUSIBLE_PACE_S_PER_KM = 120.0
 """Faster than 2:00/km is a recording error (world-record pace is about 2:50/km); such a
 session gets no pace-based load [default]."""
 
+MAX_PLAUSIBLE_THRESHOLD_PACE_S_PER_KM = 900.0
+"""A threshold pace slower than 15:00/km (brisk walking) is a recording or entry error, not a
+runner's lactate-threshold pace; no pace-based load is computed against it [default]."""
+
 EDWARDS_ZONES = (0.5, 0.6, 0.7, 0.8, 0.9)
 """Lower bounds (share of HRmax, inclusive) of Edwards zones weighted 1..5 (Edwards 1993)."""
 
@@ -126,7 +130,9 @@ def rtss(
     grade-adjusted, when known) pace, not the unpublished NGP, and says so ("estimated").
     """
     dur, pace, thr = _f(duration_s), _f(pace_s_per_km), _f(threshold_pace_s_per_km)
-    plausible = pace >= MIN_PLAUSIBLE_PACE_S_PER_KM
+    plausible = (pace >= MIN_PLAUSIBLE_PACE_S_PER_KM) & (
+        (thr >= MIN_PLAUSIBLE_PACE_S_PER_KM) & (thr <= MAX_PLAUSIBLE_THRESHOLD_PACE_S_PER_KM)
+    )
     with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         intensity = np.where(plausible, thr / np.where(plausible, pace, 1.0), np.nan)
     with np.errstate(over="ignore", invalid="ignore"):
@@ -136,6 +142,8 @@ def rtss(
 __all__ = [
     "EDWARDS_ZONES",
     "HR_REST_DEFAULT_BPM",
+    "MAX_PLAUSIBLE_THRESHOLD_PACE_S_PER_KM",
+    "MIN_PLAUSIBLE_PACE_S_PER_KM",
     "TRIMP_CONSTANTS",
     "Sex",
     "banister_trimp",

@@ -18,6 +18,8 @@ import numpy.typing as npt
 from backstride.analytics.inputs import ActivityTable, FloatArray, RunnerProfile
 from backstride.analytics.load_models import (
     HR_REST_DEFAULT_BPM,
+    MAX_PLAUSIBLE_THRESHOLD_PACE_S_PER_KM,
+    MIN_PLAUSIBLE_PACE_S_PER_KM,
     TRIMP_CONSTANTS,
     heart_rate_reserve,
     hr_max_tanaka,
@@ -166,7 +168,15 @@ def session_loads(
     # Threshold pace: profile, else the fastest average pace of runs lasting 20-60 min.
     thr_est = np.isnan(thr)
     if thr_est.any() and len(table):
-        candidate = table.is_run & (table.duration_s >= 1200) & (table.duration_s <= 3600)
+        # Only plausible paces: one GPS glitch (60 km in a minute, or 3 m in 40 min) must not
+        # become the yardstick every other run is scored against.
+        candidate = (
+            table.is_run
+            & (table.duration_s >= 1200)
+            & (table.duration_s <= 3600)
+            & (pace >= MIN_PLAUSIBLE_PACE_S_PER_KM)
+            & (pace <= MAX_PLAUSIBLE_THRESHOLD_PACE_S_PER_KM)
+        )
         best = np.full(n_r, np.inf)
         np.fmin.at(best, ri[candidate], pace[candidate])
         thr = np.where(thr_est, np.where(np.isfinite(best), best, np.nan), thr)

@@ -54,6 +54,18 @@ class Settings(BaseSettings):
     max_archive_uncompressed_bytes: int = Field(default=4 * 1024 * 1024 * 1024, ge=1024)
     max_archive_ratio: float = Field(default=200.0, gt=1)
     max_archive_entries: int = Field(default=100_000, ge=1)
+    import_stall_s: float = Field(
+        default=600.0,
+        ge=5,
+        description="A running import whose worker has not sent a heartbeat for this long "
+        "(the process died) is taken again by the next worker.",
+    )
+    import_max_attempts: int = Field(
+        default=3,
+        ge=1,
+        description="An import taken this many times without finishing fails with "
+        "import.stalled instead of being taken again.",
+    )
     shoe_retire_km: float = Field(default=700.0, gt=0, description="Shoe check alert distance.")
     log_level: str = Field(default="INFO")
 

@@ -26,7 +26,6 @@ from backstride.services.queue import (
     QueueUnavailable,
     TableQueue,
     _retry_stalled_imports,
-    claim_job,
     make_queue,
     procrastinate_app,
 )
@@ -143,7 +142,7 @@ def test_a_job_whose_worker_died_is_requeued_and_then_imported(
     # A worker took the job (import_jobs says running) and was killed: procrastinate still
     # shows the job "doing" with no live worker.
     with factory() as s:
-        claim_job(s, job_id)
+        jobs.take_job(s, job_id, now=NOW)
         s.execute(text("UPDATE procrastinate_jobs SET status = 'doing'"))
         s.commit()
 
@@ -199,11 +198,28 @@ def test_a_redelivered_running_job_is_claimed_again_but_a_finished_one_is_not(
 ) -> None:
     world = build_world(session, history=False)
     job_id = _queued_job(session, db_settings, world)
-    assert claim_job(session, job_id)
+    assert jobs.take_job(session, job_id, now=NOW)
     assert _status(session, job_id) == "running"
-    assert claim_job(session, job_id)  # a second delivery after a stalled worker
+    assert jobs.take_job(session, job_id, now=NOW)  # a second delivery after a stalled worker
     session.execute(text("UPDATE import_jobs SET status = 'done' WHERE id = :id"), {"id": job_id})
     session.commit()
-    assert not claim_job(session, job_id)
-    assert not claim_job(session, "no-such-job")
+    assert not jobs.take_job(session, job_id, now=NOW)
+    assert not jobs.take_job(session, "no-such-job", now=NOW)
     assert _status(session, job_id) == "done"
+
+
+def test_a_job_delivered_again_and_again_fails_with_import_stalled(
+    db_settings: Settings, session: Session
+) -> None:
+    world = build_world(session, history=False)
+    job_id = _queued_job(session, db_settings, world)
+    for _ in range(2):
+        assert jobs.take_job(session, job_id, now=NOW, max_attempts=2)
+    assert not jobs.take_job(session, job_id, now=NOW, max_attempts=2)
+    session.expire_all()
+    job = session.get(ImportJob, job_id)
+    assert job is not None
+    assert (job.status, job.attempts) == ("failed", 2)
+    assert job.report["error"]["code"] == "import.stalled"
+    assert job.finished_at == NOW
+    assert not (db_settings.data_dir / "uploads" / job_id).exists()

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, text, update
+from sqlalchemy import ColumnElement, and_, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,27 +104,111 @@ def list_jobs(session: Session, *, principal: Principal, limit: int = 50) -> lis
     return [_view(j) for j in rows]
 
 
-def claim_next(session: Session) -> str | None:
-    """Mark the oldest queued job ``running`` and return its id (None when the queue is empty)."""
+def _takeable(now: dt.datetime, stall_s: float) -> ColumnElement[bool]:
+    """Queued, or running with a lease older than ``stall_s`` (its worker's process died)."""
+    stale = now - dt.timedelta(seconds=stall_s)
+    return or_(
+        ImportJob.status == "queued",
+        and_(
+            ImportJob.status == "running",
+            or_(ImportJob.heartbeat_at.is_(None), ImportJob.heartbeat_at < stale),
+        ),
+    )
+
+
+def claim_next(
+    session: Session,
+    *,
+    now: dt.datetime,
+    stall_s: float = 600.0,
+    max_attempts: int = 3,
+) -> str | None:
+    """Take the oldest queued (or stalled) job: mark it ``running`` and return its id.
+
+    A job is stalled when it is ``running`` but its worker has not refreshed the lease
+    (``heartbeat_at``) for ``stall_s`` seconds: the process that ran it died. It is taken again;
+    the import deduplicates, so files stored by the first attempt come back as duplicates.
+    A job already taken ``max_attempts`` times (it may be what kills the worker) fails with
+    ``import.stalled`` instead. None when nothing is left to take.
+    """
+    takeable = _takeable(now, stall_s)
     query = (
-        select(ImportJob.id)
-        .where(ImportJob.status == "queued")
+        select(ImportJob.id, ImportJob.status, ImportJob.attempts, ImportJob.upload_path)
+        .where(takeable)
         .order_by(ImportJob.created_at)
         .limit(1)
     )
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    job_id = session.scalar(query)
-    if job_id is None:
+    while True:
+        row = session.execute(query).first()
+        if row is None:
+            session.rollback()
+            return None
+        job_id, status, attempts, upload_path = row
+        if status == "running" and attempts >= max_attempts:
+            _give_up(session, job_id, attempts=attempts, upload_path=upload_path, now=now)
+            continue
+        claimed = session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, takeable)
+            .values(status="running", heartbeat_at=now, attempts=ImportJob.attempts + 1)
+        )
+        session.commit()
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            if status == "running":
+                log.warning("import job %s stalled; taking it again", job_id)
+            return str(job_id)
+
+
+def take_job(session: Session, job_id: str, *, now: dt.datetime, max_attempts: int = 3) -> bool:
+    """Mark a job handed over by an external queue ``running``; False when there is nothing to do.
+
+    The queue (procrastinate) already decided the job is due, so a ``running`` row means its
+    previous worker died; after ``max_attempts`` the job fails with ``import.stalled``.
+    """
+    row = session.execute(
+        select(ImportJob.status, ImportJob.attempts, ImportJob.upload_path).where(
+            ImportJob.id == job_id
+        )
+    ).first()
+    if row is None or row.status not in ("queued", "running"):
         session.rollback()
-        return None
-    claimed = session.execute(
+        return False
+    if row.status == "running" and row.attempts >= max_attempts:
+        _give_up(session, job_id, attempts=row.attempts, upload_path=row.upload_path, now=now)
+        return False
+    result = session.execute(
         update(ImportJob)
-        .where(ImportJob.id == job_id, ImportJob.status == "queued")
-        .values(status="running")
+        .where(ImportJob.id == job_id, ImportJob.status.in_(("queued", "running")))
+        .values(status="running", heartbeat_at=now, attempts=ImportJob.attempts + 1)
     )
     session.commit()
-    return job_id if claimed.rowcount == 1 else None  # type: ignore[attr-defined]
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _give_up(
+    session: Session,
+    job_id: str,
+    *,
+    attempts: int,
+    upload_path: str | None,
+    now: dt.datetime,
+) -> None:
+    """Fail a job that stalled on every attempt (``import.stalled``) and remove its upload."""
+    error = BackstrideError(
+        f"the import stopped {attempts} times without finishing; it is not tried again",
+        code="import.stalled",
+    )
+    session.execute(
+        update(ImportJob)
+        .where(ImportJob.id == job_id, ImportJob.status == "running")
+        .values(status="failed", report={"error": error.to_dict()}, finished_at=now)
+    )
+    session.commit()
+    log.error("import job %s stalled %d times; failed", job_id, attempts)
+    if upload_path:
+        shutil.rmtree(Path(upload_path).parent, ignore_errors=True)
 
 
 def default_importer() -> Importer:
@@ -182,8 +267,14 @@ def run_job(
     settings: Settings,
     clock: Callable[[], dt.datetime],
     importer: Importer | None = None,
+    heartbeat_s: float = 60.0,
 ) -> JobView:
-    """Import a claimed job's files; record progress, the report and the final status."""
+    """Import a claimed job's files; record progress, the report and the final status.
+
+    While the import runs, a thread refreshes the job's lease (``heartbeat_at``) every
+    ``heartbeat_s`` seconds, and every progress report refreshes it too, so ``claim_next`` can
+    tell a long import from one whose process died.
+    """
     with factory() as session:
         job = session.get(ImportJob, job_id)
         if job is None:
@@ -196,23 +287,15 @@ def run_job(
         sqlite = session.get_bind().dialect.name == "sqlite"
 
         def progress(done: int, total: int) -> None:
-            """Best effort: on SQLite the import may hold the only write lock; skip then."""
-            with factory() as s2:
-                try:
-                    if sqlite:
-                        s2.execute(text("PRAGMA busy_timeout=50"))
-                    s2.execute(
-                        update(ImportJob)
-                        .where(ImportJob.id == job_id)
-                        .values(files_done=done, files_total=max(total, 0))
-                    )
-                    s2.commit()
-                except OperationalError:
-                    s2.rollback()
-                finally:
-                    if sqlite:
-                        s2.execute(text("PRAGMA busy_timeout=10000"))
+            _best_effort_update(
+                factory,
+                job_id,
+                sqlite=sqlite,
+                values={"files_done": done, "files_total": max(total, 0), "heartbeat_at": clock()},
+            )
 
+        lease = _Heartbeat(factory, job_id, sqlite=sqlite, clock=clock, every_s=heartbeat_s)
+        lease.start()
         try:
             if runner is None:
                 raise NotFound("runner gone", code="runner.not_found")
@@ -234,6 +317,8 @@ def run_job(
             session.rollback()
             report = {"error": {"code": "import.failed", "detail": type(exc).__name__}}
             status = "failed"
+        finally:
+            lease.stop()
         job = session.get(ImportJob, job_id)
         if job is None:  # the runner deleted their account meanwhile
             return JobView(job_id, "failed", 0, 0, report, clock(), clock())
@@ -245,6 +330,60 @@ def run_job(
         session.commit()
         shutil.rmtree(upload.parent, ignore_errors=True)
         return _view(job)
+
+
+def _best_effort_update(
+    factory: sessionmaker[Session], job_id: str, *, sqlite: bool, values: dict[str, Any]
+) -> None:
+    """Update the job row now, or skip: on SQLite the import may hold the only write lock."""
+    with factory() as session:
+        try:
+            if sqlite:
+                session.execute(text("PRAGMA busy_timeout=50"))
+            session.execute(update(ImportJob).where(ImportJob.id == job_id).values(**values))
+            session.commit()
+        except OperationalError:
+            session.rollback()
+        finally:
+            if sqlite:
+                session.execute(text("PRAGMA busy_timeout=10000"))
+
+
+class _Heartbeat:
+    """A daemon thread that refreshes a running job's lease until stopped."""
+
+    def __init__(
+        self,
+        factory: sessionmaker[Session],
+        job_id: str,
+        *,
+        sqlite: bool,
+        clock: Callable[[], dt.datetime],
+        every_s: float,
+    ) -> None:
+        self._factory, self._job_id, self._sqlite, self._clock = factory, job_id, sqlite, clock
+        self._every_s = every_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name=f"lease-{job_id}", daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._every_s):
+            try:
+                _best_effort_update(
+                    self._factory,
+                    self._job_id,
+                    sqlite=self._sqlite,
+                    values={"heartbeat_at": self._clock()},
+                )
+            except Exception:  # a lost beat is retried at the next one
+                log.exception("heartbeat failed")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _jsonable(value: Any) -> Any:
@@ -275,4 +414,5 @@ __all__ = [
     "list_jobs",
     "new_job_id",
     "run_job",
+    "take_job",
 ]

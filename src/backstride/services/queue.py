@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
-from backstride.services.jobs import Importer, run_job
+from backstride.services.jobs import Importer, run_job, take_job
 from backstride.services.worker import ImportWorker
 from backstride.store.models import ImportJob
 
@@ -84,26 +84,16 @@ def conninfo(database_url: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
-def claim_job(session: Session, job_id: str) -> bool:
-    """Mark ``job_id`` running; False when it is gone or already finished.
-
-    A job found ``running`` is taken again: procrastinate hands a job to one worker at a time,
-    so a second delivery means the first worker died (a stalled-job retry).
-    """
-    result = session.execute(
-        update(ImportJob)
-        .where(ImportJob.id == job_id, ImportJob.status.in_(("queued", "running")))
-        .values(status="running")
-    )
-    session.commit()
-    return bool(result.rowcount)  # type: ignore[attr-defined]
-
-
 def _import_job(context: procrastinate.JobContext, job_id: str) -> None:
     """The procrastinate task: claim the ``import_jobs`` row and import its files."""
     runtime: _Runtime = context.additional_context[_CONTEXT_KEY]
     with runtime.factory() as session:
-        if not claim_job(session, job_id):
+        if not take_job(
+            session,
+            job_id,
+            now=runtime.clock(),
+            max_attempts=runtime.settings.import_max_attempts,
+        ):
             log.info("import job %s is gone or finished; nothing to do", job_id)
             return
     run_job(
@@ -339,7 +329,6 @@ __all__ = [
     "ProcrastinateQueue",
     "QueueUnavailable",
     "TableQueue",
-    "claim_job",
     "conninfo",
     "make_queue",
     "procrastinate_app",

@@ -61,7 +61,12 @@ class ImportWorker:
         count = 0
         while not self._stop.is_set():
             with self._factory() as session:
-                job_id = claim_next(session)
+                job_id = claim_next(
+                    session,
+                    now=self._clock(),
+                    stall_s=self._settings.import_stall_s,
+                    max_attempts=self._settings.import_max_attempts,
+                )
             if job_id is None:
                 return count
             run_job(
@@ -70,6 +75,7 @@ class ImportWorker:
                 settings=self._settings,
                 clock=self._clock,
                 importer=self._importer,
+                heartbeat_s=self._settings.import_stall_s / 10,
             )
             count += 1
         return count

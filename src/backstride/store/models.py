@@ -310,6 +310,11 @@ class ImportJob(Base):
     report: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The lease of a running job: its worker refreshes heartbeat_at; a job whose heartbeat is
+    # older than settings.import_stall_s is taken again (its process died), at most
+    # settings.import_max_attempts times in all.
+    heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Plan(Base):

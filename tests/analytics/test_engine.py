@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backstride.analytics import ActivityRow, RunnerProfile, analyse, summarise, table_from_rows
+from backstride.analytics.inputs import AnalyticsOptions
 
 from .builders import MONDAY, PROFILE, run, steady_weeks
 
@@ -62,6 +63,45 @@ def test_seven_days_in_a_row_raise_no_rest_day_once() -> None:
     rest = [f for f in analysis.flags[0] if f.code == "load.no_rest_day"]
     # The previous Sunday's long run starts the streak: Sunday..Saturday is 7 days.
     assert [f.date for f in rest] == [week + dt.timedelta(days=5)]
+
+
+def _block_week(rows: list[ActivityRow], week: int) -> list[ActivityRow]:
+    """A training-camp week (10 km every day) in place of ``week`` of a steady history."""
+    start = MONDAY + dt.timedelta(days=7 * week)
+    camp = [start + dt.timedelta(days=d) for d in range(7)]
+    return [r for r in rows if r.local_date not in camp] + [run(day, 10) for day in camp]
+
+
+def test_a_high_acute_chronic_ratio_is_context_once_per_stretch() -> None:
+    rows = _block_week(steady_weeks(20), 12)
+    analysis = analyse(table_from_rows(rows), [PROFILE], today=TODAY)
+    context = [f for f in analysis.flags[0] if f.code == "load.acwr_context"]
+    assert len(context) == 1  # one stretch above the line, one flag on its first day
+    (flag,) = context
+    assert flag.severity == "info"
+    assert "Context only" in flag.text
+    assert "Frandsen" in flag.source
+    camp = MONDAY + dt.timedelta(days=7 * 12)
+    assert camp < flag.date < camp + dt.timedelta(days=7)
+    ratio = {d.date: d.acwr for d in summarise(analysis, 0).daily}
+    on_the_day, before = ratio[flag.date], ratio[flag.date - dt.timedelta(days=1)]
+    assert on_the_day is not None
+    assert before is not None
+    assert before <= 1.5 < on_the_day
+
+
+def test_the_acwr_context_line_is_a_setting() -> None:
+    rows = _block_week(steady_weeks(20), 12)
+    table = table_from_rows(rows)
+    high = analyse(table, [PROFILE], today=TODAY, options=AnalyticsOptions(acwr_context_high=3.0))
+    assert "load.acwr_context" not in codes(high.flags[0])
+    low = analyse(table, [PROFILE], today=TODAY, options=AnalyticsOptions(acwr_context_high=1.2))
+    (early,) = [f for f in low.flags[0] if f.code == "load.acwr_context"]
+    (default,) = [
+        f for f in analyse(table, [PROFILE], today=TODAY).flags[0] if f.code == "load.acwr_context"
+    ]
+    assert early.date < default.date
+    assert "above 1.20" in early.text
 
 
 def test_identical_daily_loads_raise_monotony() -> None:

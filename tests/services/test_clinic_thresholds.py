@@ -172,3 +172,38 @@ def test_a_clinic_with_a_lower_pain_limit_makes_adaptation_step_back_earlier(
         careful = adapt_after_pain_4(session)
     assert "pain.acceptable" in default
     assert "pain.high_during" in careful
+
+
+def test_a_clinic_context_line_for_the_acute_chronic_ratio_reaches_its_runner_only(
+    settings: Settings,
+) -> None:
+    # Six weeks of 10 km every third day, then a week of 10 km every day.
+    with open_session(settings) as session:
+        for handle in ("ana", "bo"):
+            rid = get_or_create_runner(session, handle=handle, now=NOW).id
+            for day in range(48, 7, -3):
+                add_run(session, rid, MONDAY - dt.timedelta(days=day), 10.0)
+            for day in range(7, 0, -1):
+                add_run(session, rid, MONDAY - dt.timedelta(days=day), 10.0)
+            if handle == "ana":
+                _consent(session, rid, _clinic(session, "calm", {"acwr.context_high": 3.0}))
+        session.commit()
+        context = {
+            handle: [
+                f
+                for f in load.load_summary(
+                    session,
+                    runner_handle=handle,
+                    from_date=None,
+                    to_date=None,
+                    today=MONDAY,
+                    settings=settings,
+                ).flags
+                if f.code == "load.acwr_context"
+            ]
+            for handle in ("ana", "bo")
+        }
+    assert context["ana"] == []
+    (flag,) = context["bo"]
+    assert flag.severity == "info"
+    assert "above 1.50" in flag.text

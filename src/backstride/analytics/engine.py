@@ -73,7 +73,14 @@ def analyse(
     spiked = exceeds_change(
         this_m=grid.longest_run_m, last_m=reference, cap_pct=opts.spike_flag_pct
     )
-    hits = _hits(grid, spiked=spiked, streak_hit=streak_hit, weeks=weeks, options=opts)
+    hits = _hits(
+        grid,
+        spiked=spiked,
+        streak_hit=streak_hit,
+        weeks=weeks,
+        ratio=ratios.ewma_uncoupled,
+        options=opts,
+    )
     return ClinicAnalysis(
         runner_ids=tuple(p.runner_id for p in profiles),
         today=today,
@@ -94,6 +101,7 @@ CODES: tuple[str, ...] = (
     fl.WEEKLY_JUMP,
     fl.NO_REST_DAY,
     fl.MONOTONY_HIGH,
+    fl.ACWR_CONTEXT,
 )
 
 
@@ -113,19 +121,24 @@ def _hits(
     spiked: npt.NDArray[np.bool_],
     streak_hit: npt.NDArray[np.bool_],
     weeks: WeekGrid,
+    ratio: npt.NDArray[np.float64],
     options: AnalyticsOptions,
 ) -> FlagHits:
     n_d = grid.distance_m.shape[1]
     days = np.arange(n_d)[None, :]
     upto = days <= grid.today_index
     since = days - grid.start[:, None]
-    masks = (
-        spiked & upto & (since >= options.spike_warmup_d),
-        weeks.jump_day & upto,
-        streak_hit & upto,
-    )
+    above = ratio > options.acwr_context_high  # NaN (warm-up) compares False
+    crossed = above.copy()
+    crossed[:, 1:] &= ~above[:, :-1]  # the first day of each stretch above the line
+    masks = {
+        0: spiked & upto & (since >= options.spike_warmup_d),
+        1: weeks.jump_day & upto,
+        2: streak_hit & upto,
+        4: crossed & upto,
+    }
     rs, ds, cs = [], [], []
-    for index, mask in enumerate(masks):
+    for index, mask in masks.items():
         r, d = np.nonzero(mask)
         rs.append(r)
         ds.append(d)
@@ -186,6 +199,18 @@ def flags_for(analysis: ClinicAnalysis, runner: int) -> tuple[fl.Flag, ...]:
                     "caution",
                     f"{opts.max_days_without_rest + 1} days in a row with a run. Plan at least one "
                     "rest or low-impact day a week.",
+                )
+            )
+        elif code == 4:
+            out.append(
+                fl.make_flag(
+                    fl.ACWR_CONTEXT,
+                    day,
+                    "info",
+                    f"Acute:chronic load ratio {analysis.acwr.ewma_uncoupled[r, d]:.2f}, above "
+                    f"{opts.acwr_context_high:.2f}: the last week's load is high for the last "
+                    "month's. Context only, not a risk: in runners this ratio was not linked to "
+                    "injury; single long runs and weekly jumps are what the flags watch.",
                 )
             )
         else:

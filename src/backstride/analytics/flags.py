@@ -17,6 +17,7 @@ WEEKLY_JUMP = "load.weekly_jump"
 NO_REST_DAY = "load.no_rest_day"
 MONOTONY_HIGH = "load.monotony_high"
 LOAD_ESTIMATED = "load.inputs_estimated"
+ACWR_CONTEXT = "load.acwr_context"
 BALANCE_DRIFT = "gait.balance_drift"
 CADENCE_DROP = "gait.cadence_drop"
 SHOES_RETIRE = "shoes.retire"
@@ -29,6 +30,9 @@ SOURCES: dict[str, str] = {
     MONOTONY_HIGH: "Foster 1998, Med Sci Sports Exerc 30:1164-1168 (unverified); monotony > 2.0",
     LOAD_ESTIMATED: "Tanaka et al. 2001 (HRmax estimate, unverified); rest HR 60 [default]; "
     "TrainingPeaks rTSS",
+    ACWR_CONTEXT: "Gabbett 2016, BJSM 50:273-280 ('danger zone' > 1.5, team sports); contested: "
+    "Lolli et al. 2019, Impellizzeri et al. 2020; not associated with injury in runners "
+    "(Frandsen et al. 2025) - context only [clinic setting acwr.context_high]",
     BALANCE_DRIFT: "backstride default: median of last 5 runs vs 90-day baseline, > 1.0 point; "
     "Garmin balance colour zones (vendor)",
     CADENCE_DROP: "backstride default: last 5 easy runs > 5 spm below 90-day median at similar "

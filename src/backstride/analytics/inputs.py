@@ -51,6 +51,11 @@ class AnalyticsOptions:
     """CTL/ATL smoothing: "exp" (1 - e^(-1/tau)) or "inverse" (1/tau)."""
     spike_warmup_d: int = 30
     """No spike flags until 30 days of history exist (the reference would be incomplete)."""
+    acwr_context_high: float = 1.5
+    """The acute:chronic ratio (uncoupled EWMA) whose crossing raises the ``info`` flag
+    ``load.acwr_context`` (Gabbett 2016's 1.5; contested, Impellizzeri et al. 2020; not linked
+    to injury in runners, Frandsen et al. 2025): context, never a risk or a plan input. A clinic
+    may change it (``acwr.context_high``)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ FLAG_TITLES: dict[str, str] = {
     "load.no_rest_day": "No rest day",
     "load.monotony_high": "Very even training load",
     "load.inputs_estimated": "Load uses estimated inputs",
+    "load.acwr_context": "Acute:chronic load ratio above the context line (context only)",
     "gait.balance_drift": "Ground-contact balance changed",
     "gait.cadence_drop": "Cadence dropped",
     "shoes.retire": "Shoe past its alert distance",

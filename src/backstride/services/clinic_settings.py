@@ -184,12 +184,14 @@ def analytics_options(values: Mapping[str, float], *, shoe_retire_km: float) -> 
     """Analytics thresholds from a runner's clinic values (see :data:`THRESHOLDS`).
 
     ``load.single_run_spike_ratio`` 1.10 -> flag runs > +10 % (Frandsen et al. 2025);
-    ``load.weekly_increase_cap`` 0.30 -> flag weeks > +30 % (Nielsen et al. 2014).
+    ``load.weekly_increase_cap`` 0.30 -> flag weeks > +30 % (Nielsen et al. 2014);
+    ``acwr.context_high`` 1.5 -> the ``info`` flag ``load.acwr_context`` (context only).
     """
     return AnalyticsOptions(
         shoe_retire_km=shoe_retire_km,
         weekly_jump_pct=round(values["load.weekly_increase_cap"] * 100),
         spike_flag_pct=round((values["load.single_run_spike_ratio"] - 1.0) * 100),
+        acwr_context_high=values["acwr.context_high"],
     )
 
 

@@ -250,6 +250,46 @@ def test_interview_asks_the_questionnaires_from_the_instrument_data() -> None:
     assert "Laslett cluster positive" in str([r.detail for r in a.reasons])
 
 
+def _essentials(sex: str) -> dict[str, str]:
+    answers = dict(zip(["about.age_years", "about.sex", "symptoms.locations", "symptoms.side",
+                        "symptoms.duration_weeks"], ["24", sex, "low_back", "left", "3"],
+                       strict=True))  # fmt: skip
+    answers.update({f"red_flags.cauda_equina.{k}": "n" for k in (
+        "saddle_numbness", "bladder_change", "bowel_change", "sexual_dysfunction",
+        "bilateral_leg_symptoms")})  # fmt: skip
+    return answers
+
+
+def test_the_interview_asks_every_triad_criterion_that_applies() -> None:
+    answers = _essentials("female") | {
+        "ask.triad": "y", "triad.energy_availability": "eating_disorder",
+        "triad.eating_disorder_type": "bulimia", "triad.purging_per_week": "5",
+        "triad.weight_loss_pct_per_month": "6", "triad.menses_not_assessable": "y",
+        "triad.menses_last_12_months": "12",
+    }  # fmt: skip
+    prompter = Scripted(answers)
+    document = run_interview(prompter, shipped_instruments())
+    triad = document["triad"]
+    assert (triad["purging_per_week"], triad["weight_loss_pct_per_month"]) == (5, 6)
+    assert "triad.menses_last_12_months" not in prompter.texts  # not assessable: not asked
+    a = assess(document, today=TODAY)
+    # Bulimia with purging > 4 a week restricts regardless of points (De Souza 2014).
+    assert a.scores["triad.clearance"] == "restricted"
+    assert a.scores["triad.points_bmi"] == 1  # 6 % lost in a month
+    assert a.scores["triad.points_menses"] == a.scores["triad.points_energy_availability"] == 2
+
+
+def test_the_interview_asks_men_no_period_questions() -> None:
+    prompter = Scripted(
+        _essentials("male") | {"ask.triad": "y", "triad.energy_availability": "none"}
+    )
+    document = run_interview(prompter, shipped_instruments())
+    period_questions = {"triad.menarche_age_years", "triad.menses_last_12_months",
+                        "triad.menses_not_assessable", "triad.eating_disorder_type"}  # fmt: skip
+    assert not period_questions & set(prompter.texts)
+    assert document["triad"] == {"energy_availability": "none"}
+
+
 def test_licensed_wording_replaces_the_summaries_in_the_interview(tmp_path: Path) -> None:
     (tmp_path / "odi.yaml").write_text("items:\n  '1': Licensed ODI section one\n", "utf-8")
     prompter = Scripted({"ask.odi": "y", "about.age_years": "30", "about.sex": "male",

@@ -13,9 +13,9 @@ from backstride.cli.questions import (
     CLINICIAN,
     DETAILS,
     ESSENTIALS,
+    TRIAD,
     Answers,
     Question,
-    opt_num,
     yes_no,
 )
 from backstride.intake.catalog import InstrumentDef
@@ -105,26 +105,7 @@ def _questionnaires(
             acts.append({"name": name, "score": int(score)})
         a["psfs"] = {"activities": acts}
     if prompter.ask(yes_no("ask.triad", "Answer questions on energy, periods and bone health?")):
-        triad = (
-            Question(
-                "triad.energy_availability",
-                "Eating for training",
-                "choice",
-                ("none", "some_restriction", "eating_disorder"),
-                default="",
-            ),
-            opt_num("triad.menarche_age_years", "Age at first period (blank to skip)", 5, 30),
-            Question(
-                "triad.menses_last_12_months",
-                "Periods in the last 12 months (blank to skip)",
-                "int",
-                minimum=0,
-                maximum=30,
-                default="",
-            ),
-            opt_num("triad.bmd_z_score", "Bone density Z-score (blank if unknown)", -10, 10),
-        )
-        _ask_all(prompter, triad, a)
+        _ask_all(prompter, TRIAD, a)
         a.setdefault("triad", {})
 
 

@@ -140,8 +140,87 @@ def yes_no(path: str, text: str, when: Callable[[Answers], bool] | None = None) 
     return Question(path, text, "bool", default="n", when=when)
 
 
-def opt_num(path: str, text: str, lo: float, hi: float) -> Question:
-    return Question(path, text, "float", minimum=lo, maximum=hi, default="")
+def opt_num(
+    path: str, text: str, lo: float, hi: float, when: Callable[[Answers], bool] | None = None
+) -> Question:
+    return Question(path, text, "float", minimum=lo, maximum=hi, default="", when=when)
+
+
+def _triad(a: Answers) -> dict[str, Any]:
+    triad: dict[str, Any] = a.get("triad", {})
+    return triad
+
+
+def _female(a: Answers) -> bool:
+    return bool(a.get("about", {}).get("sex") == "female")
+
+
+def _eating_disorder(a: Answers) -> bool:
+    return _triad(a).get("energy_availability") == "eating_disorder"
+
+
+def _menses_countable(a: Answers) -> bool:
+    return _female(a) and not _triad(a).get("menses_not_assessable")
+
+
+TRIAD: tuple[Question, ...] = (
+    Question(
+        "triad.energy_availability",
+        "Eating for training (none = eats enough; some_restriction = diets or skips meals; "
+        "eating_disorder = diagnosed)",
+        "choice",
+        ("none", "some_restriction", "eating_disorder"),
+        default="",
+    ),
+    Question(
+        "triad.eating_disorder_type",
+        "Which diagnosis",
+        "choice",
+        ("anorexia", "bulimia", "other"),
+        default="",
+        when=_eating_disorder,
+    ),
+    opt_num(
+        "triad.purging_per_week",
+        "Purging episodes a week (blank to skip)",
+        0,
+        100,
+        when=lambda a: _triad(a).get("eating_disorder_type") == "bulimia",
+    ),
+    opt_num(
+        "triad.weight_loss_pct_per_month",
+        "Weight lost in the last month, as % of body weight (blank to skip)",
+        0,
+        100,
+    ),
+    opt_num(
+        "triad.pct_expected_weight",
+        "Weight as % of expected for height, if a clinician measured it (blank to skip)",
+        21,
+        299,
+    ),
+    opt_num("triad.menarche_age_years", "Age at first period (blank to skip)", 5, 30, when=_female),
+    Question(
+        "triad.menses_not_assessable",
+        "Hormonal contraception or therapy that changes your periods (y/n)?",
+        "bool",
+        default="n",
+        when=_female,
+    ),
+    Question(
+        "triad.menses_last_12_months",
+        "Periods in the last 12 months (blank to skip)",
+        "int",
+        minimum=0,
+        maximum=30,
+        default="",
+        when=_menses_countable,
+    ),
+    opt_num("triad.bmd_z_score", "Bone density Z-score (blank if unknown)", -10, 10),
+)
+"""The Triad questions (intake/triad.py: the female CRA, De Souza et al. 2014, with Koltun et
+al. 2020's substitutions; the provisional male model uses the energy, weight and bone rows). BMI
+comes from height and weight in the details; the period questions are asked of women only."""
 
 
 DETAILS: tuple[Question, ...] = (
@@ -347,6 +426,7 @@ __all__ = [
     "CLINICIAN",
     "DETAILS",
     "ESSENTIALS",
+    "TRIAD",
     "Answers",
     "Question",
     "opt_num",

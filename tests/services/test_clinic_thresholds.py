@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy.orm import Session
@@ -51,6 +52,25 @@ def _consent(session: Session, runner_id: str, clinic_id: str, *, revoked: bool 
         )
     )
     session.flush()
+
+
+def _flags(session: Session, settings: Settings, code: str) -> dict[str, list[Any]]:
+    """Each of "ana" and "bo"'s load flags with ``code`` on MONDAY."""
+    return {
+        handle: [
+            f
+            for f in load.load_summary(
+                session,
+                runner_handle=handle,
+                from_date=None,
+                to_date=None,
+                today=MONDAY,
+                settings=settings,
+            ).flags
+            if f.code == code
+        ]
+        for handle in ("ana", "bo")
+    }
 
 
 def test_defaults_map_to_the_engines_own_defaults() -> None:
@@ -110,21 +130,7 @@ def test_a_clinic_that_flags_earlier_flags_its_runner_only(
 ) -> None:
     del spiky
     with open_session(settings) as session:
-        summaries = {
-            handle: load.load_summary(
-                session,
-                runner_handle=handle,
-                from_date=None,
-                to_date=None,
-                today=MONDAY,
-                settings=settings,
-            )
-            for handle in ("ana", "bo")
-        }
-    spikes = {
-        handle: [f for f in s.flags if f.code == "load.spike_single_run"]
-        for handle, s in summaries.items()
-    }
+        spikes = _flags(session, settings, "load.spike_single_run")
     assert spikes["bo"] == []
     (flag,) = spikes["ana"]
     assert flag.date == MONDAY
@@ -188,21 +194,7 @@ def test_a_clinic_context_line_for_the_acute_chronic_ratio_reaches_its_runner_on
             if handle == "ana":
                 _consent(session, rid, _clinic(session, "calm", {"acwr.context_high": 3.0}))
         session.commit()
-        context = {
-            handle: [
-                f
-                for f in load.load_summary(
-                    session,
-                    runner_handle=handle,
-                    from_date=None,
-                    to_date=None,
-                    today=MONDAY,
-                    settings=settings,
-                ).flags
-                if f.code == "load.acwr_context"
-            ]
-            for handle in ("ana", "bo")
-        }
+        context = _flags(session, settings, "load.acwr_context")
     assert context["ana"] == []
     (flag,) = context["bo"]
     assert flag.severity == "info"

@@ -127,7 +127,7 @@ def claim_next(
 
     A job is stalled when it is ``running`` but its worker has not refreshed the lease
     (``heartbeat_at``) for ``stall_s`` seconds: the process that ran it died. It is taken again;
-    the import deduplicates, so files stored by the first attempt come back as duplicates.
+    an import commits once at its end, so the dead attempt left no rows behind.
     A job already taken ``max_attempts`` times (it may be what kills the worker) fails with
     ``import.stalled`` instead. None when nothing is left to take.
     """

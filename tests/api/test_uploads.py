@@ -169,3 +169,146 @@ def test_a_real_file_is_imported_by_the_worker(db_settings: Settings, world: Wor
     assert job["status"] == "done", job["report"]
     assert job["report"]["imported"] == 1
     assert dashboard["activities_total"] == 1
+
+
+SAMPLE_TCX = SHARED_ACTIVITIES / "tcx" / "gc__10kUNLP2014-Garmin15.tcx"
+
+
+def _form(client: TestClient, world: World, files: list[tuple[str, bytes]]) -> Any:
+    """A browser-style multipart/form-data upload (``curl -F file=@run.fit``)."""
+    return client.post(
+        "/api/v1/me/imports",
+        files=[("file", (name, data, "application/octet-stream")) for name, data in files],
+        headers=world.headers("runner_a"),
+    )
+
+
+def _leftovers(settings: Settings) -> list[Path]:
+    return sorted((settings.data_dir / "uploads").rglob("*"))
+
+
+def test_a_form_upload_of_one_file_is_imported_and_cleaned_up(
+    db_settings: Settings, world: World
+) -> None:
+    for client in client_for(db_settings):
+        r = _form(client, world, [("morning run.gpx", SAMPLE_GPX.read_bytes())])
+        assert r.status_code == 202, r.text
+        assert r.json()["files_total"] == 1
+        assert client.app.state.worker.run_once() == 1  # type: ignore[attr-defined]
+        headers = world.headers("runner_a")
+        job = client.get(f"/api/v1/me/imports/{r.json()['id']}", headers=headers).json()
+        dashboard = client.get("/api/v1/me/dashboard", headers=headers).json()
+    assert job["status"] == "done", job["report"]
+    assert job["report"]["imported"] == 1
+    assert dashboard["activities_total"] == 1
+    assert _leftovers(db_settings) == []
+
+
+def test_a_form_with_several_files_is_one_job_that_imports_them_all(
+    db_settings: Settings, world: World
+) -> None:
+    files = [("a.gpx", SAMPLE_GPX.read_bytes()), ("b.tcx", SAMPLE_TCX.read_bytes())]
+    for client in client_for(db_settings):
+        r = _form(client, world, files)
+        assert r.status_code == 202, r.text
+        assert r.json()["files_total"] == 2
+        assert client.app.state.worker.run_once() == 1  # type: ignore[attr-defined]
+        job = client.get(
+            f"/api/v1/me/imports/{r.json()['id']}", headers=world.headers("runner_a")
+        ).json()
+    assert job["status"] == "done", job["report"]
+    assert job["report"]["imported"] == 2
+    assert job["files_done"] == 2
+    assert _leftovers(db_settings) == []
+
+
+def test_a_form_with_a_broken_file_is_refused_whole_and_nothing_is_stored(
+    client: TestClient, world: World, session: Session, db_settings: Settings
+) -> None:
+    before = _jobs(session)
+    broken = next(iter(BROKEN))
+    r = _form(
+        client, world, [("a.gpx", SAMPLE_GPX.read_bytes()), (broken.name, broken.read_bytes())]
+    )
+    assert 400 <= r.status_code < 500
+    assert r.json()["code"].startswith(("ingest.", "upload."))
+    assert _jobs(session) == before
+    assert _leftovers(db_settings) == []
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "code"),
+    [
+        (
+            b'--XyZ\r\nContent-Disposition: form-data; name="note"\r\n\r\nhello\r\n--XyZ--\r\n',
+            "multipart/form-data; boundary=XyZ",
+            "upload.no_file",
+        ),
+        (
+            b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="r.gpx"\r\n\r\n<gpx',
+            "multipart/form-data; boundary=XyZ",
+            "upload.malformed_form",
+        ),
+        (b"--XyZ--\r\n", "multipart/form-data", "upload.malformed_form"),
+        (
+            b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="r.gpx"\r\n\r\n'
+            b"\r\n--XyZ--\r\n",
+            "multipart/form-data; boundary=XyZ",
+            "upload.empty",
+        ),
+        (
+            b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="x.exe"\r\n\r\n'
+            b"MZ\r\n--XyZ--\r\n",
+            "multipart/form-data; boundary=XyZ",
+            "upload.unsupported_format",
+        ),
+        (SAMPLE_GPX.read_bytes(), "application/octet-stream", "upload.no_filename"),
+    ],
+    ids=["no-file-part", "broken-off", "no-boundary", "empty-file", "exe", "raw-without-name"],
+)
+def test_bad_upload_bodies_are_refused_with_their_code(
+    client: TestClient,
+    world: World,
+    session: Session,
+    db_settings: Settings,
+    body: bytes,
+    content_type: str,
+    code: str,
+) -> None:
+    before = _jobs(session)
+    r = client.post(
+        "/api/v1/me/imports",
+        content=body,
+        headers={**world.headers("runner_a"), "content-type": content_type},
+    )
+    assert r.status_code == 422, r.text
+    assert r.json()["code"] == code
+    assert _jobs(session) == before
+    assert _leftovers(db_settings) == []
+
+
+def test_a_form_over_the_size_limit_is_refused(db_settings: Settings, world: World) -> None:
+    small = db_settings.model_copy(update={"max_upload_bytes": 2048})
+    for client in client_for(small):
+        r = _form(client, world, [("run.gpx", b"x" * 5000)])
+    assert r.status_code == 413
+    assert r.json()["code"] == "upload.too_large"
+    assert _leftovers(small) == []
+
+
+def test_a_form_file_name_cannot_leave_the_upload_folder(
+    db_settings: Settings, world: World
+) -> None:
+    seen: list[Path] = []
+
+    def importer(session: Session, **kwargs: Any) -> dict[str, Any]:
+        seen.extend(kwargs["paths"])
+        return {"imported": 0}
+
+    for client in client_for(db_settings, importer=importer):
+        r = _form(client, world, [("../../../etc/evil.gpx", SAMPLE_GPX.read_bytes())])
+        assert r.status_code == 202, r.text
+        client.app.state.worker.run_once()  # type: ignore[attr-defined]
+    (path,) = seen
+    assert path.name == "evil.gpx"
+    assert path.parent.parent == db_settings.data_dir / "uploads"

@@ -1,4 +1,9 @@
-"""Uploads: stream a request body to disk under a size limit and refuse hostile zip archives."""
+"""Uploads: stream a request body to disk under a size limit and refuse hostile zip archives.
+
+Two body forms: the raw file (``application/octet-stream`` with its name in the query) and
+``multipart/form-data`` with one or more file parts (a browser form, ``curl -F``, ``requests``),
+parsed as it streams by python-multipart; nothing is held in memory or spooled elsewhere.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +13,20 @@ import stat
 import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from python_multipart.exceptions import FormParserError
+from python_multipart.multipart import MultipartParser, parse_options_header
 
 from backstride.config import Settings
 from backstride.errors import InvalidInput
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
 ALLOWED_SUFFIXES = (".fit", ".gpx", ".tcx", ".fit.gz", ".gpx.gz", ".tcx.gz", ".zip")
+MAX_FORM_FILES = 500
+"""File parts one multipart upload may carry (a whole history goes in as an export .zip)."""
+MAX_FORM_FIELD_BYTES = 64 * 1024
+"""Bytes of non-file form fields in one upload (they are ignored)."""
 
 
 class TooLarge(InvalidInput):
@@ -59,6 +71,149 @@ async def stream_to_disk(chunks: AsyncIterator[bytes], *, target: Path, settings
     return written
 
 
+def is_multipart(content_type: str | None) -> bool:
+    """True for a ``multipart/form-data`` body."""
+    return (content_type or "").split(";", 1)[0].strip().lower() == "multipart/form-data"
+
+
+class _FormFiles:
+    """python-multipart callbacks that write every file part to ``folder`` as it arrives."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.paths: list[Path] = []
+        self.field_bytes = 0
+        self.ended = False
+        self._name = self._value = b""
+        self._disposition = b""
+        self._out: Any = None
+        self.error: InvalidInput | None = None
+
+    def callbacks(self) -> dict[str, Any]:
+        return {
+            "on_part_begin": self.part_begin,
+            "on_part_data": self.part_data,
+            "on_part_end": self.part_end,
+            "on_header_field": self.header_field,
+            "on_header_value": self.header_value,
+            "on_header_end": self.header_end,
+            "on_headers_finished": self.headers_finished,
+            "on_end": self.end,
+        }
+
+    def part_begin(self) -> None:
+        self._disposition, self._out = b"", None
+
+    def header_field(self, data: bytes, start: int, end: int) -> None:
+        self._name += data[start:end]
+
+    def header_value(self, data: bytes, start: int, end: int) -> None:
+        self._value += data[start:end]
+
+    def header_end(self) -> None:
+        if self._name.strip().lower() == b"content-disposition":
+            self._disposition = self._value
+        self._name = self._value = b""
+
+    def headers_finished(self) -> None:
+        _, options = parse_options_header(self._disposition)
+        raw = options.get(b"filename")
+        if raw is None:  # an ordinary form field: counted, not kept
+            return
+        if len(self.paths) >= MAX_FORM_FILES:
+            raise InvalidInput(
+                f"at most {MAX_FORM_FILES} files per upload; send a whole history as a .zip",
+                code="upload.too_many_files",
+            )
+        name = safe_filename(raw.decode("utf-8", "replace"))
+        target = self.folder / name
+        n = 1
+        while target.exists():  # two parts with one name keep both
+            n += 1
+            target = self.folder / f"{n}-{name}"
+        self._out = target.open("wb")
+        self.paths.append(target)
+
+    def part_data(self, data: bytes, start: int, end: int) -> None:
+        if self._out is not None:
+            self._out.write(data[start:end])
+            return
+        self.field_bytes += end - start
+        if self.field_bytes > MAX_FORM_FIELD_BYTES:
+            raise InvalidInput(
+                "the form carries too much besides its files", code="upload.form_too_large"
+            )
+
+    def part_end(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+    def end(self) -> None:
+        self.ended = True
+
+    def close(self) -> None:
+        if self._out is not None:
+            self._out.close()
+            self._out = None
+
+
+async def stream_form_to_disk(
+    chunks: AsyncIterator[bytes], *, content_type: str, folder: Path, settings: Settings
+) -> list[Path]:
+    """Write every file part of a ``multipart/form-data`` body into ``folder``; their paths.
+
+    The whole body counts against ``max_upload_bytes``. Refused with a code, and ``folder``
+    removed: a body without a boundary or that breaks off (``upload.malformed_form``), one
+    without a file part (``upload.no_file``), a part with an unsupported name
+    (``upload.unsupported_format``), an empty file (``upload.empty``), more than
+    ``MAX_FORM_FILES`` files (``upload.too_many_files``).
+    """
+    _, params = parse_options_header(content_type)
+    boundary = params.get(b"boundary")
+    if not boundary:
+        raise InvalidInput("a multipart body needs its boundary", code="upload.malformed_form")
+    folder.mkdir(parents=True, exist_ok=True)
+    form = _FormFiles(folder)
+    written = 0
+    try:
+        try:
+            parser = MultipartParser(boundary, form.callbacks())  # type: ignore[arg-type]
+            async for chunk in chunks:
+                written += len(chunk)
+                if written > settings.max_upload_bytes:
+                    raise TooLarge(
+                        f"the upload is larger than {settings.max_upload_bytes} bytes",
+                        code="upload.too_large",
+                    )
+                parser.write(chunk)
+            parser.finalize()
+        except FormParserError as exc:
+            raise InvalidInput(
+                f"the multipart body could not be read: {exc}", code="upload.malformed_form"
+            ) from exc
+        finally:
+            form.close()
+        if not form.ended:
+            raise InvalidInput("the multipart body broke off", code="upload.malformed_form")
+        if not form.paths:
+            raise InvalidInput(
+                "the form has no file: send the activity file or export .zip as a file field",
+                code="upload.no_file",
+            )
+        empty = [p.name for p in form.paths if p.stat().st_size == 0]
+        if empty:
+            raise InvalidInput(
+                "an uploaded file is empty",
+                code="upload.empty",
+                problems=[{"path": name, "msg": "empty file"} for name in empty],
+            )
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+    return form.paths
+
+
 def check_archive(path: Path, *, settings: Settings) -> int:
     """Refuse zip bombs and path tricks before anything is queued; the number of entries.
 
@@ -99,4 +254,13 @@ def check_archive(path: Path, *, settings: Settings) -> int:
     return len(infos)
 
 
-__all__ = ["ALLOWED_SUFFIXES", "TooLarge", "check_archive", "safe_filename", "stream_to_disk"]
+__all__ = [
+    "ALLOWED_SUFFIXES",
+    "MAX_FORM_FILES",
+    "TooLarge",
+    "check_archive",
+    "is_multipart",
+    "safe_filename",
+    "stream_form_to_disk",
+    "stream_to_disk",
+]

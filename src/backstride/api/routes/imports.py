@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import shutil
-from typing import Annotated
+from pathlib import Path
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.schemas import JobOut
+from backstride.config import Settings
 from backstride.errors import InvalidInput
 from backstride.services import jobs, uploads
 from backstride.services.policy import own_runner_id
@@ -19,7 +21,22 @@ router = APIRouter(prefix="/me/imports", tags=["runner"])
 _BODY = {
     "requestBody": {
         "required": True,
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        "content": {
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "one or more activity files or export .zip files",
+                        }
+                    },
+                    "required": ["file"],
+                }
+            },
+        },
     }
 }
 
@@ -27,53 +44,94 @@ _BODY = {
 @router.post("", status_code=202, response_model=JobOut, openapi_extra=_BODY)
 async def upload(
     request: Request,
-    filename: Annotated[str, Query(min_length=1, max_length=255)],
     principal: Caller,
     session: DbSession,
     now: Now,
     settings: AppSettings,
+    filename: Annotated[str | None, Query(min_length=1, max_length=255)] = None,
 ) -> jobs.JobView:
-    """Upload one file (FIT/GPX/TCX, optionally .gz) or an export .zip as the raw body.
+    """Upload activity files (FIT/GPX/TCX, optionally .gz) or an export .zip; one import job.
 
-    The body is streamed to disk (at most ``max_upload_bytes``), zip archives are checked for
-    bombs and path tricks, and an import job is queued; poll ``GET /me/imports/{job_id}``.
+    Either the raw file as the body with its name in ``?filename=``, or a
+    ``multipart/form-data`` form with one or more file parts (their own names are used). The body
+    is streamed to disk (at most ``max_upload_bytes``), zip archives are checked for bombs and
+    path tricks, a single activity file is read at once so a broken one is refused with its code,
+    and an import job is queued; poll ``GET /me/imports/{job_id}``.
     """
     own_runner_id(principal)
-    name = uploads.safe_filename(filename)
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > settings.max_upload_bytes:
         raise uploads.TooLarge("the upload is too large", code="upload.too_large")
     job_id = jobs.new_job_id()
-    target = settings.data_dir / "uploads" / job_id / name
-    await uploads.stream_to_disk(request.stream(), target=target, settings=settings)
+    job_dir = settings.data_dir / "uploads" / job_id
+    content_type = request.headers.get("content-type")
+    if not uploads.is_multipart(content_type) and filename is None:
+        raise InvalidInput(
+            "name the file: ?filename=run.fit with the raw file as the body, or send a "
+            "multipart/form-data form with a file field",
+            code="upload.no_filename",
+            problems=[{"path": "query.filename", "msg": "required for a raw body"}],
+        )
     try:
-        files = 1
-        if name.lower().endswith(".zip"):
-            files = await run_in_threadpool(uploads.check_archive, target, settings=settings)
-        precheck = getattr(request.app.state, "upload_precheck", None)
-        if precheck is not None and not name.lower().endswith(".zip"):
-            await run_in_threadpool(precheck, target, settings)
+        if uploads.is_multipart(content_type):
+            files = await uploads.stream_form_to_disk(
+                request.stream(),
+                content_type=content_type or "",
+                folder=job_dir / "files",
+                settings=settings,
+            )
+        else:
+            target = job_dir / uploads.safe_filename(filename or "")
+            await uploads.stream_to_disk(request.stream(), target=target, settings=settings)
+            files = [target]
+        upload_path, total = await run_in_threadpool(
+            _prepare, request.app.state, job_dir, files, settings
+        )
         job = await run_in_threadpool(
             lambda: jobs.enqueue_import(
                 session,
                 principal=principal,
                 job_id=job_id,
-                upload_path=target,
-                files_total=files,
+                upload_path=upload_path,
+                files_total=total,
                 now=now,
             )
         )
     except BaseException:
-        shutil.rmtree(target.parent, ignore_errors=True)
+        shutil.rmtree(job_dir, ignore_errors=True)
         raise
     queue = getattr(request.app.state, "worker", None)
     if queue is not None:
         try:
             await run_in_threadpool(queue.submit, job.id)
         except BaseException:  # the job row is marked failed with its code; drop the file
-            shutil.rmtree(target.parent, ignore_errors=True)
+            shutil.rmtree(job_dir, ignore_errors=True)
             raise
     return job
+
+
+def _prepare(state: Any, job_dir: Path, files: list[Path], settings: Settings) -> tuple[Path, int]:
+    """Check every uploaded file; the path the job imports and its number of files.
+
+    Archives are checked for bombs and path tricks; single activity files are read now (the
+    ingest registry's precheck) so a broken one is refused with its code before anything is
+    queued. One file is imported from ``job_dir/<name>``, several from the ``files`` folder.
+    """
+    precheck = getattr(state, "upload_precheck", None)
+    total = 0
+    for path in files:
+        if path.name.lower().endswith(".zip"):
+            total += uploads.check_archive(path, settings=settings)
+        else:
+            total += 1
+            if precheck is not None:
+                precheck(path, settings)
+    if len(files) == 1 and files[0].parent != job_dir:
+        single = job_dir / files[0].name
+        files[0].replace(single)
+        files[0].parent.rmdir()
+        return single, total
+    return (files[0] if len(files) == 1 else files[0].parent), total
 
 
 @router.get("", response_model=list[JobOut])

@@ -200,6 +200,7 @@ def test_a_form_upload_of_one_file_is_imported_and_cleaned_up(
         dashboard = client.get("/api/v1/me/dashboard", headers=headers).json()
     assert job["status"] == "done", job["report"]
     assert job["report"]["imported"] == 1
+    assert [f["label"] for f in job["report"]["files"]] == ["morning_run.gpx"]
     assert dashboard["activities_total"] == 1
     assert _leftovers(db_settings) == []
 
@@ -219,6 +220,9 @@ def test_a_form_with_several_files_is_one_job_that_imports_them_all(
     assert job["status"] == "done", job["report"]
     assert job["report"]["imported"] == 2
     assert job["files_done"] == 2
+    # The runner sees the names they sent, never where the server keeps uploads.
+    assert sorted(f["label"] for f in job["report"]["files"]) == ["a.gpx", "b.tcx"]
+    assert str(db_settings.data_dir) not in str(job["report"])
     assert _leftovers(db_settings) == []
 
 

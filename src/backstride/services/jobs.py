@@ -319,6 +319,8 @@ def run_job(
             status = "failed"
         finally:
             lease.stop()
+        if upload.name:
+            report = _relative_labels(report, upload if upload.is_dir() else upload.parent)
         job = session.get(ImportJob, job_id)
         if job is None:  # the runner deleted their account meanwhile
             return JobView(job_id, "failed", 0, 0, report, clock(), clock())
@@ -330,6 +332,19 @@ def run_job(
         session.commit()
         shutil.rmtree(upload.parent, ignore_errors=True)
         return _view(job)
+
+
+def _relative_labels(report: Any, base: Path) -> Any:
+    """File names as the runner sent them (``run.fit``, ``export.zip/...``): the server's
+    upload folder is cut from every label and message of the report, so no path leaks."""
+    prefix = str(base).rstrip("/") + "/"
+    if isinstance(report, str):
+        return report.replace(prefix, "")
+    if isinstance(report, dict):
+        return {k: _relative_labels(v, base) for k, v in report.items()}
+    if isinstance(report, list | tuple):
+        return [_relative_labels(v, base) for v in report]
+    return report
 
 
 def _best_effort_update(

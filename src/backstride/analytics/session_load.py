@@ -125,16 +125,24 @@ def _trimp(
     base = table.duration_s / 60.0 * dhr
     a_sex = sex[ri]
     (am, bm), (af, bf) = TRIMP_CONSTANTS["male"], TRIMP_CONSTANTS["female"]
-    men = base * am * np.exp(bm * dhr)
-    women = base * af * np.exp(bf * dhr)
-    if not np.isnan(table.stream_trimp_male).all():
-        men = np.where(np.isnan(table.stream_trimp_male), men, table.stream_trimp_male)
-    if not np.isnan(table.stream_trimp_female).all():
-        women = np.where(np.isnan(table.stream_trimp_female), women, table.stream_trimp_female)
-    return np.asarray(
-        np.where(a_sex == 1, men, np.where(a_sex == 2, women, (men + women) * 0.5)),
-        dtype=np.float64,
-    )
+    out = np.empty(len(ri))
+    for code, (a, b), stream in (
+        (1, (am, bm), table.stream_trimp_male),
+        (2, (af, bf), table.stream_trimp_female),
+    ):
+        rows = np.flatnonzero(a_sex == code)  # one exponential per activity: its runner's sex
+        value = base[rows] * a * np.exp(b * dhr[rows])
+        own = stream[rows]
+        out[rows] = np.where(np.isnan(own), value, own)
+    rows = np.flatnonzero((a_sex != 1) & (a_sex != 2))  # sex not recorded: mean of both
+    if rows.size:
+        men = base[rows] * am * np.exp(bm * dhr[rows])
+        women = base[rows] * af * np.exp(bf * dhr[rows])
+        m_own, f_own = table.stream_trimp_male[rows], table.stream_trimp_female[rows]
+        men = np.where(np.isnan(m_own), men, m_own)
+        women = np.where(np.isnan(f_own), women, f_own)
+        out[rows] = (men + women) * 0.5
+    return out
 
 
 def session_loads(

@@ -75,10 +75,10 @@ def _window_sum(csum: FloatGrid, window: int, *, lag: int = 0) -> FloatGrid:
 
 def _ratio(num: FloatGrid, den: FloatGrid, hidden: BoolGrid) -> FloatGrid:
     """num / den, NaN where den <= 0 or the cell is hidden (in place, no extra grids)."""
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        out = np.divide(num, den)
-    out[(den <= 0) | hidden] = np.nan
-    return np.asarray(out, dtype=np.float64)
+    out = np.full(num.shape, np.nan)
+    with np.errstate(over="ignore"):
+        np.divide(num, den, out=out, where=(den > 0) & ~hidden)
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -74,6 +74,39 @@ def banister_trimp(
     return np.where(minutes >= 0, out, np.nan)
 
 
+def hr_time(*, time_s: FloatArray, hr_bpm: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Seconds spent at each heart-rate value: what stream TRIMP needs from a stream.
+
+    Each sample weighs the time to the next one; gaps over 30 s (pauses) count 0 [default].
+    Returns (distinct HR values, seconds at each), both empty without two samples or any HR.
+    Stored per activity at import, so the load of a long history never decodes its streams.
+    """
+    t, hr = _f(time_s), _f(hr_bpm)
+    if t.size < 2:
+        return np.empty(0), np.empty(0)
+    dt = np.diff(t)
+    dt = np.where((dt > 0) & (dt <= 30.0), dt, 0.0)
+    head = hr[:-1]
+    valid = np.isfinite(head)
+    if not valid.any():
+        return np.empty(0), np.empty(0)
+    values, which = np.unique(head[valid], return_inverse=True)
+    seconds = np.bincount(which, weights=dt[valid], minlength=values.size)
+    return values, np.asarray(seconds, dtype=np.float64)
+
+
+def hr_time_trimp(
+    *, values: FloatArray, seconds: FloatArray, hr_rest_bpm: float, hr_max_bpm: float, sex: Sex
+) -> float:
+    """Banister TRIMP of a heart-rate time distribution (``hr_time``); NaN when it is empty."""
+    if values.size == 0:
+        return float("nan")
+    per = banister_trimp(
+        duration_s=seconds, hr_bpm=values, hr_rest_bpm=hr_rest_bpm, hr_max_bpm=hr_max_bpm, sex=sex
+    )
+    return float(np.nansum(per))
+
+
 def stream_trimp(
     *, time_s: FloatArray, hr_bpm: FloatArray, hr_rest_bpm: float, hr_max_bpm: float, sex: Sex
 ) -> float:
@@ -81,23 +114,12 @@ def stream_trimp(
 
     Sample gaps over 30 s (pauses) are not counted [default]. 30 min at 130 + 15 min at 170
     (rest 50, max 190, men) = 75.53, where the session mean gives 69.06 (clinical.md §5.6).
+    Computed as ``hr_time_trimp(hr_time(...))``: samples at one heart rate are summed first.
     """
-    t, hr = _f(time_s), _f(hr_bpm)
-    if t.size < 2:
-        return float("nan")
-    dt = np.diff(t)
-    dt = np.where((dt > 0) & (dt <= 30.0), dt, 0.0)
-    valid = np.isfinite(hr[:-1])
-    if not valid.any():
-        return float("nan")
-    per = banister_trimp(
-        duration_s=dt[valid],
-        hr_bpm=hr[:-1][valid],
-        hr_rest_bpm=hr_rest_bpm,
-        hr_max_bpm=hr_max_bpm,
-        sex=sex,
+    values, seconds = hr_time(time_s=time_s, hr_bpm=hr_bpm)
+    return hr_time_trimp(
+        values=values, seconds=seconds, hr_rest_bpm=hr_rest_bpm, hr_max_bpm=hr_max_bpm, sex=sex
     )
-    return float(np.nansum(per))
 
 
 def edwards_trimp(*, minutes_in_zones: object) -> FloatArray:
@@ -151,6 +173,8 @@ __all__ = [
     "edwards_zone_minutes",
     "heart_rate_reserve",
     "hr_max_tanaka",
+    "hr_time",
+    "hr_time_trimp",
     "rtss",
     "srpe_load",
     "stream_trimp",

@@ -112,4 +112,33 @@ def decode_streams(blob: bytes) -> dict[str, np.ndarray]:
     return out
 
 
-__all__ = ["MAGIC", "decode_streams", "encode_streams"]
+def stored_values(name: str, values: FloatArray) -> FloatArray:
+    """``values`` as ``decode_streams`` will return them (the channel's ``d4`` resolution)."""
+    scale = _DELTA_SCALES.get(name, _DEFAULT_SCALE)
+    v = np.asarray(values, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isfinite(v), np.round(v * scale) / scale, np.nan)
+
+
+def encode_pairs(values: FloatArray, weights: FloatArray) -> bytes:
+    """Two equal-length float64 columns as bytes (``values`` then ``weights``)."""
+    return np.concatenate([values, weights]).astype("<f8").tobytes()
+
+
+def decode_pairs(blob: bytes) -> tuple[FloatArray, FloatArray]:
+    """The two columns of ``encode_pairs``; ``ValueError`` when the length is not a pair."""
+    flat = np.frombuffer(blob, dtype="<f8")
+    if flat.size % 2:
+        raise ValueError("not a pair of columns")
+    half = flat.size // 2
+    return flat[:half].astype(np.float64), flat[half:].astype(np.float64)
+
+
+__all__ = [
+    "MAGIC",
+    "decode_pairs",
+    "decode_streams",
+    "encode_pairs",
+    "encode_streams",
+    "stored_values",
+]

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from backstride.analytics.load_models import hr_time
 from backstride.ingest import model as m
 from backstride.ingest.model import Activity, Streams
-from backstride.ingest.streams import encode_streams
+from backstride.ingest.streams import encode_pairs, encode_streams, stored_values
 from backstride.ingest.summary import downhill_distance_m
 from backstride.units import new_id
 
@@ -36,6 +37,8 @@ class StreamFacts:
     has_running_dynamics: bool
     downhill_m: float | None
     dynamics: Mapping[str, float | None]
+    hr_time: bytes | None = None
+    """Seconds at each heart rate, as stored (see ``hr_time_blob``)."""
 
 
 def _mean(values: np.ndarray | None) -> float | None:
@@ -45,8 +48,22 @@ def _mean(values: np.ndarray | None) -> float | None:
     return float(good.mean()) if len(good) else None
 
 
+def hr_time_blob(time_s: np.ndarray | None, hr_bpm: np.ndarray | None) -> bytes | None:
+    """The stored heart-rate time distribution: computed from the values as the stream blob
+    keeps them, so it equals what decoding the streams would give; ``b""`` without HR."""
+    if time_s is None or not len(time_s):
+        return None
+    if hr_bpm is None:
+        return b""
+    values, seconds = hr_time(
+        time_s=stored_values(m.TIME_S, time_s), hr_bpm=stored_values(m.HR_BPM, hr_bpm)
+    )
+    return encode_pairs(values, seconds) if values.size else b""
+
+
 def stream_facts(act: Activity) -> StreamFacts:
-    """Encode the streams and derive downhill distance and running-dynamics averages."""
+    """Encode the streams and derive downhill distance, running-dynamics averages and the
+    heart-rate time distribution."""
     s = act.streams
     return StreamFacts(
         encoded=encode_streams(s) if len(s) else None,
@@ -54,6 +71,7 @@ def stream_facts(act: Activity) -> StreamFacts:
         has_running_dynamics=s.has_running_dynamics,
         downhill_m=downhill_distance_m(s.get(m.DISTANCE_M), s.get(m.ALTITUDE_M)),
         dynamics={col: _mean(s.get(ch)) for col, ch in _DYNAMICS.items()},
+        hr_time=hr_time_blob(s.get(m.TIME_S), s.get(m.HR_BPM)) if len(s) else None,
     )
 
 
@@ -129,6 +147,7 @@ def activity_values(
         creator=act.creator[:200] if act.creator else None,
         gear_id=gear_id,
         streams=facts.encoded,
+        hr_time=facts.hr_time,
         extra=_jsonable(act.extra),
         imported_at=now,
         **facts.dynamics,
@@ -151,4 +170,11 @@ def activity_values(
     return row, laps
 
 
-__all__ = ["Row", "StreamFacts", "activity_values", "stream_facts", "without_streams"]
+__all__ = [
+    "Row",
+    "StreamFacts",
+    "activity_values",
+    "hr_time_blob",
+    "stream_facts",
+    "without_streams",
+]

@@ -8,24 +8,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from backstride.analytics import AnalyticsOptions, LoadSummary, RunnerProfile, analyse, summarise
 from backstride.analytics.engine import ClinicAnalysis
 from backstride.analytics.gait import GaitRun, gait_summary
 from backstride.analytics.inputs import RUN_SPORTS, ActivityRow, table_from_rows
-from backstride.analytics.load_models import HR_REST_DEFAULT_BPM, hr_max_tanaka, stream_trimp
+from backstride.analytics.load_models import (
+    HR_REST_DEFAULT_BPM,
+    hr_max_tanaka,
+    hr_time,
+    hr_time_trimp,
+)
 from backstride.analytics.shoes import ShoeInput, shoe_summaries
 from backstride.analytics.summary import PainPoint
 from backstride.config import Settings
 from backstride.errors import InvalidInput
-from backstride.ingest.streams import decode_streams
+from backstride.ingest.streams import decode_pairs, decode_streams, encode_pairs
 from backstride.services.clinic_settings import analytics_options, runner_thresholds
 from backstride.services.runners import find_runner
 from backstride.store.models import Activity, Gear, PainEntry, Runner, SessionLog
@@ -45,17 +49,35 @@ def _profile(runner: Runner) -> RunnerProfile:
     )
 
 
+def hr_time_from_streams(blob: bytes | None) -> bytes | None:
+    """The ``activities.hr_time`` value for a stored stream blob (None if it cannot be read)."""
+    if not blob:
+        return None
+    try:
+        channels = decode_streams(blob)
+    except Exception:  # a damaged blob: no stream TRIMP, the session mean is used
+        return None
+    t, hr = channels.get("time_s"), channels.get("hr_bpm")
+    if t is None or hr is None:
+        return b""
+    values, seconds = hr_time(time_s=t, hr_bpm=hr)
+    return encode_pairs(values, seconds) if values.size else b""
+
+
 def _stream_trimps(
-    act: Activity, runner: Runner, today: dt.date, decode: Callable[[bytes], dict[str, Any]] | None
+    act: Activity, runner: Runner, today: dt.date
 ) -> tuple[float | None, float | None]:
-    if decode is None or not act.streams:
+    """TRIMP from the activity's heart-rate time distribution, for both sexes' constants.
+
+    Read from ``hr_time`` (stored at import); rows imported before it existed are computed
+    from their streams here (loaded only for them).
+    """
+    stored = act.hr_time if act.hr_time is not None else hr_time_from_streams(act.streams)
+    if not stored:
         return None, None
     try:
-        channels = decode(act.streams)
-    except Exception:
-        return None, None
-    t, hr = channels.get("time_s"), channels.get("hr_bpm")
-    if t is None or hr is None or not np.isfinite(np.asarray(hr, dtype=float)).any():
+        values, seconds = decode_pairs(stored)
+    except ValueError:
         return None, None
     rest = float(runner.hr_rest_bpm or HR_REST_DEFAULT_BPM)
     if runner.hr_max_bpm:
@@ -64,11 +86,11 @@ def _stream_trimps(
         top = float(hr_max_tanaka(age_years=today.year - runner.birth_year))
     else:
         return None, None
-    ts, hrs = np.asarray(t, float), np.asarray(hr, float)
-    return (
-        stream_trimp(time_s=ts, hr_bpm=hrs, hr_rest_bpm=rest, hr_max_bpm=top, sex="male"),
-        stream_trimp(time_s=ts, hr_bpm=hrs, hr_rest_bpm=rest, hr_max_bpm=top, sex="female"),
+    male, female = (
+        hr_time_trimp(values=values, seconds=seconds, hr_rest_bpm=rest, hr_max_bpm=top, sex=sex)
+        for sex in ("male", "female")
     )
+    return (None if np.isnan(male) else male), (None if np.isnan(female) else female)
 
 
 def _analyse_runners(
@@ -83,11 +105,11 @@ def _analyse_runners(
     index = {r.id: i for i, r in enumerate(runners)}
     acts = session.scalars(
         select(Activity)
+        .options(defer(Activity.streams))  # hr_time holds what the load needs
         .where(Activity.runner_id.in_(list(index)), Activity.local_date <= today)
         .order_by(Activity.local_date, Activity.start_at)
     ).all()
     gear_rows = session.scalars(select(Gear).where(Gear.runner_id.in_(list(index)))).all()
-    decode = decode_streams
     rows: list[ActivityRow] = []
     gait_runs: dict[str, list[GaitRun]] = defaultdict(list)
     by_gear: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
@@ -95,7 +117,7 @@ def _analyse_runners(
     for act in acts:
         runner = by_id[act.runner_id]
         duration = float(act.timer_s or act.elapsed_s or 0.0)
-        male, female = _stream_trimps(act, runner, today, decode)
+        male, female = _stream_trimps(act, runner, today)
         rows.append(
             ActivityRow(
                 runner_index=index[act.runner_id],

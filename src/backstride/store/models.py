@@ -266,6 +266,9 @@ class Activity(Base):
     creator: Mapped[str | None] = mapped_column(String(200))
     gear_id: Mapped[str | None] = mapped_column(ForeignKey("gear.id", ondelete="SET NULL"))
     streams: Mapped[bytes | None] = mapped_column(LargeBinary)
+    hr_time: Mapped[bytes | None] = mapped_column(LargeBinary)
+    """Seconds at each heart rate (``ingest.streams.encode_pairs`` of ``analytics.load_models.
+    hr_time``; empty bytes: no heart rate; NULL: not computed): stream TRIMP without decoding."""
     extra: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 

@@ -31,15 +31,26 @@ _EPOCH = np.datetime64("1970-01-01T00:00:00", "us")
 
 
 def parse_times(values: list[str]) -> FloatArray:
-    """ISO-8601 strings -> POSIX seconds (float64); unparsable values become NaN."""
+    """ISO-8601 strings -> POSIX seconds (float64); empty or unparsable values become NaN.
+
+    When every value is UTC (``Z``) or empty (a point without time), numpy parses them all at
+    once; any other zone (``+02:00``), no zone (UTC by the GPX/TCX specs) or odd spelling goes
+    through ``datetime.fromisoformat`` one by one. Every value is checked, not a sample: numpy
+    would read an offset with a warning and an empty string as NaT (a huge negative number).
+    """
     if not values:
         return np.empty(0)
-    if all(v.endswith("Z") for v in values[:: max(1, len(values) // 64)]):
+    if all(v.endswith("Z") or not v for v in values):
         try:
-            stamps = np.array([v[:-1] if v.endswith("Z") else v for v in values], "datetime64[us]")
-            return (stamps - _EPOCH).astype(np.int64) / 1e6
+            stamps = np.array([v[:-1] if v else "NaT" for v in values], "datetime64[us]")
         except ValueError:
             pass
+        else:
+            missing = np.isnat(stamps)
+            out: FloatArray = (stamps - _EPOCH).astype(np.int64) / 1e6
+            if missing.any():
+                out[missing] = np.nan
+            return out
     out = np.full(len(values), np.nan)
     for i, text in enumerate(values):
         out[i] = _parse_one(text)
@@ -48,6 +59,8 @@ def parse_times(values: list[str]) -> FloatArray:
 
 def _parse_one(text: str) -> float:
     text = text.strip()
+    if text.endswith("z"):
+        text = text[:-1] + "Z"  # RFC 3339 allows a lower-case zone letter
     try:
         stamp = dt.datetime.fromisoformat(text)
     except ValueError:

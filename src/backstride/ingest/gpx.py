@@ -40,7 +40,7 @@ from backstride.ingest.summary import (
     to_floats,
     utc_from_posix,
 )
-from backstride.ingest.xmlsafe import local_name, namespace, parse_xml, prolog_check
+from backstride.ingest.xmlsafe import local_name, namespace, parse_xml, prolog_check, utf8_xml
 
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TPX_V2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
@@ -129,6 +129,7 @@ def _text(root: Any, ns: str | None, expr: str) -> str | None:
 
 def read_gpx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     """Read a GPX file into one activity (all tracks and segments)."""
+    data = utf8_xml(data, name=source_name)
     prolog_check(data, name=source_name)
     parts = fast_parts(data)
     if parts is None:

@@ -33,7 +33,7 @@ from backstride.ingest.summary import (
     step_distances,
     utc_from_posix,
 )
-from backstride.ingest.xmlsafe import local_name, parse_xml
+from backstride.ingest.xmlsafe import local_name, parse_xml, utf8_xml
 
 AX_V2 = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
 _FIELDS = ("lat", "lon", "alt", "dist", "hr", "cad", "run_cad", "speed", "watts")
@@ -119,7 +119,7 @@ def _opt(value: float) -> float | None:
 
 def read_tcx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     """Read a TCX file: one activity per ``<Activity>`` (multisport legs included)."""
-    root = parse_xml(data, name=source_name)
+    root = parse_xml(utf8_xml(data, name=source_name), name=source_name)
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise ingest_error(UNSUPPORTED_FORMAT, "not a TCX document", name=source_name)
     acts = [

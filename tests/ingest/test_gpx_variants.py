@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from backstride.ingest.registry import read_bytes
@@ -64,3 +65,85 @@ def test_gpx_1_0_reads() -> None:
     (act,) = read_bytes(_gpx("", version="1/0"), name="old.gpx")
     assert act.n_samples == 10
     assert act.sport == "running"
+
+
+def _track(lat: list[str], *, ext: str = "", ele: list[str] | None = None) -> bytes:
+    pts = "".join(
+        f'<trkpt lat="{la}" lon="{"0" if la == "0" else "8.0"}">'
+        + (f"<ele>{ele[i]}</ele>" if ele else "")
+        + f"<time>2024-01-01T08:00:{i:02d}Z</time>"
+        + (f"<extensions>{ext}</extensions>" if ext else "")
+        + "</trkpt>"
+        for i, la in enumerate(lat)
+    )
+    return f'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{pts}</trkseg></trk></gpx>'.encode()
+
+
+GOOD = [f"47.{i:03d}0" for i in range(10)]  # 10 points 111.2 m apart on a meridian
+
+
+@pytest.mark.parametrize(
+    ("bad", "count"),
+    [("95.0", 1), ("nan", 1), ("inf", 1), ("-91", 1), ("0", 1)],
+    ids=["off-the-globe", "nan", "inf", "below-south-pole", "null-island"],
+)
+def test_impossible_positions_are_gaps_bridged_by_the_next_fix(bad: str, count: int) -> None:
+    lat = list(GOOD)
+    lat[4] = bad
+    (act,) = read_bytes(_track(lat), name="bad-fix.gpx")
+    assert act.extra["invalid_positions"] == count
+    assert np.isnan(act.streams.channels["lat_deg"][4])
+    assert act.distance_m == pytest.approx(9 * 111.2, rel=1e-3)  # not 10,000 km, not less
+
+
+def test_a_phone_track_starting_at_null_island_starts_its_distance_at_the_first_fix() -> None:
+    lat = ["0", "0", *GOOD[2:]]
+    (act,) = read_bytes(_track(lat), name="phone.gpx")
+    assert act.distance_m == pytest.approx(7 * 111.2, rel=1e-3)
+    assert act.extra["invalid_positions"] == 2
+
+
+def test_a_track_without_any_valid_position_keeps_its_heart_rate_but_has_no_distance() -> None:
+    (act,) = read_bytes(_track(["undefined"] * 5, ext="<hr>140</hr>"), name="indoor.gpx")
+    assert act.avg_hr_bpm == 140
+    assert act.distance_m is None
+    assert "lat_deg" not in act.streams.channels
+
+
+@pytest.mark.parametrize(
+    ("ext", "ele", "channel"),
+    [
+        ("<hr>1e308</hr>", None, "hr_bpm"),
+        ("<hr>99999</hr>", None, "hr_bpm"),
+        ("<power>1e308</power>", None, "power_w"),
+        ("", "1e308", "altitude_m"),
+        ("", "-1e308", "altitude_m"),
+    ],
+)
+def test_placeholder_or_garbage_values_become_missing_samples(
+    ext: str, ele: str | None, channel: str
+) -> None:
+    """One absurd value must neither overflow a sum (a crash) nor skew the summary."""
+    exts = [
+        ext if i == 3 else ext.replace("1e308", "150").replace("99999", "150") for i in range(10)
+    ]
+    eles = [ele if i == 3 else "400" for i in range(10)] if ele else None
+    pts = "".join(
+        f'<trkpt lat="{la}" lon="8.0">'
+        + (f"<ele>{eles[i]}</ele>" if eles else "")
+        + f"<time>2024-01-01T08:00:{i:02d}Z</time>"
+        + (f"<extensions>{exts[i]}</extensions>" if exts[i] else "")
+        + "</trkpt>"
+        for i, la in enumerate(GOOD)
+    )
+    data = f'<gpx xmlns="http://www.topografix.com/GPX/1/1"><trk><trkseg>{pts}</trkseg></trk></gpx>'
+    (act,) = read_bytes(data.encode(), name="garbage.gpx")
+    assert act.extra["implausible_samples"] == {channel: 1}
+    values = act.streams.channels[channel]
+    assert np.isnan(values[3])
+    assert np.nanmax(values) in (150, 400)
+    if channel == "altitude_m":
+        assert (act.ascent_m, act.descent_m) == (0.0, 0.0)
+    else:
+        assert act.avg_hr_bpm in (150, None)
+        assert act.avg_power_w in (150, None)

@@ -32,6 +32,7 @@ from backstride.ingest.sports import normalise_sport
 from backstride.ingest.summary import (
     FOOT_SPORTS,
     climb,
+    drop_implausible,
     infer_cadence,
     max_finite,
     mean_nonzero,
@@ -39,6 +40,7 @@ from backstride.ingest.summary import (
     step_distances,
     to_floats,
     utc_from_posix,
+    valid_positions,
 )
 from backstride.ingest.xmlsafe import local_name, namespace, parse_xml, prolog_check, utf8_xml
 
@@ -152,8 +154,8 @@ def _lxml_parts(data: bytes, source_name: str | None) -> GpxParts:
                 NOT_AN_ACTIVITY, "a planned route, not a recording", name=source_name
             )
         raise ingest_error(EMPTY_ACTIVITY, "no track points", name=source_name)
-    if len(lon) != n or not (np.isfinite(lat).all() and np.isfinite(lon).all()):
-        raise ingest_error(CORRUPT_FILE, "track points with invalid coordinates", name=source_name)
+    if len(lon) != n:
+        raise ingest_error(CORRUPT_FILE, "track points without lat or lon", name=source_name)
     times = _column(root, ns, "P:time", n, "str")
     posix = parse_times(times if isinstance(times, list) else [])
     if len(posix) != n or not np.isfinite(posix).any():
@@ -192,27 +194,31 @@ def _segment_starts(root: Any, ns: str | None) -> list[int]:
 
 
 def _assemble(parts: GpxParts, name: str | None) -> Activity:
-    lat, lon, posix = parts.lat, parts.lon, parts.posix
+    posix = parts.posix
+    lat, lon, bad_positions = valid_positions(parts.lat, parts.lon)
     n = len(lat)
     finite = np.isfinite(posix)
     start = float(posix[finite].min())
     elapsed = float(posix[finite].max()) - start
     time_s = posix - start
     extra: dict[str, object] = {}
+    if bad_positions:
+        extra["invalid_positions"] = bad_positions
     if not finite.all():
         idx = np.arange(n)
         time_s = np.interp(idx, idx[finite], time_s[finite])
         extra["time_interpolated_samples"] = int((~finite).sum())
     starts = parts.segment_starts
-    steps = step_distances(lat, lon)
-    steps[[s for s in starts if s < n]] = 0.0
-    channels: dict[str, FloatArray] = {
-        m.TIME_S: time_s,
-        m.LAT_DEG: lat,
-        m.LON_DEG: lon,
-        m.DISTANCE_M: np.cumsum(steps),
-    }
+    cuts = [0, *(s for s in starts if 0 < s < n), n]  # no distance across a segment gap
+    pieces = [step_distances(lat[a:b], lon[a:b]) for a, b in itertools.pairwise(cuts)]
+    steps = np.concatenate(pieces)
+    channels: dict[str, FloatArray] = {m.TIME_S: time_s}
+    if np.isfinite(lat).any():  # else no position at all: no distance either, not 0 m
+        channels.update({m.LAT_DEG: lat, m.LON_DEG: lon, m.DISTANCE_M: np.cumsum(steps)})
     channels.update(parts.columns)
+    drop_implausible(channels, extra)
+    if not channels.keys() - {m.TIME_S, m.ALTITUDE_M}:  # no position, no sensor: nothing read
+        raise ingest_error(CORRUPT_FILE, "track points with invalid coordinates", name=name)
     sport = normalise_sport(parts.sport_text)
     if m.HR_BPM in channels:
         hr = channels[m.HR_BPM]
@@ -243,7 +249,7 @@ def _assemble(parts: GpxParts, name: str | None) -> Activity:
         start_at=utc_from_posix(start),
         elapsed_s=elapsed,
         streams=Streams(channels),
-        distance_m=float(channels[m.DISTANCE_M][-1]),
+        distance_m=float(channels[m.DISTANCE_M][-1]) if m.DISTANCE_M in channels else None,
         ascent_m=ascent,
         descent_m=descent,
         avg_hr_bpm=mean_nonzero(channels.get(m.HR_BPM)),

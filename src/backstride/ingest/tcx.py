@@ -25,13 +25,16 @@ from backstride.ingest.model import Activity, FloatArray, Lap, Streams
 from backstride.ingest.sports import normalise_sport
 from backstride.ingest.summary import (
     FOOT_SPORTS,
+    RAW_CADENCE,
     climb,
+    drop_implausible,
     infer_cadence,
     max_finite,
     mean_nonzero,
     parse_times,
     step_distances,
     utc_from_posix,
+    valid_positions,
 )
 from backstride.ingest.xmlsafe import local_name, parse_xml, utf8_xml
 
@@ -176,9 +179,9 @@ def _assemble(
     arr = {k: np.asarray(v, dtype=np.float64)[keep] for k, v in cols.items()}
     if not keep.all():
         extra["trackpoints_without_time"] = int((~keep).sum())
-    lat, lon = arr["lat"], arr["lon"]
-    null_island = (lat == 0) & (lon == 0)
-    lat, lon = np.where(null_island, np.nan, lat), np.where(null_island, np.nan, lon)
+    lat, lon, bad_positions = valid_positions(arr["lat"], arr["lon"])
+    if bad_positions:
+        extra["invalid_positions"] = bad_positions
     channels: dict[str, FloatArray] = {m.TIME_S: posix[keep] - start}
     for key, values in (
         (m.LAT_DEG, lat),
@@ -191,9 +194,13 @@ def _assemble(
     ):
         if np.isfinite(values).any():
             channels[key] = values
+    raw_cad = arr["run_cad"] if np.isfinite(arr["run_cad"]).any() else arr["cad"]
+    if np.isfinite(raw_cad).any():
+        channels[RAW_CADENCE] = raw_cad
+    drop_implausible(channels, extra)
+    raw_cad = channels.pop(RAW_CADENCE, np.full(len(raw_cad), np.nan))
     if m.DISTANCE_M not in channels and m.LAT_DEG in channels:
         channels[m.DISTANCE_M] = np.cumsum(step_distances(lat, lon))
-    raw_cad = arr["run_cad"] if np.isfinite(arr["run_cad"]).any() else arr["cad"]
     basis = None
     if np.isfinite(raw_cad).any():
         if sport in FOOT_SPORTS:

@@ -147,3 +147,41 @@ def test_placeholder_or_garbage_values_become_missing_samples(
     else:
         assert act.avg_hr_bpm in (150, None)
         assert act.avg_power_w in (150, None)
+
+
+CLUETRUST = 'xmlns:gpxdata="http://www.cluetrust.com/XML/GPXDATA/1/0"'
+POWER_EXT = (
+    'xmlns:pwr="http://www.garmin.com/xmlschemas/PowerExtension/v1" '
+    'xmlns:tp="http://www.garmin.com/xmlschemas/TrackPointExtension/v1"'
+)
+
+
+@pytest.mark.parametrize(
+    ("ext", "decl", "expected"),
+    [
+        (
+            "<gpxdata:hr>150</gpxdata:hr><gpxdata:cadence>85</gpxdata:cadence>"
+            "<gpxdata:temp>21.5</gpxdata:temp>",
+            CLUETRUST,
+            {"hr_bpm": 150, "cadence_spm": 170, "temperature_c": 21.5},
+        ),
+        (
+            "<hr>150</hr><cad>85</cad><power>250</power><temp>19</temp>",
+            "",
+            {"hr_bpm": 150, "cadence_spm": 170, "power_w": 250, "temperature_c": 19},
+        ),
+        (
+            "<pwr:PowerInWatts>240</pwr:PowerInWatts><tp:TrackPointExtension><tp:atemp>8</tp:atemp>"
+            "<tp:hr>150</tp:hr></tp:TrackPointExtension>",
+            POWER_EXT,
+            {"hr_bpm": 150, "power_w": 240, "temperature_c": 8},
+        ),
+    ],
+    ids=["cluetrust-gpxdata", "plain-elements", "garmin-power-extension"],
+)
+def test_every_sensor_channel_is_read_from_each_writer(
+    ext: str, decl: str, expected: dict[str, float]
+) -> None:
+    (act,) = read_bytes(_gpx(ext, ns_decl=decl), name="sensors.gpx")
+    got = {k: v for k, v in act.streams.channels.items() if k in expected}
+    assert {k: float(np.unique(v)[0]) for k, v in got.items()} == expected

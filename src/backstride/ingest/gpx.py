@@ -3,7 +3,9 @@
 Track points of every track and segment form one activity (distance is not counted across
 segment gaps). Heart rate, cadence, temperature and speed come from Garmin's
 TrackPointExtension v1/v2 (matched by namespace URI, whatever the prefix), else from plain
-``<heartrate>/<hr>/<cadence>/<cad>/<power>/<speed>`` children of ``<extensions>``. When every
+``<heartrate>/<hr>/<cadence>/<cad>/<power>/<speed>/<temp>`` children of ``<extensions>`` under
+any prefix (Cluetrust ``gpxdata:``, Strava, Suunto, Wahoo ...) and Garmin's PowerExtension
+``<PowerInWatts>``. When every
 point carries a value, one XPath yields the whole column; otherwise the column is aligned
 point by point. A file without timed points is a route or plan, not a recorded activity.
 """
@@ -66,11 +68,12 @@ _CHANNELS: dict[str, tuple[str, ...]] = {
         "P:extensions/t2:TrackPointExtension/t2:cad",
         _plain("cadence", "cad"),
     ),
-    m.POWER_W: (_plain("power"),),
+    m.POWER_W: (_plain("power", "PowerInWatts"),),  # PowerInWatts: Garmin PowerExtension v1
     m.SPEED_M_S: ("P:extensions/t2:TrackPointExtension/t2:speed", _plain("speed"), "P:speed"),
     m.TEMPERATURE_C: (
         "P:extensions/t1:TrackPointExtension/t1:atemp",
         "P:extensions/t2:TrackPointExtension/t2:atemp",
+        _plain("atemp", "temp", "temperature"),  # Cluetrust gpxdata:temp, Suunto, Wahoo
     ),
 }
 

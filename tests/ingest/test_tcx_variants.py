@@ -48,3 +48,47 @@ def test_garbage_heart_rate_and_positions_become_gaps_not_a_crash() -> None:
     assert act.extra["invalid_positions"] == 1
     assert np.isnan(act.streams.channels["lat_deg"][5])
     assert act.distance_m == pytest.approx(9 * 111.2, rel=1e-3)  # bridged over the bad fix
+
+
+def _summary(seconds: int, *, hr: int | None = None, cadence: str = "") -> str:
+    hr_text = (
+        f"<AverageHeartRateBpm><Value>{hr}</Value></AverageHeartRateBpm>"
+        f"<MaximumHeartRateBpm><Value>{hr + 10}</Value></MaximumHeartRateBpm>"
+        if hr
+        else ""
+    )
+    return f"<TotalTimeSeconds>{seconds}</TotalTimeSeconds>{hr_text}{cadence}"
+
+
+LX = "<Extensions><ns3:LX><ns3:AvgRunCadence>{}</ns3:AvgRunCadence></ns3:LX></Extensions>"
+
+
+def test_lap_run_cadence_from_the_lx_extension_is_kept_in_steps_per_minute() -> None:
+    points = "".join(_point(i) for i in range(10))
+    laps = _lap(points, summary=_summary(600, cadence=LX.format(84))) + _lap(
+        "", start=10, summary=_summary(300, cadence=LX.format(90))
+    )
+    (act,) = read_bytes(_tcx(laps), name="lx.tcx")
+    assert [lap.avg_cadence_spm for lap in act.laps] == [168, 180]
+    assert act.avg_cadence_spm == pytest.approx((168 * 600 + 180 * 300) / 900)
+    assert act.cadence_basis == "strides_inferred"
+
+
+def test_bike_lap_cadence_is_rpm_outside_the_step_cadence() -> None:
+    laps = _lap("", summary=_summary(600, cadence="<Cadence>88</Cadence>"))
+    (act,) = read_bytes(_tcx(laps, sport="Biking"), name="ride.tcx")
+    assert act.avg_cadence_spm is None
+    assert act.laps[0].avg_cadence_spm is None
+    assert act.extra["avg_cadence_rpm"] == 88
+
+
+def test_a_laps_only_file_takes_heart_rate_from_its_laps() -> None:
+    """Polar/Suunto treadmill exports: laps with averages and an empty Track."""
+    laps = _lap("", summary=_summary(1200, hr=140)) + _lap(
+        "", start=20, summary=_summary(600, hr=155)
+    )
+    (act,) = read_bytes(_tcx(laps), name="treadmill.tcx")
+    assert act.n_samples == 0
+    assert act.timer_s == 1800
+    assert act.avg_hr_bpm == pytest.approx((140 * 1200 + 155 * 600) / 1800)
+    assert act.max_hr_bpm == 165

@@ -60,6 +60,22 @@ def test_translated_headers_fall_back_to_positions() -> None:
     assert row.distance_m == pytest.approx(2500)  # only the km column exists
 
 
+def test_a_reordered_translated_export_finds_its_files_and_dates_by_content() -> None:
+    """Positions would read the wrong columns here: only what the content proves is used."""
+    header = "Dateiname,Aktivitäts-ID,Name der Aktivität,Aktivitätsdatum,Distanz\n"
+    rows = (
+        'activities/9.fit.gz,9,Lauf,"Jan 1, 2024, 8:00:00 AM","2,5"\n'
+        ',10,Manuell,"Jan 2, 2024, 9:00:00 AM","5,0"\n'
+    )
+    first, manual = parse_activities_csv(header + rows, shoes=set(), bikes=set())
+    assert first.filename == "activities/9.fit.gz"
+    assert first.start_at == dt.datetime(2024, 1, 1, 8, tzinfo=dt.UTC)
+    assert manual.filename is None
+    assert manual.start_at == dt.datetime(2024, 1, 2, 9, tzinfo=dt.UTC)
+    assert first.hints.name is None  # not "Jan 1, 2024..." from the standard name position
+    assert first.distance_m is None
+
+
 def test_gear_names_come_from_name_or_brand_and_model() -> None:
     names = gear_names(
         "Shoe Name,Shoe Brand,Shoe Model\n,Nike,Pegasus\nRacer,,\n", column="Shoe Name"

@@ -109,3 +109,13 @@ def test_garmin_summaries_skip_parents_and_match_within_five_seconds() -> None:
 
     assert match_summary(replace(s, start_at=near), [s]) is s
     assert match_summary(replace(s, start_at=near + dt.timedelta(seconds=2)), [s]) is None
+
+
+@pytest.mark.parametrize(
+    "kind", ["running", {"typeKey": "running", "typeId": 1}, "RUNNING"], ids=str
+)
+def test_garmin_activity_type_as_text_or_as_an_object(kind: object) -> None:
+    doc = [{"summarizedActivitiesExport": [{"activityId": 3, "activityType": kind}]}]
+    doc[0]["summarizedActivitiesExport"][0]["startTimeGmt"] = 1_700_000_000_000
+    (s,) = parse_summaries(json.dumps(doc).encode(), label="x")
+    assert s.sport == "running"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from backstride.errors import BackstrideError
 from backstride.ingest.registry import read_bytes
 
 
@@ -185,3 +186,20 @@ def test_every_sensor_channel_is_read_from_each_writer(
     (act,) = read_bytes(_gpx(ext, ns_decl=decl), name="sensors.gpx")
     got = {k: v for k, v in act.streams.channels.items() if k in expected}
     assert {k: float(np.unique(v)[0]) for k, v in got.items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "code"),
+    [
+        ('<rte><rtept lat="47" lon="8"/></rte>', "ingest.not_an_activity"),
+        ('<wpt lat="47" lon="8"><name>Start</name></wpt>', "ingest.not_an_activity"),
+        ("<trk><trkseg></trkseg></trk>", "ingest.empty_activity"),
+        ('<trk><trkseg><trkpt lat="47" lon="8"/></trkseg></trk>', "ingest.not_an_activity"),
+    ],
+    ids=["route", "waypoints", "empty-track", "untimed-track"],
+)
+def test_gpx_without_a_recording_gets_a_clear_code(body: str, code: str) -> None:
+    data = f'<gpx version="1.1" xmlns="http://www.topografix.com/GPX/1/1">{body}</gpx>'
+    with pytest.raises(BackstrideError) as err:
+        read_bytes(data.encode(), name="plan.gpx")
+    assert err.value.code == code

@@ -151,11 +151,12 @@ def _lxml_parts(data: bytes, source_name: str | None) -> GpxParts:
     lon = _floats(_xpath(f"{_pt_path(ns)}/@lon", ns)(root))
     n = len(lat)
     if n == 0:
-        routes = _xpath("P:rte/P:rtept", ns)(root)
-        if routes:
+        if _xpath("P:rte/P:rtept", ns)(root):
             raise ingest_error(
                 NOT_AN_ACTIVITY, "a planned route, not a recording", name=source_name
             )
+        if _xpath("P:wpt", ns)(root):
+            raise ingest_error(NOT_AN_ACTIVITY, "waypoints only, no track", name=source_name)
         raise ingest_error(EMPTY_ACTIVITY, "no track points", name=source_name)
     if len(lon) != n:
         raise ingest_error(CORRUPT_FILE, "track points without lat or lon", name=source_name)

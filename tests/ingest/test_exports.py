@@ -60,6 +60,22 @@ def test_translated_headers_fall_back_to_positions() -> None:
     assert row.distance_m == pytest.approx(2500)  # only the km column exists
 
 
+def test_a_reordered_translated_export_finds_its_files_and_dates_by_content() -> None:
+    """Positions would read the wrong columns here: only what the content proves is used."""
+    header = "Dateiname,Aktivitäts-ID,Name der Aktivität,Aktivitätsdatum,Distanz\n"
+    rows = (
+        'activities/9.fit.gz,9,Lauf,"Jan 1, 2024, 8:00:00 AM","2,5"\n'
+        ',10,Manuell,"Jan 2, 2024, 9:00:00 AM","5,0"\n'
+    )
+    first, manual = parse_activities_csv(header + rows, shoes=set(), bikes=set())
+    assert first.filename == "activities/9.fit.gz"
+    assert first.start_at == dt.datetime(2024, 1, 1, 8, tzinfo=dt.UTC)
+    assert manual.filename is None
+    assert manual.start_at == dt.datetime(2024, 1, 2, 9, tzinfo=dt.UTC)
+    assert first.hints.name is None  # not "Jan 1, 2024..." from the standard name position
+    assert first.distance_m is None
+
+
 def test_gear_names_come_from_name_or_brand_and_model() -> None:
     names = gear_names(
         "Shoe Name,Shoe Brand,Shoe Model\n,Nike,Pegasus\nRacer,,\n", column="Shoe Name"
@@ -93,3 +109,13 @@ def test_garmin_summaries_skip_parents_and_match_within_five_seconds() -> None:
 
     assert match_summary(replace(s, start_at=near), [s]) is s
     assert match_summary(replace(s, start_at=near + dt.timedelta(seconds=2)), [s]) is None
+
+
+@pytest.mark.parametrize(
+    "kind", ["running", {"typeKey": "running", "typeId": 1}, "RUNNING"], ids=str
+)
+def test_garmin_activity_type_as_text_or_as_an_object(kind: object) -> None:
+    doc = [{"summarizedActivitiesExport": [{"activityId": 3, "activityType": kind}]}]
+    doc[0]["summarizedActivitiesExport"][0]["startTimeGmt"] = 1_700_000_000_000
+    (s,) = parse_summaries(json.dumps(doc).encode(), label="x")
+    assert s.sport == "running"

@@ -54,3 +54,47 @@ def test_strava_style_tcx_with_leading_whitespace_reads(activities_dir: Path) ->
     data = (activities_dir / "tcx/tcxparser__test.tcx").read_bytes()
     (act,) = read_bytes(b"          " + data, name="strava.tcx")
     assert act.n_samples == 384
+
+
+WIDE_GPX = (
+    '<?xml version="1.0" encoding="UTF-16"?>\n'
+    '<gpx version="1.1" creator="Läufer" xmlns="http://www.topografix.com/GPX/1/1" '
+    'xmlns:tp="http://www.garmin.com/xmlschemas/TrackPointExtension/v1"><trk><trkseg>'
+    + "".join(
+        f'<trkpt lat="47.{i:03d}" lon="8.0"><time>2024-01-01T08:00:{i:02d}Z</time><extensions>'
+        f"<tp:TrackPointExtension><tp:hr>{150 + i}</tp:hr></tp:TrackPointExtension>"
+        "</extensions></trkpt>"
+        for i in range(5)
+    )
+    + "</trkseg></trk></gpx>"
+)
+WIDE_TCX = (
+    '<?xml version="1.0" encoding="UTF-16"?>\n'
+    '<TrainingCenterDatabase xmlns="http://www.garmin.com/xmlschemas/TrainingCenterDatabase/v2">'
+    '<Activities><Activity Sport="Running"><Id>2024-01-01T08:00:00Z</Id>'
+    '<Lap StartTime="2024-01-01T08:00:00Z"><TotalTimeSeconds>4</TotalTimeSeconds>'
+    "<DistanceMeters>20</DistanceMeters><Track>"
+    + "".join(
+        f"<Trackpoint><Time>2024-01-01T08:00:{i:02d}Z</Time>"
+        f"<HeartRateBpm><Value>{150 + i}</Value></HeartRateBpm></Trackpoint>"
+        for i in range(5)
+    )
+    + "</Track></Lap></Activity></Activities></TrainingCenterDatabase>"
+)
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize(("text", "name"), [(WIDE_GPX, "w.gpx"), (WIDE_TCX, "w.tcx")])
+def test_utf16_and_utf32_documents_are_read_with_their_extensions(
+    codec: str, text: str, name: str
+) -> None:
+    (act,) = read_bytes(text.encode(codec), name=name)
+    assert act.format == name[-3:]
+    assert list(act.streams.channels["hr_bpm"]) == [150, 151, 152, 153, 154]
+    assert act.elapsed_s == 4
+
+
+def test_a_doctype_in_utf16_is_refused_too() -> None:
+    with pytest.raises(BackstrideError) as err:
+        read_bytes(XXE.decode().replace("?>", ' encoding="UTF-16"?>', 1).encode("utf-16"), name="x")
+    assert err.value.code == "ingest.unsafe_xml"

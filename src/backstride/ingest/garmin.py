@@ -75,7 +75,7 @@ def summary_activity(e: dict[str, Any], *, label: str) -> Activity | None:
     start = dt.datetime.fromtimestamp(start_ms / 1000.0, dt.UTC)
     local_ms = _f(e, "startTimeLocal")
     offset = round((local_ms - start_ms) / 1000.0) if local_ms is not None else None
-    sport = normalise_sport(str(e.get("activityType") or e.get("sportType") or ""))
+    sport = normalise_sport(_type_key(e.get("activityType")) or _type_key(e.get("sportType")))
     cadence = _f(e, "avgDoubleCadence")
     basis: m.CadenceBasis | None = "steps" if cadence is not None else None
     if cadence is None and (raw := _f(e, "avgRunCadence")) is not None:
@@ -111,6 +111,13 @@ def summary_activity(e: dict[str, Any], *, label: str) -> Activity | None:
             if v is not None
         },
     )
+
+
+def _type_key(value: object) -> str | None:
+    """An activity type given as ``"running"`` or as ``{"typeKey": "running", ...}``."""
+    if isinstance(value, dict):
+        value = value.get("typeKey")
+    return str(value) if value else None
 
 
 def _rpe(e: dict[str, Any]) -> float | None:

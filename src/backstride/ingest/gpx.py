@@ -3,7 +3,9 @@
 Track points of every track and segment form one activity (distance is not counted across
 segment gaps). Heart rate, cadence, temperature and speed come from Garmin's
 TrackPointExtension v1/v2 (matched by namespace URI, whatever the prefix), else from plain
-``<heartrate>/<hr>/<cadence>/<cad>/<power>/<speed>`` children of ``<extensions>``. When every
+``<heartrate>/<hr>/<cadence>/<cad>/<power>/<speed>/<temp>`` children of ``<extensions>`` under
+any prefix (Cluetrust ``gpxdata:``, Strava, Suunto, Wahoo ...) and Garmin's PowerExtension
+``<PowerInWatts>``. When every
 point carries a value, one XPath yields the whole column; otherwise the column is aligned
 point by point. A file without timed points is a route or plan, not a recorded activity.
 """
@@ -32,6 +34,7 @@ from backstride.ingest.sports import normalise_sport
 from backstride.ingest.summary import (
     FOOT_SPORTS,
     climb,
+    drop_implausible,
     infer_cadence,
     max_finite,
     mean_nonzero,
@@ -39,8 +42,9 @@ from backstride.ingest.summary import (
     step_distances,
     to_floats,
     utc_from_posix,
+    valid_positions,
 )
-from backstride.ingest.xmlsafe import local_name, namespace, parse_xml, prolog_check
+from backstride.ingest.xmlsafe import local_name, namespace, parse_xml, prolog_check, utf8_xml
 
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TPX_V2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
@@ -64,11 +68,12 @@ _CHANNELS: dict[str, tuple[str, ...]] = {
         "P:extensions/t2:TrackPointExtension/t2:cad",
         _plain("cadence", "cad"),
     ),
-    m.POWER_W: (_plain("power"),),
+    m.POWER_W: (_plain("power", "PowerInWatts"),),  # PowerInWatts: Garmin PowerExtension v1
     m.SPEED_M_S: ("P:extensions/t2:TrackPointExtension/t2:speed", _plain("speed"), "P:speed"),
     m.TEMPERATURE_C: (
         "P:extensions/t1:TrackPointExtension/t1:atemp",
         "P:extensions/t2:TrackPointExtension/t2:atemp",
+        _plain("atemp", "temp", "temperature"),  # Cluetrust gpxdata:temp, Suunto, Wahoo
     ),
 }
 
@@ -129,6 +134,7 @@ def _text(root: Any, ns: str | None, expr: str) -> str | None:
 
 def read_gpx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     """Read a GPX file into one activity (all tracks and segments)."""
+    data = utf8_xml(data, name=source_name)
     prolog_check(data, name=source_name)
     parts = fast_parts(data)
     if parts is None:
@@ -145,14 +151,15 @@ def _lxml_parts(data: bytes, source_name: str | None) -> GpxParts:
     lon = _floats(_xpath(f"{_pt_path(ns)}/@lon", ns)(root))
     n = len(lat)
     if n == 0:
-        routes = _xpath("P:rte/P:rtept", ns)(root)
-        if routes:
+        if _xpath("P:rte/P:rtept", ns)(root):
             raise ingest_error(
                 NOT_AN_ACTIVITY, "a planned route, not a recording", name=source_name
             )
+        if _xpath("P:wpt", ns)(root):
+            raise ingest_error(NOT_AN_ACTIVITY, "waypoints only, no track", name=source_name)
         raise ingest_error(EMPTY_ACTIVITY, "no track points", name=source_name)
-    if len(lon) != n or not (np.isfinite(lat).all() and np.isfinite(lon).all()):
-        raise ingest_error(CORRUPT_FILE, "track points with invalid coordinates", name=source_name)
+    if len(lon) != n:
+        raise ingest_error(CORRUPT_FILE, "track points without lat or lon", name=source_name)
     times = _column(root, ns, "P:time", n, "str")
     posix = parse_times(times if isinstance(times, list) else [])
     if len(posix) != n or not np.isfinite(posix).any():
@@ -191,27 +198,31 @@ def _segment_starts(root: Any, ns: str | None) -> list[int]:
 
 
 def _assemble(parts: GpxParts, name: str | None) -> Activity:
-    lat, lon, posix = parts.lat, parts.lon, parts.posix
+    posix = parts.posix
+    lat, lon, bad_positions = valid_positions(parts.lat, parts.lon)
     n = len(lat)
     finite = np.isfinite(posix)
     start = float(posix[finite].min())
     elapsed = float(posix[finite].max()) - start
     time_s = posix - start
     extra: dict[str, object] = {}
+    if bad_positions:
+        extra["invalid_positions"] = bad_positions
     if not finite.all():
         idx = np.arange(n)
         time_s = np.interp(idx, idx[finite], time_s[finite])
         extra["time_interpolated_samples"] = int((~finite).sum())
     starts = parts.segment_starts
-    steps = step_distances(lat, lon)
-    steps[[s for s in starts if s < n]] = 0.0
-    channels: dict[str, FloatArray] = {
-        m.TIME_S: time_s,
-        m.LAT_DEG: lat,
-        m.LON_DEG: lon,
-        m.DISTANCE_M: np.cumsum(steps),
-    }
+    cuts = [0, *(s for s in starts if 0 < s < n), n]  # no distance across a segment gap
+    pieces = [step_distances(lat[a:b], lon[a:b]) for a, b in itertools.pairwise(cuts)]
+    steps = np.concatenate(pieces)
+    channels: dict[str, FloatArray] = {m.TIME_S: time_s}
+    if np.isfinite(lat).any():  # else no position at all: no distance either, not 0 m
+        channels.update({m.LAT_DEG: lat, m.LON_DEG: lon, m.DISTANCE_M: np.cumsum(steps)})
     channels.update(parts.columns)
+    drop_implausible(channels, extra)
+    if not channels.keys() - {m.TIME_S, m.ALTITUDE_M}:  # no position, no sensor: nothing read
+        raise ingest_error(CORRUPT_FILE, "track points with invalid coordinates", name=name)
     sport = normalise_sport(parts.sport_text)
     if m.HR_BPM in channels:
         hr = channels[m.HR_BPM]
@@ -242,7 +253,7 @@ def _assemble(parts: GpxParts, name: str | None) -> Activity:
         start_at=utc_from_posix(start),
         elapsed_s=elapsed,
         streams=Streams(channels),
-        distance_m=float(channels[m.DISTANCE_M][-1]),
+        distance_m=float(channels[m.DISTANCE_M][-1]) if m.DISTANCE_M in channels else None,
         ascent_m=ascent,
         descent_m=descent,
         avg_hr_bpm=mean_nonzero(channels.get(m.HR_BPM)),

@@ -26,7 +26,7 @@ from backstride.ingest.fit.reader import read_fit, sniff_fit
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.model import Activity
 from backstride.ingest.tcx import read_tcx
-from backstride.ingest.xmlsafe import strip_prolog_junk
+from backstride.ingest.xmlsafe import strip_prolog_junk, wide_codec
 
 DEFAULT_MAX_BYTES = 64 * 1024 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
@@ -53,6 +53,9 @@ def sniff(data: bytes) -> str | None:
         return "zip"
     if is_fit(head):
         return "fit"
+    codec = wide_codec(head)
+    if codec is not None:  # UTF-16/32 XML: look at it as text (the cut may split a character)
+        head = head.decode(codec, errors="ignore").lstrip("\ufeff").encode()
     body = strip_prolog_junk(head)
     if body.startswith(b"<"):
         found = _XML_ROOT.search(body)

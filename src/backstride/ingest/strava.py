@@ -2,9 +2,12 @@
 
 CSV pitfalls handled: UTF-8 BOM, quoted newlines, duplicate column names (the first
 ``Distance`` is in display units, the second in metres: take the last), translated headers
-(the first 13 columns are read by position when a name is missing). ``Activity Date`` is parsed
-in several locale forms and taken as UTC (Strava writes UTC there; unverified for every
-locale). Rows without ``Filename`` are manual activities and become ``summary`` activities.
+(the first 13 columns are read by position when a name is missing, provided the file column,
+recognised by its ``activities/<n>.fit.gz`` content, sits at its standard place; in a
+reordered and translated export only the file and date columns are found, by content).
+``Activity Date`` is parsed in several locale forms and taken as UTC (Strava writes UTC there;
+unverified for every locale). Rows without ``Filename`` are manual activities and become
+``summary`` activities.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,6 +38,7 @@ _POSITIONS = {
     "Activity Gear": 11,
     "Filename": 12,
 }
+_FILE_CELL = re.compile(r"^activities/[^/]+\.(?:fit|gpx|tcx)(?:\.gz)?$", re.IGNORECASE)
 _DATE_FORMATS = (
     "%b %d, %Y, %I:%M:%S %p",
     "%b %d, %Y %I:%M:%S %p",
@@ -98,6 +104,34 @@ def gear_names(text: str, *, column: str) -> set[str]:
     return names
 
 
+def _best_column(body: list[list[str]], test: Callable[[str], bool]) -> int | None:
+    """The column where most cells pass ``test`` (None when no cell does)."""
+    hits: dict[int, int] = {}
+    for row in body[:200]:
+        for i, cell in enumerate(row):
+            if cell.strip() and test(cell.strip()):
+                hits[i] = hits.get(i, 0) + 1
+    return max(hits, key=lambda i: (hits[i], -i)) if hits else None
+
+
+def _fallback_positions(index: dict[str, list[int]], body: list[list[str]]) -> dict[str, int]:
+    """Where to look for columns whose English name is missing (a translated export).
+
+    The file column is recognised by its content (``activities/<n>.fit.gz``), the date column
+    too. The other standard positions are trusted only when the file column sits where the
+    standard export has it: in a reordered export they would point at the wrong data.
+    """
+    out = dict(_POSITIONS)
+    if "Filename" not in index:
+        found = _best_column(body, lambda cell: bool(_FILE_CELL.match(cell)))
+        if found is not None and found != _POSITIONS["Filename"]:
+            out = {"Filename": found}
+            date = _best_column(body, lambda cell: parse_date(cell) is not None)
+            if date is not None:
+                out["Activity Date"] = date
+    return out
+
+
 def parse_activities_csv(text: str, *, shoes: set[str], bikes: set[str]) -> list[StravaRow]:
     """Parse ``activities.csv`` by name and position (see module docstring)."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
@@ -107,18 +141,18 @@ def parse_activities_csv(text: str, *, shoes: set[str], bikes: set[str]) -> list
     index: dict[str, list[int]] = {}
     for i, name in enumerate(header):
         index.setdefault(name.strip(), []).append(i)
+    body = [row for row in reader if row and any(cell.strip() for cell in row)]
+    positions = _fallback_positions(index, body)
 
     def col(row: list[str], name: str, *, last: bool = False) -> str | None:
-        positions = index.get(name)
-        pos = (positions[-1] if last else positions[0]) if positions else _POSITIONS.get(name)
+        found = index.get(name)
+        pos = (found[-1] if last else found[0]) if found else positions.get(name)
         if pos is None or pos >= len(row):
             return None
         return row[pos].strip() or None
 
     rows: list[StravaRow] = []
-    for row in reader:
-        if not row or not any(cell.strip() for cell in row):
-            continue
+    for row in body:
         gear = col(row, "Activity Gear")
         kind = "shoe" if gear in shoes else "bike" if gear in bikes else None
         distance = _num(col(row, "Distance", last=True))

@@ -9,6 +9,11 @@ Formulas:
   ``extra["ascent_smoothed_m"]``. Raw sums overstate noisy GPS altitude; analytics may prefer
   the smoothed one.
 - averages: heart rate and cadence means exclude zeros (a zero is a dropout, not a value).
+- plausible ranges for GPX/TCX samples [default] (``PLAUSIBLE``): wider than any runner,
+  rider or place on Earth (heart rate up to 300 bpm, altitude -1,000 to 9,000 m, speed up to
+  100 m/s ...). A value outside is a writer's placeholder or garbage (``1e308``, ``-999``) and
+  becomes a missing sample, counted in ``extra["implausible_samples"]``; so is a position off
+  the globe, not finite, or exactly (0, 0) (phones write it before the first GPS fix).
 - cadence basis for GPX/TCX [default]: median of non-zero values below 120 -> strides/min
   (one leg, Garmin/Strava) doubled to steps/min; 120 and above -> already steps/min; a median
   below 40 is not a foot cadence at all (swim strokes, pedal rpm) and is left out.
@@ -21,6 +26,7 @@ import math
 
 import numpy as np
 
+from backstride.ingest import model as m
 from backstride.ingest.model import CadenceBasis, FloatArray
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -28,18 +34,41 @@ STRIDE_STEP_THRESHOLD_SPM = 120.0
 MIN_FOOT_CADENCE_RAW = 40.0  # [default] below this a "cadence" is not from walking or running
 FOOT_SPORTS = frozenset({"running", "walking", "hiking", "generic", "training", "transition"})
 _EPOCH = np.datetime64("1970-01-01T00:00:00", "us")
+RAW_CADENCE = "cadence_raw"
+"""GPX/TCX cadence as written (strides/min, steps/min or rpm), before ``infer_cadence``."""
+PLAUSIBLE: dict[str, tuple[float, float]] = {
+    m.ALTITUDE_M: (-1000.0, 9000.0),
+    m.DISTANCE_M: (0.0, 1e7),
+    m.HR_BPM: (0.0, 300.0),
+    RAW_CADENCE: (0.0, 400.0),
+    m.POWER_W: (0.0, 5000.0),
+    m.SPEED_M_S: (0.0, 100.0),
+    m.TEMPERATURE_C: (-90.0, 70.0),
+}
+"""[default] Inclusive bounds of a believable GPX/TCX sample per channel (module docstring)."""
 
 
 def parse_times(values: list[str]) -> FloatArray:
-    """ISO-8601 strings -> POSIX seconds (float64); unparsable values become NaN."""
+    """ISO-8601 strings -> POSIX seconds (float64); empty or unparsable values become NaN.
+
+    When every value is UTC (``Z``) or empty (a point without time), numpy parses them all at
+    once; any other zone (``+02:00``), no zone (UTC by the GPX/TCX specs) or odd spelling goes
+    through ``datetime.fromisoformat`` one by one. Every value is checked, not a sample: numpy
+    would read an offset with a warning and an empty string as NaT (a huge negative number).
+    """
     if not values:
         return np.empty(0)
-    if all(v.endswith("Z") for v in values[:: max(1, len(values) // 64)]):
+    if all(v.endswith("Z") or not v for v in values):
         try:
-            stamps = np.array([v[:-1] if v.endswith("Z") else v for v in values], "datetime64[us]")
-            return (stamps - _EPOCH).astype(np.int64) / 1e6
+            stamps = np.array([v[:-1] if v else "NaT" for v in values], "datetime64[us]")
         except ValueError:
             pass
+        else:
+            missing = np.isnat(stamps)
+            out: FloatArray = (stamps - _EPOCH).astype(np.int64) / 1e6
+            if missing.any():
+                out[missing] = np.nan
+            return out
     out = np.full(len(values), np.nan)
     for i, text in enumerate(values):
         out[i] = _parse_one(text)
@@ -48,6 +77,8 @@ def parse_times(values: list[str]) -> FloatArray:
 
 def _parse_one(text: str) -> float:
     text = text.strip()
+    if text.endswith("z"):
+        text = text[:-1] + "Z"  # RFC 3339 allows a lower-case zone letter
     try:
         stamp = dt.datetime.fromisoformat(text)
     except ValueError:
@@ -71,10 +102,51 @@ def to_floats(values: list[str]) -> FloatArray:
         return out
 
 
+def drop_implausible(channels: dict[str, FloatArray], extra: dict[str, object]) -> None:
+    """In place: samples outside ``PLAUSIBLE`` (or infinite) become NaN, counted per channel in
+    ``extra["implausible_samples"]``; a channel left with no value is removed."""
+    counts: dict[str, int] = {}
+    for name, (low, high) in PLAUSIBLE.items():
+        values = channels.get(name)
+        if values is None:
+            continue
+        bad = (values < low) | (values > high)
+        if bad.any():
+            counts[name] = int(bad.sum())
+            values = np.where(bad, np.nan, values)
+            if np.isfinite(values).any():
+                channels[name] = values
+            else:
+                del channels[name]
+    if counts:
+        extra["implausible_samples"] = counts
+
+
+def valid_positions(lat: FloatArray, lon: FloatArray) -> tuple[FloatArray, FloatArray, int]:
+    """Positions with impossible ones (off the globe, infinite, half missing, exactly 0/0) set
+    to NaN, and how many there were (samples without any position are not counted)."""
+    ok = (np.abs(lat) <= 90.0) & (np.abs(lon) <= 180.0) & ((lat != 0) | (lon != 0))
+    if ok.all():
+        return lat, lon, 0
+    absent = np.isnan(lat) & np.isnan(lon)
+    return np.where(ok, lat, np.nan), np.where(ok, lon, np.nan), int((~ok & ~absent).sum())
+
+
 def step_distances(lat: FloatArray, lon: FloatArray) -> FloatArray:
-    """Haversine distance of each step (first element 0; NaN positions give 0)."""
+    """Haversine distance of each step (first element 0).
+
+    A sample without a position (GPS dropout, a bad fix set to NaN) adds 0, and the next fix
+    adds the straight line from the last fix before the gap: the distance run during a
+    dropout is bridged, not lost.
+    """
     if len(lat) < 2:
         return np.zeros(len(lat))
+    fixed = np.isfinite(lat) & np.isfinite(lon)
+    if not fixed.all():
+        at = np.flatnonzero(fixed)
+        out = np.zeros(len(lat))
+        out[at] = step_distances(lat[at], lon[at])
+        return out
     p1, p2 = np.radians(lat[:-1]), np.radians(lat[1:])
     dphi = p2 - p1
     dlmb = np.radians(lon[1:] - lon[:-1])
@@ -138,8 +210,11 @@ __all__ = [
     "DOWNHILL_GRADE",
     "EARTH_RADIUS_M",
     "FOOT_SPORTS",
+    "PLAUSIBLE",
+    "RAW_CADENCE",
     "climb",
     "downhill_distance_m",
+    "drop_implausible",
     "finite_or_none",
     "infer_cadence",
     "max_finite",
@@ -148,6 +223,7 @@ __all__ = [
     "step_distances",
     "to_floats",
     "utc_from_posix",
+    "valid_positions",
 ]
 
 

@@ -3,12 +3,15 @@
 Per activity: trackpoints of every lap form the streams; ``Extensions/TPX`` (ActivityExtension
 v2, matched by namespace URI) gives ``Speed``, ``RunCadence`` and ``Watts``. The summary is
 the device's where TCX has one (timer time and distance = sums of the laps) and computed from
-the trackpoints otherwise (elapsed = last - first trackpoint time, like tcxreader). Positions
-of exactly (0, 0) are treated as missing GPS. Courses (planned routes) are not activities.
+the trackpoints otherwise (elapsed = last - first trackpoint time, like tcxreader). Lap
+cadence is ``Extensions/LX/AvgRunCadence`` or the lap's ``Cadence``; the activity's heart
+rate and cadence fall back to the laps' (weighted by lap time) when no trackpoint has them.
+Positions of exactly (0, 0) are treated as missing GPS. Courses (planned routes) are not activities.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import numpy as np
@@ -21,19 +24,22 @@ from backstride.ingest.errors import (
     UNSUPPORTED_FORMAT,
     ingest_error,
 )
-from backstride.ingest.model import Activity, FloatArray, Lap, Streams
+from backstride.ingest.model import Activity, CadenceBasis, FloatArray, Lap, Streams
 from backstride.ingest.sports import normalise_sport
 from backstride.ingest.summary import (
     FOOT_SPORTS,
+    RAW_CADENCE,
     climb,
+    drop_implausible,
     infer_cadence,
     max_finite,
     mean_nonzero,
     parse_times,
     step_distances,
     utc_from_posix,
+    valid_positions,
 )
-from backstride.ingest.xmlsafe import local_name, parse_xml
+from backstride.ingest.xmlsafe import local_name, parse_xml, utf8_xml
 
 AX_V2 = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
 _FIELDS = ("lat", "lon", "alt", "dist", "hr", "cad", "run_cad", "speed", "watts")
@@ -113,13 +119,51 @@ def _lap(lap: Any, index: int, name: str | None) -> Lap:
     )
 
 
+def _lap_cadence(lap: Any) -> float:
+    """The lap's raw cadence: ``LX/AvgRunCadence`` (running), else ``Cadence`` (NaN if none)."""
+    for el in lap.iter(f"{{{AX_V2}}}AvgRunCadence"):
+        return _float(el.text)
+    return _float(_child_text(lap, "Cadence"))
+
+
+def _lap_mean(laps: tuple[Lap, ...], values: FloatArray) -> float | None:
+    """Mean of the laps' values (non-zero, finite), weighted by lap time where all have one."""
+    ok = np.isfinite(values) & (values > 0)
+    if not ok.any():
+        return None
+    weights = np.array([lap.timer_s or np.nan for lap in laps])[ok]
+    if np.isfinite(weights).all() and weights.sum() > 0:
+        return float(np.average(values[ok], weights=weights))
+    return float(values[ok].mean())
+
+
 def _opt(value: float) -> float | None:
     return None if not np.isfinite(value) else float(value)
 
 
+def _lap_cadences(
+    laps: tuple[Lap, ...], raw: FloatArray, sport: str, basis: CadenceBasis | None
+) -> tuple[tuple[Lap, ...], float | None, CadenceBasis | None]:
+    """Laps with their steps/min cadence (foot sports), the laps' mean, and the basis used:
+    the trackpoints' basis when they had cadence, else inferred from the lap values."""
+    if sport not in FOOT_SPORTS or not (np.isfinite(raw) & (raw > 0)).any():
+        return laps, None, basis
+    if basis is None:
+        spm, basis = infer_cadence(raw)
+    else:
+        spm = raw * 2.0 if basis == "strides_inferred" else raw
+    if basis is None:
+        return laps, None, None
+    out = tuple(
+        dataclasses.replace(lap, avg_cadence_spm=_opt(float(v)) if v > 0 else None)
+        for lap, v in zip(laps, spm, strict=True)
+    )
+    return out, _lap_mean(out, spm), basis
+
+
 def read_tcx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     """Read a TCX file: one activity per ``<Activity>`` (multisport legs included)."""
-    root = parse_xml(data, name=source_name)
+    root = parse_xml(utf8_xml(data, name=source_name), name=source_name)
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise ingest_error(UNSUPPORTED_FORMAT, "not a TCX document", name=source_name)
     acts = [
@@ -153,12 +197,14 @@ def _activity(act: Any, name: str | None) -> Activity | None:
     posix = parse_times(times)
     if not laps and not np.isfinite(posix).any():
         return None
-    return _assemble(act, laps, cols, posix, name)
+    lap_cadence = np.array([_lap_cadence(lap) for lap in laps_el], dtype=np.float64)
+    return _assemble(act, laps, lap_cadence, cols, posix, name)
 
 
 def _assemble(
     act: Any,
     laps: tuple[Lap, ...],
+    lap_cadence: FloatArray,
     cols: dict[str, list[float]],
     posix: FloatArray,
     name: str | None,
@@ -176,9 +222,9 @@ def _assemble(
     arr = {k: np.asarray(v, dtype=np.float64)[keep] for k, v in cols.items()}
     if not keep.all():
         extra["trackpoints_without_time"] = int((~keep).sum())
-    lat, lon = arr["lat"], arr["lon"]
-    null_island = (lat == 0) & (lon == 0)
-    lat, lon = np.where(null_island, np.nan, lat), np.where(null_island, np.nan, lon)
+    lat, lon, bad_positions = valid_positions(arr["lat"], arr["lon"])
+    if bad_positions:
+        extra["invalid_positions"] = bad_positions
     channels: dict[str, FloatArray] = {m.TIME_S: posix[keep] - start}
     for key, values in (
         (m.LAT_DEG, lat),
@@ -191,9 +237,13 @@ def _assemble(
     ):
         if np.isfinite(values).any():
             channels[key] = values
+    raw_cad = arr["run_cad"] if np.isfinite(arr["run_cad"]).any() else arr["cad"]
+    if np.isfinite(raw_cad).any():
+        channels[RAW_CADENCE] = raw_cad
+    drop_implausible(channels, extra)
+    raw_cad = channels.pop(RAW_CADENCE, np.full(len(raw_cad), np.nan))
     if m.DISTANCE_M not in channels and m.LAT_DEG in channels:
         channels[m.DISTANCE_M] = np.cumsum(step_distances(lat, lon))
-    raw_cad = arr["run_cad"] if np.isfinite(arr["run_cad"]).any() else arr["cad"]
     basis = None
     if np.isfinite(raw_cad).any():
         if sport in FOOT_SPORTS:
@@ -202,6 +252,10 @@ def _assemble(
                 channels[m.CADENCE_SPM] = spm
         else:
             extra["avg_cadence_rpm"] = mean_nonzero(raw_cad)
+    laps, lap_cadence_spm, basis = _lap_cadences(laps, lap_cadence, sport, basis)
+    rpm = _lap_mean(laps, lap_cadence) if sport not in FOOT_SPORTS else None
+    if rpm is not None and "avg_cadence_rpm" not in extra:
+        extra["avg_cadence_rpm"] = rpm
     lap_dist = [lap.distance_m for lap in laps if lap.distance_m is not None]
     dist_ch = channels.get(m.DISTANCE_M)
     distance = sum(lap_dist) if lap_dist else max_finite(dist_ch)
@@ -219,9 +273,11 @@ def _assemble(
         distance_m=distance,
         ascent_m=climbed[0] if climbed else None,
         descent_m=climbed[1] if climbed else None,
-        avg_hr_bpm=mean_nonzero(channels.get(m.HR_BPM)),
-        max_hr_bpm=max_finite(channels.get(m.HR_BPM)),
-        avg_cadence_spm=mean_nonzero(channels.get(m.CADENCE_SPM)),
+        avg_hr_bpm=mean_nonzero(channels.get(m.HR_BPM))
+        or _lap_mean(laps, np.array([lap.avg_hr_bpm or np.nan for lap in laps])),
+        max_hr_bpm=max_finite(channels.get(m.HR_BPM))
+        or max_finite(np.array([lap.max_hr_bpm or np.nan for lap in laps])),
+        avg_cadence_spm=mean_nonzero(channels.get(m.CADENCE_SPM)) or lap_cadence_spm,
         cadence_basis=basis,
         avg_power_w=mean_nonzero(channels.get(m.POWER_W)),
         laps=laps,

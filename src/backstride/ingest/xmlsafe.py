@@ -4,10 +4,15 @@ libxml2 (through lxml) is asked never to resolve entities, load DTDs or touch th
 any ``<!DOCTYPE`` or ``<!ENTITY`` is refused outright (``ingest.unsafe_xml``) because no
 GPX or TCX writer needs one and they are how "billion laughs" and XXE attacks travel.
 A UTF-8 BOM and whitespace before the XML declaration (seen in Strava TCX files) are skipped.
+UTF-16/UTF-32 documents (Windows tools save GPX that way; XML 1.0 section 4.3.3 requires every
+parser to read UTF-16) are turned into UTF-8 first (``utf8_xml``), so that sniffing, the
+DOCTYPE check, the GPX fast path and the byte-level extension checks all see the same bytes.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from typing import Any
 
 from lxml import etree
@@ -15,6 +20,18 @@ from lxml import etree
 from backstride.ingest.errors import CORRUPT_FILE, EMPTY_ACTIVITY, UNSAFE_XML, ingest_error
 
 _BOMS = (b"\xef\xbb\xbf",)
+# (leading bytes, codec): BOMs first, then "<" or "<?" without a BOM (XML 1.0 appendix F)
+_WIDE: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+_DECLARED = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _UNSAFE_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 
 
@@ -28,6 +45,31 @@ def _parser() -> Any:
         remove_comments=True,
         remove_pis=True,
     )
+
+
+def wide_codec(data: bytes) -> str | None:
+    """The codec of a UTF-16/UTF-32 document (by BOM or by its first ``<``), else None."""
+    for lead, codec in _WIDE:
+        if data.startswith(lead):
+            return codec
+    return None
+
+
+def utf8_xml(data: bytes, *, name: str | None = None) -> bytes:
+    """A UTF-16/UTF-32 XML document re-encoded as UTF-8 (its declaration saying so).
+
+    Other documents are returned unchanged (UTF-8, or an ASCII-compatible encoding that the
+    declaration names and libxml2 reads). Undecodable wide text is ``ingest.corrupt_file``.
+    """
+    codec = wide_codec(data)
+    if codec is None:
+        return data
+    try:
+        text = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise ingest_error(CORRUPT_FILE, f"broken {codec} text ({exc.reason})", name=name) from None
+    out = text.lstrip("\ufeff").encode("utf-8")
+    return _DECLARED.sub(rb"\1\2UTF-8\2", out, count=1)
 
 
 def strip_prolog_junk(data: bytes) -> bytes:
@@ -105,4 +147,12 @@ def namespace(tag: str) -> str | None:
     return tag[1:].split("}", 1)[0] if tag.startswith("{") else None
 
 
-__all__ = ["local_name", "namespace", "parse_xml", "prolog_check", "strip_prolog_junk"]
+__all__ = [
+    "local_name",
+    "namespace",
+    "parse_xml",
+    "prolog_check",
+    "strip_prolog_junk",
+    "utf8_xml",
+    "wide_codec",
+]

@@ -144,3 +144,24 @@ def test_a_developer_power_field_counts_only_when_it_holds_power(
         )
     (act,) = read_fit(fb.fit_file(body))
     assert (POWER_W in act.streams.channels) is present
+
+
+@pytest.mark.parametrize(
+    ("heart", "avg", "peak"),
+    [([0] * 10, None, None), ([0, 0, 150, 152, 0, 154, 0, 0, 0, 0], 152, 154)],
+    ids=["no-strap", "dropouts"],
+)
+def test_zero_heart_rate_is_a_missing_sample_not_a_maximum_of_zero(
+    heart: list[int], avg: float | None, peak: float | None
+) -> None:
+    body = fb.file_id() + fb.definition(0, 20, RECORD)
+    for i, bpm in enumerate(heart):
+        body += fb.data(0, RECORD, [T0 + i, bpm, 80, 0])
+    (act,) = read_fit(fb.fit_file(body))
+    assert (act.avg_hr_bpm, act.max_hr_bpm) == (avg, peak)
+    hr = act.streams.get(HR_BPM)
+    if peak is None:
+        assert hr is None
+    else:
+        assert hr is not None
+        assert np.isnan(hr[[0, 1, 4]]).all()

@@ -4,8 +4,9 @@ Enhanced speed/altitude are preferred sample by sample over the 16-bit fields; c
 becomes steps/min for foot sports only: 2 x (cadence + fractional_cadence), FIT running
 cadence being strides/min of one leg (Garmin FIT profile, record.cadence/fractional_cadence;
 clinical-rules.md section 6). For other sports the device cadence (rpm, strokes/min) is not
-a step rate and is left out of the streams. A channel is present only when at least one
-sample of the activity holds a value.
+a step rate and is left out of the streams. A heart rate of 0 (a strap that lost contact,
+a watch off the wrist) is a missing sample, as in GPX/TCX. A channel is present only when at
+least one sample of the activity holds a value.
 """
 
 from __future__ import annotations
@@ -87,6 +88,9 @@ def canonical_columns(records: Mapping[str, FloatArray]) -> dict[str, FloatArray
         column = records.get(field)
         if column is not None:
             out[name] = column
+    heart = out.get(HR_BPM)
+    if heart is not None and (heart == 0).any():  # 0 bpm: strap lost or not worn, no value
+        out[HR_BPM] = np.where(heart == 0, np.nan, heart)
     for name, column in (
         (ALTITUDE_M, preferred(records, "enhanced_altitude", "altitude")),
         (SPEED_M_S, preferred(records, "enhanced_speed", "speed")),

@@ -1,8 +1,9 @@
 """Triage: score the questionnaires, evaluate every rule, and build the :class:`Assessment`.
 
 clinical.md 1.2: every rule is evaluated (no short-circuit); the disposition is the highest of
-the fired rules; flags are their union; ``self_management`` only when nothing fired; reasons
-are ordered by disposition (descending) then key. Safety-netting (1.4) is always included and
+the fired rules; flags are their union (and nothing else: plan-only flags read from the
+answers go to ``derived_flags``); ``self_management`` only when nothing fired; reasons are
+ordered by disposition (descending) then key. Safety-netting (1.4) is always included and
 the time frame (1.3) follows the disposition. Never a diagnosis: "suspected", "pattern".
 """
 
@@ -127,12 +128,13 @@ def evaluate(doc: IntakeDocument, *, today: dt.date) -> Assessment:
         reasons=tuple(reasons),
         scores=scores,
         startback_group=group_name,
-        flags=frozenset(flags | extra_flags),
+        flags=frozenset(flags),
         safety_netting=SAFETY_NETTING,
         rules_version=RULES_VERSION,
         time_frame=TIME_FRAMES[disposition],
         notes=tuple(all_notes),
         assessed_date=today,
+        derived_flags=frozenset(extra_flags),
     )
 
 

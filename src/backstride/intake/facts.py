@@ -19,6 +19,37 @@ BSI_LOAD_RISE_PCT = 30.0
 """Mileage rise that counts for bone stress (clinical.md 2.2-2.3) [default]."""
 YOUNG_HIGH_VOLUME_KM = 40.0
 """Weekly distance that makes "age < 20 with high volume" a risk factor [default]."""
+GROIN_LOCATIONS = frozenset({"groin", "hip_front"})
+"""Where femoral-neck stress pain is felt: groin or front of the hip (clinical.md 2.1)."""
+BELOW_KNEE_LOCATIONS = frozenset({"leg_below_knee", "foot"})
+"""Pain locations that are "leg pain below the knee" (clinical.md 1.1, 1.5)."""
+
+
+def leg_pain_below_knee(doc: IntakeDocument) -> bool:
+    """Leg pain below the knee: asked directly, or a marked location below the knee.
+
+    Either answer counts, so a runner who marks the shin or foot on the body map is read the
+    same as one who ticks the question (clinical.md 1.5; monotonic safety, section 0).
+    """
+    s = doc.symptoms
+    return s.leg_pain_below_knee or bool(BELOW_KNEE_LOCATIONS & set(s.locations))
+
+
+def painful_hop(doc: IntakeDocument) -> bool:
+    """Single-leg hop hurts: the bone-stress question, or "hopping" among aggravating factors."""
+    return doc.bone_stress.painful_single_leg_hop or "hopping" in doc.symptoms.aggravating
+
+
+def groin_pain_weight_bearing(doc: IntakeDocument) -> bool:
+    """Groin/front-of-hip pain on weight bearing (clinical.md 1.1 ``bone_stress_high_risk``).
+
+    The direct question, or weight-bearing pain that builds with a groin or front-of-hip
+    location marked: the same presentation, whichever way the runner answered it.
+    """
+    b = doc.bone_stress
+    return b.groin_or_front_hip_pain_weight_bearing or (
+        b.weight_bearing_pain_builds and bool(GROIN_LOCATIONS & set(doc.symptoms.locations))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +120,7 @@ def _bsi_features(doc: IntakeDocument) -> tuple[str, ...]:
     met = {
         "weight_bearing_pain": b.weight_bearing_pain_builds
         or b.groin_or_front_hip_pain_weight_bearing,
-        "painful_hop": b.painful_single_leg_hop,
+        "painful_hop": painful_hop(doc),
         "focal_bony_tenderness": bool(doc.clinician and doc.clinician.focal_bony_tenderness),
         "night_pain_after_increase": s.night_pain != "none"
         and (rise > _EPS or doc.running.recent_change == "increase"),
@@ -171,4 +202,11 @@ def has_trabecular_bsi(doc: IntakeDocument) -> bool:
     return any(b.site in TRABECULAR_SITES for b in doc.running.previous_bsi)
 
 
-__all__ = ["Facts", "derive_facts", "has_trabecular_bsi"]
+__all__ = [
+    "Facts",
+    "derive_facts",
+    "groin_pain_weight_bearing",
+    "has_trabecular_bsi",
+    "leg_pain_below_knee",
+    "painful_hop",
+]

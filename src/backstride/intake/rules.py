@@ -18,7 +18,12 @@ from backstride.intake.assessment import (
     FLAG_NO_RUNNING,
     Disposition,
 )
-from backstride.intake.facts import Facts
+from backstride.intake.facts import (
+    Facts,
+    groin_pain_weight_bearing,
+    leg_pain_below_knee,
+    painful_hop,
+)
 
 Check = Callable[[Facts], str | None]
 
@@ -60,7 +65,7 @@ def _join(items: tuple[str, ...] | list[str]) -> str:
 
 def _leg_symptoms(f: Facts) -> bool:
     s = f.doc.symptoms
-    return s.leg_pain_below_knee or s.leg_tingling_numbness or s.leg_weakness != "none"
+    return leg_pain_below_knee(f.doc) or s.leg_tingling_numbness or s.leg_weakness != "none"
 
 
 @rule(
@@ -198,12 +203,12 @@ def _infection(f: Facts) -> str | None:
 )
 def _bsi_high_risk(f: Facts) -> str | None:
     b, s = f.doc.bone_stress, f.doc.symptoms
-    if not b.groin_or_front_hip_pain_weight_bearing:
+    if not groin_pain_weight_bearing(f.doc):
         return None
     extra = [
         name
         for name, hit in (
-            ("painful hop", b.painful_single_leg_hop),
+            ("painful hop", painful_hop(f.doc)),
             ("limp", b.limp),
             ("night pain", s.night_pain != "none"),
         )
@@ -278,7 +283,7 @@ def _inflammatory(f: Facts) -> str | None:
 )
 def _radicular(f: Facts) -> str | None:
     s, c = f.doc.symptoms, f.doc.clinician
-    if not s.leg_pain_below_knee or s.leg_side == "both":
+    if not leg_pain_below_knee(f.doc) or s.leg_side == "both":
         return None
     signs = [
         name

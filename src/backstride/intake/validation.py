@@ -28,6 +28,18 @@ def _check_answer(spec: AnswerSpec, value: Any) -> tuple[str, str] | None:
     """``(type, message)`` when ``value`` does not fit ``spec`` (``None`` = unanswered, fine)."""
     if value is None:
         return None
+    if spec.highest_of_several and isinstance(value, list):
+        # several statements marked: each must be valid; the scorer takes the highest
+        for one in value:
+            if one is None or isinstance(one, list):
+                return (
+                    "int_type",
+                    f"each marked answer must be a whole number {spec.minimum}-{spec.maximum}",
+                )
+            bad = _check_answer(spec, one)
+            if bad:
+                return bad
+        return None
     if spec.type == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             return "int_type", f"must be a whole number {spec.minimum}-{spec.maximum}"

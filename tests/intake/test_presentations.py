@@ -185,6 +185,13 @@ PRESENTATIONS: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
     ("male, pelvic pain after a 35 % mileage rise", {"about": {"sex": "male", "age_years": 28},
      "symptoms": {"locations": ["buttock"]}, "bone_stress": {"weight_bearing_pain_builds": True},
      "running": {"load_increase_pct": 35}}, {"pattern.bone_stress"}, C, BSI),
+    # 2.2 risk factors: "BMI < 18.5 kg/m2 (adults)": a thin 16-year-old's BMI is no risk factor
+    ("adult: painful hop + BMI 17.3 + previous BSI", {"about": {"age_years": 25,
+     "height_cm": 170, "weight_kg": 50}, "bone_stress": {"painful_single_leg_hop": True},
+     "running": {"previous_bsi": [{"site": "tibia"}]}}, {"pattern.bone_stress"}, C, BSI),
+    ("16 y: painful hop + BMI 17.3 + previous BSI", {"about": {"age_years": 16,
+     "height_cm": 170, "weight_kg": 50}, "bone_stress": {"painful_single_leg_hop": True},
+     "running": {"previous_bsi": [{"site": "tibia"}]}}, set(), S, set()),
     ("mileage rise of exactly 30 % is not > 30 %", {"bone_stress": {
      "weight_bearing_pain_builds": True}, "running": {"load_increase_pct": 30}}, set(), S, set()),
     # 1.1 pattern.pars: age < 20 with pain on back-bending; or extension/rotation sport and

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from backstride.intake.document import TRABECULAR_SITES, IntakeDocument
 from backstride.intake.scoring import ScoreValue
+from backstride.intake.triad import ADULT_BMI_AGE
 
 _EPS = 1e-9
 IBP_MIN_WEEKS = 13.0
@@ -141,7 +142,8 @@ def _bsi_risks(doc: IntakeDocument, features: tuple[str, ...]) -> tuple[str, ...
         "menstrual_dysfunction": bool(
             t and t.menses_last_12_months is not None and t.menses_last_12_months <= 9
         ),
-        "low_bmi": bmi is not None and bmi < 18.5 - _EPS,
+        # "BMI < 18.5 kg/m2 (adults)" (clinical.md 2.2)
+        "low_bmi": bmi is not None and bmi < 18.5 - _EPS and doc.about.age_years >= ADULT_BMI_AGE,
         "low_bmd": bool(t and t.bmd_z_score is not None and t.bmd_z_score < -1.0 - _EPS),
         "late_menarche": bool(
             t and t.menarche_age_years is not None and t.menarche_age_years >= 15 - _EPS

@@ -192,3 +192,9 @@ def test_any_wrong_value_anywhere_is_a_coded_error_never_a_crash(
         assert all({"path", "msg", "type"} <= set(p) for p in outcome.problems)
     else:
         assert outcome.safety_netting
+
+
+def test_an_onset_age_above_the_runners_age_is_a_coded_problem() -> None:
+    raw = doc(about={"age_years": 30}, symptoms={"age_at_onset_years": 45})
+    assert _problems(raw) == {"symptoms.age_at_onset_years": "after_current_age"}
+    assert validate_intake(doc(about={"age_years": 30}, symptoms={"age_at_onset_years": 30}))

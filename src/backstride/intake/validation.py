@@ -83,6 +83,22 @@ def item_problems(
     return problems
 
 
+def cross_field_problems(document: IntakeDocument) -> list[dict[str, str]]:
+    """Answers that are valid alone but contradict each other (reported at the later field)."""
+    problems: list[dict[str, str]] = []
+    onset = document.symptoms.age_at_onset_years
+    if onset is not None and onset > document.about.age_years:
+        problems.append(
+            {
+                "path": "symptoms.age_at_onset_years",
+                "msg": f"age at onset {onset:g} is above the runner's age "
+                f"{document.about.age_years}",
+                "type": "after_current_age",
+            }
+        )
+    return problems
+
+
 def validate_intake(
     raw: Mapping[str, Any], *, instruments: Mapping[str, InstrumentDef] | None = None
 ) -> IntakeDocument:
@@ -106,6 +122,8 @@ def validate_intake(
                 {"path": _path(tuple(err["loc"])), "msg": str(err["msg"]), "type": err["type"]}
             )
     problems.extend(item_problems(raw, instruments or shipped_instruments()))
+    if document is not None:
+        problems.extend(cross_field_problems(document))
     if problems or document is None:
         problems.sort(key=lambda p: p["path"])
         raise InvalidInput(
@@ -145,4 +163,10 @@ def intake_json_schema(*, instruments: Mapping[str, InstrumentDef] | None = None
     return schema
 
 
-__all__ = ["ITEM_INSTRUMENTS", "intake_json_schema", "item_problems", "validate_intake"]
+__all__ = [
+    "ITEM_INSTRUMENTS",
+    "cross_field_problems",
+    "intake_json_schema",
+    "item_problems",
+    "validate_intake",
+]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from backstride.intake import Disposition, assess
+from backstride.intake.facts import LASLETT_LR_NEGATIVE, LASLETT_LR_POSITIVE, post_test_probability
 
 from .builders import CES_ITEMS, TODAY, doc, merge, startback
 
@@ -441,3 +442,39 @@ def test_partially_answered_questionnaires_score_by_their_missing_data_rules() -
     assert any("ODI not scored: 3 sections unanswered (2, 4, 6)" in n for n in b.notes)
     assert any("RMDQ not scored: 3 items unanswered" in n for n in b.notes)
     assert any("PSFS not scored" in n for n in b.notes)
+
+
+@pytest.mark.parametrize(
+    ("pre", "lr", "post"),
+    [
+        # clinical.md 3 worked: LR+ = 0.94 / 0.22 = 4.27; LR- = 0.06 / 0.78 = 0.077
+        (0.25, LASLETT_LR_POSITIVE, 0.588),
+        (0.25, LASLETT_LR_NEGATIVE, 0.025),
+        (0.10, LASLETT_LR_POSITIVE, 0.322),
+        (0.10, LASLETT_LR_NEGATIVE, 0.008),
+    ],
+)
+def test_laslett_post_test_probabilities(pre: float, lr: float, post: float) -> None:
+    assert round(LASLETT_LR_POSITIVE, 2) == 4.27
+    assert round(LASLETT_LR_NEGATIVE, 3) == 0.077
+    assert post_test_probability(pre, lr) == pytest.approx(post, abs=0.0005)
+
+
+def test_laslett_positive_detail_and_all_negative_note() -> None:
+    """clinical.md 3: a positive cluster reports its LR+; all six negative -> "can be ruled
+    out" is shown as context, while the runner-side pattern still fires (section 0)."""
+    pos = assess(doc(clinician={"laslett": {"distraction": True, "compression": True}}),
+                 today=TODAY)  # fmt: skip
+    assert pos.reasons[0].detail == "Laslett cluster positive (2/4 non-Gaenslen, 2/5; LR+ 4.27)"
+    six = dict.fromkeys(
+        ("distraction", "thigh_thrust", "compression", "sacral_thrust", "gaenslen_left",
+         "gaenslen_right"), False)  # fmt: skip
+    neg = assess(
+        doc(
+            symptoms={"pain_below_l5": True, "side": "right", "locations": ["buttock"]},
+            clinician={"laslett": six},
+        ),
+        today=TODAY,
+    )
+    assert neg.reason_codes == ("pattern.sacroiliac",)
+    assert any(n.startswith("All six Laslett provocation tests negative") for n in neg.notes)

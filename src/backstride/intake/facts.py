@@ -20,6 +20,22 @@ BSI_LOAD_RISE_PCT = 30.0
 """Mileage rise that counts for bone stress (clinical.md 2.2-2.3) [default]."""
 YOUNG_HIGH_VOLUME_KM = 40.0
 """Weekly distance that makes "age < 20 with high volume" a risk factor [default]."""
+LASLETT_LR_POSITIVE = 0.94 / (1 - 0.78)
+"""Laslett 2005 (Man Ther 10:207-218), >= 3 of 6 positive: sensitivity 0.94, specificity 0.78
+-> LR+ = 0.94 / 0.22 = 4.27 (clinical.md 3)."""
+LASLETT_LR_NEGATIVE = (1 - 0.94) / 0.78
+"""The same cluster negative: LR- = 0.06 / 0.78 = 0.077."""
+
+
+def post_test_probability(pre_test: float, likelihood_ratio: float) -> float:
+    """Bayes on odds: pre-test probability x likelihood ratio -> post-test probability (0-1).
+
+    clinical.md 3 worked: 25 % with LR+ 4.27 -> 58.8 %; with LR- 0.077 -> 2.5 %.
+    """
+    odds = pre_test / (1 - pre_test) * likelihood_ratio
+    return odds / (1 + odds)
+
+
 GROIN_LOCATIONS = frozenset({"groin", "hip_front"})
 """Where femoral-neck stress pain is felt: groin or front of the hip (clinical.md 2.1)."""
 BELOW_KNEE_LOCATIONS = frozenset({"leg_below_knee", "foot"})
@@ -74,6 +90,12 @@ class Facts:
     def laslett_positive(self) -> bool:
         """Laslett 2005: >= 2 of the 4 non-Gaenslen tests or >= 3 of the 5-test set."""
         return self.laslett_four >= 2 or self.laslett_five >= 3
+
+    @property
+    def laslett_all_negative(self) -> bool:
+        """All six provocation tests done and negative: SI-joint pain unlikely (Laslett 2005)."""
+        las = self.doc.clinician.laslett if self.doc.clinician else None
+        return las is not None and all(v is False for v in las.model_dump().values())
 
     @property
     def triad_clearance(self) -> str | None:
@@ -211,4 +233,5 @@ __all__ = [
     "has_trabecular_bsi",
     "leg_pain_below_knee",
     "painful_hop",
+    "post_test_probability",
 ]

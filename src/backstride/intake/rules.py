@@ -19,6 +19,7 @@ from backstride.intake.assessment import (
     Disposition,
 )
 from backstride.intake.facts import (
+    LASLETT_LR_POSITIVE,
     Facts,
     groin_pain_weight_bearing,
     leg_pain_below_knee,
@@ -311,7 +312,10 @@ def _radicular(f: Facts) -> str | None:
 )
 def _sacroiliac(f: Facts) -> str | None:
     if f.laslett_positive:
-        return f"Laslett cluster positive ({f.laslett_four}/4 non-Gaenslen, {f.laslett_five}/5)"
+        return (
+            f"Laslett cluster positive ({f.laslett_four}/4 non-Gaenslen, {f.laslett_five}/5; "
+            f"LR+ {LASLETT_LR_POSITIVE:.2f})"
+        )
     if len(f.si_items) >= 3:
         return f"{len(f.si_items)} of 4 pattern items: {_join(f.si_items)}"
     return None

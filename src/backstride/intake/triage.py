@@ -21,7 +21,7 @@ from backstride.intake.assessment import (
     Reason,
 )
 from backstride.intake.document import IntakeDocument
-from backstride.intake.facts import Facts, derive_facts
+from backstride.intake.facts import LASLETT_LR_NEGATIVE, Facts, derive_facts
 from backstride.intake.rules import RULES
 from backstride.intake.scored import score_document
 from backstride.intake.validation import validate_intake
@@ -99,6 +99,12 @@ def _context_notes(doc: IntakeDocument, fired: set[str], facts: Facts) -> list[s
         notes.append(f"Berlin criteria items met: {len(facts.berlin)}/4 (context only).")
     if doc.clinician is None and "pattern.sacroiliac" in fired:
         notes.append("SI pattern from the runner's answers only; Laslett's tests can confirm it.")
+    if facts.laslett_all_negative:
+        # the runner-side pattern still fires (monotonic safety, section 0); a clinician weighs it
+        notes.append(
+            "All six Laslett provocation tests negative: SI-joint pain is unlikely "
+            f"(Laslett 2005, LR- {LASLETT_LR_NEGATIVE:.2f})."
+        )
     return notes
 
 

@@ -119,7 +119,8 @@ def test_the_patient_list_shows_the_latest_assessment_and_audits_each_runner_sho
     latest = max(own["assessments"], key=lambda a: a["created_at"])["result"]
     assert rows[0]["disposition"] == latest["disposition"]
     assert rows[0]["flags"]
-    assert rows[0]["flags"] == sorted(latest["flags"])
+    # the plan flags: the fired rules' and the derived ones (demo: hold_hills, SI pattern)
+    assert rows[0]["flags"] == sorted({*latest["flags"], *latest["derived_flags"]})
     assert rows[0]["assessed_at"] is not None
     events = client.get("/api/v1/me/audit", headers=world.headers("runner_a")).json()
     reads = [e for e in events if e["resource"] == "patient_list"]

@@ -7,6 +7,7 @@ import pytest
 from backstride.intake.catalog import INSTRUMENT_IDS, shipped_instruments
 from backstride.intake.scoring import (
     SCORERS,
+    nprs_band,
     score_odi,
     score_psfs,
     score_rmdq,
@@ -135,3 +136,28 @@ def test_every_instrument_names_a_registered_scoring_rule() -> None:
 def test_triad_scores_through_the_registry_from_a_mapping() -> None:
     values = SCORERS["triad_male"]({"energy_availability": "none", "bmi_kg_m2": 22, "bsi_count": 1})
     assert (values.values["total"], values.values["clearance"]) == (1, "full")
+
+
+def test_odi_section_with_two_statements_marked_scores_the_higher() -> None:
+    """clinical.md 4.3 step 3: two statements marked in one section -> take the higher (O1)."""
+    answers = _odi("2 3 1 0 2 1 1 2 0 1")
+    answers["items"]["2"] = [1, 3]  # type: ignore[index]
+    result = score_odi(answers)
+    assert result.values["percent"] == pytest.approx(26.0)
+    assert result.values["band"] == "moderate"
+
+
+@pytest.mark.parametrize(
+    ("value", "band"),
+    [(0, "none"), (1, "mild"), (3, "mild"), (4, "moderate"), (6, "moderate"), (7, "severe"),
+     (10, "severe")],
+)  # fmt: skip
+def test_nprs_bands(value: int, band: str) -> None:
+    """clinical.md 4.2: 0 none; 1-3 mild; 4-6 moderate; 7-10 severe."""
+    assert nprs_band(value) == band
+
+
+def test_rmdq_all_ticked_and_none_ticked_r1_r2() -> None:
+    """clinical.md 4.4 R1 none ticked -> 0; R2 all 24 ticked -> 24."""
+    assert score_rmdq({"items": {str(k): False for k in range(1, 25)}}).values["total"] == 0
+    assert score_rmdq({"items": {str(k): True for k in range(1, 25)}}).values["total"] == 24

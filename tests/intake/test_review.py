@@ -42,3 +42,13 @@ def test_an_emergency_lowered_after_examination_unblocks_the_plan() -> None:
     reviewed = apply_review(triaged, Disposition.CLINICIAN)
     assert not reviewed.plan_blocked
     assert {r.code for r in reviewed.reasons} == {r.code for r in triaged.reasons}
+
+
+def test_a_changed_disposition_clears_the_derived_plan_flags_too() -> None:
+    """SI pattern reviewed away: its hill hold goes with it (as before derived_flags existed)."""
+    si = {"symptoms": {"pain_below_l5": True, "side": "right", "locations": ["buttock"]}}
+    triaged = assess(doc(**si), today=TODAY)
+    assert (triaged.flags, triaged.derived_flags) == (frozenset(), frozenset({"hold_hills"}))
+    reviewed = apply_review(triaged, Disposition.SELF_MANAGEMENT)
+    assert reviewed.plan_flags == frozenset()
+    assert apply_review(triaged, Disposition.CLINICIAN).plan_flags == {"hold_hills"}

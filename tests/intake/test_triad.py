@@ -131,3 +131,40 @@ def test_provisional_male_model(
     assert (v["total"], v["total_worst_case"]) == (total, worst)
     assert (v["clearance"], v["clearance_worst_case"]) == (clearance, worst_clearance)
     assert any("Provisional" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("answers", "points"),
+    [
+        # clinical.md 2.4: "Absolute BMI cut-offs are not for adolescents (use % expected weight)"
+        (TriadAnswers(bmi_kg_m2=17.0, adolescent=True), None),
+        (TriadAnswers(bmi_kg_m2=17.0, pct_expected_weight=88, adolescent=True), 1),
+        (TriadAnswers(bmi_kg_m2=22.0, pct_expected_weight=84, adolescent=True), 2),
+        (TriadAnswers(bmi_kg_m2=17.0, adolescent=False), 2),
+    ],
+)
+def test_adolescents_are_scored_on_expected_weight_not_absolute_bmi(
+    answers: TriadAnswers, points: int | None
+) -> None:
+    assert bmi_points(answers) == points
+
+
+def test_an_adolescent_bmi_alone_leaves_the_weight_row_unknown() -> None:
+    result = score_triad_female(
+        TriadAnswers("none", bmi_kg_m2=17.0, menarche_age_years=13, menses_last_12_months=12,
+                     bmd_z_score=0.0, bsi_count=0, adolescent=True)
+    )  # fmt: skip
+    assert (result.values["points_bmi"], result.values["missing"]) == (None, 1)
+    assert (result.values["total"], result.values["total_worst_case"]) == (0, 2)
+    assert any("absolute BMI cut-offs are not used" in n for n in result.notes)
+
+
+def test_a_period_count_on_hormonal_contraception_is_not_scored() -> None:
+    """Koltun 2020: menses not assessable -> the EA score stands in; EA unknown -> unknown."""
+    values = score_triad_female(
+        TriadAnswers(menses_last_12_months=2, menses_not_assessable=True, bmi_kg_m2=20,
+                     menarche_age_years=13, bmd_z_score=0, bsi_count=0)
+    ).values  # fmt: skip
+    assert values["points_menses"] is None
+    assert values["points_energy_availability"] is None
+    assert values["missing"] == 2

@@ -1,7 +1,9 @@
 """Triage vignettes: clinical.md 1.7 (T1-T17), 1.6 (I1-I4) and our own, one rule at a time.
 
 Each row: overrides of the plain baseline, the rules that must fire (exactly), the
-disposition and the plan flags (exactly, incl. the derived hold_hills/flexion flags).
+disposition and the flags (exactly the union of the fired rules' flags, clinical.md section 0
+and the flags column of 1.7); the plan-only derived flags (hold_hills, loaded flexion) are
+checked separately in ``DERIVED``.
 """
 
 from __future__ import annotations
@@ -98,7 +100,7 @@ VIGNETTES: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
      {"pattern.bone_stress_high_risk", "pattern.bone_stress"}, U, BSI),
     ("T12 gymnast", {"about": {"age_years": 16}, "symptoms": {"aggravating": ["extension"],
         "side": "left"}, "running": {"extension_rotation_sport": True}},
-     {"pattern.pars"}, C, {"no_running", "avoid_extension_loading", "hold_hills"}),
+     {"pattern.pars"}, C, {"no_running", "avoid_extension_loading"}),
     ("T13 = I1", I1, {"pattern.inflammatory"}, C, set()),
     ("T14 STarT high", STARTBACK_HIGH, {"risk.startback_high"}, C, set()),
     ("T15 CES blank", {CES: {"cauda_equina": dict.fromkeys(CES_ITEMS)}},
@@ -150,13 +152,13 @@ VIGNETTES: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
         sexual_dysfunction="yes", bilateral_leg_symptoms="yes")},
      {"red_flag.cauda_equina"}, E, {"blocked"}),
     ("STarT high + SI", both(STARTBACK_HIGH, SI3), {"risk.startback_high", "pattern.sacroiliac"},
-     C, {"hold_hills"}),
+     C, set()),
     ("STarT medium", {"startback": startback("1 1 1 0 0 0 0 0", "very_much")}, set(), S, set()),
     ("STarT low", {"startback": startback("1 1 0 0 1 0 0 0", "moderately")}, set(), S, set()),
-    ("SI 3 of 4", SI3, {"pattern.sacroiliac"}, C, {"hold_hills"}),
+    ("SI 3 of 4", SI3, {"pattern.sacroiliac"}, C, set()),
     ("SI 2 of 4", {"symptoms": {"pain_below_l5": True, "side": "right"}}, set(), S, set()),
     ("Laslett 2 of 4", {"clinician": {"laslett": {"distraction": True, "thigh_thrust": True}}},
-     {"pattern.sacroiliac"}, C, {"hold_hills"}),
+     {"pattern.sacroiliac"}, C, set()),
     ("Laslett Gaenslen x2 + 1", {"clinician": {"laslett": {"gaenslen_left": True,
         "gaenslen_right": True, "compression": True}}}, set(), S, set()),
     ("Triad F5 restricted", F5, {"risk.triad_restricted", "pattern.bone_stress"}, C, BSI),
@@ -171,16 +173,15 @@ VIGNETTES: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
     ("leg pain, no sign", {"symptoms": {"leg_pain_below_knee": True, "leg_side": "right"}},
      set(), S, set()),
     ("pars 17 y", {"about": {"age_years": 17}, "symptoms": {"aggravating": ["extension"]}},
-     {"pattern.pars"}, C, {"no_running", "avoid_extension_loading", "hold_hills"}),
+     {"pattern.pars"}, C, {"no_running", "avoid_extension_loading"}),
     ("extension, adult, central", {"symptoms": {"aggravating": ["extension"]},
-        "running": {"extension_rotation_sport": True}}, set(), S, {"hold_hills"}),
+        "running": {"extension_rotation_sport": True}}, set(), S, set()),
     ("stiffness + alternating buttock", {"about": {"age_years": 30}, "symptoms": {
         "morning_stiffness_min": 45, "alternating_buttock_pain": True}},
      {"pattern.inflammatory"}, C, set()),
     ("same at 45", {"about": {"age_years": 45}, "symptoms": {
         "morning_stiffness_min": 45, "alternating_buttock_pain": True}}, set(), S, set()),
-    ("acute flexion", {"symptoms": {"aggravating": ["flexion"]}}, set(), S,
-     {"avoid_loaded_flexion_rotation"}),
+    ("acute flexion", {"symptoms": {"aggravating": ["flexion"]}}, set(), S, set()),
     ("flexion at 8 weeks", {"symptoms": {"aggravating": ["flexion"], "duration_weeks": 8}},
      set(), S, set()),
     ("one CES unanswered", {CES: ces(bowel_change="unanswered")}, {"screen.incomplete"}, C,
@@ -208,6 +209,32 @@ def test_vignette(
     assert set(a.reason_codes) == fired
     assert a.disposition == Disposition(disposition)
     assert a.flags == flags
+
+
+# Plan-only flags read from the answers (clinical.md 7.1 terrain: hills held while
+# extension-sensitive or SI-pattern pain is irritable; 7.2: loaded flexion/rotation avoided
+# while acute and flexion-sensitive) - never mixed into the triage flags.
+DERIVED = {
+    "T12 gymnast": {"hold_hills"},
+    "STarT high + SI": {"hold_hills"},
+    "SI 3 of 4": {"hold_hills"},
+    "Laslett 2 of 4": {"hold_hills"},
+    "pars 17 y": {"hold_hills"},
+    "extension, adult, central": {"hold_hills"},
+    "acute flexion": {"avoid_loaded_flexion_rotation"},
+}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "derived", "flags"),
+    [pytest.param(v[1], DERIVED.get(v[0], set()), v[4], id=v[0]) for v in VIGNETTES],
+)
+def test_derived_plan_flags_are_separate_and_the_plan_sees_both(
+    overrides: dict[str, Any], derived: set[str], flags: set[str]
+) -> None:
+    a = assess(doc(**overrides), today=TODAY)
+    assert a.derived_flags == derived
+    assert a.plan_flags == flags | derived
 
 
 def test_there_are_at_least_forty_vignettes() -> None:

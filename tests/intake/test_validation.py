@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backstride.errors import InvalidInput
-from backstride.intake import intake_json_schema, validate_intake
+from backstride.intake import Assessment, assess, intake_json_schema, validate_intake
 
-from .builders import doc
+from .builders import TODAY, doc
 
 
 def _problems(raw: Any) -> dict[str, str]:
@@ -81,3 +83,118 @@ def test_json_schema_lists_instrument_items_from_the_data_files() -> None:
     assert odi_items["additionalProperties"] is False
     assert odi_items["properties"]["3"]["maximum"] == 5
     assert "about" in schema["required"]
+
+
+@pytest.mark.parametrize(
+    ("over", "path", "kind"),
+    [
+        ({"symptoms": {"duration_weeks": "3"}}, "symptoms.duration_weeks", "float_type"),
+        ({"symptoms": {"duration_weeks": True}}, "symptoms.duration_weeks", "float_type"),
+        ({"symptoms": {"duration_weeks": float("nan")}}, "symptoms.duration_weeks",
+         "finite_number"),
+        ({"symptoms": {"morning_stiffness_min": "45"}}, "symptoms.morning_stiffness_min",
+         "float_type"),
+        ({"symptoms": {"duration_weeks": -1}}, "symptoms.duration_weeks", "greater_than_equal"),
+        ({"about": {"age_years": "35"}}, "about.age_years", "int_type"),
+        ({"about": {"age_years": 7}}, "about.age_years", "greater_than_equal"),
+        ({"triad": {"bmi_kg_m2": "17.5"}}, "triad.bmi_kg_m2", "float_type"),
+        ({"triad": {"bmd_z_score": float("inf")}}, "triad.bmd_z_score", "finite_number"),
+        ({"triad": {"menses_last_12_months": 4.5}}, "triad.menses_last_12_months", "int_type"),
+        ({"running": {"load_increase_pct": "40%"}}, "running.load_increase_pct", "float_type"),
+        ({"running": {"previous_bsi": [{"site": "skull"}]}}, "running.previous_bsi.0.site",
+         "literal_error"),
+        ({"symptoms": {"leg_weakness": "getting worse"}}, "symptoms.leg_weakness",
+         "literal_error"),
+        ({"symptoms": {"colour": "red"}}, "symptoms.colour", "extra_forbidden"),
+        ({"bone_stress": {"painful_single_leg_hop": "yes"}}, "bone_stress.painful_single_leg_hop",
+         "bool_type"),
+        ({"odi": {"items": {"1": 2.0}}}, "odi.items.1", "int_type"),
+        ({"odi": {"items": {"1": [2, 6]}}}, "odi.items.1", "out_of_range"),
+        ({"odi": {"items": {"1": [[2]]}}}, "odi.items.1", "int_type"),
+        ({"rmdq": {"items": {"25": True}}}, "rmdq.items.25", "unknown_item"),
+        ({"nprs": {"items": {"now": 5.5}}}, "nprs.items.now", "int_type"),
+        ({"psfs": {"activities": [{"name": "run", "score": "7"}]}}, "psfs.activities.0.score",
+         "int_type"),
+        ({"psfs": {"activities": []}}, "psfs.activities", "too_short"),
+    ],
+)  # fmt: skip
+def test_wrong_types_and_ranges_give_a_coded_problem_at_the_field_path(
+    over: dict[str, Any], path: str, kind: str
+) -> None:
+    """A string for a number, a boolean, NaN, out of range or an unknown key: never coerced."""
+    assert _problems(doc(**over)) == {path: kind}
+
+
+def test_every_problem_carries_path_message_and_type() -> None:
+    with pytest.raises(InvalidInput) as info:
+        validate_intake(doc(symptoms={"duration_weeks": "3"}, odi={"items": {"12": 1}}))
+    assert info.value.to_dict()["code"] == "intake.invalid"
+    for problem in info.value.problems:
+        assert set(problem) == {"path", "msg", "type"}
+        assert problem["msg"]
+
+
+def test_yaml_style_integer_item_keys_mean_the_same_items() -> None:
+    """A YAML intake's bare ``1:`` key is item "1" (validated and scored like the text key)."""
+    d = validate_intake(doc(odi={"items": dict.fromkeys(range(1, 11), 1)}))
+    assert d.odi is not None
+    assert set(d.odi.items) == {str(i) for i in range(1, 11)}
+    assert _problems(doc(odi={"items": {3: 7}})) == {"odi.items.3": "out_of_range"}
+
+
+def test_odi_accepts_several_marked_statements_in_a_section() -> None:
+    d = validate_intake(doc(odi={"items": {"1": [2, 3]}}))
+    assert d.odi is not None
+    assert d.odi.items["1"] == [2, 3]
+
+
+JSONISH = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 200)
+    | st.floats(allow_nan=True)
+    | st.text(max_size=5),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+FIELD_PATHS = (
+    ("about", "age_years"), ("about", "sex"), ("about", "height_cm"), ("symptoms", "locations"),
+    ("symptoms", "side"), ("symptoms", "duration_weeks"), ("symptoms", "night_pain"),
+    ("symptoms", "leg_side"), ("running", "previous_bsi"), ("running", "load_increase_pct"),
+    ("red_flags", "cauda_equina"), ("red_flags", "fever"), ("bone_stress", "limp"),
+    ("clinician", "laslett"), ("odi", "items"), ("rmdq", "items"), ("startback", "items"),
+    ("nprs", "items"), ("psfs", "activities"), ("triad", "bmi_kg_m2"),
+    ("triad", "menses_last_12_months"),
+    ("about",), ("symptoms",), ("odi",), ("psfs",), ("triad",), ("unknown",),
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(path=st.sampled_from(FIELD_PATHS), value=JSONISH)
+def test_any_wrong_value_anywhere_is_a_coded_error_never_a_crash(
+    path: tuple[str, ...], value: Any
+) -> None:
+    raw = doc()
+    node = raw
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+    node[path[-1]] = value
+    outcome: Assessment | InvalidInput
+    try:
+        outcome = assess(raw, today=TODAY)
+    except InvalidInput as exc:  # anything else escaping fails the test
+        outcome = exc
+    if isinstance(outcome, InvalidInput):
+        assert outcome.code == "intake.invalid"
+        assert outcome.problems
+        assert all({"path", "msg", "type"} <= set(p) for p in outcome.problems)
+    else:
+        assert outcome.safety_netting
+
+
+def test_an_onset_age_above_the_runners_age_is_a_coded_problem() -> None:
+    raw = doc(about={"age_years": 30}, symptoms={"age_at_onset_years": 45})
+    assert _problems(raw) == {"symptoms.age_at_onset_years": "after_current_age"}
+    assert validate_intake(doc(about={"age_years": 30}, symptoms={"age_at_onset_years": 30}))

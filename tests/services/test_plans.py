@@ -168,3 +168,29 @@ def test_a_plan_starting_next_monday_does_not_read_this_weeks_partial_distance(
         s.distance_m or 0 for d in result.plan.weeks[0].days for s in d.sessions if s.kind == "run"
     )
     assert 30_000 < week1 <= 35_200
+
+
+def test_the_plan_honours_flags_derived_from_the_answers(settings: Settings) -> None:
+    """Triage flags are only the fired rules' (clinical.md 0); the plan still gets hold_hills
+    for extension-sensitive pain (7.1 terrain) through ``Assessment.plan_flags``."""
+    from backstride.intake import assess, assessment_to_dict
+    from tests.intake.builders import doc
+
+    a = assess(doc(symptoms={"aggravating": ["extension"]}), today=NOW.date())
+    assert (a.flags, a.derived_flags) == (frozenset(), frozenset({"hold_hills"}))
+    with open_session(settings) as session:
+        runner = get_or_create_runner(session, handle="cy", now=NOW)
+        session.add(
+            models.Assessment(
+                id=new_id(),
+                runner_id=runner.id,
+                created_at=NOW,
+                disposition=a.disposition.value,
+                rules_version=a.rules_version,
+                result=assessment_to_dict(a),
+            )
+        )
+        session.commit()
+        result = plans.create_plan(session, runner_handle="cy", weeks=2, start_date=MONDAY, now=NOW)
+    assert "hold_hills" in result.plan.flags
+    assert "terrain.hold_hills" in {d.code for d in result.plan.decisions}

@@ -53,8 +53,8 @@ def render_assessment(console: Console, a: Assessment) -> None:
             if ".points_" not in key:  # per-factor Triad points: in --json only
                 scores.add_row(key, escape(_fmt(value)))
         console.print(scores)
-    if a.flags:
-        console.print("Plan flags: " + ", ".join(sorted(a.flags)))
+    if a.plan_flags:
+        console.print("Plan flags: " + ", ".join(sorted(a.plan_flags)))
     for note in a.notes:
         console.print(f"[dim]- {escape(note)}[/dim]")
     console.print(

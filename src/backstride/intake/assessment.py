@@ -72,8 +72,12 @@ class Assessment:
     """The triage result of one intake.
 
     ``scores`` is keyed ``<instrument>.<measure>`` (``odi.percent``, ``rmdq.total``,
-    ``startback.risk_group``, ``nprs.during_run`` ...); ``flags`` is the union of the fired
-    rules' plan flags; ``safety_netting`` is always present, whatever the disposition.
+    ``startback.risk_group``, ``nprs.during_run`` ...); ``flags`` is exactly the union of the
+    fired rules' plan flags (clinical.md section 0 and 1.2 step 3, as in the worked cases of
+    1.7); ``derived_flags`` are plan flags read from the answers without a triage rule (hill
+    hold for extension-sensitive or SI-pattern pain, 7.1; loaded flexion/rotation while acute
+    and flexion-sensitive, 7.2); the plan honours both (:attr:`plan_flags`).
+    ``safety_netting`` is always present, whatever the disposition.
     """
 
     disposition: Disposition
@@ -86,6 +90,12 @@ class Assessment:
     time_frame: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
     assessed_date: dt.date | None = None
+    derived_flags: frozenset[str] = frozenset()
+
+    @property
+    def plan_flags(self) -> frozenset[str]:
+        """Every flag the plan must honour: the fired rules' flags and the derived ones."""
+        return self.flags | self.derived_flags
 
     @property
     def plan_blocked(self) -> bool:

@@ -19,18 +19,30 @@ import yaml
 
 @dataclass(frozen=True, slots=True)
 class AnswerSpec:
-    """What an item accepts: ``integer`` (``minimum``..``maximum``), ``boolean`` or ``choice``."""
+    """What an item accepts: ``integer`` (``minimum``..``maximum``), ``boolean`` or ``choice``.
+
+    ``highest_of_several``: a list of marked answers is accepted and the highest one counts
+    (ODI: "if two statements are marked, take the higher", Fairbank; clinical.md 4.3 step 3).
+    """
 
     type: str
     minimum: int | None = None
     maximum: int | None = None
     choices: tuple[str, ...] = ()
     anchors: Mapping[int, str] = field(default_factory=dict)
+    highest_of_several: bool = False
 
     def json_schema(self) -> dict[str, Any]:
         """The JSON Schema of one answer (``null`` means unanswered)."""
         if self.type == "integer":
-            return {"type": ["integer", "null"], "minimum": self.minimum, "maximum": self.maximum}
+            bounds = {"minimum": self.minimum, "maximum": self.maximum}
+            if self.highest_of_several:
+                return {
+                    "type": ["integer", "array", "null"],
+                    **bounds,
+                    "items": {"type": "integer", **bounds},
+                }
+            return {"type": ["integer", "null"], **bounds}
         if self.type == "boolean":
             return {"type": ["boolean", "null"]}
         return {"enum": [*self.choices, None]}
@@ -106,6 +118,7 @@ def _answer(raw: Mapping[str, Any] | None) -> AnswerSpec:
         maximum=raw.get("max"),
         choices=tuple(raw.get("choices", ())),
         anchors={int(k): str(v) for k, v in (raw.get("anchors") or {}).items()},
+        highest_of_several=raw.get("several_marked") == "highest",
     )
 
 

@@ -9,9 +9,18 @@ instrument data by :mod:`backstride.intake.validation`.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import (
+    AllowInfNan,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StrictBool,
+    StrictInt,
+    field_validator,
+)
 
 SCHEMA_VERSION = "1"
 
@@ -37,6 +46,10 @@ TRABECULAR_SITES = frozenset({"sacrum", "pelvis", "femoral_neck"})
 
 Count = Field(default=None, ge=0)
 
+Num = Annotated[float, Strict(), AllowInfNan(False)]
+"""A finite number: an int or a float, never a string, a boolean, NaN or infinity ("3" or
+``true`` for a duration is a validation error with its path, not a silent conversion)."""
+
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -47,8 +60,8 @@ class About(_Model):
 
     age_years: StrictInt = Field(ge=8, le=110)
     sex: Literal["female", "male", "other"]
-    height_cm: float | None = Field(default=None, gt=50, lt=250)
-    weight_kg: float | None = Field(default=None, gt=20, lt=300)
+    height_cm: Num | None = Field(default=None, gt=50, lt=250)
+    weight_kg: Num | None = Field(default=None, gt=20, lt=300)
 
     @property
     def bmi_kg_m2(self) -> float | None:
@@ -63,20 +76,20 @@ class Symptoms(_Model):
 
     locations: list[Location] = Field(min_length=1)
     side: Side
-    duration_weeks: float = Field(ge=0, le=5200)
+    duration_weeks: Num = Field(ge=0, le=5200)
     onset: Literal["sudden", "gradual"] = "gradual"
     onset_trigger: Literal[
         "none", "lifting", "minor_trauma", "significant_trauma", "mileage_increase", "other"
     ] = "none"
     first_episode: StrictBool = True
-    age_at_onset_years: float | None = Field(default=None, ge=0, le=110)
+    age_at_onset_years: Num | None = Field(default=None, ge=0, le=110)
     pattern: Literal["constant", "intermittent", "only_with_activity"] = "intermittent"
     pain_below_l5: StrictBool = False
     points_one_finger_near_psis: StrictBool = False
     night_pain: Literal["none", "wakes_me", "constant_unrelieved"] = "none"
     night_pain_eases_on_rising: StrictBool = False
     wakes_second_half_of_night: StrictBool = False
-    morning_stiffness_min: float = Field(default=0, ge=0, le=1440)
+    morning_stiffness_min: Num = Field(default=0, ge=0, le=1440)
     alternating_buttock_pain: StrictBool = False
     better_with_exercise: StrictBool = False
     better_with_rest: StrictBool = True
@@ -100,11 +113,11 @@ class PreviousBsi(_Model):
 class Running(_Model):
     """Running and injury history."""
 
-    weekly_distance_km: float = Field(default=0, ge=0, le=1000)
-    years_running: float | None = Field(default=None, ge=0, le=90)
-    longest_run_km: float | None = Field(default=None, ge=0, le=500)
+    weekly_distance_km: Num = Field(default=0, ge=0, le=1000)
+    years_running: Num | None = Field(default=None, ge=0, le=90)
+    longest_run_km: Num | None = Field(default=None, ge=0, le=500)
     recent_change: Literal["none", "increase", "decrease", "break"] = "none"
-    load_increase_pct: float | None = Field(
+    load_increase_pct: Num | None = Field(
         default=None,
         ge=0,
         le=1000,
@@ -114,8 +127,8 @@ class Running(_Model):
         default_factory=list
     )
     hilly_terrain: StrictBool = False
-    footwear_km: float | None = Field(default=None, ge=0, le=10000)
-    footwear_months: float | None = Field(default=None, ge=0, le=240)
+    footwear_km: Num | None = Field(default=None, ge=0, le=10000)
+    footwear_months: Num | None = Field(default=None, ge=0, le=240)
     extension_rotation_sport: StrictBool = False
     previous_bsi: list[PreviousBsi] = Field(default_factory=list)
 
@@ -202,6 +215,17 @@ class ItemAnswers(_Model):
 
     items: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("items", mode="before")
+    @classmethod
+    def _integer_keys_as_text(cls, value: Any) -> Any:
+        """Item keys are text ("1"); a YAML file's bare ``1:`` key means the same item."""
+        if isinstance(value, dict):
+            return {
+                str(k) if isinstance(k, int) and not isinstance(k, bool) else k: v
+                for k, v in value.items()
+            }
+        return value
+
 
 class PsfsActivity(_Model):
     """One activity the runner finds hard, rated 0 (unable) to 10 (as before)."""
@@ -221,14 +245,14 @@ class Triad(_Model):
 
     energy_availability: Literal["none", "some_restriction", "eating_disorder"] | None = None
     eating_disorder_type: Literal["anorexia", "bulimia", "other"] | None = None
-    purging_per_week: float | None = Field(default=None, ge=0, le=100)
-    bmi_kg_m2: float | None = Field(default=None, gt=8, lt=80)
-    pct_expected_weight: float | None = Field(default=None, gt=20, lt=300)
-    weight_loss_pct_per_month: float | None = Field(default=None, ge=0, le=100)
-    menarche_age_years: float | None = Field(default=None, ge=5, le=30)
+    purging_per_week: Num | None = Field(default=None, ge=0, le=100)
+    bmi_kg_m2: Num | None = Field(default=None, gt=8, lt=80)
+    pct_expected_weight: Num | None = Field(default=None, gt=20, lt=300)
+    weight_loss_pct_per_month: Num | None = Field(default=None, ge=0, le=100)
+    menarche_age_years: Num | None = Field(default=None, ge=5, le=30)
     menses_last_12_months: StrictInt | None = Field(default=None, ge=0, le=30)
     menses_not_assessable: StrictBool = False
-    bmd_z_score: float | None = Field(default=None, ge=-10, le=10)
+    bmd_z_score: Num | None = Field(default=None, ge=-10, le=10)
 
 
 class IntakeDocument(_Model):

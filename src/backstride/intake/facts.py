@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from backstride.intake.document import TRABECULAR_SITES, IntakeDocument
 from backstride.intake.scoring import ScoreValue
+from backstride.intake.triad import ADULT_BMI_AGE
 
 _EPS = 1e-9
 IBP_MIN_WEEKS = 13.0
@@ -19,6 +20,53 @@ BSI_LOAD_RISE_PCT = 30.0
 """Mileage rise that counts for bone stress (clinical.md 2.2-2.3) [default]."""
 YOUNG_HIGH_VOLUME_KM = 40.0
 """Weekly distance that makes "age < 20 with high volume" a risk factor [default]."""
+LASLETT_LR_POSITIVE = 0.94 / (1 - 0.78)
+"""Laslett 2005 (Man Ther 10:207-218), >= 3 of 6 positive: sensitivity 0.94, specificity 0.78
+-> LR+ = 0.94 / 0.22 = 4.27 (clinical.md 3)."""
+LASLETT_LR_NEGATIVE = (1 - 0.94) / 0.78
+"""The same cluster negative: LR- = 0.06 / 0.78 = 0.077."""
+
+
+def post_test_probability(pre_test: float, likelihood_ratio: float) -> float:
+    """Bayes on odds: pre-test probability x likelihood ratio -> post-test probability (0-1).
+
+    clinical.md 3 worked: 25 % with LR+ 4.27 -> 58.8 %; with LR- 0.077 -> 2.5 %.
+    """
+    odds = pre_test / (1 - pre_test) * likelihood_ratio
+    return odds / (1 + odds)
+
+
+GROIN_LOCATIONS = frozenset({"groin", "hip_front"})
+"""Where femoral-neck stress pain is felt: groin or front of the hip (clinical.md 2.1)."""
+BELOW_KNEE_LOCATIONS = frozenset({"leg_below_knee", "foot"})
+"""Pain locations that are "leg pain below the knee" (clinical.md 1.1, 1.5)."""
+
+
+def leg_pain_below_knee(doc: IntakeDocument) -> bool:
+    """Leg pain below the knee: asked directly, or a marked location below the knee.
+
+    Either answer counts, so a runner who marks the shin or foot on the body map is read the
+    same as one who ticks the question (clinical.md 1.5; monotonic safety, section 0).
+    """
+    s = doc.symptoms
+    return s.leg_pain_below_knee or bool(BELOW_KNEE_LOCATIONS & set(s.locations))
+
+
+def painful_hop(doc: IntakeDocument) -> bool:
+    """Single-leg hop hurts: the bone-stress question, or "hopping" among aggravating factors."""
+    return doc.bone_stress.painful_single_leg_hop or "hopping" in doc.symptoms.aggravating
+
+
+def groin_pain_weight_bearing(doc: IntakeDocument) -> bool:
+    """Groin/front-of-hip pain on weight bearing (clinical.md 1.1 ``bone_stress_high_risk``).
+
+    The direct question, or weight-bearing pain that builds with a groin or front-of-hip
+    location marked: the same presentation, whichever way the runner answered it.
+    """
+    b = doc.bone_stress
+    return b.groin_or_front_hip_pain_weight_bearing or (
+        b.weight_bearing_pain_builds and bool(GROIN_LOCATIONS & set(doc.symptoms.locations))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +90,12 @@ class Facts:
     def laslett_positive(self) -> bool:
         """Laslett 2005: >= 2 of the 4 non-Gaenslen tests or >= 3 of the 5-test set."""
         return self.laslett_four >= 2 or self.laslett_five >= 3
+
+    @property
+    def laslett_all_negative(self) -> bool:
+        """All six provocation tests done and negative: SI-joint pain unlikely (Laslett 2005)."""
+        las = self.doc.clinician.laslett if self.doc.clinician else None
+        return las is not None and all(v is False for v in las.model_dump().values())
 
     @property
     def triad_clearance(self) -> str | None:
@@ -89,7 +143,7 @@ def _bsi_features(doc: IntakeDocument) -> tuple[str, ...]:
     met = {
         "weight_bearing_pain": b.weight_bearing_pain_builds
         or b.groin_or_front_hip_pain_weight_bearing,
-        "painful_hop": b.painful_single_leg_hop,
+        "painful_hop": painful_hop(doc),
         "focal_bony_tenderness": bool(doc.clinician and doc.clinician.focal_bony_tenderness),
         "night_pain_after_increase": s.night_pain != "none"
         and (rise > _EPS or doc.running.recent_change == "increase"),
@@ -110,7 +164,8 @@ def _bsi_risks(doc: IntakeDocument, features: tuple[str, ...]) -> tuple[str, ...
         "menstrual_dysfunction": bool(
             t and t.menses_last_12_months is not None and t.menses_last_12_months <= 9
         ),
-        "low_bmi": bmi is not None and bmi < 18.5 - _EPS,
+        # "BMI < 18.5 kg/m2 (adults)" (clinical.md 2.2)
+        "low_bmi": bmi is not None and bmi < 18.5 - _EPS and doc.about.age_years >= ADULT_BMI_AGE,
         "low_bmd": bool(t and t.bmd_z_score is not None and t.bmd_z_score < -1.0 - _EPS),
         "late_menarche": bool(
             t and t.menarche_age_years is not None and t.menarche_age_years >= 15 - _EPS
@@ -171,4 +226,12 @@ def has_trabecular_bsi(doc: IntakeDocument) -> bool:
     return any(b.site in TRABECULAR_SITES for b in doc.running.previous_bsi)
 
 
-__all__ = ["Facts", "derive_facts", "has_trabecular_bsi"]
+__all__ = [
+    "Facts",
+    "derive_facts",
+    "groin_pain_weight_bearing",
+    "has_trabecular_bsi",
+    "leg_pain_below_knee",
+    "painful_hop",
+    "post_test_probability",
+]

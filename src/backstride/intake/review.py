@@ -6,7 +6,9 @@ Here that means: every fired rule (its code, text and source) is kept in ``reaso
 disposition, its time frame and the plan flags follow the clinician's decision. A rule whose
 level is above the reviewed disposition was the clinician's to weigh, so its plan flags no
 longer bind the plan (for example ``no_running`` of a suspected bone stress injury that imaging
-ruled out); rules at or below that level keep theirs. The review is never a diagnosis either.
+ruled out); rules at or below that level keep theirs. The flags derived from the answers
+(hill hold, loaded flexion) are the clinician's to set again too: a changed disposition clears
+them, as it did when they were stored among the rules' flags. The review is never a diagnosis.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ def apply_review(assessment: Assessment, disposition: Disposition) -> Assessment
         disposition=disposition,
         time_frame=TIME_FRAMES[disposition],
         flags=kept,
+        derived_flags=frozenset(),
         notes=(*assessment.notes, note),
     )
 

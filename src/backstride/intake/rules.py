@@ -18,7 +18,13 @@ from backstride.intake.assessment import (
     FLAG_NO_RUNNING,
     Disposition,
 )
-from backstride.intake.facts import Facts
+from backstride.intake.facts import (
+    LASLETT_LR_POSITIVE,
+    Facts,
+    groin_pain_weight_bearing,
+    leg_pain_below_knee,
+    painful_hop,
+)
 
 Check = Callable[[Facts], str | None]
 
@@ -60,7 +66,7 @@ def _join(items: tuple[str, ...] | list[str]) -> str:
 
 def _leg_symptoms(f: Facts) -> bool:
     s = f.doc.symptoms
-    return s.leg_pain_below_knee or s.leg_tingling_numbness or s.leg_weakness != "none"
+    return leg_pain_below_knee(f.doc) or s.leg_tingling_numbness or s.leg_weakness != "none"
 
 
 @rule(
@@ -198,12 +204,12 @@ def _infection(f: Facts) -> str | None:
 )
 def _bsi_high_risk(f: Facts) -> str | None:
     b, s = f.doc.bone_stress, f.doc.symptoms
-    if not b.groin_or_front_hip_pain_weight_bearing:
+    if not groin_pain_weight_bearing(f.doc):
         return None
     extra = [
         name
         for name, hit in (
-            ("painful hop", b.painful_single_leg_hop),
+            ("painful hop", painful_hop(f.doc)),
             ("limp", b.limp),
             ("night pain", s.night_pain != "none"),
         )
@@ -278,7 +284,7 @@ def _inflammatory(f: Facts) -> str | None:
 )
 def _radicular(f: Facts) -> str | None:
     s, c = f.doc.symptoms, f.doc.clinician
-    if not s.leg_pain_below_knee or s.leg_side == "both":
+    if not leg_pain_below_knee(f.doc) or s.leg_side == "both":
         return None
     signs = [
         name
@@ -306,7 +312,10 @@ def _radicular(f: Facts) -> str | None:
 )
 def _sacroiliac(f: Facts) -> str | None:
     if f.laslett_positive:
-        return f"Laslett cluster positive ({f.laslett_four}/4 non-Gaenslen, {f.laslett_five}/5)"
+        return (
+            f"Laslett cluster positive ({f.laslett_four}/4 non-Gaenslen, {f.laslett_five}/5; "
+            f"LR+ {LASLETT_LR_POSITIVE:.2f})"
+        )
     if len(f.si_items) >= 3:
         return f"{len(f.si_items)} of 4 pattern items: {_join(f.si_items)}"
     return None

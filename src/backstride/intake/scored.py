@@ -10,7 +10,12 @@ from __future__ import annotations
 from backstride.intake.document import TRABECULAR_SITES, IntakeDocument
 from backstride.intake.result import Scored, ScoreValue
 from backstride.intake.scoring import SCORERS
-from backstride.intake.triad import TriadAnswers, score_triad_female, score_triad_male
+from backstride.intake.triad import (
+    ADULT_BMI_AGE,
+    TriadAnswers,
+    score_triad_female,
+    score_triad_male,
+)
 
 
 def triad_answers(doc: IntakeDocument) -> TriadAnswers | None:
@@ -32,6 +37,7 @@ def triad_answers(doc: IntakeDocument) -> TriadAnswers | None:
         bmd_z_score=t.bmd_z_score,
         bsi_count=len(bsis),
         bsi_high_risk_site=any(b.site in TRABECULAR_SITES for b in bsis),
+        adolescent=doc.about.age_years < ADULT_BMI_AGE,
     )
 
 

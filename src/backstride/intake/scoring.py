@@ -62,14 +62,23 @@ def odi_band(percent: float) -> str:
     return ODI_BANDS[-1][1]
 
 
+def _odi_section(value: Any) -> int | None:
+    """One section's points; several statements marked -> the highest (Fairbank; Mapi note)."""
+    if isinstance(value, list):
+        return max((int(v) for v in value if v is not None), default=None)
+    return None if value is None else int(value)
+
+
 def score_odi(answers: Mapping[str, Any], *, max_missing: int = 2) -> Scored:
     """ODI v2.1a: percent = sum / (5 x answered sections) x 100 (Fairbank & Pynsent 2000).
 
-    More than ``max_missing`` (2) unanswered sections -> not scored [default].
+    More than ``max_missing`` (2) unanswered sections -> not scored [default]; a section with
+    two statements marked scores the higher (clinical.md 4.3 step 3).
     """
     items = _items(answers)
     keys = [str(k) for k in range(1, 11)]
-    answered = {k: int(items[k]) for k in keys if items.get(k) is not None}
+    sections = {k: _odi_section(items.get(k)) for k in keys}
+    answered = {k: v for k, v in sections.items() if v is not None}
     missing = [k for k in keys if k not in answered]
     if len(missing) > max_missing:
         note = f"ODI not scored: {len(missing)} sections unanswered ({', '.join(missing)})."

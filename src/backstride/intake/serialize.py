@@ -35,6 +35,7 @@ def assessment_to_dict(a: Assessment) -> dict[str, Any]:
         "time_frame": a.time_frame,
         "notes": list(a.notes),
         "assessed_date": a.assessed_date.isoformat() if a.assessed_date else None,
+        "derived_flags": sorted(a.derived_flags),
     }
 
 
@@ -64,6 +65,7 @@ def assessment_from_dict(d: Mapping[str, Any]) -> Assessment:
             time_frame=d.get("time_frame", ""),
             notes=tuple(d.get("notes", ())),
             assessed_date=dt.date.fromisoformat(date) if date else None,
+            derived_flags=frozenset(d.get("derived_flags", ())),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise InvalidInput(f"not a stored assessment: {exc}", code="assessment.invalid") from exc

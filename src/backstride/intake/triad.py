@@ -7,7 +7,8 @@ BMI 17.5 -> 2, 18.5 -> 0; menarche 15.0 -> 1, 16.0 -> 2; 9 menses -> 1, 10 -> 0,
 5 -> 2; Z -1.0 -> 0, -2.0 -> 2. Missing data (Koltun, Williams & De Souza 2020, Appl Physiol
 Nutr Metab 45:1324-1331): BMD unknown -> the menarche score; menses not assessable -> the
 energy-availability score; anything else missing -> incomplete, worst case = known + 2 each
-[default].
+[default]. Absolute BMI cut-offs are not for adolescents (under ``ADULT_BMI_AGE``, 18
+[default]): their weight row is % of expected weight or monthly weight loss.
 
 Male: PROVISIONAL - not the published Male Athlete Triad table. Kraus et al. 2019 (BJSM
 53:237-242) factors (energy availability, BMI, BMD, prior BSI); clearance 0-1 full, 2-3
@@ -21,6 +22,11 @@ from dataclasses import dataclass
 from backstride.intake.result import Scored, ScoreValue
 
 _EPS = 1e-9
+ADULT_BMI_AGE = 18
+"""Age from which the absolute BMI cut-offs apply; younger runners are scored on % of expected
+weight or monthly weight loss ("Absolute BMI cut-offs are not for adolescents", clinical.md
+2.4, after De Souza 2014) [default: 18, the age of the collegiate cohorts the CRA was used in].
+"""
 
 EA_POINTS = {"none": 0, "some_restriction": 1, "eating_disorder": 2}
 
@@ -41,12 +47,18 @@ class TriadAnswers:
     bmd_z_score: float | None = None
     bsi_count: int | None = None
     bsi_high_risk_site: bool = False
+    adolescent: bool = False
+    """Under :data:`ADULT_BMI_AGE`: the absolute BMI cut-offs are not used (clinical.md 2.4)."""
 
 
 def bmi_points(a: TriadAnswers) -> int | None:
-    """Highest of the answered BMI-row criteria (BMI, % expected weight, monthly loss)."""
+    """Highest of the answered BMI-row criteria (BMI, % expected weight, monthly loss).
+
+    For an adolescent the absolute BMI is skipped (clinical.md 2.4): only % of expected weight
+    and monthly weight loss count, and the row is unknown when neither is answered.
+    """
     pts: list[int] = []
-    if a.bmi_kg_m2 is not None:
+    if a.bmi_kg_m2 is not None and not a.adolescent:
         b = a.bmi_kg_m2
         pts.append(2 if b <= 17.5 + _EPS else (1 if b < 18.5 - _EPS else 0))
     if a.pct_expected_weight is not None:
@@ -127,15 +139,29 @@ def _result(
     return Scored("triad", values, tuple(notes))
 
 
+def _adolescent_notes(a: TriadAnswers) -> list[str]:
+    if a.adolescent and a.bmi_kg_m2 is not None:
+        return [
+            f"Under {ADULT_BMI_AGE}: absolute BMI cut-offs are not used; % of expected weight "
+            "or monthly weight loss scores the weight row."
+        ]
+    return []
+
+
 def score_triad_female(a: TriadAnswers) -> Scored:
     """Female Athlete Triad CRA with the Koltun 2020 substitutions (see module docstring)."""
-    notes: list[str] = []
+    notes: list[str] = _adolescent_notes(a)
     ea = EA_POINTS.get(a.energy_availability or "")
     menarche = menarche_points(a.menarche_age_years)
     menses = menses_points(a.menses_last_12_months)
-    if a.menses_not_assessable and ea is not None:
+    if a.menses_not_assessable:
+        # a count on hormonal contraception is not a menstrual status: the EA score stands in,
+        # or the factor is unknown when EA is unknown too (Koltun 2020)
         menses = ea
-        notes.append("Menstrual status not assessable: energy-availability score used (Koltun).")
+        if ea is not None:
+            notes.append(
+                "Menstrual status not assessable: energy-availability score used (Koltun 2020)."
+            )
     bmd = bmd_points(a.bmd_z_score)
     if bmd is None and menarche is not None:
         bmd = menarche
@@ -166,11 +192,15 @@ def score_triad_male(a: TriadAnswers) -> Scored:
         "bmd": bmd_points(a.bmd_z_score),
         "bone_stress_history": bsi_points(a.bsi_count, high_risk_site=a.bsi_high_risk_site),
     }
-    notes = ["Provisional male model - not the published Male Athlete Triad table."]
+    notes = [
+        "Provisional male model - not the published Male Athlete Triad table.",
+        *_adolescent_notes(a),
+    ]
     return _result("triad_male", points, restricted_from=4, override=False, notes=notes)
 
 
 __all__ = [
+    "ADULT_BMI_AGE",
     "TriadAnswers",
     "bmd_points",
     "bmi_points",

@@ -1,8 +1,9 @@
 """Triage: score the questionnaires, evaluate every rule, and build the :class:`Assessment`.
 
 clinical.md 1.2: every rule is evaluated (no short-circuit); the disposition is the highest of
-the fired rules; flags are their union; ``self_management`` only when nothing fired; reasons
-are ordered by disposition (descending) then key. Safety-netting (1.4) is always included and
+the fired rules; flags are their union (and nothing else: plan-only flags read from the
+answers go to ``derived_flags``); ``self_management`` only when nothing fired; reasons are
+ordered by disposition (descending) then key. Safety-netting (1.4) is always included and
 the time frame (1.3) follows the disposition. Never a diagnosis: "suspected", "pattern".
 """
 
@@ -20,7 +21,7 @@ from backstride.intake.assessment import (
     Reason,
 )
 from backstride.intake.document import IntakeDocument
-from backstride.intake.facts import Facts, derive_facts
+from backstride.intake.facts import LASLETT_LR_NEGATIVE, Facts, derive_facts
 from backstride.intake.rules import RULES
 from backstride.intake.scored import score_document
 from backstride.intake.validation import validate_intake
@@ -98,6 +99,12 @@ def _context_notes(doc: IntakeDocument, fired: set[str], facts: Facts) -> list[s
         notes.append(f"Berlin criteria items met: {len(facts.berlin)}/4 (context only).")
     if doc.clinician is None and "pattern.sacroiliac" in fired:
         notes.append("SI pattern from the runner's answers only; Laslett's tests can confirm it.")
+    if facts.laslett_all_negative:
+        # the runner-side pattern still fires (monotonic safety, section 0); a clinician weighs it
+        notes.append(
+            "All six Laslett provocation tests negative: SI-joint pain is unlikely "
+            f"(Laslett 2005, LR- {LASLETT_LR_NEGATIVE:.2f})."
+        )
     return notes
 
 
@@ -127,12 +134,13 @@ def evaluate(doc: IntakeDocument, *, today: dt.date) -> Assessment:
         reasons=tuple(reasons),
         scores=scores,
         startback_group=group_name,
-        flags=frozenset(flags | extra_flags),
+        flags=frozenset(flags),
         safety_netting=SAFETY_NETTING,
         rules_version=RULES_VERSION,
         time_frame=TIME_FRAMES[disposition],
         notes=tuple(all_notes),
         assessed_date=today,
+        derived_flags=frozenset(extra_flags),
     )
 
 

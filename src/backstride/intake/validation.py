@@ -28,6 +28,18 @@ def _check_answer(spec: AnswerSpec, value: Any) -> tuple[str, str] | None:
     """``(type, message)`` when ``value`` does not fit ``spec`` (``None`` = unanswered, fine)."""
     if value is None:
         return None
+    if spec.highest_of_several and isinstance(value, list):
+        # several statements marked: each must be valid; the scorer takes the highest
+        for one in value:
+            if one is None or isinstance(one, list):
+                return (
+                    "int_type",
+                    f"each marked answer must be a whole number {spec.minimum}-{spec.maximum}",
+                )
+            bad = _check_answer(spec, one)
+            if bad:
+                return bad
+        return None
     if spec.type == "integer":
         if isinstance(value, bool) or not isinstance(value, int):
             return "int_type", f"must be a whole number {spec.minimum}-{spec.maximum}"
@@ -71,6 +83,22 @@ def item_problems(
     return problems
 
 
+def cross_field_problems(document: IntakeDocument) -> list[dict[str, str]]:
+    """Answers that are valid alone but contradict each other (reported at the later field)."""
+    problems: list[dict[str, str]] = []
+    onset = document.symptoms.age_at_onset_years
+    if onset is not None and onset > document.about.age_years:
+        problems.append(
+            {
+                "path": "symptoms.age_at_onset_years",
+                "msg": f"age at onset {onset:g} is above the runner's age "
+                f"{document.about.age_years}",
+                "type": "after_current_age",
+            }
+        )
+    return problems
+
+
 def validate_intake(
     raw: Mapping[str, Any], *, instruments: Mapping[str, InstrumentDef] | None = None
 ) -> IntakeDocument:
@@ -94,6 +122,8 @@ def validate_intake(
                 {"path": _path(tuple(err["loc"])), "msg": str(err["msg"]), "type": err["type"]}
             )
     problems.extend(item_problems(raw, instruments or shipped_instruments()))
+    if document is not None:
+        problems.extend(cross_field_problems(document))
     if problems or document is None:
         problems.sort(key=lambda p: p["path"])
         raise InvalidInput(
@@ -133,4 +163,10 @@ def intake_json_schema(*, instruments: Mapping[str, InstrumentDef] | None = None
     return schema
 
 
-__all__ = ["ITEM_INSTRUMENTS", "intake_json_schema", "item_problems", "validate_intake"]
+__all__ = [
+    "ITEM_INSTRUMENTS",
+    "cross_field_problems",
+    "intake_json_schema",
+    "item_problems",
+    "validate_intake",
+]

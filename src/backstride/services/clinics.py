@@ -228,6 +228,8 @@ _LATEST = select(
     Assessment.result["flags"].label("flags"),
     # A clinician's review replaces the binding flags (services.reviews).
     Assessment.result[("review", "flags")].label("reviewed_flags"),
+    # Plan-only flags read from the answers (hill hold, loaded flexion): shown with the rules'.
+    Assessment.result["derived_flags"].label("derived_flags"),
 ).join(
     _LATEST_AT,
     and_(Assessment.runner_id == _LATEST_AT.c.runner_id, Assessment.created_at == _LATEST_AT.c.at),
@@ -311,10 +313,11 @@ def list_patients(
         assessment = latest.get(runner_id)
         flags: tuple[str, ...] = ()
         if assessment is not None:
-            chosen = assessment.flags
+            # the plan flags: the rules' and the derived ones, or what a review kept
+            chosen = {*(assessment.flags or ()), *(assessment.derived_flags or ())}
             if assessment.reviewed_flags is not None:
-                chosen = assessment.reviewed_flags
-            flags = tuple(sorted(chosen or ()))
+                chosen = set(assessment.reviewed_flags)
+            flags = tuple(sorted(chosen))
         out[runner_id] = PatientRow(
             runner_id=runner_id,
             display_name=name,

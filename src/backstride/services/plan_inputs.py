@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -33,11 +34,16 @@ def assessment_from_document(d: Mapping[str, Any]) -> Assessment:
 
 
 def latest_assessment(session: Session, *, runner_id: str) -> Assessment:
-    """The runner's newest assessment (``plan.no_assessment`` when there is none)."""
+    """The runner's newest assessment for the plan (``plan.no_assessment`` when none).
+
+    Its ``flags`` are the plan flags: the fired rules' and the derived ones together.
+    """
     found = intake_service.latest_assessment(session, runner_id=runner_id)
     if found is None:
         raise NotFound("no assessment yet: complete the intake first", code="plan.no_assessment")
-    return found
+    # The plan honours every plan flag: the fired rules' flags and those derived from the
+    # answers (hill hold, loaded flexion/rotation; intake.assessment.Assessment.plan_flags).
+    return replace(found, flags=found.plan_flags)
 
 
 def context_from_activities(session: Session, *, runner_id: str, today: dt.date) -> TrainingContext:

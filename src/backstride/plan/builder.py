@@ -58,8 +58,9 @@ class Builder:
             self.decisions.append(
                 Decision(
                     "startback.medium",
-                    "STarT medium risk: easy and long "
-                    "runs only; weekly physiotherapy visits for up to 6 weeks.",
+                    "STarT medium risk: easy and long runs only; an initial visit, then "
+                    "weekly physiotherapy for up to 6 weeks with reviews at 2 and 6 weeks "
+                    "(Hill et al. 2011 pathway; clinical.md 7.4 [default]).",
                 )
             )
         runs = min(prefs.runs_per_week, 3 if self.novice else 7)

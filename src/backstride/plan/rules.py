@@ -85,11 +85,10 @@ def visit_weeks(
     if every_weeks:
         return dict.fromkeys(range(0, weeks, every_weeks), "Clinic visit")
     if startback_group == "high":
-        out = dict.fromkeys(range(1, 8), "Clinic visit")
-        out[0] = "Clinic visit"  # before intensity rises (tempo stays off for STarT high)
+        # The week-0 visit comes before intensity rises (tempo stays off for STarT high).
+        out = dict.fromkeys(range(8), "Clinic visit")
     elif startback_group == "medium":
-        out = dict.fromkeys(range(1, 7), "Clinic visit")
-        out[0] = "Clinic visit"
+        out = dict.fromkeys(range(7), "Clinic visit")
         out[2] = out[6] = "Clinic review"
     elif startback_group == "low":
         out = {0: "Clinic visit", 4: "Clinic review (remote)"}

@@ -98,7 +98,12 @@ def test_three_good_weeks_progress_volume_and_strength() -> None:
     assert plan.state.ladder_steps, "good strength sessions step up the ladders"
     week4 = plan.weeks[3]
     assert week4.phase == "deload"
-    assert plan.weeks[4].target_distance_m > plan.weeks[2].target_distance_m
+    targets = [w.target_distance_m for w in plan.weeks[:5]]
+    assert targets[0] < targets[1] < targets[2], "three good weeks build volume"
+    # clinical.md 7.1: "<= +10 %/week while pain is present ... never > +30 % week on week" -
+    # so the week after the deload builds again from the deload week, inside the cap (pain 1/10
+    # was logged), instead of jumping back to the pre-deload level (+33 % or more).
+    assert targets[3] < targets[4] <= targets[3] * 1.10
 
 
 def test_a_new_red_flag_symptom_stops_the_plan_and_asks_for_retriage() -> None:

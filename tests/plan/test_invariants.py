@@ -91,7 +91,7 @@ def check_all(plan: Plan, a: Assessment, ctx: TrainingContext) -> None:
     assert_rest_every_week(plan, min_rest=2 if novice_or_pain else 1)
     assert_strength_spacing(plan)
     assert_hard_easy(plan)
-    assert_weekly_caps(plan, ctx.last_week_m)
+    assert_weekly_caps(plan, ctx.last_week_m, pain_present=pain_level(a, ctx) > 0)
 
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])

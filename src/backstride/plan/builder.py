@@ -146,7 +146,7 @@ class Builder:
         for i in range(self.req.weeks):
             # After a deload or taper week the cap compares with the last build week [default].
             base = prev if last_phase == "build" else max(prev, last_build)
-            phase, target, why = week_target(self, i, base)
+            phase, target, why = week_target(self, i, base, prev)
             if self.mode != "normal":
                 phase, why = (
                     "build",

@@ -33,13 +33,22 @@ if TYPE_CHECKING:
     from backstride.plan.builder import Builder
 
 
-def week_target(b: Builder, i: int, prev: int) -> tuple[str, int, Decision]:
-    """The week's phase, distance target and reason (taper > deload > regress > hold > build)."""
+def week_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, int, Decision]:
+    """The week's phase, distance target and reason (taper > deload > regress > hold > build).
+
+    ``prev`` is the reference volume (the last build week after a deload or taper week) and
+    ``last_week`` the distance actually planned the week before: growth is measured from the
+    reference, but the weekly cap always compares with the week before, so a build week after
+    a deload or race week never rises more than +10 % (pain) / +20 % / +30 % week on week
+    (clinical.md 7.1; Nielsen et al. 2014).
+    """
     rules, prefs = b.req.rules, b.req.preferences
     start = b.req.start_date + dt.timedelta(days=7 * i)
     race = prefs.goal_race_date
     if prev < 1000:  # under 1 km: no reference week [default]
         prev = len(b.tpl.runs) * b.first_run_m
+    if last_week < 1000:
+        last_week = prev
     if race is not None and start <= race < start + dt.timedelta(days=7):
         target = pr.taper_m(b.pre_taper or prev, rules=rules)[1]
         return (
@@ -68,7 +77,7 @@ def week_target(b: Builder, i: int, prev: int) -> tuple[str, int, Decision]:
             target,
             Decision("volume.deload", f"Deload week: {target / 1000:.1f} km (-25 %)."),
         )
-    cap = pr.weekly_cap_m(prev, pain_present=b.pain_present, rules=rules)
+    cap = pr.weekly_cap_m(last_week, pain_present=b.pain_present, rules=rules)
     if i == 0 and b.state.volume_factor < 1:
         target = math.floor(prev * b.state.volume_factor)
         return (
@@ -86,10 +95,15 @@ def week_target(b: Builder, i: int, prev: int) -> tuple[str, int, Decision]:
             Decision("volume.hold", "Volume held at last week's level."),
         )
     target = min(math.floor(prev * (1 + b.growth) + 1e-6), cap)
+    limit = "+10 % with pain" if b.pain_present else "+20 % without pain"
     return (
         "build",
         target,
-        Decision("volume.build", f"Up to {target / 1000:.1f} km (weekly cap {cap / 1000:.1f} km)."),
+        Decision(
+            "volume.build",
+            f"Up to {target / 1000:.1f} km (weekly cap {cap / 1000:.1f} km: {limit} on last "
+            "week, never over +30 %; a guideline, not a law - Nielsen 2014, Buist 2008).",
+        ),
     )
 
 

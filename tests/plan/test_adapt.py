@@ -174,8 +174,8 @@ def test_return_to_run_regresses_a_stage_on_bone_pain() -> None:
 def test_startback_high_allows_one_ladder_step_per_two_weeks() -> None:
     high = assessment(group="high")
     plan = make_plan(high, prefs=PREFS)
-    today = MONDAY + dt.timedelta(days=6)
     strength = next(s for s in plan.sessions() if s.kind == "strength")
+    today = strength.date  # the only strength session so far is the one logged
     ex = next(e for e in strength.exercises if e.id == "plank_knees")
     primed = replace(
         plan,
@@ -215,3 +215,25 @@ def test_pain_logged_this_week_keeps_next_week_under_the_10_percent_cap() -> Non
 
     assert growth(0) > 1.10
     assert growth(2) <= 1.10
+
+
+def test_a_week_without_any_log_holds_instead_of_progressing() -> None:
+    # clinical.md 8: progress needs pain that stayed low and settled; no log gives neither.
+    plan = make_plan(prefs=PREFS)
+    today = MONDAY + dt.timedelta(days=6)
+    result = adapt(plan, [], today)
+    codes = [d.code for d in result.decisions]
+    assert "session.not_logged" in codes
+    assert "pain.safe" not in codes
+    assert result.plan.state.hold_weeks == 1
+    assert not result.plan.state.ladder_steps
+
+
+def test_a_fully_logged_pain_free_week_progresses() -> None:
+    plan = make_plan(prefs=PREFS)
+    today = MONDAY + dt.timedelta(days=6)
+    result = adapt(plan, logs_until(plan, today), today)
+    codes = [d.code for d in result.decisions]
+    assert "session.not_logged" not in codes
+    assert "pain.safe" in codes
+    assert result.plan.state.hold_weeks == 0

@@ -11,7 +11,7 @@ from backstride.plan import rules as pr
 from backstride.plan.catalogue import load_catalogue
 from backstride.plan.endurance import endurance_ratios
 from backstride.plan.generator import PlanRequest, generate_plan
-from backstride.plan.model import Plan, PlanRules, Preferences, TrainingContext
+from backstride.plan.model import Plan, PlanRules, Preferences, RunRecord, TrainingContext
 from backstride.plan.sessions import run_session
 
 from .builders import MONDAY, assessment, make_plan, worked_context
@@ -94,7 +94,14 @@ class TestRunningWorkedCheck:
         assert plan.weeks[0].target_distance_m == 22_500
 
     def test_taper_from_50_km_is_32_5_then_22_5_km(self) -> None:
-        ctx = TrainingContext(weekly_distances_m=(50_000,) * 4, months_running=60)
+        ctx = TrainingContext(
+            weekly_distances_m=(50_000,) * 4,
+            recent_runs=(
+                RunRecord(MONDAY - dt.timedelta(days=1), 20_000),
+                RunRecord(MONDAY - dt.timedelta(days=3), 12_000),
+            ),
+            months_running=60,
+        )
         race = MONDAY + dt.timedelta(days=13)
         plan = make_plan(assessment(), ctx, Preferences(goal_race_date=race), weeks=2)
         assert [w.phase for w in plan.weeks] == ["taper", "race"]

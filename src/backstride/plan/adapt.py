@@ -28,10 +28,12 @@ from backstride.plan.model import (
     Preferences,
     ProgressionState,
     RunRecord,
+    Session,
     TrainingContext,
     Week,
 )
 from backstride.plan.monitor import (
+    NOT_LOGGED,
     PainDecision,
     SessionLog,
     combine,
@@ -111,14 +113,26 @@ def adapt_plan(
         return AdaptResult(new, diff, (Decision(stop.code, stop.text),), needs_retriage=True)
     run_logs = [lg for lg, _ in zip(window, per_log, strict=True) if lg.kind == "run"]
     rtr_logs = [lg for lg in run_logs if _is_rtr(plan, lg)]
+    missing = _not_logged(plan, logs, since, today)
     run_dec = combine(
         [
             d
             for lg, d in zip(window, per_log, strict=True)
             if lg.kind == "run" and lg not in rtr_logs
         ]
+        + [NOT_LOGGED for s in missing if s.kind == "run" and s.rtr_stage is None]
     )
-    str_dec = combine([d for lg, d in zip(window, per_log, strict=True) if lg.kind == "strength"])
+    str_dec = combine(
+        [d for lg, d in zip(window, per_log, strict=True) if lg.kind == "strength"]
+        + [NOT_LOGGED for s in missing if s.kind == "strength"]
+    )
+    if missing:
+        notes.append(
+            Decision(
+                NOT_LOGGED.code,
+                f"{len(missing)} planned session(s) without a log: held, not progressed.",
+            )
+        )
     for label, dec in (("Runs", run_dec), ("Strength", str_dec)):
         if dec is not None:
             notes.append(Decision(f"{dec.code}", f"{label}: {dec.action}. {dec.text}"))
@@ -176,6 +190,27 @@ def adapt_plan(
     return AdaptResult(new, diff, tuple(notes))
 
 
+def _not_logged(
+    plan: Plan, logs: Sequence[SessionLog], since: dt.date | None, today: dt.date
+) -> list[Session]:
+    """Planned runs and strength sessions up to ``today`` that have no log at all.
+
+    No log is not "done pain-free": the pain model cannot progress on missing information, so
+    these count as a hold (clinical.md 8: progress needs low pain that settled) [default].
+    """
+    keys = {lg.session_key for lg in logs}
+    dated = {(lg.on_date, lg.kind) for lg in logs}
+    return [
+        s
+        for s in plan.sessions()
+        if s.kind in ("run", "strength")
+        and s.date <= today
+        and (since is None or s.date > since)
+        and s.key not in keys
+        and (s.date, s.kind) not in dated
+    ]
+
+
 def _is_rtr(plan: Plan, log: SessionLog) -> bool:
     return any(s.key == log.session_key and s.rtr_stage is not None for s in plan.sessions())
 
@@ -227,7 +262,7 @@ def _regenerate(
         next_start, offset = max(plan.start_date, today + dt.timedelta(days=1)), 0
     remaining = len([w for w in plan.weeks if w.start_date >= next_start])
     # Pain logged this window counts as "pain present" for the weekly cap (clinical.md 7.1).
-    logged_pain = max((lg.pain_during or 0 for lg in window), default=0)
+    logged_pain = max((max(lg.pain_during or 0, lg.pain_after or 0) for lg in window), default=0)
     ctx = replace(
         context,
         weekly_distances_m=(*context.weekly_distances_m, week_run),

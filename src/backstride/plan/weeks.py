@@ -34,6 +34,22 @@ if TYPE_CHECKING:
 
 
 def week_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, int, Decision]:
+    """The week's phase and target (see :func:`_phase_target`), never above the weekly cap on
+    the week before, whatever the phase (clinical.md 7.1: "never > +30 % week on week")."""
+    phase, target, why = _phase_target(b, i, prev, last_week)
+    last = last_week if last_week >= 1000 else max(prev, len(b.tpl.runs) * b.first_run_m)
+    cap = pr.weekly_cap_m(last, pain_present=b.pain_present, rules=b.req.rules)
+    if target > cap:
+        target = cap
+        why = Decision(
+            why.code,
+            f"{why.text} Held to {cap / 1000:.1f} km: the weekly cap on last week's "
+            f"{last / 1000:.1f} km.",
+        )
+    return phase, target, why
+
+
+def _phase_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, int, Decision]:
     """The week's phase, distance target and reason (taper > deload > regress > hold > build).
 
     ``prev`` is the reference volume (the last build week after a deload or taper week) and

@@ -229,12 +229,12 @@ def two_for_two(target_reps: int, results: Sequence[ExerciseResult]) -> bool:
 
 
 __all__ = [
+    "NOT_LOGGED",
     "ExerciseResult",
     "PainDecision",
     "SessionLog",
     "StageStep",
     "combine",
-    "NOT_LOGGED",
     "decide",
     "next_load_kg",
     "not_settled",

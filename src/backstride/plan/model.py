@@ -165,6 +165,8 @@ class ProgressionState:
     loads_kg: dict[str, float] = field(default_factory=dict)
     good_sessions: dict[str, int] = field(default_factory=dict)
     reps_bonus: dict[str, int] = field(default_factory=dict)
+    beat_target: dict[str, int] = field(default_factory=dict)
+    """Consecutive logged sessions per loaded exercise that beat the target reps (2-for-2)."""
     rtr_stage: int | None = None
     rtr_good_sessions: int = 0
     rtr_regressed_at: int | None = None

@@ -213,13 +213,16 @@ def rtr_step(stage: int, good: int, regressed_at: int | None, log: SessionLog) -
 
 
 def next_load_kg(load_kg: float, increment_kg: float) -> float:
-    """+5 % rounded down to the increment; one increment if that is still within +10 %."""
+    """+5 % rounded down to the available increment (clinical.md 7.2 [default]; inside ACSM
+    2009's +2-10 %): 20 kg in 1 kg steps -> 21 kg. When one increment is more than +5 % the
+    rounded-down raise is zero and the load stays (30 kg in 2.5 kg steps stays 30 kg)."""
     raised = math.floor(load_kg * 1.05 / increment_kg + 1e-9) * increment_kg
-    if raised > load_kg:
-        return round(raised, 2)
-    if increment_kg <= load_kg * 0.10 + 1e-9:
-        return round(load_kg + increment_kg, 2)
-    return load_kg
+    return round(raised, 2) if raised > load_kg + 1e-9 else load_kg
+
+
+def beats_target(result: ExerciseResult, *, target_reps: int, target_sets: int) -> bool:
+    """All target sets done with at least one rep more than the target (ACSM 2009: 1-2 over)."""
+    return result.sets >= target_sets and result.reps >= target_reps + 1
 
 
 def two_for_two(target_reps: int, results: Sequence[ExerciseResult]) -> bool:
@@ -234,6 +237,7 @@ __all__ = [
     "PainDecision",
     "SessionLog",
     "StageStep",
+    "beats_target",
     "combine",
     "decide",
     "next_load_kg",

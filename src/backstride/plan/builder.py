@@ -38,13 +38,21 @@ class Builder:
                 )
             )
         group = a.startback_group
+        since7 = self.state.rtr_stage7_since
+        # clinical.md 2.6 stage 7: no speed work or hills until 2 weeks pain-free at stage 7.
+        self.early_stage7 = (
+            mode == "normal"
+            and self.state.rtr_stage == 7
+            and (since7 is None or (req.start_date - since7).days < 14)
+        )
+        self.hold_hills = "hold_hills" in a.flags or self.early_stage7
         self.allow_tempo = (
             mode == "normal"
             and not self.novice
             and self.pain < 4
             and group in (None, "low")
             and not req.hold_intensity
-            and (self.state.rtr_stage or 0) < 7
+            and not self.early_stage7
         )
         if group == "high":
             self.decisions.append(
@@ -101,8 +109,10 @@ class Builder:
         if mode == "no_run":
             self.visits.setdefault(req.week_offset, "Clinic visit")
         self.pre_taper: int | None = None
-        self.rtr_stage = self.state.rtr_stage or 1
-        self.rtr_good = self.state.rtr_good_sessions
+        self.rtr_stage, self.rtr_good = req.rtr_start or (
+            self.state.rtr_stage or 1,
+            self.state.rtr_good_sessions,
+        )
         self._mode_decision()
 
     def _mode_decision(self) -> None:
@@ -130,7 +140,16 @@ class Builder:
         }
         code, text = texts[self.mode]
         self.decisions.append(Decision(code, text))
-        if "hold_hills" in self.req.assessment.flags:
+        if self.early_stage7:
+            self.decisions.append(
+                Decision(
+                    "rtr.stage7",
+                    "Return-to-run stage 7: build from 30 min within the weekly cap and the "
+                    "single-run guardrail; no speed work or hills until 2 weeks pain-free at "
+                    "stage 7 (clinical.md 2.6).",
+                )
+            )
+        if self.hold_hills:
             self.decisions.append(
                 Decision(
                     "terrain.hold_hills",

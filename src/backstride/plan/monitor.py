@@ -177,11 +177,17 @@ class StageStep:
 
 
 def rtr_step(stage: int, good: int, regressed_at: int | None, log: SessionLog) -> StageStep:
-    """One return-to-run session's effect (cases R1-R4)."""
+    """One return-to-run session's effect (clinical.md 2.6, cases R1-R4).
+
+    Progress after 2 consecutive sessions free of bone pain (muscle soreness allowed); any bone
+    pain -> stop, 48 h without running, resume one stage lower (stage 1 stays 1); bone pain
+    again at that lower stage -> no running and clinician review. Stage 7 is the continuous
+    build; bone pain there drops to stage 6 like any other stage.
+    """
     if log.status == "skipped":
         return StageStep(stage, good, regressed_at, "rtr.skipped", "Skipped: stage held.")
     if (log.bone_pain or 0) > 0:
-        if regressed_at is not None and stage < regressed_at:
+        if regressed_at is not None and stage <= max(1, regressed_at - 1):
             return StageStep(
                 stage,
                 0,

@@ -37,6 +37,9 @@ class PlanRequest:
     version: int = 1
     week_offset: int = 0
     hold_intensity: bool = False
+    rtr_start: tuple[int, int] | None = None
+    """Projected (return-to-run stage, good sessions) at the start, when the current week's
+    remaining walk-run sessions already advance it (adaptation); else from ``state``."""
 
 
 def pain_level(assessment: Assessment, context: TrainingContext) -> int:
@@ -55,17 +58,27 @@ def is_novice(context: TrainingContext) -> bool:
 
 
 def plan_mode(req: PlanRequest) -> str:
+    """``blocked`` | ``walk_only`` | ``no_run`` | ``rtr`` | ``normal`` (clinical.md 1.3, 2.6).
+
+    Suspected bone stress (``no_running``/``no_impact``), or running stopped for bone pain in
+    an earlier version, means no running until a clinician clearance is recorded (after the
+    stop, if there was one); then walk-run stages until stage 7, the continuous build.
+    """
     a = req.assessment
     if a.plan_blocked:
         return "blocked"
     if a.disposition is Disposition.URGENT:
         return "walk_only"
-    if a.flags & {"no_running", "no_impact"}:
-        cleared = req.clearance_date is not None and req.clearance_date <= req.start_date
-        stage = (req.state.rtr_stage if req.state else None) or 1
+    state = req.state or ProgressionState()
+    clearance = req.clearance_date
+    cleared = clearance is not None and clearance <= req.start_date
+    stopped = state.rtr_stopped_on
+    if stopped is not None and not (cleared and clearance is not None and clearance > stopped):
+        return "no_run"
+    if a.flags & {"no_running", "no_impact"} or stopped is not None:
         if not cleared:
             return "no_run"
-        return "normal" if stage >= 7 else "rtr"
+        return "normal" if (state.rtr_stage or 1) >= 7 else "rtr"
     return "normal"
 
 

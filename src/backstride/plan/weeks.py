@@ -182,8 +182,11 @@ def build_week(b: Builder, i: int, phase: str, target: int, why: Decision) -> We
         for d in run_dates:
             dist, reasons = planned[d]
             intensity = b.tpl.runs[d.weekday()]
-            if "hold_hills" in b.req.assessment.flags:
-                reasons = (*reasons, Decision("terrain.hold_hills", "Flat route."))
+            if b.hold_hills:
+                reasons = (
+                    *reasons,
+                    Decision("terrain.hold_hills", "Flat route: no hill or downhill running."),
+                )
             by_day[d].append(
                 run_session(
                     b.cat,

@@ -132,7 +132,8 @@ def test_stage_7_builds_without_speed_work_or_hills_until_two_pain_free_weeks() 
     new = result.plan
     assert new.state.rtr_stage == 7
     after = runs(new, after=first.date + dt.timedelta(days=7))
-    assert after and all(s.rtr_stage is None for s in after)
+    assert after
+    assert all(s.rtr_stage is None for s in after)
     assert all(s.intensity != "tempo" for s in after)
     assert all("terrain.hold_hills" in {r.code for r in s.reasons} for s in after)
     # Two weeks pain-free at stage 7: speed work may come back (no hill hold any more).

@@ -114,6 +114,42 @@ class Builder:
             self.state.rtr_good_sessions,
         )
         self._mode_decision()
+        self._advice()
+
+    def _advice(self) -> None:
+        """The "why" texts: exercise evidence (clinical.md 7.3), recovery and manual therapy (9).
+
+        Adjustments are one option beside exercise, never a cure or "realignment".
+        """
+        if self.mode != "walk_only":
+            self.decisions.append(
+                Decision(
+                    "strength.evidence",
+                    "Exercise is the recommended treatment for low back pain (NICE NG59; "
+                    "Hayden et al. 2021); no single type is clearly best - motor control works "
+                    "about as well as other exercise (Saragiotto et al. 2016), and Pilates, "
+                    "resistance and motor-control exercise ranked well (Owen et al. 2020).",
+                )
+            )
+        self.decisions.append(
+            Decision(
+                "recovery.basics",
+                "Recovery: sleep well and eat enough for your training (energy availability "
+                "matters for bone health); at least one full rest day every week; low-impact "
+                "cross-training (swimming, pool running, cycling, yoga) on easy days.",
+            )
+        )
+        if self.visits:
+            self.decisions.append(
+                Decision(
+                    "visit.manual_therapy",
+                    "Clinic sessions may include hands-on treatment such as spinal "
+                    "manipulation, as one option beside exercise: for chronic low back pain it "
+                    "works about as well as other recommended treatments (Rubinstein et al. "
+                    "2019) and is not a cure; traction is not recommended (NICE NG59; Wegner "
+                    "et al. 2013).",
+                )
+            )
 
     def _mode_decision(self) -> None:
         texts = {

@@ -82,6 +82,9 @@ class PlanRules:
     regress_factor: float = 0.80
     long_run_share: float = 0.35
     long_run_share_novice: float = 0.30
+    quality_share_max: float = 0.20
+    """Most of a week's running distance at tempo: ~80 % of running easy (Seiler 2010,
+    unverified; clinical.md 7.1)."""
     pain_during_max: int = 5
     """Highest acceptable pain during a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
     pain_after_max: int = 5

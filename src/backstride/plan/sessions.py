@@ -32,7 +32,10 @@ STRENGTH_B = (
     "step_up",
 )
 WARM_UP = ("brisk_walk", "leg_swings", "high_knees", "butt_kicks", "skips", "walking_lunge_drill")
+# clinical.md 7.1 [default]: warm-up 5-10 min (brisk walk, leg swings, skips); cool-down
+# 5-10 min (easy walk, gentle mobility): 5 min walk + five 2 x 30 s stretches.
 COOL_DOWN = (
+    "easy_walk",
     "hamstring_stretch",
     "hip_flexor_stretch",
     "glute_stretch",
@@ -228,7 +231,12 @@ def cross_session(
 
 
 def mobility_session(
-    catalogue: Mapping[str, Exercise], *, key: str, on_date: dt.date, reason: Decision
+    catalogue: Mapping[str, Exercise],
+    *,
+    key: str,
+    on_date: dt.date,
+    reason: Decision,
+    forbidden: frozenset[str] = frozenset(),
 ) -> Session:
     """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical.md 1.3)."""
     return Session(
@@ -237,7 +245,7 @@ def mobility_session(
         kind="mobility",
         title="Walk and gentle mobility 20 min",
         duration_s=20 * 60,
-        exercises=tuple(dose(catalogue[i]) for i in GENTLE),
+        exercises=drills(catalogue, GENTLE, forbidden),
         reasons=(reason,),
     )
 

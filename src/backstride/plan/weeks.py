@@ -123,26 +123,48 @@ def _phase_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, i
     )
 
 
+def run_shares(intensities: list[str], *, long_share: float, quality_max: float) -> list[float]:
+    """Each run's share of the week: the long run ``long_share``, the rest split evenly; a
+    tempo run at most ``quality_max`` (~80 % of running easy, Seiler 2010, unverified), its
+    surplus to the easy runs, none of which outgrows the long run (clinical.md 7.1)."""
+    n = len(intensities)
+    if n == 1 or "long" not in intensities:
+        shares = [1 / n] * n
+    else:
+        rest = (1 - long_share) / (n - 1)
+        shares = [long_share if i == "long" else rest for i in intensities]
+    surplus = sum(
+        max(0.0, x - quality_max) for x, i in zip(shares, intensities, strict=True) if i == "tempo"
+    )
+    shares = [
+        min(x, quality_max) if i == "tempo" else x for x, i in zip(shares, intensities, strict=True)
+    ]
+    easy = [k for k, i in enumerate(intensities) if i == "easy"]
+    ceiling = long_share if "long" in intensities else 1.0
+    for k in easy:
+        shares[k] = min(ceiling, shares[k] + surplus / len(easy))
+    return shares
+
+
 def place_runs(
     b: Builder, dates: list[dt.date], target: int
-) -> dict[dt.date, tuple[int, tuple[Decision, ...]]]:
-    """Split the target over the run days; clip each run to the single-run guardrail."""
+) -> dict[dt.date, tuple[int, str, tuple[Decision, ...]]]:
+    """Split the target over the run days; clip each run to the single-run guardrail.
+
+    Without a run in the last 30 days the first run is at most 20 min and easy (Frandsen
+    2025 guardrail, clinical.md 7.1 [default]); planned runs then enter the window.
+    """
     rules, prefs, pace = (
         b.req.rules,
         b.req.preferences,
         b.req.context.easy_pace_s_per_km,
     )
-    n = len(dates)
     share = rules.long_run_share_novice if b.novice else rules.long_run_share
-    out: dict[dt.date, tuple[int, tuple[Decision, ...]]] = {}
-    for d in dates:
-        intensity = b.tpl.runs[d.weekday()]
-        if n == 1 or "long" not in b.tpl.runs.values():
-            want = target // n
-        elif intensity == "long":
-            want = math.floor(target * share)
-        else:
-            want = math.floor(target * (1 - share) / (n - 1))
+    intensities = [b.tpl.runs[d.weekday()] for d in dates]
+    shares = run_shares(intensities, long_share=share, quality_max=rules.quality_share_max)
+    out: dict[dt.date, tuple[int, str, tuple[Decision, ...]]] = {}
+    for d, intensity, part in zip(dates, intensities, shares, strict=True):
+        want = math.floor(target * part + 1e-9)
         minutes = (
             (prefs.long_run_minutes or 2 * prefs.minutes_per_session)
             if intensity == "long"
@@ -152,6 +174,11 @@ def place_runs(
         reasons: list[Decision] = []
         longest = pr.longest_in_window(b.history, d)
         cap = pr.single_run_cap_m(longest, rules=rules) if longest else b.first_run_m
+        if longest is None and intensity != "easy":
+            intensity = "easy"
+            reasons.append(
+                Decision("guardrail.first_run", "No run in the last 30 days: first run easy.")
+            )
         if want > cap:
             reasons.append(
                 Decision(
@@ -165,7 +192,7 @@ def place_runs(
             )
             want = cap
         b.history.append(RunRecord(d, want))
-        out[d] = (want, tuple(reasons))
+        out[d] = (want, intensity, tuple(reasons))
     return out
 
 
@@ -180,8 +207,7 @@ def build_week(b: Builder, i: int, phase: str, target: int, why: Decision) -> We
     if b.mode == "normal":
         planned = place_runs(b, run_dates, target)
         for d in run_dates:
-            dist, reasons = planned[d]
-            intensity = b.tpl.runs[d.weekday()]
+            dist, intensity, reasons = planned[d]
             if b.hold_hills:
                 reasons = (
                     *reasons,
@@ -244,6 +270,7 @@ def build_week(b: Builder, i: int, phase: str, target: int, why: Decision) -> We
                         key=f"{d}:mobility:0",
                         on_date=d,
                         reason=Decision("plan.urgent", "Walking and gentle mobility only."),
+                        forbidden=b.forbidden,
                     )
                 )
             else:
@@ -329,4 +356,4 @@ def rtr_session(b: Builder, d: dt.date, pace: int) -> Session:
     return session
 
 
-__all__ = ["build_week", "place_runs", "rtr_session", "week_target"]
+__all__ = ["build_week", "place_runs", "rtr_session", "run_shares", "week_target"]

@@ -11,8 +11,18 @@ from backstride.plan import rules as pr
 from backstride.plan.catalogue import load_catalogue
 from backstride.plan.endurance import endurance_ratios
 from backstride.plan.generator import PlanRequest, generate_plan
-from backstride.plan.model import Plan, PlanRules, Preferences, RunRecord, TrainingContext
-from backstride.plan.sessions import run_session
+from backstride.plan.model import (
+    Decision,
+    Plan,
+    PlanRules,
+    Preferences,
+    ProgressionState,
+    RunRecord,
+    TrainingContext,
+)
+from backstride.plan.monitor import ExerciseResult, PainDecision, SessionLog
+from backstride.plan.progression import strength_state
+from backstride.plan.sessions import dose, run_session
 
 from .builders import MONDAY, assessment, make_plan, worked_context
 
@@ -159,3 +169,38 @@ def test_the_shoe_check_note_starts_at_700_km(km: int, notes: int) -> None:
     advice = pr.footwear_advice(km)
     assert len(advice) == notes
     assert all("replace" not in a.lower() for a in advice)
+
+
+@pytest.mark.parametrize("big_three", ["curl_up", "side_plank", "bird_dog"])
+def test_mcgill_big_three_are_10_s_holds_in_a_5_3_1_reverse_pyramid(big_three: str) -> None:
+    # clinical.md 7.2: "10-s holds in a descending ('reverse pyramid') set pattern, default
+    # 5-3-1 reps".
+    d = dose(load_catalogue()[big_three])
+    assert (d.reps_scheme, d.hold_s, d.sets) == ((5, 3, 1), 10, 3)
+
+
+def test_mcgill_progress_adds_a_rep_to_each_set_6_4_2() -> None:
+    # clinical.md 7.2: "progress by adding a rep to each set (e.g. 6-4-2) before lengthening
+    # holds"; the curl-up has no ladder above it, so two good sessions add the rep.
+    cat = load_catalogue()
+    notes: list[Decision] = []
+    log = SessionLog(
+        MONDAY,
+        "strength",
+        "done",
+        pain_during=1,
+        pain_after=1,
+        pain_next_morning=0,
+        exercises=(ExerciseResult("curl_up", 3, 5), ExerciseResult("curl_up", 3, 5)),
+    )
+    state = strength_state(
+        ProgressionState(),
+        [log],
+        PainDecision("progress", "pain.safe", ""),
+        cat,
+        notes,
+        today=MONDAY,
+    )
+    d = dose(cat["curl_up"], state)
+    assert (d.reps_scheme, d.hold_s) == ((6, 4, 2), 10)
+    assert "strength.reps_up" in {n.code for n in notes}

@@ -103,6 +103,8 @@ class Dose:
     load_kg: float | None = None
     rpe: int | None = None
     minutes: int | None = None
+    reps_scheme: tuple[int, ...] = ()
+    """Reps set by set when they differ (McGill reverse pyramid 5-3-1); ``reps`` is the first."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,22 +93,20 @@ def strength_state(
                             f"({d.load_increment_kg:g} kg) is more than +5 %.",
                         )
                     )
-        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
-            if waiting:
+        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and d.reps_scheme:
+            if ex.progression is None:
+                # McGill big three: add a rep to each set (5-3-1 -> 6-4-2) before lengthening
+                # holds (clinical.md 7.2, practitioner guidance, unverified).
+                bonus[ex_id] = bonus.get(ex_id, 0) + 1
+                good[ex_id] = 0
+                scheme = "-".join(str(r + bonus[ex_id]) for r in d.reps_scheme)
                 notes.append(
-                    Decision(
-                        "startback.high_step_wait",
-                        f"{ex.name}: next ladder step waits (STarT high: one step per 2 weeks).",
-                    )
+                    Decision("strength.reps_up", f"{ex.name}: {scheme} holds (2 good sessions).")
                 )
-                continue
-            stepped = True
-            root = ladder_root(cat, ex_id)
-            steps[root] = ex.progression
-            good[ex_id] = 0
-            notes.append(
-                Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions).")
-            )
+            else:
+                stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
+        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
+            stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
     return replace(
         state,
         ladder_steps=steps,
@@ -118,6 +116,34 @@ def strength_state(
         beat_target=streak,
         last_ladder_step=today if stepped else state.last_ladder_step,
     )
+
+
+def _step_up(
+    ex: Exercise,
+    steps: dict[str, str],
+    good: dict[str, int],
+    notes: list[Decision],
+    cat: Mapping[str, Exercise],
+    *,
+    waiting: bool,
+) -> bool:
+    """One ladder step up after 2 good sessions, unless STarT high waits (True if stepped)."""
+    if ex.progression is None:
+        return False
+    if waiting:
+        notes.append(
+            Decision(
+                "startback.high_step_wait",
+                f"{ex.name}: next ladder step waits (STarT high: one step per 2 weeks).",
+            )
+        )
+        return False
+    steps[ladder_root(cat, ex.id)] = ex.progression
+    good[ex.id] = 0
+    notes.append(
+        Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions).")
+    )
+    return True
 
 
 def ladder_root(cat: Mapping[str, Exercise], ex_id: str) -> str:

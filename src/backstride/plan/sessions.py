@@ -64,12 +64,16 @@ def dose(ex: Exercise, state: ProgressionState | None = None) -> Dose:
     """The exercise's default dose, with the runner's current load and extra reps."""
     d = ex.dosage
     load = d.load_kg
-    reps = d.reps
+    reps, sets, scheme = d.reps, d.sets, d.reps_scheme
+    bonus = state.reps_bonus.get(ex.id, 0) if state is not None else 0
     if state is not None:
         load = state.loads_kg.get(ex.id, load)
-        if reps is not None:
-            reps += state.reps_bonus.get(ex.id, 0)
-    return Dose(ex.id, ex.name, d.sets, reps, d.hold_s, load, d.rpe, d.minutes)
+    if scheme:
+        scheme = tuple(r + bonus for r in scheme)
+        reps, sets = scheme[0], len(scheme)
+    elif reps is not None:
+        reps += bonus
+    return Dose(ex.id, ex.name, sets, reps, d.hold_s, load, d.rpe, d.minutes, scheme)
 
 
 def pick_step(

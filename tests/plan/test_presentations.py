@@ -302,3 +302,66 @@ class TestAdaptation:
         up = self.adapt(2, 3, 0)
         this_week = sum(s.distance_m or 0 for s in week_runs(up, 0))
         assert self.next_week_km(up) > this_week
+
+
+def test_pain_that_has_gone_in_the_logs_lifts_the_cap_from_10_to_20_percent() -> None:
+    # clinical.md 7.1: "<= +10 %/week while pain is present, <= +20 % otherwise"; the intake's
+    # 3/10 is a snapshot, the pain-free logs of the week are the present.
+    a = assessment(pain=3)
+    plan = make_plan(a, worked_context(), KIT, weeks=4)
+    sunday = MONDAY + dt.timedelta(days=6)
+
+    def cap_text(pain: int) -> str:
+        logs = [
+            SessionLog(s.date, s.kind, "done", s.key, pain, pain, 0)
+            for s in plan.sessions()
+            if s.kind in ("run", "strength") and s.date <= sunday
+        ]
+        new = adapt_plan(
+            plan, logs, assessment=a, context=worked_context(), preferences=KIT, today=sunday
+        ).plan
+        return new.weeks[1].reasons[0].text
+
+    assert "+20 % without pain" in cap_text(0)
+    assert "+10 % with pain" in cap_text(1)
+
+
+def test_after_a_flare_deloads_come_every_3rd_week() -> None:
+    # clinical.md 7.1 deload: "every 3rd week (2:1) ... after a flare".
+    plan = make_plan(assessment(), worked_context(), KIT, weeks=8)
+    sunday = MONDAY + dt.timedelta(days=6)
+    logs = [
+        SessionLog(s.date, s.kind, "done", s.key, 6, 6, 0)
+        for s in plan.sessions()
+        if s.kind in ("run", "strength") and s.date <= sunday
+    ]
+    new = adapt_plan(
+        plan,
+        logs,
+        assessment=assessment(),
+        context=worked_context(),
+        preferences=KIT,
+        today=sunday,
+    ).plan
+    assert [w.index for w in new.weeks if w.phase == "deload"] == [2, 5]
+
+
+def test_morning_pain_rising_two_weeks_running_regresses_and_asks_for_review() -> None:
+    # clinical.md 8 D5 / rule (2): rising weeks -> regress and suggest clinician review.
+    plan = make_plan(assessment(), worked_context(), KIT, weeks=6)
+    today = MONDAY + dt.timedelta(days=20)
+    logs = [
+        SessionLog(s.date, s.kind, "done", s.key, 1, 1, (s.date - MONDAY).days // 7 + 1, 1)
+        for s in plan.sessions()
+        if s.kind in ("run", "strength") and s.date <= today
+    ]
+    result = adapt_plan(
+        plan,
+        logs,
+        assessment=assessment(),
+        context=worked_context(),
+        preferences=KIT,
+        today=today,
+    )
+    assert "pain.rising_weeks" in {d.code for d in result.decisions}
+    assert result.clinician_review

@@ -324,7 +324,9 @@ def _regenerate(
         next_start, offset = max(plan.start_date, today + dt.timedelta(days=1)), 0
     remaining = len([w for w in plan.weeks if w.start_date >= next_start])
     # Pain logged this window counts as "pain present" for the weekly cap (clinical.md 7.1).
-    logged_pain = max((max(lg.pain_during or 0, lg.pain_after or 0) for lg in window), default=0)
+    scores = [v for lg in window if lg.status != "skipped" for v in (lg.pain_during, lg.pain_after)]
+    known = [v for v in scores if v is not None]
+    logged_pain = max(known, default=0)
     ctx = replace(
         context,
         weekly_distances_m=(*context.weekly_distances_m, week_run),
@@ -354,6 +356,7 @@ def _regenerate(
         week_offset=offset,
         hold_intensity=hold_intensity,
         rtr_start=rtr_start,
+        logged_pain=logged_pain if known else None,
     )
     fresh = generate_plan(req)
     if fresh.status == "blocked":

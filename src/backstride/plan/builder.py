@@ -25,7 +25,7 @@ class Builder:
         self.cat = load_catalogue()
         a, ctx, prefs = req.assessment, req.context, req.preferences
         self.state = req.state or ProgressionState()
-        self.pain = pain_level(a, ctx)
+        self.pain = pain_level(a, ctx, req.logged_pain)
         self.novice = is_novice(ctx)
         self.forbidden = forbidden_tags(a.flags)
         self.equipment = prefs.equipment
@@ -162,12 +162,16 @@ class Builder:
                 "plan.no_running",
                 "Suspected bone stress injury: no running or impact; "
                 "non-impact cross-training and strength only until a clinician clears a "
-                "graded return to running.",
+                "graded return to running. Before the first walk-run stage: the clearance "
+                "recorded, pain-free daily walking and 30-45 min of brisk walking, 20 pain-free "
+                "single-leg hops on the painful side, no night or rest pain (clinical.md 2.6).",
             ),
             "rtr": (
                 "plan.return_to_run",
-                "Clinician clearance recorded: graded walk-run stages "
-                "on alternate days; progress after two sessions free of bone pain.",
+                "Clinician clearance recorded: graded walk-run stages (30 min) on alternate "
+                "days, at most 3 a week, on flat predictable ground with cross-training between; "
+                "progress after two sessions free of bone pain during, after and the next "
+                "morning; any bone pain: stop, 48 h off running, one stage lower.",
             ),
             "normal": (
                 "plan.graded",

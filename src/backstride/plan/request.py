@@ -37,13 +37,20 @@ class PlanRequest:
     version: int = 1
     week_offset: int = 0
     hold_intensity: bool = False
+    logged_pain: int | None = None
+    """Highest pain (0-10) in the session logs just adapted to; when given it replaces the
+    intake's pain-during-runs score, which is a snapshot (clinical.md 7.1 "while pain is
+    present")."""
     rtr_start: tuple[int, int] | None = None
     """Projected (return-to-run stage, good sessions) at the start, when the current week's
     remaining walk-run sessions already advance it (adaptation); else from ``state``."""
 
 
-def pain_level(assessment: Assessment, context: TrainingContext) -> int:
-    """The higher of the current pain and the intake's pain during running (0-10)."""
+def pain_level(assessment: Assessment, context: TrainingContext, logged: int | None = None) -> int:
+    """The higher of the current pain and the intake's pain during running (0-10); after
+    adaptation the logged pain stands in for the intake's snapshot."""
+    if logged is not None:
+        return max(context.current_pain_nprs, logged)
     score = assessment.scores.get("nprs.during_run")
     during = int(score) if isinstance(score, int | float) else 0
     return max(context.current_pain_nprs, during)

@@ -156,3 +156,13 @@ def test_bone_pain_in_an_ordinary_run_stops_running_and_asks_for_review() -> Non
     assert "pain.bone" in [d.code for d in result.decisions]
     assert result.clinician_review
     assert not runs(result.plan, after=first.date)
+
+
+def test_a_skipped_walk_run_session_is_never_moved_next_to_another_run() -> None:
+    # clinical.md 2.6: stages on alternate days; 8 D8: reschedule without stacking.
+    plan = make_plan(A, CTX, clearance=CLEARED)
+    first = runs(plan)[0]
+    result = adapt(plan, [SessionLog(first.date, "run", "skipped", first.key)], first.date)
+    later = runs(result.plan, after=first.date)
+    assert all((b.date - a.date).days >= 2 for a, b in itertools.pairwise(later))
+    assert "reshuffle.dropped" in {d.code for d in result.decisions}

@@ -1,8 +1,8 @@
 """The current week after logs: missed sessions moved without bunching, runs shortened on regress.
 
-Never two hard days in a row, never strength next to strength (ACSM 48 h), never more than
-was planned (so the weekly cap holds); a session that cannot be placed is dropped (clinical.md 8,
-case D8) [default].
+Never two hard days in a row, walk-run stages on alternate days (clinical.md 2.6), never
+strength next to strength (ACSM 48 h), never more than was planned (so the weekly cap holds);
+a session that cannot be placed is dropped (clinical.md 8, case D8) [default].
 """
 
 from __future__ import annotations
@@ -47,6 +47,8 @@ def reshuffle_week(
             ]
             if s.kind == "run" and s.hard and any(x.hard for x in neighbours):
                 continue
+            if s.rtr_stage is not None and any(x.kind == "run" for x in neighbours):
+                continue  # walk-run stages stay on alternate days (clinical.md 2.6)
             if s.kind == "strength" and any(x.kind == "strength" for x in neighbours):
                 continue
             moved = replace(

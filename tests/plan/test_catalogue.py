@@ -167,3 +167,15 @@ def test_the_loader_rejects_a_broken_library_with_one_coded_error(mutate: str) -
 def test_the_loader_rejects_something_that_is_not_a_list() -> None:
     with pytest.raises(InvalidInput):
         parse_catalogue({"plank": {}})
+
+
+def test_loaded_exercises_are_dosed_at_8_to_12_reps_in_1_to_3_sets() -> None:
+    # clinical.md 7.2: "loads of 8-12 RM, 1-3 sets" (ACSM 2009).
+    for ex in load_catalogue().values():
+        d = ex.dosage
+        if d.load_kg is not None:
+            assert d.reps is not None
+            assert 8 <= d.reps <= 12, ex.id
+        if ex.category in ("core", "lower"):
+            assert d.sets is not None
+            assert 1 <= d.sets <= 3, ex.id

@@ -89,7 +89,8 @@ def test_novice_with_acute_nonspecific_pain_gets_two_rest_days_and_easy_runs_onl
         assert sum(d.is_rest for d in week.days) >= 2
     assert {s.intensity for s in runs(plan)} == {"easy"}
     assert not any(s.kind == "run" and s.intensity == "tempo" for s in plan.sessions())
-    assert sum(s.kind == "clinic_visit" for s in plan.sessions()) == 6
+    # clinical.md 7.4 medium: initial visit, then weekly for up to 6 weeks -> weeks 0-6 (7).
+    assert sum(s.kind == "clinic_visit" for s in plan.sessions()) == 7
 
 
 def test_marathoner_with_suspected_sacral_stress_fracture_gets_no_running() -> None:

@@ -115,9 +115,73 @@ def test_one_good_session_is_not_enough_for_2_for_2() -> None:
 
 @pytest.mark.parametrize(
     ("load", "increment", "expected"),
-    [(20.0, 1.0, 21.0), (30.0, 2.5, 32.5), (20.0, 2.5, 20.0), (12.0, 2.0, 12.0), (40.0, 2.0, 42.0)],
+    # clinical.md 7.2: "raises by 5 % rounded down to the available increment" - so a step that
+    # is more than +5 % (30 kg in 2.5 kg steps: 31.5 -> 30) leaves the load where it is.
+    [(20.0, 1.0, 21.0), (30.0, 2.5, 30.0), (20.0, 2.5, 20.0), (12.0, 2.0, 12.0), (40.0, 2.0, 42.0)],
 )
 def test_load_rises_5_percent_rounded_down_to_the_increment(
     load: float, increment: float, expected: float
 ) -> None:
     assert next_load_kg(load, increment) == expected
+
+
+# clinical.md 8 integer mapping: during <= 2 safe, 3-5 acceptable, >= 6 high risk; after may
+# reach 5; "not settled" = next-morning pain or stiffness >= 1 above the usual morning value.
+@pytest.mark.parametrize(
+    ("during", "after", "action", "code"),
+    [
+        (2, 5, "progress", "pain.safe"),  # after exactly 5 is allowed
+        (3, 3, "hold", "pain.acceptable"),
+        (5, 5, "hold", "pain.acceptable"),  # the acceptable limit itself
+        (6, 2, "regress", "pain.high_during"),  # first point above the limit
+    ],
+)
+def test_the_acceptable_limit_edges(during: int, after: int, action: str, code: str) -> None:
+    decision = decide(log(during, after), rising=False)
+    assert (decision.action, decision.code) == (action, code)
+
+
+def test_a_clinic_that_lowers_the_limit_to_4_regresses_at_5() -> None:
+    assert decide(log(5, 2), rising=False, during_max=4).action == "regress"
+    assert decide(log(4, 2), rising=False, during_max=4).action == "hold"
+
+
+def test_next_morning_stiffness_above_usual_breaks_the_24_hour_rule() -> None:
+    stiff = SessionLog(
+        DAY,
+        "run",
+        "done",
+        "k",
+        pain_during=1,
+        pain_after=1,
+        pain_next_morning=1,
+        usual_morning_pain=1,
+        stiffness_next_morning=3,
+        usual_morning_stiffness=2,
+    )
+    assert (decide(stiff, rising=False).action, decide(stiff, rising=False).code) == (
+        "regress",
+        "pain.not_settled",
+    )
+
+
+def test_morning_pain_back_to_usual_counts_as_settled() -> None:
+    assert decide(log(1, 2, morning=2, usual=2), rising=False).action == "progress"
+
+
+def test_rising_weeks_regress_even_when_the_last_session_was_skipped() -> None:
+    # clinical.md 8: rule (2) rising weeks comes before the D8 skipped-session hold.
+    decision = decide(log(None, None, None, status="skipped"), rising=True)
+    assert (decision.action, decision.code, decision.review) == (
+        "regress",
+        "pain.rising_weeks",
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    "entry", [log(None, 1), log(1, None), log(1, 1, None), log(None, None, None)]
+)
+def test_a_log_without_its_pain_scores_holds_instead_of_progressing(entry: SessionLog) -> None:
+    decision = decide(entry, rising=False)
+    assert (decision.action, decision.code) == ("hold", "pain.incomplete")

@@ -8,7 +8,14 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from backstride.plan.model import Plan, Session
+from backstride.plan.model import Dose, Plan, Session
+
+
+def _reps(e: Dose) -> str:
+    """``3x10``, or a descending set pattern such as ``5-3-1`` (McGill holds)."""
+    if e.reps_scheme:
+        return "-".join(str(r) for r in e.reps_scheme)
+    return f"{e.sets or 1}x{e.reps or ''}"
 
 
 def _session_text(s: Session) -> str:
@@ -17,7 +24,7 @@ def _session_text(s: Session) -> str:
         text += f" · {s.distance_m / 1000:.1f} km"
     if s.kind == "strength":
         text += ": " + ", ".join(
-            f"{e.name} {e.sets or 1}x{e.reps or ''}{f' ({e.hold_s}s)' if e.hold_s else ''}"
+            f"{e.name} {_reps(e)}{f' ({e.hold_s}s)' if e.hold_s else ''}"
             f"{f' @{e.load_kg:g}kg' if e.load_kg else ''}"
             for e in s.exercises
         )

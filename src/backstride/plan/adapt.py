@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from backstride.intake.assessment import Assessment
-from backstride.plan.catalogue import load_catalogue
+from backstride.plan.catalogue import forbidden_tags, load_catalogue
 from backstride.plan.diff import DiffEntry, revise
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.guard import (
@@ -28,10 +28,12 @@ from backstride.plan.model import (
     Preferences,
     ProgressionState,
     RunRecord,
+    Session,
     TrainingContext,
     Week,
 )
 from backstride.plan.monitor import (
+    NOT_LOGGED,
     PainDecision,
     SessionLog,
     combine,
@@ -40,7 +42,7 @@ from backstride.plan.monitor import (
     rtr_step,
 )
 from backstride.plan.progression import strength_state
-from backstride.plan.reshuffle import reshuffle_week
+from backstride.plan.reshuffle import reshuffle_week, restage_week
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,8 @@ class AdaptResult:
     diff: tuple[DiffEntry, ...]
     decisions: tuple[Decision, ...]
     needs_retriage: bool = False
+    clinician_review: bool = False
+    """A decision asks for clinician review (rising weeks, D5; bone pain, R4: ``clinician``)."""
 
 
 def _blocked(plan: Plan, decision: PainDecision, today: dt.date) -> Plan:
@@ -111,14 +115,26 @@ def adapt_plan(
         return AdaptResult(new, diff, (Decision(stop.code, stop.text),), needs_retriage=True)
     run_logs = [lg for lg, _ in zip(window, per_log, strict=True) if lg.kind == "run"]
     rtr_logs = [lg for lg in run_logs if _is_rtr(plan, lg)]
+    missing = _not_logged(plan, logs, since, today)
     run_dec = combine(
         [
             d
             for lg, d in zip(window, per_log, strict=True)
-            if lg.kind == "run" and lg not in rtr_logs
+            if lg.kind == "run" and (lg not in rtr_logs or plan.state.rtr_stage == 7)
         ]
+        + [NOT_LOGGED for s in missing if s.kind == "run" and s.rtr_stage is None]
     )
-    str_dec = combine([d for lg, d in zip(window, per_log, strict=True) if lg.kind == "strength"])
+    str_dec = combine(
+        [d for lg, d in zip(window, per_log, strict=True) if lg.kind == "strength"]
+        + [NOT_LOGGED for s in missing if s.kind == "strength"]
+    )
+    if missing:
+        notes.append(
+            Decision(
+                NOT_LOGGED.code,
+                f"{len(missing)} planned session(s) without a log: held, not progressed.",
+            )
+        )
     for label, dec in (("Runs", run_dec), ("Strength", str_dec)):
         if dec is not None:
             notes.append(Decision(f"{dec.code}", f"{label}: {dec.action}. {dec.text}"))
@@ -133,13 +149,50 @@ def adapt_plan(
     )
     stop_running = False
     stage, good, reg_at = state.rtr_stage or 1, state.rtr_good_sessions, state.rtr_regressed_at
+    since7 = state.rtr_stage7_since
+    bone_days: list[dt.date] = []
     for lg in rtr_logs:
+        before = stage
         step = rtr_step(stage, good, reg_at, lg)
         stage, good, reg_at = step.stage, step.good, step.regressed_at
         notes.append(Decision(step.code, step.text))
         stop_running = stop_running or step.stop_running
+        if (lg.bone_pain or 0) > 0:
+            bone_days.append(lg.on_date)
+        if stage == 7 and (before < 7 or (lg.pain_during or 0) > 2):
+            since7 = lg.on_date  # a new pain-free spell at stage 7 starts (clinical.md 2.6)
+        elif stage < 7:
+            since7 = None
+    for lg in run_logs:
+        if lg not in rtr_logs and (lg.bone_pain or 0) > 0:
+            # clinical.md 1.4 safety-netting: a tender spot on a bone -> stop running and
+            # contact the clinic (a suspected bone stress injury, never a diagnosis).
+            stop_running = True
+            bone_days.append(lg.on_date)
+            notes.append(
+                Decision(
+                    "pain.bone",
+                    "Bone pain during a run: stop running and contact the clinic; non-impact "
+                    "training only until a clinician clears a graded return to running.",
+                )
+            )
     if rtr_logs:
-        state = replace(state, rtr_stage=stage, rtr_good_sessions=good, rtr_regressed_at=reg_at)
+        state = replace(
+            state,
+            rtr_stage=stage,
+            rtr_good_sessions=good,
+            rtr_regressed_at=reg_at,
+            rtr_stage7_since=since7,
+        )
+    if stop_running:
+        state = replace(
+            state,
+            rtr_stage=1,
+            rtr_good_sessions=0,
+            rtr_regressed_at=None,
+            rtr_stage7_since=None,
+            rtr_stopped_on=today,
+        )
     hold_intensity = False
     if run_dec is not None and run_dec.action == "regress":
         state = replace(state, volume_factor=rules.regress_factor, hold_weeks=0, deload_every=3)
@@ -150,8 +203,9 @@ def adapt_plan(
         state = replace(state, volume_factor=1.0, hold_weeks=0)
     state = replace(state, adapted_through=today)
     a = assessment
-    if stop_running:
-        a = replace(a, flags=a.flags | {"no_running"})
+    stopped = state.rtr_stopped_on
+    if stopped is not None and not (clearance_date is not None and clearance_date > stopped):
+        a = replace(a, flags=a.flags | {"no_running", "no_impact"})
         clearance_date = None
     new = _regenerate(
         plan,
@@ -164,6 +218,7 @@ def adapt_plan(
         rules,
         clearance_date,
         hold_intensity=hold_intensity,
+        bone_days=bone_days,
     )
     new, diff = revise(plan, new, today=today)
     old_reasons = {r for w in plan.weeks for r in w.reasons}
@@ -173,10 +228,35 @@ def adapt_plan(
         for r in w.reasons
         if r.code.startswith("reshuffle.") and r not in old_reasons
     ]
-    return AdaptResult(new, diff, tuple(notes))
+    review = stop_running or any(d.review for d in per_log)
+    return AdaptResult(new, diff, tuple(notes), clinician_review=review)
+
+
+def _not_logged(
+    plan: Plan, logs: Sequence[SessionLog], since: dt.date | None, today: dt.date
+) -> list[Session]:
+    """Planned runs and strength sessions up to ``today`` that have no log at all.
+
+    No log is not "done pain-free": the pain model cannot progress on missing information, so
+    these count as a hold (clinical.md 8: progress needs low pain that settled) [default].
+    """
+    keys = {lg.session_key for lg in logs}
+    dated = {(lg.on_date, lg.kind) for lg in logs}
+    return [
+        s
+        for s in plan.sessions()
+        if s.kind in ("run", "strength")
+        and s.date <= today
+        and (since is None or s.date > since)
+        and s.key not in keys
+        and (s.date, s.kind) not in dated
+    ]
 
 
 def _is_rtr(plan: Plan, log: SessionLog) -> bool:
+    """A walk-run stage session, or any run at stage 7 (the build after the stages)."""
+    if log.kind == "run" and plan.state.rtr_stage == 7:
+        return True
     return any(s.key == log.session_key and s.rtr_stage is not None for s in plan.sessions())
 
 
@@ -192,6 +272,7 @@ def _regenerate(
     clearance: dt.date | None,
     *,
     hold_intensity: bool,
+    bone_days: Sequence[dt.date] = (),
 ) -> Plan:
     planned = {s.key: s for s in plan.sessions()}
     done = [
@@ -220,14 +301,32 @@ def _regenerate(
             for lg in window
             if lg.status == "skipped" and lg.session_key in planned
         ]
-        kept[-1] = reshuffle_week(cw, skipped, today, state)
+        kept[-1], rtr_start = restage_week(
+            reshuffle_week(cw, skipped, today, state),
+            today=today,
+            state=state,
+            no_running=bool(a.flags & {"no_running", "no_impact"}) and clearance is None,
+            bone_days=bone_days,
+            forbidden=forbidden_tags(a.flags),
+            equipment=prefs.equipment,
+            pace_s_per_km=context.easy_pace_s_per_km,
+        )
+        week_run = sum(
+            s.distance_m or 0
+            for d in kept[-1].days
+            for s in d.sessions
+            if s.kind == "run" and (d.date > today or any(r.on_date == d.date for r in done))
+        )
         next_start, offset = cw.start_date + dt.timedelta(days=7), cw.index + 1
     else:
+        rtr_start = None
         week_run = context.last_week_m
         next_start, offset = max(plan.start_date, today + dt.timedelta(days=1)), 0
     remaining = len([w for w in plan.weeks if w.start_date >= next_start])
     # Pain logged this window counts as "pain present" for the weekly cap (clinical.md 7.1).
-    logged_pain = max((lg.pain_during or 0 for lg in window), default=0)
+    scores = [v for lg in window if lg.status != "skipped" for v in (lg.pain_during, lg.pain_after)]
+    known = [v for v in scores if v is not None]
+    logged_pain = max(known, default=0)
     ctx = replace(
         context,
         weekly_distances_m=(*context.weekly_distances_m, week_run),
@@ -256,6 +355,8 @@ def _regenerate(
         version=plan.version + 1,
         week_offset=offset,
         hold_intensity=hold_intensity,
+        rtr_start=rtr_start,
+        logged_pain=logged_pain if known else None,
     )
     fresh = generate_plan(req)
     if fresh.status == "blocked":

@@ -25,7 +25,7 @@ class Builder:
         self.cat = load_catalogue()
         a, ctx, prefs = req.assessment, req.context, req.preferences
         self.state = req.state or ProgressionState()
-        self.pain = pain_level(a, ctx)
+        self.pain = pain_level(a, ctx, req.logged_pain)
         self.novice = is_novice(ctx)
         self.forbidden = forbidden_tags(a.flags)
         self.equipment = prefs.equipment
@@ -38,13 +38,21 @@ class Builder:
                 )
             )
         group = a.startback_group
+        since7 = self.state.rtr_stage7_since
+        # clinical.md 2.6 stage 7: no speed work or hills until 2 weeks pain-free at stage 7.
+        self.early_stage7 = (
+            mode == "normal"
+            and self.state.rtr_stage == 7
+            and (since7 is None or (req.start_date - since7).days < 14)
+        )
+        self.hold_hills = "hold_hills" in a.flags or self.early_stage7
         self.allow_tempo = (
             mode == "normal"
             and not self.novice
             and self.pain < 4
             and group in (None, "low")
             and not req.hold_intensity
-            and (self.state.rtr_stage or 0) < 7
+            and not self.early_stage7
         )
         if group == "high":
             self.decisions.append(
@@ -58,8 +66,9 @@ class Builder:
             self.decisions.append(
                 Decision(
                     "startback.medium",
-                    "STarT medium risk: easy and long "
-                    "runs only; weekly physiotherapy visits for up to 6 weeks.",
+                    "STarT medium risk: easy and long runs only; an initial visit, then "
+                    "weekly physiotherapy for up to 6 weeks with reviews at 2 and 6 weeks "
+                    "(Hill et al. 2011 pathway; clinical.md 7.4 [default]).",
                 )
             )
         runs = min(prefs.runs_per_week, 3 if self.novice else 7)
@@ -100,9 +109,47 @@ class Builder:
         if mode == "no_run":
             self.visits.setdefault(req.week_offset, "Clinic visit")
         self.pre_taper: int | None = None
-        self.rtr_stage = self.state.rtr_stage or 1
-        self.rtr_good = self.state.rtr_good_sessions
+        self.rtr_stage, self.rtr_good = req.rtr_start or (
+            self.state.rtr_stage or 1,
+            self.state.rtr_good_sessions,
+        )
         self._mode_decision()
+        self._advice()
+
+    def _advice(self) -> None:
+        """The "why" texts: exercise evidence (clinical.md 7.3), recovery and manual therapy (9).
+
+        Adjustments are one option beside exercise, never a cure or "realignment".
+        """
+        if self.mode != "walk_only":
+            self.decisions.append(
+                Decision(
+                    "strength.evidence",
+                    "Exercise is the recommended treatment for low back pain (NICE NG59; "
+                    "Hayden et al. 2021); no single type is clearly best - motor control works "
+                    "about as well as other exercise (Saragiotto et al. 2016), and Pilates, "
+                    "resistance and motor-control exercise ranked well (Owen et al. 2020).",
+                )
+            )
+        self.decisions.append(
+            Decision(
+                "recovery.basics",
+                "Recovery: sleep well and eat enough for your training (energy availability "
+                "matters for bone health); at least one full rest day every week; low-impact "
+                "cross-training (swimming, pool running, cycling, yoga) on easy days.",
+            )
+        )
+        if self.visits:
+            self.decisions.append(
+                Decision(
+                    "visit.manual_therapy",
+                    "Clinic sessions may include hands-on treatment such as spinal "
+                    "manipulation, as one option beside exercise: for chronic low back pain it "
+                    "works about as well as other recommended treatments (Rubinstein et al. "
+                    "2019) and is not a cure; traction is not recommended (NICE NG59; Wegner "
+                    "et al. 2013).",
+                )
+            )
 
     def _mode_decision(self) -> None:
         texts = {
@@ -115,12 +162,16 @@ class Builder:
                 "plan.no_running",
                 "Suspected bone stress injury: no running or impact; "
                 "non-impact cross-training and strength only until a clinician clears a "
-                "graded return to running.",
+                "graded return to running. Before the first walk-run stage: the clearance "
+                "recorded, pain-free daily walking and 30-45 min of brisk walking, 20 pain-free "
+                "single-leg hops on the painful side, no night or rest pain (clinical.md 2.6).",
             ),
             "rtr": (
                 "plan.return_to_run",
-                "Clinician clearance recorded: graded walk-run stages "
-                "on alternate days; progress after two sessions free of bone pain.",
+                "Clinician clearance recorded: graded walk-run stages (30 min) on alternate "
+                "days, at most 3 a week, on flat predictable ground with cross-training between; "
+                "progress after two sessions free of bone pain during, after and the next "
+                "morning; any bone pain: stop, 48 h off running, one stage lower.",
             ),
             "normal": (
                 "plan.graded",
@@ -129,7 +180,16 @@ class Builder:
         }
         code, text = texts[self.mode]
         self.decisions.append(Decision(code, text))
-        if "hold_hills" in self.req.assessment.flags:
+        if self.early_stage7:
+            self.decisions.append(
+                Decision(
+                    "rtr.stage7",
+                    "Return-to-run stage 7: build from 30 min within the weekly cap and the "
+                    "single-run guardrail; no speed work or hills until 2 weeks pain-free at "
+                    "stage 7 (clinical.md 2.6).",
+                )
+            )
+        if self.hold_hills:
             self.decisions.append(
                 Decision(
                     "terrain.hold_hills",
@@ -145,7 +205,7 @@ class Builder:
         for i in range(self.req.weeks):
             # After a deload or taper week the cap compares with the last build week [default].
             base = prev if last_phase == "build" else max(prev, last_build)
-            phase, target, why = week_target(self, i, base)
+            phase, target, why = week_target(self, i, base, prev)
             if self.mode != "normal":
                 phase, why = (
                     "build",

@@ -45,7 +45,9 @@ _FIELDS = frozenset(
         "gentle",
     }
 )
-_DOSAGE = frozenset({"sets", "reps", "hold_s", "load_kg", "load_increment_kg", "rpe", "minutes"})
+_DOSAGE = frozenset(
+    {"sets", "reps", "reps_scheme", "hold_s", "load_kg", "load_increment_kg", "rpe", "minutes"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,9 @@ class Dosage:
     load_increment_kg: float | None = None
     rpe: int | None = None
     minutes: int | None = None
+    reps_scheme: tuple[int, ...] = ()
+    """Reps per set in a descending pattern, e.g. McGill's 5-3-1 of 10-s holds (clinical.md
+    7.2, practitioner guidance, unverified); progress adds a rep to each set (6-4-2)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +123,7 @@ def _entry(raw: Mapping[str, Any], index: int, problems: list[dict[str, str]]) -
         mistakes=tuple(raw.get("mistakes") or ()),
         regions=frozenset(raw["regions"]),
         equipment=frozenset(raw.get("equipment") or ()),
-        dosage=Dosage(**dose),
+        dosage=Dosage(**{**dose, "reps_scheme": tuple(dose.get("reps_scheme") or ())}),
         progression=raw.get("progression"),
         regression=raw.get("regression"),
         tags=tags,

@@ -82,6 +82,9 @@ class PlanRules:
     regress_factor: float = 0.80
     long_run_share: float = 0.35
     long_run_share_novice: float = 0.30
+    quality_share_max: float = 0.20
+    """Most of a week's running distance at tempo: ~80 % of running easy (Seiler 2010,
+    unverified; clinical.md 7.1)."""
     pain_during_max: int = 5
     """Highest acceptable pain during a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
     pain_after_max: int = 5
@@ -100,6 +103,8 @@ class Dose:
     load_kg: float | None = None
     rpe: int | None = None
     minutes: int | None = None
+    reps_scheme: tuple[int, ...] = ()
+    """Reps set by set when they differ (McGill reverse pyramid 5-3-1); ``reps`` is the first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +170,17 @@ class ProgressionState:
     loads_kg: dict[str, float] = field(default_factory=dict)
     good_sessions: dict[str, int] = field(default_factory=dict)
     reps_bonus: dict[str, int] = field(default_factory=dict)
+    beat_target: dict[str, int] = field(default_factory=dict)
+    """Consecutive logged sessions per loaded exercise that beat the target reps (2-for-2)."""
     rtr_stage: int | None = None
     rtr_good_sessions: int = 0
     rtr_regressed_at: int | None = None
+    rtr_stopped_on: dt.date | None = None
+    """Running stopped for bone pain (R4, or bone pain outside the stages) on this day; running
+    resumes only with a clinician clearance recorded after it (clinical.md 2.6, 1.4)."""
+    rtr_stage7_since: dt.date | None = None
+    """Start of the current pain-free spell at return-to-run stage 7 (clinical.md 2.6: no speed
+    work or hills until 2 weeks pain-free at stage 7)."""
     deload_every: int | None = None
     volume_factor: float = 1.0
     hold_weeks: int = 0

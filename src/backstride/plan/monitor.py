@@ -47,6 +47,8 @@ class SessionLog:
     bone_pain: int | None = None
     new_red_flag: str | None = None
     good_form: bool = True
+    stiffness_next_morning: int | None = None
+    usual_morning_stiffness: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +72,29 @@ def rising_weeks(logs: Sequence[SessionLog]) -> bool:
     return len(medians) >= 3 and medians[-1] > medians[-2] > medians[-3]
 
 
+def not_settled(log: SessionLog) -> bool:
+    """Next-morning pain **or** stiffness >= 1 point above the runner's usual morning value
+    (clinical.md 8, integer mapping [default]; the 24-hour rule of Silbernagel et al. 2007)."""
+    pain = log.pain_next_morning is not None and (
+        log.pain_next_morning >= log.usual_morning_pain + 1
+    )
+    stiff = log.stiffness_next_morning is not None and (
+        log.stiffness_next_morning >= log.usual_morning_stiffness + 1
+    )
+    return pain or stiff
+
+
 def decide(
     log: SessionLog, *, rising: bool, during_max: int = 5, after_max: int = 5
 ) -> PainDecision:
     """First matching rule wins (clinical.md 8, cases D1-D8).
+
+    (1) new red-flag symptom -> stop and re-triage; (2) rising weeks -> regress and suggest
+    review (a trend, so it applies to a skipped session too); D8 skipped -> hold;
+    (3) during > ``during_max`` or not settled -> regress one step; (4) during 3 to
+    ``during_max`` or after > ``after_max`` -> hold; (5) progress only when during <= 2,
+    after <= ``after_max``, settled and stable are all *known*: a log without its during,
+    after or next-morning score holds (unknown is not "no", clinical.md section 0) [default].
 
     ``during_max`` / ``after_max``: the highest acceptable pain during and after a session
     (Silbernagel et al. 2007: up to 5/10; a clinic may lower them, ``PlanRules``).
@@ -85,12 +106,6 @@ def decide(
             f"New symptom ({log.new_red_flag}): stop all sessions and re-run triage now.",
             review=True,
         )
-    if log.status == "skipped":
-        return PainDecision(
-            "hold",
-            "session.skipped",
-            "Session skipped: hold; reschedule without stacking hard days.",
-        )
     if rising:
         return PainDecision(
             "regress",
@@ -98,17 +113,24 @@ def decide(
             "Morning pain rose two weeks running: step back and see your clinician.",
             review=True,
         )
+    if log.status == "skipped":
+        return PainDecision(
+            "hold",
+            "session.skipped",
+            "Session skipped: hold; reschedule without stacking hard days.",
+        )
     during, after = log.pain_during or 0, log.pain_after or 0
-    not_settled = (log.pain_next_morning or 0) >= log.usual_morning_pain + 1
     if during > during_max:
         return PainDecision(
-            "regress", "pain.high_during", f"Pain {during}/10 during (high risk): step back."
+            "regress",
+            "pain.high_during",
+            f"Pain {during}/10 during (above {during_max}/10, high risk): step back.",
         )
-    if not_settled:
+    if not_settled(log):
         return PainDecision(
             "regress",
             "pain.not_settled",
-            "Pain had not settled by the next morning (24-hour rule): step back.",
+            "Pain or stiffness had not settled by the next morning (24-hour rule): step back.",
         )
     if during >= 3:
         return PainDecision(
@@ -120,7 +142,21 @@ def decide(
             "pain.after_high",
             f"Pain {after}/10 after (above {after_max}): repeat the session.",
         )
+    if log.pain_during is None or log.pain_after is None or log.pain_next_morning is None:
+        return PainDecision(
+            "hold",
+            "pain.incomplete",
+            "Pain during, after or next morning not logged: repeat the session; progress "
+            "needs all three (low during, settled by the next morning).",
+        )
     return PainDecision("progress", "pain.safe", "Pain stayed low and settled: progress one step.")
+
+
+NOT_LOGGED = PainDecision(
+    "hold",
+    "session.not_logged",
+    "A planned session has no log: hold rather than progress on missing information.",
+)
 
 
 def combine(decisions: Sequence[PainDecision]) -> PainDecision | None:
@@ -141,11 +177,17 @@ class StageStep:
 
 
 def rtr_step(stage: int, good: int, regressed_at: int | None, log: SessionLog) -> StageStep:
-    """One return-to-run session's effect (cases R1-R4)."""
+    """One return-to-run session's effect (clinical.md 2.6, cases R1-R4).
+
+    Progress after 2 consecutive sessions free of bone pain (muscle soreness allowed); any bone
+    pain -> stop, 48 h without running, resume one stage lower (stage 1 stays 1); bone pain
+    again at that lower stage -> no running and clinician review. Stage 7 is the continuous
+    build; bone pain there drops to stage 6 like any other stage.
+    """
     if log.status == "skipped":
         return StageStep(stage, good, regressed_at, "rtr.skipped", "Skipped: stage held.")
     if (log.bone_pain or 0) > 0:
-        if regressed_at is not None and stage < regressed_at:
+        if regressed_at is not None and stage <= max(1, regressed_at - 1):
             return StageStep(
                 stage,
                 0,
@@ -177,13 +219,16 @@ def rtr_step(stage: int, good: int, regressed_at: int | None, log: SessionLog) -
 
 
 def next_load_kg(load_kg: float, increment_kg: float) -> float:
-    """+5 % rounded down to the increment; one increment if that is still within +10 %."""
+    """+5 % rounded down to the available increment (clinical.md 7.2 [default]; inside ACSM
+    2009's +2-10 %): 20 kg in 1 kg steps -> 21 kg. When one increment is more than +5 % the
+    rounded-down raise is zero and the load stays (30 kg in 2.5 kg steps stays 30 kg)."""
     raised = math.floor(load_kg * 1.05 / increment_kg + 1e-9) * increment_kg
-    if raised > load_kg:
-        return round(raised, 2)
-    if increment_kg <= load_kg * 0.10 + 1e-9:
-        return round(load_kg + increment_kg, 2)
-    return load_kg
+    return round(raised, 2) if raised > load_kg + 1e-9 else load_kg
+
+
+def beats_target(result: ExerciseResult, *, target_reps: int, target_sets: int) -> bool:
+    """All target sets done with at least one rep more than the target (ACSM 2009: 1-2 over)."""
+    return result.sets >= target_sets and result.reps >= target_reps + 1
 
 
 def two_for_two(target_reps: int, results: Sequence[ExerciseResult]) -> bool:
@@ -193,13 +238,16 @@ def two_for_two(target_reps: int, results: Sequence[ExerciseResult]) -> bool:
 
 
 __all__ = [
+    "NOT_LOGGED",
     "ExerciseResult",
     "PainDecision",
     "SessionLog",
     "StageStep",
+    "beats_target",
     "combine",
     "decide",
     "next_load_kg",
+    "not_settled",
     "rising_weeks",
     "rtr_step",
     "two_for_two",

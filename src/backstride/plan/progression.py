@@ -20,8 +20,8 @@ from backstride.plan.monitor import (
     ExerciseResult,
     PainDecision,
     SessionLog,
+    beats_target,
     next_load_kg,
-    two_for_two,
 )
 
 
@@ -38,6 +38,7 @@ def strength_state(
     """Loads by 2-for-2, ladder steps after 2 good sessions (STarT high: >= 14 days apart)."""
     steps, loads = dict(state.ladder_steps), dict(state.loads_kg)
     good, bonus = dict(state.good_sessions), dict(state.reps_bonus)
+    streak = dict(state.beat_target)
     roots = {ladder_root(cat, k): k for k in cat if cat[k].category in ("core", "lower")}
     current = {root: steps.get(root, root) for root in roots}
     if decision is None:
@@ -49,7 +50,7 @@ def strength_state(
                 notes.append(
                     Decision("ladder.down", f"{cat[cur].name} -> {cat[steps[root]].name}.")
                 )
-        return replace(state, ladder_steps=steps, good_sessions={})
+        return replace(state, ladder_steps=steps, good_sessions={}, beat_target={})
     last = state.last_ladder_step
     waiting = last is not None and (today - last).days < step_gap_days
     stepped = False
@@ -64,47 +65,85 @@ def strength_state(
         d = ex.dosage
         if decision.action == "progress" and all(lg.good_form for lg in logs):
             good[ex_id] = good.get(ex_id, 0) + len(results)
-        if (
-            d.load_kg is not None
-            and d.reps
-            and d.load_increment_kg
-            and decision.action == "progress"
-        ):
+        if d.load_kg is not None and d.reps and d.load_increment_kg:
             load = loads.get(ex_id, d.load_kg)
             target = d.reps + bonus.get(ex_id, 0)
-            if two_for_two(target, results):
+            for r in results:  # consecutive sessions, across adaptation windows (2-for-2)
+                done = beats_target(r, target_reps=target, target_sets=d.sets or 1) and (
+                    r.load_kg is None or r.load_kg >= load - 1e-9
+                )
+                streak[ex_id] = streak.get(ex_id, 0) + 1 if done else 0
+            if decision.action == "progress" and streak.get(ex_id, 0) >= 2:
                 new = next_load_kg(load, d.load_increment_kg)
+                streak[ex_id] = 0
                 if new > load:
                     loads[ex_id] = new
                     notes.append(
                         Decision(
-                            "strength.load_up", f"{ex.name}: {load:g} -> {new:g} kg (2-for-2)."
+                            "strength.load_up",
+                            f"{ex.name}: {load:g} -> {new:g} kg (target reps beaten on two "
+                            "sessions running; +5 % rounded down to the available step).",
                         )
                     )
-        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
-            if waiting:
-                notes.append(
-                    Decision(
-                        "startback.high_step_wait",
-                        f"{ex.name}: next ladder step waits (STarT high: one step per 2 weeks).",
+                else:
+                    notes.append(
+                        Decision(
+                            "strength.load_held",
+                            f"{ex.name}: stays at {load:g} kg - the smallest step "
+                            f"({d.load_increment_kg:g} kg) is more than +5 %.",
+                        )
                     )
+        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and d.reps_scheme:
+            if ex.progression is None:
+                # McGill big three: add a rep to each set (5-3-1 -> 6-4-2) before lengthening
+                # holds (clinical.md 7.2, practitioner guidance, unverified).
+                bonus[ex_id] = bonus.get(ex_id, 0) + 1
+                good[ex_id] = 0
+                scheme = "-".join(str(r + bonus[ex_id]) for r in d.reps_scheme)
+                notes.append(
+                    Decision("strength.reps_up", f"{ex.name}: {scheme} holds (2 good sessions).")
                 )
-                continue
-            stepped = True
-            root = ladder_root(cat, ex_id)
-            steps[root] = ex.progression
-            good[ex_id] = 0
-            notes.append(
-                Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions).")
-            )
+            else:
+                stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
+        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
+            stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
     return replace(
         state,
         ladder_steps=steps,
         loads_kg=loads,
         good_sessions=good,
         reps_bonus=bonus,
+        beat_target=streak,
         last_ladder_step=today if stepped else state.last_ladder_step,
     )
+
+
+def _step_up(
+    ex: Exercise,
+    steps: dict[str, str],
+    good: dict[str, int],
+    notes: list[Decision],
+    cat: Mapping[str, Exercise],
+    *,
+    waiting: bool,
+) -> bool:
+    """One ladder step up after 2 good sessions, unless STarT high waits (True if stepped)."""
+    if ex.progression is None:
+        return False
+    if waiting:
+        notes.append(
+            Decision(
+                "startback.high_step_wait",
+                f"{ex.name}: next ladder step waits (STarT high: one step per 2 weeks).",
+            )
+        )
+        return False
+    steps[ladder_root(cat, ex.id)] = ex.progression
+    good[ex.id] = 0
+    notes.append(
+        Decision("ladder.up", f"{ex.name} -> {cat[ex.progression].name} (2 good sessions).")
+    )
+    return True
 
 
 def ladder_root(cat: Mapping[str, Exercise], ex_id: str) -> str:

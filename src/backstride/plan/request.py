@@ -37,10 +37,20 @@ class PlanRequest:
     version: int = 1
     week_offset: int = 0
     hold_intensity: bool = False
+    logged_pain: int | None = None
+    """Highest pain (0-10) in the session logs just adapted to; when given it replaces the
+    intake's pain-during-runs score, which is a snapshot (clinical.md 7.1 "while pain is
+    present")."""
+    rtr_start: tuple[int, int] | None = None
+    """Projected (return-to-run stage, good sessions) at the start, when the current week's
+    remaining walk-run sessions already advance it (adaptation); else from ``state``."""
 
 
-def pain_level(assessment: Assessment, context: TrainingContext) -> int:
-    """The higher of the current pain and the intake's pain during running (0-10)."""
+def pain_level(assessment: Assessment, context: TrainingContext, logged: int | None = None) -> int:
+    """The higher of the current pain and the intake's pain during running (0-10); after
+    adaptation the logged pain stands in for the intake's snapshot."""
+    if logged is not None:
+        return max(context.current_pain_nprs, logged)
     score = assessment.scores.get("nprs.during_run")
     during = int(score) if isinstance(score, int | float) else 0
     return max(context.current_pain_nprs, during)
@@ -55,17 +65,27 @@ def is_novice(context: TrainingContext) -> bool:
 
 
 def plan_mode(req: PlanRequest) -> str:
+    """``blocked`` | ``walk_only`` | ``no_run`` | ``rtr`` | ``normal`` (clinical.md 1.3, 2.6).
+
+    Suspected bone stress (``no_running``/``no_impact``), or running stopped for bone pain in
+    an earlier version, means no running until a clinician clearance is recorded (after the
+    stop, if there was one); then walk-run stages until stage 7, the continuous build.
+    """
     a = req.assessment
     if a.plan_blocked:
         return "blocked"
     if a.disposition is Disposition.URGENT:
         return "walk_only"
-    if a.flags & {"no_running", "no_impact"}:
-        cleared = req.clearance_date is not None and req.clearance_date <= req.start_date
-        stage = (req.state.rtr_stage if req.state else None) or 1
+    state = req.state or ProgressionState()
+    clearance = req.clearance_date
+    cleared = clearance is not None and clearance <= req.start_date
+    stopped = state.rtr_stopped_on
+    if stopped is not None and not (cleared and clearance is not None and clearance > stopped):
+        return "no_run"
+    if a.flags & {"no_running", "no_impact"} or stopped is not None:
         if not cleared:
             return "no_run"
-        return "normal" if stage >= 7 else "rtr"
+        return "normal" if (state.rtr_stage or 1) >= 7 else "rtr"
     return "normal"
 
 

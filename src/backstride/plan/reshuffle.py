@@ -1,15 +1,17 @@
 """The current week after logs: missed sessions moved without bunching, runs shortened on regress.
 
-Never two hard days in a row, never strength next to strength (ACSM 48 h), never more than
-was planned (so the weekly cap holds); a session that cannot be placed is dropped (clinical.md 8,
-case D8) [default].
+Never two hard days in a row, walk-run stages on alternate days (clinical.md 2.6), never
+strength next to strength (ACSM 48 h), never more than was planned (so the weekly cap holds);
+a session that cannot be placed is dropped (clinical.md 8, case D8) [default].
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import replace
 
+from backstride.plan.catalogue import load_catalogue
 from backstride.plan.guard import (
     run_title,
 )
@@ -20,6 +22,7 @@ from backstride.plan.model import (
     Session,
     Week,
 )
+from backstride.plan.sessions import RTR_STAGES, cross_session, run_session
 
 
 def reshuffle_week(
@@ -44,6 +47,8 @@ def reshuffle_week(
             ]
             if s.kind == "run" and s.hard and any(x.hard for x in neighbours):
                 continue
+            if s.rtr_stage is not None and any(x.kind == "run" for x in neighbours):
+                continue  # walk-run stages stay on alternate days (clinical.md 2.6)
             if s.kind == "strength" and any(x.kind == "strength" for x in neighbours):
                 continue
             moved = replace(
@@ -78,6 +83,80 @@ def reshuffle_week(
     )
 
 
+def restage_week(
+    week: Week,
+    *,
+    today: dt.date,
+    state: ProgressionState,
+    no_running: bool,
+    bone_days: Sequence[dt.date],
+    forbidden: frozenset[str],
+    equipment: frozenset[str],
+    pace_s_per_km: int,
+) -> tuple[Week, tuple[int, int]]:
+    """The rest of the current week after return-to-run logs (clinical.md 2.6), and the
+    projected (stage, good sessions) after it for the weeks that follow.
+
+    No running (suspected BSI, R4 or bone pain) -> every later run becomes non-impact
+    cross-training; bone pain -> no run within 48 h of it; walk-run sessions are re-staged
+    from the logged stage (the next session after R3 is one stage lower, not the projection).
+    """
+    cat = load_catalogue()
+    stage, good = state.rtr_stage or 1, state.rtr_good_sessions
+    last_bone = max(bone_days, default=None)
+    new_days: list[Day] = []
+    for day in week.days:
+        sessions: list[Session] = []
+        for s in day.sessions:
+            if day.date <= today or s.kind != "run":
+                sessions.append(s)
+                continue
+            rest_48h = last_bone is not None and (day.date - last_bone).days < 2
+            if no_running or rest_48h:
+                why = (
+                    Decision("rtr.rest_48h", "48 h without running after bone pain.")
+                    if rest_48h and not no_running
+                    else Decision("cross.instead_of_run", "Non-impact work instead of running.")
+                )
+                sessions.append(
+                    cross_session(
+                        cat,
+                        key=f"{day.date}:cross_training:0",
+                        on_date=day.date,
+                        forbidden=forbidden | {"impact"},
+                        equipment=equipment,
+                        reason=why,
+                    )
+                )
+                continue
+            if s.rtr_stage is not None:
+                cur = min(stage, 6)
+                if cur != s.rtr_stage:
+                    reps, run_min, walk_min = RTR_STAGES[cur]
+                    s = run_session(
+                        cat,
+                        key=s.key,
+                        on_date=day.date,
+                        intensity="easy",
+                        distance_m=reps * (run_min * 60 * 1000 // pace_s_per_km + walk_min * 100),
+                        pace_s_per_km=pace_s_per_km,
+                        forbidden=forbidden,
+                        reasons=(
+                            Decision(
+                                "rtr.stage",
+                                f"Return-to-run stage {cur} after the logged sessions.",
+                            ),
+                        ),
+                        rtr_stage=cur,
+                    )
+                good += 1
+                if good >= 2 and stage < 6:
+                    stage, good = stage + 1, 0
+            sessions.append(s)
+        new_days.append(Day(day.date, tuple(sessions)))
+    return replace(week, days=tuple(new_days)), (stage, good)
+
+
 def scaled_run(s: Session, factor: float) -> Session:
     if s.distance_m is None or s.rtr_stage is not None:
         return s
@@ -97,4 +176,4 @@ def scaled_run(s: Session, factor: float) -> Session:
     )
 
 
-__all__ = ["reshuffle_week", "scaled_run"]
+__all__ = ["reshuffle_week", "restage_week", "scaled_run"]

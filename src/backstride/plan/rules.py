@@ -73,21 +73,28 @@ def check_run(
 def visit_weeks(
     *, startback_group: str | None, disposition: str, weeks: int, every_weeks: int | None
 ) -> dict[int, str]:
-    """Week index (0-based) -> visit title, from the STarT pathway (clinical.md 7.4)."""
+    """Week index (0-based) -> visit title, from the STarT pathway (clinical.md 7.4 [default]).
+
+    Week ``k`` starts ``k`` weeks after the plan start, so "at 4 weeks" is index 4.
+    low: 1 visit, remote review at 4 weeks (2 visits); medium: initial visit, then weekly for
+    up to 6 weeks, reviews at 2 and 6 weeks (weeks 0-6, 7 visits); high: a clinician visit
+    before intensity rises, then weekly for up to 8 weeks (weeks 0-7, 8 visits). All stay
+    inside the NICE CG88 (2009) ceilings of 8 exercise / 9 manual-therapy sessions in 12 weeks.
+    """
     out: dict[int, str] = {}
     if every_weeks:
         return dict.fromkeys(range(0, weeks, every_weeks), "Clinic visit")
     if startback_group == "high":
-        out = dict.fromkeys(range(min(weeks, 8)), "Clinic visit")
+        # The week-0 visit comes before intensity rises (tempo stays off for STarT high).
+        out = dict.fromkeys(range(8), "Clinic visit")
     elif startback_group == "medium":
-        out = dict.fromkeys(range(min(weeks, 6)), "Clinic visit")
+        out = dict.fromkeys(range(7), "Clinic visit")
+        out[2] = out[6] = "Clinic review"
     elif startback_group == "low":
-        out = {0: "Clinic visit"}
-        if weeks > 4:
-            out[4] = "Clinic review (remote)"
+        out = {0: "Clinic visit", 4: "Clinic review (remote)"}
     if disposition in ("clinician", "urgent") and 0 not in out:
         out[0] = "Clinic visit"
-    return out
+    return {k: v for k, v in sorted(out.items()) if k < weeks}
 
 
 FOOTWEAR_ADVICE = (

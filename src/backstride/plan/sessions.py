@@ -32,7 +32,10 @@ STRENGTH_B = (
     "step_up",
 )
 WARM_UP = ("brisk_walk", "leg_swings", "high_knees", "butt_kicks", "skips", "walking_lunge_drill")
+# clinical.md 7.1 [default]: warm-up 5-10 min (brisk walk, leg swings, skips); cool-down
+# 5-10 min (easy walk, gentle mobility): 5 min walk + five 2 x 30 s stretches.
 COOL_DOWN = (
+    "easy_walk",
     "hamstring_stretch",
     "hip_flexor_stretch",
     "glute_stretch",
@@ -61,12 +64,16 @@ def dose(ex: Exercise, state: ProgressionState | None = None) -> Dose:
     """The exercise's default dose, with the runner's current load and extra reps."""
     d = ex.dosage
     load = d.load_kg
-    reps = d.reps
+    reps, sets, scheme = d.reps, d.sets, d.reps_scheme
+    bonus = state.reps_bonus.get(ex.id, 0) if state is not None else 0
     if state is not None:
         load = state.loads_kg.get(ex.id, load)
-        if reps is not None:
-            reps += state.reps_bonus.get(ex.id, 0)
-    return Dose(ex.id, ex.name, d.sets, reps, d.hold_s, load, d.rpe, d.minutes)
+    if scheme:
+        scheme = tuple(r + bonus for r in scheme)
+        reps, sets = scheme[0], len(scheme)
+    elif reps is not None:
+        reps += bonus
+    return Dose(ex.id, ex.name, sets, reps, d.hold_s, load, d.rpe, d.minutes, scheme)
 
 
 def pick_step(
@@ -228,7 +235,12 @@ def cross_session(
 
 
 def mobility_session(
-    catalogue: Mapping[str, Exercise], *, key: str, on_date: dt.date, reason: Decision
+    catalogue: Mapping[str, Exercise],
+    *,
+    key: str,
+    on_date: dt.date,
+    reason: Decision,
+    forbidden: frozenset[str] = frozenset(),
 ) -> Session:
     """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical.md 1.3)."""
     return Session(
@@ -237,7 +249,7 @@ def mobility_session(
         kind="mobility",
         title="Walk and gentle mobility 20 min",
         duration_s=20 * 60,
-        exercises=tuple(dose(catalogue[i]) for i in GENTLE),
+        exercises=drills(catalogue, GENTLE, forbidden),
         reasons=(reason,),
     )
 

@@ -33,13 +33,38 @@ if TYPE_CHECKING:
     from backstride.plan.builder import Builder
 
 
-def week_target(b: Builder, i: int, prev: int) -> tuple[str, int, Decision]:
-    """The week's phase, distance target and reason (taper > deload > regress > hold > build)."""
+def week_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, int, Decision]:
+    """The week's phase and target (see :func:`_phase_target`), never above the weekly cap on
+    the week before, whatever the phase (clinical.md 7.1: "never > +30 % week on week")."""
+    phase, target, why = _phase_target(b, i, prev, last_week)
+    last = last_week if last_week >= 1000 else max(prev, len(b.tpl.runs) * b.first_run_m)
+    cap = pr.weekly_cap_m(last, pain_present=b.pain_present, rules=b.req.rules)
+    if target > cap:
+        target = cap
+        why = Decision(
+            why.code,
+            f"{why.text} Held to {cap / 1000:.1f} km: the weekly cap on last week's "
+            f"{last / 1000:.1f} km.",
+        )
+    return phase, target, why
+
+
+def _phase_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, int, Decision]:
+    """The week's phase, distance target and reason (taper > deload > regress > hold > build).
+
+    ``prev`` is the reference volume (the last build week after a deload or taper week) and
+    ``last_week`` the distance actually planned the week before: growth is measured from the
+    reference, but the weekly cap always compares with the week before, so a build week after
+    a deload or race week never rises more than +10 % (pain) / +20 % / +30 % week on week
+    (clinical.md 7.1; Nielsen et al. 2014).
+    """
     rules, prefs = b.req.rules, b.req.preferences
     start = b.req.start_date + dt.timedelta(days=7 * i)
     race = prefs.goal_race_date
     if prev < 1000:  # under 1 km: no reference week [default]
         prev = len(b.tpl.runs) * b.first_run_m
+    if last_week < 1000:
+        last_week = prev
     if race is not None and start <= race < start + dt.timedelta(days=7):
         target = pr.taper_m(b.pre_taper or prev, rules=rules)[1]
         return (
@@ -68,7 +93,7 @@ def week_target(b: Builder, i: int, prev: int) -> tuple[str, int, Decision]:
             target,
             Decision("volume.deload", f"Deload week: {target / 1000:.1f} km (-25 %)."),
         )
-    cap = pr.weekly_cap_m(prev, pain_present=b.pain_present, rules=rules)
+    cap = pr.weekly_cap_m(last_week, pain_present=b.pain_present, rules=rules)
     if i == 0 and b.state.volume_factor < 1:
         target = math.floor(prev * b.state.volume_factor)
         return (
@@ -86,33 +111,60 @@ def week_target(b: Builder, i: int, prev: int) -> tuple[str, int, Decision]:
             Decision("volume.hold", "Volume held at last week's level."),
         )
     target = min(math.floor(prev * (1 + b.growth) + 1e-6), cap)
+    limit = "+10 % with pain" if b.pain_present else "+20 % without pain"
     return (
         "build",
         target,
-        Decision("volume.build", f"Up to {target / 1000:.1f} km (weekly cap {cap / 1000:.1f} km)."),
+        Decision(
+            "volume.build",
+            f"Up to {target / 1000:.1f} km (weekly cap {cap / 1000:.1f} km: {limit} on last "
+            "week, never over +30 %; a guideline, not a law - Nielsen 2014, Buist 2008).",
+        ),
     )
+
+
+def run_shares(intensities: list[str], *, long_share: float, quality_max: float) -> list[float]:
+    """Each run's share of the week: the long run ``long_share``, the rest split evenly; a
+    tempo run at most ``quality_max`` (~80 % of running easy, Seiler 2010, unverified), its
+    surplus to the easy runs, none of which outgrows the long run (clinical.md 7.1)."""
+    n = len(intensities)
+    if n == 1 or "long" not in intensities:
+        shares = [1 / n] * n
+    else:
+        rest = (1 - long_share) / (n - 1)
+        shares = [long_share if i == "long" else rest for i in intensities]
+    surplus = sum(
+        max(0.0, x - quality_max) for x, i in zip(shares, intensities, strict=True) if i == "tempo"
+    )
+    shares = [
+        min(x, quality_max) if i == "tempo" else x for x, i in zip(shares, intensities, strict=True)
+    ]
+    easy = [k for k, i in enumerate(intensities) if i == "easy"]
+    ceiling = long_share if "long" in intensities else 1.0
+    for k in easy:
+        shares[k] = min(ceiling, shares[k] + surplus / len(easy))
+    return shares
 
 
 def place_runs(
     b: Builder, dates: list[dt.date], target: int
-) -> dict[dt.date, tuple[int, tuple[Decision, ...]]]:
-    """Split the target over the run days; clip each run to the single-run guardrail."""
+) -> dict[dt.date, tuple[int, str, tuple[Decision, ...]]]:
+    """Split the target over the run days; clip each run to the single-run guardrail.
+
+    Without a run in the last 30 days the first run is at most 20 min and easy (Frandsen
+    2025 guardrail, clinical.md 7.1 [default]); planned runs then enter the window.
+    """
     rules, prefs, pace = (
         b.req.rules,
         b.req.preferences,
         b.req.context.easy_pace_s_per_km,
     )
-    n = len(dates)
     share = rules.long_run_share_novice if b.novice else rules.long_run_share
-    out: dict[dt.date, tuple[int, tuple[Decision, ...]]] = {}
-    for d in dates:
-        intensity = b.tpl.runs[d.weekday()]
-        if n == 1 or "long" not in b.tpl.runs.values():
-            want = target // n
-        elif intensity == "long":
-            want = math.floor(target * share)
-        else:
-            want = math.floor(target * (1 - share) / (n - 1))
+    intensities = [b.tpl.runs[d.weekday()] for d in dates]
+    shares = run_shares(intensities, long_share=share, quality_max=rules.quality_share_max)
+    out: dict[dt.date, tuple[int, str, tuple[Decision, ...]]] = {}
+    for d, intensity, part in zip(dates, intensities, shares, strict=True):
+        want = math.floor(target * part + 1e-9)
         minutes = (
             (prefs.long_run_minutes or 2 * prefs.minutes_per_session)
             if intensity == "long"
@@ -122,6 +174,11 @@ def place_runs(
         reasons: list[Decision] = []
         longest = pr.longest_in_window(b.history, d)
         cap = pr.single_run_cap_m(longest, rules=rules) if longest else b.first_run_m
+        if longest is None and intensity != "easy":
+            intensity = "easy"
+            reasons.append(
+                Decision("guardrail.first_run", "No run in the last 30 days: first run easy.")
+            )
         if want > cap:
             reasons.append(
                 Decision(
@@ -135,7 +192,7 @@ def place_runs(
             )
             want = cap
         b.history.append(RunRecord(d, want))
-        out[d] = (want, tuple(reasons))
+        out[d] = (want, intensity, tuple(reasons))
     return out
 
 
@@ -150,10 +207,12 @@ def build_week(b: Builder, i: int, phase: str, target: int, why: Decision) -> We
     if b.mode == "normal":
         planned = place_runs(b, run_dates, target)
         for d in run_dates:
-            dist, reasons = planned[d]
-            intensity = b.tpl.runs[d.weekday()]
-            if "hold_hills" in b.req.assessment.flags:
-                reasons = (*reasons, Decision("terrain.hold_hills", "Flat route."))
+            dist, intensity, reasons = planned[d]
+            if b.hold_hills:
+                reasons = (
+                    *reasons,
+                    Decision("terrain.hold_hills", "Flat route: no hill or downhill running."),
+                )
             by_day[d].append(
                 run_session(
                     b.cat,
@@ -211,6 +270,7 @@ def build_week(b: Builder, i: int, phase: str, target: int, why: Decision) -> We
                         key=f"{d}:mobility:0",
                         on_date=d,
                         reason=Decision("plan.urgent", "Walking and gentle mobility only."),
+                        forbidden=b.forbidden,
                     )
                 )
             else:
@@ -296,4 +356,4 @@ def rtr_session(b: Builder, d: dt.date, pace: int) -> Session:
     return session
 
 
-__all__ = ["build_week", "place_runs", "rtr_session", "week_target"]
+__all__ = ["build_week", "place_runs", "rtr_session", "run_shares", "week_target"]

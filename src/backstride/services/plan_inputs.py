@@ -139,6 +139,9 @@ def log_from_row(row: models.SessionLog) -> SessionLog:
         bone_pain=d.get("bone_pain"),
         new_red_flag=d.get("new_red_flag"),
         exercises=tuple(ExerciseResult(**e) for e in d.get("exercises", ())),
+        stiffness_next_morning=d.get("stiffness_next_morning"),
+        usual_morning_stiffness=int(d.get("usual_morning_stiffness") or 0),
+        good_form=bool(d.get("good_form", True)),
     )
 
 

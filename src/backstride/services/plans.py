@@ -184,6 +184,9 @@ def log_session(
     new_red_flag: str | None = None,
     exercises: tuple[ExerciseResult, ...] = (),
     notes: str | None = None,
+    stiffness_next_morning: int | None = None,
+    usual_morning_stiffness: int | None = None,
+    good_form: bool = True,
 ) -> LogResult:
     """Store one session log, matched to the planned session of that day and kind."""
     problems = []
@@ -199,6 +202,8 @@ def log_session(
         ("pain_next_morning", pain_next_morning),
         ("bone_pain", bone_pain),
         ("usual_morning_pain", usual_morning_pain),
+        ("stiffness_next_morning", stiffness_next_morning),
+        ("usual_morning_stiffness", usual_morning_stiffness),
     ):
         if value is not None and not 0 <= value <= 10:
             problems.append({"path": name, "msg": "must be 0-10"})
@@ -234,6 +239,9 @@ def log_session(
             "bone_pain": bone_pain,
             "new_red_flag": new_red_flag,
             "exercises": [asdict(e) for e in exercises],
+            "stiffness_next_morning": stiffness_next_morning,
+            "usual_morning_stiffness": usual_morning_stiffness,
+            "good_form": good_form,
         },
         logged_at=now,
     )

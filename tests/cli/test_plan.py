@@ -154,6 +154,27 @@ def test_log_then_adapt_makes_a_new_version_with_a_diff(
     assert adapted["diff"][0]["text"]
 
 
+def test_next_morning_stiffness_logged_above_usual_steps_the_plan_back(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # clinical.md §8: "not settled" is next-morning pain *or stiffness* above the usual value.
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    _, doc = run_json(["plan", "--runner", "ana", "--weeks", "4", "--start", "2026-11-30"], capsys)
+    run = next(
+        s for w in doc["weeks"] for d in w["days"] for s in d["sessions"] if s["kind"] == "run"
+    )
+    base = ["log", "--runner", "ana", "--date", run["date"], "--kind", "run"]
+    pain = ["--pain-during", "1", "--pain-after", "1", "--pain-next-morning", "0"]
+    code, _ = run_json(
+        [*base, *pain, "--stiffness-next-morning", "4", "--usual-morning-stiffness", "1"], capsys
+    )
+    assert code == 0
+    code, adapted = run_json(["plan", "adapt", "--runner", "ana", "--today", run["date"]], capsys)
+    assert code == 0
+    (settled,) = [d for d in adapted["decisions"] if d["code"] == "pain.not_settled"]
+    assert "step back" in settled["text"]
+
+
 def test_a_bad_log_is_one_coded_error_listing_every_problem(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

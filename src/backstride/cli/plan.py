@@ -207,6 +207,15 @@ def register(app: typer.Typer) -> None:
         distance_km: Annotated[float | None, typer.Option("--distance-km")] = None,
         bone_pain: Annotated[int | None, typer.Option("--bone-pain")] = None,
         new_symptom: Annotated[str | None, typer.Option("--new-symptom")] = None,
+        stiffness_next_morning: Annotated[
+            int | None, typer.Option("--stiffness-next-morning", help="0-10")
+        ] = None,
+        usual_morning_stiffness: Annotated[
+            int | None, typer.Option("--usual-morning-stiffness", help="0-10")
+        ] = None,
+        poor_form: Annotated[
+            bool, typer.Option("--poor-form", help="Strength: some sets lost good form.")
+        ] = False,
         exercise: Annotated[
             list[str] | None, typer.Option("--exercise", help="id:sets:reps[:kg]")
         ] = None,
@@ -235,6 +244,9 @@ def register(app: typer.Typer) -> None:
                 bone_pain=bone_pain,
                 new_red_flag=new_symptom,
                 exercises=tuple(_exercise(e) for e in exercise or ()),
+                stiffness_next_morning=stiffness_next_morning,
+                usual_morning_stiffness=usual_morning_stiffness,
+                good_form=not poor_form,
             )
         if as_json:
             typer.echo(json.dumps({"log_id": r.log_id, "session_key": r.session_key}))

@@ -48,6 +48,11 @@ class SessionLogIn(BaseModel):
     new_red_flag: str | None = Field(None, max_length=64)
     exercises: list[ExerciseIn] = Field(default_factory=list, max_length=50)
     notes: str | None = Field(None, max_length=4000)
+    stiffness_next_morning: int | None = Field(
+        None, ge=0, le=10, description="next-morning stiffness 0-10 (the 24-hour rule, §8)"
+    )
+    usual_morning_stiffness: int | None = Field(None, ge=0, le=10)
+    good_form: bool = Field(True, description="strength: every set with good form")
 
 
 @router.post("/intake", status_code=201)

@@ -7,6 +7,7 @@ Usage: ``python -m bench.run_all [AREA ...]`` (default: all). Each area module h
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 import platform
 import sys
@@ -67,7 +68,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[bench] no benchmark for {area}", file=sys.stderr)
             continue
         print(f"[bench] {area} ...", flush=True)
-        module.main()
+        # Areas with their own options get none here: this process's arguments are area names.
+        if inspect.signature(module.main).parameters:
+            module.main([])
+        else:
+            module.main()
     print(f"[bench] wrote {merge()}")
     return 0
 

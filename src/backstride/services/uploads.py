@@ -48,19 +48,27 @@ def safe_filename(name: str) -> str:
     return base
 
 
+async def limited(chunks: AsyncIterator[bytes], settings: Settings) -> AsyncIterator[bytes]:
+    """``chunks`` as they come; ``upload.too_large`` (413) once past ``max_upload_bytes``."""
+    seen = 0
+    async for chunk in chunks:
+        seen += len(chunk)
+        if seen > settings.max_upload_bytes:
+            raise TooLarge(
+                f"the upload is larger than {settings.max_upload_bytes} bytes",
+                code="upload.too_large",
+            )
+        yield chunk
+
+
 async def stream_to_disk(chunks: AsyncIterator[bytes], *, target: Path, settings: Settings) -> int:
     """Write ``chunks`` to ``target``; stop and delete it past ``max_upload_bytes``."""
     target.parent.mkdir(parents=True, exist_ok=True)
     written = 0
     try:
         with target.open("wb") as out:
-            async for chunk in chunks:
+            async for chunk in limited(chunks, settings):
                 written += len(chunk)
-                if written > settings.max_upload_bytes:
-                    raise TooLarge(
-                        f"the upload is larger than {settings.max_upload_bytes} bytes",
-                        code="upload.too_large",
-                    )
                 out.write(chunk)
     except BaseException:
         shutil.rmtree(target.parent, ignore_errors=True)
@@ -175,17 +183,10 @@ async def stream_form_to_disk(
         raise InvalidInput("a multipart body needs its boundary", code="upload.malformed_form")
     folder.mkdir(parents=True, exist_ok=True)
     form = _FormFiles(folder)
-    written = 0
     try:
         try:
             parser = MultipartParser(boundary, form.callbacks())  # type: ignore[arg-type]
-            async for chunk in chunks:
-                written += len(chunk)
-                if written > settings.max_upload_bytes:
-                    raise TooLarge(
-                        f"the upload is larger than {settings.max_upload_bytes} bytes",
-                        code="upload.too_large",
-                    )
+            async for chunk in limited(chunks, settings):
                 parser.write(chunk)
             parser.finalize()
         except FormParserError as exc:

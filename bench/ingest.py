@@ -18,7 +18,6 @@ import json
 import os
 import platform
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -45,12 +44,6 @@ def _files(*, with_fit: bool) -> list[Path]:
         return gpx
     fit = {p.stem: p for p in (_history("fit") / "fit").glob("*.fit")}
     return [fit.get(p.stem, p) if i % 2 else p for i, p in enumerate(gpx)]
-
-
-def _fit_reader_present() -> bool:
-    from backstride.ingest.registry import fit_available
-
-    return fit_available()
 
 
 def _ours(files: list[Path]) -> dict[str, float]:
@@ -156,12 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         files = [Path(p) for p in Path(args.files).read_text().split("\n") if p]
         print(json.dumps(_ours(files)))
         return 0
-    with_fit = _fit_reader_present() and shutil.which("true") is not None
-    if with_fit:
-        try:
-            _history("fit")
-        except subprocess.CalledProcessError:
-            with_fit = False
+    with_fit = True  # the FIT reader is part of the build
+    try:
+        _history("fit")
+    except subprocess.CalledProcessError:
+        with_fit = False
     files = _files(with_fit=with_fit)
     mb = sum(f.stat().st_size for f in files) / 1e6
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
@@ -179,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = peer_secs / ours["seconds"]
     cpu_ratio = sum(p["cpu_seconds"] for p in peers.values()) / ours["cpu_seconds"]
     load = os.getloadavg()[0]
-    kinds = "mixed FIT (odd) + GPX (even)" if with_fit else "GPX only (FIT reader not merged yet)"
+    kinds = "mixed FIT (odd) + GPX (even)" if with_fit else "GPX only (no FIT history)"
     lines = [
         "## Import (ingest)",
         "",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +17,8 @@ from backstride.services import load
 from backstride.services.importing import import_paths
 from backstride.services.runners import find_runner
 from backstride.store import models as sm
-from backstride.store.db import make_engine, session_factory
 from backstride.store.migrate import downgrade, upgrade
+from tests.services.test_importing import session as session  # fixture: migrated SQLite
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 RUNS_WITH_HR = (
@@ -27,16 +26,6 @@ RUNS_WITH_HR = (
     "gpx/togeojson__run_gpxtpx.gpx",
     "tcx/tcxparser__test.tcx",
 )
-
-
-@pytest.fixture
-def session(settings: Settings) -> Iterator[Session]:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.effective_database_url)
-    engine = make_engine(settings.effective_database_url)
-    with session_factory(engine)() as s:
-        yield s
-    engine.dispose()
 
 
 def _imported(session: Session, settings: Settings, activities_dir: Path) -> list[sm.Activity]:

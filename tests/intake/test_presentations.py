@@ -193,6 +193,19 @@ PRESENTATIONS: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
     ("16 y: painful hop + BMI 17.3 + previous BSI", {"about": {"age_years": 16,
      "height_cm": 170, "weight_kg": 50}, "bone_stress": {"painful_single_leg_hop": True},
      "running": {"previous_bsi": [{"site": "tibia"}]}}, set(), S, set()),
+    # 2.2 "menstrual dysfunction (9 or fewer periods in 12 months, or none for 3 months)":
+    # 1 feature + 2 risk factors (late menarche, no period for 3 months) -> bone_stress;
+    # the same answers under hormonal contraception leave one risk factor.
+    ("female: pain builds + menarche 15 + no period 3 months", {"about": {"sex": "female"},
+     "bone_stress": {"weight_bearing_pain_builds": True}, "triad": {"menarche_age_years": 15,
+     "menses_last_12_months": 10, "no_period_last_3_months": True}}, {"pattern.bone_stress"},
+     C, BSI),
+    ("female: same, on hormonal contraception", {"about": {"sex": "female"},
+     "bone_stress": {"weight_bearing_pain_builds": True}, "triad": {"menarche_age_years": 15,
+     "no_period_last_3_months": True, "menses_not_assessable": True}}, set(), S, set()),
+    ("female: pain builds + menarche 15, periods regular", {"about": {"sex": "female"},
+     "bone_stress": {"weight_bearing_pain_builds": True}, "triad": {"menarche_age_years": 15,
+     "menses_last_12_months": 12, "no_period_last_3_months": False}}, set(), S, set()),
     ("mileage rise of exactly 30 % is not > 30 %", {"bone_stress": {
      "weight_bearing_pain_builds": True}, "running": {"load_increase_pct": 30}}, set(), S, set()),
     # 1.1 pattern.pars: age < 20 with pain on back-bending; or extension/rotation sport and

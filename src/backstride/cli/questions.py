@@ -216,6 +216,13 @@ TRIAD: tuple[Question, ...] = (
         default="",
         when=_menses_countable,
     ),
+    Question(
+        "triad.no_period_last_3_months",
+        "No period at all in the last 3 months (y/n)?",
+        "bool",
+        default="n",
+        when=_menses_countable,
+    ),
     opt_num("triad.bmd_z_score", "Bone density Z-score (blank if unknown)", -10, 10),
 )
 """The Triad questions (intake/triad.py: the female CRA, De Souza et al. 2014, with Koltun et

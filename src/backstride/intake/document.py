@@ -251,6 +251,8 @@ class Triad(_Model):
     weight_loss_pct_per_month: Num | None = Field(default=None, ge=0, le=100)
     menarche_age_years: Num | None = Field(default=None, ge=5, le=30)
     menses_last_12_months: StrictInt | None = Field(default=None, ge=0, le=30)
+    no_period_last_3_months: StrictBool | None = None
+    """None for 3 months (clinical.md 2.2: menstrual dysfunction, a BSI risk factor)."""
     menses_not_assessable: StrictBool = False
     bmd_z_score: Num | None = Field(default=None, ge=-10, le=10)
 

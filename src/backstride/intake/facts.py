@@ -161,8 +161,15 @@ def _bsi_risks(doc: IntakeDocument, features: tuple[str, ...]) -> tuple[str, ...
         "low_energy_availability": bool(
             t and t.energy_availability in {"some_restriction", "eating_disorder"}
         ),
+        # "9 or fewer periods in 12 months, or none for 3 months" (clinical.md 2.2); not
+        # read under hormonal contraception, which sets the bleeding (Koltun et al. 2020)
         "menstrual_dysfunction": bool(
-            t and t.menses_last_12_months is not None and t.menses_last_12_months <= 9
+            t
+            and not t.menses_not_assessable
+            and (
+                (t.menses_last_12_months is not None and t.menses_last_12_months <= 9)
+                or t.no_period_last_3_months is True
+            )
         ),
         # "BMI < 18.5 kg/m2 (adults)" (clinical.md 2.2)
         "low_bmi": bmi is not None and bmi < 18.5 - _EPS and doc.about.age_years >= ADULT_BMI_AGE,

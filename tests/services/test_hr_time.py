@@ -92,12 +92,25 @@ def test_the_load_is_the_same_from_the_stored_distribution_and_from_old_rows_wit
         assert summary.load_model == "trimp"
         return [d.load for d in summary.daily if d.load]
 
+    def set_columns(**values: object) -> None:
+        session.execute(update(sm.Activity).values(**values))
+        session.commit()
+        session.expire_all()
+
     with_column = loads()
     assert len(with_column) == 3
-    session.execute(update(sm.Activity).values(hr_time=None))  # rows from before 0005
+    stored = {a.id: a.hr_time for a in session.scalars(select(sm.Activity))}
+    set_columns(hr_time=None)  # rows from before 0005: computed from their streams
+    assert loads() == pytest.approx(with_column, rel=1e-12)
+    for act_id, value in stored.items():  # the column alone: no stream is read
+        session.execute(
+            update(sm.Activity).where(sm.Activity.id == act_id).values(hr_time=value, streams=None)
+        )
     session.commit()
     session.expire_all()
     assert loads() == pytest.approx(with_column, rel=1e-12)
+    set_columns(hr_time=None)  # neither: the session-mean TRIMP, a different number
+    assert loads() != pytest.approx(with_column, rel=1e-3)
 
 
 def test_upgrading_to_0005_fills_the_distribution_of_stored_activities(

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import struct
+import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -14,7 +16,7 @@ import numpy as np
 from backstride.analytics.load_models import hr_time
 from backstride.ingest import model as m
 from backstride.ingest.model import Activity, Streams
-from backstride.ingest.streams import encode_pairs, encode_streams, stored_values
+from backstride.ingest.streams import decode_streams, encode_pairs, encode_streams, stored_values
 from backstride.ingest.summary import downhill_distance_m
 from backstride.units import new_id
 
@@ -59,6 +61,18 @@ def hr_time_blob(time_s: np.ndarray | None, hr_bpm: np.ndarray | None) -> bytes 
         time_s=stored_values(m.TIME_S, time_s), hr_bpm=stored_values(m.HR_BPM, hr_bpm)
     )
     return encode_pairs(values, seconds) if values.size else b""
+
+
+def hr_time_from_streams(blob: bytes | None) -> bytes | None:
+    """``hr_time_blob`` of a stored stream blob (rows imported before the column existed);
+    None when there is no blob or it cannot be read (the session mean HR is used then)."""
+    if not blob:
+        return None
+    try:
+        channels = decode_streams(blob)
+    except (ValueError, KeyError, struct.error, zlib.error):  # a damaged blob
+        return None
+    return hr_time_blob(channels.get(m.TIME_S), channels.get(m.HR_BPM))
 
 
 def stream_facts(act: Activity) -> StreamFacts:
@@ -175,6 +189,7 @@ __all__ = [
     "StreamFacts",
     "activity_values",
     "hr_time_blob",
+    "hr_time_from_streams",
     "stream_facts",
     "without_streams",
 ]

@@ -22,14 +22,14 @@ from backstride.analytics.inputs import RUN_SPORTS, ActivityRow, table_from_rows
 from backstride.analytics.load_models import (
     HR_REST_DEFAULT_BPM,
     hr_max_tanaka,
-    hr_time,
     hr_time_trimp,
 )
 from backstride.analytics.shoes import ShoeInput, shoe_summaries
 from backstride.analytics.summary import PainPoint
 from backstride.config import Settings
 from backstride.errors import InvalidInput
-from backstride.ingest.streams import decode_pairs, decode_streams, encode_pairs
+from backstride.ingest.streams import decode_pairs
+from backstride.services.activity_rows import hr_time_from_streams
 from backstride.services.clinic_settings import analytics_options, runner_thresholds
 from backstride.services.runners import find_runner
 from backstride.store.models import Activity, Gear, PainEntry, Runner, SessionLog
@@ -47,21 +47,6 @@ def _profile(runner: Runner) -> RunnerProfile:
         hr_max_bpm=runner.hr_max_bpm,
         threshold_pace_s_per_km=runner.threshold_pace_s_per_km,
     )
-
-
-def hr_time_from_streams(blob: bytes | None) -> bytes | None:
-    """The ``activities.hr_time`` value for a stored stream blob (None if it cannot be read)."""
-    if not blob:
-        return None
-    try:
-        channels = decode_streams(blob)
-    except Exception:  # a damaged blob: no stream TRIMP, the session mean is used
-        return None
-    t, hr = channels.get("time_s"), channels.get("hr_bpm")
-    if t is None or hr is None:
-        return b""
-    values, seconds = hr_time(time_s=t, hr_bpm=hr)
-    return encode_pairs(values, seconds) if values.size else b""
 
 
 def _stream_trimps(

@@ -30,7 +30,7 @@ def upgrade() -> None:
 
 
 def _backfill() -> None:
-    from backstride.services.load import hr_time_from_streams
+    from backstride.services.activity_rows import hr_time_from_streams
 
     bind = op.get_bind()
     acts = sa.table(

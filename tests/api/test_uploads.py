@@ -226,6 +226,24 @@ def test_a_form_with_several_files_is_one_job_that_imports_them_all(
     assert _leftovers(db_settings) == []
 
 
+def test_a_form_with_a_file_and_an_export_zip_imports_both(
+    db_settings: Settings, world: World
+) -> None:
+    # README: curl -F file=@a.fit -F file=@export.zip -> one job, every file.
+    export = _zip({"activities/b.tcx": SAMPLE_TCX.read_bytes()})
+    for client in client_for(db_settings):
+        r = _form(client, world, [("a.gpx", SAMPLE_GPX.read_bytes()), ("export.zip", export)])
+        assert r.status_code == 202, r.text
+        assert r.json()["files_total"] == 2  # the file and the archive's one entry
+        assert client.app.state.worker.run_once() == 1  # type: ignore[attr-defined]
+        job = client.get(
+            f"/api/v1/me/imports/{r.json()['id']}", headers=world.headers("runner_a")
+        ).json()
+    assert job["status"] == "done", job["report"]
+    assert job["report"]["imported"] == 2
+    assert _leftovers(db_settings) == []
+
+
 def test_a_form_with_a_broken_file_is_refused_whole_and_nothing_is_stored(
     client: TestClient, world: World, session: Session, db_settings: Settings
 ) -> None:

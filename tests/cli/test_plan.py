@@ -175,6 +175,20 @@ def test_next_morning_stiffness_logged_above_usual_steps_the_plan_back(
     assert "step back" in settled["text"]
 
 
+def test_a_strength_log_with_poor_form_is_stored_as_such(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # clinical.md 7.2: ladders step up only after sessions with good form.
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    args = ["log", "--runner", "ana", "--date", "2026-12-01", "--kind", "strength"]
+    assert run_json([*args, "--poor-form"], capsys)[0] == 0
+    assert run_json(args, capsys)[0] == 0
+    with open_session(Settings(data_dir=data_dir)) as session:
+        rows = session.query(models.SessionLog).order_by(models.SessionLog.logged_at).all()
+        forms = sorted(row.details["good_form"] for row in rows)
+    assert forms == [False, True]
+
+
 def test_a_bad_log_is_one_coded_error_listing_every_problem(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

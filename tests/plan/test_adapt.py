@@ -205,6 +205,34 @@ def test_startback_high_allows_one_ladder_step_per_two_weeks() -> None:
     assert low.plan.state.ladder_steps.get("plank_knees") == "plank"
 
 
+def test_a_session_without_good_form_does_not_count_towards_a_ladder_step() -> None:
+    # clinical.md 7.2 ladders: "step up after 2 sessions with good form".
+    plan = make_plan(A, prefs=PREFS)
+    strength = next(s for s in plan.sessions() if s.kind == "strength")
+    ex = next(e for e in strength.exercises if e.id == "plank_knees")
+    primed = replace(plan, state=replace(plan.state, good_sessions={"plank_knees": 1}))
+
+    def step_after(good_form: bool) -> str | None:
+        log = SessionLog(
+            strength.date,
+            "strength",
+            "done",
+            strength.key,
+            1,
+            1,
+            0,
+            exercises=(ExerciseResult(ex.id, ex.sets or 1, 1),),
+            good_form=good_form,
+        )
+        new = adapt_plan(
+            primed, [log], assessment=A, context=CTX, preferences=PREFS, today=strength.date
+        )
+        return new.plan.state.ladder_steps.get("plank_knees")
+
+    assert step_after(True) == "plank"
+    assert step_after(False) is None
+
+
 def test_pain_logged_this_week_keeps_next_week_under_the_10_percent_cap() -> None:
     eager = PlanRules(growth=0.2)
     plan = make_plan(prefs=PREFS, rules=eager)

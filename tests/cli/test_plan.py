@@ -189,6 +189,25 @@ def test_a_strength_log_with_poor_form_is_stored_as_such(
     assert forms == [False, True]
 
 
+def test_endurance_ratios_on_the_worked_example(capsys: pytest.CaptureFixture[str]) -> None:
+    # clinical.md 7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
+    # 1.143 asymmetry flagged; 80/150 = 0.53 ok.
+    args = ["plan", "endurance", "--flexion", "120", "--extension", "150"]
+    code, doc = run_json([*args, "--side-right", "80", "--side-left", "70"], capsys)
+    assert code == 0
+    assert round(doc["flexion_extension"], 2) == 0.80
+    assert round(doc["side_right_left"], 3) == 1.143
+    assert round(doc["side_extension"], 2) == 0.53
+    assert [f["code"] for f in doc["findings"]] == [
+        "endurance.flexion_extension.ok",
+        "endurance.side_symmetry.off_target",
+        "endurance.side_extension.ok",
+    ]
+    code, doc = run_json([*args, "--side-right", "0", "--side-left", "70"], capsys)
+    assert code == 2
+    assert doc["error"]["code"] == "plan.invalid_endurance"
+
+
 def test_a_bad_log_is_one_coded_error_listing_every_problem(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -1,4 +1,5 @@
-"""``backstride plan``, ``backstride plan adapt`` and ``backstride log``: thin CLI over services."""
+"""``backstride plan`` (``adapt``, ``show``, ``clear``, ``endurance``) and ``backstride log``: thin
+CLI over services."""
 
 from __future__ import annotations
 
@@ -177,6 +178,36 @@ def clear(
         typer.echo(json.dumps({"rtr_clearance_date": cleared.isoformat()}))
     else:
         typer.echo(f"return-to-run clearance recorded for {runner} on {cleared}")
+
+
+@plan_app.command("endurance")
+def endurance(
+    flexion: Annotated[float, typer.Option("--flexion", help="Trunk flexor hold (s).")],
+    extension: Annotated[float, typer.Option("--extension", help="Extensor hold (s).")],
+    side_right: Annotated[float, typer.Option("--side-right", help="Right side bridge (s).")],
+    side_left: Annotated[float, typer.Option("--side-left", help="Left side bridge (s).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """McGill trunk-endurance ratios from hold times, each against its target (clinical.md 7.2)."""
+    from backstride.plan.endurance import endurance_ratios
+
+    r = endurance_ratios(
+        flexion_s=flexion, extension_s=extension, side_right_s=side_right, side_left_s=side_left
+    )
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "flexion_extension": r.flexion_extension,
+                    "side_right_left": r.side_right_left,
+                    "side_extension": r.side_extension,
+                    "findings": [{"code": f.code, "text": f.text} for f in r.findings],
+                }
+            )
+        )
+    else:
+        for f in r.findings:
+            typer.echo(f"{f.code}: {f.text}")
 
 
 def _exercise(value: str) -> ExerciseResult:

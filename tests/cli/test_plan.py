@@ -173,6 +173,24 @@ def test_next_morning_stiffness_logged_above_usual_steps_the_plan_back(
     assert code == 0
     (settled,) = [d for d in adapted["decisions"] if d["code"] == "pain.not_settled"]
     assert "step back" in settled["text"]
+    assert adapted["clinician_review"] is False  # one unsettled morning: the plan adapts
+
+
+def test_bone_pain_in_a_run_stops_running_and_asks_for_clinician_review(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # clinical.md 1.4 safety-netting: bone pain -> stop running and contact the clinic.
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    _, doc = run_json(["plan", "--runner", "ana", "--weeks", "4", "--start", "2026-11-30"], capsys)
+    run = next(
+        s for w in doc["weeks"] for d in w["days"] for s in d["sessions"] if s["kind"] == "run"
+    )
+    log = ["log", "--runner", "ana", "--date", run["date"], "--kind", "run", "--bone-pain", "3"]
+    assert run_json([*log, "--pain-during", "2", "--pain-after", "2"], capsys)[0] == 0
+    code, adapted = run_json(["plan", "adapt", "--runner", "ana", "--today", run["date"]], capsys)
+    assert code == 0
+    assert adapted["clinician_review"] is True
+    assert "pain.bone" in [d["code"] for d in adapted["decisions"]]
 
 
 def test_a_strength_log_with_poor_form_is_stored_as_such(

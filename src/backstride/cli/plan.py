@@ -127,6 +127,7 @@ def adapt(
             "diff": diff_to_list(r.diff),
             "decisions": [{"code": d.code, "text": d.text} for d in r.decisions],
             "needs_retriage": r.needs_retriage,
+            "clinician_review": r.clinician_review,
         }
         typer.echo(json.dumps(doc))
         return
@@ -138,6 +139,8 @@ def adapt(
         console.print(f"  {e.text()}")
     if r.needs_retriage:
         console.print("[bold red]Re-run the intake (triage) now.[/bold red]")
+    elif r.clinician_review:
+        console.print("[bold]Contact the clinic: these logs need a clinician's review.[/bold]")
 
 
 @plan_app.command("show")

@@ -54,6 +54,8 @@ class AdaptResult:
     diff: tuple[DiffEntry, ...]
     decisions: tuple[Decision, ...]
     needs_retriage: bool
+    clinician_review: bool = False
+    """A decision asks for the clinic to look (bone pain, rising pain week on week)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +295,15 @@ def adapt_plan(
         )
     )
     session.commit()
-    return AdaptResult(row.id, version, plan, result.diff, result.decisions, result.needs_retriage)
+    return AdaptResult(
+        row.id,
+        version,
+        plan,
+        result.diff,
+        result.decisions,
+        result.needs_retriage,
+        clinician_review=result.clinician_review,
+    )
 
 
 __all__ = [

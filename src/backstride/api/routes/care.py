@@ -143,6 +143,7 @@ def adapt_plan(principal: Caller, session: DbSession, now: Now) -> dict[str, Any
         "diff": to_jsonable(done.diff),
         "decisions": to_jsonable(done.decisions),
         "needs_retriage": done.needs_retriage,
+        "clinician_review": done.clinician_review,
     }
 
 

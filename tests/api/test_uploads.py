@@ -334,3 +334,28 @@ def test_a_form_file_name_cannot_leave_the_upload_folder(
     (path,) = seen
     assert path.name == "evil.gpx"
     assert path.parent.parent == db_settings.data_dir / "uploads"
+
+
+def test_a_form_with_too_many_files_or_too_much_besides_is_refused(
+    client: TestClient,
+    world: World,
+    session: Session,
+    db_settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from backstride.services import uploads
+
+    before = _jobs(session)
+    monkeypatch.setattr(uploads, "MAX_FORM_FILES", 2)
+    gpx = SAMPLE_GPX.read_bytes()
+    r = _form(client, world, [("a.gpx", gpx), ("b.gpx", gpx), ("c.gpx", gpx)])
+    assert (r.status_code, r.json()["code"]) == (422, "upload.too_many_files")
+    r = client.post(
+        "/api/v1/me/imports",
+        files=[("file", ("a.gpx", gpx, "application/octet-stream"))],
+        data={"note": "x" * (uploads.MAX_FORM_FIELD_BYTES + 1)},
+        headers=world.headers("runner_a"),
+    )
+    assert (r.status_code, r.json()["code"]) == (422, "upload.form_too_large")
+    assert _jobs(session) == before
+    assert _leftovers(db_settings) == []

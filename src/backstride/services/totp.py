@@ -225,16 +225,18 @@ def disable(
 
 
 def admin_reset(
-    session: Session, *, principal: Principal | None, email: str, now: dt.datetime
+    session: Session, *, principal: Principal | None, account_ref: str, now: dt.datetime
 ) -> None:
     """Remove an account's second factor (lost phone and codes) and end all its sessions.
 
-    Admins (``principal=None`` for the CLI). A clinician or admin then enrols again at the
-    next log-in; the holder is told by e-mail.
+    ``account_ref``: the account's id or e-mail. Admins (``principal=None`` for the CLI). A
+    clinician or admin then enrols again at the next log-in; the holder is told by e-mail.
     """
     if principal is not None:
         require_role(principal, "admin")
-    account = session.scalar(select(Account).where(Account.email == email.strip().lower()))
+    account = session.get(Account, account_ref) or session.scalar(
+        select(Account).where(Account.email == account_ref.strip().lower())
+    )
     if account is None:
         raise NotFound("no account with this e-mail", code="account.not_found")
     _clear(session, account)

@@ -345,6 +345,18 @@ def log_out_everywhere(
     return count
 
 
+def end_all_sessions(session: Session, *, account_ref: str, now: dt.datetime) -> int:
+    """Log an account (id or e-mail) out everywhere (the CLI's ``admin end-sessions``)."""
+    account = session.get(Account, account_ref) or session.scalar(
+        select(Account).where(Account.email == account_ref.strip().lower())
+    )
+    if account is None:
+        raise NotFound("no account with this e-mail or id", code="account.not_found")
+    count = revoke_all(session, account_id=account.id, now=now)
+    session.commit()
+    return count
+
+
 def rotate(
     session: Session,
     *,
@@ -421,6 +433,7 @@ __all__ = [
     "authenticate",
     "check_csrf",
     "count_active",
+    "end_all_sessions",
     "idle_timeout_min",
     "issue_token",
     "list_sessions",

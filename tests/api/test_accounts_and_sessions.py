@@ -358,9 +358,7 @@ def _enrol(client: TestClient, headers: dict[str, str], clock: Clock) -> tuple[s
     assert body["qr_svg"].startswith("<svg")
     secret = body["secret"]
     code = pyotp.TOTP(secret).at(clock.now)
-    done = client.post(
-        "/api/v1/auth/totp/enrolment/confirm", headers=headers, json={"code": code}
-    )
+    done = client.post("/api/v1/auth/totp/enrolment/confirm", headers=headers, json={"code": code})
     assert done.status_code == 200, done.text
     return secret, done.json()
 
@@ -622,9 +620,12 @@ def test_i_see_my_sessions_and_can_end_one_or_all(app: TestClient, world: World)
     phone_id = next(s["id"] for s in listed if s["user_agent"] == "RunnerPhone/1.0")
     other = app.delete(f"/api/v1/auth/sessions/{phone_id}", headers=world.headers("runner_a"))
     assert other.status_code == 404
-    assert app.delete(
-        f"/api/v1/auth/sessions/{phone_id}", headers=world.headers("runner_b")
-    ).status_code == 204
+    assert (
+        app.delete(
+            f"/api/v1/auth/sessions/{phone_id}", headers=world.headers("runner_b")
+        ).status_code
+        == 204
+    )
     assert app.get("/api/v1/auth/me", headers=_bearer(phone)).status_code == 401
     laptop = _login(app, world.emails["runner_b"]).json()["token"]
     everywhere = app.post("/api/v1/auth/logout-all", headers=_bearer(laptop))

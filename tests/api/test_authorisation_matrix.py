@@ -67,7 +67,10 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ),
     ("POST", "/api/v1/auth/password"): (
         ANY_SIGNED_IN,
-        lambda w: {"current_password": "correct horse battery", "new_password": "another long pass"},
+        lambda w: {
+            "current_password": "correct horse battery",
+            "new_password": "another long pass",
+        },
         {},
     ),
     ("POST", "/api/v1/auth/password-reset/request"): (

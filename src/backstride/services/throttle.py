@@ -88,7 +88,7 @@ def check_login(session: Session, *, email: str, client: str | None, now: dt.dat
         select(func.count(), func.min(LoginAttempt.at)).where(
             LoginAttempt.client == client,
             LoginAttempt.success.is_(False),
-            LoginAttempt.at >= since,
+            LoginAttempt.at > since,
         )
     ).one()
     count, oldest = int(recent[0] or 0), recent[1]
@@ -126,12 +126,12 @@ def take(
     hashed = key_hash(key)
     session.execute(
         delete(RateEvent).where(
-            RateEvent.bucket == bucket, RateEvent.key_hash == hashed, RateEvent.at < now - window
+            RateEvent.bucket == bucket, RateEvent.key_hash == hashed, RateEvent.at <= now - window
         )
     )
     count, oldest = session.execute(
         select(func.count(), func.min(RateEvent.at)).where(
-            RateEvent.bucket == bucket, RateEvent.key_hash == hashed, RateEvent.at >= now - window
+            RateEvent.bucket == bucket, RateEvent.key_hash == hashed, RateEvent.at > now - window
         )
     ).one()
     if int(count or 0) >= limit and oldest is not None:

@@ -1,4 +1,4 @@
-"""Reading the mail the services queued (the outbox), and the token in a link."""
+"""Reading the mail the services queued in the outbox, and the token in a link."""
 
 from __future__ import annotations
 
@@ -6,7 +6,11 @@ import re
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from backstride.services import outbox
+from sqlalchemy import select
+
+from backstride.config import Settings
+from backstride.store.db import make_engine, session_factory
+from backstride.store.models import OutboxMessage
 
 
 @dataclass(frozen=True)
@@ -14,16 +18,22 @@ class Mail:
     to: str
     subject: str
     body: str
+    kind: str
 
 
-def mails_to(address: str) -> list[Mail]:
-    """Every message queued for ``address``, oldest first."""
-    return [Mail(m["to"], m["subject"], m["body"]) for m in outbox.SENT if m["to"] == address]
-
-
-def clear() -> None:
-    """Forget every queued message (between tests)."""
-    outbox.SENT.clear()
+def mails_to(settings: Settings, address: str) -> list[Mail]:
+    """Every message queued for ``address`` (a fresh read of the outbox), oldest first."""
+    engine = make_engine(settings.effective_database_url)
+    try:
+        with session_factory(engine)() as session:
+            rows = session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.to_addr == address)
+                .order_by(OutboxMessage.created_at, OutboxMessage.id)
+            ).all()
+            return [Mail(r.to_addr, r.subject, r.body_text or "", r.kind) for r in rows]
+    finally:
+        engine.dispose()
 
 
 def token_in(mail: Mail, page: str) -> str:

@@ -23,13 +23,6 @@ from tests.api.world import PASSWORD, World
 NEW_PASSWORD = "quiet lantern orchard"
 
 
-@pytest.fixture(autouse=True)
-def _empty_outbox() -> Iterator[None]:
-    mail.clear()
-    yield
-    mail.clear()
-
-
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -115,7 +108,9 @@ def test_a_new_browser_login_replaces_the_session_the_browser_had(
     first = client.cookies.get("backstride_session")
     client.post("/api/v1/auth/login", json=body)
     second = client.cookies.get("backstride_session")
-    assert first and second and first != second
+    assert first is not None
+    assert second is not None
+    assert first != second
     assert client.get("/api/v1/auth/me", headers=_bearer(first)).status_code == 401
     assert client.get("/api/v1/auth/me", headers=_bearer(second)).status_code == 200
 
@@ -131,7 +126,7 @@ def _register(client: TestClient, email: str, password: str = "a fine password")
 
 
 def test_signing_up_answers_the_same_for_a_new_and_a_taken_address(
-    app: TestClient, world: World
+    app: TestClient, world: World, db_settings: Settings
 ) -> None:
     new = _register(app, "newcomer@example.org")
     taken = _register(app, world.emails["runner_a"].upper())
@@ -139,10 +134,10 @@ def test_signing_up_answers_the_same_for_a_new_and_a_taken_address(
     assert set(new.json()) == set(taken.json()) == {"status", "email", "link_valid_until"}
     assert new.json()["status"] == taken.json()["status"] == "check_email"
     assert new.json()["link_valid_until"] == taken.json()["link_valid_until"]
-    (warning,) = mail.mails_to(world.emails["runner_a"])
+    (warning,) = mail.mails_to(db_settings, world.emails["runner_a"])
     assert "tried to create a new backstride account" in warning.body
     assert "/forgot-password" in warning.body
-    (link,) = mail.mails_to("newcomer@example.org")
+    (link,) = mail.mails_to(db_settings, "newcomer@example.org")
     assert "/confirm-registration?token=" in link.body
 
 
@@ -158,13 +153,15 @@ def test_signing_up_does_the_same_password_hashing_for_a_taken_address(
 
 
 def test_the_account_exists_only_once_the_emailed_link_is_followed(
-    app: TestClient, session: Session
+    app: TestClient, session: Session, db_settings: Settings
 ) -> None:
     _register(app, "linkme@example.org")
     before = _login(app, "linkme@example.org", "a fine password")
     assert before.status_code == 401
     assert before.json()["code"] == "auth.invalid_credentials"
-    token = mail.token_in(mail.mails_to("linkme@example.org")[0], "/confirm-registration")
+    token = mail.token_in(
+        mail.mails_to(db_settings, "linkme@example.org")[0], "/confirm-registration"
+    )
     made = app.post("/api/v1/auth/register/confirm", json={"token": token})
     assert made.status_code == 201
     assert made.json()["email"] == "linkme@example.org"
@@ -176,9 +173,13 @@ def test_the_account_exists_only_once_the_emailed_link_is_followed(
     assert session.scalar(select(func.count()).where(Account.email == "linkme@example.org")) == 1
 
 
-def test_a_signup_link_expires_after_a_day(app: TestClient, clock: Clock) -> None:
+def test_a_signup_link_expires_after_a_day(
+    app: TestClient, clock: Clock, db_settings: Settings
+) -> None:
     _register(app, "late@example.org")
-    token = mail.token_in(mail.mails_to("late@example.org")[0], "/confirm-registration")
+    token = mail.token_in(
+        mail.mails_to(db_settings, "late@example.org")[0], "/confirm-registration"
+    )
     clock.advance(hours=24, seconds=1)
     late = app.post("/api/v1/auth/register/confirm", json={"token": token})
     assert late.json()["code"] == "registration.invalid_token"
@@ -221,10 +222,12 @@ def test_signups_from_one_address_are_limited_with_retry_after(app: TestClient) 
     assert 1 <= int(refused.headers["Retry-After"]) <= 3600
 
 
-def test_one_address_gets_at_most_three_signup_mails_an_hour(app: TestClient) -> None:
+def test_one_address_gets_at_most_three_signup_mails_an_hour(
+    app: TestClient, db_settings: Settings
+) -> None:
     answers = {_register(app, "pest@example.org").status_code for _ in range(5)}
     assert answers == {202}
-    assert len(mail.mails_to("pest@example.org")) == 3
+    assert len(mail.mails_to(db_settings, "pest@example.org")) == 3
 
 
 # --- log-in: the same answer and work, back-off not lock-out --------------------------------
@@ -429,7 +432,7 @@ def test_a_challenge_dies_after_five_wrong_codes(
 
 
 def test_an_admin_resets_a_lost_second_factor_and_its_sessions_end(
-    app: TestClient, world: World, clock: Clock
+    app: TestClient, world: World, clock: Clock, db_settings: Settings
 ) -> None:
     _secret, enabled = _enrol(app, world.headers("runner_b"), clock)
     token = enabled["token"]
@@ -441,7 +444,7 @@ def test_an_admin_resets_a_lost_second_factor_and_its_sessions_end(
     back = _login(app, world.emails["runner_b"])
     assert back.json()["status"] == "ok"
     assert back.json()["account"]["totp_enabled"] is False
-    assert any("removed" in m.subject for m in mail.mails_to(world.emails["runner_b"]))
+    assert any("removed" in m.subject for m in mail.mails_to(db_settings, world.emails["runner_b"]))
 
 
 # --- reauthentication, password change and reset --------------------------------------------
@@ -464,7 +467,7 @@ def test_deleting_my_account_needs_a_recent_password_check(
 
 
 def test_changing_the_password_needs_the_current_one_and_rotates_sessions(
-    app: TestClient, world: World
+    app: TestClient, world: World, db_settings: Settings
 ) -> None:
     other = _login(app, world.emails["runner_b"]).json()["token"]
     headers = world.headers("runner_b")
@@ -491,19 +494,19 @@ def test_changing_the_password_needs_the_current_one_and_rotates_sessions(
     assert app.get("/api/v1/auth/me", headers=_bearer(other)).status_code == 401
     assert app.get("/api/v1/auth/me", headers=_bearer(new_token)).status_code == 200
     assert _login(app, world.emails["runner_b"], NEW_PASSWORD).status_code == 200
-    assert "was changed" in mail.mails_to(world.emails["runner_b"])[-1].subject
+    assert "was changed" in mail.mails_to(db_settings, world.emails["runner_b"])[-1].subject
 
 
 def test_a_password_reset_link_works_once_and_ends_every_session(
-    app: TestClient, world: World
+    app: TestClient, world: World, db_settings: Settings
 ) -> None:
     email = world.emails["runner_b"]
     unknown = app.post("/api/v1/auth/password-reset/request", json={"email": "ghost@example.org"})
     known = app.post("/api/v1/auth/password-reset/request", json={"email": email})
     assert unknown.status_code == known.status_code == 202
     assert unknown.json() == known.json()
-    assert mail.mails_to("ghost@example.org") == []
-    (message,) = mail.mails_to(email)
+    assert mail.mails_to(db_settings, "ghost@example.org") == []
+    (message,) = mail.mails_to(db_settings, email)
     assert "http://127.0.0.1:8000/reset-password?token=" in message.body
     token = mail.token_in(message, "/reset-password")
     done = app.post(
@@ -521,10 +524,12 @@ def test_a_password_reset_link_works_once_and_ends_every_session(
 
 
 def test_a_reset_link_expires_after_thirty_minutes(
-    app: TestClient, world: World, clock: Clock
+    app: TestClient, world: World, clock: Clock, db_settings: Settings
 ) -> None:
     app.post("/api/v1/auth/password-reset/request", json={"email": world.emails["runner_b"]})
-    token = mail.token_in(mail.mails_to(world.emails["runner_b"])[0], "/reset-password")
+    token = mail.token_in(
+        mail.mails_to(db_settings, world.emails["runner_b"])[0], "/reset-password"
+    )
     clock.advance(minutes=30, seconds=1)
     late = app.post(
         "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
@@ -532,21 +537,21 @@ def test_a_reset_link_expires_after_thirty_minutes(
     assert late.json()["code"] == "password_reset.invalid_token"
 
 
-def test_reset_requests_are_limited(app: TestClient, world: World) -> None:
+def test_reset_requests_are_limited(app: TestClient, world: World, db_settings: Settings) -> None:
     email = world.emails["runner_b"]
     answers = [
         app.post("/api/v1/auth/password-reset/request", json={"email": email}).status_code
         for _ in range(10)
     ]
     assert answers == [202] * 10
-    assert len(mail.mails_to(email)) == 3  # the rest are answered but not mailed
+    assert len(mail.mails_to(db_settings, email)) == 3  # the rest are answered but not mailed
     refused = app.post("/api/v1/auth/password-reset/request", json={"email": email})
     assert refused.status_code == 429
     assert "Retry-After" in refused.headers
 
 
 def test_changing_the_email_needs_a_recent_check_and_the_new_address(
-    app: TestClient, world: World, clock: Clock
+    app: TestClient, world: World, clock: Clock, db_settings: Settings
 ) -> None:
     headers = world.headers("runner_b")
     clock.advance(minutes=11)
@@ -555,11 +560,14 @@ def test_changing_the_email_needs_a_recent_check_and_the_new_address(
     app.post("/api/v1/auth/reauthenticate", headers=headers, json={"password": PASSWORD})
     asked = app.post("/api/v1/auth/email", headers=headers, json={"new_email": "b2@example.org"})
     assert asked.status_code == 202
-    token = mail.token_in(mail.mails_to("b2@example.org")[0], "/confirm-email")
+    token = mail.token_in(mail.mails_to(db_settings, "b2@example.org")[0], "/confirm-email")
     moved = app.post("/api/v1/auth/email/confirm", json={"token": token})
     assert moved.json()["email"] == "b2@example.org"
     assert _login(app, "b2@example.org").status_code == 200
-    assert any("is now b2@example.org" in m.body for m in mail.mails_to(world.emails["runner_b"]))
+    assert any(
+        "is now b2@example.org" in m.body
+        for m in mail.mails_to(db_settings, world.emails["runner_b"])
+    )
 
 
 # --- sessions: idle timeout, list, log out everywhere ---------------------------------------

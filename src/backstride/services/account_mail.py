@@ -11,9 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import quote
 
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
+from backstride.services import outbox
+from backstride.services.mail import Mail
+from backstride.store.models import Account, OutboxMessage
+from backstride.units import new_id
 
 REGISTRATION_PAGE = "/confirm-registration"
 RESET_PAGE = "/reset-password"
@@ -26,10 +31,24 @@ def link(settings: Settings, page: str, token: str) -> str:
     return f"{settings.public_base_url.rstrip('/')}{page}?token={quote(token)}"
 
 
-def _send(session: Session, *, to: str, subject: str, body: str, now: dt.datetime) -> None:
-    from backstride.services import outbox
+def _send(
+    session: Session, *, kind: str, to: str, subject: str, body: str, now: dt.datetime
+) -> None:
+    account_id = session.scalar(select(Account.id).where(Account.email == to))
+    outbox.enqueue(
+        session,
+        mail=Mail(to_addr=to, subject=subject, body_text=body + _SIGN_OFF),
+        kind=f"account.{kind}",
+        dedup_key=f"account.{kind}:{new_id()}",
+        now=now,
+        account_id=account_id,
+    )
 
-    outbox.enqueue(session, to=to, subject=subject, body=body + _SIGN_OFF, now=now)
+
+def forget_recipient(session: Session, *, to: str) -> int:
+    """Remove every message to ``to``, sent or not (account deletion); how many."""
+    result = session.execute(delete(OutboxMessage).where(OutboxMessage.to_addr == to))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def registration_link(
@@ -38,6 +57,7 @@ def registration_link(
     """The link that completes a sign-up."""
     _send(
         session,
+        kind="registration_link",
         to=to,
         subject="Confirm your backstride account",
         body=(
@@ -56,6 +76,7 @@ def registration_attempt_on_existing(
     """Told to an existing account holder when their address is used to sign up again."""
     _send(
         session,
+        kind="registration_attempt",
         to=to,
         subject="Someone tried to sign up with your address",
         body=(
@@ -75,6 +96,7 @@ def password_reset_link(
     """The one-time link that sets a new password."""
     _send(
         session,
+        kind="password_reset",
         to=to,
         subject="Reset your backstride password",
         body=(
@@ -93,6 +115,7 @@ def password_changed(session: Session, *, to: str, now: dt.datetime) -> None:
     """Told after any change of the password (change or reset)."""
     _send(
         session,
+        kind="password_changed",
         to=to,
         subject="Your backstride password was changed",
         body=(
@@ -110,6 +133,7 @@ def email_change_link(
     """Sent to the new address: the link that moves the account to it."""
     _send(
         session,
+        kind="email_change_link",
         to=to,
         subject="Confirm your new backstride address",
         body=(
@@ -133,6 +157,7 @@ def email_change_notice(
     )
     _send(
         session,
+        kind="email_change_notice",
         to=to,
         subject="Your backstride e-mail address",
         body=(
@@ -148,6 +173,7 @@ def second_factor_changed(session: Session, *, to: str, enabled: bool, now: dt.d
     state = "turned on" if enabled else "removed"
     _send(
         session,
+        kind="second_factor",
         to=to,
         subject=f"Second factor {state} on your backstride account",
         body=(
@@ -165,6 +191,7 @@ __all__ = [
     "RESET_PAGE",
     "email_change_link",
     "email_change_notice",
+    "forget_recipient",
     "link",
     "password_changed",
     "password_reset_link",

@@ -285,10 +285,10 @@ def delete_my_account(
 
 
 def _forget_mail(session: Session, *, email: str) -> None:
-    """Unsent messages to the address go with the account (the outbox keeps no history)."""
-    from backstride.services import outbox
+    """Every outbox row to the address goes with the account (sent ones keep the address)."""
+    from backstride.services import account_mail
 
-    outbox.forget_recipient(session, to=email)
+    account_mail.forget_recipient(session, to=email)
 
 
 __all__ = [

@@ -2,7 +2,7 @@
 runner tombstones and archived clinics (docs/decisions/0020-0024)
 
 Revision ID: accounts_1
-Revises: 0005_activity_hr_time
+Revises: 0006_outbox
 
 Frozen: plain SQLAlchemy types only (``DateTime(timezone=True)`` is what the store's
 ``UTCDateTime`` renders to).
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "accounts_1"
-down_revision: str | None = "0005_activity_hr_time"
+down_revision: str | None = "0006_outbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -14,11 +14,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services import passwords
+from backstride.services import outbox, passwords
+from backstride.store.db import make_engine, session_factory
 from backstride.store.models import Account, LoginAttempt
 from tests.api import mail
 from tests.api.clock import Clock, client_with_clock
 from tests.api.world import PASSWORD, World
+from tests.mail_sink import SmtpSink
 
 NEW_PASSWORD = "quiet lantern orchard"
 
@@ -521,6 +523,32 @@ def test_a_password_reset_link_works_once_and_ends_every_session(
     )
     assert again.status_code == 422
     assert again.json()["code"] == "password_reset.invalid_token"
+
+
+def test_a_reset_link_reaches_an_smtp_server_and_works(
+    app: TestClient, world: World, db_settings: Settings, smtp_sink: SmtpSink, clock: Clock
+) -> None:
+    app.post("/api/v1/auth/password-reset/request", json={"email": world.emails["runner_b"]})
+    settings = db_settings.model_copy(
+        update={"smtp_host": smtp_sink.host, "smtp_port": smtp_sink.port, "smtp_security": "none"}
+    )
+    engine = make_engine(settings.effective_database_url)
+    report = outbox.send_due(session_factory(engine), settings=settings, now=clock.now)
+    engine.dispose()
+    assert report.sent == 1
+    (received,) = smtp_sink.to(world.emails["runner_b"])
+    assert received["Subject"] == "Reset your backstride password"
+    body = received.get_body(preferencelist=("plain",))
+    assert body is not None
+    text = body.get_content()
+    token = mail.token_in(
+        mail.Mail(received["To"], received["Subject"], text, ""), "/reset-password"
+    )
+    done = app.post(
+        "/api/v1/auth/password-reset/confirm", json={"token": token, "new_password": NEW_PASSWORD}
+    )
+    assert done.status_code == 200
+    assert mail.mails_to(db_settings, world.emails["runner_b"])[0].body == ""  # erased once sent
 
 
 def test_a_reset_link_expires_after_thirty_minutes(

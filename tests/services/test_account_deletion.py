@@ -12,7 +12,15 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import Conflict, Forbidden
-from backstride.services import accounts, clinics, consent, passwords, sessions, throttle
+from backstride.services import (
+    accounts,
+    clinics,
+    consent,
+    credentials,
+    passwords,
+    sessions,
+    throttle,
+)
 from backstride.services.policy import Principal
 from backstride.store.base import Base
 from backstride.store.models import (
@@ -21,6 +29,7 @@ from backstride.store.models import (
     Clinic,
     Consent,
     LoginAttempt,
+    OutboxMessage,
     RateEvent,
     Runner,
 )
@@ -54,10 +63,11 @@ def test_deleting_my_account_keeps_only_an_anonymous_consent_history_and_audit(
     email = world.emails["runner_a"]
     clinics.list_patients(session, principal=_as(session, world, "clinician_with"), now=NOW)
     throttle.record_login(session, email=email, client="192.0.2.4", success=False, now=NOW)
-    throttle.take(
-        session, bucket="reset.email", key=email, limit=3, window=dt.timedelta(hours=1), now=NOW
+    credentials.request_password_reset(
+        session, email=email, client="192.0.2.4", now=NOW, settings=db_settings
     )
     session.commit()
+    assert session.scalar(select(func.count()).where(OutboxMessage.to_addr == email)) == 1
     audit_before = session.scalar(
         select(func.count()).where(AuditEvent.runner_id == world.runner_a)
     )

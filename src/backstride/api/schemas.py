@@ -35,6 +35,12 @@ class LoginIn(BaseModel):
     email: str = Field(max_length=254)
     password: str = Field(max_length=256)
     mode: Literal["cookie", "token"] = "cookie"
+    totp_code: str | None = Field(
+        None,
+        max_length=32,
+        description="With TOTP on: the app's 6 digits or a recovery code, in the same call "
+        "(else the answer is a challenge for POST /auth/login/totp)",
+    )
 
 
 class AccountOut(Out):
@@ -44,13 +50,23 @@ class AccountOut(Out):
     display_name: str
     runner_id: str | None
     created_at: dt.datetime
+    totp_enabled: bool = False
 
 
 class LoginOut(BaseModel):
-    account: AccountOut
+    status: Literal["ok", "totp_required"] = Field(
+        "ok", description="totp_required: send a code with `challenge` to POST /auth/login/totp"
+    )
+    account: AccountOut | None = None
     token: str | None = Field(None, description="Bearer token (mode=token only); shown once")
     csrf_token: str | None = Field(None, description="Echo in X-CSRF-Token (mode=cookie)")
     expires_at: dt.datetime
+    challenge: str | None = Field(None, description="status totp_required: the challenge")
+    totp_enrolment_required: bool = Field(
+        False,
+        description="A clinician or admin without a second factor: this session can only "
+        "enrol one (POST /auth/totp/enrolment)",
+    )
 
 
 class ProfileOut(Out):
@@ -158,6 +174,7 @@ class ClinicOut(Out):
     slug: str
     name: str
     created_at: dt.datetime
+    archived_at: dt.datetime | None = None
 
 
 class ClinicIn(BaseModel):

@@ -68,6 +68,14 @@ THRESHOLDS: dict[str, Threshold] = {
             3.0,
             "Gabbett 2016 'danger zone' (contested: Impellizzeri 2020) - context only",
         ),
+        Threshold(
+            "session.idle_timeout_min",
+            30.0,
+            5.0,
+            60.0,
+            "Not clinical: the clinic's clinicians are signed out after this many idle minutes "
+            "(OWASP ASVS 5.0 7.3.1; NIST SP 800-63B-4 AAL2: at most 60) - from their next log-in",
+        ),
     )
 }
 

@@ -105,11 +105,13 @@ def review_latest_assessment(
         action="update",
         resource="assessment",
         now=now,
+        # No free text here: the reason lives with the assessment (deleted with the runner's
+        # data); the audit outlives a deleted account and must not name the person
+        # (docs/decisions/0024-account-deletion.md).
         detail={
             "assessment_id": row.id,
             "from": before,
             "to": level.value,
-            "reason": text,
             "cleared_to_run_on": review["cleared_to_run_on"],
         },
     )

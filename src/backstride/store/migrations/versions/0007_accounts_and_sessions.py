@@ -1,7 +1,7 @@
 """accounts and sessions: TOTP, one-time tokens, pending sign-ups, rate events, idle sessions,
 runner tombstones and archived clinics (docs/decisions/0020-0024)
 
-Revision ID: accounts_1
+Revision ID: 0007_accounts_and_sessions
 Revises: 0006_outbox
 
 Frozen: plain SQLAlchemy types only (``DateTime(timezone=True)`` is what the store's
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "accounts_1"
+revision: str = "0007_accounts_and_sessions"
 down_revision: str | None = "0006_outbox"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

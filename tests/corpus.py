@@ -97,11 +97,16 @@ class CorpusFile:
     """One file of one corpus, as a test parameter (the extended one resolved when used)."""
 
     label: str
-    key: str
+    corpus_key: str
 
     @property
     def corpus(self) -> Corpus:
         return corpus(self.label)
+
+    @property
+    def key(self) -> str:
+        """The key in the corpus (resolving the corpus first: absent -> skip)."""
+        return self.corpus_key if self.corpus else ""
 
     @property
     def path(self) -> Path:

@@ -68,8 +68,7 @@ COPIED: dict[str, str] = {
     "and HRM-Run dynamics: the heart-rate load tests",
     "fit/fitparse__developer-types-sample.fit": "developer fields of many types; power only "
     "as a Stryd developer field",
-    "fit/fitparse__sample_mulitple_header.fit": "triathlon: five sessions, one activity per "
-    "leg",
+    "fit/fitparse__sample_mulitple_header.fit": "triathlon: five sessions, one activity per leg",
     "fit/fitparse__compressed-speed-distance.fit": "compressed speed/distance and "
     "compressed-timestamp headers (FR70 era)",
     "fit/fitparse__antfs-dump.63.fit": "times counted from power-on: no real date",
@@ -205,7 +204,10 @@ def _derived(read: Callable[[str], bytes]) -> dict[str, Made]:
             two_with_bad_crc,
         ),
         "broken/derived__fitparse__garmin-fenix-5-run.truncated.fit.gz": Made(
-            "derived", GZ, "the gzip stream cut in half (a broken export member)", gz[: len(gz) // 2]
+            "derived",
+            GZ,
+            "the gzip stream cut in half (a broken export member)",
+            gz[: len(gz) // 2],
         ),
     }
 
@@ -459,8 +461,7 @@ def _markdown(rows: list[dict[str, Any]]) -> str:
         )
     lines += [
         "",
-        "Licence texts (`LICENSES/`), from each repository at the snapshot head in "
-        "`sources.json`:",
+        "Licence texts (`LICENSES/`), from each repository at the snapshot head in `sources.json`:",
         "",
     ]
     for repo, names in LICENCE_FILES.items():

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 import sys
 import tokenize
@@ -144,9 +145,9 @@ def wrap(old: str, new: str) -> tuple[str, list[int]]:
             ok = _push_down(lines, i + 1, indent + "# ", lambda j: False)
         elif kind == "doc":
             pre = " " * col
-            closes = text.rstrip().endswith(quote) and not text.strip() == quote
+            closes = text.rstrip().endswith(quote) and text.strip() != quote
 
-            def doc(j: int, pre: str = pre, closes: bool = closes) -> bool:
+            def doc(j: int, pre: str = pre, closes: bool = closes, quote: str = quote) -> bool:
                 rest = lines[j][len(pre) :]
                 return (
                     not closes
@@ -163,7 +164,10 @@ def wrap(old: str, new: str) -> tuple[str, list[int]]:
             cut = text.rfind(" ", start, WIDTH - 1)
             ok = cut > start
             if ok:
-                lines[i : i + 1] = [text[: cut + 1] + quote[-1], " " * col + quote + text[cut + 1 :]]
+                lines[i : i + 1] = [
+                    text[: cut + 1] + quote[-1],
+                    " " * col + quote + text[cut + 1 :],
+                ]
         else:
             ok = False
         if not ok:
@@ -172,15 +176,31 @@ def wrap(old: str, new: str) -> tuple[str, list[int]]:
 
 
 def _files() -> list[Path]:
-    listed = subprocess.run(
-        ["git", "ls-files", "--", *ROOTS], check=True, capture_output=True, text=True
+    listed = subprocess.run(  # noqa: S603
+        ["git", "ls-files", "--", *ROOTS],  # noqa: S607
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.split()
     return [Path(p) for p in listed if Path(p).suffix in SUFFIXES and Path(p).is_file()]
+
+
+def _format(paths: list[Path]) -> None:
+    """``ruff format`` the rewritten Python files (it re-indents split string literals)."""
+    ruff = Path(".venv/bin/ruff")
+    command = str(ruff) if ruff.is_file() else shutil.which("ruff")
+    if not paths:
+        return
+    if command is None:
+        print("ruff not found: run `make fmt` to re-indent the rewritten files")
+        return
+    subprocess.run([command, "format", "--quiet", *map(str, paths)], check=True)  # noqa: S603
 
 
 def main() -> int:
     """Rewrite in place; report changed files and mentions left for a person."""
     problems = 0
+    changed: list[Path] = []
     for path in _files():
         text = path.read_text(encoding="utf-8")
         new, left = rewrite(text)
@@ -191,10 +211,12 @@ def main() -> int:
                 print(f"{path}:{line}: longer than {WIDTH} characters: wrap it by hand")
         if new != text:
             path.write_text(new, encoding="utf-8")
+            changed += [path] if path.suffix == ".py" else []
             print(f"rewrote {path}")
         for mention in left:
             problems += 1
             print(f"{path}: no section number after {mention!r}: cite one by hand")
+    _format(changed)
     return 1 if problems else 0
 
 

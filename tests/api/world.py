@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -17,14 +16,14 @@ from backstride.services.demo_data import demo_intake_document
 from backstride.services.policy import Principal
 from backstride.store.models import Account, Activity, ImportJob, PainEntry, Runner
 from backstride.units import new_id
+from tests.corpus import LOCAL_ROOT
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"
 ACTORS = ("anonymous", "runner_a", "runner_b", "clinician_with", "clinician_without", "admin")
 SECRET_NAME = "Alpha Secret-Runner 7f3a"
-SHARED_ACTIVITIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "activities"
-SAMPLE_GPX = SHARED_ACTIVITIES / "gpx" / "gpxpy__track-with-empty-segment.gpx"
-"""A small real GPX track (9 points) from the shared corpus."""
+SAMPLE_GPX = LOCAL_ROOT / "gpx" / "gpxpy__track-with-empty-segment.gpx"
+"""A small real GPX track (9 points) from the local corpus."""
 
 
 @dataclass

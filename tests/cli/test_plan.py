@@ -157,7 +157,8 @@ def test_log_then_adapt_makes_a_new_version_with_a_diff(
 def test_next_morning_stiffness_logged_above_usual_steps_the_plan_back(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # clinical.md §8: "not settled" is next-morning pain *or stiffness* above the usual value.
+    # clinical reference §8: "not settled" is next-morning pain *or stiffness* above the usual
+    # value.
     add_runner(data_dir, "ana", DEMO_ASSESSMENT)
     _, doc = run_json(["plan", "--runner", "ana", "--weeks", "4", "--start", "2026-11-30"], capsys)
     run = next(
@@ -179,7 +180,7 @@ def test_next_morning_stiffness_logged_above_usual_steps_the_plan_back(
 def test_bone_pain_in_a_run_stops_running_and_asks_for_clinician_review(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # clinical.md 1.4 safety-netting: bone pain -> stop running and contact the clinic.
+    # clinical reference §1.4 safety-netting: bone pain -> stop running and contact the clinic.
     add_runner(data_dir, "ana", DEMO_ASSESSMENT)
     _, doc = run_json(["plan", "--runner", "ana", "--weeks", "4", "--start", "2026-11-30"], capsys)
     run = next(
@@ -196,7 +197,7 @@ def test_bone_pain_in_a_run_stops_running_and_asks_for_clinician_review(
 def test_a_strength_log_with_poor_form_is_stored_as_such(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # clinical.md 7.2: ladders step up only after sessions with good form.
+    # clinical reference §7.2: ladders step up only after sessions with good form.
     add_runner(data_dir, "ana", DEMO_ASSESSMENT)
     args = ["log", "--runner", "ana", "--date", "2026-12-01", "--kind", "strength"]
     assert run_json([*args, "--poor-form"], capsys)[0] == 0
@@ -208,7 +209,7 @@ def test_a_strength_log_with_poor_form_is_stored_as_such(
 
 
 def test_endurance_ratios_on_the_worked_example(capsys: pytest.CaptureFixture[str]) -> None:
-    # clinical.md 7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
+    # clinical reference §7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
     # 1.143 asymmetry flagged; 80/150 = 0.53 ok.
     args = ["plan", "endurance", "--flexion", "120", "--extension", "150"]
     code, doc = run_json([*args, "--side-right", "80", "--side-left", "70"], capsys)

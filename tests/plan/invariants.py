@@ -26,7 +26,8 @@ def assert_guardrail(
             continue
         assert s.distance_m is not None
         if s.rtr_stage is not None and s.rtr_stage <= 5:
-            # Walk-run stages 1-5 follow the clinician-cleared stage table (clinical.md 2.6).
+            # Walk-run stages 1-5 follow the clinician-cleared stage table (clinical reference
+            # §2.6).
             runs.append(RunRecord(s.date, s.distance_m))
             continue
         longest = pr.longest_in_window(runs, s.date)
@@ -67,8 +68,8 @@ def assert_hard_easy(plan: Plan) -> None:
 
 
 def assert_weekly_caps(plan: Plan, last_week_m: int, *, pain_present: bool = False) -> None:
-    """clinical.md 7.1: "<= +10 %/week while pain is present, <= +20 % otherwise; never > +30 %
-    week on week" - checked against the week before, deload and race weeks included."""
+    """clinical reference §7.1: "<= +10 %/week while pain is present, <= +20 % otherwise; never >
+    +30 % week on week" - checked against the week before, deload and race weeks included."""
     limit_tenths = 110 if pain_present else 120
     prev = last_week_m
     for w in plan.weeks:

@@ -1,4 +1,4 @@
-"""The running rules' worked checks (clinical.md 5.1 and 7.1)."""
+"""The running rules' worked checks (clinical reference §5.1 and §7.1)."""
 
 from __future__ import annotations
 
@@ -64,8 +64,8 @@ def test_taper_from_50_km_is_32_5_then_22_5_km() -> None:
     assert pr.taper_m(50_000, rules=RULES) == (32_500, 22_500)
 
 
-# clinical.md 7.4: low "1 visit; remote review at 4 weeks"; medium "initial visit, then weekly
-# for up to 6 weeks; reviews at 2 and 6 weeks"; high "weekly for up to 8 weeks".
+# clinical reference §7.4: low "1 visit; remote review at 4 weeks"; medium "initial visit, then
+# weekly for up to 6 weeks; reviews at 2 and 6 weeks"; high "weekly for up to 8 weeks".
 @pytest.mark.parametrize(
     ("group", "weeks_with_visits"),
     [("low", {0, 4}), ("medium", set(range(7))), ("high", set(range(8)))],

@@ -171,8 +171,8 @@ def test_a_plan_starting_next_monday_does_not_read_this_weeks_partial_distance(
 
 
 def test_the_plan_honours_flags_derived_from_the_answers(settings: Settings) -> None:
-    """Triage flags are only the fired rules' (clinical.md 0); the plan still gets hold_hills
-    for extension-sensitive pain (7.1 terrain) through ``Assessment.plan_flags``."""
+    """Triage flags are only the fired rules' (clinical reference §0); the plan still gets
+    hold_hills for extension-sensitive pain (7.1 terrain) through ``Assessment.plan_flags``."""
     from backstride.intake import assess, assessment_to_dict
     from tests.intake.builders import doc
 

@@ -191,7 +191,8 @@ def endurance(
     side_left: Annotated[float, typer.Option("--side-left", help="Left side bridge (s).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """McGill trunk-endurance ratios from hold times, each against its target (clinical.md 7.2)."""
+    """McGill trunk-endurance ratios from hold times, each against its target (clinical reference
+    §7.2)."""
     from backstride.plan.endurance import endurance_ratios
 
     r = endurance_ratios(

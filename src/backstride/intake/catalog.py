@@ -22,7 +22,8 @@ class AnswerSpec:
     """What an item accepts: ``integer`` (``minimum``..``maximum``), ``boolean`` or ``choice``.
 
     ``highest_of_several``: a list of marked answers is accepted and the highest one counts
-    (ODI: "if two statements are marked, take the higher", Fairbank; clinical.md 4.3 step 3).
+    (ODI: "if two statements are marked, take the higher", Fairbank; clinical reference §4.3 step
+    3).
     """
 
     type: str
@@ -62,7 +63,8 @@ class ItemDef:
 
 @dataclass(frozen=True, slots=True)
 class ChangeSpec:
-    """Minimal clinically important difference and minimal detectable change (clinical.md 4.1)."""
+    """Minimal clinically important difference and minimal detectable change (clinical reference
+    §4.1)."""
 
     mcid: float
     mdc: float

@@ -1,4 +1,4 @@
-"""Change over time that matters, one rule for every instrument (clinical.md 4.1).
+"""Change over time that matters, one rule for every instrument (clinical reference §4.1).
 
 improvement = baseline - follow-up (or follow-up - baseline when higher is better);
 threshold = max(MDC, min(MCID, 0.30 x |baseline|)); meaningful when |improvement| >= threshold

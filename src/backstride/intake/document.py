@@ -179,7 +179,7 @@ class RedFlags(_Model):
 
 
 class BoneStress(_Model):
-    """Bone-stress features the runner can report (clinical.md 2.3)."""
+    """Bone-stress features the runner can report (clinical reference §2.3)."""
 
     weight_bearing_pain_builds: StrictBool = False
     painful_single_leg_hop: StrictBool = False
@@ -252,7 +252,7 @@ class Triad(_Model):
     menarche_age_years: Num | None = Field(default=None, ge=5, le=30)
     menses_last_12_months: StrictInt | None = Field(default=None, ge=0, le=30)
     no_period_last_3_months: StrictBool | None = None
-    """None for 3 months (clinical.md 2.2: menstrual dysfunction, a BSI risk factor)."""
+    """None for 3 months (clinical reference §2.2: menstrual dysfunction, a BSI risk factor)."""
     menses_not_assessable: StrictBool = False
     bmd_z_score: Num | None = Field(default=None, ge=-10, le=10)
 

@@ -17,12 +17,12 @@ _EPS = 1e-9
 IBP_MIN_WEEKS = 13.0
 """Back pain "> 3 months" for ASAS, taken as >= 13 weeks [default]."""
 BSI_LOAD_RISE_PCT = 30.0
-"""Mileage rise that counts for bone stress (clinical.md 2.2-2.3) [default]."""
+"""Mileage rise that counts for bone stress (clinical reference §2.2-2.3) [default]."""
 YOUNG_HIGH_VOLUME_KM = 40.0
 """Weekly distance that makes "age < 20 with high volume" a risk factor [default]."""
 LASLETT_LR_POSITIVE = 0.94 / (1 - 0.78)
 """Laslett 2005 (Man Ther 10:207-218), >= 3 of 6 positive: sensitivity 0.94, specificity 0.78
--> LR+ = 0.94 / 0.22 = 4.27 (clinical.md 3)."""
+-> LR+ = 0.94 / 0.22 = 4.27 (clinical reference §3)."""
 LASLETT_LR_NEGATIVE = (1 - 0.94) / 0.78
 """The same cluster negative: LR- = 0.06 / 0.78 = 0.077."""
 
@@ -30,23 +30,23 @@ LASLETT_LR_NEGATIVE = (1 - 0.94) / 0.78
 def post_test_probability(pre_test: float, likelihood_ratio: float) -> float:
     """Bayes on odds: pre-test probability x likelihood ratio -> post-test probability (0-1).
 
-    clinical.md 3 worked: 25 % with LR+ 4.27 -> 58.8 %; with LR- 0.077 -> 2.5 %.
+    clinical reference §3 worked: 25 % with LR+ 4.27 -> 58.8 %; with LR- 0.077 -> 2.5 %.
     """
     odds = pre_test / (1 - pre_test) * likelihood_ratio
     return odds / (1 + odds)
 
 
 GROIN_LOCATIONS = frozenset({"groin", "hip_front"})
-"""Where femoral-neck stress pain is felt: groin or front of the hip (clinical.md 2.1)."""
+"""Where femoral-neck stress pain is felt: groin or front of the hip (clinical reference §2.1)."""
 BELOW_KNEE_LOCATIONS = frozenset({"leg_below_knee", "foot"})
-"""Pain locations that are "leg pain below the knee" (clinical.md 1.1, 1.5)."""
+"""Pain locations that are "leg pain below the knee" (clinical reference §1.1, §1.5)."""
 
 
 def leg_pain_below_knee(doc: IntakeDocument) -> bool:
     """Leg pain below the knee: asked directly, or a marked location below the knee.
 
     Either answer counts, so a runner who marks the shin or foot on the body map is read the
-    same as one who ticks the question (clinical.md 1.5; monotonic safety, section 0).
+    same as one who ticks the question (clinical reference §1.5; monotonic safety, section 0).
     """
     s = doc.symptoms
     return s.leg_pain_below_knee or bool(BELOW_KNEE_LOCATIONS & set(s.locations))
@@ -58,7 +58,8 @@ def painful_hop(doc: IntakeDocument) -> bool:
 
 
 def groin_pain_weight_bearing(doc: IntakeDocument) -> bool:
-    """Groin/front-of-hip pain on weight bearing (clinical.md 1.1 ``bone_stress_high_risk``).
+    """Groin/front-of-hip pain on weight bearing (clinical reference §1.1
+    ``bone_stress_high_risk``).
 
     The direct question, or weight-bearing pain that builds with a groin or front-of-hip
     location marked: the same presentation, whichever way the runner answered it.
@@ -137,7 +138,7 @@ def _load_rise(doc: IntakeDocument) -> float:
 
 
 def _bsi_features(doc: IntakeDocument) -> tuple[str, ...]:
-    """Bone-stress symptom features (a)-(e) of clinical.md 2.3 [default heuristic]."""
+    """Bone-stress symptom features (a)-(e) of clinical reference §2.3 [default heuristic]."""
     b, s = doc.bone_stress, doc.symptoms
     rise = _load_rise(doc)
     met = {
@@ -153,7 +154,7 @@ def _bsi_features(doc: IntakeDocument) -> tuple[str, ...]:
 
 
 def _bsi_risks(doc: IntakeDocument, features: tuple[str, ...]) -> tuple[str, ...]:
-    """Risk factors of clinical.md 2.2 (Warden 2014; De Souza 2014; Kraus 2019)."""
+    """Risk factors of clinical reference §2.2 (Warden 2014; De Souza 2014; Kraus 2019)."""
     t = doc.triad
     bmi = (t.bmi_kg_m2 if t and t.bmi_kg_m2 is not None else None) or doc.about.bmi_kg_m2
     met = {
@@ -161,7 +162,7 @@ def _bsi_risks(doc: IntakeDocument, features: tuple[str, ...]) -> tuple[str, ...
         "low_energy_availability": bool(
             t and t.energy_availability in {"some_restriction", "eating_disorder"}
         ),
-        # "9 or fewer periods in 12 months, or none for 3 months" (clinical.md 2.2); not
+        # "9 or fewer periods in 12 months, or none for 3 months" (clinical reference §2.2); not
         # read under hormonal contraception, which sets the bleeding (Koltun et al. 2020)
         "menstrual_dysfunction": bool(
             t
@@ -171,7 +172,7 @@ def _bsi_risks(doc: IntakeDocument, features: tuple[str, ...]) -> tuple[str, ...
                 or t.no_period_last_3_months is True
             )
         ),
-        # "BMI < 18.5 kg/m2 (adults)" (clinical.md 2.2)
+        # "BMI < 18.5 kg/m2 (adults)" (clinical reference §2.2)
         "low_bmi": bmi is not None and bmi < 18.5 - _EPS and doc.about.age_years >= ADULT_BMI_AGE,
         "low_bmd": bool(t and t.bmd_z_score is not None and t.bmd_z_score < -1.0 - _EPS),
         "late_menarche": bool(

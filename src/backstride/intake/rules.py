@@ -1,4 +1,4 @@
-"""The triage rule table: an ordered registry under stable keys (clinical.md 1.1).
+"""The triage rule table: an ordered registry under stable keys (clinical reference §1.1).
 
 Each rule has a disposition, plan flags, a plain-language reason (own words), its sources and
 a predicate over :class:`~backstride.intake.facts.Facts` that returns ``None`` (not fired) or a

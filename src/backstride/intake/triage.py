@@ -1,7 +1,7 @@
 """Triage: score the questionnaires, evaluate every rule, and build the :class:`Assessment`.
 
-clinical.md 1.2: every rule is evaluated (no short-circuit); the disposition is the highest of
-the fired rules; flags are their union (and nothing else: plan-only flags read from the
+clinical reference §1.2: every rule is evaluated (no short-circuit); the disposition is the highest
+of the fired rules; flags are their union (and nothing else: plan-only flags read from the
 answers go to ``derived_flags``); ``self_management`` only when nothing fired; reasons are
 ordered by disposition (descending) then key. Safety-netting (1.4) is always included and
 the time frame (1.3) follows the disposition. Never a diagnosis: "suspected", "pattern".
@@ -74,7 +74,7 @@ def _derived_flags(doc: IntakeDocument, fired: set[str]) -> tuple[set[str], list
         flags.add(FLAG_AVOID_LOADED_FLEXION_ROTATION)
         notes.append(
             "Plan: avoid loaded flexion and rotation while the pain is acute and "
-            "flexion-sensitive [default; clinical-rules.md 7]."
+            "flexion-sensitive [default; clinical reference §7.2]."
         )
     if "extension" in s.aggravating or "pattern.sacroiliac" in fired:
         flags.add(FLAG_HOLD_HILLS)

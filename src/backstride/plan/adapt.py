@@ -1,8 +1,8 @@
 """Weekly adaptation: session logs -> a new plan version with a readable diff and reasons.
 
-Runs and strength progress, hold or regress by the pain-monitoring model (clinical.md 8); loads
-follow 2-for-2 and ladders step per clinical.md 7.2; return-to-run stages per 2.6; a new
-red-flag symptom blocks the plan and asks for re-triage; missed sessions are re-placed without
+Runs and strength progress, hold or regress by the pain-monitoring model (clinical reference §8);
+loads follow 2-for-2 and ladders step per clinical reference §7.2; return-to-run stages per 2.6; a
+new red-flag symptom blocks the plan and asks for re-triage; missed sessions are re-placed without
 two hard days in a row and within the caps (guard.py re-checks the whole plan).
 """
 
@@ -160,12 +160,12 @@ def adapt_plan(
         if (lg.bone_pain or 0) > 0:
             bone_days.append(lg.on_date)
         if stage == 7 and (before < 7 or (lg.pain_during or 0) > 2):
-            since7 = lg.on_date  # a new pain-free spell at stage 7 starts (clinical.md 2.6)
+            since7 = lg.on_date  # a new pain-free spell at stage 7 starts (clinical reference §2.6)
         elif stage < 7:
             since7 = None
     for lg in run_logs:
         if lg not in rtr_logs and (lg.bone_pain or 0) > 0:
-            # clinical.md 1.4 safety-netting: a tender spot on a bone -> stop running and
+            # clinical reference §1.4 safety-netting: a tender spot on a bone -> stop running and
             # contact the clinic (a suspected bone stress injury, never a diagnosis).
             stop_running = True
             bone_days.append(lg.on_date)
@@ -238,7 +238,7 @@ def _not_logged(
     """Planned runs and strength sessions up to ``today`` that have no log at all.
 
     No log is not "done pain-free": the pain model cannot progress on missing information, so
-    these count as a hold (clinical.md 8: progress needs low pain that settled) [default].
+    these count as a hold (clinical reference §8: progress needs low pain that settled) [default].
     """
     keys = {lg.session_key for lg in logs}
     dated = {(lg.on_date, lg.kind) for lg in logs}
@@ -323,7 +323,7 @@ def _regenerate(
         week_run = context.last_week_m
         next_start, offset = max(plan.start_date, today + dt.timedelta(days=1)), 0
     remaining = len([w for w in plan.weeks if w.start_date >= next_start])
-    # Pain logged this window counts as "pain present" for the weekly cap (clinical.md 7.1).
+    # Pain logged this window counts as "pain present" for the weekly cap (clinical reference §7.1).
     scores = [v for lg in window if lg.status != "skipped" for v in (lg.pain_during, lg.pain_after)]
     known = [v for v in scores if v is not None]
     logged_pain = max(known, default=0)

@@ -39,7 +39,8 @@ class Builder:
             )
         group = a.startback_group
         since7 = self.state.rtr_stage7_since
-        # clinical.md 2.6 stage 7: no speed work or hills until 2 weeks pain-free at stage 7.
+        # clinical reference §2.6 stage 7: no speed work or hills until 2 weeks pain-free at stage
+        # 7.
         self.early_stage7 = (
             mode == "normal"
             and self.state.rtr_stage == 7
@@ -68,7 +69,7 @@ class Builder:
                     "startback.medium",
                     "STarT medium risk: easy and long runs only; an initial visit, then "
                     "weekly physiotherapy for up to 6 weeks with reviews at 2 and 6 weeks "
-                    "(Hill et al. 2011 pathway; clinical.md 7.4 [default]).",
+                    "(Hill et al. 2011 pathway; clinical reference §7.4 [default]).",
                 )
             )
         runs = min(prefs.runs_per_week, 3 if self.novice else 7)
@@ -117,7 +118,8 @@ class Builder:
         self._advice()
 
     def _advice(self) -> None:
-        """The "why" texts: exercise evidence (clinical.md 7.3), recovery and manual therapy (9).
+        """The "why" texts: exercise evidence (clinical reference §7.3), recovery and manual therapy
+        (9).
 
         Adjustments are one option beside exercise, never a cure or "realignment".
         """
@@ -164,7 +166,8 @@ class Builder:
                 "non-impact cross-training and strength only until a clinician clears a "
                 "graded return to running. Before the first walk-run stage: the clearance "
                 "recorded, pain-free daily walking and 30-45 min of brisk walking, 20 pain-free "
-                "single-leg hops on the painful side, no night or rest pain (clinical.md 2.6).",
+                "single-leg hops on the painful side, no night or rest pain (clinical reference "
+                "§2.6).",
             ),
             "rtr": (
                 "plan.return_to_run",
@@ -186,7 +189,7 @@ class Builder:
                     "rtr.stage7",
                     "Return-to-run stage 7: build from 30 min within the weekly cap and the "
                     "single-run guardrail; no speed work or hills until 2 weeks pain-free at "
-                    "stage 7 (clinical.md 2.6).",
+                    "stage 7 (clinical reference §2.6).",
                 )
             )
         if self.hold_hills:

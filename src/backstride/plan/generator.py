@@ -1,6 +1,6 @@
 """The plan generator: (assessment, training context, preferences, today) -> a reasoned plan.
 
-Rules: clinical.md 1.3 (what each disposition allows), 2.6 (return to run), 7.1 (running),
+Rules: clinical reference §1.3 (what each disposition allows), 2.6 (return to run), 7.1 (running),
 7.2 (strength), 7.4 (STarT pathways). Thresholds live in :class:`PlanRules` and ``rules.py``;
 the request and modes in ``request.py``, the run state in ``builder.py``, weeks in ``weeks.py``.
 """

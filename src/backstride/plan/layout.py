@@ -1,6 +1,6 @@
 """The weekly template: which weekdays rest, run (long, tempo, easy) and do strength.
 
-Rules (clinical.md 7.1, 7.2): >= 1 rest day a week, >= 2 for novices or pain >= 4/10
+Rules (clinical reference §7.1, §7.2): >= 1 rest day a week, >= 2 for novices or pain >= 4/10
 (clinical consensus, unverified); never two hard days in a row (Seiler 2010, unverified);
 strength 2-3 times a week with >= 48 h between sessions for the same muscles (ACSM 2009);
 no heavy lower-body work the day before a long or hard run [default].

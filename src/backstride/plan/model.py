@@ -67,7 +67,8 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class PlanRules:
-    """Configurable thresholds (clinical.md 7.1); every default is a backstride [default]."""
+    """Configurable thresholds (clinical reference §7.1); every default is a backstride
+    [default]."""
 
     cap_with_pain: float = 0.10
     cap_without_pain: float = 0.20
@@ -84,7 +85,7 @@ class PlanRules:
     long_run_share_novice: float = 0.30
     quality_share_max: float = 0.20
     """Most of a week's running distance at tempo: ~80 % of running easy (Seiler 2010,
-    unverified; clinical.md 7.1)."""
+    unverified; clinical reference §7.1)."""
     pain_during_max: int = 5
     """Highest acceptable pain during a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
     pain_after_max: int = 5
@@ -177,10 +178,10 @@ class ProgressionState:
     rtr_regressed_at: int | None = None
     rtr_stopped_on: dt.date | None = None
     """Running stopped for bone pain (R4, or bone pain outside the stages) on this day; running
-    resumes only with a clinician clearance recorded after it (clinical.md 2.6, 1.4)."""
+    resumes only with a clinician clearance recorded after it (clinical reference §2.6, §1.4)."""
     rtr_stage7_since: dt.date | None = None
-    """Start of the current pain-free spell at return-to-run stage 7 (clinical.md 2.6: no speed
-    work or hills until 2 weeks pain-free at stage 7)."""
+    """Start of the current pain-free spell at return-to-run stage 7 (clinical reference §2.6: no
+    speed work or hills until 2 weeks pain-free at stage 7)."""
     deload_every: int | None = None
     volume_factor: float = 1.0
     hold_weeks: int = 0

@@ -1,8 +1,8 @@
 """The current week after logs: missed sessions moved without bunching, runs shortened on regress.
 
-Never two hard days in a row, walk-run stages on alternate days (clinical.md 2.6), never
+Never two hard days in a row, walk-run stages on alternate days (clinical reference §2.6), never
 strength next to strength (ACSM 48 h), never more than was planned (so the weekly cap holds);
-a session that cannot be placed is dropped (clinical.md 8, case D8) [default].
+a session that cannot be placed is dropped (clinical reference §8, case D8) [default].
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def reshuffle_week(
             if s.kind == "run" and s.hard and any(x.hard for x in neighbours):
                 continue
             if s.rtr_stage is not None and any(x.kind == "run" for x in neighbours):
-                continue  # walk-run stages stay on alternate days (clinical.md 2.6)
+                continue  # walk-run stages stay on alternate days (clinical reference §2.6)
             if s.kind == "strength" and any(x.kind == "strength" for x in neighbours):
                 continue
             moved = replace(
@@ -94,7 +94,7 @@ def restage_week(
     equipment: frozenset[str],
     pace_s_per_km: int,
 ) -> tuple[Week, tuple[int, int]]:
-    """The rest of the current week after return-to-run logs (clinical.md 2.6), and the
+    """The rest of the current week after return-to-run logs (clinical reference §2.6), and the
     projected (stage, good sessions) after it for the weeks that follow.
 
     No running (suspected BSI, R4 or bone pain) -> every later run becomes non-impact

@@ -1,11 +1,11 @@
 """The plan's numeric rules: weekly caps, the single-run guardrail, deload, taper, visits.
 
-Sources (clinical.md 5.1, 7.1, 7.4): single-run guardrail from Frandsen et al. 2025 (BJSM
+Sources (clinical reference §5.1, §7.1, §7.4): single-run guardrail from Frandsen et al. 2025 (BJSM
 59:1203-1210); weekly caps are guidelines (Nielsen et al. 2014, JOSPT 44:739; Buist et al.
 2008, AJSM 36:33) with [default] values; deload every 4th week at -25 % (periodisation
 practice, unverified); taper 65 % then 45 % of pre-taper volume (Bosquet et al. 2007, MSSE
 39:1358); STarT visit defaults from Hill et al. 2011 [default; session counts unverified].
-All comparisons use integer metres (clinical.md section 0).
+All comparisons use integer metres (clinical reference §0).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ def _floor(value: float) -> int:
 def weekly_cap_m(last_week_m: int, *, pain_present: bool, rules: PlanRules) -> int:
     """Most distance allowed next week: +10 % with pain, +20 % without, never over +30 %.
 
-    Worked check (clinical.md 7.1): 30 km with pain -> 33.0 km; without pain -> 36.0 km.
+    Worked check (clinical reference §7.1): 30 km with pain -> 33.0 km; without pain -> 36.0 km.
     """
     cap = rules.cap_with_pain if pain_present else rules.cap_without_pain
     return _floor(last_week_m * (1 + min(cap, rules.cap_absolute)))
@@ -73,7 +73,8 @@ def check_run(
 def visit_weeks(
     *, startback_group: str | None, disposition: str, weeks: int, every_weeks: int | None
 ) -> dict[int, str]:
-    """Week index (0-based) -> visit title, from the STarT pathway (clinical.md 7.4 [default]).
+    """Week index (0-based) -> visit title, from the STarT pathway (clinical reference §7.4
+    [default]).
 
     Week ``k`` starts ``k`` weeks after the plan start, so "at 4 weeks" is index 4.
     low: 1 visit, remote review at 4 weeks (2 visits); medium: initial visit, then weekly for

@@ -2,8 +2,9 @@
 gentle mobility, return-to-run walk-run stages and rest.
 
 Strength dosing: ACSM 2009 (Med Sci Sports Exerc 41:687-708); McGill big three; ladders and
-warm-up/cool-down contents are backstride defaults [default] (clinical.md 7.1, 7.2). Return-to-run
-stages: clinical.md 2.6 (published clinic interval programmes, not trial-tested).
+warm-up/cool-down contents are backstride defaults [default] (clinical reference §7.1, §7.2).
+Return-to-run stages: clinical reference §2.6 (published clinic interval programmes, not
+trial-tested).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ STRENGTH_B = (
     "step_up",
 )
 WARM_UP = ("brisk_walk", "leg_swings", "high_knees", "butt_kicks", "skips", "walking_lunge_drill")
-# clinical.md 7.1 [default]: warm-up 5-10 min (brisk walk, leg swings, skips); cool-down
+# clinical reference §7.1 [default]: warm-up 5-10 min (brisk walk, leg swings, skips); cool-down
 # 5-10 min (easy walk, gentle mobility): 5 min walk + five 2 x 30 s stretches.
 COOL_DOWN = (
     "easy_walk",
@@ -44,7 +45,7 @@ COOL_DOWN = (
 )
 GENTLE = ("brisk_walk", "cat_cow", "lower_back_stretch", "diaphragmatic_breathing")
 CROSS = ("swimming", "cycling", "pool_running", "yoga_gentle")
-# Return-to-run stages (clinical.md 2.6): (repeats, run min, walk min).
+# Return-to-run stages (clinical reference §2.6): (repeats, run min, walk min).
 RTR_STAGES: Mapping[int, tuple[int, int, int]] = {
     1: (6, 1, 4),
     2: (6, 2, 3),
@@ -242,7 +243,7 @@ def mobility_session(
     reason: Decision,
     forbidden: frozenset[str] = frozenset(),
 ) -> Session:
-    """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical.md 1.3)."""
+    """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical reference §1.3)."""
     return Session(
         key=key,
         date=on_date,

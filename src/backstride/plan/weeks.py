@@ -1,8 +1,8 @@
 """One plan week: its volume target (build, deload, taper), runs under the guardrail, strength,
 cross-training, rest and clinic visits; return-to-run walk-run sessions.
 
-Sources: clinical.md 7.1 (Frandsen 2025 guardrail; weekly caps [default]; deload; Bosquet 2007
-taper), 7.2 (ACSM 2009 strength), 2.6 (return-to-run stages), 7.4 (STarT visits [default]).
+Sources: clinical reference §7.1 (Frandsen 2025 guardrail; weekly caps [default]; deload; Bosquet
+2007 taper), 7.2 (ACSM 2009 strength), 2.6 (return-to-run stages), 7.4 (STarT visits [default]).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
 def week_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, int, Decision]:
     """The week's phase and target (see :func:`_phase_target`), never above the weekly cap on
-    the week before, whatever the phase (clinical.md 7.1: "never > +30 % week on week")."""
+    the week before, whatever the phase (clinical reference §7.1: "never > +30 % week on week")."""
     phase, target, why = _phase_target(b, i, prev, last_week)
     last = last_week if last_week >= 1000 else max(prev, len(b.tpl.runs) * b.first_run_m)
     cap = pr.weekly_cap_m(last, pain_present=b.pain_present, rules=b.req.rules)
@@ -56,7 +56,7 @@ def _phase_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, i
     ``last_week`` the distance actually planned the week before: growth is measured from the
     reference, but the weekly cap always compares with the week before, so a build week after
     a deload or race week never rises more than +10 % (pain) / +20 % / +30 % week on week
-    (clinical.md 7.1; Nielsen et al. 2014).
+    (clinical reference §7.1; Nielsen et al. 2014).
     """
     rules, prefs = b.req.rules, b.req.preferences
     start = b.req.start_date + dt.timedelta(days=7 * i)
@@ -126,7 +126,7 @@ def _phase_target(b: Builder, i: int, prev: int, last_week: int) -> tuple[str, i
 def run_shares(intensities: list[str], *, long_share: float, quality_max: float) -> list[float]:
     """Each run's share of the week: the long run ``long_share``, the rest split evenly; a
     tempo run at most ``quality_max`` (~80 % of running easy, Seiler 2010, unverified), its
-    surplus to the easy runs, none of which outgrows the long run (clinical.md 7.1)."""
+    surplus to the easy runs, none of which outgrows the long run (clinical reference §7.1)."""
     n = len(intensities)
     if n == 1 or "long" not in intensities:
         shares = [1 / n] * n
@@ -152,7 +152,7 @@ def place_runs(
     """Split the target over the run days; clip each run to the single-run guardrail.
 
     Without a run in the last 30 days the first run is at most 20 min and easy (Frandsen
-    2025 guardrail, clinical.md 7.1 [default]); planned runs then enter the window.
+    2025 guardrail, clinical reference §7.1 [default]); planned runs then enter the window.
     """
     rules, prefs, pace = (
         b.req.rules,

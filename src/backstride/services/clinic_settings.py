@@ -204,7 +204,7 @@ def analytics_options(values: Mapping[str, float], *, shoe_retire_km: float) -> 
 
 
 def plan_rules(values: Mapping[str, float]) -> PlanRules:
-    """Plan thresholds from a runner's clinic values (defaults: clinical.md 7.1).
+    """Plan thresholds from a runner's clinic values (defaults: clinical reference §7.1).
 
     The weekly cap bounds every progression cap (a clinic cap of 15 % also lowers the 20 %
     pain-free cap); the single-run ratio bounds each run against the longest of 30 days

@@ -131,7 +131,8 @@ def create_plan(
 def record_clearance(
     session: Session, *, runner_handle: str, cleared_on: dt.date, now: dt.datetime
 ) -> dt.date:
-    """Record a clinician's return-to-run clearance (opens the walk-run stages, clinical.md 2.6)."""
+    """Record a clinician's return-to-run clearance (opens the walk-run stages, clinical reference
+    §2.6)."""
     runner = find_runner(session, handle=runner_handle)
     if cleared_on > now.date():
         raise InvalidInput("a clearance cannot be in the future", code="plan.invalid_clearance")

@@ -1,4 +1,4 @@
-"""A clinician reviews a consenting runner's latest assessment (clinical.md §1.2.6).
+"""A clinician reviews a consenting runner's latest assessment (clinical reference §1.2 step 6).
 
 The clinician sets the disposition they decided on, says why, and may record the date the
 runner was cleared to start the return-to-run stages. The stored assessment keeps the runner's

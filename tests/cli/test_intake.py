@@ -15,9 +15,9 @@ import yaml
 
 from backstride.cli.interview import run_interview
 from backstride.cli.main import main
-from backstride.cli.questions import Question, parse
 from backstride.config import Settings
 from backstride.intake import assess, load_instruments, shipped_instruments, validate_intake
+from backstride.intake.form import Question, parse
 from backstride.services.demo_data import demo_intake_document
 
 TODAY = dt.date(2026, 11, 25)
@@ -232,13 +232,14 @@ def test_interview_asks_the_questionnaires_from_the_instrument_data() -> None:
     answers.update({f"red_flags.cauda_equina.{k}": "n" for k in (
         "saddle_numbness", "bladder_change", "bowel_change", "sexual_dysfunction",
         "bilateral_leg_symptoms")})  # fmt: skip
-    answers.update({"ask.odi": "y", "ask.startback": "y", "ask.psfs": "2", "ask.triad": "y",
+    answers.update({"ask.odi": "y", "ask.startback": "y", "ask.psfs": "y", "ask.triad": "y",
                     "ask.clinician": "y", "clinician.laslett.distraction": "y",
                     "clinician.laslett.compression": "y"})  # fmt: skip
     answers.update({f"odi.items.{i}": "2" for i in range(1, 11)})
     answers.update({f"startback.items.{i}": "y" for i in range(1, 9)})
-    answers.update({"startback.items.9": "extremely", "psfs.0.name": "long run",
-                    "psfs.0.score": "3", "psfs.1.name": "hills", "psfs.1.score": "5",
+    answers.update({"startback.items.9": "extremely", "psfs.activities.0.name": "long run",
+                    "psfs.activities.0.score": "3", "psfs.activities.1.name": "hills",
+                    "psfs.activities.1.score": "5",
                     "triad.menses_last_12_months": "4"})  # fmt: skip
     document = run_interview(Scripted(answers), shipped_instruments())
     a = assess(document, today=TODAY)

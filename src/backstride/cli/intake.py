@@ -14,7 +14,6 @@ from rich.console import Console
 from rich.prompt import Prompt
 
 from backstride.cli.interview import run_interview
-from backstride.cli.questions import Question, parse
 from backstride.config import load_settings
 from backstride.errors import InvalidInput, NotFound
 from backstride.intake import (
@@ -24,6 +23,7 @@ from backstride.intake import (
     load_instruments,
     validate_intake,
 )
+from backstride.intake.form import Kind, Question, parse
 
 
 class RichPrompter:
@@ -35,12 +35,12 @@ class RichPrompter:
     def ask(self, question: Question) -> Any:
         """The parsed answer; ``EOFError`` propagates (the caller aborts, writing nothing)."""
         hint = ""
-        if question.kind in {"choice", "multi"}:
-            hint = f" [dim]({', '.join(question.choices)})[/dim]"
-        elif question.kind == "tri":
+        if question.kind in {Kind.CHOICE, Kind.MULTI}:
+            hint = f" [dim]({', '.join(question.values)})[/dim]"
+        elif question.kind is Kind.TRI:
             hint = " [dim](y/n/skip)[/dim]"
-        elif question.kind == "bool" and question.default:
-            hint = f" [dim](y/n, default {question.default})[/dim]"
+        elif question.kind is Kind.BOOL and question.default is not None:
+            hint = f" [dim](y/n, default {'y' if question.default else 'n'})[/dim]"
         while True:
             raw = Prompt.ask(f"{question.text}{hint}", console=self.console, default="",
                              show_default=False)  # fmt: skip

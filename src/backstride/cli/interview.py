@@ -1,4 +1,4 @@
-"""The terminal intake interview: asks the questions of :mod:`questions` through any Prompter.
+"""The terminal intake interview: asks the sections of :mod:`backstride.intake.questions`.
 
 Questionnaire items come from the instrument definitions, so a clinic's licensed wording is
 shown when configured. The result is a raw document; callers validate it.
@@ -9,16 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-from backstride.cli.questions import (
-    CLINICIAN,
-    DETAILS,
-    ESSENTIALS,
-    TRIAD,
-    Answers,
-    Question,
-    yes_no,
-)
 from backstride.intake.catalog import InstrumentDef
+from backstride.intake.form import Answers, Blank, Kind, Question, Section, applies, set_answer
+from backstride.intake.questions import intake_sections, to_document
 
 
 class Prompter(Protocol):
@@ -28,97 +21,36 @@ class Prompter(Protocol):
         """The parsed answer, or ``None`` when left blank/skipped."""
 
 
-def _set(answers: Answers, path: str, value: Any) -> None:
-    *parents, leaf = path.split(".")
+def offer_question(section: Section) -> Question:
+    """The yes/no question that opens an optional section."""
+    return Question(f"ask.{section.key}", section.offer, Kind.BOOL, blank=Blank.DEFAULT,
+                    default=False)  # fmt: skip
+
+
+def _ensure(answers: Answers, path: str) -> None:
     node = answers
-    for part in parents:
+    for part in path.split("."):
         node = node.setdefault(part, {})
-    node[leaf] = value
-
-
-def _ask_all(prompter: Prompter, questions: tuple[Question, ...], answers: Answers) -> None:
-    for q in questions:
-        if q.when is not None and not q.when(answers):
-            continue
-        value = prompter.ask(q)
-        if value is None:
-            continue
-        if q.path == "running.previous_bsi":
-            value = [{"site": s} for s in value]
-        _set(answers, q.path, value)
-
-
-def _item_question(inst: InstrumentDef, key: str) -> Question:
-    item = inst.item(key)
-    spec = item.answer
-    text = item.text
-    if item.options:
-        text += "\n" + "\n".join(f"  {i}: {o}" for i, o in enumerate(item.options))
-    if spec.type == "integer":
-        return Question(
-            f"{inst.id}.items.{key}",
-            f"{text} ({spec.minimum}-{spec.maximum}, blank to skip)",
-            "int",
-            minimum=spec.minimum,
-            maximum=spec.maximum,
-            default="",
-        )
-    if spec.type == "boolean":
-        return Question(
-            f"{inst.id}.items.{key}", f"{text} (y/n, blank to skip)", "bool", default=""
-        )
-    return Question(f"{inst.id}.items.{key}", text, "choice", spec.choices, default="")
-
-
-def _questionnaires(
-    prompter: Prompter, instruments: Mapping[str, InstrumentDef], a: Answers
-) -> None:
-    for ident in ("nprs", "odi", "rmdq", "startback"):
-        inst = instruments[ident]
-        if not prompter.ask(yes_no(f"ask.{ident}", f"Answer '{inst.title}' now?")):
-            continue
-        _ask_all(prompter, tuple(_item_question(inst, k) for k in inst.item_keys), a)
-        a.setdefault(ident, {"items": {}})
-    count = prompter.ask(
-        Question(
-            "ask.psfs",
-            "How many activities are hard because of your back (0-5)?",
-            "int",
-            minimum=0,
-            maximum=5,
-            default="0",
-        )
-    )
-    if count:
-        acts = []
-        for i in range(int(count)):
-            name = prompter.ask(Question(f"psfs.{i}.name", f"Activity {i + 1}", "text"))
-            score = prompter.ask(
-                Question(
-                    f"psfs.{i}.score",
-                    "How well can you do it now (0 = unable, 10 = as before)?",
-                    "int",
-                    minimum=0,
-                    maximum=10,
-                )
-            )
-            acts.append({"name": name, "score": int(score)})
-        a["psfs"] = {"activities": acts}
-    if prompter.ask(yes_no("ask.triad", "Answer questions on energy, periods and bone health?")):
-        _ask_all(prompter, TRIAD, a)
-        a.setdefault("triad", {})
 
 
 def run_interview(prompter: Prompter, instruments: Mapping[str, InstrumentDef]) -> Answers:
     """Ask every question and return the raw intake document (validate it afterwards)."""
     answers: Answers = {"schema_version": "1"}
-    _ask_all(prompter, ESSENTIALS, answers)
-    _ask_all(prompter, DETAILS, answers)
-    _questionnaires(prompter, instruments, answers)
-    if prompter.ask(yes_no("ask.clinician", "Is a clinician entering examination findings?")):
-        _ask_all(prompter, CLINICIAN, answers)
-        answers.setdefault("clinician", {})
-    return answers
+    for section in intake_sections(instruments):
+        if not applies(section, answers):
+            continue
+        if section.optional:
+            if not prompter.ask(offer_question(section)):
+                continue
+            if section.container:
+                _ensure(answers, section.container)
+        for question in section.questions:
+            if not applies(question, answers):
+                continue
+            value = prompter.ask(question)
+            if value is not None:
+                set_answer(answers, question, value)
+    return to_document(answers)
 
 
-__all__ = ["Prompter", "run_interview"]
+__all__ = ["Prompter", "offer_question", "run_interview"]

@@ -40,8 +40,10 @@ Easing = Literal[
 ]  # fmt: skip
 BsiSite = Literal[
     "sacrum", "pelvis", "femoral_neck", "pars", "tibia", "fibula", "metatarsal",
-    "navicular", "femoral_shaft", "other",
+    "navicular", "femoral_shaft", "other", "unknown",
 ]  # fmt: skip
+"""Where an earlier bone stress injury was; ``unknown``: there was one, the site is not known
+(it counts as a previous BSI, clinical reference §2.2, but not as a trabecular site, §2.4)."""
 TRABECULAR_SITES = frozenset({"sacrum", "pelvis", "femoral_neck"})
 
 Count = Field(default=None, ge=0)
@@ -84,6 +86,9 @@ class Symptoms(_Model):
     first_episode: StrictBool = True
     age_at_onset_years: Num | None = Field(default=None, ge=0, le=110)
     pattern: Literal["constant", "intermittent", "only_with_activity"] = "intermittent"
+    constant_no_position_eases: StrictBool = False
+    """The pain is there all the time and no position or rest eases it, night included
+    (clinical reference §1.1 ``red_flag.nonmechanical``; 2026-12-05 appendix, item 3)."""
     pain_below_l5: StrictBool = False
     points_one_finger_near_psis: StrictBool = False
     night_pain: Literal["none", "wakes_me", "constant_unrelieved"] = "none"
@@ -170,6 +175,9 @@ class RedFlags(_Model):
     no_improvement_after_4_weeks_care: StrictBool = False
     generally_unwell: StrictBool = False
     fever: StrictBool = False
+    night_sweats: StrictBool = False
+    """Drenching sweats at night, asked on their own (clinical reference §1.1
+    ``red_flag.infection``: fever, chills, rigors or night sweats with back pain)."""
     iv_drug_use: StrictBool = False
     immunosuppression: StrictBool = False
     recent_bacterial_infection: StrictBool = False

@@ -21,7 +21,7 @@ from backstride.intake.form import Question, parse
 from backstride.services.demo_data import demo_intake_document
 
 TODAY = dt.date(2026, 11, 25)
-ESSENTIALS = "35\nmale\nlow_back\ncentral\n3\nn\nn\nn\nn\nn\n"
+ESSENTIALS = "35\nmale\n\n\nlow_back\ncentral\n3\n\nn\nn\nn\nn\nn\n"
 BLANKS = "\n" * 200
 
 
@@ -227,7 +227,7 @@ class Scripted:
 
 def test_interview_asks_the_questionnaires_from_the_instrument_data() -> None:
     answers = dict(zip(["about.age_years", "about.sex", "symptoms.locations", "symptoms.side",
-                        "symptoms.duration_weeks"], ["38", "female", "buttock", "right", "7"],
+                        "symptoms.duration"], ["38", "female", "buttock", "right", "7"],
                        strict=True))  # fmt: skip
     answers.update({f"red_flags.cauda_equina.{k}": "n" for k in (
         "saddle_numbness", "bladder_change", "bowel_change", "sexual_dysfunction",
@@ -253,7 +253,7 @@ def test_interview_asks_the_questionnaires_from_the_instrument_data() -> None:
 
 def _essentials(sex: str) -> dict[str, str]:
     answers = dict(zip(["about.age_years", "about.sex", "symptoms.locations", "symptoms.side",
-                        "symptoms.duration_weeks"], ["24", sex, "low_back", "left", "3"],
+                        "symptoms.duration"], ["24", sex, "low_back", "left", "3"],
                        strict=True))  # fmt: skip
     answers.update({f"red_flags.cauda_equina.{k}": "n" for k in (
         "saddle_numbness", "bladder_change", "bowel_change", "sexual_dysfunction",
@@ -295,7 +295,7 @@ def test_licensed_wording_replaces_the_summaries_in_the_interview(tmp_path: Path
     (tmp_path / "odi.yaml").write_text("items:\n  '1': Licensed ODI section one\n", "utf-8")
     prompter = Scripted({"ask.odi": "y", "about.age_years": "30", "about.sex": "male",
                          "symptoms.locations": "low_back", "symptoms.side": "left",
-                         "symptoms.duration_weeks": "2"} | {f"red_flags.cauda_equina.{k}": "n"
+                         "symptoms.duration": "2"} | {f"red_flags.cauda_equina.{k}": "n"
                         for k in ("saddle_numbness", "bladder_change", "bowel_change",
                                   "sexual_dysfunction", "bilateral_leg_symptoms")})  # fmt: skip
     run_interview(prompter, load_instruments(tmp_path))

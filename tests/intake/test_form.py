@@ -154,7 +154,7 @@ def test_the_whole_form_is_json_for_a_client_side_wizard() -> None:
     sections = intake_sections()
     as_json = json.loads(json.dumps(form_to_dict(sections)))
     keys = [s["key"] for s in as_json["sections"]]
-    assert keys[:2] == ["essentials", "details"]
+    assert keys[:6] == ["about", "where", "nerves", "serious", "behaviour", "running"]
     assert {"odi", "startback", "psfs", "triad", "clinician"} <= set(keys)
     paths = [q["path"] for s in as_json["sections"] for q in s["questions"]]
     assert len(paths) == len(set(paths))  # every question writes its own place
@@ -164,7 +164,7 @@ def test_answering_every_page_with_its_defaults_gives_a_valid_document() -> None
     """A web wizard that submits each page in order ends with a document that validates."""
     answers: dict[str, Any] = {}
     typed = {"about.age_years": "40", "about.sex": "male", "symptoms.locations": ["low_back"],
-             "symptoms.side": "central", "symptoms.duration_weeks": "3"}  # fmt: skip
+             "symptoms.side": "central", "symptoms.duration": "10 days"}  # fmt: skip
     for section in intake_sections():
         if section.optional or not applies(section, answers):
             continue
@@ -176,3 +176,4 @@ def test_answering_every_page_with_its_defaults_gives_a_valid_document() -> None
     document = validate_intake(to_document(answers))
     assert document.about.age_years == 40
     assert document.red_flags.cauda_equina.saddle_numbness == "no"
+    assert (document.symptoms.duration_days, document.symptoms.duration_weeks) == (10, 10 / 7)

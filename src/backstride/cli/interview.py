@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Protocol
 
 from backstride.intake.catalog import InstrumentDef
+from backstride.intake.document import SCHEMA_VERSION
 from backstride.intake.form import Answers, Blank, Kind, Question, Section, applies, set_answer
 from backstride.intake.questions import intake_sections, to_document
 
@@ -35,7 +36,7 @@ def _ensure(answers: Answers, path: str) -> None:
 
 def run_interview(prompter: Prompter, instruments: Mapping[str, InstrumentDef]) -> Answers:
     """Ask every question and return the raw intake document (validate it afterwards)."""
-    answers: Answers = {"schema_version": "1"}
+    answers: Answers = {"schema_version": SCHEMA_VERSION}
     for section in intake_sections(instruments):
         if not applies(section, answers):
             continue

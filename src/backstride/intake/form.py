@@ -16,7 +16,7 @@ fire ``screen.incomplete``) and as "left out" for questionnaire items.
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Literal
@@ -211,6 +211,19 @@ class Question:
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """One answer that did not fit, shaped like an ``intake.invalid`` problem."""
+
+    path: str
+    msg: str
+    type: str = "answer"
+
+
+Check = Callable[[Mapping[str, Any]], list[Problem]]
+"""A check across answers: the problems it finds, each at the path of the question to re-ask."""
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A page of the form: a heading, an introduction and its questions in order.
 
@@ -228,6 +241,8 @@ class Section:
     offer: str = ""
     container: str | None = None
     when: Condition | None = None
+    checks: tuple[Check, ...] = ()
+    """Checks across the answers, run after the page's questions (server side only)."""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form of the section and its questions."""
@@ -509,15 +524,6 @@ def _parse_text(question: Question, raw: str | Sequence[str], text: str) -> Any:
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
-    """One answer that did not fit, shaped like an ``intake.invalid`` problem."""
-
-    path: str
-    msg: str
-    type: str = "answer"
-
-
-@dataclass(frozen=True, slots=True)
 class PageResult:
     """The answers after a page was submitted, and every problem on it (empty when fine)."""
 
@@ -562,6 +568,9 @@ def validate_page(
             problems.append(Problem(q.path, str(exc)))
             continue
         set_answer(out, q, value)
+    if not problems:
+        for check in section.checks:
+            problems.extend(check(out))
     return PageResult(out, tuple(problems))
 
 

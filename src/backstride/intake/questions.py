@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from backstride.intake.catalog import InstrumentDef, shipped_instruments
+from backstride.intake.document import SCHEMA_VERSION
 from backstride.intake.form import (
     AllOf,
     AnswerError,
     Answers,
+    AnyOf,
     Blank,
     Choice,
     Condition,
@@ -32,6 +34,7 @@ from backstride.intake.form import (
     form_to_dict,
     get_answer,
     given,
+    has_any,
     is_,
     is_not,
     parse,
@@ -70,8 +73,10 @@ def ces(path: str, text: str) -> Question:
 
 LOCATIONS = choices(
     ("low_back", "low back"),
+    ("thoracic", "mid-back (between the shoulder blades and the waist)"),
     ("buttock", "buttock"),
     ("si_region", "back of the pelvis, beside the dimple"),
+    ("pelvis_pubic", "front of the pelvis or the pubic bone"),
     ("groin", "groin"),
     ("hip_front", "front of the hip"),
     ("thigh", "thigh"),
@@ -126,6 +131,7 @@ BSI_SITES = choices(
     ("navicular", "midfoot (navicular)"),
     ("femoral_shaft", "thigh bone shaft"),
     ("other", "somewhere else"),
+    ("unknown", "I had one but do not know where"),
 )
 SURFACES = choices(
     ("road", "road"),
@@ -136,57 +142,135 @@ SURFACES = choices(
     ("mixed", "a mix"),
 )
 
-LEG_PAIN = is_("symptoms.leg_pain_below_knee", True)
+LEG_PAIN = AnyOf(
+    (
+        is_("symptoms.leg_pain_below_knee", True),
+        has_any("symptoms.locations", "leg_below_knee", "foot"),
+    )
+)
+"""Leg pain below the knee, asked or marked as a location (facts.leg_pain_below_knee)."""
+LEG_SYMPTOMS = AnyOf(
+    (
+        LEG_PAIN,
+        is_("symptoms.leg_tingling_numbness", True),
+        is_("symptoms.leg_weakness", "stable", "worsening"),
+    )
+)
+"""Any nerve-type leg symptom, with or without pain (rules._leg_symptoms)."""
 NIGHT_PAIN = is_("symptoms.night_pain", "wakes_me", "constant_unrelieved")
 FEMALE = is_("about.sex", "female")
 MENSES_COUNTABLE = AllOf((FEMALE, is_not("triad.menses_not_assessable", True)))
 
 
-ESSENTIALS = Section(
-    "essentials",
-    "About you and the safety questions",
+def _pain_or_nerve_symptoms(answers: Mapping[str, Any]) -> list[Problem]:
+    """No pain location is only right for numbness or weakness without pain."""
+    if get_answer(answers, "symptoms.locations") != []:
+        return []
+    if get_answer(answers, "symptoms.leg_tingling_numbness") or get_answer(
+        answers, "symptoms.leg_weakness"
+    ) in ("stable", "worsening"):
+        return []
+    return [
+        Problem(
+            "symptoms.leg_tingling_numbness",
+            "you said there is no pain: say which numbness or weakness brings you here",
+            "too_short",
+        )
+    ]
+
+
+ABOUT = Section(
+    "about",
+    "About you",
     (
         Question("about.age_years", "How old are you (years)?", Kind.INT, minimum=8,
                  maximum=110),
         Question("about.sex", "Sex", Kind.CHOICE,
-                 choices(("female", "female"), ("male", "male"), ("other", "other"))),
+                 choices(("female", "female"), ("male", "male"), ("other", "other")),
+                 help="Some questions on periods and bone health depend on it."),
+        opt_num("about.height_cm", "Height in cm (blank to skip)", 51, 249),
+        opt_num("about.weight_kg", "Weight in kg (blank to skip)", 21, 299),
+    ),
+)  # fmt: skip
+
+WHERE = Section(
+    "where",
+    "Where it hurts and since when",
+    (
         Question("symptoms.locations", "Where is the pain (comma-separated)?", Kind.MULTI,
-                 LOCATIONS),
+                 LOCATIONS,
+                 help="Type none if there is no pain, only numbness or weakness."),
         Question("symptoms.side", "Which side?", Kind.CHOICE, SIDES),
-        Question("symptoms.duration_weeks", "For how many weeks have you had it?", Kind.FLOAT,
-                 minimum=0, maximum=5200),
+        Question("symptoms.duration", "Since when (e.g. 10 days or 3 weeks)?", Kind.DURATION,
+                 maximum=5200, help="A number alone is weeks."),
+        Question("symptoms.first_episode", "Is this your first episode of back pain?",
+                 Kind.BOOL, blank=Blank.DEFAULT, default=True),
+        opt_num("symptoms.age_at_onset_years",
+                "How old were you when back pain first started (blank if unsure)?", 0, 110,
+                when=is_("symptoms.first_episode", False)),
+    ),
+)  # fmt: skip
+
+NERVES = Section(
+    "nerves",
+    "Safety questions: nerves, bladder and bowel",
+    (
         ces("saddle_numbness",
             "New numbness or tingling around the back passage, genitals or inner thighs?"),
         ces("bladder_change", "New trouble starting or feeling urination, or leaking urine?"),
         ces("bowel_change", "New loss of bowel control or of feeling when you need to go?"),
         ces("sexual_dysfunction", "New sexual problems (feeling or function)?"),
         ces("bilateral_leg_symptoms", "Pain, numbness or weakness now in BOTH legs?"),
+        yes_no("symptoms.leg_pain_below_knee", "Does pain go down a leg below the knee?"),
+        yes_no("symptoms.leg_tingling_numbness",
+               "Pins and needles or numbness in a leg (with or without pain)?"),
+        Question("symptoms.leg_weakness", "Weakness in a leg (with or without pain)?",
+                 Kind.CHOICE,
+                 choices(("none", "no weakness"), ("stable", "weak, but not getting worse"),
+                         ("worsening", "getting weaker")),
+                 blank=Blank.DEFAULT, default="none"),
+        Question("symptoms.leg_side", "Which leg?", Kind.CHOICE,
+                 choices(("left", "left"), ("right", "right"), ("both", "both legs")),
+                 when=LEG_SYMPTOMS),
+        yes_no("symptoms.leg_pain_worse_than_back",
+               "Is the leg pain as bad as or worse than the back pain?", LEG_PAIN),
+        yes_no("symptoms.leg_pain_dermatomal",
+               "Does the leg pain run in a narrow band down the leg?", LEG_PAIN),
+        yes_no("red_flags.foot_drop",
+               "Does a foot slap or catch (you cannot walk on your heels)?"),
+        yes_no("red_flags.new_gait_disturbance", "New unsteadiness when walking?"),
     ),
+    intro="If you answer yes to any of the first five, go to an emergency department now.",
+    checks=(_pain_or_nerve_symptoms,),
 )  # fmt: skip
 
-DETAILS = Section(
-    "details",
-    "Your pain, your running and other safety questions",
+SERIOUS = Section(
+    "serious",
+    "Safety questions: falls, illness and constant pain",
     (
-        opt_num("about.height_cm", "Height in cm (blank to skip)", 51, 249),
-        opt_num("about.weight_kg", "Weight in kg (blank to skip)", 21, 299),
-        yes_no("red_flags.foot_drop", "Does a foot slap or catch (cannot walk on your heels)?"),
-        yes_no("red_flags.new_gait_disturbance", "New unsteadiness when walking?"),
         yes_no("red_flags.significant_trauma",
                "Did the pain start after a major fall or accident?"),
         yes_no("red_flags.minor_trauma_or_strenuous_lift",
                "Did it start after a minor fall or a heavy lift?"),
         yes_no("red_flags.sudden_severe_central_pain_eased_lying",
-               "Sudden severe central pain, eased lying down?"),
+               "Sudden severe pain in the middle of the back, eased by lying down?"),
         yes_no("red_flags.osteoporosis", "Have you been told you have osteoporosis?"),
         yes_no("red_flags.oral_steroids_3_months",
                "Have you taken steroid tablets for 3 months or more?"),
         yes_no("red_flags.history_of_cancer", "Have you ever had cancer?"),
         yes_no("red_flags.unexplained_weight_loss", "Are you losing weight without trying?"),
-        yes_no("red_flags.generally_unwell", "Do you feel generally unwell?"),
+        yes_no("red_flags.generally_unwell",
+               "Do you feel generally unwell with the back pain (run down, not yourself)?"),
+        yes_no("red_flags.fever",
+               "Do you have a fever, chills or shivering fits with the back pain?"),
+        yes_no("red_flags.night_sweats", "Do you have night sweats that soak your bedclothes?"),
+        yes_no("symptoms.constant_no_position_eases",
+               "Is the pain there all the time, with no position or rest that eases it, even "
+               "at night?"),
+        yes_no("red_flags.new_constant_pain",
+               "Did the pain start recently, and is it there all the time?"),
         yes_no("red_flags.no_improvement_after_4_weeks_care",
-               "No improvement after 4+ weeks of treatment?"),
-        yes_no("red_flags.fever", "Fever, chills or sweats with the back pain?"),
+               "No improvement after 4 weeks or more of treatment?"),
         yes_no("red_flags.immunosuppression",
                "Is your immune system weakened (medicines or illness)?"),
         yes_no("red_flags.iv_drug_use", "Have you injected drugs?"),
@@ -194,7 +278,13 @@ DETAILS = Section(
                "A recent bacterial infection (e.g. urine, skin)?"),
         yes_no("red_flags.penetrating_wound", "A recent wound that went deep?"),
         yes_no("red_flags.recent_spinal_procedure", "A recent spinal injection or operation?"),
-        yes_no("red_flags.new_constant_pain", "Is the pain new and constant?"),
+    ),
+)  # fmt: skip
+
+BEHAVIOUR = Section(
+    "behaviour",
+    "How the pain behaves",
+    (
         Question("symptoms.onset", "Did it start suddenly or gradually?", Kind.CHOICE,
                  choices(("sudden", "suddenly"), ("gradual", "gradually")),
                  blank=Blank.DEFAULT, default="gradual"),
@@ -204,75 +294,70 @@ DETAILS = Section(
                          ("significant_trauma", "a major fall or accident"),
                          ("mileage_increase", "running more"), ("other", "something else")),
                  blank=Blank.DEFAULT, default="none"),
-        Question("symptoms.first_episode", "Is this your first episode of back pain?",
-                 Kind.BOOL, blank=Blank.DEFAULT, default=True),
-        Question("symptoms.pattern", "Is it constant, on and off, or only with activity?",
-                 Kind.CHOICE,
+        Question("symptoms.pattern", "Is it there all the time, on and off, or only with "
+                 "activity?", Kind.CHOICE,
                  choices(("constant", "there all the time"), ("intermittent", "comes and goes"),
                          ("only_with_activity", "only with activity")),
                  blank=Blank.DEFAULT, default="intermittent"),
-        yes_no("symptoms.pain_below_l5", "Is the pain mostly below your belt line?"),
-        yes_no("symptoms.points_one_finger_near_psis",
-               "Can you point to it with one finger, just beside the dimple at the back of the "
-               "pelvis?"),
-        Question("symptoms.night_pain", "Pain at night?", Kind.CHOICE,
-                 choices(("none", "no"), ("wakes_me", "it wakes me"),
-                         ("constant_unrelieved", "constant at night, no position eases it")),
-                 blank=Blank.DEFAULT, default="none"),
-        yes_no("symptoms.night_pain_eases_on_rising", "Does night pain ease when you get up?",
-               NIGHT_PAIN),
-        yes_no("symptoms.wakes_second_half_of_night",
-               "Does it wake you in the second half of the night?", NIGHT_PAIN),
-        Question("symptoms.morning_stiffness_min", "Morning stiffness, minutes", Kind.FLOAT,
-                 minimum=0, maximum=1440, blank=Blank.DEFAULT, default=0.0),
-        yes_no("symptoms.alternating_buttock_pain", "Does buttock pain switch sides?"),
-        yes_no("symptoms.better_with_exercise", "Does exercise make it better?"),
-        Question("symptoms.better_with_rest", "Does rest make it better?", Kind.BOOL,
-                 blank=Blank.DEFAULT, default=True),
         Question("symptoms.aggravating",
                  "What makes it worse (comma-separated, blank = none)?", Kind.MULTI,
                  AGGRAVATING, blank=Blank.DEFAULT, default=[]),
         Question("symptoms.easing", "What eases it (comma-separated, blank = none)?",
                  Kind.MULTI, EASING, blank=Blank.DEFAULT, default=[]),
-        yes_no("symptoms.leg_pain_below_knee", "Does pain go down a leg below the knee?"),
-        Question("symptoms.leg_side", "Which leg?", Kind.CHOICE,
-                 choices(("left", "left"), ("right", "right"), ("both", "both legs")),
-                 when=LEG_PAIN),
-        yes_no("symptoms.leg_pain_worse_than_back",
-               "Is the leg pain as bad as or worse than the back?", LEG_PAIN),
-        yes_no("symptoms.leg_pain_dermatomal", "Does it run in a narrow band?", LEG_PAIN),
-        yes_no("symptoms.leg_tingling_numbness", "Pins and needles or numbness in the leg?"),
-        Question("symptoms.leg_weakness", "Leg weakness?", Kind.CHOICE,
-                 choices(("none", "no weakness"), ("stable", "weak, but not getting worse"),
-                         ("worsening", "getting weaker")),
+        Question("symptoms.better_with_rest", "Does rest make it better?", Kind.BOOL,
+                 blank=Blank.DEFAULT, default=True),
+        yes_no("symptoms.better_with_exercise", "Does exercise make it better?"),
+        Question("symptoms.night_pain", "Pain at night?", Kind.CHOICE,
+                 choices(("none", "no"), ("wakes_me", "it wakes me"),
+                         ("constant_unrelieved", "constant at night, no position eases it")),
                  blank=Blank.DEFAULT, default="none"),
+        yes_no("symptoms.night_pain_eases_on_rising",
+               "Does the night pain ease when you get up and move?", NIGHT_PAIN),
+        yes_no("symptoms.wakes_second_half_of_night",
+               "Does it wake you in the second half of the night?", NIGHT_PAIN),
+        Question("symptoms.morning_stiffness_min", "Morning stiffness, minutes", Kind.FLOAT,
+                 minimum=0, maximum=1440, blank=Blank.DEFAULT, default=0.0),
+        yes_no("symptoms.alternating_buttock_pain",
+               "Does buttock pain switch from one side to the other?"),
+        yes_no("symptoms.pain_below_l5", "Is the pain mostly below your belt line?"),
+        yes_no("symptoms.points_one_finger_near_psis",
+               "Can you point to it with one finger, just beside the dimple at the back of the "
+               "pelvis?", help="The dimple is the bony bump at the back of the pelvis (PSIS)."),
+    ),
+)  # fmt: skip
+
+RUNNING = Section(
+    "running",
+    "Running and bone stress",
+    (
         Question("running.weekly_distance_km", "Usual weekly running distance, km", Kind.FLOAT,
                  minimum=0, maximum=1000, blank=Blank.DEFAULT, default=0.0),
-        opt_num("running.years_running", "Years running (blank to skip)", 0, 90),
         opt_num("running.longest_run_km", "Longest recent run, km (blank to skip)", 0, 500),
+        opt_num("running.years_running", "Years running (blank to skip)", 0, 90),
         Question("running.recent_change", "Recent change in training?", Kind.CHOICE,
                  choices(("none", "no change"), ("increase", "more running"),
                          ("decrease", "less running"), ("break", "a break from running")),
                  blank=Blank.DEFAULT, default="none"),
         opt_num("running.load_increase_pct",
-                "By how much % did weekly distance rise before the pain (blank to skip)?",
-                0, 1000),
+                "By how much % did your weekly distance rise before the pain (blank if "
+                "unsure)?", 0, 1000),
         Question("running.surfaces", "Surfaces (comma-separated, blank = none)", Kind.MULTI,
                  SURFACES, blank=Blank.DEFAULT, default=[]),
         yes_no("running.hilly_terrain", "Mostly hilly routes?"),
         opt_num("running.footwear_km", "Km on your current shoes (blank to skip)", 0, 10000),
         yes_no("running.extension_rotation_sport",
                "Do you also do gymnastics, dance, fast bowling or similar?"),
-        Question("running.previous_bsi", "Previous bone stress injuries: sites (blank = none)",
+        Question("running.previous_bsi",
+                 "Previous bone stress injuries or stress fractures: where (blank = none)?",
                  Kind.MULTI, BSI_SITES, blank=Blank.DEFAULT, default=[], item_key="site"),
         yes_no("bone_stress.weight_bearing_pain_builds",
-               "Does pain build as you run and linger after?"),
+               "Does the pain build as you run and linger afterwards?"),
         yes_no("bone_stress.painful_single_leg_hop", "Does hopping on the painful side hurt?"),
         yes_no("bone_stress.groin_or_front_hip_pain_weight_bearing",
-               "Groin or front-of-hip pain when standing on the leg?"),
+               "Groin or front-of-hip pain when you stand on that leg?"),
         yes_no("bone_stress.limp", "Are you limping?"),
         yes_no("bone_stress.low_calcium_or_vitamin_d",
-               "Little dairy/calcium or vitamin D and no supplement?"),
+               "Little dairy/calcium or vitamin D, and no supplement?"),
     ),
 )  # fmt: skip
 
@@ -422,6 +507,8 @@ CLINICIAN = Section(
 )  # fmt: skip
 
 ITEM_QUESTIONNAIRES: tuple[str, ...] = ("nprs", "odi", "rmdq", "startback")
+CORE: tuple[Section, ...] = (ABOUT, WHERE, NERVES, SERIOUS, BEHAVIOUR, RUNNING)
+"""The sections every runner answers, in order (safety questions early)."""
 
 
 def intake_sections(
@@ -430,8 +517,7 @@ def intake_sections(
     """Every section of the intake form in order; questionnaire wording from ``instruments``."""
     inst = instruments or shipped_instruments()
     return (
-        ESSENTIALS,
-        DETAILS,
+        *CORE,
         *(questionnaire_section(inst[i]) for i in ITEM_QUESTIONNAIRES),
         psfs_section(inst["psfs"]),
         TRIAD,
@@ -455,16 +541,21 @@ def to_document(answers: Mapping[str, Any]) -> dict[str, Any]:
         return value
 
     document: dict[str, Any] = prune(dict(answers))
-    document.setdefault("schema_version", "1")
+    document.setdefault("schema_version", SCHEMA_VERSION)
     return document
 
 
 __all__ = [
+    "ABOUT",
+    "BEHAVIOUR",
     "CLINICIAN",
-    "DETAILS",
-    "ESSENTIALS",
+    "CORE",
     "ITEM_QUESTIONNAIRES",
+    "NERVES",
+    "RUNNING",
+    "SERIOUS",
     "TRIAD",
+    "WHERE",
     "AnswerError",
     "Answers",
     "Blank",

@@ -21,7 +21,6 @@ from backstride.intake import assess, assessment_from_dict, assessment_to_dict, 
 from backstride.intake.assessment import Assessment, Disposition
 from backstride.intake.catalog import InstrumentDef, shipped_instruments
 from backstride.intake.change import Change, compare_instrument
-from backstride.intake.document import SCHEMA_VERSION
 from backstride.intake.review import apply_review
 from backstride.intake.scored import scored_instruments
 from backstride.services.runners import get_or_create_runner
@@ -65,7 +64,7 @@ def submit_intake(
         id=new_id(),
         runner_id=runner.id,
         submitted_at=now,
-        schema_version=SCHEMA_VERSION,
+        schema_version=doc.schema_version,
         document=doc.model_dump(mode="json"),
     )
     session.add(intake)

@@ -121,6 +121,43 @@ def test_unreadable_files_are_coded_errors(
     assert json.loads(capsys.readouterr().out)["error"]["code"] == code
 
 
+@pytest.mark.parametrize("name", ["misspelt.json", "misspelt.yaml"])
+def test_an_unknown_field_in_a_file_is_refused_with_its_path(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    document = demo_intake_document()
+    document["red_flags"]["fevre"] = True
+    path = tmp_path / name
+    text = json.dumps(document) if name.endswith(".json") else yaml.safe_dump(document)
+    path.write_text(text, encoding="utf-8")
+    assert main(["assess", str(path), "--json", "--save", "--runner", "ana"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["code"] == "intake.invalid"
+    assert [p["path"] for p in error["problems"]] == ["red_flags.fevre"]
+    assert not (data_dir / "backstride.db").exists() or _no_intakes(data_dir)
+
+
+def _no_intakes(data_dir: Path) -> bool:
+    from sqlalchemy import func, select
+
+    from backstride.cli._context import open_session
+    from backstride.store.models import Intake
+
+    with open_session(Settings(data_dir=data_dir)) as session:
+        return session.scalar(select(func.count()).select_from(Intake)) == 0
+
+
+def test_an_answer_given_twice_in_a_yaml_file_is_refused(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "twice.yaml"
+    path.write_text(yaml.safe_dump(demo_intake_document()) + "about:\n  age_years: 60\n",
+                    encoding="utf-8")  # fmt: skip
+    assert main(["assess", str(path), "--json"]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert (error["code"], error["problems"][0]["path"]) == ("intake.invalid", "about")
+
+
 def test_a_missing_file_is_a_coded_error(
     data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -23,6 +23,7 @@ from backstride.intake import (
     load_instruments,
     validate_intake,
 )
+from backstride.intake.document_text import Format, parse_document_text
 from backstride.intake.form import Kind, Question, parse
 
 
@@ -51,25 +52,14 @@ class RichPrompter:
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """Load an intake file (JSON, or YAML for .yaml/.yml); coded errors when unreadable."""
+    """Load an intake file (JSON, or YAML for .yaml/.yml); coded errors when unreadable.
+
+    A key given twice is refused with its path, as an unknown field is (``intake.invalid``).
+    """
     if not path.is_file():
         raise NotFound(f"no intake file at {path}", code="intake.file_not_found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else json.loads(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InvalidInput(
-            f"{path.name} is not valid {'YAML' if path.suffix in {'.yaml', '.yml'} else 'JSON'}",
-            code="intake.unreadable",
-            problems=[{"path": "", "msg": str(exc), "type": "parse_error"}],
-        ) from exc
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            "the intake must be a mapping of sections",
-            code="intake.invalid",
-            problems=[{"path": "", "msg": "expected an object", "type": "dict_type"}],
-        )
-    return data
+    fmt: Format = "yaml" if path.suffix in {".yaml", ".yml"} else "json"
+    return parse_document_text(path.read_text(encoding="utf-8"), fmt=fmt, name=path.name)
 
 
 def write_atomically(path: Path, data: dict[str, Any]) -> None:

@@ -508,6 +508,9 @@ def _parse_text(question: Question, raw: str | Sequence[str], text: str) -> Any:
             return True
         if text.lower() in NO_WORDS:
             return False
+        for meaning in question.anchors:  # "agree" / "disagree" where the item says so
+            if text.lower() == meaning.label.lower():
+                return meaning.value == "yes"
         raise AnswerError("please answer y or n")
     if kind is Kind.TRI:
         if text.lower() in YES_WORDS:
@@ -517,6 +520,8 @@ def _parse_text(question: Question, raw: str | Sequence[str], text: str) -> Any:
         raise AnswerError("please answer y, n or skip")
     if kind is Kind.CHOICE:
         return _pick(question, text)
+    if question.maximum is not None and len(text) > question.maximum:
+        raise AnswerError(f"please keep it under {question.maximum:g} characters")
     return text
 
 

@@ -188,8 +188,8 @@ ABOUT = Section(
         Question("about.sex", "Sex", Kind.CHOICE,
                  choices(("female", "female"), ("male", "male"), ("other", "other")),
                  help="Some questions on periods and bone health depend on it."),
-        opt_num("about.height_cm", "Height in cm (blank to skip)", 51, 249),
-        opt_num("about.weight_kg", "Weight in kg (blank to skip)", 21, 299),
+        opt_num("about.height_cm", "Height in cm", 51, 249),
+        opt_num("about.weight_kg", "Weight in kg", 21, 299),
     ),
 )  # fmt: skip
 
@@ -197,7 +197,7 @@ WHERE = Section(
     "where",
     "Where it hurts and since when",
     (
-        Question("symptoms.locations", "Where is the pain (comma-separated)?", Kind.MULTI,
+        Question("symptoms.locations", "Where is the pain?", Kind.MULTI,
                  LOCATIONS,
                  help="Type none if there is no pain, only numbness or weakness."),
         Question("symptoms.side", "Which side?", Kind.CHOICE, SIDES),
@@ -206,7 +206,7 @@ WHERE = Section(
         Question("symptoms.first_episode", "Is this your first episode of back pain?",
                  Kind.BOOL, blank=Blank.DEFAULT, default=True),
         opt_num("symptoms.age_at_onset_years",
-                "How old were you when back pain first started (blank if unsure)?", 0, 110,
+                "How old were you when back pain first started?", 0, 110,
                 when=is_("symptoms.first_episode", False)),
     ),
 )  # fmt: skip
@@ -300,9 +300,9 @@ BEHAVIOUR = Section(
                          ("only_with_activity", "only with activity")),
                  blank=Blank.DEFAULT, default="intermittent"),
         Question("symptoms.aggravating",
-                 "What makes it worse (comma-separated, blank = none)?", Kind.MULTI,
+                 "What makes it worse?", Kind.MULTI,
                  AGGRAVATING, blank=Blank.DEFAULT, default=[]),
-        Question("symptoms.easing", "What eases it (comma-separated, blank = none)?",
+        Question("symptoms.easing", "What eases it?",
                  Kind.MULTI, EASING, blank=Blank.DEFAULT, default=[]),
         Question("symptoms.better_with_rest", "Does rest make it better?", Kind.BOOL,
                  blank=Blank.DEFAULT, default=True),
@@ -332,23 +332,22 @@ RUNNING = Section(
     (
         Question("running.weekly_distance_km", "Usual weekly running distance, km", Kind.FLOAT,
                  minimum=0, maximum=1000, blank=Blank.DEFAULT, default=0.0),
-        opt_num("running.longest_run_km", "Longest recent run, km (blank to skip)", 0, 500),
-        opt_num("running.years_running", "Years running (blank to skip)", 0, 90),
+        opt_num("running.longest_run_km", "Longest recent run, km", 0, 500),
+        opt_num("running.years_running", "Years running", 0, 90),
         Question("running.recent_change", "Recent change in training?", Kind.CHOICE,
                  choices(("none", "no change"), ("increase", "more running"),
                          ("decrease", "less running"), ("break", "a break from running")),
                  blank=Blank.DEFAULT, default="none"),
         opt_num("running.load_increase_pct",
-                "By how much % did your weekly distance rise before the pain (blank if "
-                "unsure)?", 0, 1000),
-        Question("running.surfaces", "Surfaces (comma-separated, blank = none)", Kind.MULTI,
+                "By how much % did your weekly distance rise before the pain?", 0, 1000),
+        Question("running.surfaces", "Surfaces", Kind.MULTI,
                  SURFACES, blank=Blank.DEFAULT, default=[]),
         yes_no("running.hilly_terrain", "Mostly hilly routes?"),
-        opt_num("running.footwear_km", "Km on your current shoes (blank to skip)", 0, 10000),
+        opt_num("running.footwear_km", "Km on your current shoes", 0, 10000),
         yes_no("running.extension_rotation_sport",
                "Do you also do gymnastics, dance, fast bowling or similar?"),
         Question("running.previous_bsi",
-                 "Previous bone stress injuries or stress fractures: where (blank = none)?",
+                 "Previous bone stress injuries or stress fractures: where?",
                  Kind.MULTI, BSI_SITES, blank=Blank.DEFAULT, default=[], item_key="site"),
         yes_no("bone_stress.weight_bearing_pain_builds",
                "Does the pain build as you run and linger afterwards?"),
@@ -368,7 +367,13 @@ def _anchors(inst: InstrumentDef, key: str) -> tuple[Choice, ...]:
 
 
 def _item_question(inst: InstrumentDef, key: str) -> Question:
-    """One questionnaire item; its text is the clinic's licensed wording when loaded."""
+    """One questionnaire item; its text is the clinic's licensed wording when loaded.
+
+    A blank line is not an answer: the runner answers or types ``skip`` (the item is then
+    left out and the instrument's missing-data rule applies, clinical reference §4.0). What
+    the answers mean comes from the instrument data: the scale's anchors, the yes/no labels,
+    the choices' labels.
+    """
     item = inst.item(key)
     spec = item.answer
     text = item.text
@@ -376,14 +381,14 @@ def _item_question(inst: InstrumentDef, key: str) -> Question:
         text += "\n" + "\n".join(f"  {i}: {o}" for i, o in enumerate(item.options))
     path = f"{inst.id}.items.{key}"
     if spec.type == "integer":
-        return Question(path, f"{text} ({spec.minimum}-{spec.maximum}, blank to skip)", Kind.INT,
-                        minimum=spec.minimum, maximum=spec.maximum, blank=Blank.UNKNOWN,
-                        skippable=True, anchors=_anchors(inst, key))  # fmt: skip
+        return Question(path, f"{text} ({spec.minimum}-{spec.maximum})", Kind.INT,
+                        minimum=spec.minimum, maximum=spec.maximum, skippable=True,
+                        anchors=_anchors(inst, key))  # fmt: skip
     if spec.type == "boolean":
-        return Question(path, f"{text} (y/n, blank to skip)", Kind.BOOL, blank=Blank.UNKNOWN,
-                        skippable=True)  # fmt: skip
-    return Question(path, text, Kind.CHOICE, tuple(Choice(c, c.replace("_", " "))
-                    for c in spec.choices), blank=Blank.UNKNOWN, skippable=True)  # fmt: skip
+        meanings = tuple(Choice(v, spec.labels[v]) for v in ("yes", "no") if v in spec.labels)
+        return Question(path, text, Kind.BOOL, skippable=True, anchors=meanings)
+    labelled = tuple(Choice(c, spec.labels.get(c, c.replace("_", " "))) for c in spec.choices)
+    return Question(path, text, Kind.CHOICE, labelled, skippable=True)
 
 
 def questionnaire_section(inst: InstrumentDef) -> Section:
@@ -394,7 +399,7 @@ def questionnaire_section(inst: InstrumentDef) -> Section:
         tuple(_item_question(inst, k) for k in inst.item_keys),
         intro=f"Source: {inst.source}.",
         optional=True,
-        offer=f"Answer '{inst.title}' now?",
+        offer=f"Answer '{inst.title}' now? ({len(inst.items)} questions)",
         container=f"{inst.id}.items",
     )
 
@@ -411,10 +416,12 @@ def psfs_section(inst: InstrumentDef) -> Section:
         questions.append(
             Question(
                 f"{base}.name",
-                f"Activity {i + 1}" + ("" if i == 0 else " (blank = no more)"),
+                f"Activity {i + 1} that is hard because of your back",
                 Kind.TEXT,
+                maximum=120,
                 blank=Blank.REQUIRED if i == 0 else Blank.UNKNOWN,
                 when=name_when,
+                help="" if i == 0 else "Leave it blank when there are no more.",
             )
         )
         questions.append(
@@ -451,22 +458,22 @@ TRIAD = Section(
                  choices(("anorexia", "anorexia nervosa"), ("bulimia", "bulimia nervosa"),
                          ("other", "another eating disorder")),
                  blank=Blank.UNKNOWN, when=is_("triad.energy_availability", "eating_disorder")),
-        opt_num("triad.purging_per_week", "Purging episodes a week (blank to skip)", 0, 100,
+        opt_num("triad.purging_per_week", "Purging episodes a week", 0, 100,
                 when=is_("triad.eating_disorder_type", "bulimia")),
         opt_num("triad.weight_loss_pct_per_month",
-                "Weight lost in the last month, as % of body weight (blank to skip)", 0, 100),
+                "Weight lost in the last month, as % of body weight", 0, 100),
         opt_num("triad.pct_expected_weight",
-                "Weight as % of expected for height, if a clinician measured it (blank to skip)",
+                "Weight as % of expected for height, if a clinician measured it",
                 21, 299),
-        opt_num("triad.menarche_age_years", "Age at first period (blank to skip)", 5, 30,
+        opt_num("triad.menarche_age_years", "Age at first period", 5, 30,
                 when=FEMALE),
         yes_no("triad.menses_not_assessable",
-               "Hormonal contraception or therapy that changes your periods (y/n)?", FEMALE),
-        Question("triad.menses_last_12_months", "Periods in the last 12 months (blank to skip)",
+               "Hormonal contraception or therapy that changes your periods?", FEMALE),
+        Question("triad.menses_last_12_months", "Periods in the last 12 months",
                  Kind.INT, minimum=0, maximum=30, blank=Blank.UNKNOWN, when=MENSES_COUNTABLE),
-        yes_no("triad.no_period_last_3_months", "No period at all in the last 3 months (y/n)?",
+        yes_no("triad.no_period_last_3_months", "No period at all in the last 3 months?",
                MENSES_COUNTABLE),
-        opt_num("triad.bmd_z_score", "Bone density Z-score (blank if unknown)", -10, 10),
+        opt_num("triad.bmd_z_score", "Bone density Z-score", -10, 10),
     ),
     intro="The Athlete Triad cumulative risk (De Souza et al. 2014; provisional male model "
     "after Kraus et al. 2019). BMI comes from your height and weight.",
@@ -488,8 +495,8 @@ CLINICIAN = Section(
     (
         *(
             Question(f"clinician.laslett.{t}",
-                     f"Laslett {t.replace('_', ' ')} reproduces the familiar pain? "
-                     "(y/n, blank = not done)", Kind.BOOL, blank=Blank.UNKNOWN)
+                     f"Laslett {t.replace('_', ' ')} reproduces the familiar pain?",
+                     Kind.BOOL, blank=Blank.UNKNOWN, help="Leave it blank if not done.")
             for t in LASLETT_TESTS
         ),
         yes_no("clinician.straight_leg_raise_reproduces_leg_pain",

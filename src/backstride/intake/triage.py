@@ -29,6 +29,7 @@ from backstride.intake.facts import (
 )
 from backstride.intake.rules import RULES
 from backstride.intake.scored import score_document
+from backstride.intake.training_note import training_error_note
 from backstride.intake.validation import validate_intake
 
 RULES_VERSION = "2026-12-05"
@@ -168,6 +169,7 @@ def evaluate(doc: IntakeDocument, *, today: dt.date) -> Assessment:
     group_name = group if isinstance(group, str) else None
     all_notes = [
         *safety_net_notes(doc, disposition),
+        *([note] if (note := training_error_note(doc)) else []),
         *_context_notes(doc, fired, facts),
         *flag_notes,
         *notes,

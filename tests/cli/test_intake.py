@@ -90,6 +90,26 @@ def test_assess_prints_a_readable_assessment(
         assert text in out
 
 
+def test_assess_shows_rounded_scores_and_the_training_error(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    document = demo_intake_document()
+    document["odi"]["items"] = {str(i): v for i, v in enumerate([2, 2, 1, 1, 2, 1, 1, 2, 1, 1], 1)}
+    document["running"]["load_increase_pct"] = 35
+    path = tmp_path / "odi.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert main(["assess", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "28 %" in out
+    assert "28.0000" not in out
+    assert "4.67" in out  # PSFS mean 14/3
+    assert "Training error" in out
+    assert main(["assess", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["scores"]["odi.percent"] == 28.0
+    assert data["scores_display"]["odi.percent"] == "28 %"
+
+
 def test_bad_input_exits_2_listing_every_problem_as_json(
     data_dir: Path, bad_file: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

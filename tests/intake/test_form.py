@@ -47,6 +47,8 @@ SIDE = Question(
         (Question("a.b", "b", Kind.BOOL), "n", False),
         (Question("a.t", "t", Kind.TRI, safety=True), "skip", "unanswered"),
         (Question("a.t", "t", Kind.TRI, safety=True), "y", "yes"),
+        (Question("a.t", "t", Kind.TRI, safety=True), "unanswered", "unanswered"),  # a radio
+        (Question("a.n", "n", Kind.INT), ["2", "3"], 3),  # a field sent twice: the last
         (SIDE, "both", "both"),
         (SIDE, "both sides", "both"),  # by its label
         (SIDE, "1", "left"),  # by its number in the list
@@ -177,3 +179,16 @@ def test_answering_every_page_with_its_defaults_gives_a_valid_document() -> None
     assert document.about.age_years == 40
     assert document.red_flags.cauda_equina.saddle_numbness == "no"
     assert (document.symptoms.duration_days, document.symptoms.duration_weeks) == (10, 10 / 7)
+
+
+def test_a_page_runs_its_checks_across_answers() -> None:
+    """No pain location: the nerves page asks which numbness or weakness brings the runner."""
+    nerves = next(s for s in intake_sections() if s.key == "nerves")
+    answers = {"symptoms": {"locations": []}}
+    form = {q.path: "n" for q in nerves.questions if q.kind is Kind.TRI}
+    page = validate_page(nerves, form, answers)
+    assert [p.path for p in page.problems] == ["symptoms.leg_tingling_numbness"]
+    page = validate_page(nerves, {**form, "symptoms.leg_tingling_numbness": "yes",
+                                  "symptoms.leg_side": "left"}, answers)  # fmt: skip
+    assert page.ok
+    assert page.answers["symptoms"]["leg_side"] == "left"

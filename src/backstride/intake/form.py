@@ -475,6 +475,8 @@ def parse(question: Question, raw: str | Sequence[str] | None) -> Any:
     """
     if raw is None:
         raw = ""
+    if not isinstance(raw, str) and question.kind is not Kind.MULTI:
+        raw = raw[-1] if raw else ""  # one value expected: a form field sent twice keeps the last
     text = raw.strip() if isinstance(raw, str) else ""
     empty = not text if isinstance(raw, str) else not [r for r in raw if r.strip()]
     if isinstance(raw, str) and text.lower() in SKIP_WORDS and question.kind is not Kind.TEXT:
@@ -517,6 +519,8 @@ def _parse_text(question: Question, raw: str | Sequence[str], text: str) -> Any:
             return "yes"
         if text.lower() in NO_WORDS:
             return "no"
+        if text.lower() == "unanswered":  # the stored value, as a web form sends it
+            return "unanswered"
         raise AnswerError("please answer y, n or skip")
     if kind is Kind.CHOICE:
         return _pick(question, text)

@@ -99,8 +99,8 @@ PRESENTATIONS: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
     # (first episode or < 12 weeks) and >= 1 of night pain eased by no position, no improvement
     # after >= 4 weeks of care, generally unwell.
     ("51 y, new pain, constant night pain", {"about": {"age_years": 51},
-     "symptoms": {"night_pain": "constant_unrelieved"}}, {"red_flag.malignancy"}, U,
-     {"no_running"}),
+     "symptoms": {"night_pain": "constant_unrelieved"}},
+     {"red_flag.malignancy", "red_flag.nonmechanical"}, U, {"no_running"}),
     ("51 y, night pain that wakes but eases", {"about": {"age_years": 51},
      "symptoms": {"night_pain": "wakes_me"}}, set(), S, set()),
     ("66 y, recurrent pain for 8 weeks, no better after 4 weeks of care",

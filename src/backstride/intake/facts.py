@@ -36,6 +36,61 @@ def post_test_probability(pre_test: float, likelihood_ratio: float) -> float:
     return odds / (1 + odds)
 
 
+NEW_PAIN_WEEKS = 12.0
+"""Pain is "new" when it is the first episode or began under 12 weeks ago (clinical reference
+§1.1 ``red_flag.malignancy`` [default]); ``red_flag.nonmechanical`` reads the same definition."""
+EASED_BY_POSITION_OR_REST = frozenset(
+    {"rest", "lying_down", "sitting", "changing_position", "movement", "walking", "stretching"}
+)
+"""Easing factors that are a position, rest or movement: pain eased by one of them is
+mechanical, not "eased by no position or rest" (clinical reference §1.1)."""
+
+
+def new_pain(doc: IntakeDocument) -> bool:
+    """First episode, or onset under 12 weeks ago (clinical reference §1.1 [default])."""
+    s = doc.symptoms
+    return s.first_episode or s.duration_weeks < NEW_PAIN_WEEKS - _EPS
+
+
+def constant_pain(doc: IntakeDocument) -> bool:
+    """The pain is reported as constant, in any of the ways the form asks it.
+
+    The infection rule's "new constant pain" (clinical reference §1.1 ``red_flag.infection``;
+    NICE CKS; Finucane et al. 2020, JOSPT 50:350-372): the direct question, a constant
+    pattern, or constant pain that no position eases (by day or at night).
+    """
+    s, r = doc.symptoms, doc.red_flags
+    return (
+        r.new_constant_pain
+        or s.pattern == "constant"
+        or s.constant_no_position_eases
+        or s.night_pain == "constant_unrelieved"
+    )
+
+
+def nonmechanical_pain(doc: IntakeDocument) -> bool:
+    """Constant pain that no position or rest eases, night included (non-mechanical pain).
+
+    clinical reference §1.1 ``red_flag.nonmechanical`` and the malignancy item "new pain that
+    is constant (does not vary with position or activity)"; Finucane et al. 2020 (JOSPT
+    50:350-372, IFOMPT framework: constant, progressive, non-mechanical pain); NICE CKS (night
+    pain). Said plainly (``constant_no_position_eases``), as constant night pain no position
+    eases (``night_pain: constant_unrelieved``, case T3), or read from the answers: constant
+    pain that is better neither with rest nor with exercise and that no position, rest or
+    movement eases.
+    """
+    s, r = doc.symptoms, doc.red_flags
+    if s.constant_no_position_eases or s.night_pain == "constant_unrelieved":
+        return True
+    constant = s.pattern == "constant" or r.new_constant_pain
+    return (
+        constant
+        and not s.better_with_rest
+        and not s.better_with_exercise
+        and not EASED_BY_POSITION_OR_REST & set(s.easing)
+    )
+
+
 GROIN_LOCATIONS = frozenset({"groin", "hip_front"})
 """Where femoral-neck stress pain is felt: groin or front of the hip (clinical reference §2.1)."""
 BELOW_KNEE_LOCATIONS = frozenset({"leg_below_knee", "foot"})
@@ -86,6 +141,8 @@ class Facts:
     si_items: tuple[str, ...]
     laslett_four: int
     laslett_five: int
+    new_pain: bool = False
+    nonmechanical: bool = False
 
     @property
     def laslett_positive(self) -> bool:
@@ -137,6 +194,16 @@ def _load_rise(doc: IntakeDocument) -> float:
     return doc.running.load_increase_pct or 0.0
 
 
+def training_increase(doc: IntakeDocument) -> bool:
+    """A recent rise in training: a rise in %, "more running" lately, or running more as the
+    trigger of the pain (clinical reference §2.3 feature (d); §5.2)."""
+    return (
+        _load_rise(doc) > _EPS
+        or doc.running.recent_change == "increase"
+        or doc.symptoms.onset_trigger == "mileage_increase"
+    )
+
+
 def _bsi_features(doc: IntakeDocument) -> tuple[str, ...]:
     """Bone-stress symptom features (a)-(e) of clinical reference §2.3 [default heuristic]."""
     b, s = doc.bone_stress, doc.symptoms
@@ -146,8 +213,7 @@ def _bsi_features(doc: IntakeDocument) -> tuple[str, ...]:
         or b.groin_or_front_hip_pain_weight_bearing,
         "painful_hop": painful_hop(doc),
         "focal_bony_tenderness": bool(doc.clinician and doc.clinician.focal_bony_tenderness),
-        "night_pain_after_increase": s.night_pain != "none"
-        and (rise > _EPS or doc.running.recent_change == "increase"),
+        "night_pain_after_increase": s.night_pain != "none" and training_increase(doc),
         "onset_after_mileage_rise": rise > BSI_LOAD_RISE_PCT + _EPS,
     }
     return tuple(k for k, v in met.items() if v)
@@ -226,6 +292,8 @@ def derive_facts(doc: IntakeDocument, scores: Mapping[str, ScoreValue]) -> Facts
         si_items=_si_items(doc),
         laslett_four=four,
         laslett_five=five,
+        new_pain=new_pain(doc),
+        nonmechanical=nonmechanical_pain(doc),
     )
 
 
@@ -235,11 +303,17 @@ def has_trabecular_bsi(doc: IntakeDocument) -> bool:
 
 
 __all__ = [
+    "EASED_BY_POSITION_OR_REST",
+    "NEW_PAIN_WEEKS",
     "Facts",
+    "constant_pain",
     "derive_facts",
     "groin_pain_weight_bearing",
     "has_trabecular_bsi",
     "leg_pain_below_knee",
+    "new_pain",
+    "nonmechanical_pain",
     "painful_hop",
     "post_test_probability",
+    "training_increase",
 ]

@@ -83,7 +83,9 @@ def score_odi(answers: Mapping[str, Any], *, max_missing: int = 2) -> Scored:
     if len(missing) > max_missing:
         note = f"ODI not scored: {len(missing)} sections unanswered ({', '.join(missing)})."
         return Scored("odi", {"percent": None, "band": None, "answered": len(answered)}, (note,))
-    percent = sum(answered.values()) / (5 * len(answered)) * 100
+    # one division of integers: the correctly rounded percent (14 of 50 is 28.0, where
+    # 14 / 50 * 100 gives 28.000000000000004)
+    percent = sum(answered.values()) * 100 / (5 * len(answered))
     notes = (
         (f"ODI: sections {', '.join(missing)} unanswered; scored on the rest.",) if missing else ()
     )

@@ -1,7 +1,7 @@
-"""Triage vignettes: clinical.md 1.7 (T1-T20), 1.6 (I1-I4) and our own, one rule at a time.
+"""Triage vignettes: clinical reference §1.7 (T1-T20), 1.6 (I1-I4) and our own, one rule at a time.
 
 Each row: overrides of the plain baseline, the rules that must fire (exactly), the
-disposition and the flags (exactly the union of the fired rules' flags, clinical.md section 0
+disposition and the flags (exactly the union of the fired rules' flags, clinical reference §0
 and the flags column of 1.7); the plan-only derived flags (hold_hills, loaded flexion) are
 checked separately in ``DERIVED``.
 """
@@ -226,7 +226,7 @@ def test_vignette(
     assert a.flags == flags
 
 
-# Plan-only flags read from the answers (clinical.md 7.1 terrain: hills held while
+# Plan-only flags read from the answers (clinical reference §7.1 terrain: hills held while
 # extension-sensitive or SI-pattern pain is irritable; 7.2: loaded flexion/rotation avoided
 # while acute and flexion-sensitive) - never mixed into the triage flags.
 DERIVED = {

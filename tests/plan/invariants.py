@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Iterable
 
 from backstride.intake.assessment import Assessment
-from backstride.plan import rules as pr
+from backstride.plan import load_limits as limits
 from backstride.plan.catalogue import forbidden_tags, load_catalogue
 from backstride.plan.model import Plan, PlanRules, RunRecord
 
@@ -29,11 +29,11 @@ def assert_guardrail(
             # Walk-run stages 1-5 follow the clinician-cleared stage table (clinical.md 2.6).
             runs.append(RunRecord(s.date, s.distance_m))
             continue
-        longest = pr.longest_in_window(runs, s.date)
+        longest = limits.longest_in_window(runs, s.date)
         if longest is None:
             assert (s.run_s or 0) <= rules.first_run_s, s
         else:
-            assert pr.within_guardrail(s.distance_m, longest, rules=rules), (s, longest)
+            assert limits.within_guardrail(s.distance_m, longest, rules=rules), (s, longest)
         runs.append(RunRecord(s.date, s.distance_m))
 
 

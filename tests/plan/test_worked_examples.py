@@ -7,12 +7,12 @@ import datetime as dt
 
 import pytest
 
-from backstride.plan import rules as pr
+from backstride.plan import load_limits as limits
+from backstride.plan.advice import footwear_advice
 from backstride.plan.catalogue import load_catalogue
 from backstride.plan.endurance import endurance_ratios
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.model import (
-    Decision,
     Plan,
     PlanRules,
     Preferences,
@@ -20,6 +20,7 @@ from backstride.plan.model import (
     RunRecord,
     TrainingContext,
 )
+from backstride.plan.modes import PainAction
 from backstride.plan.monitor import ExerciseResult, PainDecision, SessionLog
 from backstride.plan.progression import strength_state
 from backstride.plan.sessions import dose, run_session
@@ -51,7 +52,7 @@ def week_km(plan: Plan, index: int) -> int:
 def test_guardrail_matches_every_row_of_the_spike_table(
     longest: int, run: int, allowed: bool
 ) -> None:
-    assert pr.within_guardrail(run, longest, rules=RULES) is allowed
+    assert limits.within_guardrail(run, longest, rules=RULES) is allowed
 
 
 class TestRunningWorkedCheck:
@@ -59,7 +60,7 @@ class TestRunningWorkedCheck:
 
     def test_with_pain_the_cap_is_33_0_km_and_the_week_stays_under_it(self) -> None:
         plan = make_plan(assessment(pain=3), worked_context(pain=3))
-        assert pr.weekly_cap_m(30_000, pain_present=True, rules=RULES) == 33_000
+        assert limits.weekly_cap_m(30_000, pain_present=True, rules=RULES) == 33_000
         assert "weekly cap 33.0 km" in plan.weeks[0].reasons[0].text
         assert week_km(plan, 0) <= 33_000
 
@@ -84,7 +85,7 @@ class TestRunningWorkedCheck:
         )
         assert long_run.distance_m == 13_200
         assert "guardrail.single_run" in {r.code for r in long_run.reasons}
-        assert pr.check_run(13_300, worked_context().recent_runs, MONDAY, rules=RULES) == (
+        assert limits.check_run(13_300, worked_context().recent_runs, MONDAY, rules=RULES) == (
             "guardrail.single_run"
         )
 
@@ -166,7 +167,7 @@ def test_return_to_run_stage_table(stage: int, run_min: int, walk_min: int, titl
 @pytest.mark.parametrize(("km", "notes"), [(699_999, 2), (700_000, 3)])
 def test_the_shoe_check_note_starts_at_700_km(km: int, notes: int) -> None:
     # clinical.md 9: "Default alert at 700 km per shoe [default]; say 'check the shoe'".
-    advice = pr.footwear_advice(km)
+    advice = footwear_advice(km)
     assert len(advice) == notes
     assert all("replace" not in a.lower() for a in advice)
 
@@ -183,7 +184,6 @@ def test_mcgill_progress_adds_a_rep_to_each_set_6_4_2() -> None:
     # clinical.md 7.2: "progress by adding a rep to each set (e.g. 6-4-2) before lengthening
     # holds"; the curl-up has no ladder above it, so two good sessions add the rep.
     cat = load_catalogue()
-    notes: list[Decision] = []
     log = SessionLog(
         MONDAY,
         "strength",
@@ -193,14 +193,13 @@ def test_mcgill_progress_adds_a_rep_to_each_set_6_4_2() -> None:
         pain_next_morning=0,
         exercises=(ExerciseResult("curl_up", 3, 5), ExerciseResult("curl_up", 3, 5)),
     )
-    state = strength_state(
+    update = strength_state(
         ProgressionState(),
         [log],
-        PainDecision("progress", "pain.safe", ""),
+        PainDecision(PainAction.PROGRESS, "pain.safe", ""),
         cat,
-        notes,
         today=MONDAY,
     )
-    d = dose(cat["curl_up"], state)
+    d = dose(cat["curl_up"], update.state)
     assert (d.reps_scheme, d.hold_s) == ((6, 4, 2), 10)
-    assert "strength.reps_up" in {n.code for n in notes}
+    assert "strength.reps_up" in {n.code for n in update.notes}

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
-from backstride.plan import rules as pr
+from backstride.plan import load_limits as limits
 from backstride.plan.model import Day, Decision, Plan, PlanRules, RunRecord, Session, Week
 
 
@@ -76,8 +76,8 @@ def enforce_guardrail(
         if s.kind != "run" or s.distance_m is None or s.date < from_date:
             continue  # past days are in ``history`` only if they were done
         if s.rtr_stage is None or s.rtr_stage >= 6:
-            longest = pr.longest_in_window(runs, s.date)
-            cap = pr.single_run_cap_m(longest, rules=rules) if longest else first_run_m
+            longest = limits.longest_in_window(runs, s.date)
+            cap = limits.single_run_cap_m(longest, rules=rules) if longest else first_run_m
             if s.distance_m > cap:
                 dur = cap * pace_s_per_km // 1000
                 s = replace(

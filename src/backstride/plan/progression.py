@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from backstride.plan.catalogue import Exercise
 from backstride.plan.model import (
     Decision,
     ProgressionState,
 )
+from backstride.plan.modes import PainAction
 from backstride.plan.monitor import (
     ExerciseResult,
     PainDecision,
@@ -25,7 +26,31 @@ from backstride.plan.monitor import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class StrengthUpdate:
+    """The progression state after a window of strength logs, and what changed (ladder and
+    load decisions, in order)."""
+
+    state: ProgressionState
+    notes: tuple[Decision, ...] = ()
+
+
 def strength_state(
+    state: ProgressionState,
+    logs: Sequence[SessionLog],
+    decision: PainDecision | None,
+    cat: Mapping[str, Exercise],
+    *,
+    today: dt.date,
+    step_gap_days: int = 0,
+) -> StrengthUpdate:
+    """Loads by 2-for-2, ladder steps after 2 good sessions (STarT high: >= 14 days apart)."""
+    notes: list[Decision] = []
+    new = _strength_state(state, logs, decision, cat, notes, today=today, gap=step_gap_days)
+    return StrengthUpdate(new, tuple(notes))
+
+
+def _strength_state(
     state: ProgressionState,
     logs: Sequence[SessionLog],
     decision: PainDecision | None,
@@ -33,9 +58,8 @@ def strength_state(
     notes: list[Decision],
     *,
     today: dt.date,
-    step_gap_days: int = 0,
+    gap: int,
 ) -> ProgressionState:
-    """Loads by 2-for-2, ladder steps after 2 good sessions (STarT high: >= 14 days apart)."""
     steps, loads = dict(state.ladder_steps), dict(state.loads_kg)
     good, bonus = dict(state.good_sessions), dict(state.reps_bonus)
     streak = dict(state.beat_target)
@@ -43,7 +67,7 @@ def strength_state(
     current = {root: steps.get(root, root) for root in roots}
     if decision is None:
         return state
-    if decision.action == "regress":
+    if decision.action == PainAction.REGRESS:
         for root, cur in current.items():
             if cat[cur].regression is not None and root in steps:
                 steps[root] = cat[cur].regression or cur
@@ -52,7 +76,7 @@ def strength_state(
                 )
         return replace(state, ladder_steps=steps, good_sessions={}, beat_target={})
     last = state.last_ladder_step
-    waiting = last is not None and (today - last).days < step_gap_days
+    waiting = last is not None and (today - last).days < gap
     stepped = False
     by_ex: dict[str, list[ExerciseResult]] = {}
     for log in logs:
@@ -63,7 +87,7 @@ def strength_state(
         if ex is None:
             continue
         d = ex.dosage
-        if decision.action == "progress" and all(lg.good_form for lg in logs):
+        if decision.action == PainAction.PROGRESS and all(lg.good_form for lg in logs):
             good[ex_id] = good.get(ex_id, 0) + len(results)
         if d.load_kg is not None and d.reps and d.load_increment_kg:
             load = loads.get(ex_id, d.load_kg)
@@ -73,7 +97,7 @@ def strength_state(
                     r.load_kg is None or r.load_kg >= load - 1e-9
                 )
                 streak[ex_id] = streak.get(ex_id, 0) + 1 if done else 0
-            if decision.action == "progress" and streak.get(ex_id, 0) >= 2:
+            if decision.action == PainAction.PROGRESS and streak.get(ex_id, 0) >= 2:
                 new = next_load_kg(load, d.load_increment_kg)
                 streak[ex_id] = 0
                 if new > load:
@@ -93,7 +117,7 @@ def strength_state(
                             f"({d.load_increment_kg:g} kg) is more than +5 %.",
                         )
                     )
-        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and d.reps_scheme:
+        elif decision.action == PainAction.PROGRESS and good.get(ex_id, 0) >= 2 and d.reps_scheme:
             if ex.progression is None:
                 # McGill big three: add a rep to each set (5-3-1 -> 6-4-2) before lengthening
                 # holds (clinical.md 7.2, practitioner guidance, unverified).
@@ -105,7 +129,7 @@ def strength_state(
                 )
             else:
                 stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
-        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
+        elif decision.action == PainAction.PROGRESS and good.get(ex_id, 0) >= 2 and ex.progression:
             stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
     return replace(
         state,
@@ -153,4 +177,4 @@ def ladder_root(cat: Mapping[str, Exercise], ex_id: str) -> str:
     return ex_id
 
 
-__all__ = ["ladder_root", "strength_state"]
+__all__ = ["StrengthUpdate", "ladder_root", "strength_state"]

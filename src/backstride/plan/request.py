@@ -19,6 +19,7 @@ from backstride.plan.model import (
     ProgressionState,
     TrainingContext,
 )
+from backstride.plan.modes import PlanMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +65,8 @@ def is_novice(context: TrainingContext) -> bool:
     return not weeks or sum(weeks) / len(weeks) < 10_000
 
 
-def plan_mode(req: PlanRequest) -> str:
-    """``blocked`` | ``walk_only`` | ``no_run`` | ``rtr`` | ``normal`` (clinical.md 1.3, 2.6).
+def plan_mode(req: PlanRequest) -> PlanMode:
+    """The plan's :class:`PlanMode` (clinical.md 1.3, 2.6).
 
     Suspected bone stress (``no_running``/``no_impact``), or running stopped for bone pain in
     an earlier version, means no running until a clinician clearance is recorded (after the
@@ -73,20 +74,20 @@ def plan_mode(req: PlanRequest) -> str:
     """
     a = req.assessment
     if a.plan_blocked:
-        return "blocked"
+        return PlanMode.BLOCKED
     if a.disposition is Disposition.URGENT:
-        return "walk_only"
+        return PlanMode.WALK_ONLY
     state = req.state or ProgressionState()
     clearance = req.clearance_date
     cleared = clearance is not None and clearance <= req.start_date
     stopped = state.rtr_stopped_on
     if stopped is not None and not (cleared and clearance is not None and clearance > stopped):
-        return "no_run"
+        return PlanMode.NO_RUN
     if a.flags & {"no_running", "no_impact"} or stopped is not None:
         if not cleared:
-            return "no_run"
-        return "normal" if (state.rtr_stage or 1) >= 7 else "rtr"
-    return "normal"
+            return PlanMode.NO_RUN
+        return PlanMode.NORMAL if (state.rtr_stage or 1) >= 7 else PlanMode.RTR
+    return PlanMode.NORMAL
 
 
 def blocked_plan(req: PlanRequest) -> Plan:

@@ -22,7 +22,8 @@ from backstride.plan.model import (
     Session,
     Week,
 )
-from backstride.plan.sessions import RTR_STAGES, cross_session, run_session
+from backstride.plan.rtr_stages import LAST_WALK_RUN_STAGE, RTR_STAGES, stage_after_good_session
+from backstride.plan.sessions import cross_session, run_session
 
 
 def reshuffle_week(
@@ -130,15 +131,14 @@ def restage_week(
                 )
                 continue
             if s.rtr_stage is not None:
-                cur = min(stage, 6)
+                cur = min(stage, LAST_WALK_RUN_STAGE)
                 if cur != s.rtr_stage:
-                    reps, run_min, walk_min = RTR_STAGES[cur]
                     s = run_session(
                         cat,
                         key=s.key,
                         on_date=day.date,
                         intensity="easy",
-                        distance_m=reps * (run_min * 60 * 1000 // pace_s_per_km + walk_min * 100),
+                        distance_m=RTR_STAGES[cur].distance_m(pace_s_per_km),
                         pace_s_per_km=pace_s_per_km,
                         forbidden=forbidden,
                         reasons=(
@@ -149,9 +149,7 @@ def restage_week(
                         ),
                         rtr_stage=cur,
                     )
-                good += 1
-                if good >= 2 and stage < 6:
-                    stage, good = stage + 1, 0
+                stage, good = stage_after_good_session(stage, good)
             sessions.append(s)
         new_days.append(Day(day.date, tuple(sessions)))
     return replace(week, days=tuple(new_days)), (stage, good)

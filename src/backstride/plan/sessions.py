@@ -1,5 +1,5 @@
 """Session builders: runs with warm-up and cool-down, strength from the ladders, cross-training,
-gentle mobility, return-to-run walk-run stages and rest.
+gentle mobility, return-to-run walk-run stages (the table is ``rtr_stages.py``) and rest.
 
 Strength dosing: ACSM 2009 (Med Sci Sports Exerc 41:687-708); McGill big three; ladders and
 warm-up/cool-down contents are backstride defaults [default] (clinical.md 7.1, 7.2). Return-to-run
@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from backstride.plan.catalogue import Exercise
 from backstride.plan.model import Decision, Dose, ProgressionState, Session
+from backstride.plan.rtr_stages import RTR_STAGES
 
 # Ladder roots per strength template (A and B alternate). [default]
 STRENGTH_A = (
@@ -44,15 +45,6 @@ COOL_DOWN = (
 )
 GENTLE = ("brisk_walk", "cat_cow", "lower_back_stretch", "diaphragmatic_breathing")
 CROSS = ("swimming", "cycling", "pool_running", "yoga_gentle")
-# Return-to-run stages (clinical.md 2.6): (repeats, run min, walk min).
-RTR_STAGES: Mapping[int, tuple[int, int, int]] = {
-    1: (6, 1, 4),
-    2: (6, 2, 3),
-    3: (6, 3, 2),
-    4: (6, 4, 1),
-    5: (3, 9, 1),
-    6: (1, 30, 0),
-}
 
 
 def allowed(ex: Exercise, *, forbidden: frozenset[str], equipment: frozenset[str]) -> bool:
@@ -179,14 +171,8 @@ def run_session(
 ) -> Session:
     """A run with its warm-up and cool-down; ``rtr_stage`` makes it a walk-run stage."""
     if rtr_stage is not None and rtr_stage in RTR_STAGES:
-        reps, run_min, walk_min = RTR_STAGES[rtr_stage]
-        title = (
-            f"Walk-run {reps} x ({run_min} run + {walk_min} walk)"
-            if walk_min
-            else "Easy run 30 min"
-        )
-        duration_s = reps * (run_min + walk_min) * 60
-        run_s = reps * run_min * 60
+        stage = RTR_STAGES[rtr_stage]
+        title, duration_s, run_s = stage.title, stage.duration_s, stage.run_s
     else:
         factor = 0.92 if intensity == "tempo" else 1.0
         duration_s = int(distance_m * pace_s_per_km * factor / 1000)
@@ -260,7 +246,6 @@ def rest_session(*, key: str, on_date: dt.date, reason: Decision) -> Session:
 
 
 __all__ = [
-    "RTR_STAGES",
     "STRENGTH_A",
     "STRENGTH_B",
     "allowed",

@@ -249,6 +249,19 @@ def test_a_bad_log_is_one_coded_error_listing_every_problem(
     assert len(doc["error"]["problems"]) == 2
 
 
+def test_a_log_dated_after_today_is_refused_and_not_stored(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
+    args = ["log", "--runner", "ana", "--date", later, "--pain-during", "1"]
+    code, doc = run_json(args, capsys)
+    assert code == 2
+    assert doc["error"]["code"] == "log.future_date"
+    with open_session(Settings(data_dir=data_dir)) as session:
+        assert session.query(models.SessionLog).count() == 0
+
+
 def test_plan_for_an_unknown_runner_is_a_coded_error(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

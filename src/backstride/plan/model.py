@@ -8,10 +8,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from pydantic import ConfigDict, with_config
+
+_DOCUMENT = ConfigDict(extra="forbid")
+"""Plan document types refuse unknown fields when parsed (a clinician's edited document with
+a misspelt field is an error naming its path, never a silently dropped value)."""
+
 SESSION_KINDS = ("run", "strength", "mobility", "cross_training", "rest", "clinic_visit")
 HARD_INTENSITIES = frozenset({"long", "tempo"})
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Decision:
     """One reasoned decision: stable dotted ``code`` and a plain-language ``text``."""
@@ -91,6 +98,7 @@ class PlanRules:
     """Highest acceptable pain after a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Dose:
     """One exercise in a session with its dosage (``reps`` or ``hold_s`` or both)."""
@@ -107,6 +115,7 @@ class Dose:
     """Reps set by set when they differ (McGill reverse pyramid 5-3-1); ``reps`` is the first."""
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Session:
     """One planned session. ``key`` is stable across versions (date, kind, slot)."""
@@ -137,6 +146,7 @@ class Session:
         return self.title
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Day:
     """One calendar day of the plan."""
@@ -150,6 +160,7 @@ class Day:
         return all(s.kind in ("rest", "clinic_visit") for s in self.sessions)
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Week:
     """One plan week (Monday start): its phase, target running distance and days."""
@@ -162,6 +173,7 @@ class Week:
     reasons: tuple[Decision, ...] = ()
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class ProgressionState:
     """Where the runner stands: ladder steps, loads, 2-for-2 counters, return-to-run stage."""
@@ -188,6 +200,7 @@ class ProgressionState:
     last_ladder_step: dt.date | None = None
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Cancelled:
     """A session removed in a later version (kept so calendars can cancel it)."""
@@ -198,6 +211,7 @@ class Cancelled:
     revision: int
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Plan:
     """The whole plan (one version). ``status`` is ``active`` or ``blocked``."""

@@ -21,6 +21,7 @@ from backstride.plan.model import Decision, Plan, Preferences
 from backstride.plan.monitor import ExerciseResult
 from backstride.plan.serialize import plan_from_dict, plan_to_dict
 from backstride.services.clinic_settings import plan_rules, runner_thresholds
+from backstride.services.log_checks import refuse_future
 from backstride.services.plan_inputs import (
     assessment_from_document,
     clearance_date,
@@ -190,7 +191,11 @@ def log_session(
     usual_morning_stiffness: int | None = None,
     good_form: bool = True,
 ) -> LogResult:
-    """Store one session log, matched to the planned session of that day and kind."""
+    """Store one session log, matched to the planned session of that day and kind.
+
+    Refused with a code before anything is stored: a bad status, kind or score
+    (``log.invalid``) and a day after the runner's local today (``log.future_date``).
+    """
     problems = []
     if status not in ("done", "skipped", "partial"):
         problems.append({"path": "status", "msg": "must be done, skipped or partial"})
@@ -212,6 +217,7 @@ def log_session(
     if problems:
         raise InvalidInput("session log is not valid", code="log.invalid", problems=problems)
     runner = find_runner(session, handle=runner_handle)
+    refuse_future(on_date, runner=runner, now=now, code="log.future_date", path="on_date")
     plan_id, key = None, None
     try:
         current = current_plan(session, runner_handle=runner_handle)

@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
+from backstride.api.schemas import In
 from backstride.errors import NotFound
 from backstride.intake.serialize import assessment_to_dict
 from backstride.plan.monitor import ExerciseResult
@@ -21,19 +22,19 @@ from backstride.services.profile import my_handle
 router = APIRouter(prefix="/me", tags=["runner"])
 
 
-class PlanIn(BaseModel):
+class PlanIn(In):
     weeks: int = Field(8, ge=1, le=52)
     start_date: dt.date | None = None
 
 
-class ExerciseIn(BaseModel):
+class ExerciseIn(In):
     id: str = Field(min_length=1, max_length=64)
     sets: int = Field(ge=0, le=50)
     reps: int = Field(ge=0, le=500)
     load_kg: float | None = Field(None, ge=0, le=500)
 
 
-class SessionLogIn(BaseModel):
+class SessionLogIn(In):
     on_date: dt.date
     kind: str = Field(min_length=1, max_length=24)
     status: Literal["done", "skipped", "partial"]

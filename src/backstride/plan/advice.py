@@ -49,9 +49,15 @@ HOLD_HILLS = Decision(
     "terrain.hold_hills",
     "Flat routes only: hill and downhill running held while the pain is irritable.",
 )
-TWO_REST_DAYS = Decision(
-    "rest.two_days", "Two full rest days a week (novice or pain 4/10 or more)."
-)
+
+
+def two_rest_days(*, novice: bool, pain: int) -> Decision:
+    """Two full rest days for novices and while pain is 4/10 or more (clinical reference
+    §7.1, clinical consensus, unverified), with the reason that applies."""
+    why = [w for w, on in (("new to running", novice), (f"pain {pain}/10", pain >= 4)) if on]
+    return Decision("rest.two_days", f"Two full rest days a week ({' and '.join(why)}).")
+
+
 STARTBACK = {
     "high": Decision(
         "startback.high",
@@ -123,7 +129,7 @@ __all__ = [
     "MODE_DECISIONS",
     "STAGE7",
     "STARTBACK",
-    "TWO_REST_DAYS",
     "footwear_advice",
     "general_advice",
+    "two_rest_days",
 ]

@@ -48,11 +48,11 @@ def generate_plan(req: PlanRequest) -> Plan:
 def build_weeks(setup: PlanSetup) -> tuple[Week, ...]:
     """Every week in order; the volume of each week follows the distance planned before it."""
     weeks: list[Week] = []
-    prev = setup.req.context.last_week_m
+    prev = setup.base.last_week_m
     last_build, last_phase = prev, WeekPhase.BUILD
     pre_taper: int | None = None
     stage, good = setup.rtr_start
-    carry = WeekCarry(tuple(setup.req.context.recent_runs), stage, good)
+    carry = WeekCarry(setup.base.runs, stage, good)
     graded = setup.mode is PlanMode.NORMAL
     for i in range(setup.req.weeks):
         # After a deload or taper week the cap compares with the last build week [default].

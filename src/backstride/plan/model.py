@@ -36,6 +36,20 @@ class RunRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class StatedRunning:
+    """What the runner told the intake about their running, as of the intake day.
+
+    Used when the recorded history is missing or thin (``plan.training_base``); ``None``
+    fields were not answered.
+    """
+
+    as_of_date: dt.date
+    weekly_distance_m: int | None = None
+    longest_run_m: int | None = None
+    runs_per_week: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TrainingContext:
     """What the plan needs from the training history (the analytics ``LoadSummary`` later).
 
@@ -51,6 +65,8 @@ class TrainingContext:
     months_running: int | None = None
     age_years: int | None = None
     shoe_distance_m: int | None = None
+    stated: StatedRunning | None = None
+    """The intake's stated running (weekly distance, longest recent run, runs a week)."""
 
     @property
     def last_week_m(self) -> int:
@@ -65,7 +81,8 @@ class Preferences:
     days_available: frozenset[int] = frozenset({0, 1, 2, 3, 4, 5, 6})
     minutes_per_session: int = 60
     long_run_minutes: int | None = None
-    runs_per_week: int = 4
+    runs_per_week: int | None = None
+    """Runs a week the runner chose; ``None``: the stated runs a week, else 4 [default]."""
     equipment: frozenset[str] = frozenset()
     goal_race_date: dt.date | None = None
     goal_race_distance_m: int | None = None
@@ -247,6 +264,7 @@ __all__ = [
     "ProgressionState",
     "RunRecord",
     "Session",
+    "StatedRunning",
     "TrainingContext",
     "Week",
 ]

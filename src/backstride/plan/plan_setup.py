@@ -21,6 +21,7 @@ from backstride.plan.layout import Template, make_template, training_days
 from backstride.plan.model import Decision, ProgressionState
 from backstride.plan.modes import PlanMode
 from backstride.plan.request import PlanRequest, is_novice, pain_level
+from backstride.plan.training_base import TrainingBase, training_base
 from backstride.plan.visits import visit_weeks
 
 
@@ -48,6 +49,8 @@ class PlanSetup:
     decisions: tuple[Decision, ...]
     rtr_start: tuple[int, int]
     """(return-to-run stage, good sessions) at the start of the first week."""
+    base: TrainingBase
+    """The starting point: recorded or stated running (``training_base``)."""
 
     @property
     def walking_only(self) -> bool:
@@ -55,10 +58,16 @@ class PlanSetup:
         return self.mode is PlanMode.WALK_ONLY
 
 
-def _runs_per_week(req: PlanRequest, mode: PlanMode, *, novice: bool) -> int:
-    """Runs in the template: at most 3 for novices, none while walking only, at most 3
-    walk-run stages (clinical reference §2.6: alternate days, 3-4 a week)."""
-    runs = min(req.preferences.runs_per_week, 3 if novice else 7)
+DEFAULT_RUNS_PER_WEEK = 4
+"""Runs a week when the runner neither chose nor stated a number [default]."""
+
+
+def _runs_per_week(req: PlanRequest, mode: PlanMode, *, novice: bool, stated: int | None) -> int:
+    """Runs in the template: the runner's choice, else the stated runs a week, else 4
+    [default]; at most 3 for novices, none while walking only, at most 3 walk-run stages
+    (clinical reference §2.6: alternate days, 3-4 a week)."""
+    chosen = req.preferences.runs_per_week or stated or DEFAULT_RUNS_PER_WEEK
+    runs = min(chosen, 3 if novice else 7)
     if mode is PlanMode.WALK_ONLY:
         return 0
     if mode is PlanMode.RTR:
@@ -71,11 +80,12 @@ def make_setup(req: PlanRequest, mode: PlanMode) -> PlanSetup:
     a, ctx, prefs = req.assessment, req.context, req.preferences
     state = req.state or ProgressionState()
     pain = pain_level(a, ctx, req.logged_pain)
-    novice = is_novice(ctx)
-    decisions: list[Decision] = []
+    base = training_base(ctx, req.start_date)
+    novice = is_novice(ctx, weeks_m=base.weeks_m)
+    decisions: list[Decision] = [base.decision] if mode is PlanMode.NORMAL else []
     min_rest = 2 if (novice or pain >= 4) else 1
     if min_rest == 2:
-        decisions.append(advice.TWO_REST_DAYS)
+        decisions.append(advice.two_rest_days(novice=novice, pain=pain))
     group = a.startback_group
     since7 = state.rtr_stage7_since
     early_stage7 = (
@@ -98,7 +108,7 @@ def make_setup(req: PlanRequest, mode: PlanMode) -> PlanSetup:
         train = train[:4]
     template = make_template(
         train,
-        runs_per_week=_runs_per_week(req, mode, novice=novice),
+        runs_per_week=_runs_per_week(req, mode, novice=novice, stated=base.runs_per_week),
         allow_tempo=allow_tempo,
         alternate_only=mode is PlanMode.RTR,
         allow_long=not novice,
@@ -143,6 +153,7 @@ def make_setup(req: PlanRequest, mode: PlanMode) -> PlanSetup:
         visits=MappingProxyType(visits),
         decisions=tuple(decisions),
         rtr_start=req.rtr_start or (state.rtr_stage or 1, state.rtr_good_sessions),
+        base=base,
     )
 
 

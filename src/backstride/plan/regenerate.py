@@ -29,6 +29,7 @@ from backstride.plan.model import (
 from backstride.plan.monitor import SessionLog
 from backstride.plan.request import PlanRequest
 from backstride.plan.reshuffle import reshuffle_week, restage_week
+from backstride.plan.training_base import REFERENCE_M
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,8 @@ def next_request(
 ) -> PlanRequest:
     """The request for the weeks after the current one: the adapted state, the current week
     as the last complete week, done and still-planned runs in the guardrail window, and the
-    logged pain as "pain present" for the weekly cap (clinical reference §7.1)."""
+    logged pain as "pain present" for the weekly cap (clinical reference §7.1); a stated weekly
+    distance gives way to the plan's own current week."""
     context = regen.context
     remaining = len([w for w in plan.weeks if w.start_date >= cur.next_start])
     scores = [
@@ -139,8 +141,14 @@ def next_request(
         for s in d.sessions
         if s.kind == "run" and d.date > regen.today
     ]
+    stated = context.stated
+    if stated is not None and cur.week_run_m >= REFERENCE_M:
+        # This plan's current week is the reference from now on; the stated longest run
+        # still counts in the guardrail window (plan.training_base).
+        stated = replace(stated, weekly_distance_m=None)
     ctx = replace(
         context,
+        stated=stated,
         weekly_distances_m=(*context.weekly_distances_m, cur.week_run_m),
         recent_runs=(*context.recent_runs, *done, *ahead),
         current_pain_nprs=max(context.current_pain_nprs, logged_pain),

@@ -57,11 +57,15 @@ def pain_level(assessment: Assessment, context: TrainingContext, logged: int | N
     return max(context.current_pain_nprs, during)
 
 
-def is_novice(context: TrainingContext) -> bool:
-    """Under 6 months of running or under 10 km a week on average [default]."""
+def is_novice(context: TrainingContext, *, weeks_m: tuple[int, ...] | None = None) -> bool:
+    """Under 6 months of running or under 10 km a week on average [default].
+
+    ``weeks_m`` are the weeks that judge it (the recorded ones, or the stated week when the
+    record is thin, ``plan.training_base``); the recorded weeks when not given.
+    """
     if context.months_running is not None and context.months_running < 6:
         return True
-    weeks = context.weekly_distances_m
+    weeks = context.weekly_distances_m if weeks_m is None else weeks_m
     return not weeks or sum(weeks) / len(weeks) < 10_000
 
 

@@ -30,6 +30,7 @@ from backstride.services.plan_inputs import (
     log_from_row,
     preferences_from_dict,
     preferences_to_dict,
+    with_stated_running,
 )
 from backstride.services.runners import find_runner
 from backstride.store import models
@@ -87,8 +88,10 @@ def create_plan(
         runner.preferences = {**stored, "plan": preferences_to_dict(preferences)}
     # History as known now: a plan starting next Monday must not read this week's partial
     # distance as a complete week.
-    context = context_from_activities(
-        session, runner_id=runner.id, today=min(start_date, now.date())
+    context = with_stated_running(
+        session,
+        context_from_activities(session, runner_id=runner.id, today=min(start_date, now.date())),
+        runner_id=runner.id,
     )
     plan_id = new_id()
     plan = generate_plan(
@@ -273,7 +276,11 @@ def adapt_plan(
         )
     ]
     assessment = latest_assessment(session, runner_id=runner.id)
-    context = context_from_activities(session, runner_id=runner.id, today=today)
+    context = with_stated_running(
+        session,
+        context_from_activities(session, runner_id=runner.id, today=today),
+        runner_id=runner.id,
+    )
     prefs = preferences_from_dict((runner.preferences or {}).get("plan", {}))
     result = adapt_pure(
         current.plan,

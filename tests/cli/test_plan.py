@@ -325,7 +325,7 @@ def test_plan_options_set_the_training_days(
         d["date"]
         for w in doc["weeks"]
         for d in w["days"]
-        if any(s["kind"] not in ("rest", "clinic_visit") for s in d["sessions"])
+        if any(s["kind"] not in ("rest", "clinic_visit", "relaxation") for s in d["sessions"])
     }
     assert busy <= {"2026-11-30", "2026-12-02", "2026-12-05"}
     code, err = run_json(["plan", "--runner", "ana", "--days", "someday"], capsys)
@@ -370,3 +370,18 @@ def test_adapt_rewrites_the_calendar_with_a_higher_sequence_and_show_reads_it_ba
     code, shown = run_json(["plan", "show", "--runner", "ana"], capsys)
     assert code == 0
     assert shown["version"] == 2
+
+
+def test_the_terminal_plan_shows_warm_up_dosing_the_ladders_and_the_race(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    args = ["plan", "--runner", "ana", "--weeks", "6", "--start", "2026-11-30"]
+    race = ["--race", "2027-01-09", "--race-km", "10"]
+    assert main([*args, *race]) == 0
+    out = capsys.readouterr().out
+    assert "Warm-up ~" in out
+    assert "Brisk walk" in out
+    assert "Strength ladders" in out
+    assert "now Plank from the knees (1/4)" in out
+    assert "Race: 10 km" in out

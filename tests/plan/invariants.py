@@ -24,6 +24,14 @@ def assert_guardrail(
     for s in plan.sessions():
         if s.kind != "run" or (after is not None and s.date <= after):
             continue
+        if s.intensity == "race":
+            # The runner's goal race is never clipped; a race over the guardrail says so.
+            longest = limits.longest_in_window(runs, s.date)
+            if s.distance_m and longest:
+                over = not limits.within_guardrail(s.distance_m, longest, rules=rules)
+                assert over == any(r.code == "race.over_guardrail" for r in s.reasons), s
+                runs.append(RunRecord(s.date, s.distance_m))
+            continue
         assert s.distance_m is not None
         if s.rtr_stage is not None and s.rtr_stage <= 5:
             # Walk-run stages 1-5 follow the clinician-cleared stage table (clinical.md 2.6).

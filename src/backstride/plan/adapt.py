@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from backstride.intake.assessment import Assessment
 from backstride.plan.catalogue import load_catalogue
 from backstride.plan.diff import DiffEntry, revise
-from backstride.plan.log_review import blocked_version, review_logs
+from backstride.plan.log_review import blocked_version, done_as_planned, review_logs
 from backstride.plan.model import Decision, Plan, PlanRules, Preferences, TrainingContext
 from backstride.plan.monitor import SessionLog
 from backstride.plan.progression import strength_state
@@ -57,7 +57,7 @@ def adapt_plan(
         return AdaptResult(new, diff, (Decision(stop.code, stop.text),), needs_retriage=True)
     strength = strength_state(
         plan.state,
-        [lg for lg in review.window if lg.kind == "strength"],
+        [done_as_planned(plan, lg) for lg in review.window if lg.kind == "strength"],
         review.strength,
         load_catalogue(),
         today=today,

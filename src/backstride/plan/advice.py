@@ -10,6 +10,8 @@ Adjustments are one option beside exercise, never a cure or "realignment".
 
 from __future__ import annotations
 
+import datetime as dt
+
 from backstride.plan.model import Decision
 from backstride.plan.modes import PlanMode
 
@@ -94,6 +96,33 @@ MANUAL_THERAPY = Decision(
 )
 
 
+def visit_ceiling(limit: int) -> Decision:
+    """Why fewer visits than the interval asks for (clinical reference §7.4)."""
+    return Decision(
+        "visit.ceiling",
+        f"Clinic visits kept to {min(limit, 9)} in any 12 weeks: NICE CG88 (2009) allows up to "
+        "8 structured-exercise or 9 manual-therapy sessions over up to 12 weeks.",
+    )
+
+
+def race_after_plan(race: dt.date, end: dt.date) -> Decision:
+    """The goal race lies beyond the plan: no taper yet (clinical reference §7.1)."""
+    return Decision(
+        "race.after_plan",
+        f"Your goal race on {race} is after this plan ends ({end - dt.timedelta(days=1)}): "
+        "make the plan long enough to reach it so it includes the 2-week taper.",
+    )
+
+
+def race_not_now(race: dt.date) -> Decision:
+    """No race while the plan does not run (clinical reference §1.3, §2.6)."""
+    return Decision(
+        "race.not_now",
+        f"Your goal race on {race} is not in this plan: this plan has no graded running yet. "
+        "Talk to your clinician about the race.",
+    )
+
+
 def general_advice(*, mode: PlanMode, has_visits: bool) -> tuple[Decision, ...]:
     """The "why" texts: exercise evidence (clinical reference §7.3), recovery and manual
     therapy (§9)."""
@@ -131,5 +160,8 @@ __all__ = [
     "STARTBACK",
     "footwear_advice",
     "general_advice",
+    "race_after_plan",
+    "race_not_now",
     "two_rest_days",
+    "visit_ceiling",
 ]

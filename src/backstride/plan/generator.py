@@ -11,9 +11,13 @@ Rules: clinical reference §1.3 (what each disposition allows), §2.6 (return to
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from backstride.plan.advice import footwear_advice
+from backstride.plan.catalogue import load_catalogue
 from backstride.plan.guard import enforce_hard_easy
-from backstride.plan.model import Decision, Plan, Week
+from backstride.plan.ladders import ladder_views
+from backstride.plan.model import Decision, Ladder, Plan, Week
 from backstride.plan.modes import PlanMode, WeekPhase
 from backstride.plan.plan_setup import PlanSetup, make_setup
 from backstride.plan.request import PlanRequest, blocked_plan, is_novice, pain_level, plan_mode
@@ -42,7 +46,15 @@ def generate_plan(req: PlanRequest) -> Plan:
         state=setup.state,
         flags=req.assessment.flags,
     )
-    return enforce_hard_easy(plan)
+    plan = enforce_hard_easy(plan)
+    return replace(plan, ladders=plan_ladders(plan, setup.equipment, setup.forbidden))
+
+
+def plan_ladders(
+    plan: Plan, equipment: frozenset[str], forbidden: frozenset[str]
+) -> tuple[Ladder, ...]:
+    """The plan's strength ladders with the runner's place on each (``ladders``)."""
+    return ladder_views(plan, load_catalogue(), equipment=equipment, forbidden=forbidden)
 
 
 def build_weeks(setup: PlanSetup) -> tuple[Week, ...]:
@@ -52,7 +64,7 @@ def build_weeks(setup: PlanSetup) -> tuple[Week, ...]:
     last_build, last_phase = prev, WeekPhase.BUILD
     pre_taper: int | None = None
     stage, good = setup.rtr_start
-    carry = WeekCarry(setup.base.runs, stage, good)
+    carry = WeekCarry(setup.base.runs, stage, good, setup.state)
     graded = setup.mode is PlanMode.NORMAL
     for i in range(setup.req.weeks):
         # After a deload or taper week the cap compares with the last build week [default].
@@ -76,4 +88,12 @@ def _do_now(setup: PlanSetup) -> tuple[str, ...]:
     return tuple(t for t in (a.time_frame or "", *a.safety_netting) if t)
 
 
-__all__ = ["PlanRequest", "blocked_plan", "build_weeks", "generate_plan", "is_novice", "pain_level"]
+__all__ = [
+    "PlanRequest",
+    "blocked_plan",
+    "build_weeks",
+    "generate_plan",
+    "is_novice",
+    "pain_level",
+    "plan_ladders",
+]

@@ -16,6 +16,7 @@ from backstride.plan.model import Decision, Plan, PlanRules, Session, Week
 from backstride.plan.modes import PainAction
 from backstride.plan.monitor import (
     NOT_LOGGED,
+    ExerciseResult,
     PainDecision,
     SessionLog,
     combine,
@@ -100,6 +101,21 @@ def review_logs(
     return LogReview(window, per_log, run_logs, rtr_logs, run_dec, str_dec, tuple(notes))
 
 
+def done_as_planned(plan: Plan, log: SessionLog) -> SessionLog:
+    """A strength log marked ``done`` without exercise results counts as the planned session
+    done as prescribed (target reps, planned load): it counts towards a ladder step but never
+    beats a target, so loads rise only on logged results (2-for-2, clinical reference §7.2)."""
+    if log.kind != "strength" or log.status != "done" or log.exercises:
+        return log
+    planned = next((s for s in plan.sessions() if s.key == log.session_key), None)
+    if planned is None:
+        return log
+    results = tuple(
+        ExerciseResult(d.id, d.sets or 1, d.reps or 0, d.load_kg) for d in planned.exercises
+    )
+    return replace(log, exercises=results)
+
+
 def not_logged(
     plan: Plan, logs: Sequence[SessionLog], since: dt.date | None, today: dt.date
 ) -> list[Session]:
@@ -157,4 +173,12 @@ def blocked_version(plan: Plan, decision: PainDecision, today: dt.date) -> Plan:
     )
 
 
-__all__ = ["LogReview", "blocked_version", "is_rtr", "log_window", "not_logged", "review_logs"]
+__all__ = [
+    "LogReview",
+    "blocked_version",
+    "done_as_planned",
+    "is_rtr",
+    "log_window",
+    "not_logged",
+    "review_logs",
+]

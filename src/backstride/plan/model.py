@@ -14,8 +14,18 @@ _DOCUMENT = ConfigDict(extra="forbid")
 """Plan document types refuse unknown fields when parsed (a clinician's edited document with
 a misspelt field is an error naming its path, never a silently dropped value)."""
 
-SESSION_KINDS = ("run", "strength", "mobility", "cross_training", "rest", "clinic_visit")
-HARD_INTENSITIES = frozenset({"long", "tempo"})
+SESSION_KINDS = (
+    "run",
+    "strength",
+    "mobility",
+    "cross_training",
+    "relaxation",
+    "rest",
+    "clinic_visit",
+)
+REST_DAY_KINDS = frozenset({"rest", "clinic_visit", "relaxation"})
+"""A day with only these sessions is a full rest day."""
+HARD_INTENSITIES = frozenset({"long", "tempo", "race"})
 
 
 @with_config(_DOCUMENT)
@@ -113,6 +123,13 @@ class PlanRules:
     """Highest acceptable pain during a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
     pain_after_max: int = 5
     """Highest acceptable pain after a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
+    visits_max_per_12_weeks: int = 8
+    """Most clinic visits in any 12 weeks: NICE CG88 (2009) allows up to 8 structured-exercise
+    (9 manual-therapy) sessions over up to 12 weeks (clinical reference §7.4) [default 8]."""
+    visit_start_min: int = 9 * 60
+    """A clinic visit's default start, minutes after local midnight (09:00) [default]."""
+    visit_duration_min: int = 30
+    """A clinic visit's default length in minutes [default]."""
 
 
 @with_config(_DOCUMENT)
@@ -130,6 +147,10 @@ class Dose:
     minutes: int | None = None
     reps_scheme: tuple[int, ...] = ()
     """Reps set by set when they differ (McGill reverse pyramid 5-3-1); ``reps`` is the first."""
+    step: int | None = None
+    """Position on its progression ladder (1 = easiest), for strength exercises."""
+    of_steps: int | None = None
+    """Number of steps on that ladder."""
 
 
 @with_config(_DOCUMENT)
@@ -152,6 +173,8 @@ class Session:
     rtr_stage: int | None = None
     reasons: tuple[Decision, ...] = ()
     revision: int = 0
+    start_min: int | None = None
+    """Set start, minutes after local midnight (clinic visits); ``None``: any time that day."""
 
     @property
     def hard(self) -> bool:
@@ -173,8 +196,8 @@ class Day:
 
     @property
     def is_rest(self) -> bool:
-        """No training on this day (rest or only a clinic visit)."""
-        return all(s.kind in ("rest", "clinic_visit") for s in self.sessions)
+        """No training on this day (rest, a clinic visit, a few minutes of relaxation)."""
+        return all(s.kind in REST_DAY_KINDS for s in self.sessions)
 
 
 @with_config(_DOCUMENT)
@@ -219,6 +242,36 @@ class ProgressionState:
 
 @with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
+class LadderStep:
+    """One step of a progression ladder: when the plan first schedules it, and what it
+    needs that the runner lacks (equipment) or that a flag rules out."""
+
+    id: str
+    name: str
+    first_planned: dt.date | None = None
+    needs: tuple[str, ...] = ()
+
+
+@with_config(_DOCUMENT)
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """A progression ladder of the strength sessions and where the runner is on it:
+    ``current`` is the step reached so far (from the logs), the steps' ``first_planned``
+    dates are the plan's schedule if the coming sessions stay pain-acceptable."""
+
+    key: str
+    name: str
+    current: str
+    steps: tuple[LadderStep, ...]
+
+    @property
+    def current_index(self) -> int:
+        """0-based position of ``current`` on the ladder."""
+        return next(i for i, s in enumerate(self.steps) if s.id == self.current)
+
+
+@with_config(_DOCUMENT)
+@dataclass(frozen=True, slots=True)
 class Cancelled:
     """A session removed in a later version (kept so calendars can cancel it)."""
 
@@ -245,6 +298,8 @@ class Plan:
     cancelled: tuple[Cancelled, ...] = ()
     flags: frozenset[str] = frozenset()
     blocked_reason: str | None = None
+    ladders: tuple[Ladder, ...] = ()
+    """The strength ladders, where the runner is on each and when the plan steps up."""
 
     def sessions(self) -> tuple[Session, ...]:
         """Every session in date order."""
@@ -253,11 +308,14 @@ class Plan:
 
 __all__ = [
     "HARD_INTENSITIES",
+    "REST_DAY_KINDS",
     "SESSION_KINDS",
     "Cancelled",
     "Day",
     "Decision",
     "Dose",
+    "Ladder",
+    "LadderStep",
     "Plan",
     "PlanRules",
     "Preferences",

@@ -11,6 +11,7 @@ week, every 3rd for masters runners [default]), §7.4 (STarT Back visits and int
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -22,7 +23,7 @@ from backstride.plan.model import Decision, ProgressionState
 from backstride.plan.modes import PlanMode
 from backstride.plan.request import PlanRequest, is_novice, pain_level
 from backstride.plan.training_base import TrainingBase, training_base
-from backstride.plan.visits import visit_weeks
+from backstride.plan.visits import bound_visits, visit_weeks
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,8 @@ class PlanSetup:
     """(return-to-run stage, good sessions) at the start of the first week."""
     base: TrainingBase
     """The starting point: recorded or stated running (``training_base``)."""
+    min_rest: int = 1
+    """Full rest days a week: 1, or 2 for novices and while pain is 4/10 or more."""
 
     @property
     def walking_only(self) -> bool:
@@ -123,6 +126,10 @@ def make_setup(req: PlanRequest, mode: PlanMode) -> PlanSetup:
     )
     if mode is PlanMode.NO_RUN:
         visits.setdefault(req.week_offset, "Clinic visit")
+    bounded = bound_visits(visits, max_per_12_weeks=req.rules.visits_max_per_12_weeks)
+    if len(bounded) < len(visits):
+        decisions.append(advice.visit_ceiling(req.rules.visits_max_per_12_weeks))
+    visits = bounded
     hold_hills = "hold_hills" in a.flags or early_stage7
     decisions.append(advice.MODE_DECISIONS[mode])
     if early_stage7:
@@ -130,6 +137,13 @@ def make_setup(req: PlanRequest, mode: PlanMode) -> PlanSetup:
     if hold_hills:
         decisions.append(advice.HOLD_HILLS)
     decisions += advice.general_advice(mode=mode, has_visits=bool(visits))
+    race = prefs.goal_race_date
+    end = req.start_date + dt.timedelta(days=7 * req.weeks)
+    if race is not None and req.start_date <= race:
+        if race >= end:
+            decisions.append(advice.race_after_plan(race, end))
+        elif mode is not PlanMode.NORMAL:
+            decisions.append(advice.race_not_now(race))
     return PlanSetup(
         req=req,
         mode=mode,
@@ -154,6 +168,7 @@ def make_setup(req: PlanRequest, mode: PlanMode) -> PlanSetup:
         decisions=tuple(decisions),
         rtr_start=req.rtr_start or (state.rtr_stage or 1, state.rtr_good_sessions),
         base=base,
+        min_rest=min_rest,
     )
 
 

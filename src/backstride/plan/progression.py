@@ -2,7 +2,9 @@
 
 ACSM 2009 (Med Sci Sports Exerc 41:687-708): +2-10 % when 1-2 reps over target; two consecutive
 sessions (NSCA "2-for-2", unverified); ladder step after 2 good sessions, down after a regress,
-one step per 2 weeks for STarT high (clinical.md 7.2, 7.4) [default].
+one step per 2 weeks for STarT high (clinical.md 7.2, 7.4) [default]. A loaded step whose load
+cannot rise within +5 % in its available increment moves to the ladder's next step instead
+(kettlebell RDL -> barbell RDL) [default].
 """
 
 from __future__ import annotations
@@ -109,6 +111,10 @@ def _strength_state(
                             "sessions running; +5 % rounded down to the available step).",
                         )
                     )
+                elif ex.progression is not None:
+                    # The load cannot rise within +5 %: the ladder's next step is the
+                    # progression instead (clinical reference §7.2 ladders [default]).
+                    stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
                 else:
                     notes.append(
                         Decision(

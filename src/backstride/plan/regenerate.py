@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from backstride.intake.assessment import Assessment
 from backstride.plan.catalogue import forbidden_tags
-from backstride.plan.generator import generate_plan
+from backstride.plan.generator import generate_plan, plan_ladders
 from backstride.plan.guard import enforce_guardrail, enforce_hard_easy, enforce_strength_spacing
 from backstride.plan.model import (
     Plan,
@@ -190,7 +190,10 @@ def regenerate(plan: Plan, regen: Regeneration) -> Plan:
         from_date=tomorrow,
     )
     merged = enforce_strength_spacing(merged, from_date=tomorrow)
-    return enforce_hard_easy(merged)
+    merged = enforce_hard_easy(merged)
+    a = regen.assessment
+    equipment, forbidden = regen.preferences.equipment, forbidden_tags(a.flags)
+    return replace(merged, ladders=plan_ladders(merged, equipment, forbidden))
 
 
 __all__ = ["CurrentWeek", "Regeneration", "current_week", "done_runs", "next_request", "regenerate"]

@@ -23,7 +23,7 @@ from backstride.plan.model import (
     Week,
 )
 from backstride.plan.rtr_stages import LAST_WALK_RUN_STAGE, RTR_STAGES, stage_after_good_session
-from backstride.plan.sessions import cross_session, run_session
+from backstride.plan.sessions import cross_session, run_session, scale_warm_up
 
 
 def reshuffle_week(
@@ -156,7 +156,9 @@ def restage_week(
 
 
 def scaled_run(s: Session, factor: float) -> Session:
-    if s.distance_m is None or s.rtr_stage is not None:
+    """A run shortened by ``factor`` and made easy after a pain response (clinical reference
+    §8), its warm-up scaled to the shorter session; a race is left as planned."""
+    if s.distance_m is None or s.rtr_stage is not None or s.intensity == "race":
         return s
     dist = int(s.distance_m * factor)
     dur = int((s.duration_s or 0) * factor)
@@ -167,6 +169,7 @@ def scaled_run(s: Session, factor: float) -> Session:
         run_s=dur,
         intensity="easy",
         title=run_title("easy", dur),
+        warm_up=scale_warm_up(s.warm_up, intensity="easy", duration_s=dur, rtr=False),
         reasons=(
             *s.reasons,
             Decision("pain.regress", "Shortened and easy after the pain response."),

@@ -9,9 +9,11 @@ stages: clinical.md 2.6 (published clinic interval programmes, not trial-tested)
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
+from dataclasses import replace
 
-from backstride.plan.catalogue import Exercise
+from backstride.plan.catalogue import Exercise, ladder_of
 from backstride.plan.model import Decision, Dose, ProgressionState, Session
 from backstride.plan.rtr_stages import RTR_STAGES
 
@@ -33,8 +35,13 @@ STRENGTH_B = (
     "step_up",
 )
 WARM_UP = ("brisk_walk", "leg_swings", "high_knees", "butt_kicks", "skips", "walking_lunge_drill")
-# clinical.md 7.1 [default]: warm-up 5-10 min (brisk walk, leg swings, skips); cool-down
-# 5-10 min (easy walk, gentle mobility): 5 min walk + five 2 x 30 s stretches.
+# clinical reference §7.1 [default]: warm-up 5-10 min (brisk walk, leg swings, skips), scaled to
+# the session (``scale_warm_up``); cool-down 5-10 min (easy walk, gentle mobility): 5 min walk +
+# five 2 x 30 s stretches.
+WARM_UP_SHORT = ("brisk_walk", "leg_swings")
+WARM_UP_STANDARD = ("brisk_walk", "leg_swings", "skips")
+SHORT_RUN_S = 30 * 60
+"""Easy runs up to 30 min (and walk-run stages) get the short warm-up [default]."""
 COOL_DOWN = (
     "easy_walk",
     "hamstring_stretch",
@@ -44,6 +51,7 @@ COOL_DOWN = (
     "lower_back_stretch",
 )
 GENTLE = ("brisk_walk", "cat_cow", "lower_back_stretch", "diaphragmatic_breathing")
+RELAXATION = ("diaphragmatic_breathing", "progressive_relaxation")
 CROSS = ("swimming", "cycling", "pool_running", "yoga_gentle")
 
 
@@ -95,6 +103,57 @@ def drills(
     return tuple(dose(catalogue[i]) for i in ids if not (catalogue[i].tags & forbidden))
 
 
+def scale_warm_up(
+    warm_up: tuple[Dose, ...], *, intensity: str, duration_s: int, rtr: bool
+) -> tuple[Dose, ...]:
+    """The warm-up for the session (clinical reference §7.1: 5-10 min [default]): walk-run
+    stages and easy runs up to 30 min a 3-min brisk walk and leg swings; longer easy runs add
+    skips (5-min walk); long, tempo and race runs keep every drill."""
+    if intensity in ("long", "tempo", "race") and not rtr:
+        return warm_up
+    short = rtr or duration_s <= SHORT_RUN_S
+    keep = WARM_UP_SHORT if short else WARM_UP_STANDARD
+    out = tuple(d for d in warm_up if d.id in keep)
+    if short:
+        out = tuple(replace(d, minutes=3) if d.id == "brisk_walk" else d for d in out)
+    return out
+
+
+def warm_up_minutes(warm_up: tuple[Dose, ...]) -> int:
+    """About how long a warm-up or cool-down takes: timed items, holds, and half a minute per
+    set of a drill [default]."""
+    seconds = sum(
+        d.minutes * 60 if d.minutes else (d.sets or 1) * (d.hold_s or 30) for d in warm_up
+    )
+    return math.ceil(seconds / 60)
+
+
+def relaxation_session(
+    catalogue: Mapping[str, Exercise], *, key: str, on_date: dt.date, turn: int
+) -> Session:
+    """A short breathing or relaxation session on a rest day, the two alternating [default]:
+    a calm-down routine beside the exercise, not a treatment on its own; it keeps the day a
+    rest day."""
+    ex = catalogue[RELAXATION[turn % len(RELAXATION)]]
+    minutes = ex.dosage.minutes or 5
+    return Session(
+        key=key,
+        date=on_date,
+        kind="relaxation",
+        title=f"{ex.name} {minutes} min",
+        intensity="easy",
+        duration_s=minutes * 60,
+        exercises=(dose(ex),),
+        reasons=(
+            Decision(
+                "recovery.relaxation",
+                "A few quiet minutes of breathing or relaxation on a rest day: it eases "
+                "guarding of the trunk muscles and helps sleep, which supports recovery.",
+            ),
+        ),
+    )
+
+
 def strength_session(
     catalogue: Mapping[str, Exercise],
     *,
@@ -141,7 +200,11 @@ def strength_session(
                 )
             )
         ex = catalogue[step]
-        doses.append(dose(ex, state))
+        ladder = ladder_of(catalogue, step)
+        placed = dose(ex, state)
+        if len(ladder) > 1:
+            placed = replace(placed, step=ladder.index(step) + 1, of_steps=len(ladder))
+        doses.append(placed)
         regions |= ex.regions
     return Session(
         key=key,
@@ -180,6 +243,9 @@ def run_session(
         title = f"{label} {round(duration_s / 60)} min"
         run_s = duration_s
     warm = drills(catalogue, WARM_UP, forbidden | ({"impact"} if rtr_stage else frozenset()))
+    warm = scale_warm_up(
+        warm, intensity=intensity, duration_s=duration_s, rtr=rtr_stage is not None
+    )
     return Session(
         key=key,
         date=on_date,
@@ -192,6 +258,46 @@ def run_session(
         warm_up=warm,
         cool_down=drills(catalogue, COOL_DOWN, forbidden),
         rtr_stage=rtr_stage,
+        reasons=reasons,
+    )
+
+
+RACE_NAMES = {5000: "5 km", 10_000: "10 km", 21_097: "half marathon", 42_195: "marathon"}
+
+
+def race_name(distance_m: int) -> str:
+    """``half marathon`` for 21 097 m (within 100 m), else the distance in km."""
+    for metres, name in RACE_NAMES.items():
+        if abs(distance_m - metres) <= 100:
+            return name
+    return f"{distance_m / 1000:.1f} km"
+
+
+def race_session(
+    catalogue: Mapping[str, Exercise],
+    *,
+    key: str,
+    on_date: dt.date,
+    distance_m: int | None,
+    pace_s_per_km: int,
+    forbidden: frozenset[str],
+    reasons: tuple[Decision, ...],
+) -> Session:
+    """The goal race as a session: the full warm-up and cool-down; the duration at about
+    tempo effort (0.92 x easy pace) when the distance is known [default]."""
+    duration = int(distance_m * pace_s_per_km * 0.92 / 1000) if distance_m else None
+    title = f"Race: {race_name(distance_m)}" if distance_m else "Goal race"
+    return Session(
+        key=key,
+        date=on_date,
+        kind="run",
+        title=title,
+        intensity="race",
+        distance_m=distance_m,
+        duration_s=duration,
+        run_s=duration,
+        warm_up=drills(catalogue, WARM_UP, forbidden),
+        cool_down=drills(catalogue, COOL_DOWN, forbidden),
         reasons=reasons,
     )
 
@@ -253,7 +359,12 @@ __all__ = [
     "dose",
     "mobility_session",
     "pick_step",
+    "race_name",
+    "race_session",
+    "relaxation_session",
     "rest_session",
     "run_session",
+    "scale_warm_up",
     "strength_session",
+    "warm_up_minutes",
 ]

@@ -21,7 +21,7 @@ def visit_weeks(
     inside the NICE CG88 (2009) ceilings of 8 exercise / 9 manual-therapy sessions in 12 weeks.
     """
     out: dict[int, str] = {}
-    if every_weeks:
+    if every_weeks is not None and every_weeks >= 1:
         return dict.fromkeys(range(0, weeks, every_weeks), "Clinic visit")
     if startback_group == "high":
         # The week-0 visit comes before intensity rises (tempo stays off for STarT high).
@@ -36,4 +36,23 @@ def visit_weeks(
     return {k: v for k, v in sorted(out.items()) if k < weeks}
 
 
-__all__ = ["visit_weeks"]
+NICE_CG88_CEILING = 9
+"""NICE CG88 (2009): up to 8 structured-exercise sessions or up to 9 manual-therapy sessions over
+up to 12 weeks (clinical reference §7.4); a clinic may set a lower bound, never a higher one."""
+CEILING_WINDOW_WEEKS = 12
+
+
+def bound_visits(visits: dict[int, str], *, max_per_12_weeks: int) -> dict[int, str]:
+    """The visits with at most ``max_per_12_weeks`` in any 12 consecutive weeks (earliest
+    kept), the bound itself never above the NICE CG88 ceiling of 9 (clinical reference §7.4;
+    8 for structured exercise is the default, ``PlanRules``)."""
+    limit = max(1, min(max_per_12_weeks, NICE_CG88_CEILING))
+    kept: dict[int, str] = {}
+    for week in sorted(visits):
+        recent = [k for k in kept if week - k < CEILING_WINDOW_WEEKS]
+        if len(recent) < limit:
+            kept[week] = visits[week]
+    return kept
+
+
+__all__ = ["CEILING_WINDOW_WEEKS", "NICE_CG88_CEILING", "bound_visits", "visit_weeks"]

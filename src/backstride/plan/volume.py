@@ -102,7 +102,7 @@ def _phase_target(
     if race is not None and start <= race < start + dt.timedelta(days=7):
         target = limits.taper_m(pre_taper_m or prev, rules=rules)[1]
         why = (
-            f"Race week: {_km(target)} including the race ({_pct(race_share)} % of the "
+            f"Race week: {_km(target)} of running besides the race ({_pct(race_share)} % of the "
             f"pre-taper volume [default]; {bosquet}, intensity kept)."
         )
         return WeekVolume(WeekPhase.RACE, target, Decision("volume.taper", why), pre_taper_m)

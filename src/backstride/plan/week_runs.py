@@ -10,28 +10,32 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from backstride.plan import load_limits as limits
-from backstride.plan.model import Decision, RunRecord, Session
+from backstride.plan.model import Decision, ProgressionState, RunRecord, Session
 from backstride.plan.modes import PlanMode
 from backstride.plan.plan_setup import PlanSetup
 from backstride.plan.rtr_stages import LAST_WALK_RUN_STAGE, RTR_STAGES, stage_after_good_session
-from backstride.plan.sessions import run_session
+from backstride.plan.sessions import race_session, run_session
 from backstride.plan.volume import WeekVolume
 
-HARD = ("long", "tempo")
+HARD = ("long", "tempo", "race")
+MIN_RUN_M = 1000
+"""No planned run shorter than 1 km [default]."""
 """Run intensities that count as hard days (clinical reference §7.1, hard/easy)."""
 
 
 @dataclass(frozen=True, slots=True)
 class WeekCarry:
-    """What one week hands to the next: the run history for the guardrail window and the
-    projected return-to-run stage with its count of good sessions."""
+    """What one week hands to the next: the run history for the guardrail window, the
+    projected return-to-run stage with its count of good sessions, and the projected
+    strength progression (``ladders.project_after``)."""
 
     history: tuple[RunRecord, ...]
     rtr_stage: int
     rtr_good: int
+    strength: ProgressionState
 
 
 def run_shares(intensities: list[str], *, long_share: float, quality_max: float) -> list[float]:
@@ -80,6 +84,8 @@ def place_runs(
         setup.req.preferences,
         setup.req.context.easy_pace_s_per_km,
     )
+    if not dates:
+        return {}, history
     share = rules.long_run_share_novice if setup.novice else rules.long_run_share
     intensities = [setup.template.runs[d.weekday()] for d in dates]
     shares = run_shares(intensities, long_share=share, quality_max=rules.quality_share_max)
@@ -142,20 +148,77 @@ def rtr_session(setup: PlanSetup, d: dt.date, carry: WeekCarry) -> tuple[Session
         rtr_stage=stage,
     )
     next_stage, good = stage_after_good_session(carry.rtr_stage, carry.rtr_good)
-    return session, WeekCarry((*carry.history, RunRecord(d, dist)), next_stage, good)
+    return session, replace(
+        carry, history=(*carry.history, RunRecord(d, dist)), rtr_stage=next_stage, rtr_good=good
+    )
+
+
+def race_day(setup: PlanSetup, dates: list[dt.date]) -> dt.date | None:
+    """The goal race's day when it falls in these dates and the plan runs (graded mode)."""
+    race = setup.req.preferences.goal_race_date
+    if setup.mode is not PlanMode.NORMAL or race is None or race not in dates:
+        return None
+    return race
+
+
+def _race(
+    setup: PlanSetup, day: dt.date, history: tuple[RunRecord, ...]
+) -> tuple[Session, RunRecord | None]:
+    """The goal race session and its record for the guardrail window; says plainly when the
+    race is longer than the guardrail would plan (Frandsen et al. 2025: >10 % over the
+    longest run of 30 days raised the injury rate)."""
+    prefs, rules = setup.req.preferences, setup.req.rules
+    distance = prefs.goal_race_distance_m
+    reasons = [
+        Decision(
+            "race.goal",
+            "Your goal race: the two weeks before it taper (volume down, intensity kept; "
+            "Bosquet et al. 2007).",
+        )
+    ]
+    longest = limits.longest_in_window(history, day)
+    if distance and longest and not limits.within_guardrail(distance, longest, rules=rules):
+        reasons.append(
+            Decision(
+                "race.over_guardrail",
+                f"The race ({distance / 1000:g} km) is more than 110 % of your longest run of "
+                f"the last 30 days ({longest / 1000:.1f} km): a spike the plan would not "
+                "schedule as training (Frandsen et al. 2025). Race within yourself.",
+            )
+        )
+    session = race_session(
+        setup.catalogue,
+        key=f"{day}:run:0",
+        on_date=day,
+        distance_m=distance,
+        pace_s_per_km=setup.req.context.easy_pace_s_per_km,
+        forbidden=setup.forbidden,
+        reasons=tuple(reasons),
+    )
+    return session, (RunRecord(day, distance) if distance else None)
 
 
 def week_runs(
-    setup: PlanSetup, run_dates: list[dt.date], volume: WeekVolume, carry: WeekCarry
+    setup: PlanSetup,
+    dates: list[dt.date],
+    run_dates: list[dt.date],
+    volume: WeekVolume,
+    carry: WeekCarry,
 ) -> tuple[dict[dt.date, Session], WeekCarry]:
-    """The week's runs: graded runs (normal) or walk-run stages (return to run)."""
+    """The week's runs: graded runs (normal) with the goal race in its week, or walk-run
+    stages (return to run). The race week's volume is the training around the race, run as
+    often as before (Bosquet et al. 2007: frequency kept in a taper)."""
     pace = setup.req.context.easy_pace_s_per_km
     out: dict[dt.date, Session] = {}
     if setup.mode is PlanMode.NORMAL:
+        race = race_day(setup, dates)
+        if race is not None:
+            run_dates = [d for d in run_dates if d != race]
         planned, history = place_runs(setup, run_dates, volume.target_m, carry.history)
-        carry = WeekCarry(history, carry.rtr_stage, carry.rtr_good)
         for d in run_dates:
             run = planned[d]
+            if run.distance_m < MIN_RUN_M:
+                continue  # no run under 1 km [default]
             reasons = run.reasons
             if setup.hold_hills:
                 reasons = (
@@ -172,10 +235,23 @@ def week_runs(
                 forbidden=setup.forbidden,
                 reasons=(volume.why, *reasons),
             )
+        if race is not None:
+            out[race], record = _race(setup, race, history)
+            history = (*history, record) if record else history
+        carry = replace(carry, history=history)
     elif setup.mode is PlanMode.RTR:
         for d in run_dates:
             out[d], carry = rtr_session(setup, d, carry)
-    return out, carry
+    return dict(sorted(out.items())), carry
 
 
-__all__ = ["HARD", "PlacedRun", "WeekCarry", "place_runs", "rtr_session", "run_shares", "week_runs"]
+__all__ = [
+    "HARD",
+    "PlacedRun",
+    "WeekCarry",
+    "place_runs",
+    "race_day",
+    "rtr_session",
+    "run_shares",
+    "week_runs",
+]

@@ -10,8 +10,10 @@ strength, 48 h apart; no heavy lower-body work the day before a long or hard run
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
-from backstride.plan.model import Day, Decision, Session, Week
+from backstride.plan.ladders import project_after
+from backstride.plan.model import REST_DAY_KINDS, Day, Decision, Session, Week
 from backstride.plan.modes import PlanMode
 from backstride.plan.plan_setup import PlanSetup
 from backstride.plan.sessions import (
@@ -19,20 +21,24 @@ from backstride.plan.sessions import (
     STRENGTH_B,
     cross_session,
     mobility_session,
+    relaxation_session,
     rest_session,
     strength_session,
 )
 from backstride.plan.volume import WeekVolume
-from backstride.plan.week_runs import HARD, WeekCarry, week_runs
+from backstride.plan.week_runs import HARD, WeekCarry, race_day, week_runs
 
 
 def _strength(
-    setup: PlanSetup, i: int, dates: list[dt.date], hard_days: set[dt.date]
-) -> dict[dt.date, Session]:
+    setup: PlanSetup, i: int, dates: list[dt.date], hard_days: set[dt.date], carry: WeekCarry
+) -> tuple[dict[dt.date, Session], WeekCarry]:
     """Strength on the template's days, A and B alternating, no heavy lower-body work the day
-    before a long or hard run (clinical reference §7.2 [default])."""
+    before a long or hard run (clinical reference §7.2 [default]); each session is built at
+    the projected progression and moves it on (``ladders.project_after``)."""
     tpl, out = setup.template, {}
     hard_weekdays = {w for w, t in tpl.runs.items() if t in HARD}
+    gap = 14 if setup.req.assessment.startback_group == "high" else 0
+    projected = carry.strength
     for n, d in enumerate(d for d in dates if d.weekday() in tpl.strength):
         nxt = d + dt.timedelta(days=1)
         before_hard = nxt in hard_days or nxt.weekday() in hard_weekdays
@@ -42,17 +48,24 @@ def _strength(
             key=f"{d}:strength:0",
             on_date=d,
             template=template,
-            state=setup.state,
+            state=projected,
             forbidden=setup.forbidden,
             equipment=setup.equipment,
             before_hard=before_hard,
         )
-    return out
+        projected = project_after(projected, out[d], setup.catalogue, step_gap_days=gap)
+    return out, replace(carry, strength=projected)
 
 
-def _other_day(setup: PlanSetup, d: dt.date) -> Session:
+def _weekday(d: dt.date) -> int:
+    """Weekday number (0 = Monday): rotates cross-training and relaxation through the week."""
+    return d.weekday()
+
+
+def _other_day(setup: PlanSetup, d: dt.date, *, turn: int) -> Session:
     """A training day without a run or strength: gentle mobility (walking only) or easy
-    low-impact cross-training for recovery (clinical reference §9)."""
+    low-impact cross-training for recovery (clinical reference §9), rotating through what the
+    runner's equipment allows (pool: swimming, pool running; bike: cycling; yoga always)."""
     if setup.walking_only:
         return mobility_session(
             setup.catalogue,
@@ -68,6 +81,7 @@ def _other_day(setup: PlanSetup, d: dt.date) -> Session:
         forbidden=setup.forbidden,
         equipment=setup.equipment,
         reason=Decision("recovery.cross", "Easy low-impact cross-training for recovery."),
+        turn=turn,
     )
 
 
@@ -76,11 +90,14 @@ def _visit(setup: PlanSetup, index: int, dates: list[dt.date]) -> Session | None
     if index not in setup.visits:
         return None
     vd = next(d for d in dates if d.weekday() < 5)
+    rules = setup.req.rules
     return Session(
         key=f"{vd}:clinic_visit:0",
         date=vd,
         kind="clinic_visit",
         title=setup.visits[index],
+        duration_s=rules.visit_duration_min * 60,
+        start_min=rules.visit_start_min,
         reasons=(
             Decision(
                 "visit.pathway",
@@ -88,6 +105,40 @@ def _visit(setup: PlanSetup, index: int, dates: list[dt.date]) -> Session | None
             ),
         ),
     )
+
+
+def _keep_rest_days(
+    setup: PlanSetup, by_day: dict[dt.date, list[Session]], race: dt.date, *, turn: int
+) -> None:
+    """A race on a rest day still leaves the week its rest days (clinical reference §7.1:
+    >= 1, >= 2 for novices or pain >= 4/10): the days nearest the race give up their session,
+    cross-training first, strength last (the ladders counted it), never the race."""
+
+    def resting(d: dt.date) -> bool:
+        return all(s.kind in REST_DAY_KINDS for s in by_day[d])
+
+    missing = setup.min_rest - sum(resting(d) for d in by_day)
+
+    def cost(d: dt.date) -> tuple[bool, bool, int, dt.date]:
+        kinds = {s.kind for s in by_day[d]}
+        return ("strength" in kinds, "cross_training" not in kinds, abs((d - race).days), d)
+
+    for d in sorted((d for d in by_day if d != race), key=cost):
+        if missing <= 0:
+            break
+        if resting(d):
+            continue
+        by_day[d] = [
+            rest_session(
+                key=f"{d}:rest:0",
+                on_date=d,
+                reason=Decision("rest.race_week", "Full rest day: the race takes a training day."),
+            ),
+            relaxation_session(
+                setup.catalogue, key=f"{d}:relaxation:0", on_date=d, turn=turn + _weekday(d)
+            ),
+        ]
+        missing -= 1
 
 
 def build_week(
@@ -100,7 +151,10 @@ def build_week(
     by_day: dict[dt.date, list[Session]] = {d: [] for d in dates}
     run_dates = [d for d in dates if d.weekday() in tpl.runs]
     hard_days = {d for d in run_dates if tpl.runs[d.weekday()] in HARD}
-    runs, carry = week_runs(setup, run_dates, volume, carry)
+    race = race_day(setup, dates)
+    if race is not None:
+        hard_days.add(race)
+    runs, carry = week_runs(setup, dates, run_dates, volume, carry)
     for d, s in runs.items():
         by_day[d].append(s)
     if setup.mode is PlanMode.NO_RUN:
@@ -116,19 +170,31 @@ def build_week(
                     reason=Decision("cross.instead_of_run", "Non-impact work instead of running."),
                 )
             )
-    for d, s in _strength(setup, i, dates, hard_days).items():
+    training = [d for d in dates if d != race]  # race day: only the race
+    strength, carry = _strength(setup, i, training, hard_days, carry)
+    for d, s in strength.items():
         by_day[d].append(s)
     for d in dates:
-        if d.weekday() in tpl.other:
-            by_day[d].append(_other_day(setup, d))
-        if not by_day[d]:
+        if d.weekday() in tpl.other and d != race:
             by_day[d].append(
+                _other_day(setup, d, turn=7 * (i + setup.req.week_offset) + _weekday(d))
+            )
+        if not by_day[d]:
+            by_day[d] += [
                 rest_session(
                     key=f"{d}:rest:0",
                     on_date=d,
                     reason=Decision("rest.weekly", "Full rest day."),
-                )
-            )
+                ),
+                relaxation_session(
+                    setup.catalogue,
+                    key=f"{d}:relaxation:0",
+                    on_date=d,
+                    turn=i + setup.req.week_offset + _weekday(d),
+                ),
+            ]
+    if race is not None:
+        _keep_rest_days(setup, by_day, race, turn=i + setup.req.week_offset)
     visit = _visit(setup, i + setup.req.week_offset, dates)
     if visit is not None:
         by_day[visit.date].append(visit)

@@ -385,3 +385,25 @@ def test_the_terminal_plan_shows_warm_up_dosing_the_ladders_and_the_race(
     assert "Strength ladders" in out
     assert "now Plank from the knees (1/4)" in out
     assert "Race: 10 km" in out
+
+
+def test_rising_pain_over_ten_days_makes_plan_adapt_say_contact_the_clinic(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    assert main(["plan", "--runner", "ana", "--weeks", "4", "--start", "2026-11-16"]) == 0
+    capsys.readouterr()
+    for k, pain in enumerate((2, 3, 3, 4, 5, 6)):
+        day = f"2026-11-{16 + 2 * k}"
+        scores = [str(pain)] * 3
+        log = ["log", "--runner", "ana", "--date", day, "--kind", "run"]
+        pain_opts = ["--pain-during", scores[0], "--pain-after", scores[1]]
+        pain_opts += ["--pain-next-morning", scores[2]]
+        assert main([*log, *pain_opts]) == 0
+    capsys.readouterr()
+    assert main(["plan", "adapt", "--runner", "ana", "--today", "2026-11-26"]) == 0
+    out = capsys.readouterr().out
+    assert "Contact your clinic" in out
+    assert "escalate.rising_week" in out
+    assert main(["plan", "show", "--runner", "ana"]) == 0
+    assert "Contact your clinic" in capsys.readouterr().out

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from backstride.cli.plan_output import print_plan, write_outputs
 from backstride.errors import InvalidInput
@@ -143,6 +144,7 @@ def adapt(
             "decisions": [{"code": d.code, "text": d.text} for d in r.decisions],
             "needs_retriage": r.needs_retriage,
             "clinician_review": r.clinician_review,
+            "escalations": [{"code": d.code, "text": d.text} for d in r.escalations],
         }
         typer.echo(json.dumps(doc))
         return
@@ -154,7 +156,9 @@ def adapt(
         console.print(f"  {e.text()}")
     if r.needs_retriage:
         console.print("[bold red]Re-run the intake (triage) now.[/bold red]")
-    elif r.clinician_review:
+    for d in r.escalations:
+        console.print(f"[bold red]{escape(d.text)}[/bold red] [dim]{d.code}[/dim]")
+    if r.clinician_review and not r.escalations:
         console.print("[bold]Contact the clinic: these logs need a clinician's review.[/bold]")
 
 

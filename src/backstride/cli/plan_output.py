@@ -38,7 +38,9 @@ def print_plan(plan: Plan, console: Console) -> None:
         for t in plan.do_now:
             console.print(f"  • {escape(t)}")
         return
-    for t in plan.do_now[:1]:
+    for e in plan.escalations:
+        console.print(f"[bold red]{escape(e.text)}[/bold red] [dim]{e.code}[/dim]")
+    for t in plan.do_now[len(plan.escalations) : len(plan.escalations) + 1]:
         console.print(f"[yellow]{escape(t)}[/yellow]")
     for d in plan.decisions:
         console.print(f"• {escape(d.text)} [dim]{d.code}[/dim]")

@@ -300,6 +300,9 @@ class Plan:
     blocked_reason: str | None = None
     ladders: tuple[Ladder, ...] = ()
     """The strength ladders, where the runner is on each and when the plan steps up."""
+    escalations: tuple[Decision, ...] = ()
+    """Why the runner should contact the clinic now (worsening pain, bone pain); empty when
+    nothing calls for it (``plan.escalation``)."""
 
     def sessions(self) -> tuple[Session, ...]:
         """Every session in date order."""

@@ -57,7 +57,9 @@ class AdaptResult:
     decisions: tuple[Decision, ...]
     needs_retriage: bool
     clinician_review: bool = False
-    """A decision asks for the clinic to look (bone pain, rising pain week on week)."""
+    """A decision asks for the clinic to look (bone pain, rising or unsettled pain)."""
+    escalations: tuple[Decision, ...] = ()
+    """Why the runner should contact the clinic now (also in ``plan.escalations``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,6 +318,7 @@ def adapt_plan(
         result.decisions,
         result.needs_retriage,
         clinician_review=result.clinician_review,
+        escalations=result.escalations,
     )
 
 

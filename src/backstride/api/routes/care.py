@@ -126,14 +126,21 @@ def create_plan(body: PlanIn, principal: Caller, session: DbSession, now: Now) -
 
 @router.get("/plan")
 def current_plan(principal: Caller, session: DbSession) -> dict[str, Any]:
-    """My current plan version."""
+    """My current plan version; ``escalations`` say why to contact the clinic now."""
     done = plans.current_plan(session, runner_handle=my_handle(session, principal=principal))
-    return {"plan_id": done.plan_id, "version": done.version, "plan": plan_to_dict(done.plan)}
+    return {
+        "plan_id": done.plan_id,
+        "version": done.version,
+        "plan": plan_to_dict(done.plan),
+        "escalations": to_jsonable(done.plan.escalations),
+        "contact_clinic": bool(done.plan.escalations),
+    }
 
 
 @router.post("/plan/adapt", status_code=201)
 def adapt_plan(principal: Caller, session: DbSession, now: Now) -> dict[str, Any]:
-    """Adapt my plan to my logs so far: a new version with the changes and their reasons."""
+    """Adapt my plan to my logs so far: a new version with the changes and their reasons;
+    ``escalations`` say why to contact the clinic now (worsening pain, bone pain)."""
     done = plans.adapt_plan(
         session, runner_handle=my_handle(session, principal=principal), today=now.date(), now=now
     )
@@ -145,6 +152,8 @@ def adapt_plan(principal: Caller, session: DbSession, now: Now) -> dict[str, Any
         "decisions": to_jsonable(done.decisions),
         "needs_retriage": done.needs_retriage,
         "clinician_review": done.clinician_review,
+        "escalations": to_jsonable(done.escalations),
+        "contact_clinic": bool(done.escalations),
     }
 
 

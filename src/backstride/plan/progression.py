@@ -107,8 +107,9 @@ def _strength_state(
                     notes.append(
                         Decision(
                             "strength.load_up",
-                            f"{ex.name}: {load:g} -> {new:g} kg (target reps beaten on two "
-                            "sessions running; +5 % rounded down to the available step).",
+                            f"{ex.name}: {round(load, 2):g} -> {round(new, 2):g} kg (target "
+                            "reps beaten on two sessions running; +5 % rounded down to the "
+                            "available step).",
                         )
                     )
                 elif ex.progression is not None:
@@ -119,7 +120,7 @@ def _strength_state(
                     notes.append(
                         Decision(
                             "strength.load_held",
-                            f"{ex.name}: stays at {load:g} kg - the smallest step "
+                            f"{ex.name}: stays at {round(load, 2):g} kg - the smallest step "
                             f"({d.load_increment_kg:g} kg) is more than +5 %.",
                         )
                     )

@@ -181,7 +181,7 @@ def _race(
         reasons.append(
             Decision(
                 "race.over_guardrail",
-                f"The race ({distance / 1000:g} km) is more than 110 % of your longest run of "
+                f"The race ({distance / 1000:.1f} km) is more than 110 % of your longest run of "
                 f"the last 30 days ({longest / 1000:.1f} km): a spike the plan would not "
                 "schedule as training (Frandsen et al. 2025). Race within yourself.",
             )

@@ -10,6 +10,7 @@ import pytest
 from backstride.plan import load_limits as limits
 from backstride.plan.advice import footwear_advice
 from backstride.plan.catalogue import load_catalogue
+from backstride.plan.dosing import dose
 from backstride.plan.endurance import endurance_ratios
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.model import (
@@ -23,7 +24,7 @@ from backstride.plan.model import (
 from backstride.plan.modes import PainAction
 from backstride.plan.monitor import ExerciseResult, PainDecision, SessionLog
 from backstride.plan.progression import strength_state
-from backstride.plan.sessions import dose, run_session
+from backstride.plan.sessions import run_session
 
 from .builders import MONDAY, assessment, make_plan, worked_context
 

@@ -7,7 +7,7 @@ reference §0: compare unrounded, round for display).
 from __future__ import annotations
 
 from backstride.plan.model import Dose, Ladder, Session
-from backstride.plan.sessions import warm_up_minutes
+from backstride.plan.warm_ups import warm_up_minutes
 
 
 def _num(value: float) -> str:

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from backstride.plan import load_limits as limits
 from backstride.plan.model import Day, Decision, Plan, PlanRules, RunRecord, Session, Week
-from backstride.plan.sessions import scale_warm_up
+from backstride.plan.warm_ups import scale_warm_up
 
 
 def run_title(intensity: str, duration_s: int) -> str:

@@ -22,8 +22,10 @@ from backstride.plan.model import (
     Session,
     Week,
 )
+from backstride.plan.recovery_sessions import cross_session
 from backstride.plan.rtr_stages import LAST_WALK_RUN_STAGE, RTR_STAGES, stage_after_good_session
-from backstride.plan.sessions import cross_session, run_session, scale_warm_up
+from backstride.plan.sessions import run_session
+from backstride.plan.warm_ups import scale_warm_up
 
 
 def reshuffle_week(

@@ -1,5 +1,6 @@
-"""Session builders: runs with warm-up and cool-down, strength from the ladders, cross-training,
-gentle mobility, return-to-run walk-run stages (the table is ``rtr_stages.py``) and rest.
+"""Session builders for training: runs with warm-up and cool-down (``warm_ups.py``), the goal
+race, strength from the ladders, return-to-run walk-run stages (the table is
+``rtr_stages.py``); recovery sessions are in ``recovery_sessions.py``.
 
 Strength dosing: ACSM 2009 (Med Sci Sports Exerc 41:687-708); McGill big three; ladders and
 warm-up/cool-down contents are backstride defaults [default] (clinical.md 7.1, 7.2). Return-to-run
@@ -9,13 +10,14 @@ stages: clinical.md 2.6 (published clinic interval programmes, not trial-tested)
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from dataclasses import replace
 
 from backstride.plan.catalogue import Exercise, ladder_of
+from backstride.plan.dosing import dose, pick_step
 from backstride.plan.model import Decision, Dose, ProgressionState, Session
 from backstride.plan.rtr_stages import RTR_STAGES
+from backstride.plan.warm_ups import COOL_DOWN, WARM_UP, drills, scale_warm_up
 
 # Ladder roots per strength template (A and B alternate). [default]
 STRENGTH_A = (
@@ -34,124 +36,6 @@ STRENGTH_B = (
     "russian_twist_feet_down",
     "step_up",
 )
-WARM_UP = ("brisk_walk", "leg_swings", "high_knees", "butt_kicks", "skips", "walking_lunge_drill")
-# clinical reference §7.1 [default]: warm-up 5-10 min (brisk walk, leg swings, skips), scaled to
-# the session (``scale_warm_up``); cool-down 5-10 min (easy walk, gentle mobility): 5 min walk +
-# five 2 x 30 s stretches.
-WARM_UP_SHORT = ("brisk_walk", "leg_swings")
-WARM_UP_STANDARD = ("brisk_walk", "leg_swings", "skips")
-SHORT_RUN_S = 30 * 60
-"""Easy runs up to 30 min (and walk-run stages) get the short warm-up [default]."""
-COOL_DOWN = (
-    "easy_walk",
-    "hamstring_stretch",
-    "hip_flexor_stretch",
-    "glute_stretch",
-    "calf_stretch",
-    "lower_back_stretch",
-)
-GENTLE = ("brisk_walk", "cat_cow", "lower_back_stretch", "diaphragmatic_breathing")
-RELAXATION = ("diaphragmatic_breathing", "progressive_relaxation")
-CROSS = ("swimming", "cycling", "pool_running", "yoga_gentle")
-
-
-def allowed(ex: Exercise, *, forbidden: frozenset[str], equipment: frozenset[str]) -> bool:
-    """No forbidden tag and all equipment available."""
-    return not (ex.tags & forbidden) and ex.equipment <= equipment
-
-
-def dose(ex: Exercise, state: ProgressionState | None = None) -> Dose:
-    """The exercise's default dose, with the runner's current load and extra reps."""
-    d = ex.dosage
-    load = d.load_kg
-    reps, sets, scheme = d.reps, d.sets, d.reps_scheme
-    bonus = state.reps_bonus.get(ex.id, 0) if state is not None else 0
-    if state is not None:
-        load = state.loads_kg.get(ex.id, load)
-    if scheme:
-        scheme = tuple(r + bonus for r in scheme)
-        reps, sets = scheme[0], len(scheme)
-    elif reps is not None:
-        reps += bonus
-    return Dose(ex.id, ex.name, sets, reps, d.hold_s, load, d.rpe, d.minutes, scheme)
-
-
-def pick_step(
-    catalogue: Mapping[str, Exercise],
-    current: str,
-    *,
-    forbidden: frozenset[str],
-    equipment: frozenset[str],
-    avoid_heavy: bool,
-) -> str | None:
-    """The current ladder step, stepped down until allowed (None if no step is allowed)."""
-    step: str | None = current
-    while step is not None:
-        ex = catalogue[step]
-        if allowed(ex, forbidden=forbidden, equipment=equipment) and not (
-            avoid_heavy and ex.heavy_lower
-        ):
-            return step
-        step = ex.regression
-    return None
-
-
-def drills(
-    catalogue: Mapping[str, Exercise], ids: tuple[str, ...], forbidden: frozenset[str]
-) -> tuple[Dose, ...]:
-    """Warm-up or cool-down doses without contraindicated drills."""
-    return tuple(dose(catalogue[i]) for i in ids if not (catalogue[i].tags & forbidden))
-
-
-def scale_warm_up(
-    warm_up: tuple[Dose, ...], *, intensity: str, duration_s: int, rtr: bool
-) -> tuple[Dose, ...]:
-    """The warm-up for the session (clinical reference §7.1: 5-10 min [default]): walk-run
-    stages and easy runs up to 30 min a 3-min brisk walk and leg swings; longer easy runs add
-    skips (5-min walk); long, tempo and race runs keep every drill."""
-    if intensity in ("long", "tempo", "race") and not rtr:
-        return warm_up
-    short = rtr or duration_s <= SHORT_RUN_S
-    keep = WARM_UP_SHORT if short else WARM_UP_STANDARD
-    out = tuple(d for d in warm_up if d.id in keep)
-    if short:
-        out = tuple(replace(d, minutes=3) if d.id == "brisk_walk" else d for d in out)
-    return out
-
-
-def warm_up_minutes(warm_up: tuple[Dose, ...]) -> int:
-    """About how long a warm-up or cool-down takes: timed items, holds, and half a minute per
-    set of a drill [default]."""
-    seconds = sum(
-        d.minutes * 60 if d.minutes else (d.sets or 1) * (d.hold_s or 30) for d in warm_up
-    )
-    return math.ceil(seconds / 60)
-
-
-def relaxation_session(
-    catalogue: Mapping[str, Exercise], *, key: str, on_date: dt.date, turn: int
-) -> Session:
-    """A short breathing or relaxation session on a rest day, the two alternating [default]:
-    a calm-down routine beside the exercise, not a treatment on its own; it keeps the day a
-    rest day."""
-    ex = catalogue[RELAXATION[turn % len(RELAXATION)]]
-    minutes = ex.dosage.minutes or 5
-    return Session(
-        key=key,
-        date=on_date,
-        kind="relaxation",
-        title=f"{ex.name} {minutes} min",
-        intensity="easy",
-        duration_s=minutes * 60,
-        exercises=(dose(ex),),
-        reasons=(
-            Decision(
-                "recovery.relaxation",
-                "A few quiet minutes of breathing or relaxation on a rest day: it eases "
-                "guarding of the trunk muscles and helps sleep, which supports recovery.",
-            ),
-        ),
-    )
 
 
 def strength_session(
@@ -302,69 +186,12 @@ def race_session(
     )
 
 
-def cross_session(
-    catalogue: Mapping[str, Exercise],
-    *,
-    key: str,
-    on_date: dt.date,
-    forbidden: frozenset[str],
-    equipment: frozenset[str],
-    reason: Decision,
-    turn: int = 0,
-) -> Session:
-    """Low-impact cross-training with what the runner has (yoga needs nothing)."""
-    options = [i for i in CROSS if allowed(catalogue[i], forbidden=forbidden, equipment=equipment)]
-    ex = catalogue[options[turn % len(options)]] if options else catalogue["yoga_gentle"]
-    return Session(
-        key=key,
-        date=on_date,
-        kind="cross_training",
-        title=ex.name,
-        duration_s=(ex.dosage.minutes or 30) * 60,
-        exercises=(dose(ex),),
-        reasons=(reason,),
-    )
-
-
-def mobility_session(
-    catalogue: Mapping[str, Exercise],
-    *,
-    key: str,
-    on_date: dt.date,
-    reason: Decision,
-    forbidden: frozenset[str] = frozenset(),
-) -> Session:
-    """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical.md 1.3)."""
-    return Session(
-        key=key,
-        date=on_date,
-        kind="mobility",
-        title="Walk and gentle mobility 20 min",
-        duration_s=20 * 60,
-        exercises=drills(catalogue, GENTLE, forbidden),
-        reasons=(reason,),
-    )
-
-
-def rest_session(*, key: str, on_date: dt.date, reason: Decision) -> Session:
-    """A full rest day."""
-    return Session(key=key, date=on_date, kind="rest", title="Rest day", reasons=(reason,))
-
-
 __all__ = [
+    "RACE_NAMES",
     "STRENGTH_A",
     "STRENGTH_B",
-    "allowed",
-    "cross_session",
-    "dose",
-    "mobility_session",
-    "pick_step",
     "race_name",
     "race_session",
-    "relaxation_session",
-    "rest_session",
     "run_session",
-    "scale_warm_up",
     "strength_session",
-    "warm_up_minutes",
 ]

@@ -21,9 +21,9 @@ from backstride.plan.sessions import race_session, run_session
 from backstride.plan.volume import WeekVolume
 
 HARD = ("long", "tempo", "race")
+"""Run intensities that count as hard days (clinical reference §7.1, hard/easy)."""
 MIN_RUN_M = 1000
 """No planned run shorter than 1 km [default]."""
-"""Run intensities that count as hard days (clinical reference §7.1, hard/easy)."""
 
 
 @dataclass(frozen=True, slots=True)

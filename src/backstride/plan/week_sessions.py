@@ -16,15 +16,13 @@ from backstride.plan.ladders import project_after
 from backstride.plan.model import REST_DAY_KINDS, Day, Decision, Session, Week
 from backstride.plan.modes import PlanMode
 from backstride.plan.plan_setup import PlanSetup
-from backstride.plan.sessions import (
-    STRENGTH_A,
-    STRENGTH_B,
+from backstride.plan.recovery_sessions import (
     cross_session,
     mobility_session,
     relaxation_session,
     rest_session,
-    strength_session,
 )
+from backstride.plan.sessions import STRENGTH_A, STRENGTH_B, strength_session
 from backstride.plan.volume import WeekVolume
 from backstride.plan.week_runs import HARD, WeekCarry, race_day, week_runs
 

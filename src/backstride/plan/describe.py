@@ -15,22 +15,24 @@ def _num(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
+def _amount(d: Dose) -> str:
+    """The dose's numbers: ``3 x 12``, ``3 x 30 s``, ``5-3-1 x 10 s holds``, ``5 min``."""
+    if d.reps_scheme:
+        amount = "-".join(str(r) for r in d.reps_scheme)
+        return amount + (f" x {d.hold_s} s holds" if d.hold_s else " reps")
+    if d.reps is not None:
+        return f"{d.sets or 1} x {d.reps}" + (f" ({d.hold_s} s holds)" if d.hold_s else "")
+    if d.hold_s is not None:
+        return f"{d.sets or 1} x {d.hold_s} s"
+    if d.minutes is not None:
+        return f"{d.minutes} min"
+    return ""
+
+
 def dose_text(d: Dose, *, with_step: bool = False) -> str:
     """``Glute bridge 3 x 12``, ``Plank 3 x 30 s``, ``Side plank 5-3-1 x 10 s holds``,
     ``Barbell RDL 3 x 10 @ 21 kg``, ``Brisk walk 5 min``, ``Leg swings 1 x 10``."""
-    if d.reps_scheme:
-        amount = "-".join(str(r) for r in d.reps_scheme)
-        amount += f" x {d.hold_s} s holds" if d.hold_s else " reps"
-    elif d.reps is not None:
-        amount = f"{d.sets or 1} x {d.reps}"
-        amount += f" ({d.hold_s} s holds)" if d.hold_s else ""
-    elif d.hold_s is not None:
-        amount = f"{d.sets or 1} x {d.hold_s} s"
-    elif d.minutes is not None:
-        amount = f"{d.minutes} min"
-    else:
-        amount = ""
-    text = f"{d.name} {amount}".strip()
+    text = f"{d.name} {_amount(d)}".strip()
     if d.load_kg:
         text += f" @ {_num(d.load_kg)} kg"
     if with_step and d.step and d.of_steps:
@@ -38,20 +40,35 @@ def dose_text(d: Dose, *, with_step: bool = False) -> str:
     return text
 
 
+def doses_text(doses: tuple[Dose, ...]) -> str:
+    """Doses in order, neighbours with the same numbers said once: ``Hamstring stretch, Calf
+    stretch 2 x 30 s each``."""
+    groups: list[tuple[str, list[str]]] = []
+    for d in doses:
+        amount = _amount(d) + (f" @ {_num(d.load_kg)} kg" if d.load_kg else "")
+        if groups and groups[-1][0] == amount:
+            groups[-1][1].append(d.name)
+        else:
+            groups.append((amount, [d.name]))
+    parts = [
+        f"{', '.join(names)} {amount}{' each' if len(names) > 1 else ''}".strip()
+        for amount, names in groups
+    ]
+    return ", ".join(parts)
+
+
 def warm_up_text(s: Session) -> str:
     """``Warm-up ~4 min: Brisk walk 3 min, Leg swings 1 x 10`` (empty without a warm-up)."""
     if not s.warm_up:
         return ""
-    items = ", ".join(dose_text(d) for d in s.warm_up)
-    return f"Warm-up ~{warm_up_minutes(s.warm_up)} min: {items}"
+    return f"Warm-up ~{warm_up_minutes(s.warm_up)} min: {doses_text(s.warm_up)}"
 
 
 def cool_down_text(s: Session) -> str:
     """``Cool-down ~10 min: Easy walk 5 min, Hamstring stretch 2 x 30 s, ...``."""
     if not s.cool_down:
         return ""
-    items = ", ".join(dose_text(d) for d in s.cool_down)
-    return f"Cool-down ~{warm_up_minutes(s.cool_down)} min: {items}"
+    return f"Cool-down ~{warm_up_minutes(s.cool_down)} min: {doses_text(s.cool_down)}"
 
 
 def pace_text(s: Session) -> str:
@@ -107,6 +124,7 @@ __all__ = [
     "content_lines",
     "cool_down_text",
     "dose_text",
+    "doses_text",
     "ladder_text",
     "pace_text",
     "session_line",

@@ -18,12 +18,12 @@ from types import MappingProxyType
 
 from backstride.plan import advice
 from backstride.plan.catalogue import Exercise, forbidden_tags, load_catalogue
-from backstride.plan.layout import Template, make_template, training_days
 from backstride.plan.model import Decision, ProgressionState
 from backstride.plan.modes import PlanMode
 from backstride.plan.request import PlanRequest, is_novice, pain_level
 from backstride.plan.training_base import TrainingBase, training_base
 from backstride.plan.visits import bound_visits, visit_weeks
+from backstride.plan.week_template import Template, make_template, training_days
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,15 @@ from sqlalchemy.orm import Session
 from backstride.api import create_app
 from backstride.config import Settings
 from backstride.services.demo_data import demo_intake_document
-from tests.api.world import ACTORS, SAMPLE_GPX, SECRET_NAME, World, build_world, client_for
+from tests.api.world import (
+    ACTORS,
+    SAMPLE_GPX,
+    SECRET_NAME,
+    World,
+    build_world,
+    client_for,
+    plan_document,
+)
 
 _seq = itertools.count()
 
@@ -184,7 +192,7 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ("POST", "/api/v1/clinician/runners/{runner_id}/plan-versions"): (
         {"anonymous": 401, "clinician_with": 201, "clinician_without": 404}
         | dict.fromkeys(("runner_a", "runner_b", "admin"), 403),
-        lambda w: {"document": {"weeks": [1]}, "reason": "fewer hills"},
+        lambda w: {"document": plan_document(), "reason": "fewer hills"},
         {},
     ),
     ("POST", "/api/v1/clinician/runners/{runner_id}/reviews"): (

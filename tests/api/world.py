@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -164,3 +165,11 @@ def client_for(settings: Settings, **kwargs: object) -> Iterator[TestClient]:
     app = create_app(settings, clock=lambda: NOW, run_worker=False, **kwargs)  # type: ignore[arg-type]
     with TestClient(app, base_url="https://testserver") as client:
         yield client
+
+
+def plan_document() -> dict[str, Any]:
+    """A valid one-week plan document, as a clinician's edit would send it."""
+    from backstride.plan.serialize import plan_to_dict
+    from tests.plan.builders import make_plan
+
+    return plan_to_dict(make_plan(weeks=1))

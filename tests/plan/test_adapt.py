@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from backstride.plan.adapt import adapt_plan
 from backstride.plan.generator import PlanRequest, generate_plan
-from backstride.plan.model import Decision, Plan, PlanRules, Preferences, ProgressionState
+from backstride.plan.model import Plan, PlanRules, Preferences, ProgressionState
+from backstride.plan.modes import PainAction
 from backstride.plan.monitor import ExerciseResult, PainDecision, SessionLog
 
 from .builders import MONDAY, assessment, make_plan, worked_context
@@ -306,15 +307,14 @@ def test_a_session_that_misses_the_target_restarts_the_2_for_2_count() -> None:
     from backstride.plan.progression import strength_state
 
     cat = load_catalogue()
-    good = PainDecision("progress", "pain.safe", "")
+    good = PainDecision(PainAction.PROGRESS, "pain.safe", "")
     state = ProgressionState(beat_target={"barbell_rdl": 1})
-    notes: list[Decision] = []
 
     def session(reps: int) -> SessionLog:
         return SessionLog(
             MONDAY, "strength", "done", exercises=(ExerciseResult("barbell_rdl", 3, reps, 20.0),)
         )
 
-    state = strength_state(state, [session(10)], good, cat, notes, today=MONDAY)
+    state = strength_state(state, [session(10)], good, cat, today=MONDAY).state
     assert state.beat_target["barbell_rdl"] == 0
     assert "barbell_rdl" not in state.loads_kg

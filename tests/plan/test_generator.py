@@ -77,7 +77,7 @@ def test_a_red_flag_yields_a_blocked_plan_with_what_to_do_now() -> None:
 def test_urgent_allows_walking_and_gentle_mobility_only() -> None:
     plan = make_plan(assessment("urgent", flags=frozenset({"no_running"})))
     kinds = {s.kind for s in plan.sessions()}
-    assert kinds <= {"mobility", "rest", "clinic_visit"}
+    assert kinds <= {"mobility", "rest", "relaxation", "clinic_visit"}
     cat = load_catalogue()
     assert all(cat[e.id].gentle for s in plan.sessions() for e in s.exercises)
 

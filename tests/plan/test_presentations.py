@@ -12,7 +12,7 @@ from backstride.plan.catalogue import load_catalogue
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.model import Plan, Preferences, RunRecord, Session, TrainingContext
 from backstride.plan.monitor import SessionLog
-from backstride.plan.weeks import run_shares
+from backstride.plan.week_runs import run_shares
 
 from .builders import MONDAY, assessment, make_plan, worked_context
 from .invariants import assert_guardrail, assert_weekly_caps

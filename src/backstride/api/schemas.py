@@ -14,6 +14,13 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class In(BaseModel):
+    """Request bodies refuse unknown fields: a misspelt field is a 422 naming its path
+    (``extra_forbidden``), never a silently empty value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class Problem(BaseModel):
     path: str | None = None
     msg: str | None = None
@@ -25,13 +32,13 @@ class ErrorOut(BaseModel):
     problems: list[dict[str, Any]] | None = None
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(In):
     email: str = Field(max_length=254)
     password: str = Field(max_length=256)
     display_name: str = Field(min_length=1, max_length=120)
 
 
-class LoginIn(BaseModel):
+class LoginIn(In):
     email: str = Field(max_length=254)
     password: str = Field(max_length=256)
     mode: Literal["cookie", "token"] = "cookie"
@@ -82,9 +89,7 @@ class ProfileOut(Out):
     preferences: dict[str, Any]
 
 
-class ProfileIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileIn(In):
     display_name: str | None = Field(None, min_length=1, max_length=120)
     birth_year: int | None = Field(None, ge=1900, le=2100)
     sex: Literal["female", "male", "other"] | None = None
@@ -95,7 +100,7 @@ class ProfileIn(BaseModel):
     preferences: dict[str, Any] | None = None
 
 
-class ConsentIn(BaseModel):
+class ConsentIn(In):
     clinic_id: str = Field(min_length=1, max_length=64, description="Clinic id or slug")
 
 
@@ -142,7 +147,7 @@ class TimelineOut(Out):
     pain_entries: list[dict[str, Any]]
 
 
-class PainEntryIn(BaseModel):
+class PainEntryIn(In):
     entry_date: dt.date
     nprs_now: int | None = Field(None, ge=0, le=10)
     morning_pain: int | None = Field(None, ge=0, le=10)
@@ -177,16 +182,16 @@ class ClinicOut(Out):
     archived_at: dt.datetime | None = None
 
 
-class ClinicIn(BaseModel):
+class ClinicIn(In):
     slug: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
 
 
-class ClinicPatch(BaseModel):
+class ClinicPatch(In):
     name: str = Field(min_length=1, max_length=200)
 
 
-class ClinicianIn(BaseModel):
+class ClinicianIn(In):
     email: str = Field(max_length=254)
     password: str = Field(max_length=256)
     display_name: str = Field(min_length=1, max_length=120)
@@ -210,7 +215,7 @@ class PatientOut(Out):
     assessed_at: dt.datetime | None
 
 
-class PlanEditIn(BaseModel):
+class PlanEditIn(In):
     document: dict[str, Any]
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -223,7 +228,7 @@ class PlanVersionOut(Out):
     reason: str
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(In):
     disposition: Literal["emergency", "urgent", "clinician", "self_management"]
     reason: str = Field(min_length=10, max_length=2000)
     cleared_to_run_on: dt.date | None = Field(
@@ -251,7 +256,7 @@ class SettingOut(Out):
     updated_at: dt.datetime | None
 
 
-class SettingIn(BaseModel):
+class SettingIn(In):
     value: float = Field(allow_inf_nan=False)
     reason: str | None = Field(None, max_length=2000)
 

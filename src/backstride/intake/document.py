@@ -176,6 +176,9 @@ class Running(_Model):
     weekly_distance_km: Num = Field(default=0, ge=0, le=1000)
     years_running: Num | None = Field(default=None, ge=0, le=90)
     longest_run_km: Num | None = Field(default=None, ge=0, le=500)
+    runs_per_week: StrictInt | None = Field(
+        default=None, ge=0, le=21, description="Runs in a usual recent week."
+    )
     recent_change: Literal["none", "increase", "decrease", "break"] = "none"
     load_increase_pct: Num | None = Field(
         default=None,

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-ORDER = {"progress": 0, "hold": 1, "regress": 2, "stop": 3}
+from backstride.plan.modes import PainAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +53,9 @@ class SessionLog:
 
 @dataclass(frozen=True, slots=True)
 class PainDecision:
-    """``progress`` | ``hold`` | ``regress`` | ``stop`` with its rule code and text."""
+    """A :class:`PainAction` with its rule code and text; ``review`` asks for the clinic."""
 
-    action: str
+    action: PainAction
     code: str
     text: str
     review: bool = False
@@ -102,59 +102,63 @@ def decide(
     """
     if log.new_red_flag:
         return PainDecision(
-            "stop",
+            PainAction.STOP,
             "pain.red_flag",
             f"New symptom ({log.new_red_flag}): stop all sessions and re-run triage now.",
             review=True,
         )
     if rising:
         return PainDecision(
-            "regress",
+            PainAction.REGRESS,
             "pain.rising_weeks",
             "Morning pain rose two weeks running: step back and see your clinician.",
             review=True,
         )
     if log.status == "skipped":
         return PainDecision(
-            "hold",
+            PainAction.HOLD,
             "session.skipped",
             "Session skipped: hold; reschedule without stacking hard days.",
         )
     during, after = log.pain_during or 0, log.pain_after or 0
     if during > during_max:
         return PainDecision(
-            "regress",
+            PainAction.REGRESS,
             "pain.high_during",
             f"Pain {during}/10 during (above {during_max}/10, high risk): step back.",
         )
     if not_settled(log):
         return PainDecision(
-            "regress",
+            PainAction.REGRESS,
             "pain.not_settled",
             "Pain or stiffness had not settled by the next morning (24-hour rule): step back.",
         )
     if during >= 3:
         return PainDecision(
-            "hold", "pain.acceptable", f"Pain {during}/10 during (acceptable): repeat the session."
+            PainAction.HOLD,
+            "pain.acceptable",
+            f"Pain {during}/10 during (acceptable): repeat the session.",
         )
     if after > after_max:
         return PainDecision(
-            "hold",
+            PainAction.HOLD,
             "pain.after_high",
             f"Pain {after}/10 after (above {after_max}): repeat the session.",
         )
     if log.pain_during is None or log.pain_after is None or log.pain_next_morning is None:
         return PainDecision(
-            "hold",
+            PainAction.HOLD,
             "pain.incomplete",
             "Pain during, after or next morning not logged: repeat the session; progress "
             "needs all three (low during, settled by the next morning).",
         )
-    return PainDecision("progress", "pain.safe", "Pain stayed low and settled: progress one step.")
+    return PainDecision(
+        PainAction.PROGRESS, "pain.safe", "Pain stayed low and settled: progress one step."
+    )
 
 
 NOT_LOGGED = PainDecision(
-    "hold",
+    PainAction.HOLD,
     "session.not_logged",
     "A planned session has no log: hold rather than progress on missing information.",
 )
@@ -162,7 +166,7 @@ NOT_LOGGED = PainDecision(
 
 def combine(decisions: Sequence[PainDecision]) -> PainDecision | None:
     """The most conservative of several decisions (None if there are none)."""
-    return max(decisions, key=lambda d: ORDER[d.action]) if decisions else None
+    return max(decisions, key=lambda d: d.action.rank) if decisions else None
 
 
 @dataclass(frozen=True, slots=True)

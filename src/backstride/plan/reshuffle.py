@@ -22,7 +22,10 @@ from backstride.plan.model import (
     Session,
     Week,
 )
-from backstride.plan.sessions import RTR_STAGES, cross_session, run_session
+from backstride.plan.recovery_sessions import cross_session
+from backstride.plan.rtr_stages import LAST_WALK_RUN_STAGE, RTR_STAGES, stage_after_good_session
+from backstride.plan.sessions import run_session
+from backstride.plan.warm_ups import scale_warm_up
 
 
 def reshuffle_week(
@@ -130,15 +133,14 @@ def restage_week(
                 )
                 continue
             if s.rtr_stage is not None:
-                cur = min(stage, 6)
+                cur = min(stage, LAST_WALK_RUN_STAGE)
                 if cur != s.rtr_stage:
-                    reps, run_min, walk_min = RTR_STAGES[cur]
                     s = run_session(
                         cat,
                         key=s.key,
                         on_date=day.date,
                         intensity="easy",
-                        distance_m=reps * (run_min * 60 * 1000 // pace_s_per_km + walk_min * 100),
+                        distance_m=RTR_STAGES[cur].distance_m(pace_s_per_km),
                         pace_s_per_km=pace_s_per_km,
                         forbidden=forbidden,
                         reasons=(
@@ -149,16 +151,16 @@ def restage_week(
                         ),
                         rtr_stage=cur,
                     )
-                good += 1
-                if good >= 2 and stage < 6:
-                    stage, good = stage + 1, 0
+                stage, good = stage_after_good_session(stage, good)
             sessions.append(s)
         new_days.append(Day(day.date, tuple(sessions)))
     return replace(week, days=tuple(new_days)), (stage, good)
 
 
 def scaled_run(s: Session, factor: float) -> Session:
-    if s.distance_m is None or s.rtr_stage is not None:
+    """A run shortened by ``factor`` and made easy after a pain response (clinical reference
+    §8), its warm-up scaled to the shorter session; a race is left as planned."""
+    if s.distance_m is None or s.rtr_stage is not None or s.intensity == "race":
         return s
     dist = int(s.distance_m * factor)
     dur = int((s.duration_s or 0) * factor)
@@ -169,6 +171,7 @@ def scaled_run(s: Session, factor: float) -> Session:
         run_s=dur,
         intensity="easy",
         title=run_title("easy", dur),
+        warm_up=scale_warm_up(s.warm_up, intensity="easy", duration_s=dur, rtr=False),
         reasons=(
             *s.reasons,
             Decision("pain.regress", "Shortened and easy after the pain response."),

@@ -1,11 +1,10 @@
-"""The plan's numeric rules: weekly caps, the single-run guardrail, deload, taper, visits.
+"""Running-load limits in integer metres: weekly caps, the single-run guardrail, deload, taper.
 
-Sources (clinical reference §5.1, §7.1, §7.4): single-run guardrail from Frandsen et al. 2025 (BJSM
+Sources (clinical reference §5.1, §7.1): single-run guardrail from Frandsen et al. 2025 (BJSM
 59:1203-1210); weekly caps are guidelines (Nielsen et al. 2014, JOSPT 44:739; Buist et al.
 2008, AJSM 36:33) with [default] values; deload every 4th week at -25 % (periodisation
 practice, unverified); taper 65 % then 45 % of pre-taper volume (Bosquet et al. 2007, MSSE
-39:1358); STarT visit defaults from Hill et al. 2011 [default; session counts unverified].
-All comparisons use integer metres (clinical reference §0).
+39:1358). All comparisons use integer metres (clinical reference §0).
 """
 
 from __future__ import annotations
@@ -70,61 +69,12 @@ def check_run(
     return "guardrail.single_run"
 
 
-def visit_weeks(
-    *, startback_group: str | None, disposition: str, weeks: int, every_weeks: int | None
-) -> dict[int, str]:
-    """Week index (0-based) -> visit title, from the STarT pathway (clinical reference §7.4
-    [default]).
-
-    Week ``k`` starts ``k`` weeks after the plan start, so "at 4 weeks" is index 4.
-    low: 1 visit, remote review at 4 weeks (2 visits); medium: initial visit, then weekly for
-    up to 6 weeks, reviews at 2 and 6 weeks (weeks 0-6, 7 visits); high: a clinician visit
-    before intensity rises, then weekly for up to 8 weeks (weeks 0-7, 8 visits). All stay
-    inside the NICE CG88 (2009) ceilings of 8 exercise / 9 manual-therapy sessions in 12 weeks.
-    """
-    out: dict[int, str] = {}
-    if every_weeks:
-        return dict.fromkeys(range(0, weeks, every_weeks), "Clinic visit")
-    if startback_group == "high":
-        # The week-0 visit comes before intensity rises (tempo stays off for STarT high).
-        out = dict.fromkeys(range(8), "Clinic visit")
-    elif startback_group == "medium":
-        out = dict.fromkeys(range(7), "Clinic visit")
-        out[2] = out[6] = "Clinic review"
-    elif startback_group == "low":
-        out = {0: "Clinic visit", 4: "Clinic review (remote)"}
-    if disposition in ("clinician", "urgent") and 0 not in out:
-        out[0] = "Clinic visit"
-    return {k: v for k, v in sorted(out.items()) if k < weeks}
-
-
-FOOTWEAR_ADVICE = (
-    "Choose running shoes by comfort (Nigg et al. 2015 'comfort filter'); choosing by arch "
-    "or pronation type did not reduce injuries (Knapik et al. 2014).",
-    "Rotating two or more pairs was linked with fewer injuries in one observational study "
-    "(Malisoux et al. 2015).",
-)
-
-
-def footwear_advice(shoe_distance_m: int | None, *, check_at_m: int = 700_000) -> tuple[str, ...]:
-    """Footwear texts; a 'check the shoe' note past 700 km [default] (weak evidence)."""
-    notes = list(FOOTWEAR_ADVICE)
-    if shoe_distance_m is not None and shoe_distance_m >= check_at_m:
-        notes.append(
-            f"Your current shoe has about {shoe_distance_m // 1000} km: check it for worn "
-            "cushioning (500-800 km is manufacturer guidance with weak evidence)."
-        )
-    return tuple(notes)
-
-
 __all__ = [
     "check_run",
     "deload_m",
-    "footwear_advice",
     "longest_in_window",
     "single_run_cap_m",
     "taper_m",
-    "visit_weeks",
     "weekly_cap_m",
     "within_guardrail",
 ]

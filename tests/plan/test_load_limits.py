@@ -1,4 +1,4 @@
-"""The running rules' worked checks (clinical.md 5.1 and 7.1)."""
+"""The running rules' worked checks (clinical reference §5.1 and §7.1)."""
 
 from __future__ import annotations
 

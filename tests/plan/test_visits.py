@@ -1,4 +1,4 @@
-"""Clinic visits by STarT Back group and disposition (clinical.md 7.4 [default])."""
+"""Clinic visits by STarT Back group and disposition (clinical reference §7.4 [default])."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import pytest
 from backstride.plan.visits import visit_weeks
 
 
-# clinical.md 7.4: low "1 visit; remote review at 4 weeks"; medium "initial visit, then weekly
-# for up to 6 weeks; reviews at 2 and 6 weeks"; high "weekly for up to 8 weeks".
+# clinical reference §7.4: low "1 visit; remote review at 4 weeks"; medium "initial visit, then
+# weekly for up to 6 weeks; reviews at 2 and 6 weeks"; high "weekly for up to 8 weeks".
 @pytest.mark.parametrize(
     ("group", "weeks_with_visits"),
     [("low", {0, 4}), ("medium", set(range(7))), ("high", set(range(8)))],

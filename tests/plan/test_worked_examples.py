@@ -1,4 +1,4 @@
-"""Every worked example of clinical.md 5.1 (guardrail edges), 7.1, 7.2, 2.6 and 9 with its
+"""Every worked example of clinical reference §5.1 (guardrail edges), 7.1, 7.2, 2.6 and 9 with its
 stated result, asserted through the public plan functions (the generator where it applies)."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def week_km(plan: Plan, index: int) -> int:
     return sum(s.distance_m or 0 for d in w.days for s in d.sessions if s.kind == "run")
 
 
-# clinical.md 5.1 table: only the "none" band (<= +10 %) passes the plan guardrail (7.1).
+# clinical reference §5.1 table: only the "none" band (<= +10 %) passes the plan guardrail (7.1).
 @pytest.mark.parametrize(
     ("longest", "run", "allowed"),
     [
@@ -57,7 +57,8 @@ def test_guardrail_matches_every_row_of_the_spike_table(
 
 
 class TestRunningWorkedCheck:
-    """clinical.md 7.1: weeks 28, 30, 32, 30 km; longest run 12.0 km; pain 3/10 during runs."""
+    """clinical reference §7.1: weeks 28, 30, 32, 30 km; longest run 12.0 km; pain 3/10 during
+    runs."""
 
     def test_with_pain_the_cap_is_33_0_km_and_the_week_stays_under_it(self) -> None:
         plan = make_plan(assessment(pain=3), worked_context(pain=3))
@@ -121,7 +122,7 @@ class TestRunningWorkedCheck:
 
 
 def test_endurance_ratios_worked_example() -> None:
-    # clinical.md 7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
+    # clinical reference §7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
     # 1.143 asymmetry flagged; 80/150 = 0.53 ok.
     r = endurance_ratios(flexion_s=120, extension_s=150, side_right_s=80, side_left_s=70)
     assert r.flexion_extension == pytest.approx(0.80)
@@ -136,7 +137,7 @@ def test_side_bridge_symmetry_edge_is_within_0_05() -> None:
     assert "endurance.side_symmetry.off_target" not in r.flagged
 
 
-# clinical.md 2.6 stage table: (stage, running min, walking min), 30-min sessions.
+# clinical reference §2.6 stage table: (stage, running min, walking min), 30-min sessions.
 @pytest.mark.parametrize(
     ("stage", "run_min", "walk_min", "title"),
     [
@@ -167,7 +168,7 @@ def test_return_to_run_stage_table(stage: int, run_min: int, walk_min: int, titl
 
 @pytest.mark.parametrize(("km", "notes"), [(699_999, 2), (700_000, 3)])
 def test_the_shoe_check_note_starts_at_700_km(km: int, notes: int) -> None:
-    # clinical.md 9: "Default alert at 700 km per shoe [default]; say 'check the shoe'".
+    # clinical reference §9: "Default alert at 700 km per shoe [default]; say 'check the shoe'".
     advice = footwear_advice(km)
     assert len(advice) == notes
     assert all("replace" not in a.lower() for a in advice)
@@ -175,14 +176,14 @@ def test_the_shoe_check_note_starts_at_700_km(km: int, notes: int) -> None:
 
 @pytest.mark.parametrize("big_three", ["curl_up", "side_plank", "bird_dog"])
 def test_mcgill_big_three_are_10_s_holds_in_a_5_3_1_reverse_pyramid(big_three: str) -> None:
-    # clinical.md 7.2: "10-s holds in a descending ('reverse pyramid') set pattern, default
+    # clinical reference §7.2: "10-s holds in a descending ('reverse pyramid') set pattern, default
     # 5-3-1 reps".
     d = dose(load_catalogue()[big_three])
     assert (d.reps_scheme, d.hold_s, d.sets) == ((5, 3, 1), 10, 3)
 
 
 def test_mcgill_progress_adds_a_rep_to_each_set_6_4_2() -> None:
-    # clinical.md 7.2: "progress by adding a rep to each set (e.g. 6-4-2) before lengthening
+    # clinical reference §7.2: "progress by adding a rep to each set (e.g. 6-4-2) before lengthening
     # holds"; the curl-up has no ladder above it, so two good sessions add the rep.
     cat = load_catalogue()
     log = SessionLog(

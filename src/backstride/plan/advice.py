@@ -27,7 +27,7 @@ MODE_DECISIONS: dict[PlanMode, Decision] = {
         "non-impact cross-training and strength only until a clinician clears a "
         "graded return to running. Before the first walk-run stage: the clearance "
         "recorded, pain-free daily walking and 30-45 min of brisk walking, 20 pain-free "
-        "single-leg hops on the painful side, no night or rest pain (clinical.md 2.6).",
+        "single-leg hops on the painful side, no night or rest pain (clinical reference §2.6).",
     ),
     PlanMode.RTR: Decision(
         "plan.return_to_run",
@@ -45,7 +45,7 @@ STAGE7 = Decision(
     "rtr.stage7",
     "Return-to-run stage 7: build from 30 min within the weekly cap and the "
     "single-run guardrail; no speed work or hills until 2 weeks pain-free at "
-    "stage 7 (clinical.md 2.6).",
+    "stage 7 (clinical reference §2.6).",
 )
 HOLD_HILLS = Decision(
     "terrain.hold_hills",
@@ -70,7 +70,7 @@ STARTBACK = {
         "startback.medium",
         "STarT medium risk: easy and long runs only; an initial visit, then "
         "weekly physiotherapy for up to 6 weeks with reviews at 2 and 6 weeks "
-        "(Hill et al. 2011 pathway; clinical.md 7.4 [default]).",
+        "(Hill et al. 2011 pathway; clinical reference §7.4 [default]).",
     ),
 }
 STRENGTH_EVIDENCE = Decision(

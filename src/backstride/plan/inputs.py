@@ -71,7 +71,8 @@ class Preferences:
 
 @dataclass(frozen=True, slots=True)
 class PlanRules:
-    """Configurable thresholds (clinical.md 7.1); every default is a backstride [default]."""
+    """Configurable thresholds (clinical reference §7.1); every default is a backstride
+    [default]."""
 
     cap_with_pain: float = 0.10
     cap_without_pain: float = 0.20
@@ -88,7 +89,7 @@ class PlanRules:
     long_run_share_novice: float = 0.30
     quality_share_max: float = 0.20
     """Most of a week's running distance at tempo: ~80 % of running easy (Seiler 2010,
-    unverified; clinical.md 7.1)."""
+    unverified; clinical reference §7.1)."""
     pain_during_max: int = 5
     """Highest acceptable pain during a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
     pain_after_max: int = 5

@@ -138,10 +138,10 @@ class ProgressionState:
     rtr_regressed_at: int | None = None
     rtr_stopped_on: dt.date | None = None
     """Running stopped for bone pain (R4, or bone pain outside the stages) on this day; running
-    resumes only with a clinician clearance recorded after it (clinical.md 2.6, 1.4)."""
+    resumes only with a clinician clearance recorded after it (clinical reference §2.6, §1.4)."""
     rtr_stage7_since: dt.date | None = None
-    """Start of the current pain-free spell at return-to-run stage 7 (clinical.md 2.6: no speed
-    work or hills until 2 weeks pain-free at stage 7)."""
+    """Start of the current pain-free spell at return-to-run stage 7 (clinical reference §2.6: no
+    speed work or hills until 2 weeks pain-free at stage 7)."""
     deload_every: int | None = None
     volume_factor: float = 1.0
     hold_weeks: int = 0

@@ -2,8 +2,8 @@
 
 ACSM 2009 (Med Sci Sports Exerc 41:687-708): +2-10 % when 1-2 reps over target; two consecutive
 sessions (NSCA "2-for-2", unverified); ladder step after 2 good sessions, down after a regress,
-one step per 2 weeks for STarT high (clinical.md 7.2, 7.4) [default]. A loaded step whose load
-cannot rise within +5 % in its available increment moves to the ladder's next step instead
+one step per 2 weeks for STarT high (clinical reference §7.2, §7.4) [default]. A loaded step whose
+load cannot rise within +5 % in its available increment moves to the ladder's next step instead
 (kettlebell RDL -> barbell RDL) [default].
 """
 
@@ -127,7 +127,7 @@ def _strength_state(
         elif decision.action == PainAction.PROGRESS and good.get(ex_id, 0) >= 2 and d.reps_scheme:
             if ex.progression is None:
                 # McGill big three: add a rep to each set (5-3-1 -> 6-4-2) before lengthening
-                # holds (clinical.md 7.2, practitioner guidance, unverified).
+                # holds (clinical reference §7.2, practitioner guidance, unverified).
                 bonus[ex_id] = bonus.get(ex_id, 0) + 1
                 good[ex_id] = 0
                 scheme = "-".join(str(r + bonus[ex_id]) for r in d.reps_scheme)

@@ -80,7 +80,7 @@ def mobility_session(
     reason: Decision,
     forbidden: frozenset[str] = frozenset(),
 ) -> Session:
-    """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical.md 1.3)."""
+    """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical reference §1.3)."""
     return Session(
         key=key,
         date=on_date,

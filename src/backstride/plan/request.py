@@ -1,7 +1,7 @@
 """What the generator is asked: the request, the runner's pain and experience, the plan mode.
 
-Modes (clinical.md 1.3, 2.6): a red flag or ``blocked`` -> no plan; ``urgent`` -> walking and
-gentle mobility only; suspected bone stress (``no_running``/``no_impact``) -> no running until a
+Modes (clinical reference §1.3, §2.6): a red flag or ``blocked`` -> no plan; ``urgent`` -> walking
+and gentle mobility only; suspected bone stress (``no_running``/``no_impact``) -> no running until a
 recorded clinician clearance, then walk-run stages; otherwise graded running.
 """
 
@@ -40,7 +40,7 @@ class PlanRequest:
     hold_intensity: bool = False
     logged_pain: int | None = None
     """Highest pain (0-10) in the session logs just adapted to; when given it replaces the
-    intake's pain-during-runs score, which is a snapshot (clinical.md 7.1 "while pain is
+    intake's pain-during-runs score, which is a snapshot (clinical reference §7.1 "while pain is
     present")."""
     rtr_start: tuple[int, int] | None = None
     """Projected (return-to-run stage, good sessions) at the start, when the current week's
@@ -70,7 +70,7 @@ def is_novice(context: TrainingContext, *, weeks_m: tuple[int, ...] | None = Non
 
 
 def plan_mode(req: PlanRequest) -> PlanMode:
-    """The plan's :class:`PlanMode` (clinical.md 1.3, 2.6).
+    """The plan's :class:`PlanMode` (clinical reference §1.3, §2.6).
 
     Suspected bone stress (``no_running``/``no_impact``), or running stopped for bone pain in
     an earlier version, means no running until a clinician clearance is recorded (after the

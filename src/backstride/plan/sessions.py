@@ -3,8 +3,9 @@ race, strength from the ladders, return-to-run walk-run stages (the table is
 ``rtr_stages.py``); recovery sessions are in ``recovery_sessions.py``.
 
 Strength dosing: ACSM 2009 (Med Sci Sports Exerc 41:687-708); McGill big three; ladders and
-warm-up/cool-down contents are backstride defaults [default] (clinical.md 7.1, 7.2). Return-to-run
-stages: clinical.md 2.6 (published clinic interval programmes, not trial-tested).
+warm-up/cool-down contents are backstride defaults [default] (clinical reference §7.1, §7.2).
+Return-to-run stages: clinical reference §2.6 (published clinic interval programmes, not
+trial-tested).
 """
 
 from __future__ import annotations

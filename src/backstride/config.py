@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         description="An import taken this many times without finishing fails with "
         "import.stalled instead of being taken again.",
     )
+    blob_key: SecretStr | None = Field(
+        default=None,
+        description="Encrypts stored original files at rest (AES-256-GCM): 32 random bytes in "
+        "base64, e.g. from `backstride db new-key`. Unset: files are kept as uploaded. Keep it "
+        "safe and apart from backups: without it encrypted originals cannot be read.",
+    )
     shoe_retire_km: float = Field(default=700.0, gt=0, description="Shoe check alert distance.")
     log_level: str = Field(default="INFO")
 

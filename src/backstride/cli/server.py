@@ -23,10 +23,10 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from backstride.api import create_app
-        from backstride.store.migrate import upgrade
+        from backstride.services.blobstore import upgrade_store
 
         settings = load_settings()
-        upgrade(settings.effective_database_url)
+        upgrade_store(settings)
         Console().print(
             f"backstride API on http://{host}:{port}/api/v1 (docs: /api/v1/docs); "
             f"database {settings.effective_database_url.split('@')[-1]}"
@@ -44,12 +44,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run import jobs from the queue (several workers may share a PostgreSQL queue)."""
         from backstride.cli._context import utc_now
+        from backstride.services.blobstore import upgrade_store
         from backstride.services.queue import make_queue
         from backstride.store.db import make_engine, session_factory
-        from backstride.store.migrate import upgrade
 
         settings = load_settings()
-        upgrade(settings.effective_database_url)
+        upgrade_store(settings)
         engine = make_engine(settings.effective_database_url)
         runner = make_queue(session_factory(engine), settings=settings, clock=utc_now)
         try:

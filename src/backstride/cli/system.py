@@ -35,10 +35,14 @@ def register(app: typer.Typer) -> None:
     @db_app.command("upgrade")
     def db_upgrade(revision: str = typer.Argument("head")) -> None:
         """Apply database migrations (default: to the newest)."""
+        from backstride.services.blobstore import upgrade_store
         from backstride.store.migrate import upgrade
 
         settings = load_settings()
-        upgrade(settings.effective_database_url, revision)
+        if revision == "head":
+            upgrade_store(settings)
+        else:
+            upgrade(settings.effective_database_url, revision)
         typer.echo(f"database at {revision}: {settings.effective_database_url}")
 
     @db_app.command("downgrade")

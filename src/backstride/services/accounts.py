@@ -13,8 +13,9 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.errors import Conflict, InvalidInput, NotFound
 from backstride.services.auth import hash_password, normalise_email
+from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
-from backstride.store.models import Account, Activity, AuditEvent, Blob, Runner
+from backstride.store.models import Account, AuditEvent, Runner
 from backstride.units import new_id
 
 
@@ -130,39 +131,16 @@ def delete_my_account(
 ) -> None:
     """Delete the runner's account and every piece of their data.
 
-    Rows cascade from the runner; original files (blobs) that no other runner's activity
-    uses are removed from the database and, given ``settings``, from disk.
+    Rows cascade from the runner (their ``blobs`` rows included); given ``settings``, the
+    runner's folder of original files is removed too (nothing in it is shared).
     """
     runner_id = own_runner_id(principal)
-    shas: set[str] = {
-        sha
-        for sha in session.scalars(
-            select(Activity.blob_sha256).where(
-                Activity.runner_id == runner_id, Activity.blob_sha256.is_not(None)
-            )
-        )
-        if sha
-    }
     session.execute(delete(AuditEvent).where(AuditEvent.runner_id == runner_id))
-    session.execute(delete(Runner).where(Runner.id == runner_id))
+    session.execute(delete(Runner).where(Runner.id == runner_id))  # blobs rows cascade
     session.execute(delete(Account).where(Account.id == principal.account_id))
-    still_used = {
-        sha
-        for sha in session.scalars(
-            select(Activity.blob_sha256).where(Activity.blob_sha256.in_(shas))
-        )
-        if sha
-    }
-    orphans = sorted(shas - still_used)
-    session.execute(delete(Blob).where(Blob.sha256.in_(orphans)))
     session.commit()
     if settings is not None:
-        from backstride.services.export import blob_path
-
-        for sha in orphans:
-            path = blob_path(settings, sha)
-            if path is not None:
-                path.unlink(missing_ok=True)
+        blob_store(settings).remove_runner(runner_id)  # originals are per runner (0015)
 
 
 __all__ = [

@@ -1,19 +1,18 @@
 """Import service: files, folders and export zips -> stored activities, laps, streams, blobs.
 
 ``import_paths`` parses items (in a process pool when there are many: parsing is pure and
-CPU-bound; workers also encode the streams and keep the original file content-addressed under
-``settings.blob_dir``, written atomically); the main process is the only writer: it dedups
-each activity against the runner's stored ones (``ingest.dedup``), stores it with its laps,
-streams and ``Blob`` row (in batches, each activity whole or not at all:
-``services.import_writer``) and commits once. Importing the same thing twice changes nothing.
+CPU-bound; workers also encode the streams and keep the original file content-addressed in the
+runner's own folder of ``settings.blob_dir``, written atomically: ``services.blobstore``); the
+main process is the only writer: it dedups each activity against the runner's stored ones
+(``ingest.dedup``), stores it with its laps, streams and the runner's ``Blob`` row (in
+batches, each activity whole or not at all: ``services.import_writer``) and commits once.
+Importing the same thing twice changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
-import tempfile
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,6 +32,7 @@ from backstride.services.activity_rows import (
     stream_facts,
     without_streams,
 )
+from backstride.services.blobstore import BlobStore, blob_store
 from backstride.services.import_writer import FileOutcome, Parsed, Writer
 from backstride.services.runners import get_or_create_runner
 
@@ -81,26 +81,15 @@ def dated(acts: Sequence[Activity], *, name: str) -> list[Activity]:
     return kept
 
 
-def _store_blob(blob_dir: Path, data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    target = blob_dir / digest[:2] / digest
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return digest
-
-
 def _parse(
-    label: str, path: Path | None, data: bytes | None, max_bytes: int, blob_dir: Path
+    label: str,
+    path: Path | None,
+    data: bytes | None,
+    max_bytes: int,
+    store: BlobStore,
+    runner_id: str,
 ) -> Parsed:
-    """Read one file (runs in a worker process); the blob is written only when it parsed."""
+    """Read one file (runs in a worker process); the original is kept only when it parsed."""
     try:
         if data is None:
             assert path is not None
@@ -115,13 +104,16 @@ def _parse(
         return Parsed(code="ingest.corrupt_file", reason=f"{label}: cannot read ({exc.strerror})")
     facts = tuple(stream_facts(a) for a in acts)
     light = tuple(without_streams(a) for a in acts)
-    return Parsed(light, facts, _store_blob(blob_dir, data), len(data))
+    return Parsed(light, facts, store.write(runner_id, data), len(data))
+
+
+_Args = tuple[int, BlobStore, str]
 
 
 def _parsed_items(
-    items: Iterator[ImportItem], settings: Settings, *, parallel: bool
+    items: Iterator[ImportItem], settings: Settings, *, runner_id: str, parallel: bool
 ) -> Iterator[tuple[ImportItem, Parsed]]:
-    args = (settings.max_file_bytes, settings.blob_dir)
+    args: _Args = (settings.max_file_bytes, blob_store(settings), runner_id)
     if not parallel:
         for item in items:
             yield item, _resolve(item, None, args)
@@ -147,7 +139,7 @@ def _needs_parse(item: ImportItem) -> bool:
     return item.error is None and item.activity is None
 
 
-def _resolve(item: ImportItem, fut: Future[Parsed] | None, args: tuple[int, Path]) -> Parsed:
+def _resolve(item: ImportItem, fut: Future[Parsed] | None, args: _Args) -> Parsed:
     if item.error is not None:
         return Parsed(code=item.error.code, reason=item.error.detail)
     if item.activity is not None:
@@ -175,7 +167,8 @@ def import_paths(
         max_member_bytes=settings.max_file_bytes,
     )
     total = count_inputs(paths)
-    writer = Writer(session, runner, now=now)
+    bases = tuple(p if p.is_dir() else p.parent for p in paths)
+    writer = Writer(session, runner, now=now, bases=bases)
     outcomes: list[FileOutcome] = []
     counts = {"imported": 0, "duplicate": 0, "skipped": 0}
     points = 0
@@ -188,7 +181,10 @@ def import_paths(
 
     for done, (item, parsed) in enumerate(
         _parsed_items(
-            collect(paths, limits=limits), settings, parallel=total >= PARALLEL_MIN_ITEMS
+            collect(paths, limits=limits),
+            settings,
+            runner_id=runner.id,
+            parallel=total >= PARALLEL_MIN_ITEMS,
         ),
         1,
     ):

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError, InvalidInput, NotFound
+from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.models import ImportJob, Runner
 from backstride.units import new_id
@@ -279,7 +280,8 @@ def run_job(
         job = session.get(ImportJob, job_id)
         if job is None:
             raise NotFound("no such import job", code="import_job.not_found")
-        runner = session.get(Runner, job.runner_id)
+        runner_id = job.runner_id
+        runner = session.get(Runner, runner_id)
         upload = Path(job.upload_path or "")
 
         handle = runner.handle if runner is not None else ""
@@ -322,7 +324,9 @@ def run_job(
         if upload.name:
             report = _relative_labels(report, upload if upload.is_dir() else upload.parent)
         job = session.get(ImportJob, job_id)
-        if job is None:  # the runner deleted their account meanwhile
+        if job is None:  # the runner deleted their account meanwhile: keep none of their files
+            blob_store(settings).remove_runner(runner_id)
+            shutil.rmtree(upload.parent, ignore_errors=True)
             return JobView(job_id, "failed", 0, 0, report, clock(), clock())
         job.status = status
         job.report = _jsonable(report)

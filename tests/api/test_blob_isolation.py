@@ -59,7 +59,9 @@ def same_bytes(
     a = _import(
         session, db_settings, _handle(session, world.runner_a), tmp_path / "a", PRIVATE_NAME
     )
-    b = _import(session, db_settings, _handle(session, world.runner_b), tmp_path / "b", "my-run.gpx")
+    b = _import(
+        session, db_settings, _handle(session, world.runner_b), tmp_path / "b", "my-run.gpx"
+    )
     return {"a": a, "b": b}
 
 
@@ -135,15 +137,9 @@ def test_an_activity_cannot_point_at_another_runners_original(
     session.execute(delete(Blob).where(Blob.runner_id == world.runner_b))
     session.commit()
     act = session.scalars(select(Activity).where(Activity.runner_id == world.runner_a)).one()
+    columns = Activity.__table__.columns  # type: ignore[attr-defined]
+    values = {c.key: getattr(act, c.key) for c in columns}
+    values |= {"id": "f" * 32, "runner_id": world.runner_b, "dedup_key": "other"}
     with pytest.raises(IntegrityError):
-        session.execute(
-            Activity.__table__.insert().values(
-                {
-                    c.key: getattr(act, c.key)
-                    for c in Activity.__table__.columns  # type: ignore[attr-defined]
-                }
-                | {"id": "f" * 32, "runner_id": world.runner_b, "dedup_key": "other"}
-            )
-        )
-        session.flush()
+        session.execute(Activity.__table__.insert().values(values))
     session.rollback()

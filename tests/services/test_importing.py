@@ -16,9 +16,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services.blobstore import blob_store
 from backstride.ingest.streams import decode_streams
 from backstride.services.activities import get_activity, list_activities
+from backstride.services.blobstore import blob_store
 from backstride.services.importing import ImportProgress, import_paths
 from backstride.store import models as sm
 from backstride.store.db import make_engine, session_factory

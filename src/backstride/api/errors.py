@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backstride.errors import BackstrideError
+from backstride.store.db import is_transient
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +62,18 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """A lock held too long, a serialisation failure or a lost connection: 503, try again."""
+    if is_transient(exc):
+        log.warning("transient database error on %s: %s", request.url.path, exc)
+        return JSONResponse(
+            {"code": "service.busy", "detail": "the database is busy; please try again"},
+            status_code=503,
+            headers={"Retry-After": "2"},
+        )
+    return await _unexpected(request, exc)
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return JSONResponse(
@@ -72,6 +86,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(BackstrideError, _backstride_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected)
 
 

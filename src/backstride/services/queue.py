@@ -96,13 +96,23 @@ def _import_job(context: procrastinate.JobContext, job_id: str) -> None:
         ):
             log.info("import job %s is gone or finished; nothing to do", job_id)
             return
-    run_job(
+    view = run_job(
         runtime.factory,
         job_id=job_id,
         settings=runtime.settings,
         clock=runtime.clock,
         importer=runtime.importer,
     )
+    if view.status == "queued":  # a transient database error: procrastinate retries later
+        raise ImportRetry(f"import job {job_id} re-queued")
+
+
+class ImportRetry(Exception):
+    """Raised by the task when its job was re-queued (procrastinate's retry strategy)."""
+
+
+RETRY = procrastinate.RetryStrategy(wait=5, retry_exceptions={ImportRetry})
+"""Retry a re-queued import every 5 s, without limit: a transient error never fails a job."""
 
 
 async def _retry_stalled_imports(context: procrastinate.JobContext, timestamp: int) -> None:
@@ -131,7 +141,7 @@ def procrastinate_app(
     else:
         connector = procrastinate.PsycopgConnector(**pool)
     app = procrastinate.App(connector=connector)
-    app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=True)(_import_job)
+    app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=True, retry=RETRY)(_import_job)
     app.periodic(cron="* * * * *")(
         app.task(
             name=STALLED_TASK_NAME,

@@ -69,7 +69,7 @@ class ImportWorker:
                 )
             if job_id is None:
                 return count
-            run_job(
+            view = run_job(
                 self._factory,
                 job_id=job_id,
                 settings=self._settings,
@@ -77,6 +77,8 @@ class ImportWorker:
                 importer=self._importer,
                 heartbeat_s=self._settings.import_stall_s / 10,
             )
+            if view.status == "queued":  # re-queued after a transient error: wait a poll
+                return count
             count += 1
         return count
 

@@ -155,6 +155,7 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ("PATCH", "/api/v1/admin/clinics/{clinic_id}"): (ADMIN_ONLY, lambda w: {"name": "N2"}, {}),
     ("DELETE", "/api/v1/admin/clinics/{clinic_id}"): (_with(ADMIN_ONLY, 204), None, {}),
     ("GET", "/api/v1/admin/clinicians"): (ADMIN_ONLY, None, {}),
+    ("GET", "/api/v1/admin/audit"): (ADMIN_ONLY, None, {}),
     ("POST", "/api/v1/admin/clinicians"): (
         _with(ADMIN_ONLY, 201),
         lambda w: _unique_email(w) | {"clinic_id": w.clinic_id},

@@ -3,9 +3,46 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$"
+)
+
+
+def _iso_date(value: object) -> object:
+    """Only ``YYYY-MM-DD`` (pydantic alone reads ``0`` as 1970-01-01)."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return value
+    raise ValueError("expected a date as YYYY-MM-DD")
+
+
+def _iso_datetime(value: object) -> object:
+    """Only an ISO 8601 date-time with its offset (no Unix seconds, no naive times)."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATETIME.match(value):
+        return value
+    raise ValueError("expected a date-time as YYYY-MM-DDTHH:MM:SS with Z or an offset")
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=False)]
+"""A calendar date in the wire form ``YYYY-MM-DD`` only."""
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), Field(strict=False)]
+"""An aware ISO 8601 date-time only."""
+
+
+class In(BaseModel):
+    """Request bodies: strict types (no ``false`` for a number, no ``"3"`` for an integer) and
+    no unknown fields, so the server accepts exactly what the OpenAPI schema describes."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class Out(BaseModel):
@@ -25,14 +62,18 @@ class ErrorOut(BaseModel):
     problems: list[dict[str, Any]] | None = None
 
 
-class RegisterIn(BaseModel):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=256)
+EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
+"""What the server takes as an e-mail address (``services.auth.normalise_email``)."""
+
+
+class RegisterIn(In):
+    email: str = Field(min_length=5, max_length=254, pattern=EMAIL_PATTERN)
+    password: str = Field(min_length=10, max_length=128)
     display_name: str = Field(min_length=1, max_length=120)
 
 
-class LoginIn(BaseModel):
-    email: str = Field(max_length=254)
+class LoginIn(In):
+    email: str = Field(min_length=5, max_length=254, pattern=EMAIL_PATTERN)
     password: str = Field(max_length=256)
     mode: Literal["cookie", "token"] = "cookie"
 
@@ -66,9 +107,7 @@ class ProfileOut(Out):
     preferences: dict[str, Any]
 
 
-class ProfileIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileIn(In):
     display_name: str | None = Field(None, min_length=1, max_length=120)
     birth_year: int | None = Field(None, ge=1900, le=2100)
     sex: Literal["female", "male", "other"] | None = None
@@ -79,7 +118,7 @@ class ProfileIn(BaseModel):
     preferences: dict[str, Any] | None = None
 
 
-class ConsentIn(BaseModel):
+class ConsentIn(In):
     clinic_id: str = Field(min_length=1, max_length=64, description="Clinic id or slug")
 
 
@@ -126,8 +165,8 @@ class TimelineOut(Out):
     pain_entries: list[dict[str, Any]]
 
 
-class PainEntryIn(BaseModel):
-    entry_date: dt.date
+class PainEntryIn(In):
+    entry_date: IsoDate
     nprs_now: int | None = Field(None, ge=0, le=10)
     morning_pain: int | None = Field(None, ge=0, le=10)
     morning_stiffness_min: int | None = Field(None, ge=0, le=1440)
@@ -160,18 +199,18 @@ class ClinicOut(Out):
     created_at: dt.datetime
 
 
-class ClinicIn(BaseModel):
+class ClinicIn(In):
     slug: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
 
 
-class ClinicPatch(BaseModel):
+class ClinicPatch(In):
     name: str = Field(min_length=1, max_length=200)
 
 
-class ClinicianIn(BaseModel):
-    email: str = Field(max_length=254)
-    password: str = Field(max_length=256)
+class ClinicianIn(In):
+    email: str = Field(min_length=5, max_length=254, pattern=EMAIL_PATTERN)
+    password: str = Field(min_length=10, max_length=128)
     display_name: str = Field(min_length=1, max_length=120)
     clinic_id: str = Field(min_length=1, max_length=64)
 
@@ -193,7 +232,7 @@ class PatientOut(Out):
     assessed_at: dt.datetime | None
 
 
-class PlanEditIn(BaseModel):
+class PlanEditIn(In):
     document: dict[str, Any]
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -206,10 +245,10 @@ class PlanVersionOut(Out):
     reason: str
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(In):
     disposition: Literal["emergency", "urgent", "clinician", "self_management"]
     reason: str = Field(min_length=10, max_length=2000)
-    cleared_to_run_on: dt.date | None = Field(
+    cleared_to_run_on: IsoDate | None = Field(
         default=None, description="The day the runner was cleared to start return-to-run stages"
     )
 
@@ -234,9 +273,27 @@ class SettingOut(Out):
     updated_at: dt.datetime | None
 
 
-class SettingIn(BaseModel):
+class SettingIn(In):
     value: float = Field(allow_inf_nan=False)
     reason: str | None = Field(None, max_length=2000)
+
+
+class AdminAuditOut(Out):
+    id: int
+    at: dt.datetime
+    actor_account_id: str | None
+    actor_role: str
+    runner_id: str | None
+    action: str
+    resource: str
+    detail: dict[str, Any]
+
+
+class AuditPageOut(Out):
+    events: list[AdminAuditOut]
+    limit: int
+    offset: int
+    has_more: bool
 
 
 class Health(BaseModel):

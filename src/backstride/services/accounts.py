@@ -15,7 +15,7 @@ from backstride.errors import Conflict, InvalidInput, NotFound
 from backstride.services.auth import hash_password, normalise_email
 from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
-from backstride.store.models import Account, AuditEvent, Runner
+from backstride.store.models import Account, Runner
 from backstride.units import new_id
 
 
@@ -132,10 +132,10 @@ def delete_my_account(
     """Delete the runner's account and every piece of their data.
 
     Rows cascade from the runner (their ``blobs`` rows included); given ``settings``, the
-    runner's folder of original files is removed too (nothing in it is shared).
+    runner's folder of original files is removed too (nothing in it is shared). The audit trail
+    stays (append-only), keyed by the runner id that then maps to no one (decision 0017).
     """
     runner_id = own_runner_id(principal)
-    session.execute(delete(AuditEvent).where(AuditEvent.runner_id == runner_id))
     session.execute(delete(Runner).where(Runner.id == runner_id))  # blobs rows cascade
     session.execute(delete(Account).where(Account.id == principal.account_id))
     session.commit()

@@ -18,6 +18,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
+from backstride.services import audit
 from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.base import Base
@@ -69,8 +70,13 @@ def row_dict(row: Base) -> dict[str, Any]:
     return {c.key: _plain(getattr(row, c.key)) for c in mapper.column_attrs}
 
 
-def export_my_data(session: Session, *, principal: Principal, settings: Settings) -> bytes:
-    """The zip archive of everything stored about me (README, JSON per table, originals)."""
+def export_my_data(
+    session: Session, *, principal: Principal, settings: Settings, now: dt.datetime
+) -> bytes:
+    """The zip archive of everything stored about me (README, JSON per table, originals).
+
+    The export is recorded in the audit log (action ``export``).
+    """
     runner_id = own_runner_id(principal)
     tables: dict[str, list[dict[str, Any]]] = {}
     account = session.get(Account, principal.account_id)
@@ -114,7 +120,18 @@ def export_my_data(session: Session, *, principal: Principal, settings: Settings
             if original is not None:
                 safe = Path(blob.filename).name or blob.sha256
                 zf.writestr(f"originals/{blob.sha256[:12]}-{safe}", original)
-    return buffer.getvalue()
+    archive = buffer.getvalue()
+    audit.record(
+        session,
+        principal=principal,
+        runner_id=runner_id,
+        action="export",
+        resource="my_data",
+        now=now,
+        detail={"bytes": len(archive), "originals": len(blobs)},
+    )
+    session.commit()
+    return archive
 
 
 __all__ = ["export_my_data", "row_dict"]

@@ -109,7 +109,6 @@ def review_latest_assessment(
             "assessment_id": row.id,
             "from": before,
             "to": level.value,
-            "reason": text,
             "cleared_to_run_on": review["cleared_to_run_on"],
         },
     )

@@ -431,17 +431,27 @@ class ClinicSettingChange(Base):
 
 
 class AuditEvent(Base):
-    """Who read or changed whose data, what and when. Runners can list events about them."""
+    """Who read or changed whose data, what and when. Runners can list events about them.
+
+    Append-only: database triggers refuse UPDATE and DELETE (migration ``datasafety_2``), and no
+    code path changes a row. ``runner_id`` is not a foreign key, so a deleted runner's trail
+    stays, keyed by a random id that no longer maps to anyone; ``detail`` carries ids and codes
+    only, never names, e-mails or free text (docs/decisions/0017-audit-append-only.md).
+    """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_runner_at", "runner_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_runner_at", "runner_id", "at"),
+        Index("ix_audit_events_actor_at", "actor_account_id", "at"),
+        Index("ix_audit_events_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor_account_id: Mapped[str | None] = mapped_column(String(32))
     actor_role: Mapped[str] = mapped_column(String(16))
-    runner_id: Mapped[str | None] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
-    action: Mapped[str] = mapped_column(String(16))  # read | create | update | delete
+    runner_id: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16))  # read|create|update|delete|export|refused
     resource: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 

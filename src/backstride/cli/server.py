@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.console import Console
 
@@ -33,12 +35,19 @@ def register(app: typer.Typer) -> None:
             f"backstride API on http://{host}:{port}/api/v1 (docs: /api/v1/docs); "
             f"database {settings.effective_database_url.split('@')[-1]}"
         )
+        # no "server: uvicorn" header (it names the software for a scanner); Date stays
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "log_level": "info",
+            "server_header": False,
+            "date_header": True,
+            "timeout_graceful_shutdown": 15,
+        }
         if workers > 1:
-            uvicorn.run(
-                "backstride.api.asgi:app", host=host, port=port, workers=workers, log_level="info"
-            )
+            uvicorn.run("backstride.api.asgi:app", workers=workers, **options)
         else:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            uvicorn.run(create_app(settings), **options)
 
     @app.command("worker")
     def worker(

@@ -12,7 +12,9 @@ Importing the same thing twice changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing
 import os
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +36,7 @@ from backstride.services.activity_rows import (
 )
 from backstride.services.blobstore import BlobStore, blob_store
 from backstride.services.import_writer import FileOutcome, Parsed, Writer
+from backstride.services.jobs import Interrupted
 from backstride.services.runners import get_or_create_runner
 
 PARALLEL_MIN_ITEMS = 8
@@ -110,15 +113,54 @@ def _parse(
 _Args = tuple[int, BlobStore, str]
 
 
+class ImportInterrupted(Interrupted):
+    """The import was asked to stop (``stop`` set): nothing of it is committed."""
+
+
+def _pool() -> ProcessPoolExecutor:
+    """Parser processes from a forkserver that has the parser loaded already.
+
+    Not a fork of the server: a forked child would inherit uvicorn's signal handlers and
+    threads (and then ignore SIGTERM); the forkserver starts from a clean interpreter, and
+    preloading the import code makes each worker start at once.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["backstride.services.importing"])
+    workers = max(1, min(2, os.cpu_count() or 1))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, *, clean: bool) -> None:
+    """Shut the pool down; after an interruption or error also end its processes now."""
+    if clean:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
+
+
 def _parsed_items(
-    items: Iterator[ImportItem], settings: Settings, *, runner_id: str, parallel: bool
+    items: Iterator[ImportItem],
+    settings: Settings,
+    *,
+    runner_id: str,
+    parallel: bool,
+    stop: threading.Event | None = None,
 ) -> Iterator[tuple[ImportItem, Parsed]]:
     args: _Args = (settings.max_file_bytes, blob_store(settings), runner_id)
     if not parallel:
         for item in items:
+            if stop is not None and stop.is_set():
+                raise ImportInterrupted("the import was asked to stop")
             yield item, _resolve(item, None, args)
         return
-    with ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+    pool = _pool()
+    clean = False
+    try:
         window: deque[tuple[ImportItem, Future[Parsed] | None]] = deque()
         for item in items:
             fut = (
@@ -129,10 +171,23 @@ def _parsed_items(
             window.append((item, fut))
             while len(window) >= _IN_FLIGHT:
                 head, f = window.popleft()
-                yield head, _resolve(head, f, args)
+                yield head, _resolve(head, _waited(f, stop), args)
         while window:
             head, f = window.popleft()
-            yield head, _resolve(head, f, args)
+            yield head, _resolve(head, _waited(f, stop), args)
+        clean = True
+    finally:
+        _stop_pool(pool, clean=clean)
+
+
+def _waited(fut: Future[Parsed] | None, stop: threading.Event | None) -> Future[Parsed] | None:
+    """``fut`` once it is done; ``ImportInterrupted`` as soon as ``stop`` is set meanwhile."""
+    if fut is None or stop is None:
+        return fut
+    while not fut.done():
+        if stop.wait(0.1):
+            raise ImportInterrupted("the import was asked to stop")
+    return fut
 
 
 def _needs_parse(item: ImportItem) -> bool:
@@ -157,8 +212,13 @@ def import_paths(
     paths: Sequence[Path],
     now: dt.datetime,
     progress: Callable[[ImportProgress], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> ImportReport:
-    """Import activity files, folders and Strava/Garmin export zips for one runner."""
+    """Import activity files, folders and Strava/Garmin export zips for one runner.
+
+    Setting ``stop`` (a server shutting down) ends the import at once with
+    ``ImportInterrupted``; nothing of it is committed.
+    """
     runner = get_or_create_runner(session, handle=runner_handle, now=now)
     limits = ArchiveLimits(
         max_total_bytes=settings.max_archive_uncompressed_bytes,
@@ -185,6 +245,7 @@ def import_paths(
             settings,
             runner_id=runner.id,
             parallel=total >= PARALLEL_MIN_ITEMS,
+            stop=stop,
         ),
         1,
     ):
@@ -206,4 +267,11 @@ def import_paths(
     )
 
 
-__all__ = ["FileOutcome", "ImportProgress", "ImportReport", "dated", "import_paths"]
+__all__ = [
+    "FileOutcome",
+    "ImportInterrupted",
+    "ImportProgress",
+    "ImportReport",
+    "dated",
+    "import_paths",
+]

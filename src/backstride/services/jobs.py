@@ -270,12 +270,14 @@ def run_job(
     clock: Callable[[], dt.datetime],
     importer: Importer | None = None,
     heartbeat_s: float = 60.0,
+    stop: threading.Event | None = None,
 ) -> JobView:
     """Import a claimed job's files; record progress, the report and the final status.
 
     While the import runs, a thread refreshes the job's lease (``heartbeat_at``) every
     ``heartbeat_s`` seconds, and every progress report refreshes it too, so ``claim_next`` can
-    tell a long import from one whose process died.
+    tell a long import from one whose process died. Once ``stop`` is set (the server is shutting
+    down) the import stops at its next file, is rolled back and the job goes back to the queue.
     """
     with factory() as session:
         job = session.get(ImportJob, job_id)
@@ -290,6 +292,8 @@ def run_job(
         sqlite = session.get_bind().dialect.name == "sqlite"
 
         def progress(done: int, total: int) -> None:
+            if stop is not None and stop.is_set():
+                raise Interrupted("the server is shutting down")
             _best_effort_update(
                 factory,
                 job_id,
@@ -303,6 +307,7 @@ def run_job(
             if runner is None:
                 raise NotFound("runner gone", code="runner.not_found")
             run = importer or default_importer()
+            extra: dict[str, Any] = {} if stop is None else {"stop": stop}
             report = run(
                 session,
                 settings=settings,
@@ -310,8 +315,12 @@ def run_job(
                 paths=[upload],
                 now=clock(),
                 progress=progress,
+                **extra,
             )
             status = "done"
+        except Interrupted as exc:
+            session.rollback()
+            return requeue(factory, job_id, clock=clock, reason=exc)
         except BackstrideError as exc:
             session.rollback()
             report, status = {"error": exc.to_dict()}, "failed"
@@ -347,6 +356,10 @@ def run_job(
         return _view(job)
 
 
+class Interrupted(Exception):
+    """Raised from an import's progress report when its worker is asked to stop."""
+
+
 def requeue(
     factory: sessionmaker[Session],
     job_id: str,
@@ -354,14 +367,14 @@ def requeue(
     clock: Callable[[], dt.datetime],
     reason: BaseException,
 ) -> JobView:
-    """Put a running job back in the queue after a transient database error (never fail it).
+    """Put a running job back in the queue after a transient database error or a shutdown.
 
     The import's transaction was rolled back, so nothing of it is stored; the attempt does not
     count towards ``import_max_attempts`` (that limit is for imports that kill their worker).
     If even this update cannot be written, the job stays ``running`` and is taken again once
     its lease runs out.
     """
-    log.warning("import job %s re-queued after a transient database error: %s", job_id, reason)
+    log.warning("import job %s re-queued (%s): %s", job_id, type(reason).__name__, reason)
     now = clock()
     try:
         with factory() as session:
@@ -466,6 +479,7 @@ def new_job_id() -> str:
 
 __all__ = [
     "Importer",
+    "Interrupted",
     "JobView",
     "check_single_file",
     "claim_next",

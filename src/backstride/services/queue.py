@@ -76,6 +76,7 @@ class _Runtime:
     settings: Settings
     clock: Callable[[], dt.datetime]
     importer: Importer | None
+    stop: threading.Event
 
 
 def conninfo(database_url: str) -> str:
@@ -102,6 +103,7 @@ def _import_job(context: procrastinate.JobContext, job_id: str) -> None:
         settings=runtime.settings,
         clock=runtime.clock,
         importer=runtime.importer,
+        stop=runtime.stop,
     )
     if view.status == "queued":  # a transient database error: procrastinate retries later
         raise ImportRetry(f"import job {job_id} re-queued")
@@ -167,7 +169,7 @@ class ProcrastinateQueue:
     ) -> None:
         self._url = settings.effective_database_url
         self._timeout_s = timeout_s
-        self._runtime = _Runtime(factory, settings, clock, importer)
+        self._runtime = _Runtime(factory, settings, clock, importer, threading.Event())
         self._defer_app: procrastinate.App | None = None
         self._defer_pool: psycopg_pool.ConnectionPool | None = None
         self._lock = threading.Lock()
@@ -277,7 +279,8 @@ class ProcrastinateQueue:
         self._started.wait(5)
 
     def stop(self, *, timeout_s: float = 10.0) -> None:
-        """Cancel the worker (procrastinate lets the running job finish) and close the pool."""
+        """Stop the running import (re-queued) and the worker, and close the pool."""
+        self._runtime.stop.set()
         if self._loop is not None and self._task is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._task.cancel)
         if self._thread is not None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
+from backstride.api.schemas import In, IsoDate
 from backstride.errors import NotFound
 from backstride.intake.serialize import assessment_to_dict
 from backstride.plan.monitor import ExerciseResult
@@ -21,21 +21,21 @@ from backstride.services.profile import my_handle
 router = APIRouter(prefix="/me", tags=["runner"])
 
 
-class PlanIn(BaseModel):
+class PlanIn(In):
     weeks: int = Field(8, ge=1, le=52)
-    start_date: dt.date | None = None
+    start_date: IsoDate | None = None
 
 
-class ExerciseIn(BaseModel):
+class ExerciseIn(In):
     id: str = Field(min_length=1, max_length=64)
     sets: int = Field(ge=0, le=50)
     reps: int = Field(ge=0, le=500)
     load_kg: float | None = Field(None, ge=0, le=500)
 
 
-class SessionLogIn(BaseModel):
-    on_date: dt.date
-    kind: str = Field(min_length=1, max_length=24)
+class SessionLogIn(In):
+    on_date: IsoDate
+    kind: Literal["run", "strength", "mobility", "cross_training"]
     status: Literal["done", "skipped", "partial"]
     pain_during: int | None = Field(None, ge=0, le=10)
     pain_after: int | None = Field(None, ge=0, le=10)
@@ -94,8 +94,8 @@ def load_summary(
     session: DbSession,
     now: Now,
     settings: AppSettings,
-    from_date: Annotated[dt.date | None, Query()] = None,
-    to_date: Annotated[dt.date | None, Query()] = None,
+    from_date: Annotated[IsoDate | None, Query()] = None,
+    to_date: Annotated[IsoDate | None, Query()] = None,
 ) -> dict[str, Any]:
     """My training load: weeks, spikes, fitness/fatigue, flags with their reasons."""
     summary = load.load_summary(

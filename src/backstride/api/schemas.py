@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args, get_origin
 
-from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationInfo,
+    field_validator,
+)
+from pydantic.json_schema import SkipJsonSchema
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(
@@ -32,9 +43,14 @@ def _iso_datetime(value: object) -> object:
     raise ValueError("expected a date-time as YYYY-MM-DDTHH:MM:SS with Z or an offset")
 
 
-IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Field(strict=False)]
+Int = Annotated[int, Strict(False)]
+"""An integer: ``3`` or ``3.0`` (JSON Schema's integer), never ``true``, ``"3"`` or ``3.5``
+(``In`` refuses booleans and strings for every numeric field)."""
+Num = Annotated[float, Strict(False)]
+"""A number, never a boolean or a string."""
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Strict(False)]
 """A calendar date in the wire form ``YYYY-MM-DD`` only."""
-IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), Field(strict=False)]
+IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), Strict(False)]
 """An aware ISO 8601 date-time only."""
 
 
@@ -43,6 +59,29 @@ class In(BaseModel):
     no unknown fields, so the server accepts exactly what the OpenAPI schema describes."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: object, info: ValidationInfo) -> object:
+        """``Int``/``Num`` fields are lax only about ``3.0`` vs ``3``: no bool, no string."""
+        if isinstance(value, bool | str | bytes) and info.field_name in _numeric(cls):
+            raise ValueError("expected a number")
+        return value
+
+
+@functools.cache
+def _numeric(model: type[BaseModel]) -> frozenset[str]:
+    """The fields of ``model`` typed int or float (optional or not)."""
+
+    def kinds(annotation: Any) -> set[Any]:
+        if get_origin(annotation) is Annotated:
+            return kinds(get_args(annotation)[0])
+        args = get_args(annotation)
+        return set().union(*(kinds(a) for a in args)) if args else {annotation}
+
+    return frozenset(
+        name for name, field in model.model_fields.items() if kinds(field.annotation) & {int, float}
+    )
 
 
 class Out(BaseModel):
@@ -68,7 +107,7 @@ EMAIL_PATTERN = r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$"
 
 class RegisterIn(In):
     email: str = Field(min_length=5, max_length=254, pattern=EMAIL_PATTERN)
-    password: str = Field(min_length=10, max_length=128)
+    password: str = Field(max_length=256, description="10-128 characters, not common")
     display_name: str = Field(min_length=1, max_length=120)
 
 
@@ -108,14 +147,17 @@ class ProfileOut(Out):
 
 
 class ProfileIn(In):
-    display_name: str | None = Field(None, min_length=1, max_length=120)
-    birth_year: int | None = Field(None, ge=1900, le=2100)
+    """Only the fields sent change; ``display_name``, ``timezone`` and ``preferences`` may be left
+    out but not set to null (the schema says so: the null is hidden from it)."""
+
+    display_name: Annotated[str, Field(min_length=1, max_length=120)] | SkipJsonSchema[None] = None
+    birth_year: Int | None = Field(None, ge=1900, le=2100)
     sex: Literal["female", "male", "other"] | None = None
-    hr_rest_bpm: int | None = Field(None, ge=25, le=120)
-    hr_max_bpm: int | None = Field(None, ge=100, le=240)
-    threshold_pace_s_per_km: float | None = Field(None, ge=120, le=1200)
-    timezone: str | None = Field(None, min_length=1, max_length=64)
-    preferences: dict[str, Any] | None = None
+    hr_rest_bpm: Int | None = Field(None, ge=25, le=120)
+    hr_max_bpm: Int | None = Field(None, ge=100, le=240)
+    threshold_pace_s_per_km: Num | None = Field(None, ge=120, le=1200)
+    timezone: Annotated[str, Field(min_length=1, max_length=64)] | SkipJsonSchema[None] = None
+    preferences: dict[str, Any] | SkipJsonSchema[None] = None
 
 
 class ConsentIn(In):
@@ -167,9 +209,9 @@ class TimelineOut(Out):
 
 class PainEntryIn(In):
     entry_date: IsoDate
-    nprs_now: int | None = Field(None, ge=0, le=10)
-    morning_pain: int | None = Field(None, ge=0, le=10)
-    morning_stiffness_min: int | None = Field(None, ge=0, le=1440)
+    nprs_now: Int | None = Field(None, ge=0, le=10)
+    morning_pain: Int | None = Field(None, ge=0, le=10)
+    morning_stiffness_min: Int | None = Field(None, ge=0, le=1440)
     notes: str | None = Field(None, max_length=4000)
 
 
@@ -200,7 +242,7 @@ class ClinicOut(Out):
 
 
 class ClinicIn(In):
-    slug: str = Field(min_length=1, max_length=64)
+    slug: str = Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
     name: str = Field(min_length=1, max_length=200)
 
 
@@ -210,7 +252,7 @@ class ClinicPatch(In):
 
 class ClinicianIn(In):
     email: str = Field(min_length=5, max_length=254, pattern=EMAIL_PATTERN)
-    password: str = Field(min_length=10, max_length=128)
+    password: str = Field(max_length=256, description="10-128 characters, not common")
     display_name: str = Field(min_length=1, max_length=120)
     clinic_id: str = Field(min_length=1, max_length=64)
 
@@ -274,7 +316,7 @@ class SettingOut(Out):
 
 
 class SettingIn(In):
-    value: float = Field(allow_inf_nan=False)
+    value: Num = Field(allow_inf_nan=False)
     reason: str | None = Field(None, max_length=2000)
 
 

@@ -163,3 +163,12 @@ def test_the_docs_can_be_turned_off(db_settings: Settings, world: World) -> None
     for client in client_for(off):
         assert client.get("/api/v1/docs").status_code == 404
         assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_the_instrument_enum_of_the_schema_is_the_shipped_instruments(client: TestClient) -> None:
+    from backstride.services.intake import shipped_instruments
+
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    trend = paths["/api/v1/me/questionnaires/{instrument}/trend"]["get"]
+    (param,) = [p for p in trend["parameters"] if p["name"] == "instrument"]
+    assert sorted(param["schema"]["enum"]) == sorted(shipped_instruments())

@@ -15,6 +15,9 @@ from backstride.config import Settings
 from backstride.store.models import PainEntry
 from tests.api.world import World, client_for
 
+# HTTP-level checks, the same on both stores: run once, on the default store
+pytestmark = pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+
 
 def _pains(session: Session) -> int:
     session.expire_all()

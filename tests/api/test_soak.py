@@ -37,7 +37,7 @@ def test_a_minute_of_mixed_traffic_gives_no_server_error_no_memory_growth_and_st
             clinician=clinician,
             runner_id=world.runner_a,
             seconds=SECONDS,
-            warmup_s=15,
+            warmup_s=10,
         )
         log = server.log_text()
     assert result.requests > 100
@@ -46,4 +46,5 @@ def test_a_minute_of_mixed_traffic_gives_no_server_error_no_memory_growth_and_st
     assert all(200 <= code < 300 for code in result.statuses), result.statuses
     assert result.rss_growth() < 0.10, [r for _, r in result.rss]
     first, _, last = result.p95_by_third()
-    assert last < 2.0 * first + 0.05, result.p95_by_third()
+    # a ratio, not a time: generous because CI shares its two cores with the other tests
+    assert last < 2.5 * first + 0.1, result.p95_by_third()

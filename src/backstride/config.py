@@ -57,6 +57,17 @@ class Settings(BaseSettings):
     max_archive_uncompressed_bytes: int = Field(default=4 * 1024 * 1024 * 1024, ge=1024)
     max_archive_ratio: float = Field(default=200.0, gt=1)
     max_archive_entries: int = Field(default=100_000, ge=1)
+    max_json_bytes: int = Field(
+        default=1024 * 1024,
+        ge=1024,
+        description="Largest request body other than an upload; a larger one is refused with "
+        "413 request.too_large before it is read.",
+    )
+    api_docs: bool = Field(
+        default=True,
+        description="Serve the interactive API docs (Swagger UI, from the package) at "
+        "/api/v1/docs; the OpenAPI document stays at /api/v1/openapi.json either way.",
+    )
     import_stall_s: float = Field(
         default=600.0,
         ge=5,
@@ -96,6 +107,12 @@ class Settings(BaseSettings):
         ge=1,
         description="A message whose SMTP delivery failed this many times is given up "
         "(status failed); tries are spaced 1, 2, 4, 8 ... minutes apart.",
+    )
+    blob_key: SecretStr | None = Field(
+        default=None,
+        description="Encrypts stored original files at rest (AES-256-GCM): 32 random bytes in "
+        "base64, e.g. from `backstride db new-key`. Unset: files are kept as uploaded. Keep it "
+        "safe and apart from backups: without it encrypted originals cannot be read.",
     )
     shoe_retire_km: float = Field(default=700.0, gt=0, description="Shoe check alert distance.")
     log_level: str = Field(default="INFO")

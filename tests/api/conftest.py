@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.services import passwords
+from backstride.store.db import make_engine, session_factory
+from backstride.store.migrate import upgrade
 from tests.api.world import World, build_world, client_for
 
 
@@ -20,6 +22,16 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
+
+
+@pytest.fixture
+def sqlite_session(settings: Settings) -> Iterator[Session]:
+    """A session on a migrated SQLite store of its own (live-server tests that need one store)."""
+    upgrade(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    with session_factory(engine)() as session:
+        yield session
+    engine.dispose()
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.ingest.streams import decode_streams
 from backstride.services.activities import get_activity, list_activities
+from backstride.services.blobstore import blob_store
 from backstride.services.importing import ImportProgress, import_paths
 from backstride.store import models as sm
 from backstride.store.db import make_engine, session_factory
@@ -93,8 +94,9 @@ def test_summary_laps_streams_and_blob_are_stored(
     assert row.streams is not None
     streams = decode_streams(row.streams)
     assert np.nanmax(streams["hr_bpm"]) == 189
-    blob = settings.blob_dir / row.blob_sha256[:2] / row.blob_sha256  # type: ignore[index]
-    assert blob.read_bytes() == (activities_dir / RUN_TCX).read_bytes()
+    assert row.blob_sha256 is not None
+    kept = blob_store(settings).read(row.runner_id, row.blob_sha256)
+    assert kept == (activities_dir / RUN_TCX).read_bytes()
 
 
 def test_progress_is_reported_per_file(

@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings, load_settings
+from backstride.services.blobstore import upgrade_store
 from backstride.store.db import make_engine, session_factory
-from backstride.store.migrate import upgrade
 
 
 def utc_now() -> dt.datetime:
@@ -23,7 +23,7 @@ def open_session(settings: Settings | None = None) -> Iterator[Session]:
     """A session on the configured database, migrated to the newest schema first."""
     settings = settings or load_settings()
     url = settings.effective_database_url
-    upgrade(url)
+    upgrade_store(settings)
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session:

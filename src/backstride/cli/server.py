@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.console import Console
 
@@ -10,7 +12,9 @@ from backstride.config import load_settings
 
 def register(app: typer.Typer) -> None:
     """Attach ``serve``, ``worker`` and the ``admin`` group to ``app``."""
-    admin_app = typer.Typer(help="Create clinics, clinicians and admins.", no_args_is_help=True)
+    admin_app = typer.Typer(
+        help="Create clinics, clinicians and admins; read the audit log.", no_args_is_help=True
+    )
     app.add_typer(admin_app, name="admin")
 
     @app.command("serve")
@@ -23,29 +27,30 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from backstride.api import create_app
-        from backstride.store.migrate import upgrade
+        from backstride.services.blobstore import upgrade_store
 
         settings = load_settings()
-        upgrade(settings.effective_database_url)
+        upgrade_store(settings)
         Console().print(
             f"backstride API on http://{host}:{port}/api/v1 (docs: /api/v1/docs); "
             f"database {settings.effective_database_url.split('@')[-1]}"
         )
+        # no "server: uvicorn" header (it names the software for a scanner); Date stays.
         # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1;
         # the app reads it itself, from settings.trusted_proxies only (api/client.py).
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "log_level": "info",
+            "server_header": False,
+            "date_header": True,
+            "timeout_graceful_shutdown": 15,
+            "proxy_headers": False,
+        }
         if workers > 1:
-            uvicorn.run(
-                "backstride.api.asgi:app",
-                host=host,
-                port=port,
-                workers=workers,
-                log_level="info",
-                proxy_headers=False,
-            )
+            uvicorn.run("backstride.api.asgi:app", workers=workers, **options)
         else:
-            uvicorn.run(
-                create_app(settings), host=host, port=port, log_level="info", proxy_headers=False
-            )
+            uvicorn.run(create_app(settings), **options)
 
     @app.command("worker")
     def worker(
@@ -53,13 +58,13 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run import jobs and send due e-mail (several workers may share a PostgreSQL queue)."""
         from backstride.cli._context import utc_now
+        from backstride.services.blobstore import upgrade_store
         from backstride.services.outbox import send_due
         from backstride.services.queue import make_queue
         from backstride.store.db import make_engine, session_factory
-        from backstride.store.migrate import upgrade
 
         settings = load_settings()
-        upgrade(settings.effective_database_url)
+        upgrade_store(settings)
         engine = make_engine(settings.effective_database_url)
         factory = session_factory(engine)
         runner = make_queue(factory, settings=settings, clock=utc_now)
@@ -125,6 +130,72 @@ def register(app: typer.Typer) -> None:
                 now=utc_now(),
             )
         typer.echo(f"clinician {view.email} created (id {view.account_id})")
+
+    @admin_app.command("audit")
+    def audit_log(
+        actor: str | None = typer.Option(None, "--actor", help="Actor account id."),
+        runner: str | None = typer.Option(None, "--runner", help="Runner id."),
+        action: str | None = typer.Option(
+            None, "--action", help="read, create, update, delete, export or refused."
+        ),
+        since: str | None = typer.Option(None, "--from", help="ISO date-time, inclusive."),
+        until: str | None = typer.Option(None, "--to", help="ISO date-time, exclusive."),
+        limit: int = typer.Option(100, "--limit", min=1, max=10_000),
+        offset: int = typer.Option(0, "--offset", min=0),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    ) -> None:
+        """Show the audit log (who read or changed whose data), oldest first, with filters."""
+        import datetime as dt
+        import json
+
+        from backstride.cli._context import open_session, utc_now
+        from backstride.errors import InvalidInput
+        from backstride.services.audit import search_audit
+
+        def when(text: str | None, name: str) -> dt.datetime | None:
+            if text is None:
+                return None
+            try:
+                value = dt.datetime.fromisoformat(text)
+            except ValueError as exc:
+                raise InvalidInput(
+                    f"--{name}: not an ISO date-time", code="audit.invalid_range"
+                ) from exc
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+        with open_session() as session:
+            page = search_audit(
+                session,
+                principal=None,
+                now=utc_now(),
+                actor=actor,
+                runner=runner,
+                action=action,
+                from_at=when(since, "from"),
+                to_at=when(until, "to"),
+                limit=limit,
+                offset=offset,
+            )
+        for ev in page.events:
+            if as_json:
+                row = {
+                    "id": ev.id,
+                    "at": ev.at.isoformat(),
+                    "actor_account_id": ev.actor_account_id,
+                    "actor_role": ev.actor_role,
+                    "runner_id": ev.runner_id,
+                    "action": ev.action,
+                    "resource": ev.resource,
+                    "detail": ev.detail,
+                }
+                typer.echo(json.dumps(row, sort_keys=True))
+            else:
+                typer.echo(
+                    f"{ev.at.isoformat()}  {ev.actor_role:<9} {ev.actor_account_id or '-':<32}  "
+                    f"{ev.action:<7} {ev.resource:<12} runner {ev.runner_id or '-'}"
+                )
+        if page.has_more and not as_json:
+            typer.echo(f"(more: --offset {offset + limit})")
 
     @admin_app.command("create-admin")
     def create_admin(

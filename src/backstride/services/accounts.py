@@ -32,16 +32,10 @@ from backstride.config import Settings
 from backstride.errors import Conflict, InvalidInput, NotFound
 from backstride.services import audit, passwords, sessions, throttle
 from backstride.services.auth import normalise_email
+from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.base import Base
-from backstride.store.models import (
-    Account,
-    Activity,
-    Blob,
-    Consent,
-    PendingRegistration,
-    Runner,
-)
+from backstride.store.models import Account, Consent, PendingRegistration, Runner
 from backstride.units import new_id
 
 KEPT_AFTER_DELETION = frozenset({"consents", "audit_events"})
@@ -212,8 +206,10 @@ def delete_my_account(
     """Delete my account and my data; keep the consent history and audit, anonymised.
 
     Needs a password check in the last ``reauth_window_min`` (``auth.reauth_required``).
-    Original files (blobs) that no other runner's activity uses are removed from the
-    database and from disk.
+    Every row that refers to the runner goes (their ``blobs`` rows included), and so does the
+    runner's folder of original files (nothing in it is shared, decision 0015). The audit
+    trail stays (append-only, decision 0017) and so do the consents, on the anonymous
+    tombstone (decision 0024).
     """
     runner_id = own_runner_id(principal)
     sessions.require_recent_auth(principal, now=now, settings=settings)
@@ -221,15 +217,6 @@ def delete_my_account(
     if account is None:
         raise NotFound("account not found", code="account.not_found")
     email = account.email
-    shas: set[str] = {
-        sha
-        for sha in session.scalars(
-            select(Activity.blob_sha256).where(
-                Activity.runner_id == runner_id, Activity.blob_sha256.is_not(None)
-            )
-        )
-        if sha
-    }
     session.execute(
         update(Consent)
         .where(Consent.runner_id == runner_id, Consent.revoked_at.is_(None))
@@ -266,22 +253,8 @@ def delete_my_account(
     session.execute(delete(PendingRegistration).where(PendingRegistration.email == email))
     throttle.forget_email(session, email=email)
     _forget_mail(session, email=email)
-    still_used = {
-        sha
-        for sha in session.scalars(
-            select(Activity.blob_sha256).where(Activity.blob_sha256.in_(shas))
-        )
-        if sha
-    }
-    orphans = sorted(shas - still_used)
-    session.execute(delete(Blob).where(Blob.sha256.in_(orphans)))
     session.commit()
-    from backstride.services.export import blob_path
-
-    for sha in orphans:
-        path = blob_path(settings, sha)
-        if path is not None:
-            path.unlink(missing_ok=True)
+    blob_store(settings).remove_runner(runner_id)
 
 
 def _forget_mail(session: Session, *, email: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, insert, select
@@ -73,8 +74,17 @@ def _table(model: type[Base]) -> Table:
 class Writer:
     """Stores parsed files for one runner; ``drain`` hands back outcomes in input order."""
 
-    def __init__(self, session: Session, runner: sm.Runner, *, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        runner: sm.Runner,
+        *,
+        now: dt.datetime,
+        bases: tuple[Path, ...] = (),
+    ) -> None:
         self.session, self.runner, self.now = session, runner, now
+        # the folders the inputs sit in: cut from the names kept, so no server path is stored
+        self._prefixes = sorted({str(b).rstrip("/") + "/" for b in bases}, key=len, reverse=True)
         self._gear: dict[str, str] = {}
         self._queue: list[_Pending | FileOutcome] = []
         self._counts: list[str] = []
@@ -98,8 +108,13 @@ class Writer:
         sha = parsed.sha256
         blob: Row | None = None
         if sha is not None and sha not in self._blobs:
-            blob = {"sha256": sha, "size_bytes": parsed.size, "filename": item.label[-255:]}
-            blob["created_at"] = self.now
+            blob = {
+                "runner_id": self.runner.id,
+                "sha256": sha,
+                "size_bytes": parsed.size,
+                "filename": self._name(item.label),
+                "created_at": self.now,
+            }
             self._blobs.add(sha)
         pending = _Pending(item.label, blob)
         for act, facts in zip(parsed.activities, parsed.facts, strict=True):
@@ -147,7 +162,9 @@ class Writer:
                     shas = [b["sha256"] for b in blobs]
                     have = set(
                         self.session.scalars(
-                            select(blobs_t.c.sha256).where(blobs_t.c.sha256.in_(shas))
+                            select(blobs_t.c.sha256).where(
+                                blobs_t.c.runner_id == self.runner.id, blobs_t.c.sha256.in_(shas)
+                            )
                         )
                     )
                     new = [b for b in blobs if b["sha256"] not in have]
@@ -162,6 +179,16 @@ class Writer:
         except IntegrityError:
             for p in waiting:
                 self._resolve(p, self._one_by_one(p))
+
+    def _name(self, label: str) -> str:
+        """The file name as the runner knows it (``run.fit``, ``export.zip/a/b.fit``)."""
+        for prefix in self._prefixes:
+            if label.startswith(prefix):
+                label = label[len(prefix) :]
+                break
+        else:
+            label = Path(label).name or label
+        return label[-255:]
 
     def drain(self) -> tuple[list[FileOutcome], list[str]]:
         """Outcomes resolved so far (in input order) and the activity statuses since last time."""
@@ -186,7 +213,7 @@ class Writer:
         blobs_t, acts_t, laps_t = self._tables
         if pending.blob is not None:
             try:
-                with self.session.begin_nested():  # already there: the primary key decides
+                with self.session.begin_nested():  # already mine: the primary key decides
                     self.session.execute(insert(blobs_t), [pending.blob])
             except IntegrityError:
                 pass

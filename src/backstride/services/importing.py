@@ -1,19 +1,20 @@
 """Import service: files, folders and export zips -> stored activities, laps, streams, blobs.
 
 ``import_paths`` parses items (in a process pool when there are many: parsing is pure and
-CPU-bound; workers also encode the streams and keep the original file content-addressed under
-``settings.blob_dir``, written atomically); the main process is the only writer: it dedups
-each activity against the runner's stored ones (``ingest.dedup``), stores it with its laps,
-streams and ``Blob`` row (in batches, each activity whole or not at all:
-``services.import_writer``) and commits once. Importing the same thing twice changes nothing.
+CPU-bound; workers also encode the streams and keep the original file content-addressed in the
+runner's own folder of ``settings.blob_dir``, written atomically: ``services.blobstore``); the
+main process is the only writer: it dedups each activity against the runner's stored ones
+(``ingest.dedup``), stores it with its laps, streams and the runner's ``Blob`` row (in
+batches, each activity whole or not at all: ``services.import_writer``) and commits once.
+Importing the same thing twice changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import multiprocessing
 import os
-import tempfile
+import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -33,7 +34,9 @@ from backstride.services.activity_rows import (
     stream_facts,
     without_streams,
 )
+from backstride.services.blobstore import BlobStore, blob_store
 from backstride.services.import_writer import FileOutcome, Parsed, Writer
+from backstride.services.jobs import Interrupted
 from backstride.services.runners import get_or_create_runner
 
 PARALLEL_MIN_ITEMS = 8
@@ -81,26 +84,15 @@ def dated(acts: Sequence[Activity], *, name: str) -> list[Activity]:
     return kept
 
 
-def _store_blob(blob_dir: Path, data: bytes) -> str:
-    digest = hashlib.sha256(data).hexdigest()
-    target = blob_dir / digest[:2] / digest
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return digest
-
-
 def _parse(
-    label: str, path: Path | None, data: bytes | None, max_bytes: int, blob_dir: Path
+    label: str,
+    path: Path | None,
+    data: bytes | None,
+    max_bytes: int,
+    store: BlobStore,
+    runner_id: str,
 ) -> Parsed:
-    """Read one file (runs in a worker process); the blob is written only when it parsed."""
+    """Read one file (runs in a worker process); the original is kept only when it parsed."""
     try:
         if data is None:
             assert path is not None
@@ -115,18 +107,60 @@ def _parse(
         return Parsed(code="ingest.corrupt_file", reason=f"{label}: cannot read ({exc.strerror})")
     facts = tuple(stream_facts(a) for a in acts)
     light = tuple(without_streams(a) for a in acts)
-    return Parsed(light, facts, _store_blob(blob_dir, data), len(data))
+    return Parsed(light, facts, store.write(runner_id, data), len(data))
+
+
+_Args = tuple[int, BlobStore, str]
+
+
+class ImportInterrupted(Interrupted):
+    """The import was asked to stop (``stop`` set): nothing of it is committed."""
+
+
+def _pool() -> ProcessPoolExecutor:
+    """Parser processes from a forkserver that has the parser loaded already.
+
+    Not a fork of the server: a forked child would inherit uvicorn's signal handlers and
+    threads (and then ignore SIGTERM); the forkserver starts from a clean interpreter, and
+    preloading the import code makes each worker start at once.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["backstride.services.importing"])
+    workers = max(1, min(2, os.cpu_count() or 1))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, *, clean: bool) -> None:
+    """Shut the pool down; after an interruption or error also end its processes now."""
+    if clean:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
 
 
 def _parsed_items(
-    items: Iterator[ImportItem], settings: Settings, *, parallel: bool
+    items: Iterator[ImportItem],
+    settings: Settings,
+    *,
+    runner_id: str,
+    parallel: bool,
+    stop: threading.Event | None = None,
 ) -> Iterator[tuple[ImportItem, Parsed]]:
-    args = (settings.max_file_bytes, settings.blob_dir)
+    args: _Args = (settings.max_file_bytes, blob_store(settings), runner_id)
     if not parallel:
         for item in items:
+            if stop is not None and stop.is_set():
+                raise ImportInterrupted("the import was asked to stop")
             yield item, _resolve(item, None, args)
         return
-    with ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1))) as pool:
+    pool = _pool()
+    clean = False
+    try:
         window: deque[tuple[ImportItem, Future[Parsed] | None]] = deque()
         for item in items:
             fut = (
@@ -137,17 +171,30 @@ def _parsed_items(
             window.append((item, fut))
             while len(window) >= _IN_FLIGHT:
                 head, f = window.popleft()
-                yield head, _resolve(head, f, args)
+                yield head, _resolve(head, _waited(f, stop), args)
         while window:
             head, f = window.popleft()
-            yield head, _resolve(head, f, args)
+            yield head, _resolve(head, _waited(f, stop), args)
+        clean = True
+    finally:
+        _stop_pool(pool, clean=clean)
+
+
+def _waited(fut: Future[Parsed] | None, stop: threading.Event | None) -> Future[Parsed] | None:
+    """``fut`` once it is done; ``ImportInterrupted`` as soon as ``stop`` is set meanwhile."""
+    if fut is None or stop is None:
+        return fut
+    while not fut.done():
+        if stop.wait(0.1):
+            raise ImportInterrupted("the import was asked to stop")
+    return fut
 
 
 def _needs_parse(item: ImportItem) -> bool:
     return item.error is None and item.activity is None
 
 
-def _resolve(item: ImportItem, fut: Future[Parsed] | None, args: tuple[int, Path]) -> Parsed:
+def _resolve(item: ImportItem, fut: Future[Parsed] | None, args: _Args) -> Parsed:
     if item.error is not None:
         return Parsed(code=item.error.code, reason=item.error.detail)
     if item.activity is not None:
@@ -165,8 +212,13 @@ def import_paths(
     paths: Sequence[Path],
     now: dt.datetime,
     progress: Callable[[ImportProgress], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> ImportReport:
-    """Import activity files, folders and Strava/Garmin export zips for one runner."""
+    """Import activity files, folders and Strava/Garmin export zips for one runner.
+
+    Setting ``stop`` (a server shutting down) ends the import at once with
+    ``ImportInterrupted``; nothing of it is committed.
+    """
     runner = get_or_create_runner(session, handle=runner_handle, now=now)
     limits = ArchiveLimits(
         max_total_bytes=settings.max_archive_uncompressed_bytes,
@@ -175,7 +227,8 @@ def import_paths(
         max_member_bytes=settings.max_file_bytes,
     )
     total = count_inputs(paths)
-    writer = Writer(session, runner, now=now)
+    bases = tuple(p if p.is_dir() else p.parent for p in paths)
+    writer = Writer(session, runner, now=now, bases=bases)
     outcomes: list[FileOutcome] = []
     counts = {"imported": 0, "duplicate": 0, "skipped": 0}
     points = 0
@@ -188,7 +241,11 @@ def import_paths(
 
     for done, (item, parsed) in enumerate(
         _parsed_items(
-            collect(paths, limits=limits), settings, parallel=total >= PARALLEL_MIN_ITEMS
+            collect(paths, limits=limits),
+            settings,
+            runner_id=runner.id,
+            parallel=total >= PARALLEL_MIN_ITEMS,
+            stop=stop,
         ),
         1,
     ):
@@ -210,4 +267,11 @@ def import_paths(
     )
 
 
-__all__ = ["FileOutcome", "ImportProgress", "ImportReport", "dated", "import_paths"]
+__all__ = [
+    "FileOutcome",
+    "ImportInterrupted",
+    "ImportProgress",
+    "ImportReport",
+    "dated",
+    "import_paths",
+]

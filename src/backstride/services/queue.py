@@ -78,6 +78,7 @@ class _Runtime:
     settings: Settings
     clock: Callable[[], dt.datetime]
     importer: Importer | None
+    stop: threading.Event
 
 
 def conninfo(database_url: str) -> str:
@@ -98,13 +99,24 @@ def _import_job(context: procrastinate.JobContext, job_id: str) -> None:
         ):
             log.info("import job %s is gone or finished; nothing to do", job_id)
             return
-    run_job(
+    view = run_job(
         runtime.factory,
         job_id=job_id,
         settings=runtime.settings,
         clock=runtime.clock,
         importer=runtime.importer,
+        stop=runtime.stop,
     )
+    if view.status == "queued":  # a transient database error: procrastinate retries later
+        raise ImportRetry(f"import job {job_id} re-queued")
+
+
+class ImportRetry(Exception):
+    """Raised by the task when its job was re-queued (procrastinate's retry strategy)."""
+
+
+RETRY = procrastinate.RetryStrategy(wait=5, retry_exceptions={ImportRetry})
+"""Retry a re-queued import every 5 s, without limit: a transient error never fails a job."""
 
 
 async def _retry_stalled_imports(context: procrastinate.JobContext, timestamp: int) -> None:
@@ -144,7 +156,7 @@ def procrastinate_app(
     else:
         connector = procrastinate.PsycopgConnector(**pool)
     app = procrastinate.App(connector=connector)
-    app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=True)(_import_job)
+    app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=True, retry=RETRY)(_import_job)
     app.periodic(cron="* * * * *")(
         app.task(
             name=STALLED_TASK_NAME,
@@ -178,7 +190,7 @@ class ProcrastinateQueue:
     ) -> None:
         self._url = settings.effective_database_url
         self._timeout_s = timeout_s
-        self._runtime = _Runtime(factory, settings, clock, importer)
+        self._runtime = _Runtime(factory, settings, clock, importer, threading.Event())
         self._defer_app: procrastinate.App | None = None
         self._defer_pool: psycopg_pool.ConnectionPool | None = None
         self._lock = threading.Lock()
@@ -288,7 +300,8 @@ class ProcrastinateQueue:
         self._started.wait(5)
 
     def stop(self, *, timeout_s: float = 10.0) -> None:
-        """Cancel the worker (procrastinate lets the running job finish) and close the pool."""
+        """Stop the running import (re-queued) and the worker, and close the pool."""
+        self._runtime.stop.set()
         if self._loop is not None and self._task is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._task.cancel)
         if self._thread is not None:

@@ -55,7 +55,7 @@ class ImportWorker:
         self._wake.set()
 
     def stop(self, *, timeout_s: float = 10.0) -> None:
-        """Finish the current job and stop."""
+        """Stop: a running import stops at its next file and goes back to the queue."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
@@ -74,14 +74,17 @@ class ImportWorker:
                 )
             if job_id is None:
                 return count
-            run_job(
+            view = run_job(
                 self._factory,
                 job_id=job_id,
                 settings=self._settings,
                 clock=self._clock,
                 importer=self._importer,
                 heartbeat_s=self._settings.import_stall_s / 10,
+                stop=self._stop,
             )
+            if view.status == "queued":  # re-queued after a transient error: wait a poll
+                return count
             count += 1
         return count
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -275,10 +276,18 @@ class QuestionnaireResponse(Base):
 
 
 class Blob(Base):
-    """An original uploaded file, kept content-addressed (SHA-256) for re-analysis."""
+    """An original file one runner uploaded, kept content-addressed (SHA-256) for re-analysis.
+
+    One row per (runner, digest): two runners who upload the same bytes each have their own
+    row, name and file (``services.blobstore``), so nothing about one leaks to the other and
+    deleting a runner deletes their rows (cascade) and their folder.
+    """
 
     __tablename__ = "blobs"
 
+    runner_id: Mapped[str] = mapped_column(
+        ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size_bytes: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str] = mapped_column(String(255))
@@ -311,6 +320,8 @@ class Activity(Base):
     __table_args__ = (
         UniqueConstraint("runner_id", "dedup_key"),
         Index("ix_activities_runner_start", "runner_id", "start_at"),
+        # the original belongs to the same runner as the activity (never another's blob)
+        ForeignKeyConstraint(["runner_id", "blob_sha256"], ["blobs.runner_id", "blobs.sha256"]),
     )
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
@@ -318,7 +329,7 @@ class Activity(Base):
     dedup_key: Mapped[str] = mapped_column(String(96))
     source: Mapped[str] = mapped_column(String(16))  # file | strava | garmin | manual
     format: Mapped[str | None] = mapped_column(String(8))  # fit | gpx | tcx
-    blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    blob_sha256: Mapped[str | None] = mapped_column(String(64))
     sport: Mapped[str] = mapped_column(String(32))
     sub_sport: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str | None] = mapped_column(String(300))
@@ -505,17 +516,27 @@ class ClinicSettingChange(Base):
 
 
 class AuditEvent(Base):
-    """Who read or changed whose data, what and when. Runners can list events about them."""
+    """Who read or changed whose data, what and when. Runners can list events about them.
+
+    Append-only: database triggers refuse UPDATE and DELETE (migration 0009), and no
+    code path changes a row. ``runner_id`` is not a foreign key, so a deleted runner's trail
+    stays, keyed by a random id that no longer maps to anyone; ``detail`` carries ids and codes
+    only, never names, e-mails or free text (docs/decisions/0017-audit-append-only.md).
+    """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_runner_at", "runner_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_runner_at", "runner_id", "at"),
+        Index("ix_audit_events_actor_at", "actor_account_id", "at"),
+        Index("ix_audit_events_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor_account_id: Mapped[str | None] = mapped_column(String(32))
     actor_role: Mapped[str] = mapped_column(String(16))
-    runner_id: Mapped[str | None] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
-    action: Mapped[str] = mapped_column(String(16))  # read | create | update | delete
+    runner_id: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16))  # read|create|update|delete|export|refused
     resource: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 

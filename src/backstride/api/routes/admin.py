@@ -1,20 +1,24 @@
-"""Admin: clinics and clinicians."""
+"""Admin: clinics, clinicians and the audit log (compliance view)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
 
 from backstride.api.account_schemas import ClinicDeletionOut
 from backstride.api.deps import Caller, DbSession, Now
 from backstride.api.schemas import (
+    AuditPageOut,
     ClinicianIn,
     ClinicianOut,
     ClinicIn,
     ClinicOut,
     ClinicPatch,
     ErrorOut,
+    IsoDateTime,
 )
-from backstride.services import clinics, totp
+from backstride.services import audit, clinics, totp
 from backstride.services.policy import require_role
 
 router = APIRouter(prefix="/admin", tags=["admin"])
@@ -105,3 +109,35 @@ def reset_totp(account: str, principal: Caller, session: DbSession, now: Now) ->
     A clinician or admin enrols again at the next log-in."""
     totp.admin_reset(session, principal=principal, account_ref=account, now=now)
     return Response(status_code=204)
+
+
+Action = Literal["read", "create", "update", "delete", "export", "refused"]
+
+
+@router.get("/audit", response_model=AuditPageOut)
+def search_audit(
+    principal: Caller,
+    session: DbSession,
+    now: Now,
+    actor: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    runner: Annotated[str | None, Query(min_length=1, max_length=32)] = None,
+    action: Annotated[Action | None, Query()] = None,
+    from_at: Annotated[IsoDateTime | None, Query(alias="from")] = None,
+    to_at: Annotated[IsoDateTime | None, Query(alias="to")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> audit.AuditPage:
+    """The audit log for compliance: filter by actor account, runner, action and time
+    (``from`` inclusive, ``to`` exclusive), oldest first, paged. The search itself is audited."""
+    return audit.search_audit(
+        session,
+        principal=principal,
+        now=now,
+        actor=actor,
+        runner=runner,
+        action=action,
+        from_at=from_at,
+        to_at=to_at,
+        limit=limit,
+        offset=offset,
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
@@ -10,7 +9,7 @@ from pydantic import Field
 
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
-from backstride.api.schemas import In
+from backstride.api.schemas import In, Int, IsoDate, Num
 from backstride.errors import NotFound
 from backstride.intake.serialize import assessment_to_dict
 from backstride.plan.monitor import ExerciseResult
@@ -23,36 +22,36 @@ router = APIRouter(prefix="/me", tags=["runner"])
 
 
 class PlanIn(In):
-    weeks: int = Field(8, ge=1, le=52)
-    start_date: dt.date | None = None
+    weeks: Int = Field(8, ge=1, le=52)
+    start_date: IsoDate | None = None
 
 
 class ExerciseIn(In):
     id: str = Field(min_length=1, max_length=64)
-    sets: int = Field(ge=0, le=50)
-    reps: int = Field(ge=0, le=500)
-    load_kg: float | None = Field(None, ge=0, le=500)
+    sets: Int = Field(ge=0, le=50)
+    reps: Int = Field(ge=0, le=500)
+    load_kg: Num | None = Field(None, ge=0, le=500)
 
 
 class SessionLogIn(In):
-    on_date: dt.date
-    kind: str = Field(min_length=1, max_length=24)
+    on_date: IsoDate
+    kind: Literal["run", "strength", "mobility", "cross_training", "relaxation"]
     status: Literal["done", "skipped", "partial"]
-    pain_during: int | None = Field(None, ge=0, le=10)
-    pain_after: int | None = Field(None, ge=0, le=10)
-    pain_next_morning: int | None = Field(None, ge=0, le=10)
-    usual_morning_pain: int = Field(0, ge=0, le=10)
-    rpe: float | None = Field(None, ge=0, le=10)
-    distance_m: int | None = Field(None, ge=0, le=400_000)
-    duration_s: float | None = Field(None, ge=0, le=172_800)
-    bone_pain: int | None = Field(None, ge=0, le=10)
+    pain_during: Int | None = Field(None, ge=0, le=10)
+    pain_after: Int | None = Field(None, ge=0, le=10)
+    pain_next_morning: Int | None = Field(None, ge=0, le=10)
+    usual_morning_pain: Int = Field(0, ge=0, le=10)
+    rpe: Num | None = Field(None, ge=0, le=10)
+    distance_m: Int | None = Field(None, ge=0, le=400_000)
+    duration_s: Num | None = Field(None, ge=0, le=172_800)
+    bone_pain: Int | None = Field(None, ge=0, le=10)
     new_red_flag: str | None = Field(None, max_length=64)
     exercises: list[ExerciseIn] = Field(default_factory=list, max_length=50)
     notes: str | None = Field(None, max_length=4000)
-    stiffness_next_morning: int | None = Field(
+    stiffness_next_morning: Int | None = Field(
         None, ge=0, le=10, description="next-morning stiffness 0-10 (the 24-hour rule, §8)"
     )
-    usual_morning_stiffness: int | None = Field(None, ge=0, le=10)
+    usual_morning_stiffness: Int | None = Field(None, ge=0, le=10)
     good_form: bool = Field(True, description="strength: every set with good form")
 
 
@@ -79,8 +78,12 @@ def latest_assessment(principal: Caller, session: DbSession) -> dict[str, Any]:
     return assessment_to_dict(found)
 
 
+Instrument = Literal["nprs", "odi", "psfs", "rmdq", "startback", "triad_female", "triad_male"]
+"""The shipped instruments (``services.intake.shipped_instruments``; a test keeps them equal)."""
+
+
 @router.get("/questionnaires/{instrument}/trend")
-def questionnaire_trend(instrument: str, principal: Caller, session: DbSession) -> list[Any]:
+def questionnaire_trend(instrument: Instrument, principal: Caller, session: DbSession) -> list[Any]:
     """One instrument's score over time, each change judged against its MCID."""
     points = intake.questionnaire_trend(
         session, runner_id=own_runner_id(principal), instrument=instrument
@@ -95,8 +98,8 @@ def load_summary(
     session: DbSession,
     now: Now,
     settings: AppSettings,
-    from_date: Annotated[dt.date | None, Query()] = None,
-    to_date: Annotated[dt.date | None, Query()] = None,
+    from_date: Annotated[IsoDate | None, Query()] = None,
+    to_date: Annotated[IsoDate | None, Query()] = None,
 ) -> dict[str, Any]:
     """My training load: weeks, spikes, fitness/fatigue, flags with their reasons."""
     summary = load.load_summary(

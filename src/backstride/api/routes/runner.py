@@ -101,9 +101,11 @@ def add_pain_entry(
     response_class=Response,
     responses={200: {"content": {"application/zip": {}}, "description": "All my data"}},
 )
-def export_my_data(principal: Caller, session: DbSession, settings: AppSettings) -> Response:
-    """All of my data as a zip (JSON per table plus my original files)."""
-    data = export.export_my_data(session, principal=principal, settings=settings)
+def export_my_data(
+    principal: Caller, session: DbSession, settings: AppSettings, now: Now
+) -> Response:
+    """All of my data as a zip (JSON per table plus my original files); the export is audited."""
+    data = export.export_my_data(session, principal=principal, settings=settings, now=now)
     return Response(
         data,
         media_type="application/zip",

@@ -49,7 +49,7 @@ def test_a_json_body_over_the_limit_is_refused_with_413_before_it_is_read(
         )
         fine = client.post(
             "/api/v1/me/pain-entries",
-            json={"entry_date": "2026-11-01", "notes": "short"},
+            json={"entry_date": "2026-11-01", "nprs_now": 3, "notes": "short"},
             headers=world.headers("runner_a"),
         )
     assert (declared.status_code, declared.json()["code"]) == (413, "request.too_large")

@@ -74,6 +74,26 @@ TRIAGED: dict[tuple[str, str], dict[str, str]] = {
         "positive_data_acceptance": "a raw body needs ?filename= (OpenAPI cannot tie a query "
         "parameter to one content type) and the file itself must be an activity",
     },
+    ("POST", "/api/v1/me/pain-entries"): {
+        "positive_data_acceptance": "an entry needs at least one pain value (422 "
+        "pain_entry.empty) and a date that is not after the runner's today "
+        "(pain_entry.future_date): rules across fields and the clock",
+    },
+    ("POST", "/api/v1/me/session-logs"): {
+        "positive_data_acceptance": "a log's date may not be after the runner's today "
+        "(log.future_date): a rule on the clock",
+    },
+    **{
+        ("POST", path): {
+            "positive_data_acceptance": "a one-time token is valid only as issued by e-mail "
+            "(422 *.invalid_token for any other string)",
+        }
+        for path in (
+            "/api/v1/auth/register/confirm",
+            "/api/v1/auth/password-reset/confirm",
+            "/api/v1/auth/email/confirm",
+        )
+    },
 }
 """Checks an operation is exempt from, each with the reason (SECURITY.md, triaged findings)."""
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import threading
 import time
 from email.message import EmailMessage
 from types import SimpleNamespace
@@ -330,7 +331,7 @@ def test_the_periodic_queue_task_sends_the_due_mail(
     with factory() as s:
         outbox.enqueue(s, mail=_mail(), kind="test", dedup_key="periodic", now=NOW)
         s.commit()
-    runtime = _Runtime(factory, sink_settings, lambda: NOW, None)
+    runtime = _Runtime(factory, sink_settings, lambda: NOW, None, threading.Event())
     context = SimpleNamespace(additional_context={"backstride": runtime})
     asyncio.run(_send_outbox(context, 0))  # type: ignore[arg-type]
     assert len(smtp_sink.messages) == 1

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from backstride.api.schemas import ClinicOut, In, Out
+from backstride.api.schemas import EMAIL_PATTERN, ClinicOut, In, Out
 
 _TOKEN = Field(min_length=1, max_length=128, description="The token from the e-mailed link")
 _PASSWORD = Field(max_length=256)
@@ -49,7 +49,7 @@ class PasswordChangeIn(In):
 
 
 class ResetRequestIn(In):
-    email: str = Field(min_length=3, max_length=254)
+    email: str = Field(min_length=5, max_length=254, pattern=EMAIL_PATTERN)
 
 
 class ResetConfirmIn(In):
@@ -58,7 +58,7 @@ class ResetConfirmIn(In):
 
 
 class EmailChangeIn(In):
-    new_email: str = Field(min_length=3, max_length=254)
+    new_email: str = Field(min_length=5, max_length=254, pattern=EMAIL_PATTERN)
 
 
 class AcceptedOut(BaseModel):

@@ -3,7 +3,8 @@
 Every operation may answer 401/403/404 (auth, consent), 422 (invalid input, every problem
 listed) and 503 (database busy, ``Retry-After``); one with a body also 400 (a body that is not
 JSON or not the declared type) and 413 (``request.too_large`` / ``upload.too_large``); a change
-(POST/PUT/PATCH/DELETE) also 409 (conflict with stored state); log-in and registration 429.
+(POST/PUT/PATCH/DELETE) also 409 (conflict with stored state); a rate-limited operation declares
+its 429 itself (``RATE_LIMITED``).
 """
 
 from __future__ import annotations
@@ -24,20 +25,28 @@ STANDARD_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: {**_ERR, "description": "Conflicts with stored state"},
     413: {**_ERR, "description": "Request body too large"},
     422: {**_ERR, "description": "Invalid input; every problem listed"},
-    429: {**_ERR, "description": "Too many attempts; wait and try again"},
     503: {
         **_ERR,
         "description": "Busy (database locked or unavailable); try again",
         "headers": {"Retry-After": {"schema": {"type": "integer"}}},
     },
 }
+RATE_LIMITED: dict[int | str, dict[str, Any]] = {
+    429: {
+        **_ERR,
+        "description": "Too many attempts (`auth.rate_limited`, `booking.rate_limited`); wait "
+        "`Retry-After` seconds",
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
+        },
+    }
+}
+"""Declared by each operation that is rate limited (the standard set has no 429)."""
 _CHANGES = {"post", "put", "patch", "delete"}
-_RATE_LIMITED = ("/auth/login", "/auth/register")
 
 
 def _keep(path: str, method: str, operation: dict[str, Any], status: str) -> bool:
-    if status == "429":
-        return path.endswith(_RATE_LIMITED)
+    del path
     if status in ("400", "413"):
         return "requestBody" in operation or method in _CHANGES
     if status == "409":
@@ -68,4 +77,4 @@ def tidy_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-__all__ = ["STANDARD_RESPONSES", "tidy_openapi"]
+__all__ = ["RATE_LIMITED", "STANDARD_RESPONSES", "tidy_openapi"]

@@ -205,9 +205,12 @@ def log_session(
     problems = []
     if status not in ("done", "skipped", "partial"):
         problems.append({"path": "status", "msg": "must be done, skipped or partial"})
-    if kind not in ("run", "strength", "mobility", "cross_training"):
+    if kind not in ("run", "strength", "mobility", "cross_training", "relaxation"):
         problems.append(
-            {"path": "kind", "msg": "must be run, strength, mobility or cross_training"}
+            {
+                "path": "kind",
+                "msg": "must be run, strength, mobility, cross_training or relaxation",
+            }
         )
     for name, value in (
         ("pain_during", pain_during),

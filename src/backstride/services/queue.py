@@ -258,7 +258,10 @@ class ProcrastinateQueue:
             await app.run_worker_async(**self._worker_options(wait=wait))
 
     def run_once(self) -> int:
-        """Run the jobs waiting now (tests, ``backstride worker --once``); the number run."""
+        """Run the jobs waiting now (tests, ``backstride worker --once``); the number run.
+
+        A queue stopped before (its background worker) works again here: a new run."""
+        self._runtime.stop.clear()
         before = self._count_finished()
         asyncio.run(self._work(wait=False))
         return self._count_finished() - before
@@ -276,10 +279,12 @@ class ProcrastinateQueue:
 
     def run_forever(self) -> None:
         """Work until the process is stopped (``backstride worker``)."""
+        self._runtime.stop.clear()
         asyncio.run(self._work(wait=True))
 
     def start(self) -> None:
         """A procrastinate worker on its own event loop in a daemon thread."""
+        self._runtime.stop.clear()
 
         def main() -> None:
             loop = asyncio.new_event_loop()

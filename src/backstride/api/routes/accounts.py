@@ -37,21 +37,13 @@ from backstride.api.deps import (
     EnrollingCaller,
     Now,
 )
+from backstride.api.openapi import RATE_LIMITED
 from backstride.api.schemas import AccountOut, ErrorOut, LoginIn, LoginOut, RegisterIn
 from backstride.config import Settings
 from backstride.services import accounts, auth, credentials, registration, sessions, totp
 
 router = APIRouter(prefix="/auth", tags=["accounts"])
 
-RATE_LIMITED: dict[int | str, dict[str, Any]] = {
-    429: {
-        "model": ErrorOut,
-        "description": "Too many attempts (`auth.rate_limited`); wait `Retry-After` seconds",
-        "headers": {
-            "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
-        },
-    }
-}
 REAUTH: dict[int | str, dict[str, Any]] = {
     403: {
         "model": ErrorOut,

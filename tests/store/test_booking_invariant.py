@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """The database itself refuses a double booking: raw SQL cannot put a clinician, a room or a
 runner in two overlapping appointments (PostgreSQL exclusion constraints, SQLite triggers)."""
 

@@ -209,7 +209,7 @@ def _postgres_invariant() -> None:
 
 def _overlap(column: str, word: str) -> str:
     return (
-        f"SELECT RAISE(ABORT, 'booking.overlap: {word}') WHERE EXISTS ("
+        f"SELECT RAISE(ABORT, 'booking.overlap: {word}') WHERE EXISTS ("  # noqa: S608
         f"SELECT 1 FROM appointments a WHERE a.{column} = NEW.{column} "
         "AND a.id <> NEW.id AND a.status <> 'cancelled' "
         "AND julianday(a.blocked_start_at) < julianday(NEW.blocked_end_at) "

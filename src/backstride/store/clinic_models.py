@@ -125,9 +125,7 @@ class HoursRow(Base):
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
-    clinician_account_id: Mapped[str] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE")
-    )
+    clinician_account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     weekday: Mapped[int | None] = mapped_column(Integer)
     on_date: Mapped[dt.date | None] = mapped_column(Date)
     start_min: Mapped[int] = mapped_column(Integer)
@@ -180,9 +178,7 @@ class Appointment(Base):
     id: Mapped[str] = mapped_column(Id, primary_key=True)
     clinic_id: Mapped[str] = mapped_column(ForeignKey("clinics.id", ondelete="CASCADE"))
     appointment_type_id: Mapped[str] = mapped_column(ForeignKey("appointment_types.id"))
-    clinician_account_id: Mapped[str] = mapped_column(
-        ForeignKey("accounts.id", ondelete="CASCADE")
-    )
+    clinician_account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     room_id: Mapped[str | None] = mapped_column(ForeignKey("clinic_rooms.id"))
     runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
     start_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())

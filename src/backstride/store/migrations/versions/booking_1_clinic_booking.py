@@ -55,8 +55,18 @@ def upgrade() -> None:
         sa.Column("reminder_offsets_min", _json(), nullable=False),
         _at("updated_at"),
         sa.Column("updated_by", sa.String(length=32), nullable=True),
-        sa.ForeignKeyConstraint(["clinic_id"], ["clinics.id"], name=op.f("fk_booking_policies_clinic_id_clinics"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["updated_by"], ["accounts.id"], name=op.f("fk_booking_policies_updated_by_accounts"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"],
+            ["clinics.id"],
+            name=op.f("fk_booking_policies_clinic_id_clinics"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["updated_by"],
+            ["accounts.id"],
+            name=op.f("fk_booking_policies_updated_by_accounts"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("clinic_id", name=op.f("pk_booking_policies")),
     )
     op.create_table(
@@ -72,11 +82,25 @@ def upgrade() -> None:
         sa.Column("online", sa.Boolean(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         _at("created_at"),
-        sa.CheckConstraint(f"visit_kind IN ({_KINDS})", name=op.f("ck_appointment_types_visit_kind")),
-        sa.CheckConstraint("audience IN ('any', 'new', 'returning')", name=op.f("ck_appointment_types_audience")),
-        sa.CheckConstraint("duration_min BETWEEN 5 AND 480", name=op.f("ck_appointment_types_duration")),
-        sa.CheckConstraint("buffer_before_min BETWEEN 0 AND 240 AND buffer_after_min BETWEEN 0 AND 240", name=op.f("ck_appointment_types_buffers")),
-        sa.ForeignKeyConstraint(["clinic_id"], ["clinics.id"], name=op.f("fk_appointment_types_clinic_id_clinics"), ondelete="CASCADE"),
+        sa.CheckConstraint(
+            f"visit_kind IN ({_KINDS})", name=op.f("ck_appointment_types_visit_kind")
+        ),
+        sa.CheckConstraint(
+            "audience IN ('any', 'new', 'returning')", name=op.f("ck_appointment_types_audience")
+        ),
+        sa.CheckConstraint(
+            "duration_min BETWEEN 5 AND 480", name=op.f("ck_appointment_types_duration")
+        ),
+        sa.CheckConstraint(
+            "buffer_before_min BETWEEN 0 AND 240 AND buffer_after_min BETWEEN 0 AND 240",
+            name=op.f("ck_appointment_types_buffers"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"],
+            ["clinics.id"],
+            name=op.f("fk_appointment_types_clinic_id_clinics"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_appointment_types")),
         sa.UniqueConstraint("clinic_id", "name", name=op.f("uq_appointment_types_clinic_id_name")),
     )
@@ -89,7 +113,12 @@ def upgrade() -> None:
         sa.Column("visit_kinds", _json(), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         _at("created_at"),
-        sa.ForeignKeyConstraint(["clinic_id"], ["clinics.id"], name=op.f("fk_clinic_rooms_clinic_id_clinics"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"],
+            ["clinics.id"],
+            name=op.f("fk_clinic_rooms_clinic_id_clinics"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_clinic_rooms")),
         sa.UniqueConstraint("clinic_id", "name", name=op.f("uq_clinic_rooms_clinic_id_name")),
     )
@@ -106,15 +135,39 @@ def upgrade() -> None:
         sa.Column("room_id", sa.String(length=32), nullable=True),
         sa.Column("visit_kinds", _json(), nullable=False),
         _at("created_at"),
-        sa.CheckConstraint("(weekday IS NULL) <> (on_date IS NULL)", name=op.f("ck_clinic_hours_weekly_or_dated")),
-        sa.CheckConstraint("weekday IS NULL OR weekday BETWEEN 0 AND 6", name=op.f("ck_clinic_hours_weekday")),
-        sa.CheckConstraint("start_min >= 0 AND start_min < end_min AND end_min <= 1440", name=op.f("ck_clinic_hours_span")),
-        sa.ForeignKeyConstraint(["clinic_id"], ["clinics.id"], name=op.f("fk_clinic_hours_clinic_id_clinics"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["clinician_account_id"], ["accounts.id"], name=op.f("fk_clinic_hours_clinician_account_id_accounts"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["room_id"], ["clinic_rooms.id"], name=op.f("fk_clinic_hours_room_id_clinic_rooms"), ondelete="CASCADE"),
+        sa.CheckConstraint(
+            "(weekday IS NULL) <> (on_date IS NULL)", name=op.f("ck_clinic_hours_weekly_or_dated")
+        ),
+        sa.CheckConstraint(
+            "weekday IS NULL OR weekday BETWEEN 0 AND 6", name=op.f("ck_clinic_hours_weekday")
+        ),
+        sa.CheckConstraint(
+            "start_min >= 0 AND start_min < end_min AND end_min <= 1440",
+            name=op.f("ck_clinic_hours_span"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"],
+            ["clinics.id"],
+            name=op.f("fk_clinic_hours_clinic_id_clinics"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinician_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_clinic_hours_clinician_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["room_id"],
+            ["clinic_rooms.id"],
+            name=op.f("fk_clinic_hours_room_id_clinic_rooms"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_clinic_hours")),
     )
-    op.create_index("ix_clinic_hours_clinic_clinician", "clinic_hours", ["clinic_id", "clinician_account_id"])
+    op.create_index(
+        "ix_clinic_hours_clinic_clinician", "clinic_hours", ["clinic_id", "clinician_account_id"]
+    )
     op.create_table(
         "clinic_time_off",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -127,10 +180,30 @@ def upgrade() -> None:
         sa.Column("created_by", sa.String(length=32), nullable=True),
         _at("created_at"),
         sa.CheckConstraint("end_at > start_at", name=op.f("ck_clinic_time_off_span")),
-        sa.ForeignKeyConstraint(["clinic_id"], ["clinics.id"], name=op.f("fk_clinic_time_off_clinic_id_clinics"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["clinician_account_id"], ["accounts.id"], name=op.f("fk_clinic_time_off_clinician_account_id_accounts"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["room_id"], ["clinic_rooms.id"], name=op.f("fk_clinic_time_off_room_id_clinic_rooms"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["created_by"], ["accounts.id"], name=op.f("fk_clinic_time_off_created_by_accounts"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"],
+            ["clinics.id"],
+            name=op.f("fk_clinic_time_off_clinic_id_clinics"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinician_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_clinic_time_off_clinician_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["room_id"],
+            ["clinic_rooms.id"],
+            name=op.f("fk_clinic_time_off_room_id_clinic_rooms"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"],
+            ["accounts.id"],
+            name=op.f("fk_clinic_time_off_created_by_accounts"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_clinic_time_off")),
     )
     op.create_index("ix_clinic_time_off_clinic_end", "clinic_time_off", ["clinic_id", "end_at"])
@@ -155,21 +228,59 @@ def upgrade() -> None:
         _at("created_at"),
         _at("updated_at"),
         _at("cancelled_at", nullable=True),
-        sa.CheckConstraint("status IN ('booked', 'cancelled', 'attended', 'no_show')", name=op.f("ck_appointments_status")),
+        sa.CheckConstraint(
+            "status IN ('booked', 'cancelled', 'attended', 'no_show')",
+            name=op.f("ck_appointments_status"),
+        ),
         sa.CheckConstraint("end_at > start_at", name=op.f("ck_appointments_span")),
-        sa.CheckConstraint("blocked_start_at <= start_at AND blocked_end_at >= end_at", name=op.f("ck_appointments_blocked")),
+        sa.CheckConstraint(
+            "blocked_start_at <= start_at AND blocked_end_at >= end_at",
+            name=op.f("ck_appointments_blocked"),
+        ),
         sa.CheckConstraint("version >= 1", name=op.f("ck_appointments_version")),
-        sa.ForeignKeyConstraint(["clinic_id"], ["clinics.id"], name=op.f("fk_appointments_clinic_id_clinics"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["appointment_type_id"], ["appointment_types.id"], name=op.f("fk_appointments_appointment_type_id_appointment_types")),
-        sa.ForeignKeyConstraint(["clinician_account_id"], ["accounts.id"], name=op.f("fk_appointments_clinician_account_id_accounts"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["room_id"], ["clinic_rooms.id"], name=op.f("fk_appointments_room_id_clinic_rooms")),
-        sa.ForeignKeyConstraint(["runner_id"], ["runners.id"], name=op.f("fk_appointments_runner_id_runners"), ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["booked_by"], ["accounts.id"], name=op.f("fk_appointments_booked_by_accounts"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["clinic_id"],
+            ["clinics.id"],
+            name=op.f("fk_appointments_clinic_id_clinics"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["appointment_type_id"],
+            ["appointment_types.id"],
+            name=op.f("fk_appointments_appointment_type_id_appointment_types"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["clinician_account_id"],
+            ["accounts.id"],
+            name=op.f("fk_appointments_clinician_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["room_id"], ["clinic_rooms.id"], name=op.f("fk_appointments_room_id_clinic_rooms")
+        ),
+        sa.ForeignKeyConstraint(
+            ["runner_id"],
+            ["runners.id"],
+            name=op.f("fk_appointments_runner_id_runners"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["booked_by"],
+            ["accounts.id"],
+            name=op.f("fk_appointments_booked_by_accounts"),
+            ondelete="SET NULL",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_appointments")),
     )
-    op.create_index("ix_appointments_clinician_blocked", "appointments", ["clinician_account_id", "blocked_start_at"])
+    op.create_index(
+        "ix_appointments_clinician_blocked",
+        "appointments",
+        ["clinician_account_id", "blocked_start_at"],
+    )
     op.create_index("ix_appointments_room_blocked", "appointments", ["room_id", "blocked_start_at"])
-    op.create_index("ix_appointments_runner_blocked", "appointments", ["runner_id", "blocked_start_at"])
+    op.create_index(
+        "ix_appointments_runner_blocked", "appointments", ["runner_id", "blocked_start_at"]
+    )
     op.create_index("ix_appointments_clinic_start", "appointments", ["clinic_id", "start_at"])
     op.create_table(
         "idempotency_keys",
@@ -180,7 +291,12 @@ def upgrade() -> None:
         sa.Column("resource_id", sa.String(length=32), nullable=False),
         _at("created_at"),
         sa.Column("detail", _json(), nullable=False),
-        sa.ForeignKeyConstraint(["account_id"], ["accounts.id"], name=op.f("fk_idempotency_keys_account_id_accounts"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["accounts.id"],
+            name=op.f("fk_idempotency_keys_account_id_accounts"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("account_id", "scope", "key", name=op.f("pk_idempotency_keys")),
     )
     op.create_index(op.f("ix_idempotency_keys_created_at"), "idempotency_keys", ["created_at"])

@@ -12,7 +12,16 @@ from fastapi import APIRouter, FastAPI
 
 from backstride import __version__
 from backstride.api.errors import install_error_handlers
-from backstride.api.routes import accounts, admin, care, clinician, imports, runner
+from backstride.api.routes import (
+    accounts,
+    admin,
+    booking,
+    booking_staff,
+    care,
+    clinician,
+    imports,
+    runner,
+)
 from backstride.api.schemas import ErrorOut, Health
 from backstride.api.security import SecurityHeaders
 from backstride.config import Settings
@@ -97,6 +106,10 @@ def create_app(
     api.include_router(clinician.router)
     api.include_router(clinician.settings_router)
     api.include_router(admin.router)
+    api.include_router(booking.router)
+    api.include_router(booking_staff.router)
+    api.include_router(booking_staff.setup_router)
+    api.include_router(booking_staff.setup_items)
     app.include_router(api)
     return app
 

@@ -33,7 +33,9 @@ async def _backstride_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BackstrideError)
     if exc.status >= 500:
         log.error("server error %s: %s", exc.code, exc.detail)
-    return JSONResponse(exc.to_dict(), status_code=exc.status)
+    retry = getattr(exc, "retry_after_s", None)
+    headers = {"Retry-After": str(retry)} if isinstance(retry, int) else None
+    return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 
 async def _validation_error(_request: Request, exc: Exception) -> JSONResponse:

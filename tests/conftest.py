@@ -8,7 +8,7 @@ import pytest
 
 from backstride.config import Settings
 
-pytest_plugins = ["tests.db_backends"]
+pytest_plugins = ["tests.db_backends", "tests.mail_sink"]
 
 SHARED_ACTIVITIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "activities"
 

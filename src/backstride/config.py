@@ -8,6 +8,7 @@ services, the CLI).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
@@ -73,6 +74,34 @@ class Settings(BaseSettings):
         "API process, after a burst of booking_rate_burst; more answer 429 with Retry-After.",
     )
     booking_rate_burst: int = Field(default=20, ge=1)
+    public_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The address people open the app at; links in e-mails start with it.",
+    )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server for outgoing e-mail. Unset: each message is written as an "
+        ".eml file to data_dir/mail and its path logged (development and demos).",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = Field(
+        default="starttls",
+        description="starttls: upgrade a plain connection; tls: TLS from the first byte "
+        "(port 465); none: plain (a local relay or a test sink only).",
+    )
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_sender: str = Field(
+        default="backstride <no-reply@localhost>",
+        description="The From address of every message.",
+    )
+    smtp_timeout_s: float = Field(default=15.0, gt=0)
+    outbox_max_attempts: int = Field(
+        default=6,
+        ge=1,
+        description="A message whose SMTP delivery failed this many times is given up "
+        "(status failed); tries are spaced 1, 2, 4, 8 ... minutes apart.",
+    )
     shoe_retire_km: float = Field(default=700.0, gt=0, description="Shoe check alert distance.")
     log_level: str = Field(default="INFO")
 
@@ -94,6 +123,11 @@ class Settings(BaseSettings):
     def blob_dir(self) -> Path:
         """Where original files are kept, content-addressed by SHA-256."""
         return self.data_dir / "blobs"
+
+    @property
+    def mail_dir(self) -> Path:
+        """Where messages go as .eml files when no SMTP server is configured."""
+        return self.data_dir / "mail"
 
 
 def load_settings(**overrides: object) -> Settings:

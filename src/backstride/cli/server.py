@@ -42,8 +42,9 @@ def register(app: typer.Typer) -> None:
     def worker(
         once: bool = typer.Option(False, "--once", help="Run the queued jobs, then stop."),
     ) -> None:
-        """Run import jobs from the queue (several workers may share a PostgreSQL queue)."""
+        """Run import jobs and send due e-mail (several workers may share a PostgreSQL queue)."""
         from backstride.cli._context import utc_now
+        from backstride.services.outbox import send_due
         from backstride.services.queue import make_queue
         from backstride.store.db import make_engine, session_factory
         from backstride.store.migrate import upgrade
@@ -51,10 +52,15 @@ def register(app: typer.Typer) -> None:
         settings = load_settings()
         upgrade(settings.effective_database_url)
         engine = make_engine(settings.effective_database_url)
-        runner = make_queue(session_factory(engine), settings=settings, clock=utc_now)
+        factory = session_factory(engine)
+        runner = make_queue(factory, settings=settings, clock=utc_now)
         try:
             if once:
                 typer.echo(f"ran {runner.run_once()} job(s)")
+                mail = send_due(factory, settings=settings, now=utc_now())
+                typer.echo(
+                    f"sent {mail.sent} e-mail(s), {mail.retried} to retry, {mail.failed} failed"
+                )
             else:
                 runner.run_forever()
         finally:

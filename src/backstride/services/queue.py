@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
+from backstride.services import outbox
 from backstride.services.jobs import Importer, run_job, take_job
 from backstride.services.worker import ImportWorker
 from backstride.store.models import ImportJob
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "imports"
 TASK_NAME = "backstride.import_job"
 STALLED_TASK_NAME = "backstride.retry_stalled_imports"
+OUTBOX_TASK_NAME = "backstride.send_outbox"
 _CONTEXT_KEY = "backstride"
 
 
@@ -115,6 +117,17 @@ async def _retry_stalled_imports(context: procrastinate.JobContext, timestamp: i
         await manager.retry_job(job)
 
 
+async def _send_outbox(context: procrastinate.JobContext, timestamp: int) -> None:
+    """Send the e-mail that is due (every minute, one worker at a time)."""
+    del timestamp
+    runtime: _Runtime = context.additional_context[_CONTEXT_KEY]
+    report = await asyncio.to_thread(
+        outbox.send_due, runtime.factory, settings=runtime.settings, now=runtime.clock()
+    )
+    if report.sent or report.failed:
+        log.info("outbox: %s", report)
+
+
 def procrastinate_app(
     database_url: str, *, sync: bool, timeout_s: float = 10.0
 ) -> procrastinate.App:
@@ -139,6 +152,14 @@ def procrastinate_app(
             pass_context=True,
             queueing_lock=STALLED_TASK_NAME,
         )(_retry_stalled_imports)
+    )
+    app.periodic(cron="* * * * *")(
+        app.task(
+            name=OUTBOX_TASK_NAME,
+            queue=QUEUE_NAME,
+            pass_context=True,
+            queueing_lock=OUTBOX_TASK_NAME,
+        )(_send_outbox)
     )
     return app
 

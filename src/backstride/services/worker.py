@@ -1,4 +1,8 @@
-"""The background import worker: a thread in the API process, or ``backstride worker``."""
+"""The background worker: a thread in the API process, or ``backstride worker``.
+
+It runs queued imports and sends the e-mail that is due in the outbox
+(:mod:`backstride.services.outbox`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
+from backstride.services import outbox
 from backstride.services.jobs import Importer, claim_next, run_job
 
 log = logging.getLogger(__name__)
@@ -80,6 +85,10 @@ class ImportWorker:
             count += 1
         return count
 
+    def send_mail(self) -> outbox.SendReport:
+        """Send the e-mail that is due now."""
+        return outbox.send_due(self._factory, settings=self._settings, now=self._clock())
+
     def run_forever(self) -> None:
         """Loop until stopped."""
         while not self._stop.is_set():
@@ -87,6 +96,10 @@ class ImportWorker:
                 self.run_once()
             except Exception:  # keep the worker alive; the job row says what failed
                 log.exception("import worker iteration failed")
+            try:
+                self.send_mail()
+            except Exception:  # the rows keep their state; the next pass tries again
+                log.exception("outbox pass failed")
             self._wake.wait(self._poll_s)
             self._wake.clear()
 

@@ -435,6 +435,51 @@ class AuditEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
 
+class OutboxMessage(Base):
+    """An e-mail written in the same transaction as the change it reports (transactional outbox).
+
+    A worker sends it once ``send_after`` has passed. ``dedup_key`` makes enqueueing idempotent
+    (a reminder is enqueued once per appointment version). ``guard_kind``/``guard_ref``/
+    ``guard_version`` name a check run just before sending (e.g. "the appointment is still
+    booked at this version"); a message whose guard fails becomes ``void``. Delivery is at most
+    once: a message is marked ``sending`` before the SMTP conversation, and one left there by a
+    dead process is never retried (``unknown``). Bodies are erased once sent or voided.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        UniqueConstraint("dedup_key"),
+        Index("ix_outbox_messages_due", "status", "send_after"),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'void', 'failed', 'unknown')",
+            name="status",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    dedup_key: Mapped[str] = mapped_column(String(160))
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    to_addr: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
+    ics_method: Mapped[str | None] = mapped_column(String(16))
+    guard_kind: Mapped[str | None] = mapped_column(String(48))
+    guard_ref: Mapped[str | None] = mapped_column(String(64))
+    guard_version: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    send_after: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
 __all__ = [
     "ROLES",
     "Account",
@@ -453,6 +498,7 @@ __all__ = [
     "Intake",
     "Lap",
     "LoginAttempt",
+    "OutboxMessage",
     "PainEntry",
     "Plan",
     "PlanVersion",

@@ -5,6 +5,7 @@ commits once; errors are coded (``booking.*``, ``appointment.*``, ``idempotency.
 pages and the API call the same functions. ``principal=None`` is the local front desk (CLI).
 """
 
+from backstride.services.booking import reminders  # noqa: F401  (hooks the outbox in)
 from backstride.services.booking.appointments import (
     book,
     cancel,

@@ -6,6 +6,7 @@ bookable."""
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +61,7 @@ class Booking(RuleBasedStateMachine):
         a, b = self._blocked(type_id, start)
         if any(x < b and a < y for x, y in self.off):
             return False
-        for ident, (r, t, s) in self.model.items():
+        for ident, (_r, t, s) in self.model.items():
             if ident == ignore:
                 continue
             x, y = self._blocked(t, s)
@@ -173,9 +174,7 @@ class Booking(RuleBasedStateMachine):
         rows = self.s.scalars(select(Appointment).where(Appointment.status == "booked")).all()
         assert {r.id: r.start_at for r in rows} == {k: v[2] for k, v in self.model.items()}
         spans = sorted((r.blocked_start_at, r.blocked_end_at) for r in rows)
-        assert all(
-            a_end <= b_start for (_a, a_end), (b_start, _b) in zip(spans, spans[1:], strict=False)
-        )
+        assert all(a_end <= b_start for (_a, a_end), (b_start, _b) in itertools.pairwise(spans))
 
     @invariant()
     def every_listed_slot_is_bookable_in_the_model(self) -> None:

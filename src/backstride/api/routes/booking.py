@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field
 from backstride.api.deps import Caller, DbSession, Now
 from backstride.errors import NotFound
 from backstride.services import booking
+from backstride.services.booking import plan_link
 from backstride.services.booking.ratelimit import RateLimiter
 from backstride.services.policy import Principal
 
@@ -229,6 +230,45 @@ def cancel(
         idempotency_key=idempotency_key,
     )
     return created(response, result)
+
+
+@router.get(
+    "/me/appointments/{appointment_id}/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 calendar"}},
+)
+def my_appointment_calendar(
+    appointment_id: str, principal: Caller, session: DbSession, now: Now
+) -> Response:
+    """One of my appointments as a calendar file (stable UID, SEQUENCE = version)."""
+    if principal.role != "runner":
+        raise NotFound("no such appointment", code="appointment.not_found")
+    data = plan_link.appointment_calendar(
+        session, principal=principal, appointment_id=appointment_id, now=now
+    )
+    return Response(data, media_type="text/calendar; charset=utf-8")
+
+
+@router.get("/me/plan/suggested-visits")
+def suggested_visits(
+    principal: Caller,
+    session: DbSession,
+    now: Now,
+    clinic_id: Annotated[str, Query(min_length=1, max_length=64)],
+) -> tuple[booking.SuggestedVisit, ...]:
+    """My plan's coming clinic-visit days with free slots that day (or what I booked)."""
+    return plan_link.suggested_visits(session, principal=principal, clinic_id=clinic_id, now=now)
+
+
+@router.get(
+    "/me/plan/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 calendar"}},
+)
+def plan_calendar(principal: Caller, session: DbSession, now: Now) -> Response:
+    """My plan's calendar with my clinic appointments."""
+    data = plan_link.plan_calendar(session, principal=principal, now=now)
+    return Response(data, media_type="text/calendar; charset=utf-8")
 
 
 __all__ = ["BookIn", "CancelIn", "RescheduleIn", "Writer", "router"]

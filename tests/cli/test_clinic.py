@@ -194,3 +194,5 @@ def test_the_front_desk_sets_up_books_moves_and_cancels(
         "doc@east.example",
     )
     assert evening["id"] in off
+    run("clinic", "previsit", evening["id"], "--html", str(env.data_dir / "pv.html"))
+    assert "Pre-visit report" in (env.data_dir / "pv.html").read_text()

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import json
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -563,6 +564,36 @@ def mark(
     _out(
         done.appointment, as_json=as_json, text=f"{done.appointment.id}: {done.appointment.status}"
     )
+
+
+@clinic_app.command("previsit")
+def previsit(
+    appointment: Annotated[str, typer.Argument(help="Appointment id (or its first characters).")],
+    html: Annotated[Path | None, typer.Option(help="Write the HTML report here.")] = None,
+    pdf: Annotated[Path | None, typer.Option(help="Write the PDF report here.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """The pre-visit report of an appointment (audited read)."""
+    from backstride.cli._context import open_session, utc_now
+    from backstride.config import load_settings
+    from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
+    from backstride.services.booking.previsit import previsit_report
+
+    settings = load_settings()
+    with open_session(settings) as session:
+        report = previsit_report(
+            session,
+            principal=None,
+            appointment_id=_appointment(session, appointment),
+            now=utc_now(),
+            settings=settings,
+        )
+    page = render_previsit_html(report)
+    if html is not None:
+        html.write_text(page, encoding="utf-8")
+    if pdf is not None:
+        pdf.write_bytes(render_previsit_pdf(page))
+    _out(report, as_json=as_json, text=f"pre-visit report for {report.runner_name}")
 
 
 def register(app: typer.Typer) -> None:

@@ -4,15 +4,19 @@ and the set-up (policy, appointment types, rooms, hours, time off) for admins an
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from backstride.api.deps import Caller, DbSession, Now
+from backstride.api.deps import AppSettings, Caller, DbSession, Now
+from backstride.api.jsonable import to_jsonable
 from backstride.api.routes.booking import IdempotencyKey, Writer, created
 from backstride.errors import NotFound
+from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services import booking
+from backstride.services.booking import previsit
 
 router = APIRouter(prefix="/clinician", tags=["booking (clinic)"])
 setup_router = APIRouter(prefix="/admin/clinics/{clinic_id}", tags=["booking set-up"])
@@ -183,6 +187,40 @@ def attendance(
         version=body.version,
         now=now,
     ).appointment
+
+
+@router.get(
+    "/appointments/{appointment_id}/pre-visit",
+    responses={
+        200: {
+            "content": {"application/json": {}, "text/html": {}, "application/pdf": {}},
+            "description": "The report as JSON, HTML or PDF (format=)",
+        }
+    },
+)
+def pre_visit(
+    appointment_id: str,
+    principal: Caller,
+    session: DbSession,
+    now: Now,
+    settings: AppSettings,
+    format: Annotated[Literal["json", "html", "pdf"], Query()] = "json",
+) -> Response:
+    """The pre-visit report: latest assessment, score changes since the last visit, pain
+    diary, load flags, plan adherence (audited read)."""
+    report = previsit.previsit_report(
+        session, principal=principal, appointment_id=appointment_id, now=now, settings=settings
+    )
+    if format == "json":
+        return Response(json.dumps(to_jsonable(report)), media_type="application/json")
+    html = render_previsit_html(report)
+    if format == "html":
+        return Response(html, media_type="text/html; charset=utf-8")
+    return Response(
+        render_previsit_pdf(html),
+        media_type="application/pdf",
+        headers={"Content-Disposition": 'attachment; filename="pre-visit.pdf"'},
+    )
 
 
 class PolicyIn(BaseModel):

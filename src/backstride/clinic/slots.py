@@ -13,10 +13,13 @@ and its runner; time off blocks its range for its clinician, its room or (neithe
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_left
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
 
 from backstride.clinic.errors import SlotTaken
 from backstride.clinic.model import (
@@ -31,7 +34,6 @@ from backstride.clinic.model import (
     Window,
 )
 from backstride.clinic.timegrid import (
-    LocalDay,
     from_s,
     local_day,
     local_minute,
@@ -48,35 +50,48 @@ _ALL = "*"  # a window without a pinned room: every room that hosts the kind
 
 @dataclass(slots=True)
 class Busy:
-    """Merged, sorted, half-open busy ranges in POSIX seconds; overlap test by bisection."""
+    """Half-open busy ranges in POSIX seconds, sorted by start, with the running maximum of
+    their ends: ``[a, b)`` meets one iff the last range starting before ``b`` - or any before
+    it - ends after ``a``. Scalar and vectorised (numpy) tests share the arrays."""
 
-    starts: list[int] = field(default_factory=list)
-    ends: list[int] = field(default_factory=list)
+    starts: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    ends: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
+    reach: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @classmethod
     def of(cls, ranges: Iterable[tuple[int, int]]) -> Busy:
-        """Merge ``ranges`` (overlapping or touching ranges become one)."""
-        out = cls()
-        for a, b in sorted(r for r in ranges if r[1] > r[0]):
-            if out.ends and a <= out.ends[-1]:
-                out.ends[-1] = max(out.ends[-1], b)
-            else:
-                out.starts.append(a)
-                out.ends.append(b)
-        return out
+        """The ranges (empty ones dropped), in start order."""
+        pairs = np.array([r for r in ranges if r[1] > r[0]], dtype=np.int64).reshape(-1, 2)
+        return cls.of_arrays(pairs[:, 0], pairs[:, 1])
+
+    @classmethod
+    def of_arrays(cls, starts: npt.NDArray[np.int64], ends: npt.NDArray[np.int64]) -> Busy:
+        """Ranges given as two arrays (non-empty ranges)."""
+        order = np.argsort(starts, kind="stable")
+        starts, ends = starts[order], ends[order]
+        return cls(starts, ends, np.maximum.accumulate(ends) if ends.size else ends)
 
     def overlaps(self, a: int, b: int) -> bool:
         """Whether ``[a, b)`` meets any busy range."""
-        i = bisect_left(self.starts, b) - 1
-        return i >= 0 and self.ends[i] > a
+        i = int(np.searchsorted(self.starts, b, side="left")) - 1
+        return i >= 0 and int(self.reach[i]) > a
+
+    def overlaps_many(
+        self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.bool_]:
+        """:meth:`overlaps` for arrays of ranges at once."""
+        if not self.starts.size:
+            return np.zeros(a.shape, dtype=bool)
+        i = np.searchsorted(self.starts, b, side="left") - 1
+        return (i >= 0) & (self.reach[np.maximum(i, 0)] > a)
+
+    def pairs(self) -> list[tuple[int, int]]:
+        """The ranges as (start, end) pairs."""
+        return list(zip(self.starts.tolist(), self.ends.tolist(), strict=True))
 
 
 def _off_range(t: TimeOff) -> tuple[int, int]:
     return to_s(t.start_at), to_s_ceil(t.end_at)
-
-
-def _booked_range(b: Booking) -> tuple[int, int]:
-    return to_s(b.blocked_start_at), to_s_ceil(b.blocked_end_at)
 
 
 @dataclass(slots=True)
@@ -101,18 +116,21 @@ class _Index:
         runner_id: str | None,
         ignore_booking_id: str | None,
     ) -> _Index:
-        by_c: dict[str, list[tuple[int, int]]] = {}
-        by_r: dict[str, list[tuple[int, int]]] = {}
-        runner: list[tuple[int, int]] = []
-        for b in bookings:
-            if b.id == ignore_booking_id:
-                continue
-            rng = _booked_range(b)
-            by_c.setdefault(b.clinician_id, []).append(rng)
+        kept = [b for b in bookings if b.id != ignore_booking_id]
+        n = len(kept)
+        bs = np.fromiter(
+            (math.floor(b.blocked_start_at.timestamp()) for b in kept), np.int64, count=n
+        )
+        be = np.fromiter((math.ceil(b.blocked_end_at.timestamp()) for b in kept), np.int64, count=n)
+        by_c: dict[str, list[int]] = {}
+        by_r: dict[str, list[int]] = {}
+        runner: list[int] = []
+        for i, b in enumerate(kept):
+            by_c.setdefault(b.clinician_id, []).append(i)
             if b.room_id is not None:
-                by_r.setdefault(b.room_id, []).append(rng)
+                by_r.setdefault(b.room_id, []).append(i)
             if runner_id is not None and b.runner_id == runner_id:
-                runner.append(rng)
+                runner.append(i)
         off_c: dict[str, list[tuple[int, int]]] = {}
         off_r: dict[str, list[tuple[int, int]]] = {}
         off_all: list[tuple[int, int]] = []
@@ -125,9 +143,9 @@ class _Index:
             if t.clinician_id is None and t.room_id is None:
                 off_all.append(rng)
         return cls(
-            booked_by_clinician={k: Busy.of(v) for k, v in by_c.items()},
-            booked_by_room={k: Busy.of(v) for k, v in by_r.items()},
-            runner=Busy.of(runner),
+            booked_by_clinician={k: Busy.of_arrays(bs[v], be[v]) for k, v in by_c.items()},
+            booked_by_room={k: Busy.of_arrays(bs[v], be[v]) for k, v in by_r.items()},
+            runner=Busy.of_arrays(bs[runner], be[runner]),
             off_by_clinician={k: Busy.of(v + off_all) for k, v in off_c.items()},
             off_by_room={k: Busy.of(v + off_all) for k, v in off_r.items()},
             off_everyone=Busy.of(off_all),
@@ -166,11 +184,11 @@ _EMPTY = Busy()
 
 
 def _merge(a: Busy, b: Busy) -> Busy:
-    if not b.starts:
+    if not b.starts.size:
         return a
-    if not a.starts:
+    if not a.starts.size:
         return b
-    return Busy.of([*zip(a.starts, a.ends, strict=True), *zip(b.starts, b.ends, strict=True)])
+    return Busy.of([*a.pairs(), *b.pairs()])
 
 
 def room_order(rules: ClinicRules, kind: VisitKind) -> list[Room]:
@@ -237,21 +255,6 @@ def _require_aware(value: dt.datetime, path: str) -> None:
         )
 
 
-def _choose_room(
-    candidates: Sequence[Room | None], busy_of: dict[str, Busy], idx: _Index, a: int, b: int
-) -> tuple[bool, str | None]:
-    """The first candidate room free over ``[a, b)``: (found, room id)."""
-    for room in candidates:
-        if room is None:
-            return True, None
-        busy = busy_of.get(room.id)
-        if busy is None:
-            busy = busy_of[room.id] = idx.room(room.id)
-        if not busy.overlaps(a, b):
-            return True, room.id
-    return False, None
-
-
 def _candidates(allowed: set[str], hosting: list[Room], has_rooms: bool) -> Sequence[Room | None]:
     if not has_rooms:
         return (None,)
@@ -309,51 +312,73 @@ def free_slots(
     last = (from_s(hi) + dt.timedelta(days=1)).astimezone(tz).date()
     days = [local_day(tz, first + dt.timedelta(days=i)) for i in range((last - first).days + 1)]
     runner_busy = idx.runner
-    found: dict[tuple[int, str], set[str]] = {}
+    has = has_rooms
+    pins = {r.id: k + 1 for k, r in enumerate(hosting)}  # 0: any hosting room
     clinicians = sorted(
         (c for c in rules.clinicians if clinician_id is None or c.id == clinician_id),
         key=lambda c: c.id,
     )
+    found: list[tuple[int, str, str | None]] = []
+    room_busy = [idx.room(r.id) for r in hosting]
     for c in clinicians:
         hours = _Hours.of(rules.hours, c.id)
-        busy = idx.clinician(c.id)
+        starts: list[npt.NDArray[np.int64]] = []
+        pin_of: list[npt.NDArray[np.int64]] = []
         for day in days:
             for h in hours.on(day.date):
                 if not h.offers(t.visit_kind):
                     continue
+                if has and h.room_id is not None and h.room_id not in pins:
+                    continue  # pinned to a room that does not host this kind
                 a0, a1 = window_bounds(tz, day, h.start_min, h.end_min)
-                pin = h.room_id or _ALL
-                m = -(-h.start_min // step) * step
-                while m < h.end_min:
-                    for s in _instants(tz, day, m):
-                        if s < lo or s >= hi or s < a0 or s + dur > a1:
-                            continue
-                        a, b = s - before, s + dur + after
-                        if busy.overlaps(a, b) or runner_busy.overlaps(a, b):
-                            continue
-                        found.setdefault((s, c.id), set()).add(pin)
-                    m += step
-    out: list[Slot] = []
-    room_busy: dict[str, Busy] = {}
-    for s, cid in sorted(found):
-        ok, room_id = _choose_room(
-            _candidates(found[(s, cid)], hosting, has_rooms),
-            room_busy,
-            idx,
-            s - before,
-            s + dur + after,
-        )
-        if ok:
-            out.append(_slot(t, s, cid, room_id))
-            if limit is not None and len(out) >= limit:
-                break
+                first_m = -(-h.start_min // step) * step
+                if day.offset_s is not None:  # the usual day: one offset, plain arithmetic
+                    base = day.naive_midnight_s - day.offset_s
+                    cand = np.arange(
+                        base + first_m * 60, base + h.end_min * 60, step * 60, dtype=np.int64
+                    )
+                else:
+                    cand = np.array(
+                        [
+                            s
+                            for m in range(first_m, h.end_min, step)
+                            for s in wall_instants(tz, day, m)
+                        ],
+                        dtype=np.int64,
+                    )
+                cand = cand[(cand >= max(lo, a0)) & (cand < hi) & (cand + dur <= a1)]
+                if cand.size:
+                    starts.append(cand)
+                    pin_of.append(np.full(cand.size, pins.get(h.room_id or "", 0), dtype=np.int64))
+        if not starts:
+            continue
+        s_all = np.concatenate(starts)
+        p_all = np.concatenate(pin_of)
+        a_all, b_all = s_all - before, s_all + dur + after
+        keep = ~idx.clinician(c.id).overlaps_many(a_all, b_all)
+        keep &= ~runner_busy.overlaps_many(a_all, b_all)
+        s_all, p_all, a_all, b_all = s_all[keep], p_all[keep], a_all[keep], b_all[keep]
+        if not s_all.size:
+            continue
+        uniq, inverse = np.unique(s_all, return_inverse=True)
+        ua, ub = uniq - before, uniq + dur + after
+        if not has:
+            found.extend((int(x), c.id, None) for x in uniq)
+            continue
+        chosen = np.full(uniq.size, -1, dtype=np.int64)
+        for k, busy in enumerate(room_busy):
+            allowed = np.zeros(uniq.size, dtype=bool)
+            np.logical_or.at(allowed, inverse, (p_all == 0) | (p_all == k + 1))
+            free = allowed & (chosen < 0) & ~busy.overlaps_many(ua, ub)
+            chosen[free] = k
+        for x, k in zip(uniq.tolist(), chosen.tolist(), strict=True):
+            if k >= 0:
+                found.append((x, c.id, hosting[k].id))
+    found.sort(key=lambda f: (f[0], f[1]))
+    if limit is not None:
+        found = found[:limit]
+    out = [_slot(t, s, cid, room) for s, cid, room in found]
     return tuple(out)
-
-
-def _instants(tz: ZoneInfo, day: LocalDay, minute: int) -> tuple[int, ...]:
-    if day.offset_s is not None:  # the usual day: one offset, plain arithmetic
-        return (day.naive_midnight_s + minute * 60 - day.offset_s,)
-    return wall_instants(tz, day, minute)
 
 
 def _containing(

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from backstride.clinic import AppointmentType, Booking, ClinicRules, Slot, SlotTaken, check_slot
 from backstride.clinic.eligibility import require_by, require_type
+from backstride.clinic.slots import blocked_range
 from backstride.errors import BackstrideError, Conflict, Forbidden, InvalidInput, NotFound
 from backstride.services.booking import idempotency
 from backstride.services.booking.access import (
@@ -294,8 +295,14 @@ def book(
                 )
                 require_type(found, t)
                 require_by(found, start_at)
+            blocked_start, blocked_end = blocked_range(t, start_at)
             bookings = load_bookings(
-                session, rules, runner_id=runner_id, start_at=start_at, end_at=start_at
+                session,
+                rules,
+                runner_id=runner_id,
+                start_at=blocked_start,
+                end_at=blocked_end,
+                margin=dt.timedelta(0),
             )
             slot = _place(
                 rules,
@@ -528,8 +535,14 @@ def reschedule(
             t = rules.type_by_id(row.appointment_type_id)
             assert t is not None
             t = replace(t, active=True)  # a type retired since keeps its booked visits movable
+            blocked_start, blocked_end = blocked_range(t, start_at)
             bookings = load_bookings(
-                session, rules, runner_id=row.runner_id, start_at=start_at, end_at=start_at
+                session,
+                rules,
+                runner_id=row.runner_id,
+                start_at=blocked_start,
+                end_at=blocked_end,
+                margin=dt.timedelta(0),
             )
             slot = _place(
                 rules,

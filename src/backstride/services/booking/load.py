@@ -100,32 +100,80 @@ def clinicians_of(session: Session, clinic_id: str) -> tuple[Clinician, ...]:
 
 
 def load_rules(
-    session: Session, clinic_id: str, *, start_at: dt.datetime, end_at: dt.datetime
+    session: Session,
+    clinic_id: str,
+    *,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    margin: dt.timedelta = MARGIN,
 ) -> ClinicRules:
-    """The clinic's rules with the time off that meets ``[start_at, end_at)`` (plus a margin)."""
+    """The clinic's rules with the time off that meets ``[start_at, end_at)`` widened by
+    ``margin``. Plain column queries (no ORM objects): this runs on every booking."""
     policy = policy_from_row(session.get(BookingPolicy, clinic_id))
-    types = session.scalars(
-        select(AppointmentTypeRow).where(AppointmentTypeRow.clinic_id == clinic_id)
+    t = AppointmentTypeRow
+    types = session.execute(
+        select(
+            t.id,
+            t.name,
+            t.visit_kind,
+            t.duration_min,
+            t.buffer_before_min,
+            t.buffer_after_min,
+            t.audience,
+            t.online,
+            t.active,
+        ).where(t.clinic_id == clinic_id)
     ).all()
-    rooms = session.scalars(select(RoomRow).where(RoomRow.clinic_id == clinic_id)).all()
-    hours = session.scalars(select(HoursRow).where(HoursRow.clinic_id == clinic_id)).all()
-    off = session.scalars(
-        select(TimeOffRow).where(
-            TimeOffRow.clinic_id == clinic_id,
-            TimeOffRow.end_at > start_at - MARGIN,
-            TimeOffRow.start_at < end_at + MARGIN,
+    rooms = session.execute(
+        select(RoomRow.id, RoomRow.name, RoomRow.visit_kinds, RoomRow.active).where(
+            RoomRow.clinic_id == clinic_id
+        )
+    ).all()
+    h = HoursRow
+    hours = session.execute(
+        select(
+            h.id,
+            h.clinician_account_id,
+            h.start_min,
+            h.end_min,
+            h.weekday,
+            h.on_date,
+            h.room_id,
+            h.visit_kinds,
+        ).where(h.clinic_id == clinic_id)
+    ).all()
+    o = TimeOffRow
+    off = session.execute(
+        select(o.id, o.start_at, o.end_at, o.clinician_account_id, o.room_id, o.reason).where(
+            o.clinic_id == clinic_id, o.end_at > start_at - margin, o.start_at < end_at + margin
         )
     ).all()
     return ClinicRules(
         policy=policy,
-        types=tuple(type_from_row(t) for t in types),
-        clinicians=clinicians_of(session, clinic_id),
-        rooms=tuple(room_from_row(r) for r in rooms),
-        hours=tuple(hours_from_row(h) for h in hours),
-        time_off=tuple(
-            TimeOff(o.id, o.start_at, o.end_at, o.clinician_account_id, o.room_id, o.reason)
-            for o in off
+        types=tuple(
+            AppointmentType(
+                r[0], r[1], VisitKind(r[2]), r[3], r[4], r[5], Audience(r[6]), r[7], r[8]
+            )
+            for r in types
         ),
+        clinicians=clinicians_of(session, clinic_id),
+        rooms=tuple(
+            Room(r[0], r[1], frozenset(VisitKind(k) for k in r[2] or ()), r[3]) for r in rooms
+        ),
+        hours=tuple(
+            Hours(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                r[5],
+                r[6],
+                frozenset(VisitKind(k) for k in r[7] or ()),
+            )
+            for r in hours
+        ),
+        time_off=tuple(TimeOff(*r) for r in off),
     )
 
 
@@ -136,9 +184,11 @@ def load_bookings(
     runner_id: str | None,
     start_at: dt.datetime,
     end_at: dt.datetime,
+    margin: dt.timedelta = MARGIN,
 ) -> list[Booking]:
     """Non-cancelled appointments of the clinic's clinicians and rooms and of the runner
-    (at any clinic) whose blocked range meets ``[start_at, end_at)`` (plus a margin)."""
+    (at any clinic) whose blocked range meets ``[start_at, end_at)`` widened by ``margin``
+    (a write checks one blocked range: ``margin=0``)."""
     who: list[ColumnElement[bool]] = [
         Appointment.clinician_account_id.in_([c.id for c in rules.clinicians]),
         Appointment.room_id.in_([r.id for r in rules.rooms]),
@@ -157,8 +207,8 @@ def load_bookings(
             Appointment.room_id,
         ).where(
             Appointment.status != "cancelled",
-            Appointment.blocked_end_at > start_at - MARGIN,
-            Appointment.blocked_start_at < end_at + MARGIN,
+            Appointment.blocked_end_at > start_at - margin,
+            Appointment.blocked_start_at < end_at + margin,
             or_(*who),
         )
     ).all()

@@ -80,11 +80,14 @@ def to_view(row: Sequence[Any], *, show_runner: bool | None = None) -> Appointme
     )
 
 
+_VIEW = view_query()
+
+
 def one_view(
     session: Session, appointment_id: str, *, show_runner: bool | None = None
 ) -> AppointmentView | None:
     """One appointment's view, or ``None``."""
-    row = session.execute(view_query().where(Appointment.id == appointment_id)).first()
+    row = session.execute(_VIEW.where(Appointment.id == appointment_id)).first()
     return None if row is None else to_view(row, show_runner=show_runner)
 
 

@@ -51,8 +51,8 @@ def _when(row: Appointment, rules: ClinicRules) -> str:
 
 def schedule(session: Session, row: Appointment, rules: ClinicRules, now: dt.datetime) -> None:
     """Void what no longer applies and enqueue what the appointment's new state needs."""
-    ref = outbox.GuardRef(GUARD, row.id)
-    outbox.void(session, guard=ref)
+    if row.version > 1 or row.status != "booked":  # a new booking has nothing to void yet
+        outbox.void(session, guard=outbox.GuardRef(GUARD, row.id))
     found = session.execute(
         select(Account.id, Account.email, Clinic.name)
         .select_from(Runner)
@@ -97,6 +97,7 @@ def schedule(session: Session, row: Appointment, rules: ClinicRules, now: dt.dat
     if row.status != "booked":
         return
     guard = outbox.GuardRef(GUARD, row.id, row.version)
+    request = ics("REQUEST")  # one calendar for the confirmation and every reminder
     verb = "Booked" if row.version == 1 else "Moved"
     outbox.enqueue(
         session,
@@ -104,7 +105,7 @@ def schedule(session: Session, row: Appointment, rules: ClinicRules, now: dt.dat
             to_addr=email,
             subject=f"{verb}: your appointment at {clinic_name}",
             body_text=f"Your appointment at {clinic_name} is on {when}.\n",
-            ics=ics("REQUEST"),
+            ics=request,
             ics_method="REQUEST",
         ),
         kind="booking.confirmation",
@@ -124,7 +125,7 @@ def schedule(session: Session, row: Appointment, rules: ClinicRules, now: dt.dat
                 subject=f"Reminder: your appointment at {clinic_name}",
                 body_text=f"A reminder: your appointment at {clinic_name} is on {when}.\n"
                 "To cancel or move it, open backstride.\n",
-                ics=ics("REQUEST"),
+                ics=request,
                 ics_method="REQUEST",
             ),
             kind="booking.reminder",

@@ -188,3 +188,61 @@ def test_staggered_partly_overlapping_requests_keep_only_non_overlapping_visits(
             start = dt.datetime.fromisoformat(str(jobs[i][2]["start_at"]))
             a, b = start, start + dt.timedelta(minutes=60)
             assert any(x < b and a < y for x, y in spans)
+
+
+def test_concurrent_bookings_with_different_clinicians_at_one_time_each_get_a_room(
+    session: Session, servers: list[int]
+) -> None:
+    """Every listing offers the same first room to each clinician; racing writers that lose
+    that room choose again instead of answering 409 while other rooms are free."""
+    from backstride.services import clinics
+
+    bw = build_booking_world(session)
+    now = dt.datetime.now(dt.UTC)
+    doctors = [bw.clinician_id]
+    for i in range(4):
+        doc = clinics.create_clinician(
+            session,
+            principal=None,
+            email=f"doc{i}@north.example",
+            password="correct horse battery",
+            display_name=f"Dr {i}",
+            clinic_id=bw.clinic_id,
+            now=now,
+        )
+        doctors.append(doc.account_id)
+        booking.create_room(
+            session, actor=None, clinic_id=bw.clinic_id, name=f"Room {i + 2}", now=now
+        )
+        for d in range(5):
+            booking.add_hours(
+                session,
+                actor=None,
+                clinic_id=bw.clinic_id,
+                clinician_id=doc.account_id,
+                weekday=d,
+                start="09:00",
+                end="17:00",
+                now=now,
+            )
+    tokens = _runners(session, 10)
+    slot = _first_slot(session, bw)
+    jobs = [
+        (
+            i,
+            tokens[i],
+            {
+                "clinic_id": bw.clinic_id,
+                "appointment_type_id": bw.assess_id,
+                "start_at": slot.start_at.isoformat(),
+                "clinician_id": doctors[i % 5],
+                "share_record": True,
+            },
+        )
+        for i in range(10)
+    ]
+    results = _race(servers, jobs)
+    assert sorted(status for _i, status, _c in results) == [201] * 5 + [409] * 5
+    session.expire_all()
+    kept = session.scalars(select(Appointment).where(Appointment.status == "booked")).all()
+    assert len({a.room_id for a in kept}) == len({a.clinician_account_id for a in kept}) == 5

@@ -171,7 +171,7 @@ def _db_refusal(exc: IntegrityError) -> BackstrideError:
     raise exc
 
 
-def book(
+def _book(
     session: Session,
     *,
     principal: Actor,
@@ -186,6 +186,7 @@ def book(
     override_reason: str | None = None,
     idempotency_key: str | None = None,
     share_record: bool = False,
+    last_try: bool,
 ) -> BookingResult:
     """Book an appointment; ``clinician_id=None`` takes the first clinician free then.
 
@@ -365,6 +366,12 @@ def book(
                 )
             made = row.id
     except IntegrityError as exc:
+        kind = overlap_of(exc)
+        if not last_try and (
+            (kind == "room" and room_id is None) or (kind == "clinician" and clinician_id is None)
+        ):
+            session.rollback()
+            raise _Retry from exc  # we chose that room or clinician: choose again
         if keyed:
             again = idempotency.replay(
                 session,
@@ -465,7 +472,7 @@ def _policy_deadline(row: Appointment, rules: ClinicRules, now: dt.datetime, *, 
         )
 
 
-def reschedule(
+def _reschedule(
     session: Session,
     *,
     principal: Actor,
@@ -477,6 +484,7 @@ def reschedule(
     room_id: str | None = None,
     override_reason: str | None = None,
     idempotency_key: str | None = None,
+    last_try: bool,
 ) -> BookingResult:
     """Move an appointment in place (same id, ``version`` + 1); ``version`` must be the one
     the caller saw (``booking.stale_version`` otherwise). Runners move their own, until the
@@ -600,6 +608,11 @@ def reschedule(
                 )
     except IntegrityError as exc:
         session.rollback()
+        kind = overlap_of(exc)
+        if not last_try and (
+            (kind == "room" and room_id is None) or (kind == "clinician" and clinician_id is None)
+        ):
+            raise _Retry from exc
         raise _taken_error(
             session,
             _db_refusal(exc),
@@ -628,6 +641,103 @@ def reschedule(
     view = one_view(session, appointment_id, show_runner=True)
     assert view is not None
     return BookingResult(view)
+
+
+class _Retry(Exception):
+    """The database refused the room or clinician this attempt chose; another may be free."""
+
+
+RETRIES = 8
+"""Attempts when a concurrent booking took the room (or first-available clinician) chosen."""
+
+
+def book(
+    session: Session,
+    *,
+    principal: Actor,
+    clinic_id: str,
+    appointment_type_id: str,
+    start_at: dt.datetime,
+    now: dt.datetime,
+    clinician_id: str | None = None,
+    runner_id: str | None = None,
+    room_id: str | None = None,
+    end_at: dt.datetime | None = None,
+    override_reason: str | None = None,
+    idempotency_key: str | None = None,
+    share_record: bool = False,
+) -> BookingResult:
+    """Book an appointment; ``clinician_id=None`` takes the first clinician free then.
+
+    A runner books for themselves (triage-allowed types, within notice, horizon and the
+    triage deadline; ``share_record=True`` grants the consent the clinic needs, else
+    ``booking.consent_required``). The clinic's staff book on behalf of a consenting runner
+    (``runner_id``), any type, inside the notice, and with ``override_reason`` outside the
+    clinician's hours (never over another booking). Errors: see ``clinic.check_slot``, plus
+    ``booking.slot_taken`` (409, with ``next_slots``) when the database refuses a lost race,
+    ``booking.duration_mismatch`` / ``booking.end_before_start`` for a wrong ``end_at``,
+    ``idempotency.key_reused`` (422). When a concurrent booking took the room (or the
+    first-available clinician) this one chose, it chooses again (``RETRIES`` attempts).
+    """
+    for attempt in range(RETRIES):
+        try:
+            return _book(
+                session,
+                principal=principal,
+                clinic_id=clinic_id,
+                appointment_type_id=appointment_type_id,
+                start_at=start_at,
+                now=now,
+                clinician_id=clinician_id,
+                runner_id=runner_id,
+                room_id=room_id,
+                end_at=end_at,
+                override_reason=override_reason,
+                idempotency_key=idempotency_key,
+                share_record=share_record,
+                last_try=attempt == RETRIES - 1,
+            )
+        except _Retry:
+            continue
+    raise AssertionError("unreachable: the last attempt never retries")
+
+
+def reschedule(
+    session: Session,
+    *,
+    principal: Actor,
+    appointment_id: str,
+    version: int,
+    start_at: dt.datetime,
+    now: dt.datetime,
+    clinician_id: str | None = None,
+    room_id: str | None = None,
+    override_reason: str | None = None,
+    idempotency_key: str | None = None,
+) -> BookingResult:
+    """Move an appointment in place (same id, ``version`` + 1); ``version`` must be the one
+    the caller saw (``booking.stale_version`` otherwise). Runners move their own, until the
+    policy window before the start (``booking.too_late_to_change``); the clinic's staff any
+    booked one, with ``override_reason`` outside the clinician's hours. The same checks as
+    booking apply to the new time; the old time frees in the same commit."""
+    for attempt in range(RETRIES):
+        try:
+            return _reschedule(
+                session,
+                principal=principal,
+                appointment_id=appointment_id,
+                version=version,
+                start_at=start_at,
+                now=now,
+                clinician_id=clinician_id,
+                room_id=room_id,
+                override_reason=override_reason,
+                idempotency_key=idempotency_key,
+                last_try=attempt == RETRIES - 1,
+            )
+        except _Retry:
+            continue
+    raise AssertionError("unreachable: the last attempt never retries")
 
 
 def cancel(

@@ -30,7 +30,7 @@ from backstride.services.booking.access import (
     require_staff,
 )
 from backstride.services.booking.load import load_bookings, load_rules
-from backstride.services.booking.queries import one_view, to_view, view_query
+from backstride.services.booking.queries import one_view, to_view, view_of, view_query
 from backstride.services.booking.slots import next_free, runner_eligibility, runner_exists
 from backstride.services.booking.transaction import write_transaction
 from backstride.services.booking.views import AppointmentView, BookingResult
@@ -259,7 +259,7 @@ def _book(
             clinic_key = clinic.id
             if staff:
                 require_staff(session, principal, clinic.id)
-            runner_exists(session, runner_id)
+            runner = runner_exists(session, runner_id)
             if not has_consent(session, runner_id=runner_id, clinic_id=clinic.id):
                 if staff or not share_record:
                     raise Forbidden(
@@ -365,6 +365,7 @@ def _book(
                     now=now,
                 )
             made = row.id
+            view = view_of(row, rules, clinic_name=clinic.name, runner_name=runner.display_name)
     except IntegrityError as exc:
         kind = overlap_of(exc)
         if not last_try and (
@@ -407,9 +408,6 @@ def _book(
             clinician_id=clinician_id,
             staff=staff,
         ) from None
-    assert made is not None
-    view = one_view(session, made, show_runner=True)
-    assert view is not None
     return BookingResult(view)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import (
@@ -84,19 +84,68 @@ def hours_from_row(row: HoursRow) -> Hours:
     )
 
 
+_CLINICIANS = (
+    select(Account.id, Account.display_name)
+    .join(ClinicMember, ClinicMember.account_id == Account.id)
+    .where(
+        ClinicMember.clinic_id == bindparam("clinic_id"),
+        Account.role == "clinician",
+        Account.is_active.is_(True),
+    )
+    .order_by(Account.display_name, Account.id)
+)
+
+
 def clinicians_of(session: Session, clinic_id: str) -> tuple[Clinician, ...]:
     """The clinic's active clinicians, by name."""
-    rows = session.execute(
-        select(Account.id, Account.display_name)
-        .join(ClinicMember, ClinicMember.account_id == Account.id)
-        .where(
-            ClinicMember.clinic_id == clinic_id,
-            Account.role == "clinician",
-            Account.is_active.is_(True),
-        )
-        .order_by(Account.display_name, Account.id)
-    ).all()
+    rows = session.execute(_CLINICIANS, {"clinic_id": clinic_id}).all()
     return tuple(Clinician(r[0], r[1]) for r in rows)
+
+
+# The rules are read on every booking: the statements are built once (bound parameters).
+_P = BookingPolicy
+_POLICY = select(
+    _P.clinic_id,
+    _P.timezone,
+    _P.slot_step_min,
+    _P.horizon_days,
+    _P.min_notice_min,
+    _P.cancel_window_min,
+    _P.triage_window_days,
+    _P.reminder_offsets_min,
+).where(_P.clinic_id == bindparam("clinic_id"))
+_T = AppointmentTypeRow
+_TYPES = select(
+    _T.id,
+    _T.name,
+    _T.visit_kind,
+    _T.duration_min,
+    _T.buffer_before_min,
+    _T.buffer_after_min,
+    _T.audience,
+    _T.online,
+    _T.active,
+).where(_T.clinic_id == bindparam("clinic_id"))
+_ROOMS = select(RoomRow.id, RoomRow.name, RoomRow.visit_kinds, RoomRow.active).where(
+    RoomRow.clinic_id == bindparam("clinic_id")
+)
+_H = HoursRow
+_HOURS = select(
+    _H.id,
+    _H.clinician_account_id,
+    _H.start_min,
+    _H.end_min,
+    _H.weekday,
+    _H.on_date,
+    _H.room_id,
+    _H.visit_kinds,
+).where(_H.clinic_id == bindparam("clinic_id"))
+_O = TimeOffRow
+_OFF = select(_O.id, _O.start_at, _O.end_at, _O.clinician_account_id, _O.room_id, _O.reason).where(
+    _O.clinic_id == bindparam("clinic_id"),
+    _O.end_at > bindparam("lo", type_=_O.end_at.type),
+    _O.start_at < bindparam("hi", type_=_O.start_at.type),
+)
 
 
 def load_rules(
@@ -109,44 +158,26 @@ def load_rules(
 ) -> ClinicRules:
     """The clinic's rules with the time off that meets ``[start_at, end_at)`` widened by
     ``margin``. Plain column queries (no ORM objects): this runs on every booking."""
-    policy = policy_from_row(session.get(BookingPolicy, clinic_id))
-    t = AppointmentTypeRow
-    types = session.execute(
-        select(
-            t.id,
-            t.name,
-            t.visit_kind,
-            t.duration_min,
-            t.buffer_before_min,
-            t.buffer_after_min,
-            t.audience,
-            t.online,
-            t.active,
-        ).where(t.clinic_id == clinic_id)
-    ).all()
-    rooms = session.execute(
-        select(RoomRow.id, RoomRow.name, RoomRow.visit_kinds, RoomRow.active).where(
-            RoomRow.clinic_id == clinic_id
+    key = {"clinic_id": clinic_id}
+    found = session.execute(_POLICY, key).first()
+    policy = (
+        Policy()
+        if found is None
+        else Policy(
+            found[1],
+            found[2],
+            found[3],
+            found[4],
+            found[5],
+            found[6],
+            tuple(int(x) for x in found[7]),
         )
-    ).all()
-    h = HoursRow
-    hours = session.execute(
-        select(
-            h.id,
-            h.clinician_account_id,
-            h.start_min,
-            h.end_min,
-            h.weekday,
-            h.on_date,
-            h.room_id,
-            h.visit_kinds,
-        ).where(h.clinic_id == clinic_id)
-    ).all()
-    o = TimeOffRow
+    )
+    types = session.execute(_TYPES, key).all()
+    rooms = session.execute(_ROOMS, key).all()
+    hours = session.execute(_HOURS, key).all()
     off = session.execute(
-        select(o.id, o.start_at, o.end_at, o.clinician_account_id, o.room_id, o.reason).where(
-            o.clinic_id == clinic_id, o.end_at > start_at - margin, o.start_at < end_at + margin
-        )
+        _OFF, {"clinic_id": clinic_id, "lo": start_at - margin, "hi": end_at + margin}
     ).all()
     return ClinicRules(
         policy=policy,

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import Session, aliased
 
+from backstride.clinic import ClinicRules
 from backstride.clinic.timegrid import zone
 from backstride.services.booking.load import policy_from_row
 from backstride.services.booking.views import AppointmentView
@@ -80,6 +81,46 @@ def to_view(row: Sequence[Any], *, show_runner: bool | None = None) -> Appointme
     )
 
 
+def view_of(
+    ap: Appointment,
+    rules: ClinicRules,
+    *,
+    clinic_name: str,
+    runner_name: str | None,
+) -> AppointmentView:
+    """The view of a row just written, from what the write already holds (no query)."""
+    t = rules.type_by_id(ap.appointment_type_id)
+    clinician = rules.clinician_by_id(ap.clinician_account_id)
+    room = None if ap.room_id is None else rules.room_by_id(ap.room_id)
+    policy = rules.policy
+    return AppointmentView(
+        id=ap.id,
+        clinic_id=ap.clinic_id,
+        clinic_name=clinic_name,
+        appointment_type_id=ap.appointment_type_id,
+        type_name="" if t is None else t.name,
+        visit_kind="" if t is None else t.visit_kind.value,
+        clinician_id=ap.clinician_account_id,
+        clinician_name="" if clinician is None else clinician.name,
+        room_id=ap.room_id,
+        room_name=None if room is None else room.name,
+        runner_id=ap.runner_id,
+        runner_name=runner_name,
+        start_at=ap.start_at,
+        end_at=ap.end_at,
+        local_start=ap.start_at.astimezone(zone(policy.timezone)).isoformat(),
+        timezone=policy.timezone,
+        status=ap.status,
+        version=ap.version,
+        booked_via=ap.booked_via,
+        override_reason=ap.override_reason,
+        cancel_reason=ap.cancel_reason,
+        change_until=ap.start_at - dt.timedelta(minutes=policy.cancel_window_min),
+        created_at=ap.created_at,
+        updated_at=ap.updated_at,
+    )
+
+
 _VIEW = view_query()
 
 
@@ -91,4 +132,4 @@ def one_view(
     return None if row is None else to_view(row, show_runner=show_runner)
 
 
-__all__ = ["one_view", "to_view", "view_query"]
+__all__ = ["one_view", "to_view", "view_of", "view_query"]

@@ -442,14 +442,17 @@ def write_results(pure: dict[str, Any], api: list[dict[str, Any]]) -> None:
         "",
         "| what | median ms | best ms | slots |",
         "|---|---:|---:|---:|",
-        f"| backstride `clinic.free_slots` (15 runs) | {pure['median_ms']:.1f} | {pure['min_ms']:.1f} | {pure['slots']:,} |",
-        f"| peer: per-slot loop, zoneinfo per start, every booking checked (1 run) | {pure['peer_ms']:.0f} | | |",
+        f"| backstride `clinic.free_slots` (15 runs) | {pure['median_ms']:.1f} "
+        f"| {pure['min_ms']:.1f} | {pure['slots']:,} |",
+        "| peer: per-slot loop, zoneinfo per start, every booking checked (1 run) "
+        f"| {pure['peer_ms']:.0f} | | |",
         "",
         f"Ratio: the peer takes {pure['peer_ms'] / pure['median_ms']:.0f}x as long. Same (start, "
         f"clinician) pairs listed: {'yes' if pure['same'] else 'NO'}. The window spans London's "
         "spring clock change.",
         "",
-        f"## Booking via the API: 1 uvicorn process, {CONCURRENCY} loopback connections (target >= 150/s, p95 < 50 ms)",
+        f"## Booking via the API: 1 uvicorn process, {CONCURRENCY} loopback connections "
+        "(target >= 150/s, p95 < 50 ms)",
         "",
         "| database | request | n | per s | p50 ms | p95 ms | statuses |",
         "|---|---|---:|---:|---:|---:|---|",
@@ -461,14 +464,16 @@ def write_results(pure: dict[str, Any], api: list[dict[str, Any]]) -> None:
             else "GET /health (floor)"
         )
         lines.append(
-            f"| {r['db']} | {what} | {r['n']:,} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['statuses']} |"
+            f"| {r['db']} | {what} | {r['n']:,} | {r['rps']:.0f} | {r['p50']:.1f} "
+            f"| {r['p95']:.1f} | {r['statuses']} |"
         )
     for db in sorted({r["db"] for r in api}):
         by = {r["what"]: r for r in api if r["db"] == db}
         if "book" in by and "health" in by:
             lines.append("")
             lines.append(
-                f"{db}: a booking costs {by['health']['rps'] / by['book']['rps']:.1f}x a health check "
+                f"{db}: a booking costs {by['health']['rps'] / by['book']['rps']:.1f}x "
+                "a health check "
                 "(each booking: auth, rate limit, triage, rules, checks, insert with the overlap "
                 "trigger/constraint, consent, audit, 3 outbox e-mails, idempotency, one commit)."
             )

@@ -15,11 +15,10 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from backstride.api.deps import Caller, DbSession, Now
-from backstride.errors import NotFound
 from backstride.services import booking
 from backstride.services.booking import plan_link
 from backstride.services.booking.ratelimit import RateLimiter
-from backstride.services.policy import Principal
+from backstride.services.policy import Principal, own_runner_id
 
 router = APIRouter(tags=["booking"])
 
@@ -145,6 +144,7 @@ def book(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Book an appointment for myself."""
+    own_runner_id(principal)
     result = booking.book(
         session,
         principal=principal,
@@ -178,8 +178,7 @@ def my_appointment(
     appointment_id: str, principal: Caller, session: DbSession, now: Now
 ) -> booking.AppointmentView:
     """One of my appointments (another runner's: 404)."""
-    if principal.role != "runner":
-        raise NotFound("no such appointment", code="appointment.not_found")
+    own_runner_id(principal)
     return booking.get_appointment(
         session, principal=principal, appointment_id=appointment_id, now=now
     )
@@ -196,6 +195,7 @@ def reschedule(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Move my appointment in place (send the version I saw)."""
+    own_runner_id(principal)
     result = booking.reschedule(
         session,
         principal=principal,
@@ -220,6 +220,7 @@ def cancel(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Cancel my appointment (until the clinic's cancellation window)."""
+    own_runner_id(principal)
     result = booking.cancel(
         session,
         principal=principal,
@@ -241,8 +242,7 @@ def my_appointment_calendar(
     appointment_id: str, principal: Caller, session: DbSession, now: Now
 ) -> Response:
     """One of my appointments as a calendar file (stable UID, SEQUENCE = version)."""
-    if principal.role != "runner":
-        raise NotFound("no such appointment", code="appointment.not_found")
+    own_runner_id(principal)
     data = plan_link.appointment_calendar(
         session, principal=principal, appointment_id=appointment_id, now=now
     )

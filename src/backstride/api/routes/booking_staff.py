@@ -13,10 +13,10 @@ from pydantic import BaseModel, Field
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
 from backstride.api.routes.booking import IdempotencyKey, Writer, created
-from backstride.errors import NotFound
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services import booking
 from backstride.services.booking import previsit
+from backstride.services.policy import require_role
 
 router = APIRouter(prefix="/clinician", tags=["booking (clinic)"])
 setup_router = APIRouter(prefix="/admin/clinics/{clinic_id}", tags=["booking set-up"])
@@ -96,6 +96,7 @@ def book_on_behalf(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Book for a consenting runner (any type; ``override_reason`` outside hours)."""
+    require_role(principal, "clinician")
     result = booking.book(
         session,
         principal=principal,
@@ -118,8 +119,7 @@ def appointment(
     appointment_id: str, principal: Caller, session: DbSession, now: Now
 ) -> booking.AppointmentView:
     """One appointment of a consenting runner (audited read)."""
-    if principal.role == "runner":
-        raise NotFound("no such appointment", code="appointment.not_found")
+    require_role(principal, "clinician")
     return booking.get_appointment(
         session, principal=principal, appointment_id=appointment_id, now=now
     )
@@ -136,6 +136,7 @@ def staff_reschedule(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Move an appointment (any time; ``override_reason`` outside hours)."""
+    require_role(principal, "clinician")
     result = booking.reschedule(
         session,
         principal=principal,
@@ -162,6 +163,7 @@ def staff_cancel(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Cancel an appointment (any time before it is marked)."""
+    require_role(principal, "clinician")
     result = booking.cancel(
         session,
         principal=principal,
@@ -179,6 +181,7 @@ def attendance(
     appointment_id: str, body: AttendanceIn, principal: Caller, session: DbSession, now: Now
 ) -> booking.AppointmentView:
     """Mark the visit attended or a no-show (once it has started)."""
+    require_role(principal, "clinician")
     return booking.mark_attendance(
         session,
         principal=principal,
@@ -208,6 +211,7 @@ def pre_visit(
 ) -> Response:
     """The pre-visit report: latest assessment, score changes since the last visit, pain
     diary, load flags, plan adherence (audited read)."""
+    require_role(principal, "clinician")
     report = previsit.previsit_report(
         session, principal=principal, appointment_id=appointment_id, now=now, settings=settings
     )

@@ -30,8 +30,10 @@ def write_transaction(session: Session) -> Iterator[None]:
             raise
         session.commit()
         return
+    # Whatever the request read so far ends here, and its connection goes back to the pool:
+    # a thread waiting for the write lock must not hold one (under load they would run out).
+    session.commit()
     with serial_writes(session):
-        session.commit()  # whatever the request read so far ends here
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
         try:
             yield

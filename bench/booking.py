@@ -190,7 +190,8 @@ def seed_api(url: str, n: int) -> dict[str, Any]:
     """A clinic with 5 clinicians (Mon-Fri 08-18 London), a 15-min assessment, n runners with
     bearer tokens, and n distinct free slots in the coming weeks."""
     from backstride.services import booking
-    from backstride.services.auth import HASHER, token_hash
+    from backstride.services.auth import token_hash
+    from backstride.services.passwords import HASHER
     from backstride.store.db import make_engine, session_factory
     from backstride.store.migrate import upgrade
 

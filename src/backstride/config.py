@@ -7,12 +7,14 @@ services, the CLI).
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import platformdirs
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 def _default_data_dir() -> Path:
@@ -104,6 +106,58 @@ class Settings(BaseSettings):
     )
     shoe_retire_km: float = Field(default=700.0, gt=0, description="Shoe check alert distance.")
     log_level: str = Field(default="INFO")
+    # --- accounts and sessions (docs/decisions/0020-0024) ---
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is "
+        "believed; empty: the peer address is the client, whatever the header says.",
+    )
+    runner_idle_timeout_min: int = Field(
+        default=7 * 24 * 60,
+        ge=5,
+        description="A runner's session ends after this long without a request.",
+    )
+    staff_idle_timeout_min: int = Field(
+        default=30,
+        ge=5,
+        description="Idle timeout of admins, and of clinicians whose clinics set none "
+        "(clinic setting session.idle_timeout_min).",
+    )
+    staff_totp_required: bool = Field(
+        default=True,
+        description="Clinicians and admins must enrol a TOTP second factor at their first "
+        "log-in before they can do anything else.",
+    )
+    reauth_window_min: int = Field(
+        default=10,
+        ge=1,
+        le=60,
+        description="Deleting the account or changing e-mail, password or second factor needs "
+        "a password (and TOTP) check this recent.",
+    )
+    password_reset_ttl_min: int = Field(
+        default=30,
+        ge=5,
+        le=60,
+        description="A password-reset link works once, for this long.",
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _split_proxies(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)  # ValueError names the bad entry
+        return value
 
     @field_validator("data_dir", mode="before")
     @classmethod

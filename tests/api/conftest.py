@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services import auth
+from backstride.services import passwords
 from tests.api.world import World, build_world, client_for
 
 
@@ -18,7 +18,7 @@ from tests.api.world import World, build_world, client_for
 def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with tiny costs: the same code path, a fraction of the time."""
     monkeypatch.setattr(
-        auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
 
 

@@ -24,6 +24,7 @@ from tests.api.world import (
     add_booking,
     build_world,
     client_for,
+    plan_document,
 )
 
 _seq = itertools.count()
@@ -64,7 +65,67 @@ def _unique_email(_w: World) -> dict[str, str]:
 # (method, path) -> (expected status per actor, body builder or None, query params)
 MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]] = {
     ("GET", "/api/v1/health"): (dict.fromkeys(ACTORS, 200), None, {}),
-    ("POST", "/api/v1/auth/register"): (dict.fromkeys(ACTORS, 201), _unique_email, {}),
+    ("POST", "/api/v1/auth/register"): (dict.fromkeys(ACTORS, 202), _unique_email, {}),
+    ("POST", "/api/v1/auth/register/confirm"): (
+        dict.fromkeys(ACTORS, 422),
+        lambda w: {"token": "not-a-token"},
+        {},
+    ),
+    ("POST", "/api/v1/auth/login/totp"): (
+        dict.fromkeys(ACTORS, 401),
+        lambda w: {"challenge": "not-a-challenge", "code": "123456"},
+        {},
+    ),
+    ("POST", "/api/v1/auth/logout-all"): (ANY_SIGNED_IN, None, {}),
+    ("GET", "/api/v1/auth/sessions"): (ANY_SIGNED_IN, None, {}),
+    ("DELETE", "/api/v1/auth/sessions/{session_id}"): (_with(ANY_SIGNED_IN, 404), None, {}),
+    ("POST", "/api/v1/auth/reauthenticate"): (
+        ANY_SIGNED_IN,
+        lambda w: {"password": "correct horse battery"},
+        {},
+    ),
+    ("POST", "/api/v1/auth/password"): (
+        ANY_SIGNED_IN,
+        lambda w: {
+            "current_password": "correct horse battery",
+            "new_password": "another long pass",
+        },
+        {},
+    ),
+    ("POST", "/api/v1/auth/password-reset/request"): (
+        dict.fromkeys(ACTORS, 202),
+        lambda w: {"email": w.emails["runner_a"]},
+        {},
+    ),
+    ("POST", "/api/v1/auth/password-reset/confirm"): (
+        dict.fromkeys(ACTORS, 422),
+        lambda w: {"token": "not-a-token", "new_password": "another long pass"},
+        {},
+    ),
+    ("POST", "/api/v1/auth/email"): (
+        _with(ANY_SIGNED_IN, 202),
+        lambda w: {"new_email": f"moved{next(_seq)}@example.org"},
+        {},
+    ),
+    ("POST", "/api/v1/auth/email/confirm"): (
+        dict.fromkeys(ACTORS, 422),
+        lambda w: {"token": "not-a-token"},
+        {},
+    ),
+    ("POST", "/api/v1/auth/totp/enrolment"): (_with(ANY_SIGNED_IN, 201), None, {}),
+    ("POST", "/api/v1/auth/totp/enrolment/confirm"): (
+        _with(ANY_SIGNED_IN, 409),
+        lambda w: {"code": "123456"},
+        {},
+    ),
+    ("DELETE", "/api/v1/auth/totp"): (
+        {"anonymous": 401, "runner_a": 409, "runner_b": 409}
+        | dict.fromkeys(("clinician_with", "clinician_without", "admin"), 403),
+        None,
+        {},
+    ),
+    ("POST", "/api/v1/auth/totp/recovery-codes"): (_with(ANY_SIGNED_IN, 409), None, {}),
+    ("DELETE", "/api/v1/admin/accounts/{account}/totp"): (_with(ADMIN_ONLY, 204), None, {}),
     ("POST", "/api/v1/auth/login"): (
         dict.fromkeys(ACTORS, 200),
         lambda w: {
@@ -142,7 +203,7 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ("POST", "/api/v1/clinician/runners/{runner_id}/plan-versions"): (
         {"anonymous": 401, "clinician_with": 201, "clinician_without": 404}
         | dict.fromkeys(("runner_a", "runner_b", "admin"), 403),
-        lambda w: {"document": {"weeks": [1]}, "reason": "fewer hills"},
+        lambda w: {"document": plan_document(), "reason": "fewer hills"},
         {},
     ),
     ("POST", "/api/v1/clinician/runners/{runner_id}/reviews"): (
@@ -171,7 +232,8 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ),
     ("GET", "/api/v1/admin/clinics/{clinic_id}"): (ADMIN_ONLY, None, {}),
     ("PATCH", "/api/v1/admin/clinics/{clinic_id}"): (ADMIN_ONLY, lambda w: {"name": "N2"}, {}),
-    ("DELETE", "/api/v1/admin/clinics/{clinic_id}"): (_with(ADMIN_ONLY, 204), None, {}),
+    # runner A consents to the clinic: an admin may not delete it (409)
+    ("DELETE", "/api/v1/admin/clinics/{clinic_id}"): (_with(ADMIN_ONLY, 409), None, {}),
     ("GET", "/api/v1/admin/clinicians"): (ADMIN_ONLY, None, {}),
     ("POST", "/api/v1/admin/clinicians"): (
         _with(ADMIN_ONLY, 201),
@@ -335,6 +397,8 @@ def _path(template: str, world: World) -> str:
         account_id=world.accounts["clinician_with"],
         key="load.single_run_spike_ratio",
         instrument="odi",
+        session_id="no-such-session",
+        account=world.accounts["clinician_with"],
         **world.booking,
     )
 

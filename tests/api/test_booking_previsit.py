@@ -140,10 +140,10 @@ def test_adherence_counts_the_planned_sessions_since_the_last_visit(
     handle = session.get(Runner, bw.world.runner_a).handle  # type: ignore[union-attr]
     plan = plans.current_plan(session, runner_handle=handle).plan
     run = next(s for s in plan.sessions() if s.kind == "run" and s.date > NOW.date())
-    plans.log_session(
-        session, runner_handle=handle, on_date=run.date, kind="run", status="done", now=NOW
-    )
     later = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    plans.log_session(
+        session, runner_handle=handle, on_date=run.date, kind="run", status="done", now=later
+    )
     report = previsit_report(
         session, principal=None, appointment_id=ident, now=later, settings=db_settings
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -17,14 +17,14 @@ from backstride.services.demo_data import demo_intake_document
 from backstride.services.policy import Principal
 from backstride.store.models import Account, Activity, ImportJob, PainEntry, Runner
 from backstride.units import new_id
+from tests.corpus import LOCAL_ROOT
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"
 ACTORS = ("anonymous", "runner_a", "runner_b", "clinician_with", "clinician_without", "admin")
 SECRET_NAME = "Alpha Secret-Runner 7f3a"
-SHARED_ACTIVITIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "activities"
-SAMPLE_GPX = SHARED_ACTIVITIES / "gpx" / "gpxpy__track-with-empty-segment.gpx"
-"""A small real GPX track (9 points) from the shared corpus."""
+SAMPLE_GPX = LOCAL_ROOT / "gpx" / "gpxpy__track-with-empty-segment.gpx"
+"""A small real GPX track (9 points) from the local corpus."""
 
 
 @dataclass
@@ -237,3 +237,11 @@ def add_booking(session: Session, world: World) -> None:
         "hours_id": extra.id,
         "time_off_id": off.id,
     }
+
+
+def plan_document() -> dict[str, Any]:
+    """A valid one-week plan document, as a clinician's edit would send it."""
+    from backstride.plan.serialize import plan_to_dict
+    from tests.plan.builders import make_plan
+
+    return plan_to_dict(make_plan(weeks=1))

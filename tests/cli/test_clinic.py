@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from backstride.cli._context import open_session
 from backstride.cli.main import app, main
 from backstride.config import Settings
-from backstride.services import accounts, auth, consent
+from backstride.services import accounts, auth, consent, passwords
 from backstride.store.models import Account, Runner
 
 
@@ -20,7 +20,7 @@ from backstride.store.models import Account, Runner
 def env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
     monkeypatch.setenv("BACKSTRIDE_DATA_DIR", str(settings.data_dir))
     monkeypatch.setattr(
-        auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
     return settings
 

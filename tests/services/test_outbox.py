@@ -318,7 +318,8 @@ def test_backstride_worker_once_sends_the_due_mail(
         monkeypatch.setenv(f"BACKSTRIDE_{name}", value)
     ran = CliRunner().invoke(cli, ["worker", "--once"])
     assert ran.exit_code == 0, ran.output
-    assert "sent 1 e-mail(s)" in ran.output
+    # On PostgreSQL the queue's periodic outbox task may send it during the same run.
+    assert "e-mail(s)" in ran.output
     assert [m["Subject"] for m in smtp_sink.messages] == ["Your visit"]
 
 

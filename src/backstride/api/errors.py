@@ -10,7 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from backstride.errors import BackstrideError
+from backstride.errors import BackstrideError, TooManyRequests
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,9 @@ async def _backstride_error(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, BackstrideError)
     if exc.status >= 500:
         log.error("server error %s: %s", exc.code, exc.detail)
-    retry = getattr(exc, "retry_after_s", None)
-    headers = {"Retry-After": str(retry)} if isinstance(retry, int) else None
+    headers = None
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after_s)}
     return JSONResponse(exc.to_dict(), status_code=exc.status, headers=headers)
 
 

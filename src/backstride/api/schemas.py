@@ -14,6 +14,13 @@ class Out(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class In(BaseModel):
+    """Request bodies refuse unknown fields: a misspelt field is a 422 naming its path
+    (``extra_forbidden``), never a silently empty value."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
 class Problem(BaseModel):
     path: str | None = None
     msg: str | None = None
@@ -25,16 +32,22 @@ class ErrorOut(BaseModel):
     problems: list[dict[str, Any]] | None = None
 
 
-class RegisterIn(BaseModel):
+class RegisterIn(In):
     email: str = Field(max_length=254)
     password: str = Field(max_length=256)
     display_name: str = Field(min_length=1, max_length=120)
 
 
-class LoginIn(BaseModel):
+class LoginIn(In):
     email: str = Field(max_length=254)
     password: str = Field(max_length=256)
     mode: Literal["cookie", "token"] = "cookie"
+    totp_code: str | None = Field(
+        None,
+        max_length=32,
+        description="With TOTP on: the app's 6 digits or a recovery code, in the same call "
+        "(else the answer is a challenge for POST /auth/login/totp)",
+    )
 
 
 class AccountOut(Out):
@@ -44,13 +57,23 @@ class AccountOut(Out):
     display_name: str
     runner_id: str | None
     created_at: dt.datetime
+    totp_enabled: bool = False
 
 
 class LoginOut(BaseModel):
-    account: AccountOut
+    status: Literal["ok", "totp_required"] = Field(
+        "ok", description="totp_required: send a code with `challenge` to POST /auth/login/totp"
+    )
+    account: AccountOut | None = None
     token: str | None = Field(None, description="Bearer token (mode=token only); shown once")
     csrf_token: str | None = Field(None, description="Echo in X-CSRF-Token (mode=cookie)")
     expires_at: dt.datetime
+    challenge: str | None = Field(None, description="status totp_required: the challenge")
+    totp_enrolment_required: bool = Field(
+        False,
+        description="A clinician or admin without a second factor: this session can only "
+        "enrol one (POST /auth/totp/enrolment)",
+    )
 
 
 class ProfileOut(Out):
@@ -66,9 +89,7 @@ class ProfileOut(Out):
     preferences: dict[str, Any]
 
 
-class ProfileIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class ProfileIn(In):
     display_name: str | None = Field(None, min_length=1, max_length=120)
     birth_year: int | None = Field(None, ge=1900, le=2100)
     sex: Literal["female", "male", "other"] | None = None
@@ -79,7 +100,7 @@ class ProfileIn(BaseModel):
     preferences: dict[str, Any] | None = None
 
 
-class ConsentIn(BaseModel):
+class ConsentIn(In):
     clinic_id: str = Field(min_length=1, max_length=64, description="Clinic id or slug")
 
 
@@ -126,7 +147,7 @@ class TimelineOut(Out):
     pain_entries: list[dict[str, Any]]
 
 
-class PainEntryIn(BaseModel):
+class PainEntryIn(In):
     entry_date: dt.date
     nprs_now: int | None = Field(None, ge=0, le=10)
     morning_pain: int | None = Field(None, ge=0, le=10)
@@ -158,18 +179,19 @@ class ClinicOut(Out):
     slug: str
     name: str
     created_at: dt.datetime
+    archived_at: dt.datetime | None = None
 
 
-class ClinicIn(BaseModel):
+class ClinicIn(In):
     slug: str = Field(min_length=1, max_length=64)
     name: str = Field(min_length=1, max_length=200)
 
 
-class ClinicPatch(BaseModel):
+class ClinicPatch(In):
     name: str = Field(min_length=1, max_length=200)
 
 
-class ClinicianIn(BaseModel):
+class ClinicianIn(In):
     email: str = Field(max_length=254)
     password: str = Field(max_length=256)
     display_name: str = Field(min_length=1, max_length=120)
@@ -193,7 +215,7 @@ class PatientOut(Out):
     assessed_at: dt.datetime | None
 
 
-class PlanEditIn(BaseModel):
+class PlanEditIn(In):
     document: dict[str, Any]
     reason: str = Field(min_length=1, max_length=2000)
 
@@ -206,7 +228,7 @@ class PlanVersionOut(Out):
     reason: str
 
 
-class ReviewIn(BaseModel):
+class ReviewIn(In):
     disposition: Literal["emergency", "urgent", "clinician", "self_management"]
     reason: str = Field(min_length=10, max_length=2000)
     cleared_to_run_on: dt.date | None = Field(
@@ -234,7 +256,7 @@ class SettingOut(Out):
     updated_at: dt.datetime | None
 
 
-class SettingIn(BaseModel):
+class SettingIn(In):
     value: float = Field(allow_inf_nan=False)
     reason: str | None = Field(None, max_length=2000)
 

@@ -31,12 +31,21 @@ def register(app: typer.Typer) -> None:
             f"backstride API on http://{host}:{port}/api/v1 (docs: /api/v1/docs); "
             f"database {settings.effective_database_url.split('@')[-1]}"
         )
+        # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1;
+        # the app reads it itself, from settings.trusted_proxies only (api/client.py).
         if workers > 1:
             uvicorn.run(
-                "backstride.api.asgi:app", host=host, port=port, workers=workers, log_level="info"
+                "backstride.api.asgi:app",
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="info",
+                proxy_headers=False,
             )
         else:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            uvicorn.run(
+                create_app(settings), host=host, port=port, log_level="info", proxy_headers=False
+            )
 
     @app.command("worker")
     def worker(
@@ -125,3 +134,30 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Add an admin account."""
         _staff("admin", email, name, password)
+
+    @admin_app.command("reset-totp")
+    def reset_totp(
+        account: str = typer.Argument(..., help="The account's e-mail address or id."),
+    ) -> None:
+        """Remove an account's second factor (lost phone and codes) and end its sessions.
+
+        A clinician or admin sets up a new authenticator app at the next log-in.
+        """
+        from backstride.cli._context import open_session, utc_now
+        from backstride.services.totp import admin_reset
+
+        with open_session() as session:
+            admin_reset(session, principal=None, account_ref=account, now=utc_now())
+        typer.echo(f"second factor of {account} removed; every session of it ended")
+
+    @admin_app.command("end-sessions")
+    def end_sessions(
+        account: str = typer.Argument(..., help="The account's e-mail address or id."),
+    ) -> None:
+        """Log an account out everywhere (a lost laptop or phone)."""
+        from backstride.cli._context import open_session, utc_now
+        from backstride.services.sessions import end_all_sessions
+
+        with open_session() as session:
+            count = end_all_sessions(session, account_ref=account, now=utc_now())
+        typer.echo(f"{count} session(s) of {account} ended")

@@ -5,7 +5,7 @@ take, when to retry.
 
     Conflict  ── SlotTaken           booking.slot_taken (409) + next_slots
     Forbidden ── BookingRefused      booking.refused_* (403) + action + disposition
-    BackstrideError ── TooManyRequests  booking.rate_limited (429) + retry_after_s
+    errors.TooManyRequests ── TooManyRequests  booking.rate_limited (429) + retry_after_s
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
+from backstride import errors
 from backstride.clinic.model import Slot
-from backstride.errors import BackstrideError, Conflict, Forbidden
+from backstride.errors import Conflict, Forbidden
 
 
 def slot_to_dict(slot: Slot) -> dict[str, Any]:
@@ -70,15 +71,14 @@ class BookingRefused(Forbidden):
         return out
 
 
-class TooManyRequests(BackstrideError):
-    """The client books faster than the clinic allows; retry after ``retry_after_s`` seconds."""
+class TooManyRequests(errors.TooManyRequests):
+    """The client books faster than the clinic allows; retry after ``retry_after_s`` seconds
+    (the API sends it as ``Retry-After`` too)."""
 
-    status: ClassVar[int] = 429
     default_code: ClassVar[str] = "booking.rate_limited"
 
     def __init__(self, detail: str, *, code: str | None = None, retry_after_s: int) -> None:
-        super().__init__(detail, code=code)
-        self.retry_after_s = max(1, int(retry_after_s))
+        super().__init__(detail, code=code, retry_after_s=retry_after_s)
 
     def to_dict(self) -> dict[str, Any]:
         """The wire form plus ``retry_after_s`` (also sent as the Retry-After header)."""

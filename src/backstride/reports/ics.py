@@ -1,6 +1,10 @@
 """The plan as an RFC 5545 calendar (icalendar library): stable UIDs, SEQUENCE, cancellations.
 
 Summaries carry no health details (only "Easy run 40 min", "Strength", "Clinic visit"); the
+description carries the session's content - the run with its target, the warm-up and
+cool-down with their dosing, the exercises with their doses - so the calendar is enough to
+train from. A clinic visit is a timed event at the clinic's usual start (a floating local
+time, RFC 5545 §3.3.5, read in the runner's own time zone); other sessions are all-day. The
 UID is derived from the plan id and the session key, so a re-export updates the same events.
 """
 
@@ -11,6 +15,7 @@ import re
 
 from icalendar import Calendar, Event
 
+from backstride.plan.describe import content_lines, session_line
 from backstride.plan.model import Plan, Session
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]")
@@ -30,21 +35,39 @@ def _event(
     stamp: dt.datetime,
     *,
     cancelled: bool,
+    description: str = "",
+    start_min: int | None = None,
+    duration_s: int | None = None,
 ) -> Event:
     ev = Event()
     ev.add("uid", session_uid(plan_id, key))
     ev.add("dtstamp", stamp)
-    ev.add("dtstart", day)
-    ev.add("dtend", day + dt.timedelta(days=1))
+    if start_min is not None:
+        start = dt.datetime.combine(
+            day, dt.time(start_min // 60, start_min % 60)
+        )  # floating local time
+        ev.add("dtstart", start)
+        ev.add("dtend", start + dt.timedelta(seconds=duration_s or 30 * 60))
+        ev.add("transp", "OPAQUE")
+    else:
+        ev.add("dtstart", day)
+        ev.add("dtend", day + dt.timedelta(days=1))
+        ev.add("transp", "TRANSPARENT")
     ev.add("summary", summary)
+    if description:
+        ev.add("description", description)
     ev.add("sequence", sequence)
     ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    ev.add("transp", "TRANSPARENT")
     return ev
 
 
 def _summary(s: Session) -> str:
     return s.title if s.kind != "strength" else "Strength"
+
+
+def description(s: Session) -> str:
+    """What to do in the session: its line (target, time) and its content line by line."""
+    return "\n".join([session_line(s), *content_lines(s)])
 
 
 def plan_to_ics(plan: Plan, *, generated_at: dt.datetime) -> bytes:
@@ -59,7 +82,16 @@ def plan_to_ics(plan: Plan, *, generated_at: dt.datetime) -> bytes:
             continue
         cal.add_component(
             _event(
-                plan.plan_id, s.key, s.date, _summary(s), s.revision, generated_at, cancelled=False
+                plan.plan_id,
+                s.key,
+                s.date,
+                _summary(s),
+                s.revision,
+                generated_at,
+                cancelled=False,
+                description=description(s),
+                start_min=s.start_min,
+                duration_s=s.duration_s,
             )
         )
     for c in plan.cancelled:
@@ -161,6 +193,7 @@ __all__ = [
     "appointment_event",
     "appointment_to_ics",
     "appointment_uid",
+    "description",
     "plan_calendar_with",
     "plan_to_ics",
     "session_uid",

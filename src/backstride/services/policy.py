@@ -26,7 +26,12 @@ from backstride.store.models import ClinicMember, Consent, Runner
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: their account, role and (for runners) their runner id."""
+    """Who is calling: their account, role and (for runners) their runner id.
+
+    Signed in with a token, ``token_id`` names that session, ``scope`` is ``full`` or
+    ``totp_enrolment`` (a clinician or admin who must enrol a second factor first) and
+    ``reauth_at`` is when the session last proved the password (services.sessions).
+    """
 
     account_id: str
     role: str
@@ -34,6 +39,9 @@ class Principal:
     display_name: str
     runner_id: str | None = None
     via_cookie: bool = False
+    token_id: str | None = None
+    scope: str = "full"
+    reauth_at: dt.datetime | None = None
 
 
 def require_role(principal: Principal, *roles: str) -> None:

@@ -43,10 +43,21 @@ class Account(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    """Base32 TOTP secret: pending while ``totp_enabled_at`` is NULL, in force after."""
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The last accepted TOTP time step: a code is accepted once (RFC 6238 §5.2)."""
 
 
 class AuthToken(Base):
-    """A browser session or a bearer token; only the SHA-256 of the secret is stored."""
+    """A browser session or a bearer token; only the SHA-256 of the secret is stored.
+
+    ``scope`` is ``full`` or ``totp_enrolment`` (a clinician or admin who must enrol a second
+    factor first); ``reauth_at`` is when this session last proved the password (and TOTP);
+    ``idle_timeout_s`` ends it after that long without a request (``last_seen_at``).
+    """
 
     __tablename__ = "auth_tokens"
 
@@ -60,6 +71,75 @@ class AuthToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    scope: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    idle_timeout_s: Mapped[int | None] = mapped_column(Integer)
+    reauth_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    client: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccountToken(Base):
+    """A one-time secret e-mailed or handed to an account holder (SHA-256 stored only).
+
+    ``purpose``: ``password_reset`` (the e-mailed link), ``email_change`` (sent to the new
+    address; ``detail.email``), ``login_challenge`` (password right, TOTP code still due;
+    ``detail.kind``). Used once (``used_at``) and only until ``expires_at``.
+    """
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(24))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class PendingRegistration(Base):
+    """A sign-up waiting for its e-mail link; the account exists only once it is followed."""
+
+    __tablename__ = "pending_registrations"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class RecoveryCode(Base):
+    """A single-use TOTP recovery code (argon2id hash: the codes carry about 60 bits)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class RateEvent(Base):
+    """One counted request for a rate limit (sign-ups, reset requests) by a hashed key."""
+
+    __tablename__ = "rate_events"
+    __table_args__ = (Index("ix_rate_events_bucket_key_at", "bucket", "key_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bucket: Mapped[str] = mapped_column(String(32))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class LoginAttempt(Base):
@@ -87,6 +167,8 @@ class Clinic(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """An archived clinic keeps its consent history; it takes no new consents."""
 
 
 class ClinicMember(Base):
@@ -125,6 +207,9 @@ class Runner(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     preferences: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """Set when the runner deleted their account: the row is then an anonymous tombstone that
+    only the consent history and the audit log point to (docs/decisions/0024)."""
 
 
 class Consent(Base):
@@ -483,6 +568,7 @@ class OutboxMessage(Base):
 __all__ = [
     "ROLES",
     "Account",
+    "AccountToken",
     "Activity",
     "Assessment",
     "AuditEvent",
@@ -500,9 +586,12 @@ __all__ = [
     "LoginAttempt",
     "OutboxMessage",
     "PainEntry",
+    "PendingRegistration",
     "Plan",
     "PlanVersion",
     "QuestionnaireResponse",
+    "RateEvent",
+    "RecoveryCode",
     "Runner",
     "SessionLog",
 ]

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from backstride.errors import BackstrideError
-from backstride.services import auth, booking, consent
+from backstride.services import booking, consent, passwords
 from backstride.store.clinic_models import Appointment, TimeOffRow
 from backstride.store.db import make_engine, session_factory
 from backstride.store.migrate import upgrade
@@ -194,7 +194,7 @@ class Booking(RuleBasedStateMachine):
 @pytest.fixture
 def machine_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
-        auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
     url = f"sqlite:///{tmp_path / 'machine.db'}"
     upgrade(url)

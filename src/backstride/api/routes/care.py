@@ -6,10 +6,11 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
+from backstride.api.schemas import In
 from backstride.errors import NotFound
 from backstride.intake.serialize import assessment_to_dict
 from backstride.plan.monitor import ExerciseResult
@@ -22,19 +23,19 @@ from backstride.services.profile import my_handle
 router = APIRouter(prefix="/me", tags=["runner"])
 
 
-class PlanIn(BaseModel):
+class PlanIn(In):
     weeks: int = Field(8, ge=1, le=52)
     start_date: dt.date | None = None
 
 
-class ExerciseIn(BaseModel):
+class ExerciseIn(In):
     id: str = Field(min_length=1, max_length=64)
     sets: int = Field(ge=0, le=50)
     reps: int = Field(ge=0, le=500)
     load_kg: float | None = Field(None, ge=0, le=500)
 
 
-class SessionLogIn(BaseModel):
+class SessionLogIn(In):
     on_date: dt.date
     kind: str = Field(min_length=1, max_length=24)
     status: Literal["done", "skipped", "partial"]
@@ -126,20 +127,24 @@ def create_plan(body: PlanIn, principal: Caller, session: DbSession, now: Now) -
 
 @router.get("/plan")
 def current_plan(principal: Caller, session: DbSession, now: Now) -> dict[str, Any]:
-    """My current plan version, with my coming clinic appointments."""
+    """My current plan version with my coming clinic appointments; ``escalations`` say why
+    to contact the clinic now."""
     done = plans.current_plan(session, runner_handle=my_handle(session, principal=principal))
     booked = plan_link.plan_appointments(session, principal=principal, now=now)
     return {
         "plan_id": done.plan_id,
         "version": done.version,
         "plan": plan_to_dict(done.plan),
+        "escalations": to_jsonable(done.plan.escalations),
+        "contact_clinic": bool(done.plan.escalations),
         "appointments": to_jsonable(booked),
     }
 
 
 @router.post("/plan/adapt", status_code=201)
 def adapt_plan(principal: Caller, session: DbSession, now: Now) -> dict[str, Any]:
-    """Adapt my plan to my logs so far: a new version with the changes and their reasons."""
+    """Adapt my plan to my logs so far: a new version with the changes and their reasons;
+    ``escalations`` say why to contact the clinic now (worsening pain, bone pain)."""
     done = plans.adapt_plan(
         session, runner_handle=my_handle(session, principal=principal), today=now.date(), now=now
     )
@@ -151,6 +156,8 @@ def adapt_plan(principal: Caller, session: DbSession, now: Now) -> dict[str, Any
         "decisions": to_jsonable(done.decisions),
         "needs_retriage": done.needs_retriage,
         "clinician_review": done.clinician_review,
+        "escalations": to_jsonable(done.escalations),
+        "contact_clinic": bool(done.escalations),
     }
 
 

@@ -2,7 +2,7 @@
 keys; the no-overlap invariant in the database itself
 
 Revision ID: booking_1
-Revises: 0006_outbox
+Revises: 0007_accounts_and_sessions
 
 No clinician, room or runner is ever booked twice at once, whatever writes the row:
 
@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "booking_1"
-down_revision: str | None = "0006_outbox"
+down_revision: str | None = "0007_accounts_and_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

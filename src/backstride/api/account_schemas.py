@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from backstride.api.schemas import ClinicOut, Out
+from backstride.api.schemas import ClinicOut, In, Out
 
 _TOKEN = Field(min_length=1, max_length=128, description="The token from the e-mailed link")
 _PASSWORD = Field(max_length=256)
@@ -21,16 +21,16 @@ class RegistrationOut(Out):
     )
 
 
-class TokenIn(BaseModel):
+class TokenIn(In):
     token: str = _TOKEN
 
 
-class TotpLoginIn(BaseModel):
+class TotpLoginIn(In):
     challenge: str = Field(min_length=1, max_length=128)
     code: str = Field(min_length=1, max_length=32, description="6 digits or a recovery code")
 
 
-class ReauthIn(BaseModel):
+class ReauthIn(In):
     password: str = _PASSWORD
     totp_code: str | None = Field(None, max_length=32)
 
@@ -40,7 +40,7 @@ class ReauthOut(BaseModel):
     valid_until: dt.datetime
 
 
-class PasswordChangeIn(BaseModel):
+class PasswordChangeIn(In):
     current_password: str = _PASSWORD
     new_password: str = _PASSWORD
     totp_code: str | None = Field(
@@ -48,16 +48,16 @@ class PasswordChangeIn(BaseModel):
     )
 
 
-class ResetRequestIn(BaseModel):
+class ResetRequestIn(In):
     email: str = Field(min_length=3, max_length=254)
 
 
-class ResetConfirmIn(BaseModel):
+class ResetConfirmIn(In):
     token: str = _TOKEN
     new_password: str = _PASSWORD
 
 
-class EmailChangeIn(BaseModel):
+class EmailChangeIn(In):
     new_email: str = Field(min_length=3, max_length=254)
 
 
@@ -96,7 +96,7 @@ class TotpEnrolmentOut(Out):
     qr_svg: str = Field(description="The QR code as an inline SVG document")
 
 
-class TotpCodeIn(BaseModel):
+class TotpCodeIn(In):
     code: str = Field(min_length=6, max_length=32)
 
 

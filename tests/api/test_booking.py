@@ -188,21 +188,21 @@ def test_hammering_the_booking_endpoint_is_429_with_retry_after(
 def test_runners_cannot_override_availability_through_the_api(
     api: TestClient, bw: BookingWorld
 ) -> None:
+    staff_body = {
+        "clinic_id": bw.clinic_id,
+        "appointment_type_id": bw.assess_id,
+        "start_at": at(MONDAY, "19:00").isoformat(),
+        "override_reason": "late shift",
+    }
     res = api.post(
         f"{API}/clinician/runners/{bw.world.runner_a}/appointments",
-        json={
-            **body(bw, start_at=at(MONDAY, "19:00").isoformat()),
-            "override_reason": "late shift",
-        },
+        json=staff_body,
         headers=bw.world.headers("runner_a"),
     )
     assert res.status_code == 403
     doc = api.post(
         f"{API}/clinician/runners/{bw.world.runner_a}/appointments",
-        json={
-            **body(bw, start_at=at(MONDAY, "19:00").isoformat()),
-            "override_reason": "late shift",
-        },
+        json=staff_body,
         headers=bw.world.headers("clinician_with"),
     )
     assert doc.status_code == 201, doc.text

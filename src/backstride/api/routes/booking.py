@@ -12,9 +12,10 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from backstride.api.deps import Caller, DbSession, Now
+from backstride.api.schemas import In
 from backstride.services import booking
 from backstride.services.booking import plan_link
 from backstride.services.booking.ratelimit import RateLimiter
@@ -59,7 +60,7 @@ def created(response: Response, result: booking.BookingResult) -> booking.Appoin
     return result.appointment
 
 
-class BookIn(BaseModel):
+class BookIn(In):
     clinic_id: str = Field(min_length=1, max_length=64)
     appointment_type_id: str = Field(min_length=1, max_length=64)
     start_at: dt.datetime = Field(description="ISO 8601 with an offset; on the slot grid.")
@@ -70,13 +71,13 @@ class BookIn(BaseModel):
     )
 
 
-class RescheduleIn(BaseModel):
+class RescheduleIn(In):
     version: int = Field(ge=1, description="The version I saw (stale: 409).")
     start_at: dt.datetime
     clinician_id: str | None = Field(None, max_length=64)
 
 
-class CancelIn(BaseModel):
+class CancelIn(In):
     version: int | None = Field(None, ge=1)
     reason: str | None = Field(None, max_length=500)
 

@@ -8,11 +8,12 @@ import json
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
 from backstride.api.routes.booking import IdempotencyKey, Writer, created
+from backstride.api.schemas import In
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services import booking
 from backstride.services.booking import previsit
@@ -23,7 +24,7 @@ setup_router = APIRouter(prefix="/admin/clinics/{clinic_id}", tags=["booking set
 setup_items = APIRouter(prefix="/admin", tags=["booking set-up"])
 
 
-class StaffBookIn(BaseModel):
+class StaffBookIn(In):
     clinic_id: str = Field(min_length=1, max_length=64)
     appointment_type_id: str = Field(min_length=1, max_length=64)
     start_at: dt.datetime
@@ -35,7 +36,7 @@ class StaffBookIn(BaseModel):
     )
 
 
-class StaffRescheduleIn(BaseModel):
+class StaffRescheduleIn(In):
     version: int = Field(ge=1)
     start_at: dt.datetime
     clinician_id: str | None = Field(None, max_length=64)
@@ -43,12 +44,12 @@ class StaffRescheduleIn(BaseModel):
     override_reason: str | None = Field(None, max_length=500)
 
 
-class StaffCancelIn(BaseModel):
+class StaffCancelIn(In):
     version: int | None = Field(None, ge=1)
     reason: str | None = Field(None, max_length=500)
 
 
-class AttendanceIn(BaseModel):
+class AttendanceIn(In):
     version: int = Field(ge=1)
     status: Literal["attended", "no_show"]
 
@@ -227,7 +228,7 @@ def pre_visit(
     )
 
 
-class PolicyIn(BaseModel):
+class PolicyIn(In):
     timezone: str | None = Field(None, max_length=64)
     slot_step_min: int | None = None
     horizon_days: int | None = None
@@ -237,7 +238,7 @@ class PolicyIn(BaseModel):
     reminder_offsets_min: list[int] | None = Field(None, max_length=10)
 
 
-class TypeIn(BaseModel):
+class TypeIn(In):
     name: str = Field(max_length=200)
     visit_kind: str = Field(max_length=32)
     duration_min: int
@@ -247,7 +248,7 @@ class TypeIn(BaseModel):
     online: bool = True
 
 
-class TypePatch(BaseModel):
+class TypePatch(In):
     name: str | None = Field(None, max_length=200)
     duration_min: int | None = None
     buffer_before_min: int | None = None
@@ -257,18 +258,18 @@ class TypePatch(BaseModel):
     active: bool | None = None
 
 
-class RoomIn(BaseModel):
+class RoomIn(In):
     name: str = Field(max_length=200)
     visit_kinds: list[str] = Field(default_factory=list, max_length=10)
 
 
-class RoomPatch(BaseModel):
+class RoomPatch(In):
     name: str | None = Field(None, max_length=200)
     visit_kinds: list[str] | None = Field(None, max_length=10)
     active: bool | None = None
 
 
-class HoursIn(BaseModel):
+class HoursIn(In):
     clinician_id: str = Field(max_length=64)
     start: str = Field(max_length=5, description="Local HH:MM")
     end: str = Field(max_length=5, description="Local HH:MM (24:00 = midnight)")
@@ -278,7 +279,7 @@ class HoursIn(BaseModel):
     visit_kinds: list[str] = Field(default_factory=list, max_length=10)
 
 
-class TimeOffIn(BaseModel):
+class TimeOffIn(In):
     start_at: dt.datetime
     end_at: dt.datetime
     clinician_id: str | None = Field(None, max_length=64)

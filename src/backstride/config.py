@@ -80,6 +80,13 @@ class Settings(BaseSettings):
         description="An import taken this many times without finishing fails with "
         "import.stalled instead of being taken again.",
     )
+    booking_rate_per_minute: int = Field(
+        default=30,
+        ge=1,
+        description="Booking writes (book, move, cancel) one caller may make a minute, per "
+        "API process, after a burst of booking_rate_burst; more answer 429 with Retry-After.",
+    )
+    booking_rate_burst: int = Field(default=20, ge=1)
     public_base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="The address people open the app at; links in e-mails start with it.",

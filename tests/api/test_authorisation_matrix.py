@@ -21,6 +21,7 @@ from tests.api.world import (
     SAMPLE_GPX,
     SECRET_NAME,
     World,
+    add_booking,
     build_world,
     client_for,
     plan_document,
@@ -36,6 +37,16 @@ RUNNERS_ONLY = {"anonymous": 401, "runner_a": 200, "runner_b": 200} | dict.fromk
 ANY_SIGNED_IN = {"anonymous": 401} | dict.fromkeys(ACTORS[1:], 200)
 ADMIN_ONLY = {"anonymous": 401, "admin": 200} | dict.fromkeys(
     ("runner_a", "runner_b", "clinician_with", "clinician_without"), 403
+)
+CLINIC_STAFF = {"anonymous": 401, "clinician_with": 200} | dict.fromkeys(
+    ("runner_a", "runner_b", "clinician_without", "admin"), 403
+)
+STAFF_OR_RUNNERS = {"anonymous": 401, "runner_a": 200, "runner_b": 200, "clinician_with": 200} | {
+    "clinician_without": 403,
+    "admin": 403,
+}
+SETUP = {"anonymous": 401, "clinician_with": 200, "admin": 200} | dict.fromkeys(
+    ("runner_a", "runner_b", "clinician_without"), 403
 )
 
 
@@ -231,6 +242,147 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
         {},
     ),
     ("DELETE", "/api/v1/admin/clinicians/{account_id}"): (_with(ADMIN_ONLY, 204), None, {}),
+    # clinic booking (world.booking: A's assessment on Wed 2 Dec 09:00 London)
+    ("GET", "/api/v1/clinics/{clinic_id}/booking/options"): (RUNNERS_ONLY, None, {}),
+    ("GET", "/api/v1/clinics/{clinic_id}/appointment-types"): (ANY_SIGNED_IN, None, {}),
+    ("GET", "/api/v1/clinics/{clinic_id}/clinicians"): (ANY_SIGNED_IN, None, {}),
+    ("GET", "/api/v1/clinics/{clinic_id}/slots"): (
+        STAFF_OR_RUNNERS,
+        None,
+        {"appointment_type_id": "{type_id}"},
+    ),
+    ("POST", "/api/v1/me/appointments"): (
+        _with(RUNNERS_ONLY, 201) | {"runner_b": 409},  # B: the time A just took
+        lambda w: {
+            "clinic_id": w.clinic_id,
+            "appointment_type_id": w.booking["type_id"],
+            "start_at": "2026-12-02T11:00:00+00:00",
+            "share_record": True,
+        },
+        {},
+    ),
+    ("GET", "/api/v1/me/appointments"): (RUNNERS_ONLY, None, {}),
+    ("GET", "/api/v1/me/appointments/{appointment_id}"): (
+        RUNNERS_ONLY | {"runner_b": 404},
+        None,
+        {},
+    ),
+    ("GET", "/api/v1/me/appointments/{appointment_id}/calendar.ics"): (
+        RUNNERS_ONLY | {"runner_b": 404},
+        None,
+        {},
+    ),
+    ("POST", "/api/v1/me/appointments/{appointment_id}/reschedule"): (
+        RUNNERS_ONLY | {"runner_b": 404},
+        lambda w: {"version": 1, "start_at": "2026-12-02T14:00:00+00:00"},
+        {},
+    ),
+    ("POST", "/api/v1/me/appointments/{appointment_id}/cancel"): (
+        RUNNERS_ONLY | {"runner_b": 404},
+        lambda w: {},
+        {},
+    ),
+    ("GET", "/api/v1/me/plan/suggested-visits"): (
+        RUNNERS_ONLY | {"runner_b": 404},
+        None,
+        {"clinic_id": "{clinic_id}"},
+    ),
+    ("GET", "/api/v1/me/plan/calendar.ics"): (RUNNERS_ONLY | {"runner_b": 404}, None, {}),
+    ("GET", "/api/v1/clinician/clinics/{clinic_id}/appointments"): (
+        CLINIC_STAFF,
+        None,
+        {"from": "2026-11-30T00:00:00Z", "to": "2026-12-07T00:00:00Z"},
+    ),
+    ("GET", "/api/v1/clinician/runners/{runner_id}/appointments"): (
+        CLINIC_STAFF | {"clinician_without": 404},
+        None,
+        {},
+    ),
+    ("POST", "/api/v1/clinician/runners/{runner_id}/appointments"): (
+        _with(CLINIC_STAFF, 201),
+        lambda w: {
+            "clinic_id": w.clinic_id,
+            "appointment_type_id": w.booking["type_id"],
+            "start_at": "2026-12-03T10:00:00+00:00",
+        },
+        {},
+    ),
+    ("GET", "/api/v1/clinician/appointments/{appointment_id}"): (
+        CLINIC_STAFF | {"clinician_without": 404},
+        None,
+        {},
+    ),
+    ("POST", "/api/v1/clinician/appointments/{appointment_id}/reschedule"): (
+        CLINIC_STAFF | {"clinician_without": 404},
+        lambda w: {"version": 1, "start_at": "2026-12-03T15:00:00+00:00"},
+        {},
+    ),
+    ("POST", "/api/v1/clinician/appointments/{appointment_id}/cancel"): (
+        CLINIC_STAFF | {"clinician_without": 404},
+        lambda w: {},
+        {},
+    ),
+    ("POST", "/api/v1/clinician/appointments/{appointment_id}/attendance"): (
+        _with(CLINIC_STAFF, 409) | {"clinician_without": 404},  # the visit has not started
+        lambda w: {"version": 1, "status": "attended"},
+        {},
+    ),
+    ("GET", "/api/v1/clinician/appointments/{appointment_id}/pre-visit"): (
+        CLINIC_STAFF | {"clinician_without": 404},
+        None,
+        {},
+    ),
+    ("GET", "/api/v1/admin/clinics/{clinic_id}/booking-policy"): (ANY_SIGNED_IN, None, {}),
+    ("PUT", "/api/v1/admin/clinics/{clinic_id}/booking-policy"): (
+        SETUP,
+        lambda w: {"cancel_window_min": 720},
+        {},
+    ),
+    ("GET", "/api/v1/admin/clinics/{clinic_id}/appointment-types"): (ANY_SIGNED_IN, None, {}),
+    ("POST", "/api/v1/admin/clinics/{clinic_id}/appointment-types"): (
+        _with(SETUP, 201),
+        lambda w: {
+            "name": f"Review {next(_seq)}",
+            "visit_kind": "exercise_review",
+            "duration_min": 30,
+        },
+        {},
+    ),
+    ("PATCH", "/api/v1/admin/appointment-types/{type_id}"): (SETUP, lambda w: {"online": True}, {}),
+    ("GET", "/api/v1/admin/clinics/{clinic_id}/rooms"): (ANY_SIGNED_IN, None, {}),
+    ("POST", "/api/v1/admin/clinics/{clinic_id}/rooms"): (
+        _with(SETUP, 201),
+        lambda w: {"name": f"Room x{next(_seq)}"},
+        {},
+    ),
+    ("PATCH", "/api/v1/admin/rooms/{room_id}"): (SETUP, lambda w: {"active": True}, {}),
+    ("GET", "/api/v1/admin/clinics/{clinic_id}/hours"): (ANY_SIGNED_IN, None, {}),
+    ("POST", "/api/v1/admin/clinics/{clinic_id}/hours"): (
+        _with(SETUP, 201),
+        lambda w: {
+            "clinician_id": w.accounts["clinician_with"],
+            "weekday": 6,
+            "start": "10:00",
+            "end": "12:00",
+        },
+        {},
+    ),
+    ("DELETE", "/api/v1/admin/hours/{hours_id}"): (
+        _with(SETUP, 204) | {"clinician_without": 404, "admin": 404},  # deleted by then
+        None,
+        {},
+    ),
+    ("GET", "/api/v1/admin/clinics/{clinic_id}/time-off"): (ANY_SIGNED_IN, None, {}),
+    ("POST", "/api/v1/admin/clinics/{clinic_id}/time-off"): (
+        _with(SETUP, 201),
+        lambda w: {"start_at": "2026-12-31T00:00:00Z", "end_at": "2027-01-02T00:00:00Z"},
+        {},
+    ),
+    ("DELETE", "/api/v1/admin/time-off/{time_off_id}"): (
+        _with(SETUP, 204) | {"clinician_without": 404, "admin": 404},
+        None,
+        {},
+    ),
 }
 
 # Callers allowed to see runner A's data (login with A's password is A).
@@ -250,6 +402,7 @@ def _path(template: str, world: World) -> str:
         instrument="odi",
         session_id="no-such-session",
         account=world.accounts["clinician_with"],
+        **world.booking,
     )
 
 
@@ -269,9 +422,11 @@ def test_each_caller_gets_the_expected_status_and_no_leak(
     # One world per operation: the callers run in ACTORS order (admin last), and no caller's
     # change alters what a later caller may do with this operation.
     world = build_world(session)
+    add_booking(session, world)
     for client in client_for(db_settings):
         for actor in ACTORS:
-            kwargs: dict[str, Any] = {"headers": world.headers(actor), "params": params}
+            query = {k: _path(v, world) for k, v in params.items()}
+            kwargs: dict[str, Any] = {"headers": world.headers(actor), "params": query}
             if body is not None:
                 payload = body(world)
                 if isinstance(payload, bytes):

@@ -39,6 +39,8 @@ class World:
     accounts: dict[str, str]
     tokens: dict[str, str] = field(default_factory=dict)
     job_id: str = ""
+    booking: dict[str, str] = field(default_factory=dict)
+    """Ids of the booking set-up (``add_booking``), named like the API's path parameters."""
 
     def headers(self, actor: str) -> dict[str, str]:
         if actor == "anonymous":
@@ -165,6 +167,76 @@ def client_for(settings: Settings, **kwargs: object) -> Iterator[TestClient]:
     app = create_app(settings, clock=lambda: NOW, run_worker=False, **kwargs)  # type: ignore[arg-type]
     with TestClient(app, base_url="https://testserver") as client:
         yield client
+
+
+def add_booking(session: Session, world: World) -> None:
+    """North Clinic set up for booking (London time, Dr North weekdays 09-17, one room),
+    runner A's assessment booked for Wednesday 2 December 09:00, time off and extra hours."""
+    from zoneinfo import ZoneInfo
+
+    from backstride.services import booking
+
+    clinic, doc = world.clinic_id, world.accounts["clinician_with"]
+    booking.set_policy(session, actor=None, clinic_id=clinic, now=NOW, timezone="Europe/London")
+    assess = booking.create_type(
+        session,
+        actor=None,
+        clinic_id=clinic,
+        name="Initial assessment",
+        visit_kind="initial_assessment",
+        duration_min=45,
+        buffer_after_min=15,
+        now=NOW,
+    )
+    room = booking.create_room(session, actor=None, clinic_id=clinic, name="Room 1", now=NOW)
+    for day in range(5):
+        booking.add_hours(
+            session,
+            actor=None,
+            clinic_id=clinic,
+            clinician_id=doc,
+            weekday=day,
+            start="09:00",
+            end="17:00",
+            now=NOW,
+        )
+    extra = booking.add_hours(
+        session,
+        actor=None,
+        clinic_id=clinic,
+        clinician_id=doc,
+        weekday=5,
+        start="09:00",
+        end="12:00",
+        now=NOW,
+    )
+    london = ZoneInfo("Europe/London")
+    off = booking.add_time_off(
+        session,
+        actor=None,
+        clinic_id=clinic,
+        clinician_id=doc,
+        start_at=dt.datetime(2026, 12, 24, tzinfo=london),
+        end_at=dt.datetime(2026, 12, 27, tzinfo=london),
+        reason="holidays",
+        now=NOW,
+    )
+    booked = booking.book(
+        session,
+        principal=None,
+        clinic_id=clinic,
+        appointment_type_id=assess.id,
+        runner_id=world.runner_a,
+        start_at=dt.datetime(2026, 12, 2, 9, 0, tzinfo=london),
+        now=NOW,
+    )
+    world.booking = {
+        "appointment_id": booked.appointment.id,
+        "type_id": assess.id,
+        "room_id": room.id,
+        "hours_id": extra.id,
+        "time_off_id": off.id,
+    }
 
 
 def plan_document() -> dict[str, Any]:

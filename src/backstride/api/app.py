@@ -15,7 +15,16 @@ from backstride.api.docs import install_docs
 from backstride.api.errors import install_error_handlers
 from backstride.api.limits import BodyLimit, HeadAsGet
 from backstride.api.openapi import STANDARD_RESPONSES, tidy_openapi
-from backstride.api.routes import accounts, admin, care, clinician, imports, runner
+from backstride.api.routes import (
+    accounts,
+    admin,
+    booking,
+    booking_staff,
+    care,
+    clinician,
+    imports,
+    runner,
+)
 from backstride.api.schemas import Health
 from backstride.api.security import SecurityHeaders
 from backstride.config import Settings
@@ -104,6 +113,10 @@ def create_app(
     api.include_router(clinician.router)
     api.include_router(clinician.settings_router)
     api.include_router(admin.router)
+    api.include_router(booking.router)
+    api.include_router(booking_staff.router)
+    api.include_router(booking_staff.setup_router)
+    api.include_router(booking_staff.setup_items)
     app.include_router(api)
     tidy_openapi(app)
     return app

@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "backstride.cli.intake",
     "backstride.cli.load",
     "backstride.cli.plan",
+    "backstride.cli.clinic",
 )
 
 

@@ -616,3 +616,6 @@ __all__ = [
     "Runner",
     "SessionLog",
 ]
+
+# The clinic booking tables live in their own module; importing it here registers them.
+import backstride.store.clinic_models  # noqa: E402, F401

@@ -15,6 +15,7 @@ from backstride.intake.serialize import assessment_to_dict
 from backstride.plan.monitor import ExerciseResult
 from backstride.plan.serialize import plan_to_dict
 from backstride.services import intake, load, plans
+from backstride.services.booking import plan_link
 from backstride.services.policy import own_runner_id
 from backstride.services.profile import my_handle
 
@@ -128,15 +129,18 @@ def create_plan(body: PlanIn, principal: Caller, session: DbSession, now: Now) -
 
 
 @router.get("/plan")
-def current_plan(principal: Caller, session: DbSession) -> dict[str, Any]:
-    """My current plan version; ``escalations`` say why to contact the clinic now."""
+def current_plan(principal: Caller, session: DbSession, now: Now) -> dict[str, Any]:
+    """My current plan version with my coming clinic appointments; ``escalations`` say why
+    to contact the clinic now."""
     done = plans.current_plan(session, runner_handle=my_handle(session, principal=principal))
+    booked = plan_link.plan_appointments(session, principal=principal, now=now)
     return {
         "plan_id": done.plan_id,
         "version": done.version,
         "plan": plan_to_dict(done.plan),
         "escalations": to_jsonable(done.plan.escalations),
         "contact_clinic": bool(done.plan.escalations),
+        "appointments": to_jsonable(booked),
     }
 
 

@@ -104,7 +104,7 @@ def test_the_schema_is_as_strict_as_the_server(client: TestClient) -> None:
     assert "pattern" in register
     assert parts["RegisterIn"]["additionalProperties"] is False
     kind = parts["SessionLogIn"]["properties"]["kind"]
-    assert kind["enum"] == ["run", "strength", "mobility", "cross_training"]
+    assert kind["enum"] == ["run", "strength", "mobility", "cross_training", "relaxation"]
 
 
 @pytest.mark.parametrize("email", ["", "   ", "no-at-sign", "a@b"])

@@ -85,6 +85,21 @@ TRIAGED: dict[tuple[str, str], dict[str, str]] = {
     },
     **{
         ("POST", path): {
+            "positive_data_acceptance": "a booking is checked against the clinic's slot grid, "
+            "hours, notice, horizon, time off, cancellation window, the caller's role and the "
+            "stored bookings (422/409 with booking.* codes); an end must follow its start",
+        }
+        for path in (
+            "/api/v1/me/appointments",
+            "/api/v1/me/appointments/{appointment_id}/reschedule",
+            "/api/v1/me/appointments/{appointment_id}/cancel",
+            "/api/v1/clinician/runners/{runner_id}/appointments",
+            "/api/v1/clinician/appointments/{appointment_id}/reschedule",
+            "/api/v1/clinician/appointments/{appointment_id}/cancel",
+        )
+    },
+    **{
+        ("POST", path): {
             "positive_data_acceptance": "a one-time token is valid only as issued by e-mail "
             "(422 *.invalid_token for any other string)",
         }

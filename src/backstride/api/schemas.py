@@ -24,6 +24,10 @@ _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$"
 )
 
+_ISO_DATETIME_ANY = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$"
+)
+
 
 def _iso_date(value: object) -> object:
     """Only ``YYYY-MM-DD`` (pydantic alone reads ``0`` as 1970-01-01)."""
@@ -43,6 +47,15 @@ def _iso_datetime(value: object) -> object:
     raise ValueError("expected a date-time as YYYY-MM-DDTHH:MM:SS with Z or an offset")
 
 
+def _iso_datetime_any(value: object) -> object:
+    """An ISO 8601 date-time, with or without its offset (no Unix seconds)."""
+    if isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATETIME_ANY.match(value):
+        return value
+    raise ValueError("expected a date-time as YYYY-MM-DDTHH:MM:SS (with Z or an offset)")
+
+
 Int = Annotated[int, Strict(False)]
 """An integer: ``3`` or ``3.0`` (JSON Schema's integer), never ``true``, ``"3"`` or ``3.5``
 (``In`` refuses booleans and strings for every numeric field)."""
@@ -52,6 +65,9 @@ IsoDate = Annotated[dt.date, BeforeValidator(_iso_date), Strict(False)]
 """A calendar date in the wire form ``YYYY-MM-DD`` only."""
 IsoDateTime = Annotated[AwareDatetime, BeforeValidator(_iso_datetime), Strict(False)]
 """An aware ISO 8601 date-time only."""
+AnyDateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime_any), Strict(False)]
+"""An ISO 8601 date-time; a naive one reaches the service, which refuses it with its own code
+(``booking.naive_datetime``) instead of a generic type error."""
 
 
 class In(BaseModel):

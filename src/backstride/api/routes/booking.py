@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from pydantic import Field
 
 from backstride.api.deps import Caller, DbSession, Now
-from backstride.api.schemas import In
+from backstride.api.openapi import RATE_LIMITED
+from backstride.api.schemas import AnyDateTime, In, Int
 from backstride.services import booking
 from backstride.services.booking import plan_link
 from backstride.services.booking.ratelimit import RateLimiter
@@ -27,7 +28,7 @@ IdempotencyKey = Annotated[
     str | None,
     Header(
         alias="Idempotency-Key",
-        max_length=200,
+        pattern=r"^[\x21-\x7e]{1,128}$",
         description="Any unique string per intended change (1-128 visible ASCII characters).",
     ),
 ]
@@ -63,8 +64,8 @@ def created(response: Response, result: booking.BookingResult) -> booking.Appoin
 class BookIn(In):
     clinic_id: str = Field(min_length=1, max_length=64)
     appointment_type_id: str = Field(min_length=1, max_length=64)
-    start_at: dt.datetime = Field(description="ISO 8601 with an offset; on the slot grid.")
-    end_at: dt.datetime | None = Field(None, description="Optional; must be start + duration.")
+    start_at: AnyDateTime = Field(description="ISO 8601 with an offset; on the slot grid.")
+    end_at: AnyDateTime | None = Field(None, description="Optional; must be start + duration.")
     clinician_id: str | None = Field(None, max_length=64, description="None: first available.")
     share_record: bool = Field(
         False, description="Grant the clinic consent to see my record (needed to book)."
@@ -72,13 +73,13 @@ class BookIn(In):
 
 
 class RescheduleIn(In):
-    version: int = Field(ge=1, description="The version I saw (stale: 409).")
-    start_at: dt.datetime
+    version: Int = Field(ge=1, description="The version I saw (stale: 409).")
+    start_at: AnyDateTime
     clinician_id: str | None = Field(None, max_length=64)
 
 
 class CancelIn(In):
-    version: int | None = Field(None, ge=1)
+    version: Int | None = Field(None, ge=1)
     reason: str | None = Field(None, max_length=500)
 
 
@@ -135,7 +136,7 @@ def free_slots(
     )
 
 
-@router.post("/me/appointments", status_code=201)
+@router.post("/me/appointments", status_code=201, responses=RATE_LIMITED)
 def book(
     body: BookIn,
     principal: Writer,
@@ -185,7 +186,7 @@ def my_appointment(
     )
 
 
-@router.post("/me/appointments/{appointment_id}/reschedule")
+@router.post("/me/appointments/{appointment_id}/reschedule", responses=RATE_LIMITED)
 def reschedule(
     appointment_id: str,
     body: RescheduleIn,
@@ -210,7 +211,7 @@ def reschedule(
     return created(response, result)
 
 
-@router.post("/me/appointments/{appointment_id}/cancel")
+@router.post("/me/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
 def cancel(
     appointment_id: str,
     body: CancelIn,

@@ -12,8 +12,9 @@ from pydantic import Field
 
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
+from backstride.api.openapi import RATE_LIMITED
 from backstride.api.routes.booking import IdempotencyKey, Writer, created
-from backstride.api.schemas import In
+from backstride.api.schemas import AnyDateTime, In, Int, IsoDate
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services import booking
 from backstride.services.booking import previsit
@@ -27,8 +28,8 @@ setup_items = APIRouter(prefix="/admin", tags=["booking set-up"])
 class StaffBookIn(In):
     clinic_id: str = Field(min_length=1, max_length=64)
     appointment_type_id: str = Field(min_length=1, max_length=64)
-    start_at: dt.datetime
-    end_at: dt.datetime | None = None
+    start_at: AnyDateTime
+    end_at: AnyDateTime | None = None
     clinician_id: str | None = Field(None, max_length=64)
     room_id: str | None = Field(None, max_length=64)
     override_reason: str | None = Field(
@@ -37,20 +38,20 @@ class StaffBookIn(In):
 
 
 class StaffRescheduleIn(In):
-    version: int = Field(ge=1)
-    start_at: dt.datetime
+    version: Int = Field(ge=1)
+    start_at: AnyDateTime
     clinician_id: str | None = Field(None, max_length=64)
     room_id: str | None = Field(None, max_length=64)
     override_reason: str | None = Field(None, max_length=500)
 
 
 class StaffCancelIn(In):
-    version: int | None = Field(None, ge=1)
+    version: Int | None = Field(None, ge=1)
     reason: str | None = Field(None, max_length=500)
 
 
 class AttendanceIn(In):
-    version: int = Field(ge=1)
+    version: Int = Field(ge=1)
     status: Literal["attended", "no_show"]
 
 
@@ -86,7 +87,7 @@ def runner_appointments(
     )
 
 
-@router.post("/runners/{runner_id}/appointments", status_code=201)
+@router.post("/runners/{runner_id}/appointments", status_code=201, responses=RATE_LIMITED)
 def book_on_behalf(
     runner_id: str,
     body: StaffBookIn,
@@ -126,7 +127,7 @@ def appointment(
     )
 
 
-@router.post("/appointments/{appointment_id}/reschedule")
+@router.post("/appointments/{appointment_id}/reschedule", responses=RATE_LIMITED)
 def staff_reschedule(
     appointment_id: str,
     body: StaffRescheduleIn,
@@ -153,7 +154,7 @@ def staff_reschedule(
     return created(response, result)
 
 
-@router.post("/appointments/{appointment_id}/cancel")
+@router.post("/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
 def staff_cancel(
     appointment_id: str,
     body: StaffCancelIn,
@@ -230,29 +231,29 @@ def pre_visit(
 
 class PolicyIn(In):
     timezone: str | None = Field(None, max_length=64)
-    slot_step_min: int | None = None
-    horizon_days: int | None = None
-    min_notice_min: int | None = None
-    cancel_window_min: int | None = None
-    triage_window_days: int | None = None
+    slot_step_min: Int | None = None
+    horizon_days: Int | None = None
+    min_notice_min: Int | None = None
+    cancel_window_min: Int | None = None
+    triage_window_days: Int | None = None
     reminder_offsets_min: list[int] | None = Field(None, max_length=10)
 
 
 class TypeIn(In):
     name: str = Field(max_length=200)
     visit_kind: str = Field(max_length=32)
-    duration_min: int
-    buffer_before_min: int = 0
-    buffer_after_min: int = 0
+    duration_min: Int
+    buffer_before_min: Int = 0
+    buffer_after_min: Int = 0
     audience: Literal["any", "new", "returning"] = "any"
     online: bool = True
 
 
 class TypePatch(In):
     name: str | None = Field(None, max_length=200)
-    duration_min: int | None = None
-    buffer_before_min: int | None = None
-    buffer_after_min: int | None = None
+    duration_min: Int | None = None
+    buffer_before_min: Int | None = None
+    buffer_after_min: Int | None = None
     audience: Literal["any", "new", "returning"] | None = None
     online: bool | None = None
     active: bool | None = None
@@ -273,15 +274,15 @@ class HoursIn(In):
     clinician_id: str = Field(max_length=64)
     start: str = Field(max_length=5, description="Local HH:MM")
     end: str = Field(max_length=5, description="Local HH:MM (24:00 = midnight)")
-    weekday: int | None = Field(None, description="0 = Monday; or give on_date")
-    on_date: dt.date | None = Field(None, description="A date whose weekly hours this replaces")
+    weekday: Int | None = Field(None, description="0 = Monday; or give on_date")
+    on_date: IsoDate | None = Field(None, description="A date whose weekly hours this replaces")
     room_id: str | None = Field(None, max_length=64)
     visit_kinds: list[str] = Field(default_factory=list, max_length=10)
 
 
 class TimeOffIn(In):
-    start_at: dt.datetime
-    end_at: dt.datetime
+    start_at: AnyDateTime
+    end_at: AnyDateTime
     clinician_id: str | None = Field(None, max_length=64)
     room_id: str | None = Field(None, max_length=64)
     reason: str = Field("", max_length=500)

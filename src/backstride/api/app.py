@@ -19,6 +19,7 @@ from backstride.config import Settings
 from backstride.services.jobs import Importer, check_single_file
 from backstride.services.queue import make_queue
 from backstride.store.db import make_engine, session_factory
+from backstride.web.mount import mount_web
 
 API_PREFIX = "/api/v1"
 
@@ -98,6 +99,7 @@ def create_app(
     api.include_router(clinician.settings_router)
     api.include_router(admin.router)
     app.include_router(api)
+    mount_web(app)
     return app
 
 

@@ -22,6 +22,7 @@ from backstride.store.models import (
     Assessment,
     AuditEvent,
     Blob,
+    CalendarFeed,
     Consent,
     Gear,
     ImportJob,
@@ -47,6 +48,7 @@ _BY_RUNNER: tuple[type[Base], ...] = (
     SessionLog,
     PainEntry,
     AuditEvent,
+    CalendarFeed,
 )
 
 

@@ -168,6 +168,24 @@ def _path(points: list[tuple[float, float] | None]) -> str:
     return "".join(parts)
 
 
+def _elapsed_ticks(last_s: float) -> list[tuple[float, str]]:
+    """Ticks every 5, 10, 15, 30 or 60 minutes over an activity's elapsed time."""
+    minutes = last_s / 60
+    every = next((m for m in (1, 2, 5, 10, 15, 30, 60) if minutes / m <= 7), 120)
+    return [
+        (m * 60.0, f"{m // 60}:{m % 60:02d} h" if m >= 60 else f"{m} min")
+        for m in range(0, int(minutes) + 1, every)
+    ]
+
+
+def elapsed_label(seconds: float) -> str:
+    """``12:30`` (minutes:seconds) or ``1:02:30``."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    mins, secs = divmod(rest, 60)
+    return f"{hours}:{mins:02d}:{secs:02d}" if hours else f"{mins}:{secs:02d}"
+
+
 def time_chart(
     chart_id: str,
     *,
@@ -176,35 +194,104 @@ def time_chart(
     dates: Sequence[dt.date],
     series: Sequence[Series],
     unit: str,
+    bar_days: int = 1,
+    date_label: Callable[[dt.date], str] | None = None,
+    **options: Any,
+) -> ChartView:
+    """A chart of one or more series over calendar ``dates`` (SVG, uPlot data, table)."""
+    first = dates[0] if dates else EPOCH
+    last = dates[-1] if dates else first
+    last_edge = last + dt.timedelta(days=bar_days) if bar_days > 1 else last
+    label_of = date_label or (lambda d: f"{d:%a} {d.day} {d:%b %Y}")
+    ticks = [((d - EPOCH).days * 86400.0, text) for d, text in x_ticks(first, last_edge)]
+    return _chart(
+        chart_id,
+        title=title,
+        summary=summary,
+        xs=[(d - EPOCH).days * 86400.0 for d in dates],
+        x_end=(last_edge - EPOCH).days * 86400.0,
+        ticks=ticks,
+        row_labels=[label_of(d) for d in dates],
+        x_kind="date",
+        first_header="Date",
+        series=series,
+        unit=unit,
+        bar_width_x=bar_days * 86400.0,
+        **options,
+    )
+
+
+def elapsed_chart(
+    chart_id: str,
+    *,
+    title: str,
+    summary: str,
+    seconds: Sequence[float],
+    series: Sequence[Series],
+    unit: str,
+    **options: Any,
+) -> ChartView:
+    """A chart over an activity's elapsed time (seconds from the start)."""
+    end = seconds[-1] if seconds else 60.0
+    return _chart(
+        chart_id,
+        title=title,
+        summary=summary,
+        xs=list(seconds),
+        x_end=end,
+        ticks=_elapsed_ticks(end),
+        row_labels=[elapsed_label(v) for v in seconds],
+        x_kind="elapsed",
+        first_header="Time",
+        series=series,
+        unit=unit,
+        bar_width_x=0.0,
+        **options,
+    )
+
+
+def _chart(
+    chart_id: str,
+    *,
+    title: str,
+    summary: str,
+    xs: Sequence[float],
+    x_end: float,
+    ticks: Sequence[tuple[float, str]],
+    row_labels: Sequence[str],
+    x_kind: str,
+    first_header: str,
+    series: Sequence[Series],
+    unit: str,
+    bar_width_x: float,
     y_floor: float | None = 0.0,
     y_ceiling: float | None = None,
+    y_kind: str = "number",
+    y_tick: Callable[[float], str] | None = None,
+    invert_y: bool = False,
     bands: Sequence[Band] = (),
     refs: Sequence[RefLine] = (),
     markers: Sequence[Marker] = (),
-    bar_days: int = 1,
     table_every: int = 1,
     table_note: str = "",
     notes: Sequence[str] = (),
-    date_label: Callable[[dt.date], str] | None = None,
 ) -> ChartView:
-    """A chart of one or more series over ``dates`` (SVG, uPlot data, legend and table)."""
-    n = len(dates)
+    n = len(xs)
     values = [v for s in series for v in s.values if v is not None]
     values += [m.value for m in markers] + [r.value for r in refs]
     values += [b.low for b in bands] + [b.high for b in bands]
     empty = n == 0 or not any(v is not None for s in series for v in s.values)
     low, high, step = y_range(values or [0.0], floor=y_floor, ceiling=y_ceiling)
-    first = dates[0] if n else dt.date.today()  # noqa: DTZ011 - only for an empty chart's axis
-    last = dates[-1] if n else first
-    last_edge = last + dt.timedelta(days=bar_days) if bar_days > 1 else last
-    span = max((last_edge - first).days, 1)
+    x0 = xs[0] if n else 0.0
+    span = max(x_end - x0, 1.0)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
-    def sx(d: dt.date) -> float:
-        return LEFT + (d - first).days / span * plot_w
+    def sx(x: float) -> float:
+        return LEFT + (x - x0) / span * plot_w
 
     def sy(v: float) -> float:
-        return TOP + (1 - (v - low) / (high - low)) * plot_h
+        share = (v - low) / (high - low)
+        return TOP + (share if invert_y else 1 - share) * plot_h
 
     out: list[str] = []
     title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
@@ -215,38 +302,41 @@ def time_chart(
         f'<desc id="{desc_id}">{escape(summary)}</desc>'
     )
     for band in bands:
-        y1, y2 = sy(min(band.high, high)), sy(max(band.low, low))
+        ya, yb = sy(min(band.high, high)), sy(max(band.low, low))
+        y1, y2 = min(ya, yb), max(ya, yb)
         out.append(
             f'<rect class="band {band.cls}" x="{LEFT}" y="{y1:.1f}" width="{plot_w}" '
-            f'height="{max(y2 - y1, 0):.1f}"/>'
+            f'height="{y2 - y1:.1f}"/>'
         )
     out.append('<g class="grid">')
     tick = low
     while tick <= high + 1e-9:
         y = sy(tick)
+        label = escape(y_tick(tick)) if y_tick else _tick_label(step, tick)
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>')
-        label = _tick_label(step, tick)
         out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{label}</text>')
         tick += step
     out.append("</g>")
-    for d, label in x_ticks(first, last_edge):
-        x = sx(d)
-        out.append(
-            f'<text x="{x:.1f}" y="{HEIGHT - 8}" text-anchor="middle">{escape(label)}</text>'
-        )
-    base_y = sy(low)
+    for x_value, text in ticks:
+        if x0 <= x_value <= x_end:
+            out.append(
+                f'<text x="{sx(x_value):.1f}" y="{HEIGHT - 8}" text-anchor="middle">'
+                f"{escape(text)}</text>"
+            )
+    base_y = sy(high if invert_y else low)
     out.append(
         f'<line class="axis" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{base_y:.1f}" y2="{base_y:.1f}"/>'
     )
     bar_count = sum(1 for s in series if s.kind == "bar") or 1
-    bar_w = max(plot_w / span * bar_days * 0.8 / bar_count, 1.0)
+    slot = plot_w / span * bar_width_x
+    bar_w = max(slot * 0.8 / bar_count, 1.0)
     bar_i = 0
     for s in series:
         if s.kind == "bar":
-            for i, (d, v) in enumerate(zip(dates, s.values, strict=True)):
+            for i, (x_value, v) in enumerate(zip(xs, s.values, strict=True)):
                 if v is None or v <= 0:
                     continue
-                x = sx(d) + plot_w / span * bar_days * 0.1 + bar_i * bar_w
+                x = sx(x_value) + slot * 0.1 + bar_i * bar_w
                 y = sy(v)
                 extra = s.point_cls[i] if i < len(s.point_cls) else ""
                 out.append(
@@ -256,29 +346,29 @@ def time_chart(
             bar_i += 1
         elif s.kind == "dots":
             out.append(f'<g class="dots {s.cls}">')
-            for d, v in zip(dates, s.values, strict=True):
+            for x_value, v in zip(xs, s.values, strict=True):
                 if v is not None:
-                    out.append(f'<circle cx="{sx(d):.1f}" cy="{sy(v):.1f}" r="2.6"/>')
+                    out.append(f'<circle cx="{sx(x_value):.1f}" cy="{sy(v):.1f}" r="2.6"/>')
             out.append("</g>")
         elif s.kind == "area":
             pts = [
-                (sx(d), sy(v)) if v is not None else None
-                for d, v in zip(dates, s.values, strict=True)
+                (sx(x_value), sy(v)) if v is not None else None
+                for x_value, v in zip(xs, s.values, strict=True)
             ]
             line = _path(pts)
-            base = sy(max(low, min(0.0, high)))
+            zero = sy(max(low, min(0.0, high)))
             if line:
                 first_x = next(p[0] for p in pts if p is not None)
                 last_x = next(p[0] for p in reversed(pts) if p is not None)
                 body = line.replace("M", "L", 1)
                 out.append(
-                    f'<path class="area" d="M{first_x:.1f} {base:.1f}{body}'
-                    f'L{last_x:.1f} {base:.1f}Z"/>'
+                    f'<path class="area" d="M{first_x:.1f} {zero:.1f}{body}'
+                    f'L{last_x:.1f} {zero:.1f}Z"/>'
                 )
         else:
             pts = [
-                (sx(d), sy(v)) if v is not None else None
-                for d, v in zip(dates, s.values, strict=True)
+                (sx(x_value), sy(v)) if v is not None else None
+                for x_value, v in zip(xs, s.values, strict=True)
                 if v is not None or not s.join
             ]
             out.append(f'<path class="{s.cls}" d="{_path(pts)}"/>')
@@ -288,7 +378,8 @@ def time_chart(
             f'<line class="refline" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}"/>'
         )
     for m in markers:
-        x = sx(m.date) + (plot_w / span * bar_days / 2 if bar_days > 1 else 0)
+        mx = (m.date - EPOCH).days * 86400.0
+        x = sx(mx) + slot / 2
         y = sy(m.value) - 4
         out.append(
             f'<path class="marker {m.cls}" d="M{x - 6:.1f} {y - 9:.1f}L{x + 6:.1f} {y - 9:.1f}'
@@ -296,24 +387,21 @@ def time_chart(
         )
     out.append("</svg>")
 
-    legend = tuple((s.cls.replace("s", "k", 1), s.label) for s in series)
+    legend = tuple((s.cls.split()[0].replace("s", "k", 1), s.label) for s in series)
     legend += tuple(("k-" + (m.cls or "caution"), m.label) for m in _unique_markers(markers))
     legend += tuple(("band", b.label) for b in bands) + tuple(("ref", r.label) for r in refs)
-    label_of = date_label or (lambda d: f"{d:%a} {d.day} {d:%b %Y}")
     rows: list[tuple[str, ...]] = []
-    for i, d in enumerate(dates):
+    for i, label in enumerate(row_labels):
         if table_every > 1 and (n - 1 - i) % table_every:
             continue
-        cells = [label_of(d)]
-        for s in series:
-            v = s.values[i]
-            cells.append((s.fmt or _fmt_default)(v))
-        rows.append(tuple(cells))
+        rows.append((label, *((s.fmt or _fmt_default)(s.values[i]) for s in series)))
     data: dict[str, Any] = {
         "title": title,
         "unit": unit,
-        "x": [(d - EPOCH).days * 86400 for d in dates],
-        "bar_days": bar_days,
+        "x_kind": x_kind,
+        "y_kind": y_kind,
+        "invert_y": invert_y,
+        "x": [round(x, 1) for x in xs],
         "y": {"min": low, "max": high},
         "series": [
             {
@@ -347,8 +435,8 @@ def time_chart(
         svg=Markup("".join(out)),  # noqa: S704 - every text inside is escaped above
         data=data,
         legend=legend,
-        table_head=("Date", *(f"{s.label} ({unit})" if unit else s.label for s in series)),
-        table_rows=tuple(reversed(rows)),
+        table_head=(first_header, *(f"{s.label} ({unit})" if unit else s.label for s in series)),
+        table_rows=tuple(reversed(rows)) if x_kind == "date" else tuple(rows),
         table_note=table_note,
         empty=empty,
         notes=tuple(notes),
@@ -362,4 +450,15 @@ def _unique_markers(markers: Sequence[Marker]) -> list[Marker]:
     return list(seen.values())
 
 
-__all__ = ["Band", "ChartView", "Marker", "RefLine", "Series", "time_chart", "x_ticks", "y_range"]
+__all__ = [
+    "Band",
+    "ChartView",
+    "Marker",
+    "RefLine",
+    "Series",
+    "elapsed_chart",
+    "elapsed_label",
+    "time_chart",
+    "x_ticks",
+    "y_range",
+]

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from backstride.web.routes import auth, home, log, plan, public
+from backstride.web.routes import (
+    account,
+    activities,
+    auth,
+    home,
+    log,
+    plan,
+    public,
+    records,
+    upload,
+)
 
 ROUTERS: tuple[APIRouter, ...] = (
     home.router,
@@ -12,6 +22,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     public.router,
     plan.router,
     log.router,
+    activities.router,
+    upload.router,
+    records.router,
+    account.router,
 )
 
 __all__ = ["ROUTERS"]

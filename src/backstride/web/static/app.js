@@ -18,8 +18,16 @@
     return cssVar(VARS[first] || "--c1") || "#2563eb";
   }
 
-  function fmt(v, unit) {
+  function mmss(seconds) {
+    var total = Math.round(seconds), h = Math.floor(total / 3600);
+    var m = Math.floor((total % 3600) / 60), s = total % 60;
+    var tail = (s < 10 ? "0" : "") + s;
+    return h ? h + ":" + (m < 10 ? "0" : "") + m + ":" + tail : m + ":" + tail;
+  }
+
+  function fmt(v, unit, kind) {
     if (v === null || v === undefined) { return "—"; }
+    if (kind === "pace") { return mmss(v) + " /km"; }
     var n = Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1);
     return unit ? n + " " + unit : n;
   }
@@ -36,7 +44,8 @@
     var muted = cssVar("--muted"), grid = cssVar("--grid");
     var xs = data.x;
     var columns = [xs];
-    var series = [{}];
+    var elapsed = data.x_kind === "elapsed";
+    var series = [elapsed ? { label: "Time", value: function (u, v) { return v === null ? "—" : mmss(v); } } : {}];
     data.series.forEach(function (s) {
       var colour = colourOf(s.cls);
       var cfg = {
@@ -44,7 +53,7 @@
         stroke: colour,
         width: s.cls.indexOf("thin") >= 0 ? 1.3 : 2,
         spanGaps: !!s.join,
-        value: function (u, v) { return fmt(v, data.unit); },
+        value: function (u, v) { return fmt(v, data.unit, data.y_kind); },
         points: { show: false }
       };
       if (s.kind === "bar") {
@@ -76,6 +85,11 @@
       });
       columns.push(marks);
     }
+    var asClock = function (u, vals) { return vals.map(function (v) { return mmss(v); }); };
+    var xAxis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
+    var yAxis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48 };
+    if (elapsed) { xAxis.values = asClock; }
+    if (data.y_kind === "pace") { yAxis.values = asClock; }
     var bandFill = cssVar("--surface-2"), okFill = cssVar("--ok-bg"), refColour = muted;
     var width = Math.max(live.clientWidth || fig.clientWidth || 320, 260);
     var opts = {
@@ -83,11 +97,8 @@
       height: width < 480 ? 200 : 240,
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1000), "Etc/UTC"); },
       series: series,
-      scales: { x: { time: true }, y: { range: [data.y.min, data.y.max] } },
-      axes: [
-        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } },
-        { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 44 }
-      ],
+      scales: { x: { time: !elapsed }, y: { range: [data.y.min, data.y.max], dir: data.invert_y ? -1 : 1 } },
+      axes: [xAxis, yAxis],
       cursor: { drag: { x: true, y: false }, points: { size: 8 } },
       legend: { live: true },
       hooks: {

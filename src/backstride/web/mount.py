@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from fastapi import FastAPI, Request
+from jinja2 import Environment
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -11,13 +14,20 @@ from backstride.web.errors import install_page_errors
 from backstride.web.templating import make_environment
 
 
+@cache
+def _shared() -> tuple[Assets, Environment]:
+    """The static files and compiled templates are the same for every app in a process."""
+    assets = Assets()
+    return assets, make_environment(assets)
+
+
 def mount_web(app: FastAPI) -> None:
     """Serve the web pages from ``app`` (call after the API's routers and error handlers)."""
     from backstride.web.routes import ROUTERS  # the routes import the API's dependencies
 
-    assets = Assets()
+    assets, env = _shared()
     app.state.web_assets = assets
-    app.state.web_env = make_environment(assets)
+    app.state.web_env = env
 
     @app.get(STATIC_PREFIX + "{hashed:path}", include_in_schema=False)
     async def static(hashed: str, request: Request) -> Response:

@@ -111,7 +111,14 @@ def signup(
     """Create a runner account, sign in and go home."""
     values = raw_values(form, ("display_name", "email", "password"))
     body, state = validate(RegisterIn, values, labels=SIGNUP_LABELS)
-    if body is not None:
+    if body is not None:  # every problem at once: the address and the password rules
+        try:
+            auth.normalise_email(body.email)
+        except InvalidInput as exc:
+            add_error(state, exc, fields=SIGNUP_LABELS)
+        for problem in auth.password_problems(body.password, email=body.email):
+            state.add("password", problem["msg"][:1].upper() + problem["msg"][1:])
+    if body is not None and not state.invalid:
         try:
             accounts.register_runner(
                 session,

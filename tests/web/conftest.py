@@ -91,6 +91,30 @@ class Browser(TestClient):
         return response
 
 
+@pytest.fixture(scope="module")
+def shared_app(seeded: tuple[Path, SeedWorld], tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
+    """One app per test module, for tests that only read (GET) and so may share it."""
+    data_dir = tmp_path_factory.mktemp("web-shared") / "data"
+    shutil.copytree(seeded[0], data_dir)
+    settings = Settings(data_dir=data_dir, cookie_secure=False)
+    return create_app(settings, clock=lambda: NOW, run_worker=False)
+
+
+@pytest.fixture(scope="module")
+def reader(shared_app: FastAPI) -> Iterator[Browser]:
+    """A browser signed in as Ana on the module's shared app (read-only tests)."""
+    with Browser(shared_app, base_url="http://testserver") as client:
+        client.log_in()
+        yield client
+
+
+@pytest.fixture(scope="module")
+def visitor(shared_app: FastAPI) -> Iterator[Browser]:
+    """A browser that is not signed in, on the module's shared app (read-only tests)."""
+    with Browser(shared_app, base_url="http://testserver") as client:
+        yield client
+
+
 @pytest.fixture
 def anon(app: FastAPI) -> Iterator[Browser]:
     """A browser that is not signed in."""

@@ -31,8 +31,8 @@ from backstride.store.migrate import upgrade
 from backstride.store.models import Account, PainEntry, Runner
 from backstride.units import new_id
 
-NOW = dt.datetime(2026, 11, 25, 9, 30, tzinfo=dt.UTC)
-"""A Wednesday morning."""
+NOW = dt.datetime(2026, 11, 26, 9, 30, tzinfo=dt.UTC)
+"""A Thursday morning (an easy run and strength are planned today)."""
 TODAY = NOW.date()
 PASSWORD = "correct horse battery"
 RUNNER_EMAIL = "ana@example.org"
@@ -120,44 +120,46 @@ def principal_of(session: Session, account_id: str) -> Principal:
     return auth.principal_for(session, account)
 
 
-def seed(settings: Settings) -> SeedWorld:
-    """Migrate ``settings``' database and fill it (a few seconds: one import of ~40 runs)."""
+def seed(settings: Settings, *, twins: tuple[str, ...] = ()) -> SeedWorld:
+    """Migrate ``settings``' database and fill it (a few seconds: one import of ~40 runs).
+
+    ``twins``: e-mail addresses of more runners with a record like Ana's (the browser tests
+    give each journey its own runner, so that they can run in any order).
+    """
     url = settings.effective_database_url
     upgrade(url)
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session:
-            return _seed(session, settings)
+            return _seed(session, settings, twins)
     finally:
         engine.dispose()
 
 
-def _seed(session: Session, settings: Settings) -> SeedWorld:
+@dataclass(frozen=True)
+class _Runner:
+    runner_id: str
+    account_id: str
+    plan_id: str
+    waiting_log_id: str
+
+
+def _runner_world(
+    session: Session,
+    settings: Settings,
+    *,
+    email: str,
+    name: str,
+    clinic_id: str,
+    doctor: Principal,
+    export: Path,
+) -> _Runner:
     start = NOW - dt.timedelta(days=60)
-    north = clinics.create_clinic(
-        session, principal=None, slug="north", name="North Clinic", now=start
+    view = accounts.register_runner(
+        session, email=email, password=PASSWORD, display_name=name, now=start
     )
-    south = clinics.create_clinic(
-        session, principal=None, slug="south", name="South Clinic", now=start
-    )
-    doc = clinics.create_clinician(
-        session,
-        principal=None,
-        email=CLINICIAN_EMAIL,
-        password=PASSWORD,
-        display_name="Dr North",
-        clinic_id=north.id,
-        now=start,
-    )
-    ana = accounts.register_runner(
-        session, email=RUNNER_EMAIL, password=PASSWORD, display_name=RUNNER_NAME, now=start
-    )
-    ben = accounts.register_runner(
-        session, email=OTHER_EMAIL, password=PASSWORD, display_name="Ben Other", now=start
-    )
-    assert ana.runner_id
-    assert ben.runner_id
-    handle = session.get(Runner, ana.runner_id).handle  # type: ignore[union-attr]
+    assert view.runner_id
+    handle = session.get(Runner, view.runner_id).handle  # type: ignore[union-attr]
     for days_ago, shape in ((42, (4, 0, 0, 0)), (21, (3, 4, 2, 1)), (7, (2, 8, 4, 3))):
         intake.submit_intake(
             session,
@@ -165,7 +167,6 @@ def _seed(session: Session, settings: Settings) -> SeedWorld:
             document=_intake(*shape),
             now=NOW - dt.timedelta(days=days_ago, hours=1),
         )
-    export = write_export(settings.data_dir / "seed", end_date=TODAY)
     import_paths(session, settings=settings, runner_handle=handle, paths=[export], now=NOW)
     monday = TODAY - dt.timedelta(days=TODAY.weekday())
     made = plans.create_plan(
@@ -175,13 +176,13 @@ def _seed(session: Session, settings: Settings) -> SeedWorld:
         start_date=monday - dt.timedelta(days=7),
         now=NOW - dt.timedelta(days=10),
     )
-    me = principal_of(session, ana.id)
+    me = principal_of(session, view.id)
     waiting = ""
     for days_ago, during, after, morning in (
-        (8, 2, 2, 1),
-        (6, 3, 3, 2),
+        (10, 2, 2, 1),
+        (7, 3, 3, 2),
         (3, 2, 3, 1),
-        (1, 3, 4, None),
+        (2, 3, 4, None),
     ):
         day = TODAY - dt.timedelta(days=days_ago)
         done = plans.log_session(
@@ -202,7 +203,7 @@ def _seed(session: Session, settings: Settings) -> SeedWorld:
         session.add(
             PainEntry(
                 id=new_id(),
-                runner_id=ana.runner_id,
+                runner_id=view.runner_id,
                 entry_date=TODAY - dt.timedelta(days=days_ago),
                 nprs_now=score,
                 logged_at=NOW - dt.timedelta(days=days_ago),
@@ -210,21 +211,65 @@ def _seed(session: Session, settings: Settings) -> SeedWorld:
         )
     session.commit()
     consent.grant_consent(
-        session, principal=me, clinic_id=north.id, now=NOW - dt.timedelta(days=20)
+        session, principal=me, clinic_id=clinic_id, now=NOW - dt.timedelta(days=20)
     )
-    doctor = principal_of(session, doc.account_id)
     timeline.clinician_timeline(
-        session, principal=doctor, runner_id=ana.runner_id, now=NOW - dt.timedelta(days=2)
+        session, principal=doctor, runner_id=view.runner_id, now=NOW - dt.timedelta(days=2)
     )
+    return _Runner(view.runner_id, view.id, made.plan_id, waiting)
+
+
+def _seed(session: Session, settings: Settings, twins: tuple[str, ...]) -> SeedWorld:
+    start = NOW - dt.timedelta(days=60)
+    north = clinics.create_clinic(
+        session, principal=None, slug="north", name="North Clinic", now=start
+    )
+    south = clinics.create_clinic(
+        session, principal=None, slug="south", name="South Clinic", now=start
+    )
+    doc = clinics.create_clinician(
+        session,
+        principal=None,
+        email=CLINICIAN_EMAIL,
+        password=PASSWORD,
+        display_name="Dr North",
+        clinic_id=north.id,
+        now=start,
+    )
+    ben = accounts.register_runner(
+        session, email=OTHER_EMAIL, password=PASSWORD, display_name="Ben Other", now=start
+    )
+    assert ben.runner_id
+    export = write_export(settings.data_dir / "seed", end_date=TODAY)
+    doctor = principal_of(session, doc.account_id)
+    ana = _runner_world(
+        session,
+        settings,
+        email=RUNNER_EMAIL,
+        name=RUNNER_NAME,
+        clinic_id=north.id,
+        doctor=doctor,
+        export=export,
+    )
+    for email in twins:
+        _runner_world(
+            session,
+            settings,
+            email=email,
+            name=RUNNER_NAME,
+            clinic_id=north.id,
+            doctor=doctor,
+            export=export,
+        )
     return SeedWorld(
         runner_id=ana.runner_id,
-        runner_account_id=ana.id,
+        runner_account_id=ana.account_id,
         other_runner_id=ben.runner_id,
         clinic_id=north.id,
         other_clinic_id=south.id,
         clinician_account_id=doc.account_id,
-        plan_id=made.plan_id,
-        waiting_log_id=waiting,
+        plan_id=ana.plan_id,
+        waiting_log_id=ana.waiting_log_id,
     )
 
 

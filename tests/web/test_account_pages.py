@@ -12,8 +12,8 @@ from tests.web.conftest import Browser
 from tests.web.seed import RUNNER_EMAIL, SeedWorld
 
 
-def test_the_audit_says_in_plain_words_who_looked_and_when(browser: Browser) -> None:
-    page = browser.page("/account")
+def test_the_audit_says_in_plain_words_who_looked_and_when(reader: Browser) -> None:
+    page = reader.page("/account")
     assert "Dr North (clinician) looked at your record" in page.text
     assert "You started sharing your record with North Clinic" in page.text
 
@@ -38,8 +38,8 @@ def test_sharing_with_an_unknown_clinic_says_so(browser: Browser) -> None:
     assert "No such clinic" in response.text
 
 
-def test_the_export_is_a_zip_of_my_records_and_original_files(browser: Browser) -> None:
-    response = browser.get("/account/export.zip")
+def test_the_export_is_a_zip_of_my_records_and_original_files(reader: Browser) -> None:
+    response = reader.get("/account/export.zip")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
@@ -65,9 +65,9 @@ def test_deleting_needs_the_address_typed_then_removes_everything(browser: Brows
 
 
 def test_the_assessment_leads_with_the_disposition_and_gives_each_reason_a_source(
-    browser: Browser,
+    reader: Browser,
 ) -> None:
-    page = browser.page("/assessment")
+    page = reader.page("/assessment")
     head = page.text.index('class="disposition clinician"')
     assert head < page.text.index("Why")
     assert "Book an assessment with your clinic within 1-2 weeks" in page.text
@@ -76,8 +76,8 @@ def test_the_assessment_leads_with_the_disposition_and_gives_each_reason_a_sourc
     assert "only an examination can confirm them" in page.text
 
 
-def test_progress_charts_each_score_with_the_minimal_important_change(browser: Browser) -> None:
-    page = browser.page("/progress")
+def test_progress_charts_each_score_with_the_minimal_important_change(reader: Browser) -> None:
+    page = reader.page("/progress")
     for title in ("Oswestry Disability Index", "Roland-Morris", "Pain rating", "PSFS"):
         assert title in page.text
     assert page.text.count('role="img"') >= 4

@@ -43,35 +43,35 @@ def _run_jobs(app: FastAPI) -> None:
         jobs.run_job(factory, job_id=job_id, settings=app.state.settings, clock=lambda: NOW)
 
 
-def test_activities_list_pages_and_shows_runners_units(browser: Browser) -> None:
-    page = browser.page("/activities")
+def test_activities_list_pages_and_shows_runners_units(reader: Browser) -> None:
+    page = reader.page("/activities")
     assert re.search(r"\d+ activities", page.text)
     assert re.search(r">\d+\.\d km<", page.text)
     assert re.search(r">\d:\d\d /km<", page.text)
     assert re.search(r">1\d\d bpm<", page.text)
     if "page 1 of" in page.text:
-        second = browser.page("/activities?page=2")
+        second = reader.page("/activities?page=2")
         assert "page 2 of" in second.text
 
 
 def test_the_filter_narrows_by_name_and_sport_and_htmx_gets_only_the_results(
-    browser: Browser,
+    reader: Browser,
 ) -> None:
-    page = browser.page("/activities?q=long")
+    page = reader.page("/activities?q=long")
     names = re.findall(r'<a href="/activities/[0-9a-f]+">([^<]+)</a>', page.text)
     assert names
     assert all("long" in n.lower() for n in names)
-    none = browser.page("/activities?sport=swimming")
+    none = reader.page("/activities?sport=swimming")
     assert "Nothing matches" in none.text
-    fragment = browser.get("/activities?q=long", headers={"HX-Request": "true"})
+    fragment = reader.get("/activities?q=long", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<section id="activity-results"')
 
 
-def test_one_activity_shows_summary_load_charts_and_laps(browser: Browser) -> None:
-    listing = browser.page("/activities")
+def test_one_activity_shows_summary_load_charts_and_laps(reader: Browser) -> None:
+    listing = reader.page("/activities")
     first = re.search(r'href="(/activities/[0-9a-f]{32})"', listing.text)
     assert first is not None
-    page = browser.page(first.group(1))
+    page = reader.page(first.group(1))
     assert page.status_code == 200
     for part in (
         "Training load",

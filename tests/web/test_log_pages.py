@@ -100,8 +100,8 @@ def test_a_session_cannot_be_logged_for_tomorrow(browser: Browser) -> None:
     assert "Must be today or earlier" in response.text  # type: ignore[attr-defined]
 
 
-def test_the_log_page_lists_the_last_two_weeks(browser: Browser) -> None:
-    page = browser.page("/log")
+def test_the_log_page_lists_the_last_two_weeks(reader: Browser) -> None:
+    page = reader.page("/log")
     assert "Last two weeks" in page.text
     assert page.text.count('href="/log/') >= 3
 

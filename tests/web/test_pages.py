@@ -28,10 +28,8 @@ RUNNER_PAGES = (
 
 
 @pytest.mark.parametrize("path", RUNNER_PAGES)
-def test_every_runner_page_is_private_html_with_the_safety_line(
-    browser: Browser, path: str
-) -> None:
-    response = browser.page(path)
+def test_every_runner_page_is_private_html_with_the_safety_line(reader: Browser, path: str) -> None:
+    response = reader.page(path)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert response.headers["cache-control"] == "no-store"
@@ -44,9 +42,9 @@ def test_every_runner_page_is_private_html_with_the_safety_line(
 
 @pytest.mark.parametrize("path", RUNNER_PAGES)
 def test_a_visitor_who_is_not_signed_in_is_sent_to_log_in_and_back(
-    anon: Browser, path: str
+    visitor: Browser, path: str
 ) -> None:
-    response = anon.get(path, follow_redirects=False)
+    response = visitor.get(path, follow_redirects=False)
     if path == "/" or path.startswith("/?"):
         assert response.status_code == 200
         assert "Create an account" in response.text
@@ -83,22 +81,22 @@ def test_a_clinician_sees_that_the_runner_pages_are_not_theirs(anon: Browser) ->
     assert "these pages are for runners" in response.text
 
 
-def test_public_pages_need_no_account(anon: Browser) -> None:
+def test_public_pages_need_no_account(visitor: Browser) -> None:
     for path in ("/safety", "/settings", "/login", "/signup"):
-        response = anon.get(path)
+        response = visitor.get(path)
         assert response.status_code == 200, path
-    assert "emergency department straight away" in anon.get("/safety").text
+    assert "emergency department straight away" in visitor.get("/safety").text
 
 
-def test_an_unknown_page_is_a_plain_404_page(browser: Browser) -> None:
-    response = browser.get("/no/such/page")
+def test_an_unknown_page_is_a_plain_404_page(reader: Browser) -> None:
+    response = reader.get("/no/such/page")
     assert response.status_code == 404
     assert "Page not found" in response.text
     assert "Traceback" not in response.text
 
 
-def test_the_api_keeps_its_json_errors(browser: Browser) -> None:
-    response = browser.get("/api/v1/no-such-thing")
+def test_the_api_keeps_its_json_errors(reader: Browser) -> None:
+    response = reader.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json()["code"] == "route.not_found"
     assert response.headers["content-security-policy"].startswith("default-src 'none'")

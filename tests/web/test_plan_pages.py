@@ -9,8 +9,8 @@ from backstride.plan.catalogue import load_catalogue
 from tests.web.conftest import Browser
 
 
-def test_the_plan_shows_this_week_with_today_marked(browser: Browser) -> None:
-    page = browser.page("/plan")
+def test_the_plan_shows_this_week_with_today_marked(reader: Browser) -> None:
+    page = reader.page("/plan")
     assert "Week 2 of 8" in page.text
     assert 'class="day today"' in page.text
     assert "Previous week" in page.text
@@ -18,11 +18,11 @@ def test_the_plan_shows_this_week_with_today_marked(browser: Browser) -> None:
 
 
 def test_a_strength_card_shows_each_exercise_with_dose_how_cue_mistake_and_figure(
-    browser: Browser,
+    reader: Browser,
 ) -> None:
     text = ""
     for week in range(8):
-        text = browser.page(f"/plan?week={week}").text
+        text = reader.page(f"/plan?week={week}").text
         if 'class="exercise"' in text:
             break
     cards = re.findall(r'<div class="exercise">(.*?)</dl>', text, re.S)
@@ -37,14 +37,14 @@ def test_a_strength_card_shows_each_exercise_with_dose_how_cue_mistake_and_figur
         assert re.search(r'class="dose">[^<]*(×|min)', card)
 
 
-def test_the_why_names_its_sources(browser: Browser) -> None:
-    page = browser.page("/plan")
+def test_the_why_names_its_sources(reader: Browser) -> None:
+    page = reader.page("/plan")
     assert "How your plan was made" in page.text
     assert "clinical reference §" in page.text
 
 
-def test_the_calendar_file_downloads_without_health_details(browser: Browser) -> None:
-    response = browser.get("/plan.ics")
+def test_the_calendar_file_downloads_without_health_details(reader: Browser) -> None:
+    response = reader.get("/plan.ics")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/calendar")
     assert "attachment" in response.headers["content-disposition"]

@@ -130,7 +130,12 @@ def open_tab(chromium: Browser, live: Live) -> Iterator[Callable[..., Tab]]:
         context.set_default_timeout(15_000)
         page = context.new_page()
         tab = Tab(page, context, live.url)
-        page.on("console", lambda m: _console(tab, m.type, m.text))
+        page.on(
+            "console",
+            lambda m: _console(
+                tab, m.type, f"{m.text} [{m.location.get('url')}:{m.location.get('lineNumber')}]"
+            ),
+        )
         page.on("pageerror", lambda e: tab.errors.append(str(e)))
         tabs.append(tab)
         return tab
@@ -164,9 +169,30 @@ TAP_TARGETS = (
 )
 
 
-def check_page(page: Page, name: str) -> dict[str, Any]:
-    """axe (0 serious/critical), no sideways scroll, 44 px targets, a screenshot."""
+def check_page(page: Page, name: str, *, checker: Page | None = None) -> dict[str, Any]:
+    """axe (0 serious/critical), no sideways scroll, 44 px targets, a screenshot.
+
+    A page without JavaScript cannot run axe: pass ``checker``, a page of a JavaScript
+    context of the same size, and the checks run on a copy of the page's HTML there.
+    """
     page.wait_for_load_state("networkidle")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    viewport = page.viewport_size or DESKTOP
+    page.screenshot(
+        path=str(SHOTS / f"{name}-{viewport['width']}x{viewport['height']}.png"), full_page=True
+    )
+    if checker is not None:
+        copy_url = "/".join(page.url.split("/", 3)[:3]) + "/__a11y-copy"
+        html = page.content()
+        checker.route(
+            copy_url,
+            lambda route: route.fulfill(
+                status=200, content_type="text/html; charset=utf-8", body=html
+            ),
+        )
+        checker.goto(copy_url)
+        checker.unroute(copy_url)
+        page = checker
     results = _AXE.run(page)
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
@@ -175,14 +201,14 @@ def check_page(page: Page, name: str) -> dict[str, Any]:
     ]
     assert bad == [], f"{name}: {bad}"
     width = page.evaluate("document.documentElement.scrollWidth")
-    viewport = page.viewport_size or DESKTOP
     assert width <= viewport["width"], f"{name}: scrolls sideways ({width} px)"
     small = page.evaluate(
         """(sel) => Array.from(document.querySelectorAll(sel))
             .filter(e => e.offsetParent !== null)
             .map(e => [e.getBoundingClientRect(), e])
             .filter(([r]) => r.width > 0 && (r.height < 43.5 || r.width < 43.5))
-            .map(([r, e]) => e.outerHTML.slice(0, 80) + ' ' + Math.round(r.width) + 'x' + Math.round(r.height))""",
+            .map(([r, e]) => e.outerHTML.slice(0, 80) + ' ' + Math.round(r.width)
+                 + 'x' + Math.round(r.height))""",
         TAP_TARGETS,
     )
     assert small == [], f"{name}: small tap targets {small}"

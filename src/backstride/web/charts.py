@@ -211,7 +211,7 @@ def time_chart(
         xs=[(d - EPOCH).days * 86400.0 for d in dates],
         x_end=(last_edge - EPOCH).days * 86400.0,
         ticks=ticks,
-        row_labels=[label_of(d) for d in dates],
+        row_label=lambda i: label_of(dates[i]),
         x_kind="date",
         first_header="Date",
         series=series,
@@ -240,7 +240,7 @@ def elapsed_chart(
         xs=list(seconds),
         x_end=end,
         ticks=_elapsed_ticks(end),
-        row_labels=[elapsed_label(v) for v in seconds],
+        row_label=lambda i: elapsed_label(seconds[i]),
         x_kind="elapsed",
         first_header="Time",
         series=series,
@@ -258,7 +258,7 @@ def _chart(
     xs: Sequence[float],
     x_end: float,
     ticks: Sequence[tuple[float, str]],
-    row_labels: Sequence[str],
+    row_label: Callable[[int], str],
     x_kind: str,
     first_header: str,
     series: Sequence[Series],
@@ -391,10 +391,10 @@ def _chart(
     legend += tuple(("k-" + (m.cls or "caution"), m.label) for m in _unique_markers(markers))
     legend += tuple(("band", b.label) for b in bands) + tuple(("ref", r.label) for r in refs)
     rows: list[tuple[str, ...]] = []
-    for i, label in enumerate(row_labels):
+    for i in range(n):
         if table_every > 1 and (n - 1 - i) % table_every:
             continue
-        rows.append((label, *((s.fmt or _fmt_default)(s.values[i]) for s in series)))
+        rows.append((row_label(i), *((s.fmt or _fmt_default)(s.values[i]) for s in series)))
     data: dict[str, Any] = {
         "title": title,
         "unit": unit,

@@ -154,21 +154,26 @@ def write(rows: list[dict[str, Any]], info: dict[str, Any], runners: int) -> Pat
         f"- world: {runners:,} runners, {info['activities']:,} activities (3 years each; "
         f"`bench.api.seed`, SQLite), seeded in {info['seed_s']:.0f} s; the {MEASURED} "
         "measured runners also have an assessment, an 8-week plan and session logs.",
-        f"- each page requested {REQUESTS} times after 10 warm-up requests, one at a time, "
-        "rotating over the measured runners' cookie sessions; time from request to the last "
-        "byte, in-process (Starlette TestClient: no network, about 1 ms of client overhead).",
+        f"- each page: first one view per measured runner (**first view**: nothing kept for "
+        f"that runner yet), then {REQUESTS} more (**repeat views**), one request at a time, "
+        "rotating over the runners' cookie sessions; time from request to the last byte, "
+        "in-process (Starlette TestClient: no network, about 1 ms of client overhead).",
+        "- kept between views: the home page's load summary while the runner's data is "
+        "unchanged (`services.load_cache`, 5 min), a parsed plan version (versions never "
+        "change), compiled templates.",
         f"- targets: p95 < {TARGET_P95_MS:.0f} ms; JavaScript + CSS <= "
         f"{BUDGET_BYTES // 1024} KB per page, gzip as served (htmx 2.0.11, uPlot 1.6.32 on "
         "pages with charts, app.js, app.css, uPlot.css).",
         "",
-        "| page | requests | p50 ms | p95 ms | max ms | JS + CSS KB (gzip) | p95 < 50 ms |",
-        "|---|---:|---:|---:|---:|---:|---|",
+        "| page | first view p50 / p95 ms | repeat views | p50 ms | p95 ms | max ms "
+        "| JS + CSS KB (gzip) | repeat p95 < 50 ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in rows:
         ok = "yes" if r["p95"] < TARGET_P95_MS else "**no**"
         lines.append(
-            f"| {r['view']} | {r['n']} | {r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | "
-            f"{r['kb']:.1f} | {ok} |"
+            f"| {r['view']} | {r['cold_p50']:.1f} / {r['cold_p95']:.1f} | {r['n']} | "
+            f"{r['p50']:.1f} | {r['p95']:.1f} | {r['max']:.1f} | {r['kb']:.1f} | {ok} |"
         )
     out = ROOT / "bench" / "RESULTS-web.md"
     out.write_text("\n".join(lines) + "\n")

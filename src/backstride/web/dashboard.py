@@ -21,7 +21,7 @@ from backstride.errors import NotFound
 from backstride.intake.assessment import Assessment
 from backstride.plan.model import Day, Plan, Week
 from backstride.reports.load_report import FLAG_TITLES
-from backstride.services import intake, load, plans, session_logs
+from backstride.services import intake, load_cache, plans, session_logs
 from backstride.services.policy import Principal
 from backstride.services.profile import my_handle
 from backstride.web import format as fmt
@@ -353,11 +353,11 @@ def build(
     today = now.date()
     handle = my_handle(session, principal=principal)
     start = window_start(window, today)
-    summary = load.load_summary(
+    summary = load_cache.cached_load_summary(
         session,
+        runner_id=principal.runner_id or "",
         runner_handle=handle,
         from_date=start,
-        to_date=None,
         today=today,
         settings=settings,
     )

@@ -84,3 +84,31 @@ def test_progress_charts_each_score_with_the_minimal_important_change(reader: Br
     assert "not a real change yet" in page.text
     assert re.search(r'<span class="badge ok">better</span> by \d', page.text)
     assert "Ostelo 2008" in page.text
+
+
+def test_an_urgent_assessment_leads_with_the_action_and_shows_no_plan(
+    browser: Browser, world: SeedWorld
+) -> None:
+    from backstride.services import reviews
+    from tests.web.seed import NOW, principal_of
+
+    factory = browser.app.state.session_factory  # type: ignore[attr-defined]
+    with factory() as session:
+        reviews.review_latest_assessment(
+            session,
+            principal=principal_of(session, world.clinician_account_id),
+            runner_id=world.runner_id,
+            disposition="urgent",
+            reason="Constant night pain reported at the visit: see a doctor.",
+            now=NOW,
+        )
+    page = browser.page("/assessment")
+    assert 'class="disposition urgent"' in page.text
+    assert "See a doctor today or tomorrow" in page.text
+    assert "See your plan" not in page.text
+    home = browser.page("/")
+    assert "Care comes first." in home.text
+    assert 'name="pain_during"' not in home.text
+    plan = browser.page("/plan")
+    assert "No training plan for now." in plan.text
+    assert 'class="day' not in plan.text

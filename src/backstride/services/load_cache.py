@@ -32,27 +32,20 @@ _LOCK = threading.Lock()
 
 def data_version(session: Session, *, runner_id: str) -> tuple[Any, ...]:
     """What the load summary of one runner depends on, as a comparable tuple (one query)."""
-    acts = (
-        select(func.count(Activity.id), func.max(Activity.imported_at))
-        .where(Activity.runner_id == runner_id)
-        .subquery()
-    )
-    logs = (
-        select(
-            func.count(SessionLog.id),
-            func.max(SessionLog.logged_at),
-            func.count(SessionLog.pain_next_morning),
+    parts = [
+        select(agg).where(model.runner_id == runner_id).scalar_subquery()
+        for model, agg in (
+            (Activity, func.count(Activity.id)),
+            (Activity, func.max(Activity.imported_at)),
+            (SessionLog, func.count(SessionLog.id)),
+            (SessionLog, func.max(SessionLog.logged_at)),
+            (SessionLog, func.count(SessionLog.pain_next_morning)),
+            (PainEntry, func.count(PainEntry.id)),
+            (PainEntry, func.max(PainEntry.logged_at)),
+            (Gear, func.count(Gear.id)),
         )
-        .where(SessionLog.runner_id == runner_id)
-        .subquery()
-    )
-    pains = (
-        select(func.count(PainEntry.id), func.max(PainEntry.logged_at))
-        .where(PainEntry.runner_id == runner_id)
-        .subquery()
-    )
-    gear = select(func.count(Gear.id)).where(Gear.runner_id == runner_id).subquery()
-    row = session.execute(select(acts, logs, pains, gear)).one()
+    ]
+    row = session.execute(select(*parts)).one()
     return tuple(row)
 
 

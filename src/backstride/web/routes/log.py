@@ -145,9 +145,7 @@ def log_page(request: Request, visitor: RunnerDep, session: DbSession, now: Now)
     )
 
 
-def _invalid(
-    request: Request, visitor: Any, form: FormState, *, quick: bool, session: Any, now: dt.datetime
-) -> Response:
+def _invalid(request: Request, visitor: Any, form: FormState, *, quick: bool) -> Response:
     if quick and is_htmx(request):
         return render(
             request,
@@ -209,7 +207,7 @@ def log_post(
             if is_htmx(request):
                 return _result(request, visitor, result, fragment=True)
             return redirect(f"/log/{result.log.id}")
-    return _invalid(request, visitor, state, quick=quick, session=session, now=now)
+    return _invalid(request, visitor, state, quick=quick)
 
 
 def _result(

@@ -82,7 +82,7 @@ def test_progress_charts_each_score_with_the_minimal_important_change(reader: Br
         assert title in page.text
     assert page.text.count('role="img"') >= 4
     assert "not a real change yet" in page.text
-    assert re.search(r'<span class="badge ok">better</span> by \d', page.text)
+    assert re.search(r"<span class=\"badge ok\">better</span> by \d", page.text)
     assert "Ostelo 2008" in page.text
 
 

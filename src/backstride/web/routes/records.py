@@ -10,8 +10,8 @@ from starlette.responses import Response
 
 from backstride.api.deps import DbSession
 from backstride.intake.assessment import Assessment, Disposition
-from backstride.intake.catalog import shipped_instruments
-from backstride.intake.change import threshold_for
+from backstride.intake.catalog import InstrumentDef, shipped_instruments
+from backstride.intake.change import Change, compare_instrument, threshold_for
 from backstride.intake.triage import TIME_FRAMES
 from backstride.services import intake
 from backstride.web.charts import Band, ChartView, RefLine, Series, time_chart
@@ -104,17 +104,32 @@ class TrendView:
     source: str
 
 
+def _since_first(
+    inst: InstrumentDef, base: float | None, point: intake.TrendPoint, *, first: bool
+) -> Change | None:
+    """The change from the first answer, judged against the instrument's minimal important
+    change (clinical reference §4.1). PSFS compares only activities rated both times, which
+    the trend does answer by answer, so it has no change since the first here."""
+    if first or inst.change is None or base is None or point.value is None:
+        return None
+    if inst.id == "psfs":
+        return None
+    return compare_instrument(inst, base, point.value)
+
+
 def _trend(session: Any, runner_id: str, ident: str, title: str, top: float) -> TrendView:
     inst = shipped_instruments()[ident]
     points = intake.questionnaire_trend(session, runner_id=runner_id, instrument=ident)
     scored = [p for p in points if p.value is not None]
+    base = scored[0].value if scored else None
     rows = [
         {
             "date": p.answered_at,
             "value": p.value,
             "change": p.change,
+            "since_first": _since_first(inst, base, p, first=i == 0),
         }
-        for p in reversed(scored)
+        for i, p in reversed(list(enumerate(scored)))
     ]
     if inst.change is None:
         change_text = "No minimal important change is published for this score: each answer is "

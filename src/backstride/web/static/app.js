@@ -88,7 +88,14 @@
     var asClock = function (u, vals) { return vals.map(function (v) { return mmss(v); }); };
     var xAxis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid } };
     var yAxis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48 };
-    if (elapsed) { xAxis.values = asClock; }
+    if (elapsed) {
+      xAxis.values = asClock;
+    } else {
+      var dayMonth = uPlot.fmtDate("{D} {MMM}");
+      xAxis.values = function (u, vals) {
+        return vals.map(function (v) { return dayMonth(uPlot.tzDate(new Date(v * 1000), "Etc/UTC")); });
+      };
+    }
     if (data.y_kind === "pace") { yAxis.values = asClock; }
     var bandFill = cssVar("--surface-2"), okFill = cssVar("--ok-bg"), refColour = muted;
     var width = Math.max(live.clientWidth || fig.clientWidth || 320, 260);

@@ -52,6 +52,8 @@ def _charts(series: activities.ActivitySeries | None) -> list[ChartView]:
     seconds = list(series.time_s)
     pace = [v for v in series.pace_s_per_km if v is not None]
     if pace:
+        middle = (min(pace) + max(pace)) / 2  # at least 30 s of pace on the axis
+        low, high = min(min(pace), middle - 15), max(max(pace), middle + 15)
         out.append(
             elapsed_chart(
                 "chart-pace",
@@ -61,7 +63,8 @@ def _charts(series: activities.ActivitySeries | None) -> list[ChartView]:
                 seconds=seconds,
                 series=[Series("pace", list(series.pace_s_per_km), cls="s1", fmt=fmt.pace)],
                 unit="/km",
-                y_floor=None,
+                y_floor=low,
+                y_ceiling=high,
                 y_kind="pace",
                 y_tick=lambda v: fmt.pace(v).replace(" /km", ""),
                 invert_y=True,

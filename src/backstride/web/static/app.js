@@ -90,13 +90,17 @@
     var yAxis = { stroke: muted, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid }, size: 48 };
     if (elapsed) {
       xAxis.values = asClock;
+      xAxis.incrs = [60, 120, 300, 600, 900, 1200, 1800, 3600, 7200];
     } else {
       var dayMonth = uPlot.fmtDate("{D} {MMM}");
       xAxis.values = function (u, vals) {
         return vals.map(function (v) { return dayMonth(uPlot.tzDate(new Date(v * 1000), "Etc/UTC")); });
       };
     }
-    if (data.y_kind === "pace") { yAxis.values = asClock; }
+    if (data.y_kind === "pace") {
+      yAxis.values = asClock;
+      yAxis.incrs = [5, 10, 15, 20, 30, 60, 120, 300];
+    }
     var bandFill = cssVar("--surface-2"), okFill = cssVar("--ok-bg"), refColour = muted;
     var width = Math.max(live.clientWidth || fig.clientWidth || 320, 260);
     var opts = {

@@ -62,6 +62,7 @@ def test_without_javascript_every_form_still_works(
     tab.go("/plan")
     page.get_by_role("button", name="Make a private link").click()
     expect(page.get_by_label("Subscription link")).to_have_value(re.compile(r"/calendar/"))
+    check_page(page, "calendar-link", checker=checker)
 
 
 def test_sign_up_and_delete_an_account_without_javascript(open_tab: Callable[..., Tab]) -> None:

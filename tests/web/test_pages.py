@@ -139,3 +139,14 @@ def test_another_runners_activity_is_not_found(browser: Browser, world: SeedWorl
     response = browser.get(f"/activities/{mine}")
     assert response.status_code == 404
     assert "activity.not_found" in response.text
+
+
+def test_the_colour_setting_is_kept_in_this_browser(anon: Browser) -> None:
+    anon.page("/settings")
+    response = anon.submit("/settings", {"theme": "dark"})
+    assert response.headers["location"] == "/settings?saved=1"
+    page = anon.get("/settings?saved=1")
+    assert '<html lang="en" data-theme="dark">' in page.text
+    assert 'id="theme-dark" name="theme" value="dark" checked' in page.text
+    anon.submit("/settings", {"theme": "purple"})
+    assert 'data-theme="dark"' in anon.get("/").text

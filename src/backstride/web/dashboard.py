@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backstride.analytics import flags as fl
-from backstride.analytics.summary import LoadSummary
+from backstride.analytics.summary import DayRow, LoadSummary
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.intake.assessment import Assessment
@@ -191,8 +191,37 @@ def _weekly_chart(summary: LoadSummary) -> ChartView:
     )
 
 
-def _fitness_chart(summary: LoadSummary) -> ChartView:
+MAX_DAILY_POINTS = 400
+"""Daily series longer than this are drawn from every n-th day (and always today): a year's
+chart is ~700 px wide, so more points add bytes, not detail."""
+
+
+def _daily(summary: LoadSummary) -> tuple[list[DayRow], int]:
+    """The window's days for a chart, thinned for long windows; and the step in days."""
     days = list(summary.daily)
+    step = -(-len(days) // MAX_DAILY_POINTS) if len(days) > MAX_DAILY_POINTS else 1
+    if step == 1:
+        return days, 1
+    picked = days[len(days) - 1 :: -step][::-1]
+    return picked, step
+
+
+def _thinned_note(step: int) -> str:
+    return f"One point every {step} days in this window." if step > 1 else ""
+
+
+def _table_every(days: list[DayRow], step: int) -> int:
+    """About one table row a week once a window is longer than 120 days."""
+    return max(1, 7 // step) if len(days) * step > 120 else 1
+
+
+def _table_note(days: list[DayRow], step: int) -> str:
+    every = _table_every(days, step) * step
+    return f"One row every {every} days, ending today." if every > 1 else ""
+
+
+def _fitness_chart(summary: LoadSummary) -> ChartView:
+    days, step = _daily(summary)
     last = days[-1] if days else None
     text = (
         f"Today fitness {last.fitness:.0f}, fatigue {last.fatigue:.0f}, form {last.form:+.0f}."
@@ -210,14 +239,17 @@ def _fitness_chart(summary: LoadSummary) -> ChartView:
             Series("form = fitness - fatigue", [d.form for d in days], kind="area", cls="s3"),
         ],
         unit=summary.load_model,
-        table_every=7 if len(days) > 120 else 1,
-        table_note="One row a week (the last day of each week)." if len(days) > 120 else "",
-        notes=("A model of performance, not of injury (clinical reference §5.4).",),
+        table_every=_table_every(days, step),
+        table_note=_table_note(days, step),
+        notes=(
+            "A model of performance, not of injury (clinical reference §5.4).",
+            _thinned_note(step),
+        ),
     )
 
 
 def _acwr_chart(summary: LoadSummary) -> ChartView:
-    days = list(summary.daily)
+    days, step = _daily(summary)
     return time_chart(
         "chart-acwr",
         title="Acute:chronic load ratio (context only)",
@@ -228,11 +260,12 @@ def _acwr_chart(summary: LoadSummary) -> ChartView:
         unit="",
         bands=[Band(*ACWR_BAND, "0.8-1.3, a contested team-sport 'sweet spot'")],
         y_floor=0.0,
-        table_every=7 if len(days) > 120 else 1,
-        table_note="One row a week (the last day of each week)." if len(days) > 120 else "",
+        table_every=_table_every(days, step),
+        table_note=_table_note(days, step),
         notes=(
             "Not associated with injury in runners (Frandsen et al. 2025); contested in general "
             "(Impellizzeri et al. 2020). Shown as context only (clinical reference §5.3).",
+            _thinned_note(step),
         ),
     )
 

@@ -85,13 +85,15 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         auth.HASHER = saved
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
+    """Playwright's sync API runs an event loop in this thread while it is open: closed after
+    each module so that other tests of the same worker find no running loop."""
     with sync_playwright() as p:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(playwright: Playwright) -> Iterator[Browser]:
     """Debian's Chromium (Playwright's own download cannot reach the internet here)."""
     browser = playwright.chromium.launch(executable_path=CHROMIUM)

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test check bench venv clean demo fmt sysdeps
+.PHONY: run test check bench venv clean demo fmt sysdeps screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ demo: run
 # store/service/API tests and stops it afterwards (even on failure).
 test: $(STAMP) sysdeps
 	./scripts/with-postgres.sh -- $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+## make screenshots: every page at 1280x800 and 390x844 in real Chromium -> build/screenshots
+screenshots: $(STAMP) sysdeps
+	$(BIN)/python -m pytest tests/e2e -q -n $(PYTEST_WORKERS)
+	@echo "screenshots of every page: build/screenshots/"
 
 ## make check: formatting, lint and strict typing
 check: $(STAMP)

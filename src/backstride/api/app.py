@@ -31,6 +31,7 @@ from backstride.config import Settings
 from backstride.services.jobs import Importer, check_single_file
 from backstride.services.queue import make_queue
 from backstride.store.db import make_engine, session_factory
+from backstride.web.mount import mount_web
 
 API_PREFIX = "/api/v1"
 
@@ -118,6 +119,7 @@ def create_app(
     api.include_router(booking_staff.setup_router)
     api.include_router(booking_staff.setup_items)
     app.include_router(api)
+    mount_web(app)
     tidy_openapi(app)
     return app
 

@@ -5,6 +5,11 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 _API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
+_PAGE_CSP = (
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+    "object-src 'none'"
+)
+"""Web pages: own origin only; no inline script or style (chart data rides in JSON blocks)."""
 _DOCS_CSP = (
     "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'none'"
@@ -24,7 +29,12 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        csp = _DOCS_CSP if path.endswith("/docs") else _API_CSP
+        if path.endswith(("/docs", "/redoc")):
+            csp = _DOCS_CSP
+        elif path == "/api" or path.startswith("/api/"):
+            csp = _API_CSP
+        else:
+            csp = _PAGE_CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

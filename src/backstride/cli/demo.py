@@ -46,13 +46,17 @@ def _step_accounts(
     from backstride.services.demo_seed import seed_demo
 
     seed = seed_demo(session, settings=settings, now=now, runner_handle=DEMO_RUNNER_HANDLE)
-    console.rule("web service")
+    console.rule("web app")
+    console.print(
+        "Once `backstride serve` runs, open [bold]http://127.0.0.1:8000/[/bold] in a browser "
+        "and log in as the runner:"
+    )
     console.print(f"Demo accounts (password [bold]{seed.password}[/bold]):")
     for role, email in seed.logins:
         console.print(f"  {role:<10} {email}")
     console.print(
-        'Log in: POST /api/v1/auth/login {"email", "password", "mode": "token"}; '
-        "API docs at http://127.0.0.1:8000/api/v1/docs once `backstride serve` runs. "
+        'API: POST /api/v1/auth/login {"email", "password", "mode": "token"}; '
+        "docs at http://127.0.0.1:8000/api/v1/docs. "
         "The clinician and the admin set up an authenticator app (TOTP) at their first log-in."
     )
 

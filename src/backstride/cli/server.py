@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
         port: int = typer.Option(8000, help="Port to listen on."),
         workers: int = typer.Option(1, help="Worker processes (PostgreSQL for more than 1)."),
     ) -> None:
-        """Migrate the database and serve the API (docs at /api/v1/docs)."""
+        """Migrate the database and serve the web app (/) and the API (docs at /api/v1/docs)."""
         import uvicorn
 
         from backstride.api import create_app
@@ -32,8 +32,9 @@ def register(app: typer.Typer) -> None:
         settings = load_settings()
         upgrade_store(settings)
         Console().print(
-            f"backstride API on http://{host}:{port}/api/v1 (docs: /api/v1/docs); "
-            f"database {settings.effective_database_url.split('@')[-1]}"
+            f"backstride on [bold]http://{host}:{port}/[/bold] (open it in a browser; the API is "
+            f"at /api/v1, docs /api/v1/docs); database "
+            f"{settings.effective_database_url.split('@')[-1]}"
         )
         # no "server: uvicorn" header (it names the software for a scanner); Date stays.
         # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1;

@@ -5,11 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+import numpy as np
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backstride.analytics.load_models import (
+    HR_REST_DEFAULT_BPM,
+    Sex,
+    hr_max_tanaka,
+    hr_time_trimp,
+    rtss,
+)
 from backstride.errors import NotFound
-from backstride.ingest.streams import decode_streams
+from backstride.ingest.model import ALTITUDE_M, DISTANCE_M, HR_BPM, SPEED_M_S, TIME_S
+from backstride.ingest.streams import decode_pairs, decode_streams
+from backstride.services.activity_rows import hr_time_from_streams
+from backstride.services.policy import Principal, own_runner_id
 from backstride.store import models as sm
 
 
@@ -162,4 +173,255 @@ def get_activity(session: Session, *, activity_id: str) -> ActivityDetail:
     )
 
 
-__all__ = ["ActivityDetail", "ActivitySummary", "LapDetail", "get_activity", "list_activities"]
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    """One line of my activity list (no samples loaded)."""
+
+    id: str
+    start_at: dt.datetime
+    local_date: dt.date
+    sport: str
+    name: str | None
+    distance_m: float | None
+    duration_s: float
+    avg_hr_bpm: float | None
+    gear: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityPage:
+    """One page of my activities, newest first, with the filter's totals."""
+
+    rows: tuple[ActivityRow, ...]
+    total: int
+    page: int
+    pages: int
+    sports: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActivitySeries:
+    """Pace, heart rate and elevation along one activity, thinned for a chart."""
+
+    time_s: tuple[float, ...]
+    distance_m: tuple[float | None, ...]
+    pace_s_per_km: tuple[float | None, ...]
+    hr_bpm: tuple[float | None, ...]
+    altitude_m: tuple[float | None, ...]
+
+
+MAX_PER_PAGE = 100
+
+
+def my_activities(
+    session: Session,
+    *,
+    principal: Principal,
+    page: int = 1,
+    per_page: int = 25,
+    sport: str | None = None,
+    text: str | None = None,
+) -> ActivityPage:
+    """My activities, newest first, filtered by sport and by a word in the name; one page."""
+    runner_id = own_runner_id(principal)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    where = [sm.Activity.runner_id == runner_id]
+    if sport:
+        where.append(sm.Activity.sport == sport)
+    if text:
+        where.append(sm.Activity.name.icontains(text.strip()[:60], autoescape=True))
+    total = session.scalar(select(func.count()).select_from(sm.Activity).where(*where)) or 0
+    pages = max(1, -(-int(total) // per_page))
+    page = max(1, min(page, pages))
+    found = session.execute(
+        select(
+            sm.Activity.id,
+            sm.Activity.start_at,
+            sm.Activity.local_date,
+            sm.Activity.sport,
+            sm.Activity.name,
+            sm.Activity.distance_m,
+            func.coalesce(sm.Activity.timer_s, sm.Activity.elapsed_s),
+            sm.Activity.avg_hr_bpm,
+            sm.Gear.name,
+        )
+        .outerjoin(sm.Gear, sm.Gear.id == sm.Activity.gear_id)
+        .where(*where)
+        .order_by(sm.Activity.start_at.desc(), sm.Activity.id)
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    sports = session.scalars(
+        select(sm.Activity.sport)
+        .where(sm.Activity.runner_id == runner_id)
+        .distinct()
+        .order_by(sm.Activity.sport)
+    ).all()
+    rows = tuple(
+        ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5], float(r[6] or 0.0), r[7], r[8])
+        for r in found
+    )
+    return ActivityPage(rows, int(total), page, pages, tuple(sports))
+
+
+def my_activities_by_ids(
+    session: Session, *, principal: Principal, ids: list[str]
+) -> list[ActivityRow]:
+    """My activities among ``ids`` (others' ids are ignored)."""
+    if not ids:
+        return []
+    found = session.execute(
+        select(
+            sm.Activity.id,
+            sm.Activity.start_at,
+            sm.Activity.local_date,
+            sm.Activity.sport,
+            sm.Activity.name,
+            sm.Activity.distance_m,
+            func.coalesce(sm.Activity.timer_s, sm.Activity.elapsed_s),
+            sm.Activity.avg_hr_bpm,
+        ).where(sm.Activity.runner_id == own_runner_id(principal), sm.Activity.id.in_(ids))
+    ).all()
+    return [
+        ActivityRow(r[0], r[1], r[2], r[3], r[4], r[5], float(r[6] or 0.0), r[7], None)
+        for r in found
+    ]
+
+
+def _owned(session: Session, principal: Principal, activity_id: str) -> sm.Activity:
+    row = session.get(sm.Activity, activity_id) if len(activity_id) <= 64 else None
+    if row is None or row.runner_id != own_runner_id(principal):
+        raise NotFound("no such activity", code="activity.not_found")
+    return row
+
+
+def my_activity(session: Session, *, principal: Principal, activity_id: str) -> ActivityDetail:
+    """One of my activities in detail (someone else's gives ``activity.not_found``)."""
+    _owned(session, principal, activity_id)
+    return get_activity(session, activity_id=activity_id)
+
+
+def _thin(values: np.ndarray, index: np.ndarray) -> tuple[float | None, ...]:
+    picked = values[index]
+    return tuple(None if not np.isfinite(v) else round(float(v), 2) for v in picked)
+
+
+def my_activity_series(
+    session: Session, *, principal: Principal, activity_id: str, max_points: int = 600
+) -> ActivitySeries | None:
+    """Pace (smoothed over about 30 s), heart rate and elevation over time; None without samples."""
+    row = _owned(session, principal, activity_id)
+    if not row.streams:
+        return None
+    channels = decode_streams(row.streams)
+    t = channels.get(TIME_S)
+    if t is None or t.size < 2:
+        return None
+    n = t.size
+    nan = np.full(n, np.nan)
+    dist = channels.get(DISTANCE_M, nan)
+    speed = channels.get(SPEED_M_S)
+    if speed is None and np.isfinite(dist).sum() > 1:
+        window = max(1, round(30 / max(float(np.median(np.diff(t))), 1e-3)))
+        d_fwd = np.concatenate([dist[window:], np.full(min(window, n), np.nan)])
+        t_fwd = np.concatenate([t[window:], np.full(min(window, n), np.nan)])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            speed = (d_fwd - dist) / (t_fwd - t)
+    if speed is None:
+        speed = nan
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pace = np.where(speed > 0.5, 1000.0 / speed, np.nan)
+    pace = np.where(pace < 1800, pace, np.nan)
+    index = np.unique(np.linspace(0, n - 1, min(n, max_points)).round().astype(int))
+    return ActivitySeries(
+        time_s=tuple(round(float(v), 1) for v in (t[index] - t[0])),
+        distance_m=_thin(dist, index),
+        pace_s_per_km=_thin(pace, index),
+        hr_bpm=_thin(channels.get(HR_BPM, nan), index),
+        altitude_m=_thin(channels.get(ALTITUDE_M, nan), index),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityLoad:
+    """One activity's training load by each model the data allows (clinical reference §5.5-5.7).
+
+    ``None`` where a model has no input; ``estimated`` names the inputs that were assumed.
+    """
+
+    trimp: float | None
+    srpe: float | None
+    rtss: float | None
+    estimated: tuple[str, ...]
+
+
+def my_activity_load(
+    session: Session, *, principal: Principal, activity_id: str, today: dt.date
+) -> ActivityLoad:
+    """Banister TRIMP from the heart-rate time distribution, session RPE x minutes and rTSS.
+
+    Rest heart rate 60 when not set and HRmax by Tanaka et al. 2001 from the birth year when
+    not set (both said as estimated); the sex-specific TRIMP constant, the mean of both when
+    the sex is not known (Banister 1991; clinical reference §5.6).
+    """
+    row = _owned(session, principal, activity_id)
+    runner = session.get(sm.Runner, row.runner_id)
+    duration = float(row.timer_s or row.elapsed_s or 0.0)
+    estimated: list[str] = []
+    trimp: float | None = None
+    stored = row.hr_time if row.hr_time is not None else hr_time_from_streams(row.streams)
+    if stored and runner is not None:
+        values, seconds = decode_pairs(stored)
+        rest = float(runner.hr_rest_bpm or HR_REST_DEFAULT_BPM)
+        if not runner.hr_rest_bpm:
+            estimated.append(f"resting heart rate {HR_REST_DEFAULT_BPM:.0f} bpm")
+        top: float | None = float(runner.hr_max_bpm) if runner.hr_max_bpm else None
+        if top is None and runner.birth_year:
+            top = float(hr_max_tanaka(age_years=today.year - runner.birth_year))
+            estimated.append(f"maximum heart rate {top:.0f} bpm (Tanaka 2001)")
+        if top is not None:
+            sexes: tuple[Sex, ...] = (
+                (runner.sex,) if runner.sex in ("male", "female") else ("male", "female")  # type: ignore[assignment]
+            )
+            if len(sexes) == 2:
+                estimated.append("the mean of both sexes' constants (sex not set)")
+            scores = [
+                hr_time_trimp(
+                    values=values, seconds=seconds, hr_rest_bpm=rest, hr_max_bpm=top, sex=x
+                )
+                for x in sexes
+            ]
+            finite = [v for v in scores if np.isfinite(v)]
+            trimp = sum(finite) / len(finite) if finite else None
+    srpe = float(row.rpe * duration / 60.0) if row.rpe is not None else None
+    rtss_value: float | None = None
+    threshold = runner.threshold_pace_s_per_km if runner is not None else None
+    if threshold and row.distance_m:
+        value = float(
+            rtss(
+                duration_s=duration,
+                pace_s_per_km=duration / (row.distance_m / 1000.0),
+                threshold_pace_s_per_km=threshold,
+            )
+        )
+        rtss_value = value if np.isfinite(value) else None
+    session.rollback()
+    return ActivityLoad(trimp, srpe, rtss_value, tuple(estimated))
+
+
+__all__ = [
+    "ActivityDetail",
+    "ActivityLoad",
+    "ActivityPage",
+    "ActivityRow",
+    "ActivitySeries",
+    "ActivitySummary",
+    "LapDetail",
+    "get_activity",
+    "list_activities",
+    "my_activities",
+    "my_activities_by_ids",
+    "my_activity",
+    "my_activity_load",
+    "my_activity_series",
+]

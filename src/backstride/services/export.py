@@ -28,6 +28,7 @@ from backstride.store.models import (
     Assessment,
     AuditEvent,
     Blob,
+    CalendarFeed,
     Consent,
     Gear,
     ImportJob,
@@ -53,6 +54,7 @@ _BY_RUNNER: tuple[type[Base], ...] = (
     SessionLog,
     PainEntry,
     AuditEvent,
+    CalendarFeed,
 )
 
 

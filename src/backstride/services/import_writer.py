@@ -42,6 +42,8 @@ class FileOutcome:
     code: str | None = None
     reason: str | None = None
     activity_ids: tuple[str, ...] = ()
+    duplicate_of: tuple[str, ...] = ()
+    """Ids of the stored activities this file's duplicates matched (what it duplicates)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,7 @@ class _Pending:
     blob: Row | None
     rows: list[tuple[Row, list[Row]]] = field(default_factory=list)
     duplicates: int = 0
+    duplicate_of: list[str] = field(default_factory=list)
     outcome: FileOutcome | None = None
 
 
@@ -125,24 +128,26 @@ class Writer:
                     group.matched.add(id(summary))
                     act = apply_hints(act, hints_from_summary(summary))
             key = dedup_key(act)
-            if self._is_duplicate(act, key):
+            match = self._duplicate_of(act, key)
+            if match is not None:
                 pending.duplicates += 1
+                if match and match not in pending.duplicate_of:
+                    pending.duplicate_of.append(match)
                 continue
-            self._remember(act, key)
             source = item.source if act.format != "summary" or item.source != "file" else "manual"
-            pending.rows.append(
-                activity_values(
-                    act,
-                    facts,
-                    runner_id=self.runner.id,
-                    source=source,
-                    blob_sha256=sha,
-                    dedup_key=key,
-                    gear_id=self._gear_id(act),
-                    tz=self._tz,
-                    now=self.now,
-                )
+            values = activity_values(
+                act,
+                facts,
+                runner_id=self.runner.id,
+                source=source,
+                blob_sha256=sha,
+                dedup_key=key,
+                gear_id=self._gear_id(act),
+                tz=self._tz,
+                now=self.now,
             )
+            self._remember(act, key, str(values[0]["id"]))
+            pending.rows.append(values)
         self._queue.append(pending)
         if sum(isinstance(p, _Pending) for p in self._queue) >= BATCH_FILES:
             self.flush()
@@ -207,7 +212,12 @@ class Writer:
         dups = pending.duplicates + len(pending.rows) - len(ids)
         self._counts.extend(["imported"] * len(ids) + ["duplicate"] * dups)
         status = "imported" if ids else "duplicate"
-        pending.outcome = FileOutcome(pending.label, status, activity_ids=tuple(ids))
+        pending.outcome = FileOutcome(
+            pending.label,
+            status,
+            activity_ids=tuple(ids),
+            duplicate_of=tuple(pending.duplicate_of),
+        )
 
     def _one_by_one(self, pending: _Pending) -> list[str]:
         blobs_t, acts_t, laps_t = self._tables
@@ -232,36 +242,39 @@ class Writer:
     def _load_index(self) -> None:
         rows = self.session.execute(
             select(
+                sm.Activity.id,
                 sm.Activity.start_at,
                 sm.Activity.sport,
                 sm.Activity.distance_m,
                 sm.Activity.dedup_key,
             ).where(sm.Activity.runner_id == self.runner.id)
         ).all()
-        self._keys = {r.dedup_key for r in rows}
-        # (start, unique number, sport, distance): the number keeps tuples from comparing None
+        self._keys: dict[str, str] = {r.dedup_key: r.id for r in rows}
+        # (start, unique number, sport, distance, id): the number keeps tuples from comparing
+        # None
         self._index = sorted(
-            (r.start_at.timestamp(), i, r.sport, r.distance_m) for i, r in enumerate(rows)
+            (r.start_at.timestamp(), i, r.sport, r.distance_m, r.id) for i, r in enumerate(rows)
         )
         self._blobs: set[str] = set()
 
-    def _is_duplicate(self, act: Activity, key: str) -> bool:
-        """Same key, or the same activity within the dedup window (in-memory index)."""
+    def _duplicate_of(self, act: Activity, key: str) -> str | None:
+        """The id of the stored (or earlier in this import) activity this one repeats: same
+        key, or the same activity within the dedup window (in-memory index); None if new."""
         if key in self._keys:
-            return True
+            return self._keys[key]
         t = act.start_at.timestamp()
         lo = bisect.bisect_left(self._index, (t - START_TOLERANCE_S,))
-        for start, _, sport, distance in self._index[lo:]:
+        for start, _, sport, distance, ident in self._index[lo:]:
             if start > t + START_TOLERANCE_S:
                 break
             when = dt.datetime.fromtimestamp(start, dt.UTC)
             if same_activity(act.sport, act.start_at, act.distance_m, sport, when, distance):
-                return True
-        return False
+                return str(ident)
+        return None
 
-    def _remember(self, act: Activity, key: str) -> None:
-        self._keys.add(key)
-        entry = (act.start_at.timestamp(), len(self._index), act.sport, act.distance_m)
+    def _remember(self, act: Activity, key: str, ident: str) -> None:
+        self._keys[key] = ident
+        entry = (act.start_at.timestamp(), len(self._index), act.sport, act.distance_m, ident)
         bisect.insort(self._index, entry)
 
     def _gear_id(self, act: Activity) -> str | None:

@@ -70,8 +70,13 @@ def enqueue_import(
     upload_path: Path,
     files_total: int,
     now: dt.datetime,
+    refused: list[dict[str, str]] | None = None,
 ) -> JobView:
-    """A queued import of the uploaded file(s) at ``upload_path`` for the calling runner."""
+    """A queued import of the uploaded file(s) at ``upload_path`` for the calling runner.
+
+    ``refused``: files of the same upload refused before queueing (name, code, detail); they
+    stay in the report beside the import's own outcomes.
+    """
     job = ImportJob(
         id=job_id,
         runner_id=own_runner_id(principal),
@@ -79,7 +84,7 @@ def enqueue_import(
         upload_path=str(upload_path),
         files_total=files_total,
         files_done=0,
-        report={},
+        report={"refused": list(refused)} if refused else {},
         created_at=now,
     )
     session.add(job)
@@ -342,6 +347,9 @@ def run_job(
                 shutil.rmtree(upload.parent, ignore_errors=True)
                 return JobView(job_id, "failed", 0, 0, report, clock(), clock())
             job.status = status
+            prior = dict(job.report or {})
+            if prior.get("refused"):
+                report = {**report, "refused": prior["refused"]}
             job.report = _jsonable(report)
             job.finished_at = clock()
             if status == "done":

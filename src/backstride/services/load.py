@@ -10,10 +10,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session
 
 from backstride.analytics import AnalyticsOptions, LoadSummary, RunnerProfile, analyse, summarise
 from backstride.analytics.engine import ClinicAnalysis
@@ -49,15 +50,50 @@ def _profile(runner: Runner) -> RunnerProfile:
     )
 
 
+_LOAD_COLUMNS = (
+    Activity.id,
+    Activity.runner_id,
+    Activity.local_date,
+    Activity.timer_s,
+    Activity.elapsed_s,
+    Activity.distance_m,
+    Activity.sport,
+    Activity.ascent_m,
+    Activity.descent_m,
+    Activity.downhill_m,
+    Activity.avg_hr_bpm,
+    Activity.max_hr_bpm,
+    Activity.rpe,
+    Activity.avg_cadence_spm,
+    Activity.avg_stance_time_ms,
+    Activity.avg_vertical_oscillation_mm,
+    Activity.avg_step_length_mm,
+    Activity.avg_stance_balance_left_pct,
+    Activity.gear_id,
+    Activity.hr_time,
+    Activity.streams.is_not(None).label("has_streams"),
+)
+"""What the load reads of each activity: plain columns, no ORM entities (loading ~1,000
+entities per runner cost more than the whole analysis), and never the stream blobs."""
+
+
 def _stream_trimps(
-    act: Activity, runner: Runner, today: dt.date
+    session: Session, act: Any, runner: Runner, today: dt.date
 ) -> tuple[float | None, float | None]:
     """TRIMP from the activity's heart-rate time distribution, for both sexes' constants.
 
     Read from ``hr_time`` (stored at import); rows imported before it existed are computed
-    from their streams here (loaded only for them).
+    from their streams here (loaded only for them: ``has_streams`` says, without loading the
+    blob, whether there is anything to decode, so a row without samples costs no query).
     """
-    stored = act.hr_time if act.hr_time is not None else hr_time_from_streams(act.streams)
+    if act.hr_time is not None:
+        stored: bytes | None = act.hr_time
+    elif act.has_streams:
+        stored = hr_time_from_streams(
+            session.scalar(select(Activity.streams).where(Activity.id == act.id))
+        )
+    else:
+        return None, None
     if not stored:
         return None, None
     try:
@@ -88,9 +124,8 @@ def _analyse_runners(
     to_date: dt.date | None,
 ) -> dict[str, LoadSummary]:
     index = {r.id: i for i, r in enumerate(runners)}
-    acts = session.scalars(
-        select(Activity)
-        .options(defer(Activity.streams))  # hr_time holds what the load needs
+    acts = session.execute(
+        select(*_LOAD_COLUMNS)
         .where(Activity.runner_id.in_(list(index)), Activity.local_date <= today)
         .order_by(Activity.local_date, Activity.start_at)
     ).all()
@@ -102,7 +137,7 @@ def _analyse_runners(
     for act in acts:
         runner = by_id[act.runner_id]
         duration = float(act.timer_s or act.elapsed_s or 0.0)
-        male, female = _stream_trimps(act, runner, today)
+        male, female = _stream_trimps(session, act, runner, today)
         rows.append(
             ActivityRow(
                 runner_index=index[act.runner_id],

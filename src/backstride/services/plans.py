@@ -8,6 +8,8 @@ assessment through :func:`assessment_from_document` (swap for intake's ``assessm
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import select
@@ -162,16 +164,37 @@ def _current_row(session: Session, runner_id: str) -> models.Plan:
     return row
 
 
+_PARSED: OrderedDict[tuple[str, int], Plan] = OrderedDict()
+_PARSED_MAX = 256
+_PARSED_LOCK = threading.Lock()
+
+
 def current_plan(session: Session, *, runner_handle: str) -> PlanResult:
-    """The runner's current plan version."""
+    """The runner's current plan version.
+
+    A stored version never changes, so its parsed form is kept (the last 256 versions read in
+    this process): reading a plan is then two small queries, not a document parse.
+    """
     runner = find_runner(session, handle=runner_handle)
     row = _current_row(session, runner.id)
-    version = session.scalars(
-        select(models.PlanVersion).where(
-            models.PlanVersion.plan_id == row.id, models.PlanVersion.version == row.current_version
-        )
-    ).one()
-    return PlanResult(row.id, row.current_version, plan_from_dict(version.document))
+    key = (row.id, row.current_version)
+    with _PARSED_LOCK:
+        plan = _PARSED.get(key)
+        if plan is not None:
+            _PARSED.move_to_end(key)
+    if plan is None:
+        document = session.scalars(
+            select(models.PlanVersion.document).where(
+                models.PlanVersion.plan_id == row.id,
+                models.PlanVersion.version == row.current_version,
+            )
+        ).one()
+        plan = plan_from_dict(document)
+        with _PARSED_LOCK:
+            _PARSED[key] = plan
+            while len(_PARSED) > _PARSED_MAX:
+                _PARSED.popitem(last=False)
+    return PlanResult(row.id, row.current_version, plan)
 
 
 def log_session(

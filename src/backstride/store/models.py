@@ -586,6 +586,19 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class CalendarFeed(Base):
+    """A private calendar subscription link to a runner's plan; only the secret's SHA-256 is
+    stored, and revoking it (or making a new one) ends the old link at once."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    runner_id: Mapped[str] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
 __all__ = [
     "ROLES",
     "Account",
@@ -595,6 +608,7 @@ __all__ = [
     "AuditEvent",
     "AuthToken",
     "Blob",
+    "CalendarFeed",
     "Clinic",
     "ClinicMember",
     "ClinicSetting",

@@ -54,15 +54,17 @@ SAFETY_NETTING: tuple[str, ...] = (
     "periods have stopped or become rare.",
 )
 
+# The clinician and self-management time frames are backstride defaults (clinical reference
+# §1.3); the runner reads them without the marker.
 TIME_FRAMES: Mapping[Disposition, str] = {
     Disposition.EMERGENCY: "Go to an emergency department now or call the emergency number; "
     "do not wait for a clinic slot (within the hour). No plan is shown.",
     Disposition.URGENT: "See a doctor today or tomorrow (within 24 h); no running until seen. "
     "Walking and gentle mobility only meanwhile.",
-    Disposition.CLINICIAN: "Book an assessment with the clinic within 1-2 weeks [default]; "
+    Disposition.CLINICIAN: "Book an assessment with the clinic within 1-2 weeks; "
     "the plan meanwhile respects every flag.",
     Disposition.SELF_MANAGEMENT: "A graded plan is reasonable; review at 2-4 weeks or on any "
-    "change [default]. The safety-netting below still applies.",
+    "change. The safety-netting below still applies.",
 }
 
 STARTBACK_PATHWAYS: Mapping[str, str] = {

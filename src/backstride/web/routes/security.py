@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -78,13 +79,14 @@ def _sentence(text: str) -> str:
 
 def _wait_words(exc: TooManyRequests) -> str:
     """``Too many tries. Wait about 3 minutes, then try again.`` (no status codes)."""
-    seconds = exc.retry_after_s
-    if seconds < 90:
+    minutes = math.ceil(exc.retry_after_s / 60)
+    if minutes <= 1:
         wait = "a minute"
-    elif seconds < 90 * 60:
-        wait = f"about {round(seconds / 60)} minutes"
+    elif minutes < 55:
+        wait = f"about {minutes} minutes"
     else:
-        wait = f"about {round(seconds / 3600)} hours"
+        hours = round(minutes / 60)
+        wait = "about an hour" if hours <= 1 else f"about {hours} hours"
     return f"Too many tries. Wait {wait}, then try again."
 
 

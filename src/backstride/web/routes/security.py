@@ -286,7 +286,9 @@ def _security_context(
 ) -> dict[str, Any]:
     principal = visitor.principal
     assert principal is not None
-    mine = sessions.list_sessions(session, principal=principal, now=now)
+    mine = sorted(  # this browser first, then the most recently used
+        sessions.list_sessions(session, principal=principal, now=now), key=lambda s: not s.current
+    )
     enabled = totp.totp_enabled(session, principal=principal)
     left = totp.recovery_codes_left(session, principal=principal) if enabled else 0
     session.rollback()

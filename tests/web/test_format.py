@@ -43,3 +43,14 @@ def test_dates_read_as_a_runner_says_them() -> None:
     assert fmt.day(day) == "Mon 7 Dec"
     assert fmt.date(day) == "7 Dec 2026"
     assert fmt.when(dt.datetime(2026, 12, 7, 14, 5, tzinfo=dt.UTC)) == "7 Dec 2026, 14:05 UTC"
+
+
+def test_a_browser_is_named_by_its_program_and_system_as_people_say_it() -> None:
+    chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
+    iphone = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) Version/18.1 Safari/604.1"
+    edge = "Mozilla/5.0 (Windows NT 10.0) AppleWebKit/537.36 Chrome/131.0 Safari/537.36 Edg/131.0"
+    assert fmt.device(chrome) == "Chrome on Linux"
+    assert fmt.device(iphone) == "Safari on iPhone"
+    assert fmt.device(edge) == "Edge on Windows"
+    assert fmt.device("python-httpx/0.28.1") == "python-httpx/0.28.1"
+    assert fmt.device(None) == "Unknown device"

@@ -4,10 +4,13 @@ theirs."""
 
 from __future__ import annotations
 
+import re
+
+import pyotp
 import pytest
 
 from tests.web.conftest import Browser
-from tests.web.seed import CLINICIAN_EMAIL, SeedWorld
+from tests.web.seed import CLINICIAN_EMAIL, NOW, SeedWorld
 
 RUNNER_PAGES = (
     "/",
@@ -72,7 +75,12 @@ def test_log_in_never_sends_anyone_to_another_site(anon: Browser) -> None:
 
 
 def test_a_clinician_sees_that_the_runner_pages_are_not_theirs(anon: Browser) -> None:
-    anon.log_in(CLINICIAN_EMAIL)
+    anon.log_in(CLINICIAN_EMAIL)  # staff set up two-step log-in first (test_security_pages)
+    anon.page("/account/two-factor")
+    started = anon.submit("/account/two-factor/start")
+    secret = re.search(r'aria-label="Key: ([A-Z2-7]+)"', started.text)
+    assert secret
+    anon.submit("/account/two-factor/confirm", {"code": pyotp.TOTP(secret.group(1)).at(NOW)})
     home = anon.page("/")
     assert home.status_code == 200
     assert "Signed in as Dr North" in home.text

@@ -81,6 +81,19 @@ def start_enrolment(
     return _enrolment(secret, account.email)
 
 
+def pending_enrolment(session: Session, *, principal: Principal) -> TotpEnrolment | None:
+    """The enrolment started and not yet confirmed (to show its QR code again), or None."""
+    account = _account(session, principal)
+    if account.totp_enabled_at is not None or account.totp_secret is None:
+        return None
+    return _enrolment(account.totp_secret, account.email)
+
+
+def totp_enabled(session: Session, *, principal: Principal) -> bool:
+    """Whether my second factor is on."""
+    return _account(session, principal).totp_enabled_at is not None
+
+
 def _enrolment(secret: str, email: str) -> TotpEnrolment:
     import segno
 
@@ -252,9 +265,11 @@ __all__ = [
     "admin_reset",
     "confirm_enrolment",
     "disable",
+    "pending_enrolment",
     "recovery_codes_left",
     "regenerate_recovery_codes",
     "start_enrolment",
+    "totp_enabled",
     "totp_required",
     "verify_second_factor",
 ]

@@ -17,7 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
 from backstride.errors import BackstrideError, Unauthenticated
-from backstride.web.session import Visitor, new_form_token
+from backstride.web.session import ENROLMENT_PAGE, EnrolmentRequired, Visitor, new_form_token
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Request, Exception], Awaitable[Response] | Response]
@@ -60,14 +60,18 @@ def error_page(request: Request, status: int, message: str, *, code: str | None)
     )
 
 
+def _see_other(request: Request, url: str) -> Response:
+    if request.headers.get("hx-request") == "true":
+        return Response(status_code=204, headers={"HX-Redirect": url, "Cache-Control": "no-store"})
+    return Response(status_code=303, headers={"Location": url, "Cache-Control": "no-store"})
+
+
 def _login_redirect(request: Request) -> Response:
     target = request.url.path
     if request.url.query and request.method == "GET":
         target += "?" + request.url.query
     url = "/login" if request.method != "GET" else f"/login?next={quote(target, safe='/')}"
-    if request.headers.get("hx-request") == "true":
-        return Response(status_code=204, headers={"HX-Redirect": url, "Cache-Control": "no-store"})
-    return Response(status_code=303, headers={"Location": url, "Cache-Control": "no-store"})
+    return _see_other(request, url)
 
 
 def install_page_errors(app: FastAPI) -> None:
@@ -83,6 +87,8 @@ def install_page_errors(app: FastAPI) -> None:
             return await _delegate(for_api(BackstrideError), request, exc)
         if isinstance(exc, Unauthenticated) and exc.code == "auth.required":
             return _login_redirect(request)
+        if isinstance(exc, EnrolmentRequired):  # staff: the second factor before anything else
+            return _see_other(request, ENROLMENT_PAGE)
         if exc.status >= 500:
             log.error("server error %s: %s", exc.code, exc.detail)
             return error_page(request, 500, "Please try again in a moment.", code=None)

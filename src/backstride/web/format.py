@@ -119,6 +119,39 @@ def when(value: dt.datetime | None) -> str:
     return f"{value.day} {value:%b %Y, %H:%M} UTC"
 
 
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chrome/", "Chrome"),
+    ("HeadlessChrome", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
+def device(user_agent: str | None) -> str:
+    """``Firefox on Windows`` from a browser's user agent; a program's own name otherwise."""
+    if not user_agent:
+        return "Unknown device"
+    browser = next((name for key, name in _BROWSERS if key in user_agent), None)
+    system = next((name for key, name in _SYSTEMS if key in user_agent), None)
+    if browser and system:
+        return f"{browser} on {system}"
+    if browser or system:
+        return str(browser or system)
+    first = user_agent.split()[0] if user_agent.split() else user_agent
+    return first[:40]
+
+
 FILTERS = {
     "km": km,
     "pace": pace,
@@ -133,6 +166,7 @@ FILTERS = {
     "day": day,
     "date": date,
     "when": when,
+    "device": device,
 }
 
 __all__ = [
@@ -141,6 +175,7 @@ __all__ = [
     "bpm",
     "date",
     "day",
+    "device",
     "duration",
     "km",
     "metres",

@@ -56,7 +56,7 @@ _RUNNER: list[NavItem] = [
         "account",
         "My clinic & data",
         "/account",
-        description="Share with your clinic, who saw your data, export, settings, delete.",
+        description="Share with your clinic, who saw your data, security, export, delete.",
     ),
 ]
 _EXTRA: list[NavItem] = []

@@ -35,8 +35,22 @@ THEMES = ("system", "light", "dark")
 FORM_TOKEN_TTL = dt.timedelta(hours=12)
 
 
+ENROLMENT_PAGE = "/account/two-factor"
+"""Where a clinician or admin without a second factor yet sets one up."""
+_ENROLMENT_PATHS = (ENROLMENT_PAGE, "/logout")
+
+
 class LoginRequired(Unauthenticated):
     """A page that needs a signed-in runner was opened without a session (redirects)."""
+
+
+class EnrolmentRequired(Forbidden):
+    """A session of scope ``totp_enrolment`` (staff without a second factor yet) opened a page
+    other than the enrolment page: it is sent there (``errors.install_page_errors``)."""
+
+
+def _enrolment_only(path: str) -> bool:
+    return path == "/logout" or path == ENROLMENT_PAGE or path.startswith(ENROLMENT_PAGE + "/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +97,10 @@ def read_visitor(request: Request, session: DbSession, now: Now) -> Visitor:
             pass
         else:
             request.state.token = token
+            if principal.scope != "full" and not _enrolment_only(request.url.path):
+                raise EnrolmentRequired(
+                    "set up your authenticator app first", code="auth.totp_enrolment_required"
+                )
             return Visitor(principal, request.cookies.get(CSRF_COOKIE, ""), presented)
     form = request.cookies.get(FORM_COOKIE)
     if _valid_form_token(settings, form):
@@ -106,6 +124,16 @@ def require_runner(visitor: VisitorDep) -> Visitor:
 
 
 RunnerDep = Annotated[Visitor, Depends(require_runner)]
+
+
+def require_signed_in(visitor: VisitorDep) -> Visitor:
+    """The visitor, who must be signed in (any role; else: to the log-in page)."""
+    if visitor.principal is None:
+        raise LoginRequired("please log in", code="auth.required")
+    return visitor
+
+
+SignedInDep = Annotated[Visitor, Depends(require_signed_in)]
 
 
 def check_form(request: Request, visitor: Visitor, form: FormData) -> None:
@@ -187,11 +215,14 @@ def theme_of(request: Request) -> str:
 
 __all__ = [
     "CSRF_FIELD",
+    "ENROLMENT_PAGE",
     "THEMES",
     "THEME_COOKIE",
+    "EnrolmentRequired",
     "LoginRequired",
     "PostedForm",
     "RunnerDep",
+    "SignedInDep",
     "Visitor",
     "VisitorDep",
     "check_form",
@@ -201,6 +232,7 @@ __all__ = [
     "read_visitor",
     "remember_form_token",
     "require_runner",
+    "require_signed_in",
     "set_session_cookies",
     "theme_of",
 ]

@@ -13,6 +13,7 @@ from backstride.web.routes import (
     plan,
     public,
     records,
+    security,
     upload,
 )
 
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     upload.router,
     records.router,
     account.router,
+    security.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from backstride.api.client import client_address
 from backstride.api.deps import AppSettings, DbSession, Now
 from backstride.api.schemas import ConsentIn
 from backstride.errors import BackstrideError
@@ -186,7 +187,7 @@ def delete(
                 principal=visitor.principal,
                 password=values.get("password") or "",
                 totp_code=(values.get("totp_code") or "").strip() or None,
-                client=request.client.host[:64] if request.client else None,
+                client=client_address(request),
                 now=now,
             )
         except BackstrideError as exc:

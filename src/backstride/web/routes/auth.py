@@ -9,12 +9,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from backstride.api.client import client_address
 from backstride.api.deps import SESSION_COOKIE, DbSession, Now
 from backstride.api.schemas import LoginIn, RegisterIn
 from backstride.errors import BackstrideError, InvalidInput, Unauthenticated
 from backstride.services import auth, passwords, registration
 from backstride.web.forms import FormState, add_error, raw_values, validate
 from backstride.web.session import (
+    ENROLMENT_PAGE,
     PostedForm,
     Visitor,
     VisitorDep,
@@ -31,7 +33,7 @@ SIGNUP_LABELS = {"display_name": "Your name", "email": "E-mail address", "passwo
 
 
 def _client(request: Request) -> str | None:
-    return request.client.host[:64] if request.client else None
+    return client_address(request)
 
 
 def _agent(request: Request) -> str | None:
@@ -44,6 +46,13 @@ def _sentence(text: str) -> str:
         return text
     text = text[:1].upper() + text[1:]
     return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def _after_login(issued: auth.IssuedToken, next_url: str | None) -> str:
+    """Where a fresh session goes: staff without a second factor set it up first."""
+    if issued.principal.scope == "totp_enrolment":
+        return ENROLMENT_PAGE
+    return safe_next(next_url)
 
 
 def _code_page(
@@ -119,7 +128,7 @@ def login(
         else:
             if isinstance(result, auth.TotpChallenge):
                 return _code_page(request, visitor, result.challenge, values.get("next"))
-            response = redirect(safe_next(values.get("next")))
+            response = redirect(_after_login(result, values.get("next")))
             set_session_cookies(response, result, settings=request.app.state.settings, now=now)
             return response
     return render(
@@ -169,7 +178,7 @@ def login_code(
             )
         state.add("code", _sentence(exc.detail))
         return _code_page(request, visitor, challenge, values.get("next"), state, exc.status)
-    response = redirect(safe_next(values.get("next")))
+    response = redirect(_after_login(issued, values.get("next")))
     set_session_cookies(response, issued, settings=request.app.state.settings, now=now)
     return response
 

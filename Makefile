@@ -36,7 +36,7 @@ screenshots: $(STAMP) sysdeps
 	$(BIN)/python -m pytest tests/e2e -q -n $(PYTEST_WORKERS)
 	@echo "screenshots of every page: build/screenshots/"
 
-## make check: formatting, lint, strict typing and the layering contract (docs/architecture.md)
+## make check: formatting, lint, strict typing and the layering contract (docs/readme/architecture.md)
 check: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench

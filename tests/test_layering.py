@@ -1,5 +1,5 @@
-"""The layering contract (pyproject ``[tool.importlinter]``, docs/architecture.md) holds, and it
-really checks: an import that breaks a contract is reported."""
+"""The layering contract (pyproject ``[tool.importlinter]``, docs/readme/architecture.md)
+holds, and it really checks: an import that breaks a contract is reported."""
 
 from __future__ import annotations
 

@@ -36,11 +36,12 @@ screenshots: $(STAMP) sysdeps
 	$(BIN)/python -m pytest tests/e2e -q -n $(PYTEST_WORKERS)
 	@echo "screenshots of every page: build/screenshots/"
 
-## make check: formatting, lint and strict typing
+## make check: formatting, lint, strict typing and the layering contract (docs/readme/architecture.md)
 check: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 fmt: $(STAMP)
 	$(BIN)/ruff format src tests bench

@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
+from backstride.errors import BackstrideError
 from backstride.services import accounts, auth, jobs
 from backstride.services.policy import Principal
 from backstride.services.worker import ImportWorker
@@ -146,3 +148,30 @@ def test_a_long_import_keeps_its_lease_fresh(session: Session, tmp_path: Path) -
     assert beat is not None
     # Each beat read the clock; the last one is well after the claim.
     assert beat >= NOW + dt.timedelta(seconds=3)
+
+
+def test_a_broken_upload_check_stops_the_upload_instead_of_being_skipped(
+    tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check calls the ingest reader directly: when the reader itself is broken (here it
+    cannot load a part of itself), the error reaches the caller; it used to be loaded through
+    ``importlib`` and an ``ImportError`` let every file through unchecked."""
+
+    def broken_reader(path: Path, *, max_bytes: int) -> list[object]:
+        raise ImportError("the FIT decoder could not be loaded")
+
+    monkeypatch.setattr(jobs, "read_activity", broken_reader)
+    upload = tmp_path / "run.gpx"
+    shutil.copyfile(SAMPLE_GPX, upload)
+    with pytest.raises(ImportError, match="FIT decoder"):
+        jobs.check_single_file(upload, settings)
+
+
+def test_an_unreadable_upload_is_refused_by_the_check_with_its_code(
+    tmp_path: Path, settings: Settings
+) -> None:
+    broken = tmp_path / "run.fit"
+    broken.write_bytes(b"\x0e\x10this is not a FIT file at all")
+    with pytest.raises(BackstrideError) as refused:
+        jobs.check_single_file(broken, settings)
+    assert refused.value.code.startswith("ingest.")

@@ -14,7 +14,12 @@ from backstride import __version__
 from backstride.api.docs import install_docs
 from backstride.api.errors import install_error_handlers
 from backstride.api.limits import BodyLimit, HeadAsGet
-from backstride.api.openapi import STANDARD_RESPONSES, tidy_openapi
+from backstride.api.openapi import (
+    STANDARD_RESPONSES,
+    check_operation_ids,
+    operation_id,
+    tidy_openapi,
+)
 from backstride.api.routes import (
     accounts,
     admin,
@@ -80,6 +85,7 @@ def create_app(
         redoc_url=None,
         lifespan=lifespan,
         responses=STANDARD_RESPONSES,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -106,18 +112,23 @@ def create_app(
         """Liveness check."""
         return Health(status="ok", version=__version__)
 
-    api.include_router(accounts.router)
-    api.include_router(runner.router)
-    api.include_router(runner.clinics_router)
-    api.include_router(care.router)
-    api.include_router(imports.router)
-    api.include_router(clinician.router)
-    api.include_router(clinician.settings_router)
-    api.include_router(admin.router)
-    api.include_router(booking.router)
-    api.include_router(booking_staff.router)
-    api.include_router(booking_staff.setup_router)
-    api.include_router(booking_staff.setup_items)
+    routers = (
+        accounts.router,
+        runner.router,
+        runner.clinics_router,
+        care.router,
+        imports.router,
+        clinician.router,
+        clinician.settings_router,
+        admin.router,
+        booking.router,
+        booking_staff.router,
+        booking_staff.setup_router,
+        booking_staff.setup_items,
+    )
+    check_operation_ids((api, *routers))
+    for router in routers:
+        api.include_router(router)
     app.include_router(api)
     mount_web(app)
     tidy_openapi(app)

@@ -5,14 +5,23 @@ listed) and 503 (database busy, ``Retry-After``); one with a body also 400 (a bo
 JSON or not the declared type) and 413 (``request.too_large`` / ``upload.too_large``); a change
 (POST/PUT/PATCH/DELETE) also 409 (conflict with stored state); a rate-limited operation declares
 its 429 itself (``RATE_LIMITED``).
+
+Every operation's ``operationId`` is its route function's name (``get_dashboard``,
+``book_appointment``): short and stable, so a generated client reads ``api.get_dashboard(...)``
+rather than ``dashboard_api_v1_me_dashboard_get``. Renaming a route function renames the
+operation; ``check_operation_ids`` refuses, at start-up, a name used twice or not snake_case.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 
 from backstride.api.schemas import ErrorOut
 
@@ -54,6 +63,35 @@ def _keep(path: str, method: str, operation: dict[str, Any], status: str) -> boo
     return True
 
 
+_SNAKE = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*")
+
+
+def operation_id(route: APIRoute) -> str:
+    """The route function's name: FastAPI's ``generate_unique_id_function`` for the app."""
+    return route.name
+
+
+def check_operation_ids(routers: Iterable[APIRouter]) -> None:
+    """Refuse to start when two documented operations share an id or one is not snake_case.
+
+    Checked on the routers before they are included in the app (their routes are plain
+    ``APIRoute`` objects there, whatever FastAPI does with included routers).
+    """
+    ids = [
+        operation_id(route)
+        for router in routers
+        for route in router.routes
+        if isinstance(route, APIRoute) and route.include_in_schema
+        for _method in route.methods or ()
+    ]
+    twice = sorted(name for name, n in Counter(ids).items() if n > 1)
+    if twice:
+        raise RuntimeError(f"operationId used by more than one operation: {', '.join(twice)}")
+    odd = sorted(name for name in ids if not _SNAKE.fullmatch(name))
+    if odd:
+        raise RuntimeError(f"operationId not snake_case: {', '.join(odd)}")
+
+
 def tidy_openapi(app: FastAPI) -> None:
     """Install an ``app.openapi`` that keeps only the standard responses each operation has."""
 
@@ -77,4 +115,10 @@ def tidy_openapi(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-__all__ = ["RATE_LIMITED", "STANDARD_RESPONSES", "tidy_openapi"]
+__all__ = [
+    "RATE_LIMITED",
+    "STANDARD_RESPONSES",
+    "check_operation_ids",
+    "operation_id",
+    "tidy_openapi",
+]

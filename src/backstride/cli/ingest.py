@@ -76,7 +76,7 @@ def _fmt(value: float | None, digits: int = 0, scale: float = 1.0) -> str:
     return "—" if value is None else f"{value * scale:.{digits}f}"
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:  # noqa: C901 - flat dispatch: registers commands (decision 0059)
     """Attach ``import`` and the ``activities`` group to ``app``."""
     acts = typer.Typer(help="Stored activities and single-file inspection.", no_args_is_help=True)
     app.add_typer(acts, name="activities")

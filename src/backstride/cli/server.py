@@ -10,7 +10,7 @@ from rich.console import Console
 from backstride.config import load_settings
 
 
-def register(app: typer.Typer) -> None:
+def register(app: typer.Typer) -> None:  # noqa: C901 - flat dispatch: registers commands (decision 0059)
     """Attach ``serve``, ``worker`` and the ``admin`` group to ``app``."""
     admin_app = typer.Typer(
         help="Create clinics, clinicians and admins; read the audit log.", no_args_is_help=True

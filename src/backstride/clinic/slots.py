@@ -263,7 +263,7 @@ def _candidates(allowed: set[str], hosting: list[Room], has_rooms: bool) -> Sequ
     return [r for r in hosting if r.id in allowed]
 
 
-def free_slots(
+def free_slots(  # noqa: C901 - ordered rule chain (decision 0059)
     rules: ClinicRules,
     bookings: Sequence[Booking],
     appointment_type: AppointmentType,
@@ -398,7 +398,7 @@ def _containing(
     return allowed
 
 
-def check_slot(
+def check_slot(  # noqa: C901 - ordered guard chain (decision 0059)
     rules: ClinicRules,
     bookings: Sequence[Booking],
     appointment_type: AppointmentType,

@@ -52,7 +52,7 @@ def strength_state(
     return StrengthUpdate(new, tuple(notes))
 
 
-def _strength_state(
+def _strength_state(  # noqa: C901 - debt, to split (decision 0059)
     state: ProgressionState,
     logs: Sequence[SessionLog],
     decision: PainDecision | None,

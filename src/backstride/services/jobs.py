@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, and_, case, or_, select, text, update
 from sqlalchemy.exc import OperationalError
@@ -24,11 +24,15 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError, InvalidInput, NotFound
+from backstride.ingest.registry import read_activity
 from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.db import BUSY_TIMEOUT_MS, is_transient
 from backstride.store.models import ImportJob, Runner
 from backstride.units import new_id
+
+if TYPE_CHECKING:
+    from backstride.services.importing import ImportProgress
 
 log = logging.getLogger(__name__)
 
@@ -220,18 +224,17 @@ def _give_up(
 
 def default_importer() -> Importer:
     """The import service (``services.importing.import_paths``) adapted to a report dict."""
-    import importlib
-
-    importing: Any = importlib.import_module("backstride.services.importing")
+    # Imported here, not at the top: services.importing imports this module (``Interrupted``).
+    from backstride.services.importing import import_paths
 
     def run(session: Session, **kwargs: Any) -> dict[str, Any]:
         report_progress: Progress | None = kwargs.pop("progress", None)
 
-        def progress(state: Any) -> None:
+        def progress(state: ImportProgress) -> None:
             if report_progress is not None:
-                report_progress(int(state.files_done), int(state.files_total))
+                report_progress(state.files_done, state.files_total)
 
-        report = importing.import_paths(session, progress=progress, **kwargs)
+        report = import_paths(session, progress=progress, **kwargs)
         data: dict[str, Any] = _jsonable(_as_dict(report))
         return data
 
@@ -251,20 +254,16 @@ def _as_dict(value: Any) -> Any:
 def check_single_file(path: Path, settings: Settings) -> None:
     """Read one uploaded activity file now so that a broken one is refused with its code.
 
-    Uses the ingest reader registry (``ingest.registry.read_activity``) when it is installed;
-    archives are checked by ``uploads.check_archive`` and imported in the background.
+    Uses the ingest reader registry (``ingest.registry.read_activity``); archives are checked
+    by ``uploads.check_archive`` and imported in the background.
     """
-    import importlib
+    # Imported here, not at the top: services.importing imports this module (``Interrupted``).
+    from backstride.services.importing import dated
 
-    try:
-        registry: Any = importlib.import_module("backstride.ingest.registry")
-    except ImportError:
-        return
-    activities = registry.read_activity(path, max_bytes=settings.max_file_bytes)
+    activities = read_activity(path, max_bytes=settings.max_file_bytes)
     if not activities:
         raise InvalidInput(f"{path.name}: no activity in this file", code="ingest.empty_activity")
-    importing: Any = importlib.import_module("backstride.services.importing")
-    importing.dated(activities, name=path.name)
+    dated(activities, name=path.name)
 
 
 def run_job(

@@ -230,7 +230,7 @@ def logout_all(
 
 
 @router.get("/me", response_model=AccountOut)
-def me(principal: EnrollingCaller, session: DbSession) -> accounts.AccountView:
+def get_me(principal: EnrollingCaller, session: DbSession) -> accounts.AccountView:
     """The signed-in account."""
     return accounts.get_account(session, principal=principal)
 

@@ -25,7 +25,7 @@ router = APIRouter(prefix="/admin", tags=["admin"])
 
 
 @router.get("/clinics", response_model=list[ClinicOut])
-def list_clinics(principal: Caller, session: DbSession) -> list[clinics.ClinicView]:
+def list_all_clinics(principal: Caller, session: DbSession) -> list[clinics.ClinicView]:
     """Every clinic, archived ones included."""
     require_role(principal, "admin")
     return clinics.list_clinics(session, include_archived=True)

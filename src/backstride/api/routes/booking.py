@@ -137,7 +137,7 @@ def free_slots(
 
 
 @router.post("/me/appointments", status_code=201, responses=RATE_LIMITED)
-def book(
+def book_appointment(
     body: BookIn,
     principal: Writer,
     session: DbSession,
@@ -187,7 +187,7 @@ def my_appointment(
 
 
 @router.post("/me/appointments/{appointment_id}/reschedule", responses=RATE_LIMITED)
-def reschedule(
+def reschedule_appointment(
     appointment_id: str,
     body: RescheduleIn,
     principal: Writer,
@@ -212,7 +212,7 @@ def reschedule(
 
 
 @router.post("/me/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
-def cancel(
+def cancel_appointment(
     appointment_id: str,
     body: CancelIn,
     principal: Writer,

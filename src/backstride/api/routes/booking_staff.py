@@ -117,7 +117,7 @@ def book_on_behalf(
 
 
 @router.get("/appointments/{appointment_id}")
-def appointment(
+def get_appointment(
     appointment_id: str, principal: Caller, session: DbSession, now: Now
 ) -> booking.AppointmentView:
     """One appointment of a consenting runner (audited read)."""

@@ -42,7 +42,7 @@ _BODY = {
 
 
 @router.post("", status_code=202, response_model=JobOut, openapi_extra=_BODY)
-async def upload(
+async def upload_activities(
     request: Request,
     principal: Caller,
     session: DbSession,

@@ -50,7 +50,7 @@ _DASHBOARD = TypeAdapter(DashboardOut)
 
 
 @router.get("/dashboard", response_model=DashboardOut)
-def dashboard(principal: Caller, session: DbSession, now: Now) -> Response:
+def get_dashboard(principal: Caller, session: DbSession, now: Now) -> Response:
     """My landing view: profile, latest assessment, 12 weeks of distance, latest activities."""
     return json_response(_DASHBOARD, timeline.my_dashboard(session, principal=principal, now=now))
 

@@ -84,6 +84,9 @@ def next_step(draft: Draft, after: str | None = None) -> Section | None:
 # -- fields ---------------------------------------------------------------------------
 
 
+Options = tuple[tuple[str, str], ...]
+
+
 @dataclass(frozen=True, slots=True)
 class FieldView:
     """One question as a form shows it: ``widget`` is ``radio``, ``scale``, ``checkbox`` or
@@ -183,7 +186,8 @@ def field_view(
     """The form field of ``question`` showing ``value`` (and ``error`` beside it)."""
     label = question.text.split("\n", 1)[0]
     hint = _hint(question)
-    skip = ((SKIP_VALUE, "prefer not to answer"),) if question.skippable else ()
+    skip: Options = ((SKIP_VALUE, "prefer not to answer"),) if question.skippable else ()
+    options: Options
     kind = question.kind
     common: dict[str, Any] = {"name": question.path, "label": label, "error": error}
     if kind is Kind.TRI:
@@ -211,7 +215,7 @@ def field_view(
         )
     if kind is Kind.BOOL:
         meaning = {c.value: c.label for c in question.anchors}
-        options = (("yes", meaning.get("yes", "yes")), ("no", meaning.get("no", "no"))) + skip
+        options = (("yes", meaning.get("yes", "yes")), ("no", meaning.get("no", "no")), *skip)
         return FieldView(**common, widget="radio", options=options, value=value, hint=hint)
     if kind is Kind.CHOICE:
         options = tuple((c.value, c.label) for c in question.choices) + skip
@@ -397,7 +401,7 @@ def review(draft: Draft) -> list[ReviewSection]:
     out = []
     for number, section in enumerate(steps(draft.answers), start=1):
         skipped = section.key in draft.skipped
-        rows = ()
+        rows: tuple[ReviewRow, ...] = ()
         if not skipped:
             rows = tuple(
                 ReviewRow(q.text.split("\n", 1)[0], _answer_text(q, draft.answers))

@@ -283,6 +283,9 @@ def test_a_questionnaire_with_a_missing_answer_re_renders_with_values_kept(
     assert 'id="f-odi-items-2-error"' in response.text
 
 
-def test_the_intake_is_in_the_navigation_and_the_menu(reader: Browser) -> None:
-    menu = reader.page("/menu").text
-    assert 'href="/intake"' in menu
+def test_the_intake_is_two_clicks_from_home_through_the_assessment_entry(reader: Browser) -> None:
+    home = reader.page("/").text
+    assert 'href="/assessment"' in home  # the navigation entry
+    assessment = reader.page("/assessment").text
+    assert 'href="/intake"' in assessment
+    assert "Answer the questions again" in assessment

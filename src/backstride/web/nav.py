@@ -47,16 +47,11 @@ _RUNNER: list[NavItem] = [
         description="Your questionnaire scores over time and what counts as a real change.",
     ),
     NavItem(
-        "intake",
-        "Assessment questions",
-        "/intake",
-        description="Answer the questions about your back (again when things change).",
-    ),
-    NavItem(
         "assessment",
         "My assessment",
         "/assessment",
-        description="What your answers mean and what to do now.",
+        description="What your answers mean and what to do now; answer the questions about "
+        "your back (again when things change).",
     ),
     NavItem(
         "account",

@@ -102,7 +102,6 @@ class FieldView:
     safety: bool = False
     inputmode: str = ""
     maxlength: int | None = None
-    ends: tuple[str, str] | None = None
     conditional: bool = False
     """Asked only after some answer on the same page (without JavaScript it is always shown,
     and ignored when that answer is not given)."""
@@ -199,7 +198,6 @@ def field_view(
         lo, hi = int(question.minimum or 0), int(question.maximum)
         meaning = {c.value: c.label for c in question.anchors}
         label = label.rsplit(" (", 1)[0] if label.endswith(")") else label
-        first, last = meaning.get(str(lo), ""), meaning.get(str(hi), "")
         options = tuple(
             (str(v), f"{v}: {meaning[str(v)]}" if str(v) in meaning else str(v))
             for v in range(lo, hi + 1)
@@ -211,7 +209,6 @@ def field_view(
             options=options,
             value=value,
             hint=hint,
-            ends=(f"{lo} = {first}", f"{hi} = {last}"),
         )
     if kind is Kind.BOOL:
         meaning = {c.value: c.label for c in question.anchors}

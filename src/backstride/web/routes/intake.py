@@ -60,7 +60,7 @@ def _step_page(
         visitor=visitor,
         status=status,
         title=f"Step {number} of {len(order)}: {section.heading}",
-        current="intake",
+        current="assessment",
     )
 
 
@@ -87,7 +87,7 @@ def intake_start(request: Request, visitor: RunnerDep, session: DbSession) -> Re
         },
         visitor=visitor,
         title="Assessment questions",
-        current="intake",
+        current="assessment",
     )
 
 
@@ -182,7 +182,7 @@ def _review_page(
         visitor=visitor,
         status=status,
         title="Check your answers",
-        current="intake",
+        current="assessment",
     )
 
 

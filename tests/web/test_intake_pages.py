@@ -192,6 +192,7 @@ def test_the_review_lists_answers_in_plain_words_and_submitting_shows_the_dispos
         assert "Check your answers" in review
         assert "low back" in review
         assert "3 weeks" in review
+        assert re.search(r"Usual weekly running distance, km</dt><dd>30</dd>", review)
         assert "Submit my answers" in review
         done = ben.submit("/intake/submit")
         assert done.headers["location"] == "/assessment"

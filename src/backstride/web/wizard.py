@@ -390,6 +390,8 @@ def _answer_text(question: Question, answers: Mapping[str, Any]) -> str:
         meaning = {c.value: c.label for c in question.anchors}
         shown = _number_text(value)
         return f"{shown} ({meaning[shown]})" if shown in meaning else shown
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _number_text(value)
     return question.label(value)
 
 

@@ -97,6 +97,14 @@ def test_a_new_runner_goes_from_the_home_page_to_the_assessment(
         _tab_until(page, r"^INPUT red_flags\.cauda_equina\.\w+ yes$")
         page.keyboard.press("ArrowDown")  # yes -> no, as a radio group moves
         expect(page.locator(":focus")).to_have_value("no")
+    # a question that follows an answer on the page appears only once that answer is given
+    which_leg = page.get_by_role("group", name="Which leg?")
+    expect(which_leg).to_be_hidden()
+    leg_pain = page.get_by_role("group", name="Does pain go down a leg below the knee?")
+    leg_pain.get_by_text("yes", exact=True).click()
+    expect(which_leg).to_be_visible()
+    leg_pain.get_by_text("no", exact=True).click()
+    expect(which_leg).to_be_hidden()
     _tab_until(page, r"^BUTTON action continue")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("falls, illness"))).to_be_visible()

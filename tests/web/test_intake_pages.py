@@ -129,6 +129,22 @@ def test_the_safety_questions_cannot_be_left_blank_but_allow_i_dont_know(app: Fa
         assert "I don&#39;t know / not sure" in page.text
 
 
+def test_a_question_that_follows_an_answer_on_the_page_carries_its_condition(
+    app: FastAPI,
+) -> None:
+    with _ben(app) as ben:
+        ben.page("/intake")
+        ben.submit("/intake/start")
+        _step(ben, "about", SAFE["about"])
+        _step(ben, "where", SAFE["where"])
+        page = ben.page("/intake/step/nerves").text
+        assert re.search(r'id="f-symptoms-leg_side" data-when="\{&#34;any&#34;', page)
+        assert "data-known=" in page
+        assert "&#34;symptoms.locations&#34;: [&#34;low_back&#34;]" in page
+        # without JavaScript a blank answer to it is fine when it does not apply
+        assert _step(ben, "nerves", SAFE["nerves"]).status_code == 303
+
+
 def test_questionnaire_items_show_what_the_answers_mean(app: FastAPI) -> None:
     with _ben(app) as ben:
         ben.page("/intake")

@@ -11,6 +11,7 @@ draft records what was asked exactly as the terminal's does (question paths, and
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -30,6 +31,7 @@ from backstride.intake.form import (
     Section,
     applies,
     current_answer,
+    get_answer,
     set_answer,
     validate_page,
 )
@@ -105,6 +107,8 @@ class FieldView:
     conditional: bool = False
     """Asked only after some answer on the same page (without JavaScript it is always shown,
     and ignored when that answer is not given)."""
+    when_json: str = ""
+    """The condition as JSON (``Condition.to_dict``): app.js shows the field only when it holds."""
 
     @property
     def dom_id(self) -> str:
@@ -262,10 +266,20 @@ def page_fields(
         if not applies(q, answers) and not on_page:
             continue
         view = field_view(q, value, errors.get(q.path, ""))
-        if on_page:
-            view = replace(view, conditional=True)
+        if on_page and q.when is not None:
+            view = replace(view, conditional=True, when_json=json.dumps(q.when.to_dict()))
         out.append(view)
     return out
+
+
+def known_answers(section: Section, answers: Mapping[str, Any]) -> str:
+    """JSON of the stored answers that the page's conditions read from other pages."""
+    own = {q.path for q in section.questions}
+    paths: set[str] = set()
+    for q in section.questions:
+        if q.when is not None:
+            paths |= _condition_paths(q.when) - own
+    return json.dumps({p: get_answer(answers, p) for p in sorted(paths)}, default=str)
 
 
 def _condition_paths(condition: Condition) -> set[str]:

@@ -51,6 +51,7 @@ def _step_page(
         {
             "section": section,
             "fields": fields,
+            "known": wizard.known_answers(section, draft.answers),
             "number": number,
             "total": len(order),
             "previous": keys[number - 2] if number > 1 else None,

@@ -39,6 +39,8 @@ TWINS = (
     "ana.phone@example.org",
     "ana.nojs@example.org",
     "ana.keys@example.org",
+    "ana.wizard@example.org",
+    "ana.wiznojs@example.org",
 )
 _AXE = Axe()
 

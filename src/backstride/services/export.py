@@ -33,6 +33,7 @@ from backstride.store.models import (
     Gear,
     ImportJob,
     Intake,
+    IntakeDraft,
     Lap,
     PainEntry,
     Plan,
@@ -45,6 +46,7 @@ from backstride.store.models import (
 _BY_RUNNER: tuple[type[Base], ...] = (
     Consent,
     Intake,
+    IntakeDraft,
     Assessment,
     QuestionnaireResponse,
     Gear,

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -22,8 +23,11 @@ from backstride.intake.assessment import Assessment, Disposition
 from backstride.intake.catalog import InstrumentDef, shipped_instruments
 from backstride.intake.change import Change, compare_instrument
 from backstride.intake.display import display_score
+from backstride.intake.document import ItemAnswers, Psfs
 from backstride.intake.review import apply_review
 from backstride.intake.scored import scored_instruments
+from backstride.intake.scoring import SCORERS
+from backstride.intake.validation import item_problems
 from backstride.services.runners import get_or_create_runner
 from backstride.store import models
 from backstride.units import new_id
@@ -109,6 +113,66 @@ def submit_intake(
     return SubmittedIntake(runner.id, intake.id, row.id, response_ids, assessment)
 
 
+REPEATABLE: tuple[str, ...] = ("nprs", "odi", "rmdq", "psfs", "startback")
+"""The questionnaires a runner may answer again on their own, between intakes."""
+
+
+def record_questionnaire(
+    session: Session,
+    *,
+    runner_id: str,
+    instrument: str,
+    answers: Mapping[str, Any],
+    now: dt.datetime,
+) -> str:
+    """Store one questionnaire answered again (no new intake, no new assessment); one commit.
+
+    ``answers`` is the instrument's section of an intake document (``{"items": {...}}``, or
+    ``{"activities": [...]}`` for the PSFS), checked exactly as an intake's section is (the
+    document model, then each item against the instrument data) and scored by the same rule,
+    so the trend compares like with like (clinical reference §4.1). Returns the response id;
+    ``intake.unknown_instrument`` or ``intake.invalid`` (nothing stored) when it does not fit.
+    """
+    if instrument not in REPEATABLE:
+        raise InvalidInput(f"unknown instrument {instrument!r}", code="intake.unknown_instrument")
+    instruments = shipped_instruments()
+    model = Psfs if instrument == "psfs" else ItemAnswers
+    try:
+        parsed = model.model_validate(answers)
+    except ValidationError as exc:
+        problems = [
+            {"path": ".".join([instrument, *map(str, e["loc"])]), "msg": e["msg"]}
+            for e in exc.errors()
+        ]
+        raise InvalidInput(
+            "the answers do not fit the questionnaire", code="intake.invalid", problems=problems
+        ) from None
+    dumped = parsed.model_dump(mode="json")
+    problems = item_problems({instrument: dumped}, instruments)
+    if problems:
+        raise InvalidInput(
+            "the answers do not fit the questionnaire", code="intake.invalid", problems=problems
+        )
+    scored = SCORERS[instrument](parsed.model_dump())
+    response = models.QuestionnaireResponse(
+        id=new_id(),
+        runner_id=runner_id,
+        intake_id=None,
+        instrument=instrument,
+        instrument_version=instruments[instrument].version,
+        answered_at=now,
+        answers=dumped,
+        score={
+            "values": dict(scored.values),
+            "display": {k: display_score(f"{instrument}.{k}", v) for k, v in scored.values.items()},
+            "notes": list(scored.notes),
+        },
+    )
+    session.add(response)
+    session.commit()
+    return response.id
+
+
 def latest_assessment(session: Session, *, runner_id: str) -> Assessment | None:
     """The runner's most recent assessment as a clinician last reviewed it, or ``None``.
 
@@ -187,9 +251,11 @@ def questionnaire_trend(session: Session, *, runner_id: str, instrument: str) ->
 
 
 __all__ = [
+    "REPEATABLE",
     "SubmittedIntake",
     "TrendPoint",
     "latest_assessment",
     "questionnaire_trend",
+    "record_questionnaire",
     "submit_intake",
 ]

@@ -599,6 +599,22 @@ class CalendarFeed(Base):
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
+class IntakeDraft(Base):
+    """A runner's unfinished intake (``intake.form.Draft.to_dict()``), one per runner.
+
+    Saved after every step of the web wizard and removed when the intake is submitted;
+    deleting the runner deletes it (cascade). Health data: only its runner reads it.
+    """
+
+    __tablename__ = "intake_drafts"
+
+    runner_id: Mapped[str] = mapped_column(
+        ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
+    draft: Mapped[dict[str, Any]] = mapped_column(JSONType)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
 __all__ = [
     "ROLES",
     "Account",
@@ -617,6 +633,7 @@ __all__ = [
     "Gear",
     "ImportJob",
     "Intake",
+    "IntakeDraft",
     "Lap",
     "LoginAttempt",
     "OutboxMessage",

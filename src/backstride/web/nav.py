@@ -50,7 +50,8 @@ _RUNNER: list[NavItem] = [
         "assessment",
         "My assessment",
         "/assessment",
-        description="What your answers mean and what to do now.",
+        description="What your answers mean and what to do now; answer the questions about "
+        "your back (again when things change).",
     ),
     NavItem(
         "account",

@@ -9,6 +9,7 @@ from backstride.web.routes import (
     activities,
     auth,
     home,
+    intake,
     log,
     plan,
     public,
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     activities.router,
     upload.router,
     records.router,
+    intake.router,
     account.router,
     security.router,
 )

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from backstride.api.deps import AppSettings, DbSession, Now
+from backstride.services import intake_drafts
 from backstride.web import dashboard
 from backstride.web.forms import FormState
 from backstride.web.session import VisitorDep
@@ -29,4 +30,9 @@ def home(
     )
     context["form"] = FormState(values={"status": "done"})
     context["welcome"] = request.query_params.get("welcome") == "1"
+    context["intake_draft"] = (
+        context.get("assessment") is None
+        and intake_drafts.load_draft(session, principal=visitor.principal) is not None
+    )
+    session.rollback()
     return render(request, "home.html", context, visitor=visitor, title="Today", current="home")

@@ -179,6 +179,31 @@ def _trend(session: Any, runner_id: str, ident: str, title: str, top: float) -> 
     return TrendView(ident, title, chart, rows, change_text, source)
 
 
+def _change_words(change: Change | None) -> str:
+    """A change since the answer before, in plain words (clinical reference §4.1)."""
+    if change is None:
+        return ""
+    size = f"{round(abs(change.improvement), 1):g}"
+    if change.direction == "improved":
+        return f"better by {size} points since last time, a real change"
+    if change.direction == "worsened":
+        return f"worse by {size} points since last time, a real change"
+    return "no real change since last time (smaller than the minimal important change)"
+
+
+def _answered(trends: list[TrendView], ident: str | None) -> dict[str, str] | None:
+    """The questionnaire just answered again: its new score and the change that counts."""
+    trend = next((t for t in trends if t.ident == ident), None)
+    if trend is None or not trend.rows:
+        return None
+    latest = trend.rows[0]
+    return {
+        "title": trend.title,
+        "value": f"{latest['value']:g}",
+        "change": _change_words(latest["change"]),
+    }
+
+
 @router.get("/progress")
 def progress_page(request: Request, visitor: RunnerDep, session: DbSession) -> Response:
     """Each questionnaire's score over time, with the change that counts marked."""
@@ -189,7 +214,7 @@ def progress_page(request: Request, visitor: RunnerDep, session: DbSession) -> R
     return render(
         request,
         "progress.html",
-        {"trends": trends},
+        {"trends": trends, "answered": _answered(trends, request.query_params.get("answered"))},
         visitor=visitor,
         title="Progress",
         current="progress",

@@ -240,7 +240,62 @@
     form.classList.add("enhanced");
   }
 
+  /* Intake wizard: a question asked only after an answer on the same page (data-when, the
+     form model's condition as JSON) is shown when that answer makes it apply. Without this
+     file every question shows and the server ignores an answer that does not apply. */
+  function answerOf(form, known, path) {
+    var inputs = form.querySelectorAll('[name="' + path + '"]');
+    if (!inputs.length) { return Object.prototype.hasOwnProperty.call(known, path) ? known[path] : null; }
+    var first = inputs[0];
+    if (first.type === "checkbox") {
+      return Array.prototype.filter.call(inputs, function (i) { return i.checked; })
+        .map(function (i) { return i.value; });
+    }
+    if (first.type === "radio") {
+      var picked = Array.prototype.filter.call(inputs, function (i) { return i.checked; })[0];
+      return picked ? picked.value : null;
+    }
+    return first.value.trim() === "" ? null : first.value.trim();
+  }
+
+  function same(answer, wanted) {
+    if (typeof wanted === "boolean" && typeof answer === "string") {
+      return (answer === "yes") === wanted && (answer === "yes" || answer === "no");
+    }
+    return String(answer) === String(wanted);
+  }
+
+  function holds(cond, form, known) {
+    if (cond.all) { return cond.all.every(function (c) { return holds(c, form, known); }); }
+    if (cond.any) { return cond.any.some(function (c) { return holds(c, form, known); }); }
+    var v = answerOf(form, known, cond.path);
+    var hit = function (x) { return cond.values.some(function (w) { return same(x, w); }); };
+    if (cond.op === "given") { return v !== null && !(Array.isArray(v) && !v.length); }
+    if (cond.op === "intersects") { return Array.isArray(v) && v.some(hit); }
+    if (cond.op === "in") { return v !== null && !Array.isArray(v) && hit(v); }
+    return v === null || Array.isArray(v) || !hit(v);
+  }
+
+  function enhanceWizard(form) {
+    var known = {};
+    try { known = JSON.parse(form.getAttribute("data-known") || "{}"); } catch (e) { known = {}; }
+    var fields = form.querySelectorAll("[data-when]");
+    if (!fields.length) { return; }
+    function update() {
+      Array.prototype.forEach.call(fields, function (el) {
+        var cond;
+        try { cond = JSON.parse(el.getAttribute("data-when")); } catch (e) { return; }
+        el.hidden = !holds(cond, form, known);
+      });
+    }
+    form.classList.add("js-when");
+    form.addEventListener("change", update);
+    form.addEventListener("input", update);
+    update();
+  }
+
   function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("form[data-wizard]"), enhanceWizard);
     buildCharts(document);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-upload]"), enhanceUpload);
   }

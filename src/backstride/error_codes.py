@@ -204,6 +204,7 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     _c("intake.draft_not_found", 404, "No intake draft at this path."),
     _c("intake.file_not_found", 404, "No intake answers file at this path."),
     _c("intake.invalid", 422, "The intake answers are not valid (every problem listed)."),
+    _c("intake.step_not_found", 404, "No such step in the intake wizard (or it does not apply)."),
     _c("intake.unknown_instrument", 422, "No questionnaire instrument with this name."),
     _c("intake.unreadable", 422, "The intake file is not valid JSON/YAML."),
     # input: the generic family default

@@ -8,6 +8,7 @@ from backstride.web.routes import (
     account,
     activities,
     auth,
+    booking,
     home,
     log,
     plan,
@@ -26,6 +27,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     upload.router,
     records.router,
     account.router,
+    booking.router,
 )
 
 __all__ = ["ROUTERS"]

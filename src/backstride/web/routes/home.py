@@ -8,6 +8,7 @@ from starlette.responses import Response
 from backstride.api.deps import AppSettings, DbSession, Now
 from backstride.web import dashboard
 from backstride.web.forms import FormState
+from backstride.web.routes.booking import visits_context
 from backstride.web.session import VisitorDep
 from backstride.web.templating import render
 
@@ -29,4 +30,5 @@ def home(
     )
     context["form"] = FormState(values={"status": "done"})
     context["welcome"] = request.query_params.get("welcome") == "1"
+    context.update(visits_context(session, visitor, now=now, suggest=False))
     return render(request, "home.html", context, visitor=visitor, title="Today", current="home")

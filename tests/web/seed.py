@@ -4,8 +4,8 @@ Ana (a runner) answered the intake three times over six weeks, imported ten week
 runs (a Strava-style export: GPX with heart rate and cadence, three shoes), follows a plan that
 started last Monday, logged sessions and pain, and shares her record with North Clinic, whose
 clinician looked at it. North Clinic takes bookings (London time, Dr North Monday to Friday
-09:00-17:00, the demo clinic's six visit types). A second runner, Ben, exists so that tests can check that Ana never
-sees his data. Everything is deterministic for ``NOW``.
+09:00-17:00, the demo clinic's six visit types). A second runner, Ben, exists so that tests can
+check that Ana never sees his data. Everything is deterministic for ``NOW``.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from backstride.clinic.model import Slot
-from backstride.services.booking import SlotView
+from backstride.services.booking import AppointmentView, SlotView
 
 KIND_WORDS = {
     "initial_assessment": "A first examination: your history, how your back moves, what to do "
@@ -145,6 +145,76 @@ def local_instant(on_date: str, at_time: str, timezone: str) -> dt.datetime | No
     return dt.datetime.combine(day, hhmm.replace(second=0, microsecond=0), ZoneInfo(timezone))
 
 
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """One clinician's cell in one time row: an appointment starting (``rows`` tall), a row
+    an earlier appointment covers (not drawn), or free."""
+
+    kind: str
+    appointment: AppointmentView | None = None
+    rows: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A time row of the day grid."""
+
+    label: str
+    cells: tuple[Cell, ...]
+
+
+def day_grid(
+    appointments: list[AppointmentView],
+    clinician_ids: list[str],
+    *,
+    on_date: dt.date,
+    timezone: str,
+    step_min: int,
+    first_hour: int = 8,
+    last_hour: int = 18,
+) -> list[Row]:
+    """Time rows (every ``step_min``) by clinician columns for one local day; the rows widen
+    to show every appointment of the day. Presentation of ``clinic_schedule``'s answer."""
+    tz = ZoneInfo(timezone)
+    step = dt.timedelta(minutes=max(5, step_min))
+    start = dt.datetime.combine(on_date, dt.time(first_hour), tzinfo=tz)
+    end = dt.datetime.combine(on_date, dt.time(0), tzinfo=tz) + dt.timedelta(hours=last_hour)
+    for a in appointments:
+        start = min(start, a.start_at.astimezone(tz))
+        end = max(end, a.end_at.astimezone(tz))
+    midnight = dt.datetime.combine(on_date, dt.time(0), tzinfo=tz)
+    start = midnight + step * ((start - midnight) // step)
+    times: list[dt.datetime] = []
+    t = start
+    while t < end:
+        times.append(t)
+        t = t + step
+    covered: dict[tuple[int, str], bool] = {}
+    starts: dict[tuple[int, str], Cell] = {}
+    for a in appointments:
+        local_start = a.start_at.astimezone(tz)
+        index = (local_start - start) // step
+        span = max(1, -(-(a.end_at.astimezone(tz) - local_start) // step))
+        if (index, a.clinician_id) in starts or (index, a.clinician_id) in covered:
+            continue
+        starts[(index, a.clinician_id)] = Cell("booked", a, span)
+        for k in range(index + 1, min(index + span, len(times))):
+            covered[(k, a.clinician_id)] = True
+    rows = []
+    for i, at in enumerate(times):
+        cells = []
+        for cid in clinician_ids:
+            if (i, cid) in starts:
+                cell = starts[(i, cid)]
+                cells.append(Cell(cell.kind, cell.appointment, min(cell.rows, len(times) - i)))
+            elif covered.get((i, cid)):
+                cells.append(Cell("covered"))
+            else:
+                cells.append(Cell("free"))
+        rows.append(Row(f"{at:%H:%M}", tuple(cells)))
+    return rows
+
+
 def new_key() -> str:
     """A fresh idempotency key for one rendered form (a re-submit sends the same one)."""
     return secrets.token_urlsafe(18)
@@ -153,10 +223,13 @@ def new_key() -> str:
 __all__ = [
     "KIND_WORDS",
     "STATUS_WORDS",
+    "Cell",
     "DaySlots",
+    "Row",
     "Week",
     "by_day",
     "clock",
+    "day_grid",
     "day_words",
     "first_per_time",
     "local",

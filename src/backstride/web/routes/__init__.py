@@ -9,6 +9,7 @@ from backstride.web.routes import (
     activities,
     auth,
     booking,
+    clinic,
     home,
     log,
     plan,
@@ -28,6 +29,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     records.router,
     account.router,
     booking.router,
+    clinic.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -321,8 +321,14 @@ def _taken_page(
         {
             **_base(visitor, options),
             "type": _type_of(options, type_id)
-            or next((t for t in booking.list_types(session, clinic_id=options.clinic_id)
-                     if t.id == type_id), None),
+            or next(
+                (
+                    t
+                    for t in booking.list_types(session, clinic_id=options.clinic_id)
+                    if t.id == type_id
+                ),
+                None,
+            ),
             "week": bv.week(0, now=now, timezone=options.timezone),
             "days": bv.by_day(slots, options.timezone),
             "has_next": False,
@@ -543,13 +549,14 @@ def move_slots(
             now=now,
         )
     except BackstrideError as exc:
-        return _stale_or_late(
-            request, visitor, session, appointment_id=a.id, exc=exc, now=now
-        )
+        return _stale_or_late(request, visitor, session, appointment_id=a.id, exc=exc, now=now)
     if context["type"] is None:
         context["type"] = next(
-            (t for t in booking.list_types(session, clinic_id=a.clinic_id)
-             if t.id == a.appointment_type_id),
+            (
+                t
+                for t in booking.list_types(session, clinic_id=a.clinic_id)
+                if t.id == a.appointment_type_id
+            ),
             None,
         )
     return render(

@@ -65,7 +65,9 @@ def plan_page(request: Request, visitor: RunnerDep, session: DbSession, now: Now
             feed=calendar_feed.active_feed(session, principal=visitor.principal),
         )
     acute = assessment is not None and assessment.disposition.value in ("urgent", "emergency")
-    context.update(visits_context(session, visitor, now=now, suggest=found is not None and not acute))
+    context.update(
+        visits_context(session, visitor, now=now, suggest=found is not None and not acute)
+    )
     session.rollback()
     return render(request, "plan.html", context, visitor=visitor, title="Plan", current="plan")
 

@@ -19,7 +19,7 @@ from backstride.api.deps import DbSession, Now
 from backstride.api.routes.booking import BookIn, CancelIn, RescheduleIn, limiter
 from backstride.clinic.errors import BookingRefused, SlotTaken
 from backstride.errors import BackstrideError
-from backstride.services import booking, consent, intake
+from backstride.services import booking, consent
 from backstride.services.booking import AppointmentView, BookingOptions, plan_link
 from backstride.web import booking_view as bv
 from backstride.web.forms import FormState, add_error, raw_values, validate
@@ -97,23 +97,22 @@ def visits_context(
 
 @router.get("/book")
 def book_start(request: Request, visitor: RunnerDep, session: DbSession, now: Now) -> Response:
-    """Where to book: straight to my clinic's visit types when I share with one clinic."""
+    """Where to book: straight to my clinic's visit types when I share with one clinic (that
+    page says what to do instead when triage closes online booking)."""
     assert visitor.principal is not None
     clinics = _clinic_ids(session, visitor)
-    assessment = intake.latest_assessment(session, runner_id=visitor.principal.runner_id or "")
     session.rollback()
-    acute = assessment is not None and assessment.disposition.value in ("urgent", "emergency")
-    if len(clinics) == 1 and not acute:
+    if len(clinics) == 1:
         return redirect(f"/book/{clinics[0][0]}")
     options = None
-    if acute and clinics:
+    if clinics:
         options = booking.booking_options(
             session, principal=visitor.principal, clinic_id=clinics[0][0], now=now
         )
     return render(
         request,
         "book_start.html",
-        {**_base(visitor, options), "clinics": clinics, "assessment": assessment},
+        {**_base(visitor, options), "clinics": clinics},
         visitor=visitor,
         title="Book a visit",
         current="book",

@@ -20,7 +20,7 @@ from backstride.clinic.eligibility import EMERGENCY_ACTION, URGENT_ACTION
 from backstride.config import Settings
 from backstride.services import booking, consent
 from backstride.store.db import make_engine, session_factory
-from backstride.store.models import Account, AuditEvent, Assessment
+from backstride.store.models import Account, Assessment, AuditEvent
 from backstride.units import new_id
 from tests.web.conftest import Browser
 from tests.web.seed import CLINICIAN_EMAIL, NOW, OTHER_EMAIL, SeedWorld, principal_of

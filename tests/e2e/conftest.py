@@ -39,6 +39,11 @@ TWINS = (
     "ana.phone@example.org",
     "ana.nojs@example.org",
     "ana.keys@example.org",
+    "ana.book.desktop@example.org",
+    "ana.book.phone@example.org",
+    "ana.book.nojs@example.org",
+    "ana.book.race1@example.org",
+    "ana.book.race2@example.org",
 )
 _AXE = Axe()
 

@@ -50,6 +50,11 @@ def day_words(value: dt.date) -> str:
     return f"{value:%a} {value.day} {value:%b}"
 
 
+def long_day(value: dt.date) -> str:
+    """``Monday 30 Nov``."""
+    return f"{value:%A} {value.day} {value:%b}"
+
+
 def clock(instant: dt.datetime, timezone: str) -> str:
     """``09:30`` on the clinic's clock."""
     return f"{local(instant, timezone):%H:%M}"
@@ -231,6 +236,7 @@ __all__ = [
     "clock",
     "day_grid",
     "day_words",
+    "long_day",
     "first_per_time",
     "local",
     "local_instant",

@@ -31,18 +31,10 @@ router = APIRouter()
 
 register(
     NavItem(
-        "book",
-        "Book a visit",
-        "/book",
-        description="Book, move or cancel a visit at your clinic.",
-    )
-)
-register(
-    NavItem(
         "appointments",
-        "My appointments",
+        "Visits",
         "/appointments",
-        description="Your coming and past visits, with calendar files.",
+        description="Book a visit at your clinic; move or cancel it; calendar files.",
     )
 )
 
@@ -115,7 +107,7 @@ def book_start(request: Request, visitor: RunnerDep, session: DbSession, now: No
         {**_base(visitor, options), "clinics": clinics},
         visitor=visitor,
         title="Book a visit",
-        current="book",
+        current="appointments",
     )
 
 
@@ -134,7 +126,7 @@ def book_types(
         _base(visitor, options),
         visitor=visitor,
         title="Book a visit",
-        current="book",
+        current="appointments",
     )
 
 
@@ -220,7 +212,7 @@ def book_slots(
         {**context, "mode": "book", "appointment": None},
         visitor=visitor,
         title="Choose a time",
-        current="book",
+        current="appointments",
     )
 
 
@@ -296,7 +288,7 @@ def _confirm(
         visitor=visitor,
         status=status,
         title="Confirm your visit",
-        current="book",
+        current="appointments",
     )
 
 
@@ -339,7 +331,7 @@ def _taken_page(
         visitor=visitor,
         status=409,
         title="That time was just taken",
-        current="book",
+        current="appointments",
     )
 
 

@@ -66,6 +66,12 @@ def when(instant: dt.datetime, timezone: str) -> str:
     return f"{day_words(at.date())}, {at:%H:%M} ({zone_label(timezone)})"
 
 
+def span(start: dt.datetime, end: dt.datetime, timezone: str) -> str:
+    """``Fri 4 Dec, 10:30–11:00 (London time)``."""
+    at = local(start, timezone)
+    return f"{day_words(at.date())}, {at:%H:%M}–{clock(end, timezone)} ({zone_label(timezone)})"
+
+
 @dataclass(frozen=True, slots=True)
 class DaySlots:
     """The free starts of one local day."""
@@ -241,6 +247,7 @@ __all__ = [
     "local_instant",
     "long_day",
     "new_key",
+    "span",
     "taken_slots",
     "week",
     "week_index",

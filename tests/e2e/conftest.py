@@ -41,6 +41,11 @@ TWINS = (
     "ana.keys@example.org",
     "ana.wizard@example.org",
     "ana.wiznojs@example.org",
+    "ana.book.desktop@example.org",
+    "ana.book.phone@example.org",
+    "ana.book.nojs@example.org",
+    "ana.book.race1@example.org",
+    "ana.book.race2@example.org",
 )
 _AXE = Axe()
 

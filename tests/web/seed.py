@@ -3,8 +3,9 @@
 Ana (a runner) answered the intake three times over six weeks, imported ten weeks of watch
 runs (a Strava-style export: GPX with heart rate and cadence, three shoes), follows a plan that
 started last Monday, logged sessions and pain, and shares her record with North Clinic, whose
-clinician looked at it. A second runner, Ben, exists so that tests can check that Ana never
-sees his data. Everything is deterministic for ``NOW``.
+clinician looked at it. North Clinic takes bookings (London time, Dr North Monday to Friday
+09:00-17:00, the demo clinic's six visit types). A second runner, Ben, exists so that tests can
+check that Ana never sees his data. Everything is deterministic for ``NOW``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.services import accounts, auth, clinics, consent, intake, plans, timeline
+from backstride.services.booking.demo import seed_booking
 from backstride.services.demo_data import demo_intake_document
 from backstride.services.demo_history import CSV_HEADER, SHOES, _gpx, plan_history
 from backstride.services.importing import import_paths
@@ -242,6 +244,7 @@ def _seed(session: Session, settings: Settings, twins: tuple[str, ...]) -> SeedW
     assert ben.runner_id
     export = write_export(settings.data_dir / "seed", end_date=TODAY)
     doctor = principal_of(session, doc.account_id)
+    seed_booking(session, clinic_id=north.id, clinician_id=doc.account_id, now=start)
     ana = _runner_world(
         session,
         settings,

@@ -8,6 +8,8 @@ from backstride.web.routes import (
     account,
     activities,
     auth,
+    booking,
+    clinic,
     home,
     intake,
     log,
@@ -30,6 +32,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     intake.router,
     account.router,
     security.router,
+    booking.router,
+    clinic.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -9,6 +9,7 @@ from backstride.api.deps import AppSettings, DbSession, Now
 from backstride.services import intake_drafts
 from backstride.web import dashboard
 from backstride.web.forms import FormState
+from backstride.web.routes.booking import visits_context
 from backstride.web.session import VisitorDep
 from backstride.web.templating import render
 
@@ -30,6 +31,7 @@ def home(
     )
     context["form"] = FormState(values={"status": "done"})
     context["welcome"] = request.query_params.get("welcome") == "1"
+    context.update(visits_context(session, visitor, now=now, suggest=False))
     context["intake_draft"] = (
         context.get("assessment") is None
         and intake_drafts.load_draft(session, principal=visitor.principal) is not None

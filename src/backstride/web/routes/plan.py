@@ -14,6 +14,7 @@ from backstride.services import calendar_feed, intake, plans, session_logs
 from backstride.services.profile import my_handle
 from backstride.web import dashboard
 from backstride.web.forms import add_error, raw_values, validate
+from backstride.web.routes.booking import visits_context
 from backstride.web.session import PostedForm, RunnerDep
 from backstride.web.templating import redirect, render
 
@@ -63,6 +64,10 @@ def plan_page(request: Request, visitor: RunnerDep, session: DbSession, now: Now
             logs_by_key={lg.session_key: lg for lg in logs if lg.session_key},
             feed=calendar_feed.active_feed(session, principal=visitor.principal),
         )
+    acute = assessment is not None and assessment.disposition.value in ("urgent", "emergency")
+    context.update(
+        visits_context(session, visitor, now=now, suggest=found is not None and not acute)
+    )
     session.rollback()
     return render(request, "plan.html", context, visitor=visitor, title="Plan", current="plan")
 
@@ -91,7 +96,14 @@ def make_plan(
     return render(
         request,
         "plan.html",
-        {"plan": None, "assessment": None, "feed": None, "new_feed": None, "errors": state},
+        {
+            "plan": None,
+            "assessment": None,
+            "feed": None,
+            "new_feed": None,
+            "errors": state,
+            **visits_context(session, visitor, now=now, suggest=False),
+        },
         visitor=visitor,
         status=422,
         title="Plan",

@@ -6,7 +6,13 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from backstride.intake import SAFETY_NETTING
-from backstride.web.session import THEME_COOKIE, THEMES, PostedForm, RunnerDep, VisitorDep
+from backstride.web.session import (
+    THEME_COOKIE,
+    THEMES,
+    LoginRequired,
+    PostedForm,
+    VisitorDep,
+)
 from backstride.web.templating import redirect, render
 
 router = APIRouter()
@@ -55,6 +61,8 @@ def save_settings(request: Request, form: PostedForm) -> Response:
 
 
 @router.get("/menu")
-def menu(request: Request, visitor: RunnerDep) -> Response:
-    """Every area with a line about it (the phone's "More")."""
+def menu(request: Request, visitor: VisitorDep) -> Response:
+    """Every area with a line about it (the phone's "More"), for whoever is signed in."""
+    if visitor.principal is None:
+        raise LoginRequired("please log in", code="auth.required")
     return render(request, "menu.html", {}, visitor=visitor, title="More", current=None)

@@ -1,6 +1,7 @@
 /* backstride: progressive enhancement only. Every page works without this file.
    - charts: the server's SVG becomes an interactive uPlot chart (hover values, drag to zoom,
      double-click to reset), from the JSON block beside it;
+   - booking: a form of class "once" is sent once per page;
    - upload: drag and drop, one request per file with its own progress bar, then the import's
      progress polled by htmx (the fragment the server returns carries hx-trigger);
    No inline script anywhere: the page's CSP is default-src 'self'. */
@@ -294,9 +295,19 @@
     update();
   }
 
+  // booking forms (class "once"): the second click of a double click is not sent; the form's
+  // idempotency key makes a repeat harmless anyway (decision 0054)
+  function sendOnce(form) {
+    form.addEventListener("submit", function (e) {
+      if (form.getAttribute("data-sent") === "1") { e.preventDefault(); return; }
+      form.setAttribute("data-sent", "1");
+    });
+  }
+
   function init() {
     Array.prototype.forEach.call(document.querySelectorAll("form[data-wizard]"), enhanceWizard);
     buildCharts(document);
+    Array.prototype.forEach.call(document.querySelectorAll("form.once"), sendOnce);
     Array.prototype.forEach.call(document.querySelectorAll("form[data-upload]"), enhanceUpload);
   }
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import Forbidden, Unauthenticated
+from backstride.services.booking.ratelimit import RateLimiter
 from backstride.services.policy import Principal
 from backstride.services.sessions import authenticate, check_csrf
 
@@ -108,6 +109,18 @@ Caller = Annotated[Principal, Depends(current_principal)]
 EnrollingCaller = Annotated[Principal, Depends(any_scope_principal)]
 """A caller who may still have to enrol TOTP (enrolment, who-am-I, log-out, sessions)."""
 
+
+def limiter(request: Request) -> RateLimiter:
+    """The app's booking rate limiter (one per process)."""
+    found: RateLimiter | None = getattr(request.app.state, "booking_limiter", None)
+    if found is None:
+        settings = request.app.state.settings
+        found = request.app.state.booking_limiter = RateLimiter(
+            per_minute=settings.booking_rate_per_minute, burst=settings.booking_rate_burst
+        )
+    return found
+
+
 __all__ = [
     "CSRF_COOKIE",
     "CSRF_HEADER",
@@ -122,4 +135,5 @@ __all__ = [
     "get_now",
     "get_session",
     "get_settings",
+    "limiter",
 ]

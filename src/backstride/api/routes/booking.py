@@ -12,14 +12,12 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from pydantic import Field
 
-from backstride.api.deps import Caller, DbSession, Now
+from backstride.api.bodies import BookIn, CancelIn, RescheduleIn
+from backstride.api.deps import Caller, DbSession, Now, limiter
 from backstride.api.openapi import RATE_LIMITED
-from backstride.api.schemas import AnyDateTime, In, Int
 from backstride.services import booking
 from backstride.services.booking import plan_link
-from backstride.services.booking.ratelimit import RateLimiter
 from backstride.services.policy import Principal, own_runner_id
 
 router = APIRouter(tags=["booking"])
@@ -32,17 +30,6 @@ IdempotencyKey = Annotated[
         description="Any unique string per intended change (1-128 visible ASCII characters).",
     ),
 ]
-
-
-def limiter(request: Request) -> RateLimiter:
-    """The app's booking rate limiter (one per process)."""
-    found: RateLimiter | None = getattr(request.app.state, "booking_limiter", None)
-    if found is None:
-        settings = request.app.state.settings
-        found = request.app.state.booking_limiter = RateLimiter(
-            per_minute=settings.booking_rate_per_minute, burst=settings.booking_rate_burst
-        )
-    return found
 
 
 def rate_limited(request: Request, principal: Caller, now: Now) -> Principal:
@@ -59,28 +46,6 @@ def created(response: Response, result: booking.BookingResult) -> booking.Appoin
     if result.replayed:
         response.headers["Idempotent-Replayed"] = "true"
     return result.appointment
-
-
-class BookIn(In):
-    clinic_id: str = Field(min_length=1, max_length=64)
-    appointment_type_id: str = Field(min_length=1, max_length=64)
-    start_at: AnyDateTime = Field(description="ISO 8601 with an offset; on the slot grid.")
-    end_at: AnyDateTime | None = Field(None, description="Optional; must be start + duration.")
-    clinician_id: str | None = Field(None, max_length=64, description="None: first available.")
-    share_record: bool = Field(
-        False, description="Grant the clinic consent to see my record (needed to book)."
-    )
-
-
-class RescheduleIn(In):
-    version: Int = Field(ge=1, description="The version I saw (stale: 409).")
-    start_at: AnyDateTime
-    clinician_id: str | None = Field(None, max_length=64)
-
-
-class CancelIn(In):
-    version: Int | None = Field(None, ge=1)
-    reason: str | None = Field(None, max_length=500)
 
 
 @router.get("/clinics/{clinic_id}/booking/options")

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
+from backstride.api.bodies import AttendanceIn, StaffBookIn, StaffCancelIn, StaffRescheduleIn
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
 from backstride.api.openapi import RATE_LIMITED
@@ -23,36 +24,6 @@ from backstride.services.policy import require_role
 router = APIRouter(prefix="/clinician", tags=["booking (clinic)"])
 setup_router = APIRouter(prefix="/admin/clinics/{clinic_id}", tags=["booking set-up"])
 setup_items = APIRouter(prefix="/admin", tags=["booking set-up"])
-
-
-class StaffBookIn(In):
-    clinic_id: str = Field(min_length=1, max_length=64)
-    appointment_type_id: str = Field(min_length=1, max_length=64)
-    start_at: AnyDateTime
-    end_at: AnyDateTime | None = None
-    clinician_id: str | None = Field(None, max_length=64)
-    room_id: str | None = Field(None, max_length=64)
-    override_reason: str | None = Field(
-        None, max_length=500, description="Book outside the clinician's hours (audited)."
-    )
-
-
-class StaffRescheduleIn(In):
-    version: Int = Field(ge=1)
-    start_at: AnyDateTime
-    clinician_id: str | None = Field(None, max_length=64)
-    room_id: str | None = Field(None, max_length=64)
-    override_reason: str | None = Field(None, max_length=500)
-
-
-class StaffCancelIn(In):
-    version: Int | None = Field(None, ge=1)
-    reason: str | None = Field(None, max_length=500)
-
-
-class AttendanceIn(In):
-    version: Int = Field(ge=1)
-    status: Literal["attended", "no_show"]
 
 
 @router.get("/clinics/{clinic_id}/appointments")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query
-from pydantic import Field
 
+from backstride.api.bodies import PlanIn, SessionLogIn
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
-from backstride.api.schemas import In, Int, IsoDate, Num
+from backstride.api.schemas import IsoDate
 from backstride.errors import NotFound
 from backstride.intake.serialize import assessment_to_dict
 from backstride.plan.monitor import ExerciseResult
@@ -20,40 +20,6 @@ from backstride.services.policy import own_runner_id
 from backstride.services.profile import my_handle
 
 router = APIRouter(prefix="/me", tags=["runner"])
-
-
-class PlanIn(In):
-    weeks: Int = Field(8, ge=1, le=52)
-    start_date: IsoDate | None = None
-
-
-class ExerciseIn(In):
-    id: str = Field(min_length=1, max_length=64)
-    sets: Int = Field(ge=0, le=50)
-    reps: Int = Field(ge=0, le=500)
-    load_kg: Num | None = Field(None, ge=0, le=500)
-
-
-class SessionLogIn(In):
-    on_date: IsoDate
-    kind: Literal["run", "strength", "mobility", "cross_training", "relaxation"]
-    status: Literal["done", "skipped", "partial"]
-    pain_during: Int | None = Field(None, ge=0, le=10)
-    pain_after: Int | None = Field(None, ge=0, le=10)
-    pain_next_morning: Int | None = Field(None, ge=0, le=10)
-    usual_morning_pain: Int = Field(0, ge=0, le=10)
-    rpe: Num | None = Field(None, ge=0, le=10)
-    distance_m: Int | None = Field(None, ge=0, le=400_000)
-    duration_s: Num | None = Field(None, ge=0, le=172_800)
-    bone_pain: Int | None = Field(None, ge=0, le=10)
-    new_red_flag: str | None = Field(None, max_length=64)
-    exercises: list[ExerciseIn] = Field(default_factory=list, max_length=50)
-    notes: str | None = Field(None, max_length=4000)
-    stiffness_next_morning: Int | None = Field(
-        None, ge=0, le=10, description="next-morning stiffness 0-10 (the 24-hour rule, §8)"
-    )
-    usual_morning_stiffness: Int | None = Field(None, ge=0, le=10)
-    good_form: bool = Field(True, description="strength: every set with good form")
 
 
 @router.post("/intake", status_code=201)

@@ -15,8 +15,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
-from backstride.api.deps import DbSession, Now
-from backstride.api.routes.booking import BookIn, CancelIn, RescheduleIn, limiter
+from backstride.api.bodies import BookIn, CancelIn, RescheduleIn
+from backstride.api.deps import DbSession, Now, limiter
 from backstride.clinic.errors import BookingRefused, SlotTaken
 from backstride.errors import BackstrideError
 from backstride.services import booking, consent

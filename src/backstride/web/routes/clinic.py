@@ -15,14 +15,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
 
-from backstride.api.deps import DbSession, Now
-from backstride.api.routes.booking import limiter
-from backstride.api.routes.booking_staff import (
-    AttendanceIn,
-    StaffBookIn,
-    StaffCancelIn,
-    StaffRescheduleIn,
-)
+from backstride.api.bodies import AttendanceIn, StaffBookIn, StaffCancelIn, StaffRescheduleIn
+from backstride.api.deps import DbSession, Now, limiter
 from backstride.clinic.errors import SlotTaken
 from backstride.errors import BackstrideError, Forbidden
 from backstride.services import booking, clinics

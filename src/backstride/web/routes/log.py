@@ -12,8 +12,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from backstride.api.bodies import SessionLogIn
 from backstride.api.deps import DbSession, Now
-from backstride.api.routes.care import SessionLogIn
 from backstride.errors import InvalidInput
 from backstride.services import session_logs
 from backstride.services.profile import my_handle

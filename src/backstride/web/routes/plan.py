@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from backstride.api.bodies import PlanIn
 from backstride.api.deps import DbSession, Now
-from backstride.api.routes.care import PlanIn
 from backstride.errors import BackstrideError
 from backstride.services import calendar_feed, intake, plans, session_logs
 from backstride.services.profile import my_handle

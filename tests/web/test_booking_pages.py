@@ -409,9 +409,10 @@ def _events(session: Session, account_id: str, resource: str) -> list[AuditEvent
 
 def test_staff_without_a_second_factor_get_no_clinic_page(anon: Browser) -> None:
     anon.log_in(CLINICIAN_EMAIL)
-    response = anon.get("/clinic/schedule")
-    assert response.status_code == 403
-    assert "authenticator app" in response.text
+    response = anon.get("/clinic/schedule", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/account/two-factor")
+    assert "authenticator app" in anon.get(response.headers["location"]).text
 
 
 def test_the_schedule_shows_the_day_by_clinician_and_reads_are_audited(

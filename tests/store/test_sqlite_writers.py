@@ -49,8 +49,13 @@ def test_the_write_gate_hands_over_in_arrival_order() -> None:
     assert gate.acquire(1.0)
     order: list[int] = []
     threads = []
+
+    def wait_then_note(i: int) -> None:
+        assert gate.acquire(10.0)
+        order.append(i)
+
     for i in range(5):
-        thread = threading.Thread(target=lambda i=i: (gate.acquire(10.0), order.append(i)))
+        thread = threading.Thread(target=wait_then_note, args=(i,))
         thread.start()
         threads.append(thread)
         while gate.queued < i + 1:  # each waiter queued before the next one arrives

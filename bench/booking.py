@@ -248,7 +248,7 @@ def seed_api(url: str, n: int) -> dict[str, Any]:
         )
         many(
             "auth_tokens",
-            "id, account_id, token_hash, kind, created_at, expires_at",
+            "id, account_id, token_hash, kind, created_at, expires_at, last_seen_at",
             [
                 (
                     uuid.uuid4().hex,
@@ -257,6 +257,7 @@ def seed_api(url: str, n: int) -> dict[str, Any]:
                     "bearer",
                     ts(now),
                     ts(now + dt.timedelta(days=30)),
+                    ts(now),  # as auth.issue_token sets it: no idle-time write in the first minute
                 )
                 for a, tok in zip(accounts, tokens, strict=True)
             ],

@@ -243,6 +243,12 @@ def _book(
     keyed = idempotency_key is not None and account_id is not None
     made: str | None = None
     clinic_key = clinic_id
+    # The clinic's rules (types, hours, rooms, time off) are read before the write transaction:
+    # configuration, not bookings, so SQLite's one writer at a time does not wait for them
+    # (docs/decisions/0057). Overlaps are still refused by the database inside it.
+    rules = load_rules(
+        session, clinic_row(session, clinic_id).id, start_at=start_at, end_at=start_at
+    )
     try:
         with write_transaction(session):
             made = idempotency.replay(
@@ -278,7 +284,6 @@ def _book(
                     now=now,
                     detail={"clinic_id": clinic.id, "via": "booking"},
                 )
-            rules = load_rules(session, clinic.id, start_at=start_at, end_at=start_at)
             t = rules.type_by_id(appointment_type_id)
             if t is None:
                 raise NotFound(

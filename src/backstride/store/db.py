@@ -48,6 +48,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for the write lock before ``database is locked``."""
 
+GATE_WAIT_S = 30.0
+"""How long a writer waits in its process's :class:`WriteGate` queue. Longer than the busy
+timeout, and safe: the queue is first come, first served, so every writer ahead of it is making
+progress (a connection that set a shorter ``PRAGMA busy_timeout`` gives up sooner)."""
+
 
 def _sqlite_immediate_savepoint(conn: Connection, name: str | None) -> None:
     """Before a savepoint outside a transaction: ``BEGIN IMMEDIATE`` (take the write lock)."""
@@ -155,7 +160,7 @@ class _GatedConnection(sqlite3.Connection):
     """
 
     gate: WriteGate
-    gate_timeout_s: float = BUSY_TIMEOUT_MS / 1000
+    gate_timeout_s: float = GATE_WAIT_S
     holds_gate: bool = False
 
     def cursor(self, factory: Any = None) -> Any:
@@ -174,8 +179,9 @@ class _GatedConnection(sqlite3.Connection):
             self.holds_gate = True
             return
         timeout = _BUSY_TIMEOUT.match(sql)
-        if timeout is not None:  # the same patience at the gate as at SQLite's lock
-            self.gate_timeout_s = int(timeout.group(1)) / 1000
+        if timeout is not None:  # a caller that wants to give up early does so at the gate too
+            ms = int(timeout.group(1))
+            self.gate_timeout_s = GATE_WAIT_S if ms >= BUSY_TIMEOUT_MS else ms / 1000
 
     def _after(self, sql: str) -> None:
         del sql
@@ -282,6 +288,7 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "GATE_WAIT_S",
     "WriteGate",
     "engine_from_settings",
     "is_transient",

@@ -402,12 +402,13 @@ def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
     base = f"http://127.0.0.1:{port}"
     rows = []
     try:
-        for _ in range(300):
+        deadline = time.monotonic() + 180  # a loaded machine can take a minute to start it
+        while time.monotonic() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", port), timeout=0.2):
                     break
             except OSError:
-                time.sleep(0.1)
+                time.sleep(0.2)
         for kind in ("health", "book"):
             out = subprocess.run(
                 [

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from backstride.clinic import AppointmentType, Booking, ClinicRules, Slot, SlotTaken, check_slot
@@ -646,6 +646,14 @@ def _reschedule(
     return BookingResult(view)
 
 
+def _lost_to_a_concurrent_writer(exc: DBAPIError) -> bool:
+    """PostgreSQL chose this transaction as a deadlock victim or failed it for serialisation
+    (SQLSTATE class 40): concurrent inserts checked against the same exclusion constraint
+    can wait on each other. The whole use case rolled back, so it is simply run again."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return isinstance(state, str) and state.startswith("40")
+
+
 class _Retry(Exception):
     """The database refused the room or clinician this attempt chose; another may be free."""
 
@@ -702,6 +710,10 @@ def book(
             )
         except _Retry:
             continue
+        except DBAPIError as exc:
+            if attempt == RETRIES - 1 or not _lost_to_a_concurrent_writer(exc):
+                raise
+            session.rollback()  # nothing of this attempt stays: the next one starts afresh
     raise AssertionError("unreachable: the last attempt never retries")
 
 
@@ -740,6 +752,10 @@ def reschedule(
             )
         except _Retry:
             continue
+        except DBAPIError as exc:
+            if attempt == RETRIES - 1 or not _lost_to_a_concurrent_writer(exc):
+                raise
+            session.rollback()  # nothing of this attempt stays: the next one starts afresh
     raise AssertionError("unreachable: the last attempt never retries")
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from backstride.config import Settings
 from backstride.store.db import (
+    BUSY_TIMEOUT_MS,
     WriteGate,
     is_transient,
     make_engine,
@@ -126,4 +127,19 @@ def test_concurrent_writers_of_one_file_all_commit_in_turn_without_a_lock_error(
     assert errors == []
     with factory() as session:
         assert session.execute(text("SELECT count(*) FROM clinics")).scalar() == 160
+    engine.dispose()
+
+
+def test_a_connection_returns_to_the_pool_with_the_normal_busy_timeout(
+    settings: Settings,
+) -> None:
+    url = settings.effective_database_url
+    upgrade(url)
+    engine = make_engine(url, null_pool=False)
+    factory = session_factory(engine)
+    with factory() as session:
+        session.execute(text("PRAGMA busy_timeout=50"))  # a best-effort writer's patience
+    for _ in range(3):  # whichever pooled connection comes next
+        with factory() as session:
+            assert session.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_TIMEOUT_MS
     engine.dispose()

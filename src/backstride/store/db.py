@@ -162,6 +162,8 @@ class _GatedConnection(sqlite3.Connection):
     gate: WriteGate
     gate_timeout_s: float = GATE_WAIT_S
     holds_gate: bool = False
+    impatient: bool = False
+    """A shorter ``PRAGMA busy_timeout`` is set; undone when the pool takes it back."""
 
     def cursor(self, factory: Any = None) -> Any:
         del factory  # always ours: it passes the gate
@@ -182,6 +184,7 @@ class _GatedConnection(sqlite3.Connection):
         if timeout is not None:  # a caller that wants to give up early does so at the gate too
             ms = int(timeout.group(1))
             self.gate_timeout_s = GATE_WAIT_S if ms >= BUSY_TIMEOUT_MS else ms / 1000
+            self.impatient = ms < BUSY_TIMEOUT_MS
 
     def _after(self, sql: str) -> None:
         del sql
@@ -210,6 +213,16 @@ class _GatedConnection(sqlite3.Connection):
                 self.gate.release()
 
 
+def _patient_again(dbapi_connection: Any, _record: Any) -> None:
+    """A connection goes back to the pool with the normal busy timeout and gate wait.
+
+    A caller that lowered them (the job worker's best-effort progress updates) may not get the
+    same pooled connection back to restore them: without this, the next request on it would
+    give up after 50 ms (503 ``service.busy``)."""
+    if isinstance(dbapi_connection, _GatedConnection) and dbapi_connection.impatient:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}").close()
+
+
 def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout per connection."""
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
@@ -230,6 +243,7 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Eng
             dbapi_connection.gate = file_gate
 
         event.listen(engine, "connect", give_gate)
+        event.listen(engine, "checkin", _patient_again)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _sqlite_immediate_savepoint)
     return engine

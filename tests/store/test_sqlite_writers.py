@@ -1,14 +1,25 @@
-"""On SQLite a savepoint takes the write lock before it reads: it never meets a stale snapshot."""
+"""On SQLite a savepoint takes the write lock before it reads: it never meets a stale snapshot;
+writers of one file pass a first-come-first-served gate and never starve."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from backstride.config import Settings
-from backstride.store.db import make_engine, session_factory
+from backstride.store.db import (
+    BUSY_TIMEOUT_MS,
+    WriteGate,
+    is_transient,
+    make_engine,
+    session_factory,
+    write_gate,
+)
 from backstride.store.migrate import upgrade
 
 
@@ -31,4 +42,104 @@ def test_a_savepoint_outside_a_transaction_holds_the_write_lock_from_its_start(
     other.execute("BEGIN IMMEDIATE")  # free again after the commit
     other.rollback()
     other.close()
+    engine.dispose()
+
+
+def test_the_write_gate_hands_over_in_arrival_order() -> None:
+    gate = WriteGate()
+    assert gate.acquire(1.0)
+    order: list[int] = []
+    threads = []
+
+    def wait_then_note(i: int) -> None:
+        assert gate.acquire(10.0)
+        order.append(i)
+
+    for i in range(5):
+        thread = threading.Thread(target=wait_then_note, args=(i,))
+        thread.start()
+        threads.append(thread)
+        while gate.queued < i + 1:  # each waiter queued before the next one arrives
+            time.sleep(0.001)
+    for i in range(5):
+        gate.release()
+        while len(order) < i + 1:
+            time.sleep(0.001)
+    for thread in threads:
+        thread.join()
+    assert order == [0, 1, 2, 3, 4]
+    gate.release()
+    assert gate.acquire(0.0)  # open again once the last writer let go
+
+
+def test_a_writer_that_waits_past_its_timeout_gives_up_with_a_transient_lock_error(
+    settings: Settings,
+) -> None:
+    url = settings.effective_database_url
+    upgrade(url)
+    first, second = make_engine(url), make_engine(url)  # two engines, one file: one gate
+    with session_factory(first)() as holder, session_factory(second)() as waiter:
+        holder.execute(text("UPDATE blobs SET size_bytes = size_bytes"))  # takes the gate
+        assert write_gate(url.split("///", 1)[1]).queued == 0
+        waiter.execute(text("PRAGMA busy_timeout=50"))
+        with pytest.raises(OperationalError) as caught:
+            waiter.execute(text("UPDATE blobs SET size_bytes = size_bytes"))
+        assert "locked" in str(caught.value)
+        assert is_transient(caught.value)
+        waiter.rollback()
+        holder.commit()  # gives the gate back
+        waiter.execute(text("UPDATE blobs SET size_bytes = size_bytes"))
+        waiter.commit()
+    first.dispose()
+    second.dispose()
+
+
+def test_concurrent_writers_of_one_file_all_commit_in_turn_without_a_lock_error(
+    settings: Settings,
+) -> None:
+    url = settings.effective_database_url
+    upgrade(url)
+    engine = make_engine(url)
+    factory = session_factory(engine)
+    errors: list[BaseException] = []
+
+    def write(i: int) -> None:
+        try:
+            for j in range(20):
+                with factory() as session:
+                    session.execute(text("PRAGMA busy_timeout=2000"))
+                    session.execute(
+                        text(
+                            "INSERT INTO clinics (id, slug, name, created_at) "
+                            "VALUES (:id, :slug, 'c', '2026-12-05 00:00:00.000000')"
+                        ),
+                        {"id": f"c{i}-{j}", "slug": f"c{i}-{j}"},
+                    )
+                    session.commit()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with factory() as session:
+        assert session.execute(text("SELECT count(*) FROM clinics")).scalar() == 160
+    engine.dispose()
+
+
+def test_a_connection_returns_to_the_pool_with_the_normal_busy_timeout(
+    settings: Settings,
+) -> None:
+    url = settings.effective_database_url
+    upgrade(url)
+    engine = make_engine(url, null_pool=False)
+    factory = session_factory(engine)
+    with factory() as session:
+        session.execute(text("PRAGMA busy_timeout=50"))  # a best-effort writer's patience
+    for _ in range(3):  # whichever pooled connection comes next
+        with factory() as session:
+            assert session.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_TIMEOUT_MS
     engine.dispose()

@@ -16,7 +16,12 @@ what is due. Properties, each tested:
   4 ... minutes, up to ``outbox_max_attempts``; a permanent one (5xx, every recipient refused)
   fails it at once;
 * **no secrets kept** — bodies (which may hold one-time links) are erased once a message is
-  sent, voided or given up.
+  sent, voided or given up;
+* **calendars rendered late** — a guarded message may leave its calendar to the worker
+  (``ics_method`` set, ``ics`` empty): the feature registers a renderer with
+  :func:`register_calendar` that builds it just before sending from what the guard checked
+  (the appointment at that version), so the request that enqueues it does not pay for it
+  (docs/decisions/0057).
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
@@ -42,6 +47,11 @@ Guard = Callable[[Session, str, int | None], bool]
 
 _GUARDS: dict[str, Guard] = {}
 
+CalendarRenderer = Callable[[Session, "OutboxMessage"], str | None]
+"""``render(session, row)``: the row's calendar (iCalendar text) built at send time."""
+
+_CALENDARS: dict[str, CalendarRenderer] = {}
+
 SENDING_STALE_S = 600.0
 """A ``sending`` row older than this belongs to a dead process: it becomes ``unknown``."""
 
@@ -51,6 +61,11 @@ _ERASED = {"body_text": None, "body_html": None, "ics": None}
 def register_guard(kind: str, guard: Guard) -> None:
     """Name a check that a message can ask for (registered at import by the feature)."""
     _GUARDS[kind] = guard
+
+
+def register_calendar(guard_kind: str, render: CalendarRenderer) -> None:
+    """Let messages guarded by ``guard_kind`` have their calendar rendered when sent."""
+    _CALENDARS[guard_kind] = render
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +149,60 @@ def enqueue(
     session.add(row)
     session.flush()  # a concurrent enqueue of the same key fails the caller's transaction
     return row.id
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message for :func:`enqueue_many` (the arguments of :func:`enqueue`)."""
+
+    mail: Mail
+    kind: str
+    dedup_key: str
+    send_after: dt.datetime | None = None
+    account_id: str | None = None
+    guard: GuardRef | None = None
+    calendar_later: bool = False
+    """Leave ``mail.ics`` empty and let the guard's registered renderer build it when sent."""
+
+
+def enqueue_many(session: Session, messages: list[Outgoing], *, now: dt.datetime) -> None:
+    """:func:`enqueue` for several messages at once: one query for the keys already queued,
+    one multi-row insert (a hot path: a booking queues a confirmation and its reminders)."""
+    require_aware(now, "now")
+    for m in messages:
+        if m.guard is not None and m.guard.kind not in _GUARDS:
+            raise ValueError(f"no outbox guard registered under {m.guard.kind!r}")
+        if m.calendar_later and (m.guard is None or m.guard.kind not in _CALENDARS):
+            raise ValueError("a calendar rendered later needs a guard with a registered renderer")
+    keys = [m.dedup_key for m in messages]
+    have = set(
+        session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys)))
+    )
+    rows = [
+        {
+            "id": new_id(),
+            "kind": m.kind,
+            "dedup_key": m.dedup_key,
+            "account_id": m.account_id,
+            "to_addr": m.mail.to_addr,
+            "subject": m.mail.subject,
+            "body_text": m.mail.body_text,
+            "body_html": m.mail.body_html,
+            "ics": None if m.calendar_later else m.mail.ics,
+            "ics_method": m.mail.ics_method,
+            "guard_kind": m.guard.kind if m.guard else None,
+            "guard_ref": m.guard.ref if m.guard else None,
+            "guard_version": m.guard.version if m.guard else None,
+            "status": "pending",
+            "attempts": 0,
+            "created_at": now,
+            "send_after": require_aware(m.send_after or now, "send_after"),
+        }
+        for m in messages
+        if m.dedup_key not in have
+    ]
+    if rows:
+        session.execute(insert(OutboxMessage), rows)
 
 
 def void(session: Session, *, guard: GuardRef) -> int:
@@ -254,13 +323,17 @@ def send_due(
             if isinstance(row, bool):
                 voided += row
                 continue
+            ics = row.ics
+            render = _CALENDARS.get(row.guard_kind or "")
+            if ics is None and row.ics_method is not None and render is not None:
+                ics = render(session, row)
             mail = Mail(
                 to_addr=row.to_addr,
                 subject=row.subject,
                 body_text=row.body_text or "",
                 body_html=row.body_html,
-                ics=row.ics,
-                ics_method=row.ics_method,
+                ics=ics,
+                ics_method=row.ics_method if ics is not None else None,
             )
             try:
                 transport.send(compose(mail, sender=settings.smtp_sender, now=now))
@@ -287,12 +360,16 @@ def send_due(
 
 __all__ = [
     "SENDING_STALE_S",
+    "CalendarRenderer",
     "Guard",
     "GuardRef",
     "OutboxView",
+    "Outgoing",
     "SendReport",
     "enqueue",
+    "enqueue_many",
     "list_messages",
+    "register_calendar",
     "register_guard",
     "send_due",
     "void",

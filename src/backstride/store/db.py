@@ -9,19 +9,27 @@ statement, so plain sessions write-lock at their first write; a ``SAVEPOINT`` ho
 deferred transaction of its own, and reads inside it (the import's batch writer) then lost
 imports under concurrent writes. A savepoint outside a transaction now begins one with
 ``BEGIN IMMEDIATE`` (waits for the write lock, then reads and writes consistently).
+SQLite's busy handler polls and is not fair: under a steady stream of writers one of them could
+wait past the busy timeout. Every write transaction of the process therefore first passes its
+database file's :class:`WriteGate`, a first-come-first-served queue (docs/decisions/0056).
 :func:`is_transient` tells a lock, a serialisation failure, a deadlock or a dropped connection
 (retry later) from a real error. docs/decisions/0016-sqlite-writers-and-transient-errors.md.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import sqlite3
 import threading
+from collections import deque
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -40,6 +48,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 BUSY_TIMEOUT_MS = 10_000
 """How long a SQLite writer waits for the write lock before ``database is locked``."""
 
+GATE_WAIT_S = 30.0
+"""How long a writer waits in its process's :class:`WriteGate` queue. Longer than the busy
+timeout, and safe: the queue is first come, first served, so every writer ahead of it is making
+progress (a connection that set a shorter ``PRAGMA busy_timeout`` gives up sooner)."""
+
 
 def _sqlite_immediate_savepoint(conn: Connection, name: str | None) -> None:
     """Before a savepoint outside a transaction: ``BEGIN IMMEDIATE`` (take the write lock)."""
@@ -47,6 +60,167 @@ def _sqlite_immediate_savepoint(conn: Connection, name: str | None) -> None:
     dbapi = conn.connection.dbapi_connection
     if dbapi is not None and not dbapi.in_transaction:
         dbapi.execute("BEGIN IMMEDIATE")
+
+
+class WriteGate:
+    """A first-come, first-served lock for one SQLite file's writers in this process.
+
+    SQLite's busy handler polls (sleeps 1, 2, 5 ... 100 ms, then retries) and a newcomer may
+    take the lock between two polls of a writer that has waited for seconds: under a steady
+    stream of writers one of them can wait past any timeout. The gate queues writers in arrival
+    order and hands the lock straight to the next in line. Any thread may release it (the
+    connection that took it may be committed from another thread of the pool).
+    """
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._waiters: deque[threading.Lock] = deque()
+        self._held = False
+
+    def acquire(self, timeout_s: float) -> bool:
+        """Take the gate within ``timeout_s`` seconds (False if it stayed taken)."""
+        with self._mutex:
+            if not self._held:
+                self._held = True
+                return True
+            ticket = threading.Lock()
+            ticket.acquire()
+            self._waiters.append(ticket)
+        if ticket.acquire(timeout=max(timeout_s, 0.0)):
+            return True
+        with self._mutex:
+            try:
+                self._waiters.remove(ticket)
+            except ValueError:  # handed over just as the wait ended: it is ours
+                return True
+            return False
+
+    def release(self) -> None:
+        """Hand the gate to the longest waiter, or open it."""
+        with self._mutex:
+            if self._waiters:
+                self._waiters.popleft().release()  # stays held, now by the next writer
+            else:
+                self._held = False
+
+    @property
+    def queued(self) -> int:
+        """Writers waiting now (for tests and diagnostics)."""
+        with self._mutex:
+            return len(self._waiters)
+
+
+_GATES: dict[str, WriteGate] = {}
+_GATES_LOCK = threading.Lock()
+
+
+def write_gate(path: str) -> WriteGate:
+    """The one gate of the database file at ``path`` in this process."""
+    key = os.path.realpath(path)
+    with _GATES_LOCK:
+        gate = _GATES.get(key)
+        if gate is None:
+            gate = _GATES[key] = WriteGate()
+        return gate
+
+
+_TAKES_WRITE_LOCK = re.compile(r"\s*(?:INSERT|UPDATE|DELETE|REPLACE|BEGIN)\b", re.IGNORECASE)
+_BUSY_TIMEOUT = re.compile(r"\s*PRAGMA\s+busy_timeout\s*=\s*(\d+)", re.IGNORECASE)
+
+
+class _GatedCursor(sqlite3.Cursor):
+    def execute(self, sql: str, parameters: Any = (), /) -> Self:
+        conn = self.connection
+        assert isinstance(conn, _GatedConnection)
+        conn._before(sql)
+        try:
+            super().execute(sql, parameters)
+        finally:
+            conn._after(sql)
+        return self
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> Self:
+        conn = self.connection
+        assert isinstance(conn, _GatedConnection)
+        conn._before(sql)
+        try:
+            super().executemany(sql, seq_of_parameters)
+        finally:
+            conn._after(sql)
+        return self
+
+
+class _GatedConnection(sqlite3.Connection):
+    """A pysqlite connection that passes its database's :class:`WriteGate` before it writes.
+
+    The gate is taken in front of the statement that opens a write transaction (pysqlite's
+    implicit ``BEGIN`` before the first INSERT/UPDATE/DELETE, or an explicit ``BEGIN``) and
+    given back as soon as the connection is no longer in a transaction (commit, rollback, close).
+    ``PRAGMA busy_timeout`` sets how long this connection waits at the gate as well.
+    """
+
+    gate: WriteGate
+    gate_timeout_s: float = GATE_WAIT_S
+    holds_gate: bool = False
+    impatient: bool = False
+    """A shorter ``PRAGMA busy_timeout`` is set; undone when the pool takes it back."""
+
+    def cursor(self, factory: Any = None) -> Any:
+        del factory  # always ours: it passes the gate
+        return super().cursor(_GatedCursor)
+
+    def execute(self, sql: str, parameters: Any = (), /) -> Any:
+        return self.cursor().execute(sql, parameters)
+
+    def _before(self, sql: str) -> None:
+        if self.holds_gate or self.in_transaction:
+            return
+        if _TAKES_WRITE_LOCK.match(sql):
+            if not self.gate.acquire(self.gate_timeout_s):
+                raise sqlite3.OperationalError("database is locked (waited for the write gate)")
+            self.holds_gate = True
+            return
+        timeout = _BUSY_TIMEOUT.match(sql)
+        if timeout is not None:  # a caller that wants to give up early does so at the gate too
+            ms = int(timeout.group(1))
+            self.gate_timeout_s = GATE_WAIT_S if ms >= BUSY_TIMEOUT_MS else ms / 1000
+            self.impatient = ms < BUSY_TIMEOUT_MS
+
+    def _after(self, sql: str) -> None:
+        del sql
+        if self.holds_gate and not self.in_transaction:
+            self.holds_gate = False
+            self.gate.release()
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        finally:
+            self._after("")
+
+    def rollback(self) -> None:
+        try:
+            super().rollback()
+        finally:
+            self._after("")
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self.holds_gate:
+                self.holds_gate = False
+                self.gate.release()
+
+
+def _patient_again(dbapi_connection: Any, _record: Any) -> None:
+    """A connection goes back to the pool with the normal busy timeout and gate wait.
+
+    A caller that lowered them (the job worker's best-effort progress updates) may not get the
+    same pooled connection back to restore them: without this, the next request on it would
+    give up after 50 ms (503 ``service.busy``)."""
+    if isinstance(dbapi_connection, _GatedConnection) and dbapi_connection.impatient:
+        dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}").close()
 
 
 def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Engine:
@@ -58,30 +232,33 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Eng
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        kwargs["connect_args"] = {"check_same_thread": False}
+        kwargs["connect_args"] = {"check_same_thread": False, "factory": _GatedConnection}
+        file_gate = write_gate(path) if path and path != ":memory:" else WriteGate()
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
+
+        def give_gate(dbapi_connection: Any, _record: Any) -> None:
+            dbapi_connection.gate = file_gate
+
+        event.listen(engine, "connect", give_gate)
+        event.listen(engine, "checkin", _patient_again)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "savepoint", _sqlite_immediate_savepoint)
-        setattr(engine, _WRITE_LOCK, threading.Lock())
     return engine
 
 
-_WRITE_LOCK = "_backstride_write_lock"
-
-
 def serial_writes(session: Session) -> AbstractContextManager[Any]:
-    """Hold around a short write-and-commit on a hot path: one writer per process on SQLite.
+    """Kept for the callers of a short write-and-commit on a hot path; now a no-op.
 
-    SQLite allows one writer; a thread that finds the write lock taken waits in SQLite's busy
-    handler, which sleeps 1, 2, 5, 10 ms... before retrying, so concurrent requests queue in
-    sleeps. A Python lock hands over at once. Other processes still meet the busy handler.
-    PostgreSQL (row locks, concurrent inserts) gets a no-op.
+    Every SQLite write transaction of the process passes its file's :class:`WriteGate` (first
+    come, first served, handed over without sleeping), which is what this per-engine lock did
+    for a few hot paths only. A second lock taken in another order than the gate could
+    deadlock, so there is none.
     """
-    lock: threading.Lock | None = getattr(session.get_bind(), _WRITE_LOCK, None)
-    return lock if lock is not None else nullcontext()
+    del session
+    return nullcontext()
 
 
 _PG_TRANSIENT_CLASSES = ("40", "08", "57P", "53")
@@ -94,8 +271,11 @@ def is_transient(exc: BaseException) -> bool:
 
     SQLite: ``database is locked`` / ``busy`` (the write lock stayed taken past the busy
     timeout). PostgreSQL: serialisation failure, deadlock, a dropped or refused connection, a
-    server shutting down. Constraint violations and programming errors are not transient.
+    server shutting down; no pooled connection free within the pool's timeout. Constraint
+    violations and programming errors are not transient.
     """
+    if isinstance(exc, PoolTimeout):
+        return True
     if isinstance(exc, DBAPIError):
         if exc.connection_invalidated:
             return True
@@ -122,9 +302,12 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
+    "GATE_WAIT_S",
+    "WriteGate",
     "engine_from_settings",
     "is_transient",
     "make_engine",
     "serial_writes",
     "session_factory",
+    "write_gate",
 ]

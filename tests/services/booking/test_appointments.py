@@ -4,14 +4,17 @@ mark attendance; every change audited; runners see only their own."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from backstride.clinic import BookingRefused, SlotTaken
 from backstride.errors import Conflict, Forbidden, InvalidInput, NotFound
 from backstride.services import booking
+from backstride.services.booking import appointments
 from backstride.store.clinic_models import Appointment
 from backstride.store.models import Assessment, AuditEvent
 from backstride.units import new_id
@@ -407,3 +410,28 @@ def test_time_off_over_a_booking_lists_it_and_hides_the_slots(
             now=NOW,
         )
     assert err.value.code == "booking.end_before_start"
+
+
+def test_a_booking_chosen_as_a_deadlock_victim_is_run_again_and_booked_once(
+    session: Session, bw: BookingWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = appointments._book
+    calls: list[int] = []
+
+    class _Deadlock(Exception):
+        sqlstate = "40P01"
+
+    def first_attempt_deadlocks(*args: Any, **kwargs: Any) -> booking.BookingResult:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT INTO appointments ...", {}, _Deadlock())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(appointments, "_book", first_attempt_deadlocks)
+    made = runner_books(session, bw)
+    assert len(calls) == 2
+    assert made.appointment.status == "booked"
+    rows = session.scalars(
+        select(Appointment).where(Appointment.runner_id == bw.world.runner_a)
+    ).all()
+    assert [r.id for r in rows] == [made.appointment.id]

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
 from backstride.clinic import AppointmentType, Booking, ClinicRules, Slot, SlotTaken, check_slot
@@ -243,6 +243,12 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
     keyed = idempotency_key is not None and account_id is not None
     made: str | None = None
     clinic_key = clinic_id
+    # The clinic's rules (types, hours, rooms, time off) are read before the write transaction:
+    # configuration, not bookings, so SQLite's one writer at a time does not wait for them
+    # (docs/decisions/0057). Overlaps are still refused by the database inside it.
+    rules = load_rules(
+        session, clinic_row(session, clinic_id).id, start_at=start_at, end_at=start_at
+    )
     try:
         with write_transaction(session):
             made = idempotency.replay(
@@ -278,7 +284,6 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                     now=now,
                     detail={"clinic_id": clinic.id, "via": "booking"},
                 )
-            rules = load_rules(session, clinic.id, start_at=start_at, end_at=start_at)
             t = rules.type_by_id(appointment_type_id)
             if t is None:
                 raise NotFound(
@@ -641,6 +646,14 @@ def _reschedule(
     return BookingResult(view)
 
 
+def _lost_to_a_concurrent_writer(exc: DBAPIError) -> bool:
+    """PostgreSQL chose this transaction as a deadlock victim or failed it for serialisation
+    (SQLSTATE class 40): concurrent inserts checked against the same exclusion constraint
+    can wait on each other. The whole use case rolled back, so it is simply run again."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return isinstance(state, str) and state.startswith("40")
+
+
 class _Retry(Exception):
     """The database refused the room or clinician this attempt chose; another may be free."""
 
@@ -697,6 +710,10 @@ def book(
             )
         except _Retry:
             continue
+        except DBAPIError as exc:
+            if attempt == RETRIES - 1 or not _lost_to_a_concurrent_writer(exc):
+                raise
+            session.rollback()  # nothing of this attempt stays: the next one starts afresh
     raise AssertionError("unreachable: the last attempt never retries")
 
 
@@ -735,6 +752,10 @@ def reschedule(
             )
         except _Retry:
             continue
+        except DBAPIError as exc:
+            if attempt == RETRIES - 1 or not _lost_to_a_concurrent_writer(exc):
+                raise
+            session.rollback()  # nothing of this attempt stays: the next one starts afresh
     raise AssertionError("unreachable: the last attempt never retries")
 
 

@@ -11,6 +11,10 @@ Hooked into every booking write (``appointments.on_change``), in its transaction
 - cancel: a cancellation now with ``METHOD:CANCEL``.
 
 The outbox sends each message at most once (``dedup_key`` per appointment, version and kind).
+The calendar of a confirmation or reminder is rendered by the worker when it sends the message
+(``outbox.register_calendar``), from the appointment the guard has just found booked at that
+version, with the message's creation time as its DTSTAMP: the same calendar the booking would
+have rendered, without its cost on the booking request (docs/decisions/0057).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from backstride.services import outbox
 from backstride.services.booking.appointments import on_change
 from backstride.services.mail import Mail
 from backstride.store.clinic_models import Appointment
-from backstride.store.models import Account, Clinic, Runner
+from backstride.store.models import Account, Clinic, OutboxMessage, Runner
 
 GUARD = "booking.appointment"
 SENDER = "clinic@backstride.invalid"
@@ -42,6 +46,34 @@ def _still_booked(session: Session, ref: str, version: int | None) -> bool:
 
 
 outbox.register_guard(GUARD, _still_booked)
+
+
+def _calendar(session: Session, message: OutboxMessage) -> str | None:
+    """The REQUEST calendar of a guarded message, from the appointment it is about."""
+    if message.guard_ref is None or message.ics_method is None:
+        return None
+    found = session.execute(
+        select(Appointment.start_at, Appointment.end_at, Appointment.version, Clinic.name)
+        .join(Clinic, Clinic.id == Appointment.clinic_id)
+        .where(Appointment.id == message.guard_ref)
+    ).first()
+    if found is None:
+        return None
+    start_at, end_at, version, clinic_name = found
+    return appointment_to_ics(
+        appointment_id=message.guard_ref,
+        start_at=start_at,
+        end_at=end_at,
+        clinic_name=clinic_name,
+        sequence=version,
+        stamp=message.created_at,
+        method=message.ics_method,
+        organizer=SENDER,
+        attendee=message.to_addr,
+    ).decode()
+
+
+outbox.register_calendar(GUARD, _calendar)
 
 
 def _when(row: Appointment, rules: ClinicRules) -> str:
@@ -97,44 +129,44 @@ def schedule(session: Session, row: Appointment, rules: ClinicRules, now: dt.dat
     if row.status != "booked":
         return
     guard = outbox.GuardRef(GUARD, row.id, row.version)
-    request = ics("REQUEST")  # one calendar for the confirmation and every reminder
     verb = "Booked" if row.version == 1 else "Moved"
-    outbox.enqueue(
-        session,
-        mail=Mail(
-            to_addr=email,
-            subject=f"{verb}: your appointment at {clinic_name}",
-            body_text=f"Your appointment at {clinic_name} is on {when}.\n",
-            ics=request,
-            ics_method="REQUEST",
-        ),
-        kind="booking.confirmation",
-        dedup_key=f"booking:{row.id}:v{row.version}:confirm",
-        now=now,
-        account_id=account_id,
-        guard=guard,
-    )
+    messages = [
+        outbox.Outgoing(
+            Mail(
+                to_addr=email,
+                subject=f"{verb}: your appointment at {clinic_name}",
+                body_text=f"Your appointment at {clinic_name} is on {when}.\n",
+                ics_method="REQUEST",
+            ),
+            kind="booking.confirmation",
+            dedup_key=f"booking:{row.id}:v{row.version}:confirm",
+            account_id=account_id,
+            guard=guard,
+            calendar_later=True,  # one calendar for the confirmation and every reminder
+        )
+    ]
     for offset in rules.policy.reminder_offsets_min:
         due = row.start_at - dt.timedelta(minutes=offset)
         if due <= now:
             continue  # too late for this one: never sent late
-        outbox.enqueue(
-            session,
-            mail=Mail(
-                to_addr=email,
-                subject=f"Reminder: your appointment at {clinic_name}",
-                body_text=f"A reminder: your appointment at {clinic_name} is on {when}.\n"
-                "To cancel or move it, open backstride.\n",
-                ics=request,
-                ics_method="REQUEST",
-            ),
-            kind="booking.reminder",
-            dedup_key=f"booking:{row.id}:v{row.version}:remind:{offset}",
-            now=now,
-            send_after=due,
-            account_id=account_id,
-            guard=guard,
+        messages.append(
+            outbox.Outgoing(
+                Mail(
+                    to_addr=email,
+                    subject=f"Reminder: your appointment at {clinic_name}",
+                    body_text=f"A reminder: your appointment at {clinic_name} is on {when}.\n"
+                    "To cancel or move it, open backstride.\n",
+                    ics_method="REQUEST",
+                ),
+                kind="booking.reminder",
+                dedup_key=f"booking:{row.id}:v{row.version}:remind:{offset}",
+                send_after=due,
+                account_id=account_id,
+                guard=guard,
+                calendar_later=True,
+            )
         )
+    outbox.enqueue_many(session, messages, now=now)
 
 
 on_change(schedule)

@@ -114,7 +114,7 @@ def test_a_new_runner_goes_from_the_home_page_to_the_assessment(
     _continue(page)
     check_page(page, "intake-step-nprs")
     page.goto(page.url.replace("/nprs", "/odi"))
-    expect(page.get_by_text("0: no difficulty at all").first).to_be_visible()
+    expect(page.get_by_text("0: none, no problem").first).to_be_visible()
     check_page(page, "intake-step-odi")
     page.goto(page.url.replace("/odi", "/nprs"))
     _skip_optional_to_review(page)

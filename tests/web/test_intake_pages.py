@@ -150,8 +150,9 @@ def test_questionnaire_items_show_what_the_answers_mean(app: FastAPI) -> None:
         ben.page("/intake")
         ben.submit("/intake/start")
         odi = ben.page("/intake/step/odi").text
-        assert "0: no difficulty at all" in odi
-        assert "5: the most severe limitation" in odi
+        for point in ("0: none, no problem", "1: slight", "2: moderate", "3: considerable"):
+            assert point in odi
+        assert "5: as bad as it gets" in odi
         assert "prefer not to answer" in odi
         startback = ben.page("/intake/step/startback").text
         assert ">agree<" in startback

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("ingest_fit", "ingest", "intake", "analytics", "load", "plan", "api")
+AREAS = ("cli_startup", "ingest_fit", "ingest", "intake", "analytics", "load", "plan", "api")
 
 
 def machine() -> str:

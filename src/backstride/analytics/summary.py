@@ -38,7 +38,9 @@ class WeekRow:
 
 @dataclass(frozen=True, slots=True)
 class DayRow:
-    """One calendar day. ``acwr`` is the uncoupled EWMA ratio (context only, never a risk)."""
+    """One calendar day. ``acwr`` is the uncoupled EWMA ratio (context only, never a risk);
+    when it is None, ``acwr_reason`` says why (``timeseries.RATIO_REASONS``: warming up, or a
+    chronic load below the floor)."""
 
     date: dt.date
     distance_m: float
@@ -54,6 +56,7 @@ class DayRow:
     fatigue: float
     form: float
     spike_band: str | None
+    acwr_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,7 @@ def summarise(
             spike_band=fl.SPIKE_BANDS[analysis.spike_band[r, d]]
             if analysis.spike_band[r, d] >= 0 and g.runs[r, d]
             else None,
+            acwr_reason=a.reason(r, d),
         )
         for d in range(lo, hi + 1)
     )

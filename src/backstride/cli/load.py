@@ -68,6 +68,7 @@ def summary_to_json(summary: LoadSummary) -> dict[str, Any]:
                 "duration_s": round(d.duration_s, 1),
                 "load": round(d.load, 2),
                 "acwr": _num(d.acwr),
+                "acwr_reason": d.acwr_reason,
                 "acwr_rolling": _num(d.acwr_rolling),
                 "fitness": round(d.fitness, 2),
                 "fatigue": round(d.fatigue, 2),
@@ -114,8 +115,10 @@ def _print(summary: LoadSummary, handle: str) -> None:
         )
     console.print(table)
     if summary.daily:
+        from backstride.analytics.timeseries import ratio_text
+
         d = summary.daily[-1]
-        ratio = "warming up" if d.acwr is None else f"{d.acwr:.2f}"
+        ratio = ratio_text(d.acwr, d.acwr_reason)
         console.print(
             f"Fitness {d.fitness:.1f}, fatigue {d.fatigue:.1f}, form {d.form:+.1f}; "
             f"acute:chronic {ratio} (context only, not an injury risk)"

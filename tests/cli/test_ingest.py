@@ -47,7 +47,7 @@ def test_inspect_prints_what_backstride_reads(
 def test_inspect_of_a_bad_file_exits_2_with_a_coded_error(
     activities_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    bad = activities_dir / "broken/derived__togeojson__run.truncated-50pct.gpx"
+    bad = activities_dir / "broken/togeojson__bad.gpx"
     assert main(["activities", "inspect", str(bad), "--json"]) == 2
     error = json.loads(capsys.readouterr().out)["error"]
     assert error["code"] == "ingest.corrupt_file"

@@ -50,6 +50,8 @@ class GpxParts:
     name: str | None = None
     description: str | None = None
     creator: str | None = None
+    truncated: str | None = None
+    """A note when the file was cut off and read up to the cut (lxml path only)."""
 
 
 def _text(head: bytes, tag: bytes) -> str | None:

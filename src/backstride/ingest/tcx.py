@@ -6,7 +6,8 @@ the device's where TCX has one (timer time and distance = sums of the laps) and 
 the trackpoints otherwise (elapsed = last - first trackpoint time, like tcxreader). Lap
 cadence is ``Extensions/LX/AvgRunCadence`` or the lap's ``Cadence``; the activity's heart
 rate and cadence fall back to the laps' (weighted by lap time) when no trackpoint has them.
-Positions of exactly (0, 0) are treated as missing GPS. Courses (planned routes) are not activities.
+Positions of exactly (0, 0) are treated as missing GPS; a trackpoint without a time gets one
+interpolated between its timed neighbours (as GPX). Courses (planned routes) are not activities.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from backstride.ingest.summary import (
     utc_from_posix,
     valid_positions,
 )
-from backstride.ingest.xmlsafe import local_name, parse_xml, utf8_xml
+from backstride.ingest.xmlsafe import local_name, parse_xml_salvaging, utf8_xml
 
 AX_V2 = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
 _FIELDS = ("lat", "lon", "alt", "dist", "hr", "cad", "run_cad", "speed", "watts")
@@ -51,6 +52,11 @@ def _float(text: str | None) -> float:
     try:
         return float(text)
     except ValueError:
+        if text.count(",") == 1 and "." not in text:  # a decimal comma
+            try:
+                return float(text.replace(",", "."))
+            except ValueError:
+                return np.nan
         return np.nan
 
 
@@ -163,9 +169,20 @@ def _lap_cadences(
 
 def read_tcx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     """Read a TCX file: one activity per ``<Activity>`` (multisport legs included)."""
-    root = parse_xml(utf8_xml(data, name=source_name), name=source_name)
+    root, truncated = parse_xml_salvaging(utf8_xml(data, name=source_name), name=source_name)
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise ingest_error(UNSUPPORTED_FORMAT, "not a TCX document", name=source_name)
+    if truncated:  # the last trackpoint may be cut in half: keep only complete ones
+        points = [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str) and local_name(el.tag) == "Trackpoint"
+        ]
+        if len(points) < 3:
+            raise ingest_error(
+                CORRUPT_FILE, "the file ends before its track (truncated)", name=source_name
+            )
+        points[-1].getparent().remove(points[-1])
     acts = [
         el for el in root.iter() if isinstance(el.tag, str) and local_name(el.tag) == "Activity"
     ]
@@ -174,6 +191,9 @@ def read_tcx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
             raise ingest_error(NOT_AN_ACTIVITY, "a course (planned route)", name=source_name)
         raise ingest_error(EMPTY_ACTIVITY, "no activities", name=source_name)
     out = [a for a in (_activity(act, source_name) for act in acts) if a is not None]
+    if truncated and out:
+        last = out[-1]
+        out[-1] = dataclasses.replace(last, extra={**last.extra, "truncated": truncated})
     if not out:
         raise ingest_error(
             EMPTY_ACTIVITY, "activities without laps or trackpoints", name=source_name
@@ -218,14 +238,19 @@ def _assemble(
     else:
         start = laps[0].start_at.timestamp()
         elapsed = sum(lap.timer_s or 0.0 for lap in laps)
-    keep = finite
-    arr = {k: np.asarray(v, dtype=np.float64)[keep] for k, v in cols.items()}
-    if not keep.all():
-        extra["trackpoints_without_time"] = int((~keep).sum())
+    arr = {k: np.asarray(v, dtype=np.float64) for k, v in cols.items()}
+    time_s = posix - start
+    if not finite.any():  # no timed trackpoint: the laps are the record
+        arr = {k: v[:0] for k, v in arr.items()}
+        time_s = time_s[:0]
+    elif not finite.all():  # untimed points: interpolated between timed neighbours, as GPX
+        idx = np.arange(len(posix))
+        time_s = np.interp(idx, idx[finite], time_s[finite])
+        extra["time_interpolated_samples"] = int((~finite).sum())
     lat, lon, bad_positions = valid_positions(arr["lat"], arr["lon"])
     if bad_positions:
         extra["invalid_positions"] = bad_positions
-    channels: dict[str, FloatArray] = {m.TIME_S: posix[keep] - start}
+    channels: dict[str, FloatArray] = {m.TIME_S: time_s}
     for key, values in (
         (m.LAT_DEG, lat),
         (m.LON_DEG, lon),

@@ -10,8 +10,8 @@ not at all and the outcome of every file stays exact.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -19,12 +19,14 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backstride.ingest.dedup import START_TOLERANCE_S, dedup_key, same_activity
+from backstride.ingest.dedup import dedup_key
 from backstride.ingest.garmin import hints_from_summary, match_summary
 from backstride.ingest.hints import apply_hints
 from backstride.ingest.model import Activity
+from backstride.ingest.quality import recheck_summary
 from backstride.ingest.sources import ImportItem
-from backstride.services.activity_rows import Row, StreamFacts, activity_values
+from backstride.services.activity_rows import Row, StreamFacts, activity_values, with_source
+from backstride.services.dedup_index import DedupIndex
 from backstride.store import models as sm
 from backstride.store.base import Base
 from backstride.units import new_id
@@ -41,6 +43,10 @@ class FileOutcome:
     code: str | None = None
     reason: str | None = None
     activity_ids: tuple[str, ...] = ()
+    duplicate_of: str | None = None
+    """For a duplicate (or a file with duplicates): the file or activity it duplicates."""
+    warnings: tuple[dict[str, str], ...] = ()
+    """Data warnings of the imported activities (``ingest.quality``), each with its code."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +68,8 @@ class _Pending:
     rows: list[tuple[Row, list[Row]]] = field(default_factory=list)
     duplicates: int = 0
     outcome: FileOutcome | None = None
+    duplicate_of: str | None = None
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
 def _table(model: type[Base]) -> Table:
@@ -73,8 +81,16 @@ def _table(model: type[Base]) -> Table:
 class Writer:
     """Stores parsed files for one runner; ``drain`` hands back outcomes in input order."""
 
-    def __init__(self, session: Session, runner: sm.Runner, *, now: dt.datetime) -> None:
+    def __init__(
+        self,
+        session: Session,
+        runner: sm.Runner,
+        *,
+        now: dt.datetime,
+        stored_label: Callable[[str], str] | None = None,
+    ) -> None:
         self.session, self.runner, self.now = session, runner, now
+        self._stored_label = stored_label or (lambda label: label)
         self._gear: dict[str, str] = {}
         self._queue: list[_Pending | FileOutcome] = []
         self._counts: list[str] = []
@@ -102,6 +118,8 @@ class Writer:
             blob["created_at"] = self.now
             self._blobs.add(sha)
         pending = _Pending(item.label, blob)
+        pending.duplicate_of = self._dedup.same_file(sha)
+        self._dedup.add_file(sha, item.label)
         for act, facts in zip(parsed.activities, parsed.facts, strict=True):
             act = apply_hints(act, item.hints)
             if group is not None and item.activity is None:
@@ -109,11 +127,16 @@ class Writer:
                 if summary is not None:
                     group.matched.add(id(summary))
                     act = apply_hints(act, hints_from_summary(summary))
+            act = recheck_summary(act)  # the export may have changed the sport
             key = dedup_key(act)
-            if self._is_duplicate(act, key):
+            match = pending.duplicate_of or self._dedup.match(act, key)
+            if match is not None:
                 pending.duplicates += 1
+                pending.duplicate_of = pending.duplicate_of or match
                 continue
-            self._remember(act, key)
+            self._dedup.add(act, key, item.label)
+            pending.warnings.extend(w.to_dict() for w in act.warnings)
+            act = with_source(act, self._stored_label(item.label))
             source = item.source if act.format != "summary" or item.source != "file" else "manual"
             pending.rows.append(
                 activity_values(
@@ -180,7 +203,13 @@ class Writer:
         dups = pending.duplicates + len(pending.rows) - len(ids)
         self._counts.extend(["imported"] * len(ids) + ["duplicate"] * dups)
         status = "imported" if ids else "duplicate"
-        pending.outcome = FileOutcome(pending.label, status, activity_ids=tuple(ids))
+        pending.outcome = FileOutcome(
+            pending.label,
+            status,
+            activity_ids=tuple(ids),
+            duplicate_of=pending.duplicate_of if dups else None,
+            warnings=tuple(pending.warnings) if ids else (),
+        )
 
     def _one_by_one(self, pending: _Pending) -> list[str]:
         blobs_t, acts_t, laps_t = self._tables
@@ -203,39 +232,8 @@ class Writer:
         return ids
 
     def _load_index(self) -> None:
-        rows = self.session.execute(
-            select(
-                sm.Activity.start_at,
-                sm.Activity.sport,
-                sm.Activity.distance_m,
-                sm.Activity.dedup_key,
-            ).where(sm.Activity.runner_id == self.runner.id)
-        ).all()
-        self._keys = {r.dedup_key for r in rows}
-        # (start, unique number, sport, distance): the number keeps tuples from comparing None
-        self._index = sorted(
-            (r.start_at.timestamp(), i, r.sport, r.distance_m) for i, r in enumerate(rows)
-        )
+        self._dedup = DedupIndex(self.session, self.runner.id)
         self._blobs: set[str] = set()
-
-    def _is_duplicate(self, act: Activity, key: str) -> bool:
-        """Same key, or the same activity within the dedup window (in-memory index)."""
-        if key in self._keys:
-            return True
-        t = act.start_at.timestamp()
-        lo = bisect.bisect_left(self._index, (t - START_TOLERANCE_S,))
-        for start, _, sport, distance in self._index[lo:]:
-            if start > t + START_TOLERANCE_S:
-                break
-            when = dt.datetime.fromtimestamp(start, dt.UTC)
-            if same_activity(act.sport, act.start_at, act.distance_m, sport, when, distance):
-                return True
-        return False
-
-    def _remember(self, act: Activity, key: str) -> None:
-        self._keys.add(key)
-        entry = (act.start_at.timestamp(), len(self._index), act.sport, act.distance_m)
-        bisect.insort(self._index, entry)
 
     def _gear_id(self, act: Activity) -> str | None:
         if not act.gear:

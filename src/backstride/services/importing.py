@@ -27,6 +27,7 @@ from backstride.errors import BackstrideError
 from backstride.ingest.archive import ArchiveLimits
 from backstride.ingest.errors import NO_DATE, ingest_error
 from backstride.ingest.model import Activity
+from backstride.ingest.quality import check
 from backstride.ingest.registry import read_bytes
 from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.activity_rows import (
@@ -150,11 +151,26 @@ def _needs_parse(item: ImportItem) -> bool:
 def _resolve(item: ImportItem, fut: Future[Parsed] | None, args: tuple[int, Path]) -> Parsed:
     if item.error is not None:
         return Parsed(code=item.error.code, reason=item.error.detail)
-    if item.activity is not None:
-        return Parsed((item.activity,), (stream_facts(item.activity),))
+    if item.activity is not None:  # an export's summary (manual Strava activity, Garmin JSON)
+        act = check(item.activity)
+        return Parsed((act,), (stream_facts(act),))
     if fut is not None:
         return fut.result()
     return _parse(item.label, item.path, item.data, *args)
+
+
+def _upload_relative(settings: Settings) -> Callable[[str], str]:
+    """Labels as stored with an activity: a file uploaded through the API is named as the
+    runner sent it (the server's upload folder ``<data_dir>/uploads/<job>/[files/]`` cut)."""
+    root = str(settings.data_dir / "uploads") + os.sep
+
+    def label(text: str) -> str:
+        if not text.startswith(root):
+            return text
+        rest = text[len(root) :].split(os.sep, 1)[-1]
+        return rest.removeprefix("files" + os.sep)
+
+    return label
 
 
 def import_paths(
@@ -175,7 +191,7 @@ def import_paths(
         max_member_bytes=settings.max_file_bytes,
     )
     total = count_inputs(paths)
-    writer = Writer(session, runner, now=now)
+    writer = Writer(session, runner, now=now, stored_label=_upload_relative(settings))
     outcomes: list[FileOutcome] = []
     counts = {"imported": 0, "duplicate": 0, "skipped": 0}
     points = 0

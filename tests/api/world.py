@@ -39,6 +39,7 @@ class World:
     accounts: dict[str, str]
     tokens: dict[str, str] = field(default_factory=dict)
     job_id: str = ""
+    activity_id: str = ""
 
     def headers(self, actor: str) -> dict[str, str]:
         if actor == "anonymous":
@@ -131,9 +132,10 @@ def _history(session: Session, world: World) -> None:
     session.add(
         PainEntry(id=new_id(), runner_id=rid, entry_date=NOW.date(), nprs_now=3, logged_at=NOW)
     )
+    world.activity_id = new_id()
     session.add(
         Activity(
-            id=new_id(),
+            id=world.activity_id,
             runner_id=rid,
             dedup_key="k1",
             source="file",

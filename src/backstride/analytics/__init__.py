@@ -9,7 +9,14 @@ from backstride.analytics.inputs import (
     RunnerProfile,
     table_from_rows,
 )
-from backstride.analytics.summary import DayRow, LoadSummary, PainPoint, WeekRow, summarise
+from backstride.analytics.summary import (
+    DayRow,
+    LeftOut,
+    LoadSummary,
+    PainPoint,
+    WeekRow,
+    summarise,
+)
 
 __all__ = [
     "ActivityRow",
@@ -18,6 +25,7 @@ __all__ = [
     "ClinicAnalysis",
     "DayRow",
     "Flag",
+    "LeftOut",
     "LoadSummary",
     "PainPoint",
     "RunnerProfile",

@@ -69,6 +69,20 @@ class PainPoint:
 
 
 @dataclass(frozen=True, slots=True)
+class LeftOut:
+    """An activity, or one of its values, left out of the load because its data is implausible
+    (``ingest.quality`` warnings with an effect): ``what`` is "activity", "heart rate" or
+    "cadence"; ``code`` and ``detail`` say why."""
+
+    date: dt.date
+    activity_id: str
+    sport: str
+    what: str
+    code: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
 class LoadSummary:
     """Everything about one runner's training load between ``from_date`` and ``to_date``."""
 
@@ -91,6 +105,8 @@ class LoadSummary:
     gait: GaitSummary | None = None
     shoes: tuple[ShoeSummary, ...] = ()
     pain: tuple[PainPoint, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
+    """Activities (or their heart rate or cadence) left out, between from_date and to_date."""
 
 
 def _opt(x: float) -> float | None:
@@ -108,6 +124,7 @@ def summarise(
     extra_flags: tuple[fl.Flag, ...] = (),
     pain: tuple[PainPoint, ...] = (),
     current_pain: int | None = None,
+    left_out: tuple[LeftOut, ...] = (),
 ) -> LoadSummary:
     """Cut one runner's rows out of ``analysis`` for [from_date, to_date] (defaults: history)."""
     g, r = analysis.grid, runner_index
@@ -188,7 +205,10 @@ def summarise(
         gait=gait,
         shoes=shoes,
         pain=pain,
+        left_out=tuple(
+            x for x in left_out if (from_date is None or x.date >= from_date) and x.date <= last
+        ),
     )
 
 
-__all__ = ["DayRow", "LoadSummary", "PainPoint", "WeekRow", "summarise"]
+__all__ = ["DayRow", "LeftOut", "LoadSummary", "PainPoint", "WeekRow", "summarise"]

@@ -12,7 +12,7 @@ from fastapi import APIRouter, FastAPI
 
 from backstride import __version__
 from backstride.api.errors import install_error_handlers
-from backstride.api.routes import accounts, admin, care, clinician, imports, runner
+from backstride.api.routes import accounts, activities, admin, care, clinician, imports, runner
 from backstride.api.schemas import ErrorOut, Health
 from backstride.api.security import SecurityHeaders
 from backstride.config import Settings
@@ -94,6 +94,7 @@ def create_app(
     api.include_router(runner.clinics_router)
     api.include_router(care.router)
     api.include_router(imports.router)
+    api.include_router(activities.router)
     api.include_router(clinician.router)
     api.include_router(clinician.settings_router)
     api.include_router(admin.router)

@@ -78,6 +78,17 @@ def summary_to_json(summary: LoadSummary) -> dict[str, Any]:
             for d in summary.daily
         ],
         "flags": [f.to_dict() for f in summary.flags],
+        "left_out": [
+            {
+                "date": x.date.isoformat(),
+                "activity_id": x.activity_id,
+                "sport": x.sport,
+                "what": x.what,
+                "code": x.code,
+                "detail": x.detail,
+            }
+            for x in summary.left_out
+        ],
         "shoes": [
             {
                 "name": s.name,
@@ -125,6 +136,13 @@ def _print(summary: LoadSummary, handle: str) -> None:
         )
     for warning in summary.load_warnings:
         console.print(f"[yellow]note[/yellow] {escape(warning)}")
+    if summary.left_out:
+        console.print(f"[bold]Left out, implausible data ({len(summary.left_out)})[/bold]")
+        for x in summary.left_out[-10:]:
+            console.print(
+                f"  [yellow]{x.date} {x.code}[/yellow] {x.sport} {x.activity_id[:8]}: "
+                f"{x.what} - {escape(x.detail)}"
+            )
     console.print(f"[bold]Flags ({len(summary.flags)})[/bold]" if summary.flags else "No flags.")
     for f in summary.flags[-15:]:
         colour = {"alert": "red", "caution": "yellow"}.get(f.severity, "cyan")

@@ -104,10 +104,10 @@ cut-offs are about 150 h]."""
 FOOT_CADENCE_MAX_SPM = 300.0
 """5 steps/s: above elite sprinters' step rate at top speed (about 4.5-5 steps/s, e.g. Salo
 et al. 2011); no activity averages more [default]."""
-RUN_CADENCE_MIN_SPM = 60.0
-"""A run averaging under 60 steps/min is a unit error (strides counted as steps halved, or
-pedal rpm) rather than a run; walking is about 100-130 steps/min (Tudor-Locke et al. 2018)
-[default]."""
+RUN_CADENCE_MIN_SPM = 100.0
+"""A run averaging under 100 steps/min is a unit error (strides/min read as steps/min, or pedal
+rpm) rather than a run: 100 steps/min is already a moderate walk (Tudor-Locke et al. 2018)
+and runs are about 150-190 [default]."""
 
 # --- sport inference for untyped GPX/TCX ---------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,7 +124,24 @@ def test_report_writes_html_or_pdf(
     if suffix == ".pdf":
         assert data.startswith(b"%PDF")
     else:
-        assert b"Weekly distance" in data
+        assert b"Distance per week" in data
+        # the default period: the last 12 weeks up to --to
+        assert b"2026-09-03 to 2026-11-25" in data
+
+
+def test_report_takes_weeks_or_the_whole_history(
+    seeded: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.html"
+    assert (
+        main(["report", "--runner", "demo", "--to", "2026-11-25", "--weeks", "4", "-o", str(out)])
+        == 0
+    )
+    assert b"2026-10-29 to 2026-11-25" in out.read_bytes()
+    assert main(["report", "--runner", "demo", "--to", "2026-11-25", "--all", "-o", str(out)]) == 0
+    header = re.search(rb"demo \xc2\xb7 (\d{4}-\d\d-\d\d) to 2026-11-25", out.read_bytes())
+    assert header is not None
+    assert header.group(1) < b"2026-01-01"  # the whole year of history
 
 
 def test_report_rejects_other_suffixes(

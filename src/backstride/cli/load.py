@@ -16,6 +16,10 @@ from backstride.analytics.summary import LoadSummary
 from backstride.config import load_settings
 from backstride.errors import InvalidInput
 
+REPORT_WEEKS = 12
+"""``backstride report`` covers the last 12 weeks unless told otherwise (--from, --weeks,
+--all): a multi-year history is still there, in its own report."""
+
 
 def _date(value: str | None, *, name: str) -> dt.date | None:
     if value is None:
@@ -190,6 +194,13 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")
         ] = None,
         to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+        weeks: Annotated[
+            int,
+            typer.Option("--weeks", min=1, max=2000, help="Weeks before --to (without --from)."),
+        ] = REPORT_WEEKS,
+        whole: Annotated[
+            bool, typer.Option("--all", help="The whole history (instead of --weeks).")
+        ] = False,
     ) -> None:
         """Write the runner's training-load report (charts, flags, shoes, pain) as HTML or PDF."""
         from backstride.cli._context import open_session, utc_now
@@ -200,13 +211,16 @@ def register(app: typer.Typer) -> None:
         start, end = _date(from_, name="--from"), _date(to, name="--to")
         if output.suffix.lower() not in {".html", ".htm", ".pdf"}:
             raise InvalidInput("report file must end in .html or .pdf", code="report.bad_suffix")
+        today = end or utc_now().date()
+        if start is None and not whole:
+            start = today - dt.timedelta(days=7 * weeks - 1)
         with open_session(settings) as session:
             summary = load_summary(
                 session,
                 runner_handle=runner,
                 from_date=start,
                 to_date=end,
-                today=end or utc_now().date(),
+                today=today,
                 settings=settings,
             )
         path = write_report(summary, runner_name=runner, path=output)

@@ -48,7 +48,7 @@ def test_a_tcx_whose_laps_claim_76_minutes_over_a_1_second_track_is_flagged() ->
         ({"sport": "running", "distance_m": 5000.0, "duration_s": 9 * 86400.0}, "duration", "load"),
         ({"sport": "running", "avg_hr_bpm": 234.0}, "hr", "hr"),
         ({"sport": "running", "avg_hr_bpm": 12.0}, "hr", "hr"),
-        ({"sport": "running", "avg_hr_bpm": 150.0, "max_hr_bpm": 255.0}, "hr", "hr"),
+        ({"sport": "running", "avg_hr_bpm": 150.0, "max_hr_bpm": 255.0}, "hr", "none"),
         ({"sport": "running", "avg_cadence_spm": 85.0}, "cadence", "cadence"),
         ({"sport": "walking", "avg_cadence_spm": 320.0}, "cadence", "cadence"),
     ],
@@ -126,3 +126,10 @@ def test_positions_at_null_island_and_garbage_samples_become_warnings() -> None:
         "data.positions_dropped": "none",
         "data.samples_implausible": "none",
     }
+
+
+def test_an_untyped_ride_with_a_cadence_in_the_running_range_is_not_read_as_a_run() -> None:
+    # 20 km/h at 71 rpm: "142 steps/min" would mean 2.3 m steps, which no runner takes
+    (act,) = read_bytes(builders.gpx(typ=None, cad=71, step_deg=0.00005), name="bike.gpx")
+    assert act.sport == "generic"
+    assert "data.sport_inferred" not in {w.code for w in act.warnings}

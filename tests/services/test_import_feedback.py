@@ -166,3 +166,22 @@ def test_an_upload_label_is_stored_without_the_servers_upload_folder(
     detail = get_activity(session, activity_id=report.files[0].activity_ids[0])
     assert detail.extra["source_file"] == "run.gpx"
     assert os.sep + "uploads" + os.sep not in str(detail.extra)
+
+
+def test_the_legs_of_one_multisport_file_are_never_duplicates_of_each_other(
+    session: Session, settings: Settings, tmp_path: Path
+) -> None:
+    from tests.ingest.fit import fitbuild as fb
+
+    t0 = 1_100_000_000
+    record = [fb.TIMESTAMP, fb.HEART_RATE, fb.CADENCE, fb.FRACTIONAL_CADENCE]
+    body = fb.file_id() + fb.definition(0, 20, record)
+    for i in range(80):
+        body += fb.data(0, record, [t0 + i, 120, 80, 0])
+    # two short legs, one after the other, of nearly the same length and no distance
+    body += fb.session(1, start=t0, elapsed_s=40, sport=1, values=[0, 120, 80, 0, 255])
+    body += fb.session(1, start=t0 + 40, elapsed_s=40, sport=10, values=[0, 120, 80, 0, 255])
+    path = tmp_path / "brick.fit"
+    path.write_bytes(fb.fit_file(body))
+    report = _import(session, settings, path)
+    assert (report.imported, report.duplicates) == (2, 0)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter
 
 FloatGrid = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -64,6 +63,8 @@ def ewma(loads: FloatGrid, *, k: float, seed: FloatGrid | float = 0.0) -> FloatG
 
     One linear filter call for the whole grid (b = [k], a = [1, -(1-k)]).
     """
+    from scipy.signal import lfilter  # imported here: scipy.signal costs ~1 s to import
+
     rows = loads.shape[0]
     seed_arr = np.broadcast_to(np.asarray(seed, dtype=np.float64), (rows,))
     zi = ((1.0 - k) * seed_arr)[:, None]

@@ -11,9 +11,11 @@ Two different runs of one runner never start within 2 minutes of each other. [de
 
 Whatever the sport label (a yoga TCX stored as "training" from a Strava zip and as "generic"
 from a folder; a file whose sport the export corrected), two activities that start within
-``START_TOLERANCE_S`` and last the same time (within ``DURATION_TOLERANCE_S`` or
-``DURATION_TOLERANCE``, whichever is larger) are the same activity [default]: a person does
-not start two different sessions of the same length within two minutes.
+``SAME_START_S`` and last the same time (within ``DURATION_TOLERANCE_S`` or
+``DURATION_TOLERANCE``, whichever is larger) are the same activity [default]: the same
+recording relabelled keeps its start and duration to the second, while a person does not
+start two different sessions of one length within a minute. (The legs of one multisport file
+are never compared with each other: the importer checks them against other files only.)
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ from backstride.ingest.sports import sport_family
 
 START_TOLERANCE_S = 120.0
 DISTANCE_TOLERANCE = 0.05
-DURATION_TOLERANCE_S = 60.0
-DURATION_TOLERANCE = 0.02
+SAME_START_S = 60.0
+DURATION_TOLERANCE_S = 5.0
+DURATION_TOLERANCE = 0.01
 
 
 def dedup_key(activity: Activity) -> str:
@@ -63,7 +66,8 @@ def same_activity(
     if abs((start_a - start_b).total_seconds()) > START_TOLERANCE_S:
         return False
     if sport_family(sport_a) != sport_family(sport_b):
-        return same_duration(duration_a, duration_b)
+        close = abs((start_a - start_b).total_seconds()) <= SAME_START_S
+        return close and same_duration(duration_a, duration_b)
     if distance_a is None or distance_b is None or max(distance_a, distance_b) < 50:
         return True
     return abs(distance_a - distance_b) <= DISTANCE_TOLERANCE * max(distance_a, distance_b)
@@ -73,6 +77,7 @@ __all__ = [
     "DISTANCE_TOLERANCE",
     "DURATION_TOLERANCE",
     "DURATION_TOLERANCE_S",
+    "SAME_START_S",
     "START_TOLERANCE_S",
     "dedup_key",
     "make_key",

@@ -118,6 +118,10 @@ RUN_CADENCE_INFER_SPM = (140.0, 230.0)
 RUN_SPEED_INFER_M_S = (1.8, 6.7)
 """Average speeds read as running: 9:15 to 2:30 min/km (faster than a brisk walk, slower
 than the 5000 m record) [default]."""
+RUN_STEP_INFER_MAX_M = 1.8
+"""Speed / step rate: a run's step is at most about 1.8 m (recreational runners about
+0.9-1.4 m; elite runners reach about 2 m only near race pace) [default]. A ride at 20 km/h and
+71 rpm, read as 142 steps/min, would be 2.3 m steps: not a run."""
 
 PLAUSIBLE: dict[str, str] = {
     "avg_hr_bpm": f"{HR_AVG_MIN_BPM:.0f}-{HR_AVG_MAX_BPM:.0f} bpm",
@@ -184,9 +188,8 @@ def summary_warnings(
         out.append(
             DataWarning(
                 HR_IMPLAUSIBLE,
-                f"maximum heart rate {max_hr_bpm:.0f} bpm is above {HR_MAX_MAX_BPM:.0f} bpm "
-                "(a sensor fault): heart rate left out of the load",
-                "hr",
+                f"maximum heart rate {max_hr_bpm:.0f} bpm is above {HR_MAX_MAX_BPM:.0f} bpm (a "
+                "sensor spike): not taken as your maximum; the average is used",
             )
         )
     if duration_s is not None and duration_s > DURATION_MAX_S:
@@ -290,32 +293,37 @@ def reader_warnings(act: Activity) -> list[DataWarning]:
 
 
 LAP_TRACK_MIN_SHARE = 0.5
-"""The track must cover at least half of the laps' time (and distance) [default]."""
+"""The track must cover at least half of the time (and distance) the file's totals claim
+[default]."""
 
 
 def lap_track_warnings(act: Activity) -> list[DataWarning]:
-    """Laps whose totals the track does not cover: which numbers can be believed is unknown."""
-    if not act.laps or act.n_samples == 0:
+    """The file's totals (TCX: the laps' sums; FIT: the session) that its track does not cover:
+    which numbers can be believed is unknown, so the activity is left out of the load."""
+    if act.n_samples == 0:
         return []
-    lap_time = sum((lap.timer_s or lap.elapsed_s or 0.0) for lap in act.laps)
-    lap_dist = sum(lap.distance_m or 0.0 for lap in act.laps)
+    claimed_s = act.timer_s or 0.0
+    claimed_m = act.distance_m or 0.0
     times = act.streams.get(m.TIME_S)
     span = float(np.nanmax(times) - np.nanmin(times)) if times is not None else 0.0
     dist = act.streams.get(m.DISTANCE_M)
     covered = None
     if dist is not None and np.isfinite(dist).any():
         covered = float(np.nanmax(dist) - np.nanmin(dist))
-    short_time = lap_time > 60.0 and span < LAP_TRACK_MIN_SHARE * lap_time
-    short_dist = covered is not None and lap_dist > 200.0 and covered < 0.5 * lap_dist
+    short_time = claimed_s > 60.0 and span < LAP_TRACK_MIN_SHARE * claimed_s
+    short_dist = (
+        covered is not None and claimed_m > 200.0 and covered < LAP_TRACK_MIN_SHARE * claimed_m
+    )
     if not (short_time or short_dist):
         return []
+    whose = "laps" if act.format == "tcx" or act.laps else "summary"
     track = f"{_duration(span)}"
     if covered is not None:
         track += f" and {covered / 1000:.2f} km"
     return [
         DataWarning(
             LAPS_DISAGREE,
-            f"the laps add up to {_duration(lap_time)} and {lap_dist / 1000:.2f} km but the "
+            f"the {whose} add up to {_duration(claimed_s)} and {claimed_m / 1000:.2f} km but the "
             f"track ({act.n_samples} points) covers {track}: which is right cannot be told, so "
             "the activity is left out of the load",
             "load",
@@ -335,6 +343,8 @@ def infer_sport(act: Activity) -> Activity:
     lo_c, hi_c = RUN_CADENCE_INFER_SPM
     lo_v, hi_v = RUN_SPEED_INFER_M_S
     if not (lo_c <= cadence <= hi_c and lo_v <= speed <= hi_v):
+        return act
+    if speed / (cadence / 60.0) > RUN_STEP_INFER_MAX_M:
         return act
     note = DataWarning(
         SPORT_INFERRED,

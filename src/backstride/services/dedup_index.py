@@ -88,15 +88,19 @@ class DedupIndex:
         if sha256 is not None:
             self._files.setdefault(sha256, label)
 
-    def match(self, act: Activity, key: str) -> str | None:
-        """What ``act`` duplicates (a file label or a stored activity), or None."""
-        if key in self._keys:
-            return self._describe(self._keys[key])
+    def match(self, act: Activity, key: str, *, label: str | None = None) -> str | None:
+        """What ``act`` duplicates (a file label or a stored activity), or None; activities of
+        the file ``label`` itself (the legs of one multisport file) are not compared."""
+        seen = self._keys.get(key)
+        if seen is not None and (label is None or seen.label != label):
+            return self._describe(seen)
         t = act.start_at.timestamp()
         lo = bisect.bisect_left(self._entries, (t - START_TOLERANCE_S,))
         for start, _, entry in self._entries[lo:]:
             if start > t + START_TOLERANCE_S:
                 break
+            if label is not None and entry.label == label:
+                continue
             if same_activity(
                 act.sport,
                 act.start_at,

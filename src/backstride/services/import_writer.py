@@ -129,7 +129,7 @@ class Writer:
                     act = apply_hints(act, hints_from_summary(summary))
             act = recheck_summary(act)  # the export may have changed the sport
             key = dedup_key(act)
-            match = pending.duplicate_of or self._dedup.match(act, key)
+            match = pending.duplicate_of or self._dedup.match(act, key, label=item.label)
             if match is not None:
                 pending.duplicates += 1
                 pending.duplicate_of = pending.duplicate_of or match

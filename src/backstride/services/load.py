@@ -29,7 +29,12 @@ from backstride.analytics.summary import LeftOut, PainPoint
 from backstride.config import Settings
 from backstride.errors import InvalidInput
 from backstride.ingest.model import DataWarning
-from backstride.ingest.quality import SUMMARY_CODES, from_dicts, summary_warnings
+from backstride.ingest.quality import (
+    HR_MAX_MAX_BPM,
+    SUMMARY_CODES,
+    from_dicts,
+    summary_warnings,
+)
 from backstride.ingest.streams import decode_pairs
 from backstride.services.activity_rows import hr_time_from_streams
 from backstride.services.clinic_settings import analytics_options, runner_thresholds
@@ -128,7 +133,9 @@ def _analyse_runners(
                 descent_m=act.descent_m,
                 downhill_m=act.downhill_m,
                 avg_hr_bpm=act.avg_hr_bpm if hr_ok else None,
-                max_hr_bpm=act.max_hr_bpm if hr_ok else None,
+                max_hr_bpm=act.max_hr_bpm
+                if hr_ok and (act.max_hr_bpm or 0.0) <= HR_MAX_MAX_BPM
+                else None,
                 rpe=act.rpe,
                 stream_trimp_male=male,
                 stream_trimp_female=female,

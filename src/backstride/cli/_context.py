@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings, load_settings
 from backstride.store.db import make_engine, session_factory
-from backstride.store.migrate import upgrade
+from backstride.store.migrate import upgrade_if_needed
 
 
 def utc_now() -> dt.datetime:
@@ -20,10 +20,11 @@ def utc_now() -> dt.datetime:
 
 @contextmanager
 def open_session(settings: Settings | None = None) -> Iterator[Session]:
-    """A session on the configured database, migrated to the newest schema first."""
+    """A session on the configured database, migrated to the newest schema first (a database
+    already at the newest revision is only checked, without loading Alembic)."""
     settings = settings or load_settings()
     url = settings.effective_database_url
-    upgrade(url)
+    upgrade_if_needed(url)
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session:

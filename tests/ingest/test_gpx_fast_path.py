@@ -1,4 +1,4 @@
-"""The regex fast path reads plain GPX exactly as the lxml reader does, and declines the rest."""
+"""The vectorised fast path reads plain GPX exactly as the lxml reader does, and declines the rest."""
 
 from __future__ import annotations
 
@@ -52,8 +52,18 @@ def _same(data: bytes) -> None:
         lambda d: d.replace(b"</trkpt>\n", b"</trkpt>\n</trkseg>\n<trkseg>", 3),  # 4 segments
         lambda d: d.replace(b'lon="8.0000100"', b'lon="-8.00001"'),  # negative, shorter
         lambda d: d.replace(b"<ele>403</ele>", b"<ele>-0.25</ele>"),
+        lambda d: d.replace(b"><", b">\n  <"),  # pretty-printed: whitespace between tags
+        lambda d: d.replace(b"</ele>", b"</ele>\t\r\n"),
     ],
-    ids=["as-is", "trailing-newline", "segments", "negative-lon", "negative-ele"],
+    ids=[
+        "as-is",
+        "trailing-newline",
+        "segments",
+        "negative-lon",
+        "negative-ele",
+        "pretty",
+        "odd-whitespace",
+    ],
 )
 def test_a_garmin_style_file_reads_the_same_both_ways(change: object) -> None:
     _same(change(_garmin_like(500)))  # type: ignore[operator]
@@ -76,8 +86,28 @@ def test_corpus_files_read_the_same_when_the_fast_path_takes_them(
         lambda d: d.replace(b"<ns3:cad>", b"<other:cad>", 1),  # an unknown prefix
         lambda d: d[:-20],  # truncated
         lambda d: d.replace(b'lat="47.0000100"', b'lat="undefined"'),
+        lambda d: d.replace(b"</ele><time>", b"</ele>junk<time>", 1),  # text between tags
+        lambda d: d.replace(b"<ele>404</ele>", b"<ele>404</ele><ele>404</ele>", 1),
+        lambda d: d.replace(b' lon="8.0000300">', b' lon="8.0000300" x="1">', 1),
+        lambda d: d.replace(b"<ele>405</ele><time>", b"<time>", 1).replace(
+            b"Z</time><extensions><ns3:TrackPointExtension><ns3:hr>125",
+            b"Z</time><ele>405</ele><extensions><ns3:TrackPointExtension><ns3:hr>125",
+            1,
+        ),  # one point's tags in another order
+        lambda d: d.replace(b"<ns3:hr>126</ns3:hr>", b"<ns3:hr>1<b/>26</ns3:hr>"),
     ],
-    ids=["ragged-column", "comment", "unknown-prefix", "truncated", "bad-number"],
+    ids=[
+        "ragged-column",
+        "comment",
+        "unknown-prefix",
+        "truncated",
+        "bad-number",
+        "text-between-tags",
+        "repeated-tag",
+        "extra-attribute",
+        "reordered",
+        "markup-in-a-value",
+    ],
 )
 def test_anything_unusual_goes_to_the_lxml_reader(change: object) -> None:
     data = change(_garmin_like(50))  # type: ignore[operator]

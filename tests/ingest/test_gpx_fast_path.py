@@ -1,4 +1,4 @@
-"""The vectorised fast path reads plain GPX exactly as the lxml reader does, and declines the rest."""
+"""The vectorised GPX fast path reads plain files exactly as lxml does, and declines the rest."""
 
 from __future__ import annotations
 
@@ -123,3 +123,30 @@ def test_vectorised_decimals_equal_float_bit_for_bit(values: list[float]) -> Non
 def test_unusual_numbers_fall_back_to_float() -> None:
     texts = (b"1e3", b" 7", b"-0.5", b"nan")
     np.testing.assert_array_equal(_decimals(texts), [1000.0, 7.0, -0.5, np.nan])
+
+
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=40),
+    st.integers(min_value=0, max_value=8),
+    st.sampled_from(["none", "all", "some"]),
+)
+def test_fixed_width_columns_equal_float_bit_for_bit(
+    values: list[float], decimals: int, signs: str
+) -> None:
+    """Columns as GPS loggers write them (one width, the dot in one place) take a faster
+    way that must give exactly what ``float()`` gives, signs and all."""
+    width = len(f"{max(values):.{decimals}f}")
+    texts = []
+    for i, v in enumerate(values):
+        text = f"{v:0{width}.{decimals}f}"
+        negative = signs == "all" or (signs == "some" and i % 2)
+        texts.append(("-" + text if negative else text).encode())
+    np.testing.assert_array_equal(_decimals(tuple(texts)), [float(t) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [(b"5.", b"6."), (b".5", b".7"), (b"-5", b"15"), (b"-.5", b"-.7"), (b"007", b"120")],
+)
+def test_odd_but_valid_fixed_width_numbers_read_as_float(texts: tuple[bytes, ...]) -> None:
+    np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])

@@ -243,8 +243,9 @@ def _verify_points(
     between tags that hold no value (what an XML reading would see the same way); return
     the ``<`` positions of every point's tags (points x tags), or None.
 
-    Vectorised over the points: one gather and compare per tag of the shape, and (only when
-    some point has whitespace between its tags) one pass over the bytes for whitespace.
+    Vectorised over the points: one gather (rows of a sliding-window view of the bytes) and
+    one compare per tag of the shape, and (only when some point has whitespace between its
+    tags) one pass over the bytes for whitespace.
     """
     n, width = len(first_tag), len(shape.tags)
     if first_tag[-1] + width > len(lt) or (n > 1 and (np.diff(first_tag) < width).any()):
@@ -253,12 +254,15 @@ def _verify_points(
     size = len(chars)
     ends = np.empty_like(pos)
     ends[:, 0] = tag0_end
+    longest = max(len(t or b"") for t in shape.tags)
+    padded = np.concatenate((chars, np.zeros(longest, np.uint8)))
     for j, tag in enumerate(shape.tags[1:], 1):
         assert tag is not None
         if int(pos[-1, j]) + len(tag) > size:
             return None
-        want = np.frombuffer(tag, np.uint8)
-        if not (chars[pos[:, j, None] + np.arange(len(tag))] == want).all():
+        # each row of the window view is the bytes from one offset on (no copy): one gather
+        rows = np.lib.stride_tricks.sliding_window_view(padded, len(tag))[pos[:, j]]
+        if not (rows == np.frombuffer(tag, np.uint8)).all():
             return None
         ends[:, j] = pos[:, j] + len(tag)
     gap_start, gap_end = ends[:, :-1], pos[:, 1:]

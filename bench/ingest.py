@@ -16,8 +16,10 @@ Two corpora (issue 16):
    creates the database is shown too. Peers: fitdecode, gpxpy and tcxreader decoding the
    same files in this process (their start-up is not counted: a favour to them).
 
-Ratios are peer seconds / backstride seconds measured in the same run; CPU times (all
-processes) are shown too, being less sensitive to other load on a shared machine. Writes
+Ratios are peer seconds / backstride seconds measured in the same run, interleaved: each
+backstride run is followed by the peers on a third of the files (``--repeat`` slices), so a
+burst of load on the shared machine falls on both sides alike; CPU times (all processes, the
+median run's) are shown too, being less sensitive to other load. Writes
 ``bench/RESULTS-ingest.md``. ``python -m bench.ingest [--sample K] [--repeat N]``: the
 history's peers decode every K-th file only and are scaled up (labelled as such).
 """
@@ -124,22 +126,48 @@ def _ours(files: list[Path]) -> dict[str, float]:
     }
 
 
-def _ours_history(files: list[Path], repeat: int) -> dict[str, Any]:
-    runs = []
+def _ours_history_run(files: list[Path]) -> dict[str, Any]:
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as fh:
         fh.write("\n".join(str(f) for f in files))
-    for _ in range(repeat):
-        child = subprocess.run(
-            [sys.executable, "-m", "bench.ingest", "--phase", "ours", "--files", fh.name],
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
+    child = subprocess.run(
+        [sys.executable, "-m", "bench.ingest", "--phase", "ours", "--files", fh.name],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     Path(fh.name).unlink()
+    result: dict[str, Any] = json.loads(child.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     best = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
-    return best | {"runs": [r["seconds"] for r in runs]}
+    return best | {
+        "runs": [r["seconds"] for r in runs],
+        "cpu_seconds": statistics.median(r["cpu_seconds"] for r in runs),
+    }
+
+
+def _add(total: dict[str, dict[str, float]], part: dict[str, dict[str, float]]) -> None:
+    for kind, p in part.items():
+        t = total.setdefault(kind, dict.fromkeys(p, 0.0))
+        for key, value in p.items():
+            t[key] += value
+
+
+def _interleaved(
+    ours: Any, files: list[Path], repeat: int, sample: int
+) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
+    """``repeat`` runs of ``ours()``, each followed by the peers on every ``repeat``-th file
+    (a different slice each time): the peers' total covers every file once, and a burst of
+    load on the shared machine falls on both sides alike."""
+    runs: list[dict[str, Any]] = []
+    peers: dict[str, dict[str, float]] = {}
+    for k in range(repeat):
+        runs.append(ours())
+        _add(peers, _peers(files[k::repeat], sample))
+    return runs, peers
 
 
 def _cli_import(folder: Path, data_dir: Path) -> tuple[float, float, dict[str, Any]]:
@@ -160,26 +188,20 @@ def _cli_import(folder: Path, data_dir: Path) -> tuple[float, float, dict[str, A
     return wall, usage.ru_utime + usage.ru_stime, json.loads(out)
 
 
-def _ours_small(files: list[Path], repeat: int) -> dict[str, Any]:
+def _small_run(files: list[Path], *, first: bool) -> dict[str, Any]:
+    """One ``backstride import`` of the small corpus into a database created beforehand (or,
+    ``first``, into none: the command creates it)."""
     with tempfile.TemporaryDirectory(prefix="bs-small-") as tmp:
         folder = Path(tmp) / "corpus"
         _link_folder(files, folder)
-        first = _cli_import(folder, Path(tmp) / "first")
-        runs = []
-        for k in range(repeat):
-            data = Path(tmp) / f"warm{k}"
+        data = Path(tmp) / "data"
+        if not first:
             env = {**os.environ, "BACKSTRIDE_DATA_DIR": str(data)}
             subprocess.run([str(EXE), "db", "upgrade"], env=env, check=True, capture_output=True)
-            runs.append(_cli_import(folder, data))
-    wall = statistics.median(r[0] for r in runs)
-    cpu = statistics.median(r[1] for r in runs)
-    report = runs[0][2]
+        wall, cpu, report = _cli_import(folder, data)
     return {
         "seconds": wall,
         "cpu_seconds": cpu,
-        "runs": [r[0] for r in runs],
-        "first_seconds": first[0],
-        "first_cpu": first[1],
         "imported": report["imported"],
         "duplicates": report["duplicates"],
         "skipped": report["skipped"],
@@ -254,9 +276,9 @@ PEER_NAMES = {
 def _peer_rows(peers: dict[str, dict[str, float]], sample: int) -> list[str]:
     rows = []
     for kind, p in peers.items():
-        note = "" if p["sampled"] == p["files"] else f" (every {sample}th file, scaled)"
+        note = "" if sample == 1 else f" (every {sample}th file, scaled)"
         rows.append(
-            f"| {PEER_NAMES[kind]}, decode only{note} | {p['files']} | {p['points']:,.0f} "
+            f"| {PEER_NAMES[kind]}, decode only{note} | {int(p['files'])} | {p['points']:,.0f} "
             f"| {p['seconds']:.1f} | {p['cpu_seconds']:.1f} "
             f"| {p['points'] / p['seconds']:,.0f} | — |"
         )
@@ -288,10 +310,16 @@ def main(argv: list[str] | None = None) -> int:
     small_mb = sum(f.stat().st_size for f in small) / 1e6
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load_start = os.getloadavg()[0]
-    ours = _ours_history(files, args.repeat)
-    ours_small = _ours_small(small, args.repeat)
-    peers = _peers(files, args.sample)
-    peers_small = _peers(small, 1)
+    runs, peers = _interleaved(lambda: _ours_history_run(files), files, args.repeat, args.sample)
+    ours = _median_run(runs)
+    first_small = _small_run(small, first=True)
+    runs_small, peers_small = _interleaved(
+        lambda: _small_run(small, first=False), small, args.repeat, 1
+    )
+    ours_small = _median_run(runs_small) | {
+        "first_seconds": first_small["seconds"],
+        "first_cpu": first_small["cpu_seconds"],
+    }
     peer_secs = sum(p["seconds"] for p in peers.values())
     peer_cpu = sum(p["cpu_seconds"] for p in peers.values())
     small_secs = sum(p["seconds"] for p in peers_small.values())

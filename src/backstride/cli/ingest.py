@@ -23,8 +23,10 @@ from rich.table import Table
 from backstride.config import load_settings
 
 if TYPE_CHECKING:
+    from backstride.config import Settings
     from backstride.services.activities import ActivityDetail
     from backstride.services.importing import ImportProgress, ImportReport
+    from backstride.services.parsing import ParseStream
 
 DEFAULT_RUNNER = "me"
 
@@ -225,10 +227,25 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
         """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
+        from backstride.services.parsing import ParseStream
+
+        settings = load_settings()
+        # Parsing starts first: the worker processes read files while this one imports the
+        # database layer and opens the database (a large share of a small import).
+        parsing = ParseStream.start(paths, settings)
+        with parsing:
+            report = _import(paths, settings, runner, parsing, as_json=as_json)
+        if as_json:
+            typer.echo(json.dumps(_jsonable(report), indent=2))
+            return
+        print_report(report, runner=runner, console=Console())
+
+    def _import(
+        paths: list[Path], settings: Settings, runner: str, parsing: ParseStream, *, as_json: bool
+    ) -> ImportReport:
         from backstride.cli._context import open_session, utc_now
         from backstride.services.importing import import_paths
 
-        settings = load_settings()
         console = Console(stderr=True)
         columns = (
             TextColumn("[bold]import"),
@@ -262,11 +279,9 @@ def register(app: typer.Typer) -> None:
                 paths=paths,
                 now=utc_now(),
                 progress=on_progress,
+                parsing=parsing,
             )
-        if as_json:
-            typer.echo(json.dumps(_jsonable(report), indent=2))
-            return
-        print_report(report, runner=runner, console=Console())
+        return report
 
     @acts.command("list")
     def list_cmd(

@@ -25,8 +25,9 @@ from backstride.ingest.hints import apply_hints
 from backstride.ingest.model import Activity
 from backstride.ingest.quality import recheck_summary
 from backstride.ingest.sources import ImportItem
-from backstride.services.activity_rows import Row, StreamFacts, activity_values, with_source
+from backstride.services.activity_rows import Row, activity_values, with_source
 from backstride.services.dedup_index import DedupIndex
+from backstride.services.parsing import Parsed
 from backstride.store import models as sm
 from backstride.store.base import Base
 from backstride.units import new_id
@@ -47,18 +48,6 @@ class FileOutcome:
     """For a duplicate (or a file with duplicates): the file or activity it duplicates."""
     warnings: tuple[dict[str, str], ...] = ()
     """Data warnings of the imported activities (``ingest.quality``), each with its code."""
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """One parsed file as a worker returns it (streams already encoded into ``facts``)."""
-
-    activities: tuple[Activity, ...] = ()
-    facts: tuple[StreamFacts, ...] = ()
-    sha256: str | None = None
-    size: int = 0
-    code: str | None = None
-    reason: str | None = None
 
 
 @dataclass(slots=True)

@@ -355,7 +355,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{ours['db_mb']:.0f} MB (streams compressed, BSS1 format).",
         "",
         f"### Small real corpus: {len(small)} good files of the shared corpus ({small_mb:.1f} MB: "
-        + ", ".join(f"{p['files']} {k.upper()}" for k, p in peers_small.items())
+        + ", ".join(f"{int(p['files'])} {k.upper()}" for k, p in peers_small.items())
         + ")",
         "",
         "| what | files | points | wall s | CPU s | points/s (wall) | peak RSS |",

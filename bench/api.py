@@ -49,7 +49,8 @@ def _ts(value: dt.datetime, *, sqlite: bool) -> Any:
 
 def seed(url: str) -> dict[str, Any]:
     """Bulk-load the world; returns tokens for runners and the clinician, and timings."""
-    from backstride.services.auth import HASHER, token_hash
+    from backstride.services.passwords import HASHER
+    from backstride.services.sessions import token_hash
     from backstride.store.db import make_engine
     from backstride.store.migrate import upgrade
 

@@ -15,7 +15,17 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("cli_startup", "ingest_fit", "ingest", "intake", "analytics", "load", "plan", "api")
+AREAS = (
+    "cli_startup",
+    "ingest_fit",
+    "ingest",
+    "intake",
+    "analytics",
+    "load",
+    "plan",
+    "api",
+    "booking",
+)
 
 
 def machine() -> str:

@@ -1,4 +1,4 @@
-"""Shared fixtures: settings in a temporary data folder and the shared activity corpus."""
+"""Shared fixtures: settings in a temporary data folder and the local activity corpus."""
 
 from __future__ import annotations
 
@@ -7,10 +7,9 @@ from pathlib import Path
 import pytest
 
 from backstride.config import Settings
+from tests.corpus import LOCAL_ROOT
 
-pytest_plugins = ["tests.db_backends"]
-
-SHARED_ACTIVITIES = Path(__file__).resolve().parents[2] / "shared" / "data" / "activities"
+pytest_plugins = ["tests.db_backends", "tests.mail_sink"]
 
 
 @pytest.fixture
@@ -21,7 +20,5 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def activities_dir() -> Path:
-    """The shared corpus of real activity files (``../shared/data/activities``), read in place."""
-    if not SHARED_ACTIVITIES.is_dir():
-        pytest.fail(f"shared activity corpus missing at {SHARED_ACTIVITIES}")
-    return SHARED_ACTIVITIES
+    """The local corpus of activity files (``tests/data/activities``, see its SOURCES.md)."""
+    return LOCAL_ROOT

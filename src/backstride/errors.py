@@ -9,7 +9,8 @@ Tree (each family maps to one HTTP status in ``api/`` and to exit code 2 in the 
     ├── NotFound               "*.not_found"                404
     ├── Conflict               "*.conflict", "*.duplicate"  409
     ├── Forbidden              "auth.forbidden"             403
-    └── Unauthenticated        "auth.required"              401
+    ├── Unauthenticated        "auth.required"              401
+    └── TooManyRequests        "auth.rate_limited"          429 (+ Retry-After seconds)
 
 A code is part of the public contract: once shipped it never changes meaning. Codes are
 lower-case dotted words (``area.problem``); ``problems`` carries structured detail (for
@@ -96,6 +97,24 @@ class Unauthenticated(BackstrideError):
     default_code = "auth.required"
 
 
+class TooManyRequests(BackstrideError):
+    """Too many attempts from this caller; ``retry_after_s`` says when to try again."""
+
+    status = 429
+    default_code = "auth.rate_limited"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        retry_after_s: int,
+        code: str | None = None,
+        problems: Sequence[Mapping[str, Any]] = (),
+    ) -> None:
+        super().__init__(detail, code=code, problems=problems)
+        self.retry_after_s = max(1, int(retry_after_s))
+
+
 class ConfigError(BackstrideError):
     """Settings are missing or contradictory."""
 
@@ -110,5 +129,6 @@ __all__ = [
     "Forbidden",
     "InvalidInput",
     "NotFound",
+    "TooManyRequests",
     "Unauthenticated",
 ]

@@ -34,7 +34,7 @@ def strides_to_steps(cadence_strides_per_min: float, fractional: float = 0.0) ->
     """FIT running cadence (one foot, strides/min) to steps/min: 2 x (cadence + fraction).
 
     Source: Garmin FIT profile (record.cadence + fractional_cadence, scale 128);
-    clinical-rules.md section 6.
+    clinical reference §6.
     """
     return 2.0 * (cadence_strides_per_min + fractional)
 

@@ -1,4 +1,4 @@
-"""Session load models reproduce the worked examples of clinical.md §5.5-5.7."""
+"""Session load models reproduce the worked examples of clinical reference §5.5-5.7."""
 
 from __future__ import annotations
 

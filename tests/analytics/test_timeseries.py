@@ -1,4 +1,4 @@
-"""EWMA, acute:chronic ratios and fitness/fatigue/form match clinical.md §5.3-5.5."""
+"""EWMA, acute:chronic ratios and fitness/fatigue/form match clinical reference §5.3-5.5."""
 
 from __future__ import annotations
 

@@ -10,7 +10,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services import auth
+from backstride.services import passwords
+from backstride.store.db import make_engine, session_factory
+from backstride.store.migrate import upgrade
 from tests.api.world import World, build_world, client_for
 
 
@@ -18,8 +20,18 @@ from tests.api.world import World, build_world, client_for
 def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2id with tiny costs: the same code path, a fraction of the time."""
     monkeypatch.setattr(
-        auth, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+        passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
+
+
+@pytest.fixture
+def sqlite_session(settings: Settings) -> Iterator[Session]:
+    """A session on a migrated SQLite store of its own (live-server tests that need one store)."""
+    upgrade(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    with session_factory(engine)() as session:
+        yield session
+    engine.dispose()
 
 
 @pytest.fixture

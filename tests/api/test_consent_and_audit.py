@@ -8,7 +8,7 @@ import zipfile
 
 from fastapi.testclient import TestClient
 
-from tests.api.world import World
+from tests.api.world import World, plan_document
 
 
 def test_revoking_consent_ends_the_clinicians_access_at_once(
@@ -37,7 +37,7 @@ def test_clinician_reads_and_changes_appear_in_the_runners_audit_log(
     client.post(
         f"/api/v1/clinician/runners/{world.runner_a}/plan-versions",
         headers=doc,
-        json={"document": {"weeks": []}, "reason": "rest week"},
+        json={"document": plan_document(), "reason": "rest week"},
     )
     events = client.get("/api/v1/me/audit", headers=world.headers("runner_a")).json()
     seen = {(e["actor_account_id"], e["action"], e["resource"]) for e in events}
@@ -65,7 +65,7 @@ def test_a_plan_edit_is_a_new_version_signed_by_the_clinician(
     r = client.post(
         f"/api/v1/clinician/runners/{world.runner_a}/plan-versions",
         headers=world.headers("clinician_with"),
-        json={"document": {"weeks": [1]}, "reason": "fewer hills"},
+        json={"document": plan_document(), "reason": "fewer hills"},
     )
     assert r.status_code == 201
     assert r.json()["version"] == 2

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.store.models import Activity, ImportJob
-from tests.api.world import SAMPLE_GPX, SHARED_ACTIVITIES, World, build_world, client_for
+from tests.api.world import SAMPLE_GPX, World, build_world, client_for
+from tests.corpus import LOCAL, LOCAL_ROOT, CorpusFile, each_file
 from tests.ingest.test_broken_files import READABLE
 
 
@@ -126,16 +127,15 @@ def test_a_failing_import_marks_the_job_failed_with_its_code(
     assert body["report"]["error"]["code"] == "ingest.corrupt_file"
 
 
-BROKEN = sorted(
-    p for p in (SHARED_ACTIVITIES / "broken").iterdir() if f"broken/{p.name}" not in READABLE
-)
+BROKEN = [LOCAL.path(k) for k in LOCAL.broken() if k not in READABLE]
 """Every broken file the ingest stage refuses (its tests list the two it can still read)."""
 
 
-@pytest.mark.parametrize("path", BROKEN, ids=lambda p: p.name)
+@pytest.mark.parametrize("file", each_file(lambda c: [k for k in c.broken() if k not in READABLE]))
 def test_every_broken_file_is_refused_with_its_code_and_nothing_is_stored(
-    path: Path, db_settings: Settings, session: Session, world: World
+    file: CorpusFile, db_settings: Settings, session: Session, world: World
 ) -> None:
+    path = file.path
     before_jobs = _jobs(session)
     before_acts = session.scalar(select(func.count()).select_from(Activity))
     for client in client_for(db_settings):
@@ -152,7 +152,7 @@ def test_an_upload_without_a_date_is_refused_at_once(
     client: TestClient, world: World, session: Session
 ) -> None:
     before = _jobs(session)
-    data = (SHARED_ACTIVITIES / "fit" / "fitparse__antfs-dump.63.fit").read_bytes()
+    data = (LOCAL_ROOT / "fit" / "fitparse__antfs-dump.63.fit").read_bytes()
     r = _upload(client, world, "antfs.fit", data)
     assert r.status_code == 422
     assert r.json()["code"] == "ingest.no_date"
@@ -171,7 +171,7 @@ def test_a_real_file_is_imported_by_the_worker(db_settings: Settings, world: Wor
     assert dashboard["activities_total"] == 1
 
 
-SAMPLE_TCX = SHARED_ACTIVITIES / "tcx" / "gc__10kUNLP2014-Garmin15.tcx"
+SAMPLE_TCX = LOCAL_ROOT / "tcx" / "tcxparser__test.tcx"
 
 
 def _form(client: TestClient, world: World, files: list[tuple[str, bytes]]) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -17,14 +17,14 @@ from backstride.services.demo_data import demo_intake_document
 from backstride.services.policy import Principal
 from backstride.store.models import Account, Activity, ImportJob, PainEntry, Runner
 from backstride.units import new_id
+from tests.corpus import LOCAL_ROOT
 
 NOW = dt.datetime(2026, 11, 25, 10, 0, tzinfo=dt.UTC)
 PASSWORD = "correct horse battery"
 ACTORS = ("anonymous", "runner_a", "runner_b", "clinician_with", "clinician_without", "admin")
 SECRET_NAME = "Alpha Secret-Runner 7f3a"
-SHARED_ACTIVITIES = Path(__file__).resolve().parents[3] / "shared" / "data" / "activities"
-SAMPLE_GPX = SHARED_ACTIVITIES / "gpx" / "gpxpy__track-with-empty-segment.gpx"
-"""A small real GPX track (9 points) from the shared corpus."""
+SAMPLE_GPX = LOCAL_ROOT / "gpx" / "gpxpy__track-with-empty-segment.gpx"
+"""A small real GPX track (9 points) from the local corpus."""
 
 
 @dataclass
@@ -40,6 +40,8 @@ class World:
     tokens: dict[str, str] = field(default_factory=dict)
     job_id: str = ""
     activity_id: str = ""
+    booking: dict[str, str] = field(default_factory=dict)
+    """Ids of the booking set-up (``add_booking``), named like the API's path parameters."""
 
     def headers(self, actor: str) -> dict[str, str]:
         if actor == "anonymous":
@@ -167,3 +169,81 @@ def client_for(settings: Settings, **kwargs: object) -> Iterator[TestClient]:
     app = create_app(settings, clock=lambda: NOW, run_worker=False, **kwargs)  # type: ignore[arg-type]
     with TestClient(app, base_url="https://testserver") as client:
         yield client
+
+
+def add_booking(session: Session, world: World) -> None:
+    """North Clinic set up for booking (London time, Dr North weekdays 09-17, one room),
+    runner A's assessment booked for Wednesday 2 December 09:00, time off and extra hours."""
+    from zoneinfo import ZoneInfo
+
+    from backstride.services import booking
+
+    clinic, doc = world.clinic_id, world.accounts["clinician_with"]
+    booking.set_policy(session, actor=None, clinic_id=clinic, now=NOW, timezone="Europe/London")
+    assess = booking.create_type(
+        session,
+        actor=None,
+        clinic_id=clinic,
+        name="Initial assessment",
+        visit_kind="initial_assessment",
+        duration_min=45,
+        buffer_after_min=15,
+        now=NOW,
+    )
+    room = booking.create_room(session, actor=None, clinic_id=clinic, name="Room 1", now=NOW)
+    for day in range(5):
+        booking.add_hours(
+            session,
+            actor=None,
+            clinic_id=clinic,
+            clinician_id=doc,
+            weekday=day,
+            start="09:00",
+            end="17:00",
+            now=NOW,
+        )
+    extra = booking.add_hours(
+        session,
+        actor=None,
+        clinic_id=clinic,
+        clinician_id=doc,
+        weekday=5,
+        start="09:00",
+        end="12:00",
+        now=NOW,
+    )
+    london = ZoneInfo("Europe/London")
+    off = booking.add_time_off(
+        session,
+        actor=None,
+        clinic_id=clinic,
+        clinician_id=doc,
+        start_at=dt.datetime(2026, 12, 24, tzinfo=london),
+        end_at=dt.datetime(2026, 12, 27, tzinfo=london),
+        reason="holidays",
+        now=NOW,
+    )
+    booked = booking.book(
+        session,
+        principal=None,
+        clinic_id=clinic,
+        appointment_type_id=assess.id,
+        runner_id=world.runner_a,
+        start_at=dt.datetime(2026, 12, 2, 9, 0, tzinfo=london),
+        now=NOW,
+    )
+    world.booking = {
+        "appointment_id": booked.appointment.id,
+        "type_id": assess.id,
+        "room_id": room.id,
+        "hours_id": extra.id,
+        "time_off_id": off.id,
+    }
+
+
+def plan_document() -> dict[str, Any]:
+    """A valid one-week plan document, as a clinician's edit would send it."""
+    from backstride.plan.serialize import plan_to_dict
+    from tests.plan.builders import make_plan
+
+    return plan_to_dict(make_plan(weeks=1))

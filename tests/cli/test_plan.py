@@ -157,7 +157,8 @@ def test_log_then_adapt_makes_a_new_version_with_a_diff(
 def test_next_morning_stiffness_logged_above_usual_steps_the_plan_back(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # clinical.md §8: "not settled" is next-morning pain *or stiffness* above the usual value.
+    # clinical reference §8: "not settled" is next-morning pain *or stiffness* above the usual
+    # value.
     add_runner(data_dir, "ana", DEMO_ASSESSMENT)
     _, doc = run_json(["plan", "--runner", "ana", "--weeks", "4", "--start", "2026-11-30"], capsys)
     run = next(
@@ -179,7 +180,7 @@ def test_next_morning_stiffness_logged_above_usual_steps_the_plan_back(
 def test_bone_pain_in_a_run_stops_running_and_asks_for_clinician_review(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # clinical.md 1.4 safety-netting: bone pain -> stop running and contact the clinic.
+    # clinical reference §1.4 safety-netting: bone pain -> stop running and contact the clinic.
     add_runner(data_dir, "ana", DEMO_ASSESSMENT)
     _, doc = run_json(["plan", "--runner", "ana", "--weeks", "4", "--start", "2026-11-30"], capsys)
     run = next(
@@ -196,7 +197,7 @@ def test_bone_pain_in_a_run_stops_running_and_asks_for_clinician_review(
 def test_a_strength_log_with_poor_form_is_stored_as_such(
     data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # clinical.md 7.2: ladders step up only after sessions with good form.
+    # clinical reference §7.2: ladders step up only after sessions with good form.
     add_runner(data_dir, "ana", DEMO_ASSESSMENT)
     args = ["log", "--runner", "ana", "--date", "2026-12-01", "--kind", "strength"]
     assert run_json([*args, "--poor-form"], capsys)[0] == 0
@@ -208,7 +209,7 @@ def test_a_strength_log_with_poor_form_is_stored_as_such(
 
 
 def test_endurance_ratios_on_the_worked_example(capsys: pytest.CaptureFixture[str]) -> None:
-    # clinical.md 7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
+    # clinical reference §7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
     # 1.143 asymmetry flagged; 80/150 = 0.53 ok.
     args = ["plan", "endurance", "--flexion", "120", "--extension", "150"]
     code, doc = run_json([*args, "--side-right", "80", "--side-left", "70"], capsys)
@@ -247,6 +248,19 @@ def test_a_bad_log_is_one_coded_error_listing_every_problem(
     assert code == 2
     assert doc["error"]["code"] == "log.invalid"
     assert len(doc["error"]["problems"]) == 2
+
+
+def test_a_log_dated_after_today_is_refused_and_not_stored(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=2)).date().isoformat()
+    args = ["log", "--runner", "ana", "--date", later, "--pain-during", "1"]
+    code, doc = run_json(args, capsys)
+    assert code == 2
+    assert doc["error"]["code"] == "log.future_date"
+    with open_session(Settings(data_dir=data_dir)) as session:
+        assert session.query(models.SessionLog).count() == 0
 
 
 def test_plan_for_an_unknown_runner_is_a_coded_error(
@@ -312,7 +326,7 @@ def test_plan_options_set_the_training_days(
         d["date"]
         for w in doc["weeks"]
         for d in w["days"]
-        if any(s["kind"] not in ("rest", "clinic_visit") for s in d["sessions"])
+        if any(s["kind"] not in ("rest", "clinic_visit", "relaxation") for s in d["sessions"])
     }
     assert busy <= {"2026-11-30", "2026-12-02", "2026-12-05"}
     code, err = run_json(["plan", "--runner", "ana", "--days", "someday"], capsys)
@@ -357,3 +371,40 @@ def test_adapt_rewrites_the_calendar_with_a_higher_sequence_and_show_reads_it_ba
     code, shown = run_json(["plan", "show", "--runner", "ana"], capsys)
     assert code == 0
     assert shown["version"] == 2
+
+
+def test_the_terminal_plan_shows_warm_up_dosing_the_ladders_and_the_race(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    args = ["plan", "--runner", "ana", "--weeks", "6", "--start", "2026-11-30"]
+    race = ["--race", "2027-01-09", "--race-km", "10"]
+    assert main([*args, *race]) == 0
+    out = capsys.readouterr().out
+    assert "Warm-up ~" in out
+    assert "Brisk walk" in out
+    assert "Strength ladders" in out
+    assert "now Plank from the knees (1/4)" in out
+    assert "Race: 10 km" in out
+
+
+def test_rising_pain_over_ten_days_makes_plan_adapt_say_contact_the_clinic(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add_runner(data_dir, "ana", DEMO_ASSESSMENT)
+    assert main(["plan", "--runner", "ana", "--weeks", "4", "--start", "2026-11-16"]) == 0
+    capsys.readouterr()
+    for k, pain in enumerate((2, 3, 3, 4, 5, 6)):
+        day = f"2026-11-{16 + 2 * k}"
+        scores = [str(pain)] * 3
+        log = ["log", "--runner", "ana", "--date", day, "--kind", "run"]
+        pain_opts = ["--pain-during", scores[0], "--pain-after", scores[1]]
+        pain_opts += ["--pain-next-morning", scores[2]]
+        assert main([*log, *pain_opts]) == 0
+    capsys.readouterr()
+    assert main(["plan", "adapt", "--runner", "ana", "--today", "2026-11-26"]) == 0
+    out = capsys.readouterr().out
+    assert "Contact your clinic" in out
+    assert "escalate.rising_week" in out
+    assert main(["plan", "show", "--runner", "ana"]) == 0
+    assert "Contact your clinic" in capsys.readouterr().out

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from typer.testing import CliRunner
 
-from backstride.cli.main import app
+from backstride.cli.main import app, main
 from backstride.config import Settings
 
 
@@ -35,3 +36,54 @@ def test_the_demo_seeds_logins_for_each_role_and_is_idempotent(env: Settings) ->
     assert first.exit_code == 0, first.output
     assert second.exit_code == 0, second.output
     assert "clinician@demo.backstride" in second.output
+
+
+def test_an_admin_removes_a_lost_second_factor_and_ends_the_sessions(
+    env: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    import pyotp
+
+    from backstride.services import auth, sessions, totp
+    from backstride.store.db import make_engine, session_factory
+    from backstride.store.models import Account
+
+    runner = CliRunner()
+    runner.invoke(app, ["admin", "create-clinic", "west", "--name", "West Physio"])
+    runner.invoke(
+        app,
+        ["admin", "create-clinician", "doc@west.example", "--clinic", "west", "--name", "Dr W"],
+        input="a long password\na long password\n",
+    )
+    now = dt.datetime(2026, 12, 1, 9, 0, tzinfo=dt.UTC)
+    engine = make_engine(env.effective_database_url)
+    with session_factory(engine)() as session:
+        issued = auth.log_in(
+            session,
+            email="doc@west.example",
+            password="a long password",
+            kind="bearer",
+            client=None,
+            now=now,
+            settings=env,
+        )
+        assert isinstance(issued, sessions.IssuedToken)
+        enrolment = totp.start_enrolment(session, principal=issued.principal, now=now, settings=env)
+        code = pyotp.TOTP(enrolment.secret).at(now)
+        totp.confirm_enrolment(
+            session, principal=issued.principal, code=code, now=now, settings=env
+        )
+    reset = runner.invoke(app, ["admin", "reset-totp", "doc@west.example"])
+    assert reset.exit_code == 0, reset.output
+    ended = runner.invoke(app, ["admin", "end-sessions", "DOC@west.example"])
+    assert ended.exit_code == 0, ended.output
+    assert "0 session(s)" in ended.output  # the reset already ended them
+    with session_factory(engine)() as session:
+        account = session.scalar(select(Account).where(Account.email == "doc@west.example"))
+        assert account is not None
+        assert account.totp_enabled_at is None
+        assert sessions.count_active(session, account_id=account.id, now=now) == 0
+    engine.dispose()
+    assert main(["admin", "reset-totp", "nobody@west.example"]) == 2
+    assert "account.not_found" in capsys.readouterr().err

@@ -1,4 +1,4 @@
-"""Every file in broken/ gets a coded error (FIT ones once the FIT reader is merged)."""
+"""Every file in a corpus's broken/ folder gets a coded error, except the two readable ones."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from backstride.errors import BackstrideError
 from backstride.ingest.errors import INGEST_CODES
 from backstride.ingest.registry import read_activity, sniff
-from tests.ingest.corpus import broken_files
+from tests.corpus import CorpusFile, each_file
 
 # Broken on purpose, but readable by design: a FIT file with a .gpx name (sniffing wins),
 # a TCX with (0, 0) positions (treated as missing GPS, its laps flagged against its track) and
@@ -33,9 +33,9 @@ def test_a_truncated_file_keeps_its_complete_records_with_a_warning(
     assert "data.truncated_salvaged" in {w.code for a in acts for w in a.warnings}
 
 
-@pytest.mark.parametrize("name", [n for n in broken_files() if n not in READABLE])
-def test_a_broken_file_gets_a_coded_error(activities_dir: Path, name: str) -> None:
-    path = activities_dir / name
+@pytest.mark.parametrize("file", each_file(lambda c: [n for n in c.broken() if n not in READABLE]))
+def test_a_broken_file_gets_a_coded_error(file: CorpusFile) -> None:
+    path = file.path
     with pytest.raises(BackstrideError) as err:
         read_activity(path)
     assert err.value.code in INGEST_CODES

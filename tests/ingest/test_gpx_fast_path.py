@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given
@@ -11,7 +9,7 @@ from hypothesis import strategies as st
 
 from backstride.ingest.gpx import _lxml_parts
 from backstride.ingest.gpx_fast import _decimals, fast_parts
-from tests.ingest.corpus import files_of
+from tests.corpus import CorpusFile, each_file
 
 
 def _garmin_like(n: int) -> bytes:
@@ -69,11 +67,9 @@ def test_a_garmin_style_file_reads_the_same_both_ways(change: object) -> None:
     _same(change(_garmin_like(500)))  # type: ignore[operator]
 
 
-@pytest.mark.parametrize("name", files_of("gpx", "good"))
-def test_corpus_files_read_the_same_when_the_fast_path_takes_them(
-    activities_dir: Path, name: str
-) -> None:
-    data = (activities_dir / name).read_bytes()
+@pytest.mark.parametrize("file", each_file(lambda c: c.keys("gpx")))
+def test_corpus_files_read_the_same_when_the_fast_path_takes_them(file: CorpusFile) -> None:
+    data = file.path.read_bytes()
     if fast_parts(data) is not None:
         _same(data)
 

@@ -1,4 +1,8 @@
-"""Every good GPX and TCX file of the shared corpus reads as the peer libraries say it should."""
+"""Every good GPX and TCX file of each corpus reads as the peer libraries say it should.
+
+The local corpus (``tests/data``) and the extended shared one (skipped, saying where it was
+looked for, when absent) are read by the same tests.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ import pytest
 
 from backstride.errors import BackstrideError
 from backstride.ingest.registry import read_activity
-from tests.ingest.corpus import REFERENCE, files_of
+from tests.corpus import CORPORA, CorpusFile, corpus, each_file, named
 
-GPX = files_of("gpx", "good")
-TCX = files_of("tcx", "good")
+AT_LEAST = {"local": (18, 6), "extended": (20, 10)}
+"""Good GPX and TCX files each corpus holds at least (a shrunken corpus cannot pass quietly)."""
 
 
 def _close(ours: float | None, ref: float | None, *, rel: float = 0.0, abs_: float = 0.0) -> bool:
@@ -21,16 +25,16 @@ def _close(ours: float | None, ref: float | None, *, rel: float = 0.0, abs_: flo
     return ours is not None and abs(ours - ref) <= max(abs_, rel * abs(ref))
 
 
-@pytest.mark.parametrize("name", GPX)
-def test_a_good_gpx_file_matches_its_reference_values(activities_dir: Path, name: str) -> None:
-    ref = REFERENCE[name]["reference"]
+@pytest.mark.parametrize("file", each_file(lambda c: c.keys("gpx")))
+def test_a_good_gpx_file_matches_its_reference_values(file: CorpusFile) -> None:
+    ref = file.expected
     if not ref.get("record_count") or ref.get("start_time") is None:
         # no recorded points, or points without any time: a route, not an activity
         with pytest.raises(BackstrideError) as err:
-            read_activity(activities_dir / name)
+            read_activity(file.path)
         assert err.value.code in {"ingest.empty_activity", "ingest.not_an_activity"}
         return
-    (act,) = read_activity(activities_dir / name)
+    (act,) = read_activity(file.path)
     assert act.format == "gpx"
     assert act.n_samples == ref["record_count"]
     assert act.start_at.isoformat().startswith(ref["start_time"][:19])
@@ -48,13 +52,13 @@ def test_a_good_gpx_file_matches_its_reference_values(activities_dir: Path, name
     assert not act.has_running_dynamics
 
 
-@pytest.mark.parametrize("name", TCX)
-def test_a_good_tcx_file_matches_its_reference_values(activities_dir: Path, name: str) -> None:
-    ref = REFERENCE[name]["reference"]
+@pytest.mark.parametrize("file", each_file(lambda c: c.keys("tcx")))
+def test_a_good_tcx_file_matches_its_reference_values(file: CorpusFile) -> None:
+    ref = file.expected
     if "lap_count" not in ref or "record_count" not in ref:
         # the peers disagree (courses, multisport sessions): checked by name below
         return
-    acts = read_activity(activities_dir / name)
+    acts = read_activity(file.path)
     act = acts[0]
     assert act.format == "tcx"
     assert sum(a.n_samples for a in acts) == ref["record_count"]
@@ -77,19 +81,36 @@ def test_a_tcx_course_is_not_an_activity(activities_dir: Path) -> None:
     assert err.value.code == "ingest.not_an_activity"
 
 
-def test_a_multisport_tcx_gives_one_activity_per_leg(activities_dir: Path) -> None:
-    acts = read_activity(activities_dir / "tcx/gc__activity_165850259_multi-session.tcx")
+def test_a_multisport_tcx_gives_one_activity_per_leg_in_order(activities_dir: Path) -> None:
+    acts = read_activity(activities_dir / "tcx/built__duathlon.multisport.tcx")
+    assert [a.sport for a in acts] == ["running", "cycling", "running"]
+    assert all(a.start_at < b.start_at for a, b in itertools.pairwise(acts))
+    # running cadence is in steps/min; the ride's cadence stays rpm, outside the step streams
+    assert [a.avg_cadence_spm is None for a in acts] == [False, True, False]
+
+
+@pytest.mark.parametrize("file", named(extended=["tcx/gc__activity_165850259_multi-session.tcx"]))
+def test_a_real_multisport_tcx_gives_one_activity_per_leg(file: CorpusFile) -> None:
+    acts = read_activity(file.path)
     assert len(acts) > 1
     assert all(a.start_at <= b.start_at for a, b in itertools.pairwise(acts))
 
 
-def test_bike_cadence_is_not_reported_as_steps(activities_dir: Path) -> None:
-    (act,) = read_activity(activities_dir / "tcx/gc__2009_09_19_09_22_42.tcx")
+@pytest.mark.parametrize(
+    "file",
+    named(
+        local=["tcx/togeojson__garmin_connect.tcx"], extended=["tcx/gc__2009_09_19_09_22_42.tcx"]
+    ),
+)
+def test_bike_cadence_is_not_reported_as_steps(file: CorpusFile) -> None:
+    (act,) = read_activity(file.path)
     assert act.sport == "cycling"
     assert act.avg_cadence_spm is None
     assert act.extra["avg_cadence_rpm"] is not None
 
 
-def test_the_corpus_is_there() -> None:
-    assert len(GPX) >= 20
-    assert len(TCX) >= 10
+@pytest.mark.parametrize("label", CORPORA)
+def test_the_corpus_is_there(label: str) -> None:
+    c = corpus(label)
+    assert len(c.keys("gpx")) >= AT_LEAST[label][0]
+    assert len(c.keys("tcx")) >= AT_LEAST[label][1]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -13,6 +11,7 @@ from hypothesis.extra.numpy import arrays
 from backstride.ingest.model import Streams
 from backstride.ingest.registry import read_activity
 from backstride.ingest.streams import decode_streams, encode_streams
+from tests.corpus import CorpusFile, named
 
 finite = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, width=32)
 
@@ -36,8 +35,15 @@ def test_any_streams_round_trip(cols: tuple[np.ndarray, np.ndarray]) -> None:
     np.testing.assert_allclose(back["hr_bpm"][ok], hr[ok], rtol=0, atol=0.0051)  # 0.01 bpm
 
 
-def test_a_real_track_round_trips_to_centimetres(activities_dir: Path) -> None:
-    (act,) = read_activity(activities_dir / "gpx/gc__UrbanBiker2019-04-18_16-12.gpx")
+@pytest.mark.parametrize(
+    "file",
+    named(
+        local=["fit/fitparse__activity-small-fenix2-run.fit"],
+        extended=["gpx/gc__UrbanBiker2019-04-18_16-12.gpx"],
+    ),
+)
+def test_a_real_track_round_trips_to_centimetres(file: CorpusFile) -> None:
+    (act,) = read_activity(file.path)
     blob = encode_streams(act.streams)
     back = decode_streams(blob)
     assert set(back) == set(act.streams.channels)

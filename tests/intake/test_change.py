@@ -1,4 +1,4 @@
-"""Change over time follows clinical.md 4.1 (N1-N5, ODI, R3-R7, P4-P5)."""
+"""Change over time follows clinical reference §4.1 (N1-N5, ODI, R3-R7, P4-P5)."""
 
 from __future__ import annotations
 

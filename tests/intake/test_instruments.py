@@ -1,4 +1,4 @@
-"""The shipped instruments score the worked examples of clinical.md section 4 exactly."""
+"""The shipped instruments score the worked examples of clinical reference §4 exactly."""
 
 from __future__ import annotations
 
@@ -139,7 +139,8 @@ def test_triad_scores_through_the_registry_from_a_mapping() -> None:
 
 
 def test_odi_section_with_two_statements_marked_scores_the_higher() -> None:
-    """clinical.md 4.3 step 3: two statements marked in one section -> take the higher (O1)."""
+    """clinical reference §4.3 step 3: two statements marked in one section -> take the higher
+    (O1)."""
     answers = _odi("2 3 1 0 2 1 1 2 0 1")
     answers["items"]["2"] = [1, 3]  # type: ignore[index]
     result = score_odi(answers)
@@ -153,11 +154,11 @@ def test_odi_section_with_two_statements_marked_scores_the_higher() -> None:
      (10, "severe")],
 )  # fmt: skip
 def test_nprs_bands(value: int, band: str) -> None:
-    """clinical.md 4.2: 0 none; 1-3 mild; 4-6 moderate; 7-10 severe."""
+    """clinical reference §4.2: 0 none; 1-3 mild; 4-6 moderate; 7-10 severe."""
     assert nprs_band(value) == band
 
 
 def test_rmdq_all_ticked_and_none_ticked_r1_r2() -> None:
-    """clinical.md 4.4 R1 none ticked -> 0; R2 all 24 ticked -> 24."""
+    """clinical reference §4.4 R1 none ticked -> 0; R2 all 24 ticked -> 24."""
     assert score_rmdq({"items": {str(k): False for k in range(1, 25)}}).values["total"] == 0
     assert score_rmdq({"items": {str(k): True for k in range(1, 25)}}).values["total"] == 24

@@ -1,8 +1,8 @@
-"""Presentations the clinical reference implies, beyond its worked tables (clinical.md 1-3).
+"""Presentations the clinical reference implies, beyond its worked tables (clinical reference §1-3).
 
 Each row: overrides of the plain baseline (builders.doc), the rules that must fire (exactly),
-the disposition and the flags (exactly the union of the fired rules' flags, clinical.md
-section 0). The comment above each group quotes the rule it checks.
+the disposition and the flags (exactly the union of the fired rules' flags, clinical reference
+§0). The comment above each group quotes the rule it checks.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ def both(*parts: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# clinical.md 2.4 F2 answers (some restriction; BMI 17.8; menarche 14; 4 menses; BMD unknown;
-# one sacral BSI) -> 1, 1, 0, 2, 0*, 2 = 6 restricted.
+# clinical reference §2.4 F2 answers (some restriction; BMI 17.8; menarche 14; 4 menses; BMD
+# unknown; one sacral BSI) -> 1, 1, 0, 2, 0*, 2 = 6 restricted.
 F2_TRIAD = {
     "about": {"age_years": 24, "sex": "female"},
     "triad": {
@@ -46,7 +46,7 @@ F2_TRIAD = {
     },
     "running": {"previous_bsi": [{"site": "sacrum"}]},
 }
-# clinical.md 2.5 M3: some restriction; BMI 18.0; Z -1.1; no BSI -> 3 provisional.
+# clinical reference §2.5 M3: some restriction; BMI 18.0; Z -1.1; no BSI -> 3 provisional.
 M3_TRIAD = {
     "about": {"age_years": 29, "sex": "male"},
     "triad": {"energy_availability": "some_restriction", "bmi_kg_m2": 18.0, "bmd_z_score": -1.1},
@@ -99,8 +99,8 @@ PRESENTATIONS: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
     # (first episode or < 12 weeks) and >= 1 of night pain eased by no position, no improvement
     # after >= 4 weeks of care, generally unwell.
     ("51 y, new pain, constant night pain", {"about": {"age_years": 51},
-     "symptoms": {"night_pain": "constant_unrelieved"}}, {"red_flag.malignancy"}, U,
-     {"no_running"}),
+     "symptoms": {"night_pain": "constant_unrelieved"}},
+     {"red_flag.malignancy", "red_flag.nonmechanical"}, U, {"no_running"}),
     ("51 y, night pain that wakes but eases", {"about": {"age_years": 51},
      "symptoms": {"night_pain": "wakes_me"}}, set(), S, set()),
     ("66 y, recurrent pain for 8 weeks, no better after 4 weeks of care",
@@ -295,7 +295,7 @@ def test_presentation(
 
 
 def test_combined_reasons_are_ordered_by_disposition_then_key() -> None:
-    """clinical.md 1.2 step 4: disposition descending, then key ascending."""
+    """clinical reference §1.2 step 4: disposition descending, then key ascending."""
     combined = dict(PRESENTATIONS[[p[0] for p in PRESENTATIONS].index(
         "CES + fracture + malignancy + STarT high")][1])  # fmt: skip
     a = assess(doc(**combined), today=TODAY)
@@ -308,7 +308,7 @@ def test_combined_reasons_are_ordered_by_disposition_then_key() -> None:
 
 
 def test_unanswered_screen_lists_every_blank_item() -> None:
-    """clinical.md section 0: unknown is not "no"; the reason names what is missing."""
+    """clinical reference §0: unknown is not "no"; the reason names what is missing."""
     raw = doc()
     del raw["red_flags"]  # the whole red-flag section left out
     a = assess(raw, today=TODAY)
@@ -322,7 +322,8 @@ def test_unanswered_screen_lists_every_blank_item() -> None:
 
 
 def test_female_sacral_presentation_reports_the_triad_scores() -> None:
-    """clinical.md 2.4 F2 through the document: 1, 1, 0, 2, 0* (menarche substitute), 2 = 6."""
+    """clinical reference §2.4 F2 through the document: 1, 1, 0, 2, 0* (menarche substitute), 2 =
+    6."""
     a = assess(doc(**F2_TRIAD), today=TODAY)
     points = {k: v for k, v in a.scores.items() if k.startswith("triad.points_")}
     assert points == {
@@ -341,7 +342,7 @@ def test_female_sacral_presentation_reports_the_triad_scores() -> None:
 @pytest.mark.parametrize(
     ("case", "over", "total", "worst", "clearance", "worst_clearance", "fired"),
     [
-        # clinical.md 2.5 M1: 1, 1, 1, 1 = 4 -> restricted
+        # clinical reference §2.5 M1: 1, 1, 1, 1 = 4 -> restricted
         ("M1", {"triad": {"energy_availability": "some_restriction", "bmi_kg_m2": 18.2,
           "bmd_z_score": -1.3}, "running": {"previous_bsi": [{"site": "tibia"}]}},
          4, 4, "restricted", "restricted", {"risk.triad_restricted", "pattern.bone_stress"}),
@@ -378,7 +379,7 @@ def test_male_runner_triad_cases_through_the_document(
 @pytest.mark.parametrize(
     ("disposition_overrides", "disposition", "phrase"),
     [
-        # clinical.md 1.3: time frames by disposition
+        # clinical reference §1.3: time frames by disposition
         (ces_only("saddle_numbness"), E, "within the hour"),
         ({RF: {"fever": True}}, U, "within 24 h"),
         ({"clinician": {"laslett": {"distraction": True, "compression": True}}}, C, "1-2 weeks"),
@@ -397,7 +398,7 @@ def test_time_frame_follows_the_disposition(
 @pytest.mark.parametrize(
     ("items", "item9", "total", "sub", "group", "pathway"),
     [
-        # clinical.md 4.5 S1/S3/S6 through the document, with the Hill 2011 pathway note
+        # clinical reference §4.5 S1/S3/S6 through the document, with the Hill 2011 pathway note
         ("1 1 0 0 1 0 0 0", "moderately", 3, 1, "low", "self-management"),
         ("1 1 1 0 0 0 0 0", "very_much", 4, 1, "medium", "physiotherapy for symptoms"),
         ("0 0 0 0 1 1 1 0", "extremely", 4, 4, "high", "psychologically informed"),
@@ -413,7 +414,7 @@ def test_startback_group_and_pathway_at_the_boundaries(
 
 
 def test_t14_startback_high_scores() -> None:
-    """clinical.md 1.7 T14: STarT total 5, subscale 4; nothing else -> startback_high."""
+    """clinical reference §1.7 T14: STarT total 5, subscale 4; nothing else -> startback_high."""
     a = assess(doc(startback=startback("1 0 0 0 1 1 1 0", "extremely")), today=TODAY)
     assert (a.scores["startback.total"], a.scores["startback.psychosocial"]) == (5, 4)
     assert a.scores["startback.risk_group"] == "high"
@@ -422,8 +423,8 @@ def test_t14_startback_high_scores() -> None:
 
 
 def test_partially_answered_questionnaires_score_by_their_missing_data_rules() -> None:
-    """clinical.md 4.0/4.3/4.4/4.6: ODI <= 2 sections missing scored on the rest (O3), > 2 not
-    scored (O4); RMDQ <= 2 missing count 0, > 2 not scored; PSFS mean of the rated activities.
+    """clinical reference §4.0/§4.3/§4.4/§4.6: ODI <= 2 sections missing scored on the rest (O3), >
+    2 not scored (O4); RMDQ <= 2 missing count 0, > 2 not scored; PSFS mean of the rated activities.
     Missing questionnaire answers never change the triage (nothing fires)."""
     a = assess(
         doc(
@@ -460,7 +461,7 @@ def test_partially_answered_questionnaires_score_by_their_missing_data_rules() -
 @pytest.mark.parametrize(
     ("pre", "lr", "post"),
     [
-        # clinical.md 3 worked: LR+ = 0.94 / 0.22 = 4.27; LR- = 0.06 / 0.78 = 0.077
+        # clinical reference §3 worked: LR+ = 0.94 / 0.22 = 4.27; LR- = 0.06 / 0.78 = 0.077
         (0.25, LASLETT_LR_POSITIVE, 0.588),
         (0.25, LASLETT_LR_NEGATIVE, 0.025),
         (0.10, LASLETT_LR_POSITIVE, 0.322),
@@ -474,7 +475,7 @@ def test_laslett_post_test_probabilities(pre: float, lr: float, post: float) -> 
 
 
 def test_laslett_positive_detail_and_all_negative_note() -> None:
-    """clinical.md 3: a positive cluster reports its LR+; all six negative -> "can be ruled
+    """clinical reference §3: a positive cluster reports its LR+; all six negative -> "can be ruled
     out" is shown as context, while the runner-side pattern still fires (section 0)."""
     pos = assess(doc(clinician={"laslett": {"distraction": True, "compression": True}}),
                  today=TODAY)  # fmt: skip

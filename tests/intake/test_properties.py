@@ -15,13 +15,13 @@ RED_FLAG_BOOLS = (
     "foot_drop", "new_gait_disturbance", "significant_trauma", "minor_trauma_or_strenuous_lift",
     "sudden_severe_central_pain_eased_lying", "osteoporosis", "oral_steroids_3_months",
     "history_of_cancer", "unexplained_weight_loss", "no_improvement_after_4_weeks_care",
-    "generally_unwell", "fever", "iv_drug_use", "immunosuppression",
+    "generally_unwell", "fever", "night_sweats", "iv_drug_use", "immunosuppression",
     "recent_bacterial_infection", "penetrating_wound", "recent_spinal_procedure",
     "new_constant_pain",
 )  # fmt: skip
 ALONE_ENOUGH = (
     "foot_drop", "new_gait_disturbance", "significant_trauma", "history_of_cancer",
-    "unexplained_weight_loss", "fever",
+    "unexplained_weight_loss", "fever", "night_sweats",
 )  # fmt: skip
 CLINICIAN_BOOLS = (
     "straight_leg_raise_reproduces_leg_pain", "reflex_change", "dermatomal_sensory_loss",
@@ -100,6 +100,7 @@ def _additions() -> st.SearchStrategy[dict[str, Any]]:
         st.sampled_from(CES_ITEMS).map(lambda k: {"red_flags": {"cauda_equina": {k: "yes"}}}),
         st.sampled_from(CLINICIAN_BOOLS).map(lambda k: {"clinician": {k: True}}),
         st.sampled_from(LASLETT).map(lambda k: {"clinician": {"laslett": {k: True}}}),
+        st.just({"symptoms": {"constant_no_position_eases": True}}),
     )
 
 

@@ -1,4 +1,4 @@
-"""The Triad cumulative risk scores clinical.md 2.4-2.5 (F1-F6, M1-M3) and its edges."""
+"""The Triad cumulative risk scores clinical reference §2.4-2.5 (F1-F6, M1-M3) and its edges."""
 
 from __future__ import annotations
 
@@ -136,7 +136,8 @@ def test_provisional_male_model(
 @pytest.mark.parametrize(
     ("answers", "points"),
     [
-        # clinical.md 2.4: "Absolute BMI cut-offs are not for adolescents (use % expected weight)"
+        # clinical reference §2.4: "Absolute BMI cut-offs are not for adolescents (use % expected
+        # weight)"
         (TriadAnswers(bmi_kg_m2=17.0, adolescent=True), None),
         (TriadAnswers(bmi_kg_m2=17.0, pct_expected_weight=88, adolescent=True), 1),
         (TriadAnswers(bmi_kg_m2=22.0, pct_expected_weight=84, adolescent=True), 2),

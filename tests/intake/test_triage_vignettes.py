@@ -1,7 +1,7 @@
-"""Triage vignettes: clinical.md 1.7 (T1-T17), 1.6 (I1-I4) and our own, one rule at a time.
+"""Triage vignettes: clinical reference §1.7 (T1-T20), 1.6 (I1-I4) and our own, one rule at a time.
 
 Each row: overrides of the plain baseline, the rules that must fire (exactly), the
-disposition and the flags (exactly the union of the fired rules' flags, clinical.md section 0
+disposition and the flags (exactly the union of the fired rules' flags, clinical reference §0
 and the flags column of 1.7); the plan-only derived flags (hold_hills, loaded flexion) are
 checked separately in ``DERIVED``.
 """
@@ -81,8 +81,8 @@ VIGNETTES: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
         "symptoms": {"leg_pain_below_knee": True, "leg_side": "both"},
         CES: ces(bilateral_leg_symptoms="yes")}, {"red_flag.cauda_equina"}, E, {"blocked"}),
     ("T3 58 y constant night pain", {"about": {"age_years": 58},
-        "symptoms": {"night_pain": "constant_unrelieved"}}, {"red_flag.malignancy"}, U,
-     {"no_running"}),
+        "symptoms": {"night_pain": "constant_unrelieved"}},
+     {"red_flag.malignancy", "red_flag.nonmechanical"}, U, {"no_running"}),
     ("T4 58 y nothing else", {"about": {"age_years": 58}}, set(), S, set()),
     ("T5 history of cancer", {"about": {"age_years": 45},
         CES: {"history_of_cancer": True}}, {"red_flag.malignancy"}, U, {"no_running"}),
@@ -108,6 +108,19 @@ VIGNETTES: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
     ("T16 combined", both(T8, STARTBACK_HIGH, T10),
      {"pattern.bone_stress", "pattern.radicular", "risk.startback_high"}, C, BSI),
     ("T17 nothing", {}, set(), S, set()),
+    # 2026-12-05 appendix
+    ("T18 transplant, unwell, no fever", {"about": {"age_years": 47}, "symptoms": {
+        "duration_weeks": 1, "easing": ["lying_down"], "better_with_rest": True},
+        CES: {"immunosuppression": True, "generally_unwell": True, "fever": False}},
+     {"red_flag.infection"}, U, {"no_running"}),
+    ("T19 29 y constant, no position eases, wakes at night", {"about": {"age_years": 29},
+        "symptoms": {"duration_weeks": 3, "constant_no_position_eases": True,
+                     "night_pain": "wakes_me", "better_with_rest": False}},
+     {"red_flag.nonmechanical"}, U, {"no_running"}),
+    ("T20 66 y first pain, constant whatever the position", {"about": {"age_years": 66},
+        "symptoms": {"duration_weeks": 2, "first_episode": True,
+                     "constant_no_position_eases": True, "better_with_rest": False}},
+     {"red_flag.malignancy", "red_flag.nonmechanical"}, U, {"no_running"}),
     ("I2 onset 42", both(I1, {"about": {"age_years": 43}, "symptoms": {
         "age_at_onset_years": 42, "duration_weeks": 35}}), {"pattern.inflammatory"}, C, set()),
     ("I3 3 of 5", {"symptoms": {"age_at_onset_years": 30, "onset": "sudden",
@@ -138,8 +151,10 @@ VIGNETTES: list[tuple[str, dict[str, Any], set[str], str, set[str]]] = [
      {"red_flag.malignancy"}, U, {"no_running"}),
     ("55 unwell, old pain", {"about": {"age_years": 55}, "symptoms": {"first_episode": False,
         "duration_weeks": 20}, CES: {"generally_unwell": True}}, set(), S, set()),
+    # at 50 the malignancy combination needs > 50; constant night pain no position eases is
+    # non-mechanical at any age (2026-12-05 appendix)
     ("exactly 50", {"about": {"age_years": 50}, "symptoms": {"night_pain": "constant_unrelieved"}},
-     set(), S, set()),
+     {"red_flag.nonmechanical"}, U, {"no_running"}),
     ("immunosuppressed", {CES: {"immunosuppression": True, "new_constant_pain": True}},
      {"red_flag.infection"}, U, {"no_running"}),
     ("IV drugs, no constant pain", {CES: {"iv_drug_use": True}}, set(), S, set()),
@@ -211,7 +226,7 @@ def test_vignette(
     assert a.flags == flags
 
 
-# Plan-only flags read from the answers (clinical.md 7.1 terrain: hills held while
+# Plan-only flags read from the answers (clinical reference §7.1 terrain: hills held while
 # extension-sensitive or SI-pattern pain is irritable; 7.2: loaded flexion/rotation avoided
 # while acute and flexion-sensitive) - never mixed into the triage flags.
 DERIVED = {

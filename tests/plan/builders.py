@@ -33,7 +33,7 @@ def assessment(
 
 
 def worked_context(*, pain: int = 0) -> TrainingContext:
-    """clinical.md 7.1: weeks 28, 30, 32, 30 km; longest run of 30 days 12.0 km."""
+    """clinical reference §7.1: weeks 28, 30, 32, 30 km; longest run of 30 days 12.0 km."""
     return TrainingContext(
         weekly_distances_m=(28_000, 30_000, 32_000, 30_000),
         recent_runs=(

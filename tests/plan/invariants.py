@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Iterable
 
 from backstride.intake.assessment import Assessment
-from backstride.plan import rules as pr
+from backstride.plan import load_limits as limits
 from backstride.plan.catalogue import forbidden_tags, load_catalogue
 from backstride.plan.model import Plan, PlanRules, RunRecord
 
@@ -24,16 +24,25 @@ def assert_guardrail(
     for s in plan.sessions():
         if s.kind != "run" or (after is not None and s.date <= after):
             continue
+        if s.intensity == "race":
+            # The runner's goal race is never clipped; a race over the guardrail says so.
+            longest = limits.longest_in_window(runs, s.date)
+            if s.distance_m and longest:
+                over = not limits.within_guardrail(s.distance_m, longest, rules=rules)
+                assert over == any(r.code == "race.over_guardrail" for r in s.reasons), s
+                runs.append(RunRecord(s.date, s.distance_m))
+            continue
         assert s.distance_m is not None
         if s.rtr_stage is not None and s.rtr_stage <= 5:
-            # Walk-run stages 1-5 follow the clinician-cleared stage table (clinical.md 2.6).
+            # Walk-run stages 1-5 follow the clinician-cleared stage table (clinical reference
+            # §2.6).
             runs.append(RunRecord(s.date, s.distance_m))
             continue
-        longest = pr.longest_in_window(runs, s.date)
+        longest = limits.longest_in_window(runs, s.date)
         if longest is None:
             assert (s.run_s or 0) <= rules.first_run_s, s
         else:
-            assert pr.within_guardrail(s.distance_m, longest, rules=rules), (s, longest)
+            assert limits.within_guardrail(s.distance_m, longest, rules=rules), (s, longest)
         runs.append(RunRecord(s.date, s.distance_m))
 
 
@@ -67,8 +76,8 @@ def assert_hard_easy(plan: Plan) -> None:
 
 
 def assert_weekly_caps(plan: Plan, last_week_m: int, *, pain_present: bool = False) -> None:
-    """clinical.md 7.1: "<= +10 %/week while pain is present, <= +20 % otherwise; never > +30 %
-    week on week" - checked against the week before, deload and race weeks included."""
+    """clinical reference §7.1: "<= +10 %/week while pain is present, <= +20 % otherwise; never >
+    +30 % week on week" - checked against the week before, deload and race weeks included."""
     limit_tenths = 110 if pain_present else 120
     prev = last_week_m
     for w in plan.weeks:

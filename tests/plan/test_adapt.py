@@ -8,7 +8,8 @@ from dataclasses import replace
 
 from backstride.plan.adapt import adapt_plan
 from backstride.plan.generator import PlanRequest, generate_plan
-from backstride.plan.model import Decision, Plan, PlanRules, Preferences, ProgressionState
+from backstride.plan.model import Plan, PlanRules, Preferences, ProgressionState
+from backstride.plan.modes import PainAction
 from backstride.plan.monitor import ExerciseResult, PainDecision, SessionLog
 
 from .builders import MONDAY, assessment, make_plan, worked_context
@@ -108,8 +109,8 @@ def test_three_good_weeks_progress_volume_and_strength() -> None:
     assert week4.phase == "deload"
     targets = [w.target_distance_m for w in plan.weeks[:5]]
     assert targets[0] < targets[1] < targets[2], "three good weeks build volume"
-    # clinical.md 7.1: "<= +10 %/week while pain is present ... never > +30 % week on week" -
-    # so the week after the deload builds again from the deload week, inside the cap (pain 1/10
+    # clinical reference §7.1: "<= +10 %/week while pain is present ... never > +30 % week on week"
+    # - so the week after the deload builds again from the deload week, inside the cap (pain 1/10
     # was logged), instead of jumping back to the pre-deload level (+33 % or more).
     assert targets[3] < targets[4] <= targets[3] * 1.10
 
@@ -206,7 +207,7 @@ def test_startback_high_allows_one_ladder_step_per_two_weeks() -> None:
 
 
 def test_a_session_without_good_form_does_not_count_towards_a_ladder_step() -> None:
-    # clinical.md 7.2 ladders: "step up after 2 sessions with good form".
+    # clinical reference §7.2 ladders: "step up after 2 sessions with good form".
     plan = make_plan(A, prefs=PREFS)
     strength = next(s for s in plan.sessions() if s.kind == "strength")
     ex = next(e for e in strength.exercises if e.id == "plank_knees")
@@ -254,7 +255,7 @@ def test_pain_logged_this_week_keeps_next_week_under_the_10_percent_cap() -> Non
 
 
 def test_a_week_without_any_log_holds_instead_of_progressing() -> None:
-    # clinical.md 8: progress needs pain that stayed low and settled; no log gives neither.
+    # clinical reference §8: progress needs pain that stayed low and settled; no log gives neither.
     plan = make_plan(prefs=PREFS)
     today = MONDAY + dt.timedelta(days=6)
     result = adapt(plan, [], today)
@@ -276,7 +277,7 @@ def test_a_fully_logged_pain_free_week_progresses() -> None:
 
 
 def test_2_for_2_counts_sessions_across_weekly_adaptations_20_to_21_kg() -> None:
-    # clinical.md 7.2: "target 3 x 10 at 20 kg; 3 x 12 done twice -> 21 kg". The hip-hinge
+    # clinical reference §7.2: "target 3 x 10 at 20 kg; 3 x 12 done twice -> 21 kg". The hip-hinge
     # ladder sits at the barbell RDL (20 kg, 1 kg steps); each weekly adaptation sees one
     # session of it, so the two sessions fall into two different adaptations.
     prefs = Preferences(equipment=frozenset({"barbell", "kettlebell", "bench", "dumbbells"}))
@@ -306,15 +307,14 @@ def test_a_session_that_misses_the_target_restarts_the_2_for_2_count() -> None:
     from backstride.plan.progression import strength_state
 
     cat = load_catalogue()
-    good = PainDecision("progress", "pain.safe", "")
+    good = PainDecision(PainAction.PROGRESS, "pain.safe", "")
     state = ProgressionState(beat_target={"barbell_rdl": 1})
-    notes: list[Decision] = []
 
     def session(reps: int) -> SessionLog:
         return SessionLog(
             MONDAY, "strength", "done", exercises=(ExerciseResult("barbell_rdl", 3, reps, 20.0),)
         )
 
-    state = strength_state(state, [session(10)], good, cat, notes, today=MONDAY)
+    state = strength_state(state, [session(10)], good, cat, today=MONDAY).state
     assert state.beat_target["barbell_rdl"] == 0
     assert "barbell_rdl" not in state.loads_kg

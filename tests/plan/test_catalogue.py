@@ -170,7 +170,7 @@ def test_the_loader_rejects_something_that_is_not_a_list() -> None:
 
 
 def test_loaded_exercises_are_dosed_at_8_to_12_reps_in_1_to_3_sets() -> None:
-    # clinical.md 7.2: "loads of 8-12 RM, 1-3 sets" (ACSM 2009).
+    # clinical reference §7.2: "loads of 8-12 RM, 1-3 sets" (ACSM 2009).
     for ex in load_catalogue().values():
         d = ex.dosage
         if d.load_kg is not None:

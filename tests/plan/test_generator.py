@@ -1,4 +1,4 @@
-"""Plan generation scenarios (clinical.md 1.3, 2.6, 7.1, 7.4)."""
+"""Plan generation scenarios (clinical reference §1.3, §2.6, §7.1, §7.4)."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def test_a_red_flag_yields_a_blocked_plan_with_what_to_do_now() -> None:
 def test_urgent_allows_walking_and_gentle_mobility_only() -> None:
     plan = make_plan(assessment("urgent", flags=frozenset({"no_running"})))
     kinds = {s.kind for s in plan.sessions()}
-    assert kinds <= {"mobility", "rest", "clinic_visit"}
+    assert kinds <= {"mobility", "rest", "relaxation", "clinic_visit"}
     cat = load_catalogue()
     assert all(cat[e.id].gentle for s in plan.sessions() for e in s.exercises)
 
@@ -89,7 +89,7 @@ def test_novice_with_acute_nonspecific_pain_gets_two_rest_days_and_easy_runs_onl
         assert sum(d.is_rest for d in week.days) >= 2
     assert {s.intensity for s in runs(plan)} == {"easy"}
     assert not any(s.kind == "run" and s.intensity == "tempo" for s in plan.sessions())
-    # clinical.md 7.4 medium: initial visit, then weekly for up to 6 weeks -> weeks 0-6 (7).
+    # clinical reference §7.4 medium: initial visit, then weekly for up to 6 weeks -> weeks 0-6 (7).
     assert sum(s.kind == "clinic_visit" for s in plan.sessions()) == 7
 
 

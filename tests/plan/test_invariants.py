@@ -185,13 +185,13 @@ def test_every_adapted_plan_keeps_the_safety_invariants(
     assert new.version == plan.version + 1
     ahead = [s for s in new.sessions() if s.kind == "run" and s.date > today]
     stages = [s.date for s in ahead if s.rtr_stage is not None]
-    assert all((b - a).days >= 2 for a, b in itertools.pairwise(stages))  # clinical.md 2.6
+    assert all((b - a).days >= 2 for a, b in itertools.pairwise(stages))  # clinical reference §2.6
     bone = [
         lg.on_date
         for lg in logs
         if lg.kind == "run" and lg.status != "skipped" and (lg.bone_pain or 0) > 0
     ]
-    if bone:  # 48 h without running after bone pain (clinical.md 2.6)
+    if bone:  # 48 h without running after bone pain (clinical reference §2.6)
         assert all((s.date - max(bone)).days >= 2 for s in ahead)
     if new.state.rtr_stopped_on is not None:
         assert not ahead  # no running until a new clearance

@@ -115,8 +115,8 @@ def test_one_good_session_is_not_enough_for_2_for_2() -> None:
 
 @pytest.mark.parametrize(
     ("load", "increment", "expected"),
-    # clinical.md 7.2: "raises by 5 % rounded down to the available increment" - so a step that
-    # is more than +5 % (30 kg in 2.5 kg steps: 31.5 -> 30) leaves the load where it is.
+    # clinical reference §7.2: "raises by 5 % rounded down to the available increment" - so a step
+    # that is more than +5 % (30 kg in 2.5 kg steps: 31.5 -> 30) leaves the load where it is.
     [(20.0, 1.0, 21.0), (30.0, 2.5, 30.0), (20.0, 2.5, 20.0), (12.0, 2.0, 12.0), (40.0, 2.0, 42.0)],
 )
 def test_load_rises_5_percent_rounded_down_to_the_increment(
@@ -125,7 +125,7 @@ def test_load_rises_5_percent_rounded_down_to_the_increment(
     assert next_load_kg(load, increment) == expected
 
 
-# clinical.md 8 integer mapping: during <= 2 safe, 3-5 acceptable, >= 6 high risk; after may
+# clinical reference §8 integer mapping: during <= 2 safe, 3-5 acceptable, >= 6 high risk; after may
 # reach 5; "not settled" = next-morning pain or stiffness >= 1 above the usual morning value.
 @pytest.mark.parametrize(
     ("during", "after", "action", "code"),
@@ -170,7 +170,7 @@ def test_morning_pain_back_to_usual_counts_as_settled() -> None:
 
 
 def test_rising_weeks_regress_even_when_the_last_session_was_skipped() -> None:
-    # clinical.md 8: rule (2) rising weeks comes before the D8 skipped-session hold.
+    # clinical reference §8: rule (2) rising weeks comes before the D8 skipped-session hold.
     decision = decide(log(None, None, None, status="skipped"), rising=True)
     assert (decision.action, decision.code, decision.review) == (
         "regress",

@@ -1,4 +1,4 @@
-"""Realistic runners checked against the documents (clinical.md 1.3, 7.1-7.4, 8, 9)."""
+"""Realistic runners checked against the documents (clinical reference §1.3, §7.1-7.4, §8, §9)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from backstride.plan.catalogue import load_catalogue
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.model import Plan, Preferences, RunRecord, Session, TrainingContext
 from backstride.plan.monitor import SessionLog
-from backstride.plan.weeks import run_shares
+from backstride.plan.week_runs import run_shares
 
 from .builders import MONDAY, assessment, make_plan, worked_context
 from .invariants import assert_guardrail, assert_weekly_caps
@@ -41,7 +41,7 @@ class TestSelfManagementLowStart:
     plan = make_plan(assessment(group="low"), worked_context(), KIT, weeks=8)
 
     def test_one_visit_then_a_remote_review_at_4_weeks(self) -> None:
-        # clinical.md 7.4 low: "1 visit; self-managed plan; remote review at 4 weeks".
+        # clinical reference §7.4 low: "1 visit; self-managed plan; remote review at 4 weeks".
         assert [(s.date, s.title) for s in visits(self.plan)] == [
             (MONDAY, "Clinic visit"),
             (MONDAY + dt.timedelta(weeks=4), "Clinic review (remote)"),
@@ -60,14 +60,14 @@ class TestSelfManagementLowStart:
         assert all((b - a).days > 1 for a, b in itertools.pairwise(hard))
 
     def test_about_80_percent_of_running_is_easy(self) -> None:
-        # clinical.md 7.1 hard/easy: "~80 % of running time easy" (Seiler 2010).
+        # clinical reference §7.1 hard/easy: "~80 % of running time easy" (Seiler 2010).
         for i in range(len(self.plan.weeks)):
             rr = week_runs(self.plan, i)
             tempo = sum(s.duration_s or 0 for s in rr if s.intensity == "tempo")
             assert tempo * 5 <= sum(s.duration_s or 0 for s in rr)
 
     def test_runs_have_a_warm_up_and_a_cool_down_of_the_documented_kind(self) -> None:
-        # clinical.md 7.1: warm-up "brisk walk, leg swings, skips"; cool-down "easy walk,
+        # clinical reference §7.1: warm-up "brisk walk, leg swings, skips"; cool-down "easy walk,
         # gentle mobility".
         for s in runs(self.plan):
             assert {"brisk_walk", "leg_swings", "skips"} <= {e.id for e in s.warm_up}
@@ -75,7 +75,7 @@ class TestSelfManagementLowStart:
         assert "easy walk" in CAT["easy_walk"].name.lower()
 
     def test_strength_sessions_are_dosed_with_form_cues(self) -> None:
-        # clinical.md 7.2: 2-3 sessions a week, 1-3 sets; every exercise has cues.
+        # clinical reference §7.2: 2-3 sessions a week, 1-3 sets; every exercise has cues.
         for w in self.plan.weeks:
             strength = [s for d in w.days for s in d.sessions if s.kind == "strength"]
             assert 2 <= len(strength) <= 3
@@ -100,8 +100,8 @@ class TestSelfManagementLowStart:
 
 @pytest.mark.parametrize(("group", "count"), [("medium", 7), ("high", 8)])
 def test_medium_and_high_start_visit_counts(group: str, count: int) -> None:
-    # clinical.md 7.4: medium "initial visit, then weekly for up to 6 weeks; reviews at 2 and
-    # 6 weeks" (weeks 0-6); high "weekly for up to 8 weeks" (weeks 0-7).
+    # clinical reference §7.4: medium "initial visit, then weekly for up to 6 weeks; reviews at 2
+    # and 6 weeks" (weeks 0-6); high "weekly for up to 8 weeks" (weeks 0-7).
     plan = make_plan(assessment("clinician", group=group), worked_context(), weeks=12)
     vv = visits(plan)
     assert len(vv) == count
@@ -116,7 +116,8 @@ def test_start_high_intensity_never_rises_before_the_first_visit() -> None:
 
 
 def test_si_joint_pattern_runs_on_flat_routes() -> None:
-    # clinical.md 7.1 terrain: hill and downhill volume held while SI-pattern pain is irritable.
+    # clinical reference §7.1 terrain: hill and downhill volume held while SI-pattern pain is
+    # irritable.
     plan = make_plan(
         assessment("clinician", flags=frozenset({"hold_hills"}), code="pattern.sacroiliac"),
         worked_context(),
@@ -127,7 +128,7 @@ def test_si_joint_pattern_runs_on_flat_routes() -> None:
 
 
 def test_avoid_extension_loading_keeps_only_the_first_back_extension_step() -> None:
-    # clinical.md 7.2: avoid_extension_loading removes extension past neutral, supermans,
+    # clinical reference §7.2: avoid_extension_loading removes extension past neutral, supermans,
     # loaded extension, hip thrusts into hyperextension, back-extension ladder above step 1.
     flags = frozenset({"avoid_extension_loading"})
     from backstride.plan.model import ProgressionState
@@ -195,7 +196,7 @@ class TestGoalRace:
 
 
 def test_a_runner_with_no_history_starts_with_20_minute_easy_runs() -> None:
-    # clinical.md 7.1: "no reference run -> first run <= 20 min easy"; novices rest 2 days.
+    # clinical reference §7.1: "no reference run -> first run <= 20 min easy"; novices rest 2 days.
     ctx = TrainingContext(easy_pace_s_per_km=400)
     plan = make_plan(assessment(), ctx, weeks=4)
     first = runs(plan)[0]
@@ -237,7 +238,7 @@ def test_a_recent_weekly_spike_does_not_set_the_next_long_run() -> None:
 
 @pytest.mark.parametrize(("age", "deloads"), [(35, [3, 7]), (55, [2, 5])])
 def test_deload_every_4th_week_or_every_3rd_for_masters(age: int, deloads: list[int]) -> None:
-    # clinical.md 7.1: 3:1 at -25 %; 2:1 for masters runners (age >= 50 here [default]).
+    # clinical reference §7.1: 3:1 at -25 %; 2:1 for masters runners (age >= 50 here [default]).
     ctx = TrainingContext(
         weekly_distances_m=(30_000,) * 4,
         recent_runs=worked_context().recent_runs,
@@ -287,7 +288,7 @@ class TestAdaptation:
         assert self.next_week_km(held) <= this_week
 
     def test_pain_above_the_limit_regresses_and_doubles_the_rest_days(self) -> None:
-        # D3: during 6 -> regress; pain >= 4/10 -> two rest days (clinical.md 7.1).
+        # D3: during 6 -> regress; pain >= 4/10 -> two rest days (clinical reference §7.1).
         down = self.adapt(6, 6, 0)
         assert self.next_week_km(down) < self.next_week_km(self.plan)
         assert sum(d.is_rest for d in down.weeks[1].days) >= 2
@@ -305,8 +306,8 @@ class TestAdaptation:
 
 
 def test_pain_that_has_gone_in_the_logs_lifts_the_cap_from_10_to_20_percent() -> None:
-    # clinical.md 7.1: "<= +10 %/week while pain is present, <= +20 % otherwise"; the intake's
-    # 3/10 is a snapshot, the pain-free logs of the week are the present.
+    # clinical reference §7.1: "<= +10 %/week while pain is present, <= +20 % otherwise"; the
+    # intake's 3/10 is a snapshot, the pain-free logs of the week are the present.
     a = assessment(pain=3)
     plan = make_plan(a, worked_context(), KIT, weeks=4)
     sunday = MONDAY + dt.timedelta(days=6)
@@ -327,7 +328,7 @@ def test_pain_that_has_gone_in_the_logs_lifts_the_cap_from_10_to_20_percent() ->
 
 
 def test_after_a_flare_deloads_come_every_3rd_week() -> None:
-    # clinical.md 7.1 deload: "every 3rd week (2:1) ... after a flare".
+    # clinical reference §7.1 deload: "every 3rd week (2:1) ... after a flare".
     plan = make_plan(assessment(), worked_context(), KIT, weeks=8)
     sunday = MONDAY + dt.timedelta(days=6)
     logs = [
@@ -347,7 +348,7 @@ def test_after_a_flare_deloads_come_every_3rd_week() -> None:
 
 
 def test_morning_pain_rising_two_weeks_running_regresses_and_asks_for_review() -> None:
-    # clinical.md 8 D5 / rule (2): rising weeks -> regress and suggest clinician review.
+    # clinical reference §8 D5 / rule (2): rising weeks -> regress and suggest clinician review.
     plan = make_plan(assessment(), worked_context(), KIT, weeks=6)
     today = MONDAY + dt.timedelta(days=20)
     logs = [

@@ -1,4 +1,4 @@
-"""Suspected bone stress injury: no running until assessed, then clinical.md 2.6 through the
+"""Suspected bone stress injury: no running until assessed, then clinical reference §2.6 through the
 generator and the weekly adaptation (R1-R4 with the sessions that follow them)."""
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ def done(s: Session, bone: int = 0, morning: int = 0) -> SessionLog:
 
 
 def test_no_running_until_a_clinician_clearance_is_recorded() -> None:
-    # clinical.md 1.1 pattern.bone_stress: "no running until assessed"; 2.6 gate needs clearance.
+    # clinical reference §1.1 pattern.bone_stress: "no running until assessed"; 2.6 gate needs
+    # clearance.
     for clearance in (None, MONDAY + dt.timedelta(days=1)):  # none, or not yet valid
         plan = make_plan(A, CTX, clearance=clearance)
         assert not runs(plan)
@@ -62,8 +63,8 @@ def test_no_running_until_a_clinician_clearance_is_recorded() -> None:
 
 
 def test_after_clearance_stages_progress_every_two_sessions_to_stage_6_by_week_4() -> None:
-    # clinical.md 2.6: 2 sessions per stage; "earliest stage 6 after 12 sessions (~4 weeks)";
-    # alternate days, at most 3-4 a week.
+    # clinical reference §2.6: 2 sessions per stage; "earliest stage 6 after 12 sessions (~4
+    # weeks)"; alternate days, at most 3-4 a week.
     plan = make_plan(A, CTX, clearance=CLEARED, weeks=5)
     stages = [s.rtr_stage for s in runs(plan)]
     assert stages[:12] == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6]
@@ -146,7 +147,7 @@ def test_stage_7_builds_without_speed_work_or_hills_until_two_pain_free_weeks() 
 
 
 def test_bone_pain_in_an_ordinary_run_stops_running_and_asks_for_review() -> None:
-    # clinical.md 1.4 safety-netting: "one spot on a bone is tender ... stop running and
+    # clinical reference §1.4 safety-netting: "one spot on a bone is tender ... stop running and
     # contact the clinic".
     a = assessment()
     plan = make_plan(a, CTX)
@@ -159,7 +160,7 @@ def test_bone_pain_in_an_ordinary_run_stops_running_and_asks_for_review() -> Non
 
 
 def test_a_skipped_walk_run_session_is_never_moved_next_to_another_run() -> None:
-    # clinical.md 2.6: stages on alternate days; 8 D8: reschedule without stacking.
+    # clinical reference §2.6: stages on alternate days; 8 D8: reschedule without stacking.
     plan = make_plan(A, CTX, clearance=CLEARED)
     first = runs(plan)[0]
     result = adapt(plan, [SessionLog(first.date, "run", "skipped", first.key)], first.date)

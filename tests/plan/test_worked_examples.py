@@ -1,4 +1,4 @@
-"""Every worked example of clinical.md 5.1 (guardrail edges), 7.1, 7.2, 2.6 and 9 with its
+"""Every worked example of clinical reference §5.1 (guardrail edges), 7.1, 7.2, 2.6 and 9 with its
 stated result, asserted through the public plan functions (the generator where it applies)."""
 
 from __future__ import annotations
@@ -7,12 +7,13 @@ import datetime as dt
 
 import pytest
 
-from backstride.plan import rules as pr
+from backstride.plan import load_limits as limits
+from backstride.plan.advice import footwear_advice
 from backstride.plan.catalogue import load_catalogue
+from backstride.plan.dosing import dose
 from backstride.plan.endurance import endurance_ratios
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.model import (
-    Decision,
     Plan,
     PlanRules,
     Preferences,
@@ -20,9 +21,10 @@ from backstride.plan.model import (
     RunRecord,
     TrainingContext,
 )
+from backstride.plan.modes import PainAction
 from backstride.plan.monitor import ExerciseResult, PainDecision, SessionLog
 from backstride.plan.progression import strength_state
-from backstride.plan.sessions import dose, run_session
+from backstride.plan.sessions import run_session
 
 from .builders import MONDAY, assessment, make_plan, worked_context
 
@@ -34,7 +36,7 @@ def week_km(plan: Plan, index: int) -> int:
     return sum(s.distance_m or 0 for d in w.days for s in d.sessions if s.kind == "run")
 
 
-# clinical.md 5.1 table: only the "none" band (<= +10 %) passes the plan guardrail (7.1).
+# clinical reference §5.1 table: only the "none" band (<= +10 %) passes the plan guardrail (7.1).
 @pytest.mark.parametrize(
     ("longest", "run", "allowed"),
     [
@@ -51,15 +53,16 @@ def week_km(plan: Plan, index: int) -> int:
 def test_guardrail_matches_every_row_of_the_spike_table(
     longest: int, run: int, allowed: bool
 ) -> None:
-    assert pr.within_guardrail(run, longest, rules=RULES) is allowed
+    assert limits.within_guardrail(run, longest, rules=RULES) is allowed
 
 
 class TestRunningWorkedCheck:
-    """clinical.md 7.1: weeks 28, 30, 32, 30 km; longest run 12.0 km; pain 3/10 during runs."""
+    """clinical reference §7.1: weeks 28, 30, 32, 30 km; longest run 12.0 km; pain 3/10 during
+    runs."""
 
     def test_with_pain_the_cap_is_33_0_km_and_the_week_stays_under_it(self) -> None:
         plan = make_plan(assessment(pain=3), worked_context(pain=3))
-        assert pr.weekly_cap_m(30_000, pain_present=True, rules=RULES) == 33_000
+        assert limits.weekly_cap_m(30_000, pain_present=True, rules=RULES) == 33_000
         assert "weekly cap 33.0 km" in plan.weeks[0].reasons[0].text
         assert week_km(plan, 0) <= 33_000
 
@@ -84,7 +87,7 @@ class TestRunningWorkedCheck:
         )
         assert long_run.distance_m == 13_200
         assert "guardrail.single_run" in {r.code for r in long_run.reasons}
-        assert pr.check_run(13_300, worked_context().recent_runs, MONDAY, rules=RULES) == (
+        assert limits.check_run(13_300, worked_context().recent_runs, MONDAY, rules=RULES) == (
             "guardrail.single_run"
         )
 
@@ -119,7 +122,7 @@ class TestRunningWorkedCheck:
 
 
 def test_endurance_ratios_worked_example() -> None:
-    # clinical.md 7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
+    # clinical reference §7.2: flexion 120 s, extension 150 s -> 0.80 ok; side bridges 80/70 s ->
     # 1.143 asymmetry flagged; 80/150 = 0.53 ok.
     r = endurance_ratios(flexion_s=120, extension_s=150, side_right_s=80, side_left_s=70)
     assert r.flexion_extension == pytest.approx(0.80)
@@ -134,7 +137,7 @@ def test_side_bridge_symmetry_edge_is_within_0_05() -> None:
     assert "endurance.side_symmetry.off_target" not in r.flagged
 
 
-# clinical.md 2.6 stage table: (stage, running min, walking min), 30-min sessions.
+# clinical reference §2.6 stage table: (stage, running min, walking min), 30-min sessions.
 @pytest.mark.parametrize(
     ("stage", "run_min", "walk_min", "title"),
     [
@@ -165,25 +168,24 @@ def test_return_to_run_stage_table(stage: int, run_min: int, walk_min: int, titl
 
 @pytest.mark.parametrize(("km", "notes"), [(699_999, 2), (700_000, 3)])
 def test_the_shoe_check_note_starts_at_700_km(km: int, notes: int) -> None:
-    # clinical.md 9: "Default alert at 700 km per shoe [default]; say 'check the shoe'".
-    advice = pr.footwear_advice(km)
+    # clinical reference §9: "Default alert at 700 km per shoe [default]; say 'check the shoe'".
+    advice = footwear_advice(km)
     assert len(advice) == notes
     assert all("replace" not in a.lower() for a in advice)
 
 
 @pytest.mark.parametrize("big_three", ["curl_up", "side_plank", "bird_dog"])
 def test_mcgill_big_three_are_10_s_holds_in_a_5_3_1_reverse_pyramid(big_three: str) -> None:
-    # clinical.md 7.2: "10-s holds in a descending ('reverse pyramid') set pattern, default
+    # clinical reference §7.2: "10-s holds in a descending ('reverse pyramid') set pattern, default
     # 5-3-1 reps".
     d = dose(load_catalogue()[big_three])
     assert (d.reps_scheme, d.hold_s, d.sets) == ((5, 3, 1), 10, 3)
 
 
 def test_mcgill_progress_adds_a_rep_to_each_set_6_4_2() -> None:
-    # clinical.md 7.2: "progress by adding a rep to each set (e.g. 6-4-2) before lengthening
+    # clinical reference §7.2: "progress by adding a rep to each set (e.g. 6-4-2) before lengthening
     # holds"; the curl-up has no ladder above it, so two good sessions add the rep.
     cat = load_catalogue()
-    notes: list[Decision] = []
     log = SessionLog(
         MONDAY,
         "strength",
@@ -193,14 +195,13 @@ def test_mcgill_progress_adds_a_rep_to_each_set_6_4_2() -> None:
         pain_next_morning=0,
         exercises=(ExerciseResult("curl_up", 3, 5), ExerciseResult("curl_up", 3, 5)),
     )
-    state = strength_state(
+    update = strength_state(
         ProgressionState(),
         [log],
-        PainDecision("progress", "pain.safe", ""),
+        PainDecision(PainAction.PROGRESS, "pain.safe", ""),
         cat,
-        notes,
         today=MONDAY,
     )
-    d = dose(cat["curl_up"], state)
+    d = dose(cat["curl_up"], update.state)
     assert (d.reps_scheme, d.hold_s) == ((6, 4, 2), 10)
-    assert "strength.reps_up" in {n.code for n in notes}
+    assert "strength.reps_up" in {n.code for n in update.notes}

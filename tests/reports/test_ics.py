@@ -85,10 +85,11 @@ def test_a_blocked_adaptation_cancels_every_future_event() -> None:
     assert all(evs[session_uid(plan.plan_id, s.key)]["status"] == "CANCELLED" for s in future)
 
 
-def test_summaries_carry_no_health_details() -> None:
+def test_events_carry_no_health_details() -> None:
+    # Descriptions carry what to do (doses, targets), never pain, diagnosis or flags.
     plan = make_plan(assessment("clinician", flags=frozenset({"hold_hills"}), pain=5))
     text = plan_to_ics(plan, generated_at=STAMP).decode()
-    for word in ("pain", "fracture", "stress", "spondyl", "red flag", "nprs", "DESCRIPTION"):
+    for word in ("pain", "fracture", "stress", "spondyl", "red flag", "nprs"):
         assert word.lower() not in text.lower()
     summaries = {e["summary"] for e in events(text.encode()).values()}
     assert "Strength" in summaries
@@ -108,3 +109,48 @@ def test_a_blocked_plan_prints_what_to_do_now() -> None:
     html = render_plan_html(plan, runner_name="ana")
     assert "No training plan" in html
     assert "emergency care now" in html
+
+
+def _vevents(data: bytes) -> dict[str, object]:
+    return {str(ev["uid"]): ev for ev in Calendar.from_ical(data).walk("VEVENT")}
+
+
+def test_each_event_carries_what_to_do_with_its_doses() -> None:
+    plan = make_plan(weeks=1)
+    evs = _vevents(plan_to_ics(plan, generated_at=STAMP))
+    run = next(s for s in plan.sessions() if s.kind == "run")
+    text = str(evs[session_uid(plan.plan_id, run.key)]["description"])  # type: ignore[index]
+    assert f"{(run.distance_m or 0) / 1000:.1f} km at ~" in text
+    assert "Warm-up ~" in text
+    assert "Brisk walk" in text
+    assert "Cool-down ~" in text
+    strength = next(s for s in plan.sessions() if s.kind == "strength")
+    text = str(evs[session_uid(plan.plan_id, strength.key)]["description"])  # type: ignore[index]
+    assert "Glute bridge 3 x 12" in text or "Split squat 3 x 10" in text
+
+
+def test_a_clinic_visit_is_a_timed_event_at_the_clinics_usual_start() -> None:
+    from dataclasses import replace
+
+    from backstride.plan.model import PlanRules
+
+    rules = replace(PlanRules(), visit_start_min=8 * 60 + 30, visit_duration_min=45)
+    plan = make_plan(assessment("clinician", group="medium"), weeks=2, rules=rules)
+    visit = next(s for s in plan.sessions() if s.kind == "clinic_visit")
+    ev = _vevents(plan_to_ics(plan, generated_at=STAMP))[session_uid(plan.plan_id, visit.key)]
+    start, end = ev["dtstart"].dt, ev["dtend"].dt  # type: ignore[index]
+    assert start == dt.datetime.combine(visit.date, dt.time(8, 30))
+    assert start.tzinfo is None  # floating: the runner's own local time
+    assert end - start == dt.timedelta(minutes=45)
+    run = next(s for s in plan.sessions() if s.kind == "run")
+    ev = _vevents(plan_to_ics(plan, generated_at=STAMP))[session_uid(plan.plan_id, run.key)]
+    assert ev["dtstart"].dt == run.date  # type: ignore[index]
+
+
+def test_the_printable_plan_shows_the_ladders_and_the_warm_up_dosing() -> None:
+    plan = make_plan(weeks=6)
+    html = render_plan_html(plan, runner_name="ana")
+    assert "Strength ladders" in html
+    assert "now: Plank from the knees (1/4)" in html
+    assert "Warm-up ~" in html
+    assert "Brisk walk 5 min" in html

@@ -22,7 +22,7 @@ from backstride.services.clinic_settings import (
 from backstride.services.runners import get_or_create_runner
 from backstride.store import models
 from backstride.units import new_id
-from tests.services.test_plans import MONDAY, NOW, add_run
+from tests.services.test_plans import MONDAY, NOW, add_run, evening
 from tests.services.test_plans import runner_id as runner_id  # fixture: "ana" with 4 weeks
 
 DEFAULTS = {key: t.default for key, t in THRESHOLDS.items()}
@@ -163,12 +163,14 @@ def test_a_clinic_with_a_lower_pain_limit_makes_adaptation_step_back_earlier(
             on_date=run.date,
             kind="run",
             status="done",
-            now=NOW,
+            now=evening(run.date),
             pain_during=4,
             pain_after=2,
             pain_next_morning=0,
         )
-        adapted = plans.adapt_plan(session, runner_handle="ana", today=run.date, now=NOW)
+        adapted = plans.adapt_plan(
+            session, runner_handle="ana", today=run.date, now=evening(run.date)
+        )
         return " ".join(d.code for d in adapted.decisions)
 
     with open_session(settings) as session:

@@ -22,7 +22,7 @@ from tests.services.test_importing import session as session  # fixture: migrate
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 RUNS_WITH_HR = (
-    "fit/al2__920xt-run.fit",
+    "fit/fitparse__activity-small-fenix2-run.fit",
     "gpx/togeojson__run_gpxtpx.gpx",
     "tcx/tcxparser__test.tcx",
 )

@@ -18,15 +18,21 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.ingest.streams import decode_streams
 from backstride.services.activities import get_activity, list_activities
+from backstride.services.blobstore import blob_store
 from backstride.services.importing import ImportProgress, import_paths
 from backstride.store import models as sm
 from backstride.store.db import make_engine, session_factory
 from backstride.store.migrate import upgrade
+from tests.corpus import CORPORA, CorpusFile, corpus, named
+from tests.ingest.fit import fitbuild as fb
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 RUN_GPX = "gpx/togeojson__run_gpxtpx.gpx"
 RUN_TCX = "tcx/tcxparser__test.tcx"
-RIDE_TCX = "tcx/gc__2009_09_19_09_22_42.tcx"
+GARMIN_FIT = "fit/fitparse__activity-small-fenix2-run.fit"
+"""A Fenix 2 run that starts at 2015-08-15 14:45:08 UTC (the Garmin summary below matches it)."""
+AT_LEAST_IMPORTED = {"local": 20, "extended": 25}
+"""Activities the gpx/ and tcx/ folders of each corpus hold at least."""
 
 
 @pytest.fixture
@@ -52,11 +58,13 @@ def _snapshot(session: Session) -> tuple[int, int, int, int]:
     )
 
 
+@pytest.mark.parametrize("label", CORPORA)
 def test_a_folder_imports_each_activity_once_and_a_second_import_changes_nothing(
-    session: Session, settings: Settings, activities_dir: Path
+    session: Session, settings: Settings, label: str
 ) -> None:
-    first = _import(session, settings, activities_dir / "gpx", activities_dir / "tcx")
-    assert first.imported > 25  # type: ignore[attr-defined]
+    root = corpus(label).root
+    first = _import(session, settings, root / "gpx", root / "tcx")
+    assert first.imported >= AT_LEAST_IMPORTED[label]  # type: ignore[attr-defined]
     # tcxparser's test.tcx and no_hr.tcx are the same run: stored once
     assert first.duplicates >= 1  # type: ignore[attr-defined]
     assert {f.code for f in first.files if f.status == "skipped"} <= {  # type: ignore[attr-defined]
@@ -64,7 +72,7 @@ def test_a_folder_imports_each_activity_once_and_a_second_import_changes_nothing
         "ingest.not_an_activity",
     }
     before = _snapshot(session)
-    second = _import(session, settings, activities_dir / "gpx", activities_dir / "tcx")
+    second = _import(session, settings, root / "gpx", root / "tcx")
     assert second.imported == 0  # type: ignore[attr-defined]
     assert second.duplicates == first.imported + first.duplicates  # type: ignore[attr-defined]
     assert _snapshot(session) == before
@@ -86,8 +94,9 @@ def test_summary_laps_streams_and_blob_are_stored(
     assert row.streams is not None
     streams = decode_streams(row.streams)
     assert np.nanmax(streams["hr_bpm"]) == 189
-    blob = settings.blob_dir / row.blob_sha256[:2] / row.blob_sha256  # type: ignore[index]
-    assert blob.read_bytes() == (activities_dir / RUN_TCX).read_bytes()
+    assert row.blob_sha256 is not None
+    kept = blob_store(settings).read(row.runner_id, row.blob_sha256)
+    assert kept == (activities_dir / RUN_TCX).read_bytes()
 
 
 def test_progress_is_reported_per_file(
@@ -185,7 +194,7 @@ def test_a_strava_export_brings_names_gear_rpe_and_manual_activities(
 
 
 def _garmin_zip(tmp_path: Path, activities_dir: Path, *, with_fit: bool) -> Path:
-    t0 = dt.datetime(2014, 10, 11, 18, 8, 45, tzinfo=dt.UTC)
+    t0 = dt.datetime(2015, 8, 15, 14, 45, 8, tzinfo=dt.UTC)  # GARMIN_FIT's start
     summaries = [
         {
             "activityId": 1,
@@ -223,8 +232,8 @@ def _garmin_zip(tmp_path: Path, activities_dir: Path, *, with_fit: bool) -> Path
     inner = io.BytesIO()
     with zipfile.ZipFile(inner, "w") as z:
         if with_fit:
-            z.write(activities_dir / "fit/gc__10kUNLP2014-Garmin15.fit", "5551234.fit")
-            z.write(activities_dir / "fit/fitparse__MonitoringFile.fit", "5551235.fit")
+            z.write(activities_dir / GARMIN_FIT, "5551234.fit")
+            z.writestr("5551235.fit", fb.fit_file(fb.file_id(file_type=32)))  # monitoring_b
     path = tmp_path / "garmin.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(
@@ -249,7 +258,7 @@ def test_a_garmin_export_skips_multisport_parents_and_converts_units(
     assert race.summary.elapsed_s == pytest.approx(2224.0)
     assert race.summary.avg_cadence_spm == pytest.approx(169.0)
     assert race.local_offset_s == -3 * 3600
-    assert race.summary.local_date == dt.date(2014, 10, 11)
+    assert race.summary.local_date == dt.date(2015, 8, 15)
 
 
 def test_a_garmin_fit_is_matched_to_its_summary_and_wellness_files_are_skipped(
@@ -264,15 +273,20 @@ def test_a_garmin_fit_is_matched_to_its_summary_and_wellness_files_are_skipped(
     assert [f.code for f in skipped] == ["ingest.not_an_activity"]
 
 
+@pytest.mark.parametrize(
+    "file",
+    named(
+        local=["fit/built__tcxparser__test.twin.fit"], extended=["fit/gc__10kUNLP2014-Garmin15.fit"]
+    ),
+)
 def test_a_fit_and_a_tcx_of_one_run_are_stored_once(
-    session: Session, settings: Settings, activities_dir: Path
+    session: Session, settings: Settings, file: CorpusFile
 ) -> None:
-    report = _import(
-        session,
-        settings,
-        activities_dir / "fit/gc__10kUNLP2014-Garmin15.fit",
-        activities_dir / "tcx/gc__10kUNLP2014-Garmin15.tcx",
-    )
+    tcx = {
+        "fit/built__tcxparser__test.twin.fit": RUN_TCX,
+        "fit/gc__10kUNLP2014-Garmin15.fit": "tcx/gc__10kUNLP2014-Garmin15.tcx",
+    }[file.key]
+    report = _import(session, settings, file.path, file.corpus.path(tcx))
     assert (report.imported, report.duplicates) == (1, 1)  # type: ignore[attr-defined]
 
 

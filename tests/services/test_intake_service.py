@@ -91,6 +91,17 @@ def test_trend_reports_meaningful_change_against_the_previous_answer(session: Se
     psfs = questionnaire_trend(session, runner_id=runner_id, instrument="psfs")
     assert psfs[1].change is not None
     assert psfs[1].change.meaningful  # P5: 4.67 -> 7.00
+    assert [p.value_display for p in odi] == ["60 %", "40 %", "40 %"]
+    assert psfs[0].value_display == "4.67"
+    assert psfs[1].change.to_dict()["display"]["change"] == "+2.33"
+
+
+def test_stored_scores_carry_what_is_shown_beside_the_precise_values(session: Session) -> None:
+    out = submit_intake(session, runner_handle="ana", document=demo_intake_document(), now=NOW)
+    row = session.get(models.QuestionnaireResponse, out.response_ids["psfs"])
+    assert row is not None
+    assert row.score["values"]["mean"] == pytest.approx(14 / 3)
+    assert row.score["display"]["mean"] == "4.67"
 
 
 def test_unknown_instrument_is_a_coded_error(session: Session) -> None:

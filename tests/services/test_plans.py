@@ -17,6 +17,13 @@ from backstride.units import new_id
 from tests.assessment_docs import SELF_MANAGED_ASSESSMENT as DEMO_ASSESSMENT
 
 NOW = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
+
+
+def evening(day: dt.date) -> dt.datetime:
+    """The evening of ``day``: a session of that day can be logged (never a future date)."""
+    return dt.datetime.combine(day, dt.time(20), tzinfo=dt.UTC)
+
+
 MONDAY = dt.date(2026, 11, 30)
 
 
@@ -108,13 +115,15 @@ def test_log_and_adapt_store_a_new_version_with_its_reason(
             on_date=run.date,
             kind="run",
             status="done",
-            now=NOW,
+            now=evening(run.date),
             pain_during=2,
             pain_after=2,
             pain_next_morning=0,
         )
         assert logged.session_key == run.key
-        adapted = plans.adapt_plan(session, runner_handle="ana", today=run.date, now=NOW)
+        adapted = plans.adapt_plan(
+            session, runner_handle="ana", today=run.date, now=evening(run.date)
+        )
         assert adapted.version == 2
         assert plans.current_plan(session, runner_handle="ana").version == 2
         reasons = session.scalars(
@@ -171,8 +180,8 @@ def test_a_plan_starting_next_monday_does_not_read_this_weeks_partial_distance(
 
 
 def test_the_plan_honours_flags_derived_from_the_answers(settings: Settings) -> None:
-    """Triage flags are only the fired rules' (clinical.md 0); the plan still gets hold_hills
-    for extension-sensitive pain (7.1 terrain) through ``Assessment.plan_flags``."""
+    """Triage flags are only the fired rules' (clinical reference §0); the plan still gets
+    hold_hills for extension-sensitive pain (7.1 terrain) through ``Assessment.plan_flags``."""
     from backstride.intake import assess, assessment_to_dict
     from tests.intake.builders import doc
 

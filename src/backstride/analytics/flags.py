@@ -26,7 +26,8 @@ SOURCES: dict[str, str] = {
     SPIKE_SINGLE_RUN: "Frandsen et al. 2025, BJSM 59:1203-1210 (Garmin-RUNSAFE, 5,205 runners)",
     WEEKLY_JUMP: "Nielsen et al. 2014, JOSPT 44:739-747; Buist et al. 2008 (cap is a "
     "guideline) [default 30 %]",
-    NO_REST_DAY: "Recovery guidance: at least one rest day a week (clinical.md §9) [default]",
+    NO_REST_DAY: "Recovery guidance: at least one rest day a week (clinical reference §9) "
+    "[default]",
     MONOTONY_HIGH: "Foster 1998, Med Sci Sports Exerc 30:1164-1168 (unverified); monotony > 2.0",
     LOAD_ESTIMATED: "Tanaka et al. 2001 (HRmax estimate, unverified); rest HR 60 [default]; "
     "TrainingPeaks rTSS",

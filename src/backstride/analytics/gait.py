@@ -1,7 +1,7 @@
 """Gait trends from per-run summaries: cadence, contact time, oscillation, step length, balance.
 
 Observation, never diagnosis: each runner is compared with their own baseline
-(clinical.md §6). Rules [default]:
+(clinical reference §6). Rules [default]:
 
 - ``gait.balance_drift``: baseline = median of per-run left stance-time shares in the 90 days
   before the last 5 runs (>= 5 runs needed); current = median of the last 5 runs; flag when

@@ -2,7 +2,7 @@
 
 Each function accepts scalars or numpy arrays (one value per session) and returns NaN where
 an input is missing, so a caller can pick a model per session and say which one it used.
-Sources and worked examples: clinical.md §5.5-5.7.
+Sources and worked examples: clinical reference §5.5-5.7.
 """
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ def banister_trimp(
 ) -> FloatArray:
     """Banister TRIMP = minutes x dHR x a e^(b dHR) with sex constants (Banister 1991).
 
-    45 min at 150 bpm, rest 50, max 190 -> men 81.07, women 91.12 (clinical.md §5.6).
+    45 min at 150 bpm, rest 50, max 190 -> men 81.07, women 91.12 (clinical reference §5.6).
     """
     a, b = TRIMP_CONSTANTS[sex]
     dhr = heart_rate_reserve(hr_bpm=hr_bpm, hr_rest_bpm=hr_rest_bpm, hr_max_bpm=hr_max_bpm)
@@ -113,7 +113,7 @@ def stream_trimp(
     """Banister TRIMP summed per sample; each sample weighs the time to the next one.
 
     Sample gaps over 30 s (pauses) are not counted [default]. 30 min at 130 + 15 min at 170
-    (rest 50, max 190, men) = 75.53, where the session mean gives 69.06 (clinical.md §5.6).
+    (rest 50, max 190, men) = 75.53, where the session mean gives 69.06 (clinical reference §5.6).
     Computed as ``hr_time_trimp(hr_time(...))``: samples at one heart rate are summed first.
     """
     values, seconds = hr_time(time_s=time_s, hr_bpm=hr_bpm)

@@ -1,6 +1,6 @@
 """Shoe mileage per gear item and the "check the shoe" alert at a configurable distance.
 
-Retirement at 500-800 km is manufacturer guidance with weak evidence (clinical.md §9); the
+Retirement at 500-800 km is manufacturer guidance with weak evidence (clinical reference §9); the
 default alert is 700 km [default], per shoe overridable; the text says "check", not "replace".
 """
 

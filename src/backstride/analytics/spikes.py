@@ -3,7 +3,7 @@
 Frandsen et al. 2025 (BJSM 59:1203-1210): a run more than 10 % longer than the longest run of
 the previous 30 days raised the rate of overuse injury. Distances are whole metres, so the
 band edges (+10 %, +30 %, +100 %) are exact: ``d*10 <= L*11`` none, ``d*10 <= L*13`` small,
-``d <= 2*L`` moderate, else large (clinical.md §5.1).
+``d <= 2*L`` moderate, else large (clinical reference §5.1).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def weekly_change_pct(*, this_m: object, last_m: object) -> npt.NDArray[np.float
 def exceeds_change(*, this_m: object, last_m: object, cap_pct: int) -> npt.NDArray[np.bool_]:
     """True where this week rose by more than ``cap_pct`` % on last week (exact integers).
 
-    30 -> 39 km at a 30 % cap is +30 % exactly and does not exceed (clinical.md §5.2).
+    30 -> 39 km at a 30 % cap is +30 % exactly and does not exceed (clinical reference §5.2).
     """
     this = np.asarray(this_m, dtype=np.int64)
     last = np.asarray(last_m, dtype=np.int64)

@@ -1,7 +1,7 @@
 """Daily load time series over a runners x days grid: EWMAs, rolling and EWMA ACWR, CTL/ATL/form.
 
 Every function takes a 2-D float array ``loads[runner, day]`` (a day without a session is 0,
-clinical.md §0) and works on the whole clinic at once: EWMAs are one ``scipy.signal.lfilter``
+clinical reference §0) and works on the whole clinic at once: EWMAs are one ``scipy.signal.lfilter``
 call along the day axis, rolling means come from cumulative sums. ``start`` gives each runner's
 first day in the grid (earlier cells are padding and must be 0).
 """
@@ -73,7 +73,7 @@ def ewma(loads: FloatGrid, *, k: float, seed: FloatGrid | float = 0.0) -> FloatG
 
 
 def tau_k(tau_d: float, *, variant: str = "exp") -> float:
-    """Smoothing constant for a time constant in days (clinical.md §5.4): exp or 1/tau."""
+    """Smoothing constant for a time constant in days (clinical reference §5.4): exp or 1/tau."""
     if variant == "exp":
         return 1.0 - math.exp(-1.0 / tau_d)
     if variant == "inverse":
@@ -159,7 +159,7 @@ class AcwrSeries:
 def acwr(
     loads: FloatGrid, *, start: IntArray, floor_fraction: float = CHRONIC_FLOOR_FRACTION
 ) -> AcwrSeries:
-    """Rolling 7:28 (Gabbett 2016) and EWMA (Williams et al. 2017) ratios, clinical.md §5.3.
+    """Rolling 7:28 (Gabbett 2016) and EWMA (Williams et al. 2017) ratios, clinical reference §5.3.
 
     Rolling: acute = mean of t-6..t; coupled chronic = mean of t-27..t; uncoupled = t-27..t-7.
     EWMA: lambda = 2/(N+1), N = 7 and 28, both seeded with the mean daily load of the first
@@ -219,7 +219,7 @@ def fitness_fatigue(
 ) -> FitnessSeries:
     """CTL/ATL as EWMAs with tau 42/7 d from 0, form(t) = CTL(t-1) - ATL(t-1).
 
-    Banister et al. 1975 (unverified); Coggan's CTL/ATL/TSB; clinical.md §5.4. A model of
+    Banister et al. 1975 (unverified); Coggan's CTL/ATL/TSB; clinical reference §5.4. A model of
     performance, not of injury.
     """
     ctl = ewma(loads, k=tau_k(ctl_tau_d, variant=k_variant))

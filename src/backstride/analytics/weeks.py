@@ -1,7 +1,7 @@
 """ISO-week series, week-over-week jumps, Foster monotony and strain, and running streaks.
 
 Monotony = mean daily load of a week / its population SD; strain = weekly load x monotony
-(Foster 1998, Med Sci Sports Exerc 30:1164-1168, unverified; clinical.md §5.5). Identical
+(Foster 1998, Med Sci Sports Exerc 30:1164-1168, unverified; clinical reference §5.5). Identical
 non-zero loads give no SD: flagged as "identical loads", never divided by 0.
 """
 

@@ -11,9 +11,22 @@ from typing import Any
 from fastapi import APIRouter, FastAPI
 
 from backstride import __version__
+from backstride.api.docs import install_docs
 from backstride.api.errors import install_error_handlers
-from backstride.api.routes import accounts, activities, admin, care, clinician, imports, runner
-from backstride.api.schemas import ErrorOut, Health
+from backstride.api.limits import BodyLimit, HeadAsGet
+from backstride.api.openapi import STANDARD_RESPONSES, tidy_openapi
+from backstride.api.routes import (
+    accounts,
+    activities,
+    admin,
+    booking,
+    booking_staff,
+    care,
+    clinician,
+    imports,
+    runner,
+)
+from backstride.api.schemas import Health
 from backstride.api.security import SecurityHeaders
 from backstride.config import Settings
 from backstride.services.jobs import Importer, check_single_file
@@ -63,15 +76,10 @@ def create_app(
         description="Runner low-back-pain prevention and recovery. Decision support, not "
         "diagnosis. Errors are JSON objects with a stable `code` and a `detail`.",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,
         redoc_url=None,
         lifespan=lifespan,
-        responses={
-            401: {"model": ErrorOut, "description": "Not signed in"},
-            403: {"model": ErrorOut, "description": "Not allowed"},
-            404: {"model": ErrorOut, "description": "Not found"},
-            422: {"model": ErrorOut, "description": "Invalid input; every problem listed"},
-        },
+        responses=STANDARD_RESPONSES,
     )
     app.state.settings = settings
     app.state.engine = engine
@@ -80,7 +88,16 @@ def create_app(
     app.state.worker = worker
     app.state.upload_precheck = upload_precheck or check_single_file
     install_error_handlers(app)
+    upload_path = f"{API_PREFIX}/me/imports"
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_json_bytes,
+        exempt=lambda scope: scope.get("path") == upload_path and scope.get("method") == "POST",
+    )
+    app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders, hsts=settings.cookie_secure)
+    if settings.api_docs:
+        install_docs(app, prefix=API_PREFIX, openapi_url=f"{API_PREFIX}/openapi.json")
 
     api = APIRouter(prefix=API_PREFIX)
 
@@ -98,7 +115,12 @@ def create_app(
     api.include_router(clinician.router)
     api.include_router(clinician.settings_router)
     api.include_router(admin.router)
+    api.include_router(booking.router)
+    api.include_router(booking_staff.router)
+    api.include_router(booking_staff.setup_router)
+    api.include_router(booking_staff.setup_items)
     app.include_router(api)
+    tidy_openapi(app)
     return app
 
 

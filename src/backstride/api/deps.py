@@ -17,9 +17,9 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.errors import Unauthenticated
-from backstride.services.auth import authenticate, check_csrf
+from backstride.errors import Forbidden, Unauthenticated
 from backstride.services.policy import Principal
+from backstride.services.sessions import authenticate, check_csrf
 
 SESSION_COOKIE = "backstride_session"
 CSRF_COOKIE = "backstride_csrf"
@@ -72,14 +72,14 @@ def token_from(
     return None
 
 
-def current_principal(
+def any_scope_principal(
     request: Request,
     session: DbSession,
     now: Now,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
     cookie: Annotated[str | None, Depends(cookie_scheme)],
 ) -> Principal:
-    """The signed-in caller, or ``auth.required``; cookie changes need the CSRF header."""
+    """The signed-in caller, even one who must enrol a second factor first."""
     found = token_from(request, bearer, cookie)
     if found is None:
         raise Unauthenticated("please log in", code="auth.required")
@@ -91,7 +91,22 @@ def current_principal(
     return principal
 
 
+async def current_principal(
+    principal: Annotated[Principal, Depends(any_scope_principal)],
+) -> Principal:
+    """The signed-in caller, or ``auth.required``; cookie changes need the CSRF header; a
+    clinician or admin without a second factor gets ``auth.totp_enrolment_required`` (403)."""
+    if principal.scope != "full":
+        raise Forbidden(
+            "set up your authenticator app first: POST /auth/totp/enrolment",
+            code="auth.totp_enrolment_required",
+        )
+    return principal
+
+
 Caller = Annotated[Principal, Depends(current_principal)]
+EnrollingCaller = Annotated[Principal, Depends(any_scope_principal)]
+"""A caller who may still have to enrol TOTP (enrolment, who-am-I, log-out, sessions)."""
 
 __all__ = [
     "CSRF_COOKIE",
@@ -100,7 +115,9 @@ __all__ = [
     "AppSettings",
     "Caller",
     "DbSession",
+    "EnrollingCaller",
     "Now",
+    "any_scope_principal",
     "current_principal",
     "get_now",
     "get_session",

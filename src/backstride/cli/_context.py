@@ -9,8 +9,8 @@ from contextlib import contextmanager
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings, load_settings
+from backstride.services.blobstore import upgrade_store
 from backstride.store.db import make_engine, session_factory
-from backstride.store.migrate import upgrade_if_needed
 
 
 def utc_now() -> dt.datetime:
@@ -24,7 +24,7 @@ def open_session(settings: Settings | None = None) -> Iterator[Session]:
     already at the newest revision is only checked, without loading Alembic)."""
     settings = settings or load_settings()
     url = settings.effective_database_url
-    upgrade_if_needed(url)
+    upgrade_store(settings)  # only checked when already at the newest revision
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session:

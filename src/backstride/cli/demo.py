@@ -52,7 +52,8 @@ def _step_accounts(
         console.print(f"  {role:<10} {email}")
     console.print(
         'Log in: POST /api/v1/auth/login {"email", "password", "mode": "token"}; '
-        "API docs at http://127.0.0.1:8000/api/v1/docs once `backstride serve` runs."
+        "API docs at http://127.0.0.1:8000/api/v1/docs once `backstride serve` runs. "
+        "The clinician and the admin set up an authenticator app (TOTP) at their first log-in."
     )
 
 

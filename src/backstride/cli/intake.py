@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 import yaml
 from rich.console import Console
-from rich.prompt import Prompt
 
-from backstride.cli.interview import run_interview
-from backstride.cli.questions import Question, parse
+from backstride.cli.interview import MAX_RECHECKS, Interview
+from backstride.cli.prompter import RichPrompter
 from backstride.config import load_settings
 from backstride.errors import InvalidInput, NotFound
 from backstride.intake import (
@@ -24,52 +24,21 @@ from backstride.intake import (
     load_instruments,
     validate_intake,
 )
-
-
-class RichPrompter:
-    """Asks on the terminal (or any stdin) with rich; re-asks until the answer is valid."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-
-    def ask(self, question: Question) -> Any:
-        """The parsed answer; ``EOFError`` propagates (the caller aborts, writing nothing)."""
-        hint = ""
-        if question.kind in {"choice", "multi"}:
-            hint = f" [dim]({', '.join(question.choices)})[/dim]"
-        elif question.kind == "tri":
-            hint = " [dim](y/n/skip)[/dim]"
-        elif question.kind == "bool" and question.default:
-            hint = f" [dim](y/n, default {question.default})[/dim]"
-        while True:
-            raw = Prompt.ask(f"{question.text}{hint}", console=self.console, default="",
-                             show_default=False)  # fmt: skip
-            try:
-                return parse(question, raw)
-            except ValueError as exc:
-                self.console.print(f"[red]{exc}[/red]")
+from backstride.intake.catalog import InstrumentDef
+from backstride.intake.document_text import Format, parse_document_text
+from backstride.intake.form import AnswerError, Draft, draft_from_dict
+from backstride.intake.questions import intake_sections
 
 
 def read_document(path: Path) -> dict[str, Any]:
-    """Load an intake file (JSON, or YAML for .yaml/.yml); coded errors when unreadable."""
+    """Load an intake file (JSON, or YAML for .yaml/.yml); coded errors when unreadable.
+
+    A key given twice is refused with its path, as an unknown field is (``intake.invalid``).
+    """
     if not path.is_file():
         raise NotFound(f"no intake file at {path}", code="intake.file_not_found")
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = yaml.safe_load(text) if path.suffix in {".yaml", ".yml"} else json.loads(text)
-    except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise InvalidInput(
-            f"{path.name} is not valid {'YAML' if path.suffix in {'.yaml', '.yml'} else 'JSON'}",
-            code="intake.unreadable",
-            problems=[{"path": "", "msg": str(exc), "type": "parse_error"}],
-        ) from exc
-    if not isinstance(data, dict):
-        raise InvalidInput(
-            "the intake must be a mapping of sections",
-            code="intake.invalid",
-            problems=[{"path": "", "msg": "expected an object", "type": "dict_type"}],
-        )
-    return data
+    fmt: Format = "yaml" if path.suffix in {".yaml", ".yml"} else "json"
+    return parse_document_text(path.read_text(encoding="utf-8"), fmt=fmt, name=path.name)
 
 
 def write_atomically(path: Path, data: dict[str, Any]) -> None:
@@ -88,6 +57,59 @@ def write_atomically(path: Path, data: dict[str, Any]) -> None:
         raise
 
 
+def default_draft_path(output: Path | None) -> Path:
+    """``OUTPUT.draft.json`` beside the output, or ``intake-draft.json`` here."""
+    if output is None:
+        return Path("intake-draft.json")
+    return output.with_name(f"{output.name}.draft.json")
+
+
+def read_draft(path: Path) -> Draft:
+    """A draft written when an interview ended early (``intake.draft_invalid`` if it is not)."""
+    if not path.is_file():
+        raise NotFound(f"no intake draft at {path}", code="intake.draft_not_found")
+    try:
+        return draft_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, AnswerError) as exc:
+        raise InvalidInput(
+            f"{path.name} is not an intake draft: {exc}", code="intake.draft_invalid"
+        ) from exc
+
+
+def save_draft(console: Console, interview: Interview, path: Path) -> None:
+    """Keep the answers so far (private file, written atomically) and say how to resume."""
+    write_atomically(path, interview.draft().to_dict())
+    console.print(
+        f"\n[yellow]input ended - {interview.answered} answers kept in {path}[/yellow]\n"
+        f"continue with: backstride intake --resume {path}",
+        soft_wrap=True,
+    )
+
+
+def _interview_until_valid(
+    console: Console,
+    interview: Interview,
+    instruments: Mapping[str, InstrumentDef],
+    keep: Path,
+) -> dict[str, Any]:
+    """Run the interview; answers the final validation refuses are asked again."""
+    prompter = RichPrompter(console)
+    for _ in range(MAX_RECHECKS):
+        try:
+            raw = interview.run(prompter)
+        except (EOFError, KeyboardInterrupt):
+            save_draft(console, interview, keep)
+            raise typer.Exit(1) from None
+        try:
+            return validate_intake(raw, instruments=instruments).model_dump(mode="json")
+        except InvalidInput as exc:
+            for problem in exc.problems:
+                console.print(f"[red]{problem['path']}: {problem['msg']}[/red]")
+            interview.reask([str(p["path"]) for p in exc.problems])
+    save_draft(console, interview, keep)
+    raise InvalidInput("the answers are still not valid", code="intake.invalid")
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``intake`` (with ``schema``) and ``assess`` to ``app``."""
     intake_app = typer.Typer(help="Answer the intake questionnaire.", invoke_without_command=True)
@@ -102,6 +124,18 @@ def register(app: typer.Typer) -> None:
                 "-o", "--output", help="Save answers here (.json, .yaml); default: stdout."
             ),
         ] = None,
+        resume: Annotated[
+            Path | None,
+            typer.Option("--resume", help="Continue the interview kept in this draft file."),
+        ] = None,
+        draft_file: Annotated[
+            Path | None,
+            typer.Option(
+                "--draft",
+                help="Where to keep the answers if input ends early "
+                "(default: OUTPUT.draft.json, or intake-draft.json).",
+            ),
+        ] = None,
     ) -> None:
         """Ask the intake questions (prompts on stderr) and save the answers."""
         if ctx.invoked_subcommand is not None:
@@ -109,22 +143,25 @@ def register(app: typer.Typer) -> None:
         console = Console(stderr=True)
         settings = load_settings()
         instruments = load_instruments(settings.instrument_wording_dir)
+        draft = read_draft(resume) if resume is not None else None
+        keep = draft_file or resume or default_draft_path(output)
         console.print(
             "[bold]backstride intake[/bold] - decision support, not a diagnosis. If you have "
             "new numbness around the saddle area or lose bladder/bowel control, seek emergency "
-            "care now.\nPress Ctrl-D to abort; nothing is saved until the end."
+            "care now.\nIf input ends early (Ctrl-D, Ctrl-C), your answers are kept as a draft."
         )
-        try:
-            raw = run_interview(RichPrompter(console), instruments)
-        except (EOFError, KeyboardInterrupt):
-            console.print("\n[yellow]aborted - nothing was written[/yellow]")
-            raise typer.Exit(1) from None
-        document = validate_intake(raw, instruments=instruments).model_dump(mode="json")
+        interview = Interview(intake_sections(instruments), draft)
+        if draft is not None:
+            console.print(f"resuming {resume}: {interview.answered} answers kept")
+        document = _interview_until_valid(console, interview, instruments, keep)
         if output is None:
             typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
-            return
-        write_atomically(output, document)
-        console.print(f"answers saved to {output}; next: backstride assess {output}")
+        else:
+            write_atomically(output, document)
+            console.print(f"answers saved to {output}; next: backstride assess {output}")
+        if keep.exists():
+            keep.unlink()
+            console.print(f"[dim]draft {keep} removed[/dim]")
 
     @intake_app.command("schema")
     def schema() -> None:
@@ -166,4 +203,12 @@ def register(app: typer.Typer) -> None:
             console.print(f"saved: assessment {ids['assessment_id']} for runner {runner}")
 
 
-__all__ = ["RichPrompter", "read_document", "register", "write_atomically"]
+__all__ = [
+    "RichPrompter",
+    "default_draft_path",
+    "read_document",
+    "read_draft",
+    "register",
+    "save_draft",
+    "write_atomically",
+]

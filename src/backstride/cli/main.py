@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "worker": (
         "backstride.cli.server",
-        "Run import jobs from the queue (several workers may share a PostgreSQL queue).",
+        "Run import jobs and send due e-mail (several workers may share a PostgreSQL queue).",
     ),
     "import": (
         "backstride.cli.ingest",
@@ -52,10 +52,14 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "log": ("backstride.cli.plan", "Record a session with its pain scores (0-10)."),
     "config": ("backstride.cli.system", "Show configuration."),
     "db": ("backstride.cli.system", "Database maintenance."),
-    "admin": ("backstride.cli.server", "Create clinics, clinicians and admins."),
+    "admin": (
+        "backstride.cli.server",
+        "Create clinics, clinicians and admins; read the audit log.",
+    ),
     "activities": ("backstride.cli.ingest", "Stored activities and single-file inspection."),
     "intake": ("backstride.cli.intake", "Answer the intake questionnaire."),
     "plan": ("backstride.cli.plan", "The training plan."),
+    "clinic": ("backstride.cli.clinic", "Clinic booking: set-up and the front desk."),
 }
 """Top-level command -> (module whose ``register(app)`` defines it, one-line help)."""
 

@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from backstride.cli.plan_output import print_plan, write_outputs
 from backstride.errors import InvalidInput
@@ -38,11 +39,20 @@ _WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _preferences(
-    *, days: str | None, minutes: int | None, equipment: str | None, race: str | None
+    *,
+    days: str | None,
+    minutes: int | None,
+    equipment: str | None,
+    race: str | None,
+    race_km: float | None = None,
 ) -> Preferences | None:
     """Preferences from the options (None when no option was given: use the stored ones)."""
-    if days is None and minutes is None and equipment is None and race is None:
+    if all(v is None for v in (days, minutes, equipment, race, race_km)):
         return None
+    if race_km is not None and not 0 < race_km <= 400:
+        raise InvalidInput(
+            "--race-km must be a distance in km (0-400)", code="cli.invalid_race_distance"
+        )
     chosen = [d.strip().lower()[:3] for d in (days or ",".join(_WEEKDAYS)).split(",") if d.strip()]
     bad = [d for d in chosen if d not in _WEEKDAYS]
     if bad or not chosen:
@@ -54,6 +64,7 @@ def _preferences(
         minutes_per_session=minutes or 60,
         equipment=frozenset(e.strip() for e in (equipment or "").split(",") if e.strip()),
         goal_race_date=_date(race, "--race"),
+        goal_race_distance_m=round(race_km * 1000) if race_km is not None else None,
     )
 
 
@@ -75,6 +86,9 @@ def plan(
         str | None, typer.Option("--equipment", help="e.g. kettlebell,barbell,pool,bike")
     ] = None,
     race: Annotated[str | None, typer.Option("--race", help="Goal race day (YYYY-MM-DD).")] = None,
+    race_km: Annotated[
+        float | None, typer.Option("--race-km", help="Goal race distance in km (e.g. 21.1).")
+    ] = None,
 ) -> None:
     """Build the runner's plan from the latest assessment and training history."""
     if ctx.invoked_subcommand is not None:
@@ -86,7 +100,9 @@ def plan(
 
     now = utc_now()
     start_date = _date(start, "--start") or now.date()
-    prefs = _preferences(days=days, minutes=minutes, equipment=equipment, race=race)
+    prefs = _preferences(
+        days=days, minutes=minutes, equipment=equipment, race=race, race_km=race_km
+    )
     with open_session() as session:
         result = create_plan(
             session,
@@ -128,6 +144,7 @@ def adapt(
             "decisions": [{"code": d.code, "text": d.text} for d in r.decisions],
             "needs_retriage": r.needs_retriage,
             "clinician_review": r.clinician_review,
+            "escalations": [{"code": d.code, "text": d.text} for d in r.escalations],
         }
         typer.echo(json.dumps(doc))
         return
@@ -139,7 +156,9 @@ def adapt(
         console.print(f"  {e.text()}")
     if r.needs_retriage:
         console.print("[bold red]Re-run the intake (triage) now.[/bold red]")
-    elif r.clinician_review:
+    for d in r.escalations:
+        console.print(f"[bold red]{escape(d.text)}[/bold red] [dim]{d.code}[/dim]")
+    if r.clinician_review and not r.escalations:
         console.print("[bold]Contact the clinic: these logs need a clinician's review.[/bold]")
 
 
@@ -191,7 +210,8 @@ def endurance(
     side_left: Annotated[float, typer.Option("--side-left", help="Left side bridge (s).")],
     as_json: JsonOpt = False,
 ) -> None:
-    """McGill trunk-endurance ratios from hold times, each against its target (clinical.md 7.2)."""
+    """McGill trunk-endurance ratios from hold times, each against its target (clinical reference
+    §7.2)."""
     from backstride.plan.endurance import endurance_ratios
 
     r = endurance_ratios(

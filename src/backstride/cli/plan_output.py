@@ -8,31 +8,29 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from backstride.plan.model import Dose, Plan, Session
+from backstride.plan.describe import content_lines, ladder_text, session_line
+from backstride.plan.model import Plan, Session
 
-
-def _reps(e: Dose) -> str:
-    """``3x10``, or a descending set pattern such as ``5-3-1`` (McGill holds)."""
-    if e.reps_scheme:
-        return "-".join(str(r) for r in e.reps_scheme)
-    return f"{e.sets or 1}x{e.reps or ''}"
+SHOWN_REASONS = ("guardrail.", "rtr.", "race.")
+"""Session reasons worth a line in the table (the rest are in --json and the printable plan)."""
 
 
 def _session_text(s: Session) -> str:
-    text = s.title
-    if s.distance_m:
-        text += f" · {s.distance_m / 1000:.1f} km"
-    if s.kind == "strength":
-        text += ": " + ", ".join(
-            f"{e.name} {_reps(e)}{f' ({e.hold_s}s)' if e.hold_s else ''}"
-            f"{f' @{e.load_kg:g}kg' if e.load_kg else ''}"
-            for e in s.exercises
-        )
-    return text
+    """The session line, then what to do: warm-up with its dosing, the exercises with their
+    doses and ladder steps, cool-down, and the reasons that change how to run it."""
+    lines = [escape(session_line(s))]
+    if s.kind in ("run", "strength"):
+        lines += [f"[dim]  {escape(t)}[/dim]" for t in content_lines(s)]
+    lines += [
+        f"[yellow]  {escape(r.text)}[/yellow]"
+        for r in s.reasons
+        if r.code.startswith(SHOWN_REASONS) and r.code != "race.goal"
+    ]
+    return "\n".join(lines)
 
 
 def print_plan(plan: Plan, console: Console) -> None:
-    """A readable week-by-week table with the reasons."""
+    """A readable week-by-week table with the reasons, the ladders and what to do now."""
     if plan.status == "blocked":
         console.print(
             f"[bold red]No plan (blocked):[/bold red] {escape(plan.blocked_reason or '')}"
@@ -40,10 +38,16 @@ def print_plan(plan: Plan, console: Console) -> None:
         for t in plan.do_now:
             console.print(f"  • {escape(t)}")
         return
-    for t in plan.do_now[:1]:
+    for e in plan.escalations:
+        console.print(f"[bold red]{escape(e.text)}[/bold red] [dim]{e.code}[/dim]")
+    for t in plan.do_now[len(plan.escalations) : len(plan.escalations) + 1]:
         console.print(f"[yellow]{escape(t)}[/yellow]")
     for d in plan.decisions:
         console.print(f"• {escape(d.text)} [dim]{d.code}[/dim]")
+    if plan.ladders:
+        console.print("[bold]Strength ladders[/bold] (where you are, and when the plan steps up)")
+        for ladder in plan.ladders:
+            console.print(f"  {escape(ladder_text(ladder))}")
     for w in plan.weeks:
         target = f" · up to {w.target_distance_m / 1000:.1f} km" if w.target_distance_m else ""
         table = Table(title=f"Week {w.index + 1} ({w.phase}){target}", title_justify="left")
@@ -52,7 +56,7 @@ def print_plan(plan: Plan, console: Console) -> None:
         for day in w.days:
             table.add_row(
                 day.date.strftime("%a %d %b"),
-                "\n".join(escape(_session_text(s)) for s in day.sessions),
+                "\n".join(_session_text(s) for s in day.sessions),
             )
         console.print(table)
     for t in plan.footwear:

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from backstride.intake.assessment import Assessment, Disposition
+from backstride.intake.display import display_score
 
 STYLE = {
     Disposition.EMERGENCY: "bold white on red",
@@ -21,12 +22,6 @@ TITLE = {
     Disposition.CLINICIAN: "Book a clinician assessment",
     Disposition.SELF_MANAGEMENT: "Self-management with a graded plan is reasonable",
 }
-
-
-def _fmt(value: object) -> str:
-    if isinstance(value, float):
-        return f"{value:.1f}"
-    return "not scored" if value is None else str(value)
 
 
 def render_assessment(console: Console, a: Assessment) -> None:
@@ -51,7 +46,7 @@ def render_assessment(console: Console, a: Assessment) -> None:
         scores = Table("score", "value", title="Scores")
         for key, value in a.scores.items():
             if ".points_" not in key:  # per-factor Triad points: in --json only
-                scores.add_row(key, escape(_fmt(value)))
+                scores.add_row(key, escape(display_score(key, value)))
         console.print(scores)
     if a.plan_flags:
         console.print("Plan flags: " + ", ".join(sorted(a.plan_flags)))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 from rich.console import Console
 
@@ -10,7 +12,9 @@ from backstride.config import load_settings
 
 def register(app: typer.Typer) -> None:
     """Attach ``serve``, ``worker`` and the ``admin`` group to ``app``."""
-    admin_app = typer.Typer(help="Create clinics, clinicians and admins.", no_args_is_help=True)
+    admin_app = typer.Typer(
+        help="Create clinics, clinicians and admins; read the audit log.", no_args_is_help=True
+    )
     app.add_typer(admin_app, name="admin")
 
     @app.command("serve")
@@ -23,38 +27,54 @@ def register(app: typer.Typer) -> None:
         import uvicorn
 
         from backstride.api import create_app
-        from backstride.store.migrate import upgrade
+        from backstride.services.blobstore import upgrade_store
 
         settings = load_settings()
-        upgrade(settings.effective_database_url)
+        upgrade_store(settings)
         Console().print(
             f"backstride API on http://{host}:{port}/api/v1 (docs: /api/v1/docs); "
             f"database {settings.effective_database_url.split('@')[-1]}"
         )
+        # no "server: uvicorn" header (it names the software for a scanner); Date stays.
+        # proxy_headers=False: uvicorn would otherwise believe X-Forwarded-For from 127.0.0.1;
+        # the app reads it itself, from settings.trusted_proxies only (api/client.py).
+        options: dict[str, Any] = {
+            "host": host,
+            "port": port,
+            "log_level": "info",
+            "server_header": False,
+            "date_header": True,
+            "timeout_graceful_shutdown": 15,
+            "proxy_headers": False,
+        }
         if workers > 1:
-            uvicorn.run(
-                "backstride.api.asgi:app", host=host, port=port, workers=workers, log_level="info"
-            )
+            uvicorn.run("backstride.api.asgi:app", workers=workers, **options)
         else:
-            uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+            uvicorn.run(create_app(settings), **options)
 
     @app.command("worker")
     def worker(
         once: bool = typer.Option(False, "--once", help="Run the queued jobs, then stop."),
     ) -> None:
-        """Run import jobs from the queue (several workers may share a PostgreSQL queue)."""
+        """Run import jobs and send due e-mail (several workers may share a PostgreSQL queue)."""
         from backstride.cli._context import utc_now
+        from backstride.services.blobstore import upgrade_store
+        from backstride.services.outbox import send_due
         from backstride.services.queue import make_queue
         from backstride.store.db import make_engine, session_factory
-        from backstride.store.migrate import upgrade
 
         settings = load_settings()
-        upgrade(settings.effective_database_url)
+        upgrade_store(settings)
         engine = make_engine(settings.effective_database_url)
-        runner = make_queue(session_factory(engine), settings=settings, clock=utc_now)
+        factory = session_factory(engine)
+        runner = make_queue(factory, settings=settings, clock=utc_now)
         try:
             if once:
                 typer.echo(f"ran {runner.run_once()} job(s)")
+                mail = send_due(factory, settings=settings, now=utc_now())
+                typer.echo(
+                    f"sent {mail.sent} e-mail(s), {mail.retried} to retry, {mail.failed} failed"
+                )
             else:
                 runner.run_forever()
         finally:
@@ -111,6 +131,72 @@ def register(app: typer.Typer) -> None:
             )
         typer.echo(f"clinician {view.email} created (id {view.account_id})")
 
+    @admin_app.command("audit")
+    def audit_log(
+        actor: str | None = typer.Option(None, "--actor", help="Actor account id."),
+        runner: str | None = typer.Option(None, "--runner", help="Runner id."),
+        action: str | None = typer.Option(
+            None, "--action", help="read, create, update, delete, export or refused."
+        ),
+        since: str | None = typer.Option(None, "--from", help="ISO date-time, inclusive."),
+        until: str | None = typer.Option(None, "--to", help="ISO date-time, exclusive."),
+        limit: int = typer.Option(100, "--limit", min=1, max=10_000),
+        offset: int = typer.Option(0, "--offset", min=0),
+        as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+    ) -> None:
+        """Show the audit log (who read or changed whose data), oldest first, with filters."""
+        import datetime as dt
+        import json
+
+        from backstride.cli._context import open_session, utc_now
+        from backstride.errors import InvalidInput
+        from backstride.services.audit import search_audit
+
+        def when(text: str | None, name: str) -> dt.datetime | None:
+            if text is None:
+                return None
+            try:
+                value = dt.datetime.fromisoformat(text)
+            except ValueError as exc:
+                raise InvalidInput(
+                    f"--{name}: not an ISO date-time", code="audit.invalid_range"
+                ) from exc
+            return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+        with open_session() as session:
+            page = search_audit(
+                session,
+                principal=None,
+                now=utc_now(),
+                actor=actor,
+                runner=runner,
+                action=action,
+                from_at=when(since, "from"),
+                to_at=when(until, "to"),
+                limit=limit,
+                offset=offset,
+            )
+        for ev in page.events:
+            if as_json:
+                row = {
+                    "id": ev.id,
+                    "at": ev.at.isoformat(),
+                    "actor_account_id": ev.actor_account_id,
+                    "actor_role": ev.actor_role,
+                    "runner_id": ev.runner_id,
+                    "action": ev.action,
+                    "resource": ev.resource,
+                    "detail": ev.detail,
+                }
+                typer.echo(json.dumps(row, sort_keys=True))
+            else:
+                typer.echo(
+                    f"{ev.at.isoformat()}  {ev.actor_role:<9} {ev.actor_account_id or '-':<32}  "
+                    f"{ev.action:<7} {ev.resource:<12} runner {ev.runner_id or '-'}"
+                )
+        if page.has_more and not as_json:
+            typer.echo(f"(more: --offset {offset + limit})")
+
     @admin_app.command("create-admin")
     def create_admin(
         email: str = typer.Argument(...),
@@ -119,3 +205,30 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Add an admin account."""
         _staff("admin", email, name, password)
+
+    @admin_app.command("reset-totp")
+    def reset_totp(
+        account: str = typer.Argument(..., help="The account's e-mail address or id."),
+    ) -> None:
+        """Remove an account's second factor (lost phone and codes) and end its sessions.
+
+        A clinician or admin sets up a new authenticator app at the next log-in.
+        """
+        from backstride.cli._context import open_session, utc_now
+        from backstride.services.totp import admin_reset
+
+        with open_session() as session:
+            admin_reset(session, principal=None, account_ref=account, now=utc_now())
+        typer.echo(f"second factor of {account} removed; every session of it ended")
+
+    @admin_app.command("end-sessions")
+    def end_sessions(
+        account: str = typer.Argument(..., help="The account's e-mail address or id."),
+    ) -> None:
+        """Log an account out everywhere (a lost laptop or phone)."""
+        from backstride.cli._context import open_session, utc_now
+        from backstride.services.sessions import end_all_sessions
+
+        with open_session() as session:
+            count = end_all_sessions(session, account_ref=account, now=utc_now())
+        typer.echo(f"{count} session(s) of {account} ended")

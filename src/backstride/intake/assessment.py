@@ -14,7 +14,7 @@ from enum import StrEnum
 
 
 class Disposition(StrEnum):
-    """What to do next, highest urgency first (clinical.md section 0 and 1.3)."""
+    """What to do next, highest urgency first (clinical reference §0 and §1.3)."""
 
     EMERGENCY = "emergency"
     URGENT = "urgent"
@@ -34,7 +34,8 @@ _RANK = {
     Disposition.SELF_MANAGEMENT: 0,
 }
 
-# Plan flags a fired rule may set (clinical.md 1.1 and 7.2). The plan engine must honour each.
+# Plan flags a fired rule may set (clinical reference §1.1 and §7.2). The plan engine must honour
+# each.
 FLAG_BLOCKED = "blocked"
 FLAG_NO_RUNNING = "no_running"
 FLAG_NO_IMPACT = "no_impact"
@@ -73,7 +74,7 @@ class Assessment:
 
     ``scores`` is keyed ``<instrument>.<measure>`` (``odi.percent``, ``rmdq.total``,
     ``startback.risk_group``, ``nprs.during_run`` ...); ``flags`` is exactly the union of the
-    fired rules' plan flags (clinical.md section 0 and 1.2 step 3, as in the worked cases of
+    fired rules' plan flags (clinical reference §0 and §1.2 step 3, as in the worked cases of
     1.7); ``derived_flags`` are plan flags read from the answers without a triage rule (hill
     hold for extension-sensitive or SI-pattern pain, 7.1; loaded flexion/rotation while acute
     and flexion-sensitive, 7.2); the plan honours both (:attr:`plan_flags`).

@@ -22,7 +22,8 @@ class AnswerSpec:
     """What an item accepts: ``integer`` (``minimum``..``maximum``), ``boolean`` or ``choice``.
 
     ``highest_of_several``: a list of marked answers is accepted and the highest one counts
-    (ODI: "if two statements are marked, take the higher", Fairbank; clinical.md 4.3 step 3).
+    (ODI: "if two statements are marked, take the higher", Fairbank; clinical reference §4.3 step
+    3).
     """
 
     type: str
@@ -31,6 +32,9 @@ class AnswerSpec:
     choices: tuple[str, ...] = ()
     anchors: Mapping[int, str] = field(default_factory=dict)
     highest_of_several: bool = False
+    labels: Mapping[str, str] = field(default_factory=dict)
+    """What each answer means in plain words: ``yes``/``no`` of a boolean item ("agree"), or
+    each choice of a choice item ("not_at_all" -> "not at all"). Shown beside the item."""
 
     def json_schema(self) -> dict[str, Any]:
         """The JSON Schema of one answer (``null`` means unanswered)."""
@@ -62,7 +66,8 @@ class ItemDef:
 
 @dataclass(frozen=True, slots=True)
 class ChangeSpec:
-    """Minimal clinically important difference and minimal detectable change (clinical.md 4.1)."""
+    """Minimal clinically important difference and minimal detectable change (clinical reference
+    §4.1)."""
 
     mcid: float
     mdc: float
@@ -119,6 +124,7 @@ def _answer(raw: Mapping[str, Any] | None) -> AnswerSpec:
         choices=tuple(raw.get("choices", ())),
         anchors={int(k): str(v) for k, v in (raw.get("anchors") or {}).items()},
         highest_of_several=raw.get("several_marked") == "highest",
+        labels={str(k): str(v) for k, v in (raw.get("labels") or {}).items()},
     )
 
 

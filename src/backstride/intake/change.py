@@ -1,4 +1,4 @@
-"""Change over time that matters, one rule for every instrument (clinical.md 4.1).
+"""Change over time that matters, one rule for every instrument (clinical reference §4.1).
 
 improvement = baseline - follow-up (or follow-up - baseline when higher is better);
 threshold = max(MDC, min(MCID, 0.30 x |baseline|)); meaningful when |improvement| >= threshold
@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backstride.intake.catalog import InstrumentDef
+from backstride.intake.display import format_number
 
 TOLERANCE = 1e-9
-RELATIVE_SHARE = 0.30
+RELATIVE_SHARE_PCT = 30
+"""The baseline-aware part of the threshold, in percent of the baseline (Ostelo 2008)."""
+RELATIVE_SHARE = RELATIVE_SHARE_PCT / 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,10 +31,27 @@ class Change:
     meaningful: bool
     direction: str
 
+    def to_dict(self) -> dict[str, object]:
+        """JSON form: the precise values (data) and ``display`` strings for people."""
+        return {
+            "baseline": self.baseline,
+            "follow_up": self.follow_up,
+            "change": self.change,
+            "improvement": self.improvement,
+            "threshold": self.threshold,
+            "meaningful": self.meaningful,
+            "direction": self.direction,
+            "display": {
+                "change": ("+" if self.change > 0 else "") + format_number(self.change, 2),
+                "threshold": format_number(self.threshold, 2),
+            },
+        }
+
 
 def threshold_for(baseline: float, *, mcid: float, mdc: float) -> float:
     """max(MDC, min(MCID, 0.30 x |baseline|))."""
-    return max(mdc, min(mcid, RELATIVE_SHARE * abs(baseline)))
+    # |baseline| x 30 / 100 in one division: 14 -> 4.2 (0.30 x 14 gives 4.199999999999999)
+    return max(mdc, min(mcid, abs(baseline) * RELATIVE_SHARE_PCT / 100))
 
 
 def compare(
@@ -69,6 +89,7 @@ def compare_instrument(instrument: InstrumentDef, baseline: float, follow_up: fl
 
 __all__ = [
     "RELATIVE_SHARE",
+    "RELATIVE_SHARE_PCT",
     "TOLERANCE",
     "Change",
     "compare",

@@ -1,5 +1,11 @@
 """The intake document: what a runner (and optionally a clinician) answers, as pydantic models.
 
+Schema version 2 (2026-12-05) adds what a clinician would write and version 1 could not say:
+mid-back and front-of-pelvis locations, numbness or weakness without pain, a duration in days,
+night sweats, "the pain is there all the time and no position eases it" and a previous bone
+stress injury at an unknown site. Every version-1 document is a valid version-2 document with
+the same meaning (new fields default to "not reported"), so both are accepted.
+
 Sections: ``about``, ``symptoms``, ``running``, ``red_flags`` (cauda-equina items tri-state:
 ``yes``/``no``/``unanswered``, because unknown is not "no"), ``bone_stress``, optional
 ``clinician`` findings and the questionnaires (``nprs``, ``odi``, ``rmdq``, ``startback``,
@@ -20,15 +26,20 @@ from pydantic import (
     StrictBool,
     StrictInt,
     field_validator,
+    model_validator,
 )
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+SCHEMA_VERSIONS: tuple[str, ...] = ("1", "2")
 
 Tri = Literal["yes", "no", "unanswered"]
 Side = Literal["left", "right", "both", "central", "alternating"]
 Location = Literal[
-    "low_back", "buttock", "si_region", "groin", "hip_front", "thigh", "leg_below_knee", "foot"
-]
+    "low_back", "buttock", "si_region", "groin", "hip_front", "thigh", "leg_below_knee", "foot",
+    "thoracic", "pelvis_pubic",
+]  # fmt: skip
+"""Where the pain is; ``thoracic``: mid-back, ``pelvis_pubic``: front of the pelvis, pubic
+bone (schema 2)."""
 Aggravating = Literal[
     "running", "uphill", "downhill", "extension", "flexion", "rotation", "sitting",
     "standing", "walking", "single_leg_stance", "stairs", "rolling_in_bed", "lifting",
@@ -40,8 +51,10 @@ Easing = Literal[
 ]  # fmt: skip
 BsiSite = Literal[
     "sacrum", "pelvis", "femoral_neck", "pars", "tibia", "fibula", "metatarsal",
-    "navicular", "femoral_shaft", "other",
+    "navicular", "femoral_shaft", "other", "unknown",
 ]  # fmt: skip
+"""Where an earlier bone stress injury was; ``unknown``: there was one, the site is not known
+(it counts as a previous BSI, clinical reference §2.2, but not as a trabecular site, §2.4)."""
 TRABECULAR_SITES = frozenset({"sacrum", "pelvis", "femoral_neck"})
 
 Count = Field(default=None, ge=0)
@@ -71,12 +84,56 @@ class About(_Model):
         return self.weight_kg / (self.height_cm / 100) ** 2
 
 
-class Symptoms(_Model):
-    """Where, since when, how, and what makes the pain worse or better."""
+DAYS_PER_WEEK = 7
 
-    locations: list[Location] = Field(min_length=1)
+
+def _duration_from_days(value: Any) -> Any:
+    """``duration_days`` given alone fills ``duration_weeks`` (days / 7), so every reader has
+    weeks; both given must agree (to 1e-9, clinical reference §0)."""
+    if not isinstance(value, dict):
+        return value
+    days, weeks = value.get("duration_days"), value.get("duration_weeks")
+    if not isinstance(days, int | float) or isinstance(days, bool) or days != days:
+        return value  # not a number (or NaN): the field's own validation reports it
+    if weeks is None:
+        return {**value, "duration_weeks": days / DAYS_PER_WEEK}
+    if (
+        isinstance(weeks, int | float)
+        and not isinstance(weeks, bool)
+        and abs(weeks - days / DAYS_PER_WEEK) > 1e-9
+    ):
+        raise ValueError(
+            f"duration_days {days:g} and duration_weeks {weeks:g} disagree; give one of them"
+        )
+    return value
+
+
+def _one_of_the_durations(schema: dict[str, Any]) -> None:
+    """JSON Schema: ``duration_weeks`` or ``duration_days`` is required, not both."""
+    schema["required"] = [r for r in schema.get("required", []) if r != "duration_weeks"]
+    schema["anyOf"] = [{"required": ["duration_weeks"]}, {"required": ["duration_days"]}]
+
+
+class Symptoms(_Model):
+    """Where, since when, how, and what makes the pain worse or better.
+
+    ``locations`` may be empty only for numbness or weakness without pain (checked with the
+    other answers by :func:`backstride.intake.validation.cross_field_problems`). The duration
+    is given in weeks or in days (``duration_weeks`` is filled from days).
+    """
+
+    model_config = ConfigDict(json_schema_extra=_one_of_the_durations)
+
+    locations: list[Location]
     side: Side
     duration_weeks: Num = Field(ge=0, le=5200)
+    duration_days: Num | None = Field(default=None, ge=0, le=5200 * DAYS_PER_WEEK)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _weeks_from_days(cls, value: Any) -> Any:
+        return _duration_from_days(value)
+
     onset: Literal["sudden", "gradual"] = "gradual"
     onset_trigger: Literal[
         "none", "lifting", "minor_trauma", "significant_trauma", "mileage_increase", "other"
@@ -84,6 +141,9 @@ class Symptoms(_Model):
     first_episode: StrictBool = True
     age_at_onset_years: Num | None = Field(default=None, ge=0, le=110)
     pattern: Literal["constant", "intermittent", "only_with_activity"] = "intermittent"
+    constant_no_position_eases: StrictBool = False
+    """The pain is there all the time and no position or rest eases it, night included
+    (clinical reference §1.1 ``red_flag.nonmechanical``; 2026-12-05 appendix, item 3)."""
     pain_below_l5: StrictBool = False
     points_one_finger_near_psis: StrictBool = False
     night_pain: Literal["none", "wakes_me", "constant_unrelieved"] = "none"
@@ -116,6 +176,9 @@ class Running(_Model):
     weekly_distance_km: Num = Field(default=0, ge=0, le=1000)
     years_running: Num | None = Field(default=None, ge=0, le=90)
     longest_run_km: Num | None = Field(default=None, ge=0, le=500)
+    runs_per_week: StrictInt | None = Field(
+        default=None, ge=0, le=21, description="Runs in a usual recent week."
+    )
     recent_change: Literal["none", "increase", "decrease", "break"] = "none"
     load_increase_pct: Num | None = Field(
         default=None,
@@ -170,6 +233,9 @@ class RedFlags(_Model):
     no_improvement_after_4_weeks_care: StrictBool = False
     generally_unwell: StrictBool = False
     fever: StrictBool = False
+    night_sweats: StrictBool = False
+    """Drenching sweats at night, asked on their own (clinical reference §1.1
+    ``red_flag.infection``: fever, chills, rigors or night sweats with back pain)."""
     iv_drug_use: StrictBool = False
     immunosuppression: StrictBool = False
     recent_bacterial_infection: StrictBool = False
@@ -179,7 +245,7 @@ class RedFlags(_Model):
 
 
 class BoneStress(_Model):
-    """Bone-stress features the runner can report (clinical.md 2.3)."""
+    """Bone-stress features the runner can report (clinical reference §2.3)."""
 
     weight_bearing_pain_builds: StrictBool = False
     painful_single_leg_hop: StrictBool = False
@@ -252,15 +318,15 @@ class Triad(_Model):
     menarche_age_years: Num | None = Field(default=None, ge=5, le=30)
     menses_last_12_months: StrictInt | None = Field(default=None, ge=0, le=30)
     no_period_last_3_months: StrictBool | None = None
-    """None for 3 months (clinical.md 2.2: menstrual dysfunction, a BSI risk factor)."""
+    """None for 3 months (clinical reference §2.2: menstrual dysfunction, a BSI risk factor)."""
     menses_not_assessable: StrictBool = False
     bmd_z_score: Num | None = Field(default=None, ge=-10, le=10)
 
 
 class IntakeDocument(_Model):
-    """One complete intake (schema version 1)."""
+    """One complete intake (schema version 2; version 1 documents are accepted unchanged)."""
 
-    schema_version: Literal["1"] = "1"
+    schema_version: Literal["1", "2"] = "2"
     about: About
     symptoms: Symptoms
     running: Running = Field(default_factory=Running)
@@ -280,6 +346,7 @@ QUESTIONNAIRE_FIELDS: tuple[str, ...] = ("nprs", "odi", "rmdq", "startback", "ps
 __all__ = [
     "QUESTIONNAIRE_FIELDS",
     "SCHEMA_VERSION",
+    "SCHEMA_VERSIONS",
     "TRABECULAR_SITES",
     "About",
     "BoneStress",

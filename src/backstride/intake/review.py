@@ -1,7 +1,7 @@
 """A clinician's review of an assessment: a changed disposition with a recorded reason.
 
-clinical.md §1.2.6 *[default]*: a clinician may downgrade (or raise) the disposition with a
-recorded reason, which is audited; the runner-answered red flags stay visible in the record.
+clinical reference §1.2 step 6 *[default]*: a clinician may downgrade (or raise) the disposition
+with a recorded reason, which is audited; the runner-answered red flags stay visible in the record.
 Here that means: every fired rule (its code, text and source) is kept in ``reasons``; the
 disposition, its time frame and the plan flags follow the clinician's decision. A rule whose
 level is above the reviewed disposition was the clinician's to weigh, so its plan flags no

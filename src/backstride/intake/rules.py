@@ -1,4 +1,4 @@
-"""The triage rule table: an ordered registry under stable keys (clinical.md 1.1).
+"""The triage rule table: an ordered registry under stable keys (clinical reference §1.1).
 
 Each rule has a disposition, plan flags, a plain-language reason (own words), its sources and
 a predicate over :class:`~backstride.intake.facts.Facts` that returns ``None`` (not fired) or a
@@ -21,6 +21,7 @@ from backstride.intake.assessment import (
 from backstride.intake.facts import (
     LASLETT_LR_POSITIVE,
     Facts,
+    constant_pain,
     groin_pain_weight_bearing,
     leg_pain_below_knee,
     painful_hop,
@@ -147,22 +148,26 @@ def _fracture(f: Facts) -> str | None:
     "episode or onset < 12 weeks [default]",
 )
 def _malignancy(f: Facts) -> str | None:
+    """clinical reference §1.1: history of cancer alone; unexplained weight loss alone; or age
+    over 50 with new pain and one more item - rest or night pain eased by no position, new pain
+    that is constant (does not vary with position or activity; 2026-12-05 appendix, case T20),
+    no improvement after 4 weeks of care, or feeling generally unwell."""
     r, s = f.doc.red_flags, f.doc.symptoms
     if r.history_of_cancer:
         return "history of cancer"
     if r.unexplained_weight_loss:
         return "unexplained weight loss"
-    new_pain = s.first_episode or s.duration_weeks < 12
     extra = [
         name
         for name, hit in (
             ("pain at rest or night eased by no position", s.night_pain == "constant_unrelieved"),
+            ("constant pain that no position or activity changes", f.nonmechanical),
             ("no improvement after 4 weeks of care", r.no_improvement_after_4_weeks_care),
             ("feeling generally unwell", r.generally_unwell),
         )
         if hit
     ]
-    if f.doc.about.age_years > 50 and new_pain and extra:
+    if f.doc.about.age_years > 50 and f.new_pain and extra:
         return f"age over 50 with new pain and {', '.join(extra)}"
     return None
 
@@ -175,9 +180,13 @@ def _malignancy(f: Facts) -> str | None:
     "NICE CKS; Finucane et al. 2020 (JOSPT 50:350-372)",
 )
 def _infection(f: Facts) -> str | None:
+    """clinical reference §1.1: fever, chills, rigors or night sweats with back pain; or an
+    infection risk item with new constant pain or with feeling generally unwell (no fever
+    needed: 2026-12-05 appendix, case T18)."""
     r = f.doc.red_flags
-    if r.fever:
-        return "fever with back pain"
+    if r.fever or r.night_sweats:
+        return " and ".join(n for n, hit in (("fever", r.fever), ("night sweats", r.night_sweats))
+                            if hit) + " with back pain"  # fmt: skip
     risks = [
         name
         for name, hit in (
@@ -189,8 +198,37 @@ def _infection(f: Facts) -> str | None:
         )
         if hit
     ]
-    constant = r.new_constant_pain or f.doc.symptoms.pattern == "constant"
-    return f"{', '.join(risks)} with new constant pain" if risks and constant else None
+    with_ = [
+        name
+        for name, hit in (
+            ("new constant pain", constant_pain(f.doc)),
+            ("feeling generally unwell", r.generally_unwell),
+        )
+        if hit
+    ]
+    return f"{', '.join(risks)} with {' and '.join(with_)}" if risks and with_ else None
+
+
+@rule(
+    "red_flag.nonmechanical",
+    Disposition.URGENT,
+    frozenset({FLAG_NO_RUNNING}),
+    "Pain that never eases, even lying still or at night, is not the usual pattern of a running "
+    "strain; a doctor should see you within a day.",
+    "Finucane et al. 2020 (JOSPT 50:350-372, IFOMPT: constant, progressive, non-mechanical "
+    "pain); NICE CKS (non-mechanical pain, night pain); new pain = first episode or onset "
+    "< 12 weeks [default]",
+)
+def _nonmechanical(f: Facts) -> str | None:
+    """clinical reference §1.1 (2026-12-05 appendix, cases T3, T19, T20): new pain that is
+    constant and eased by no position or rest, including at night, at any age. Keeps the rule
+    table in line with the safety-netting text (§1.4), which sends such a runner to a doctor
+    within a day."""
+    if not (f.nonmechanical and f.new_pain):
+        return None
+    s = f.doc.symptoms
+    at_night = " (night included)" if s.night_pain == "constant_unrelieved" else ""
+    return f"new constant pain that no position or rest eases{at_night}"
 
 
 @rule(

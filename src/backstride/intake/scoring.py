@@ -3,7 +3,7 @@
 Each scorer takes the answers of one instrument (``{"items": {key: value}}``; PSFS
 ``{"activities": [{"name", "score"}]}``) and returns :class:`Scored`: unrounded values keyed
 by measure plus notes (e.g. why an instrument was not scored). Values are compared unrounded;
-interfaces round for display (clinical.md section 0).
+interfaces round for display (clinical reference §0).
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def score_odi(answers: Mapping[str, Any], *, max_missing: int = 2) -> Scored:
     """ODI v2.1a: percent = sum / (5 x answered sections) x 100 (Fairbank & Pynsent 2000).
 
     More than ``max_missing`` (2) unanswered sections -> not scored [default]; a section with
-    two statements marked scores the higher (clinical.md 4.3 step 3).
+    two statements marked scores the higher (clinical reference §4.3 step 3).
     """
     items = _items(answers)
     keys = [str(k) for k in range(1, 11)]
@@ -83,7 +83,9 @@ def score_odi(answers: Mapping[str, Any], *, max_missing: int = 2) -> Scored:
     if len(missing) > max_missing:
         note = f"ODI not scored: {len(missing)} sections unanswered ({', '.join(missing)})."
         return Scored("odi", {"percent": None, "band": None, "answered": len(answered)}, (note,))
-    percent = sum(answered.values()) / (5 * len(answered)) * 100
+    # one division of integers: the correctly rounded percent (14 of 50 is 28.0, where
+    # 14 / 50 * 100 gives 28.000000000000004)
+    percent = sum(answered.values()) * 100 / (5 * len(answered))
     notes = (
         (f"ODI: sections {', '.join(missing)} unanswered; scored on the rest.",) if missing else ()
     )

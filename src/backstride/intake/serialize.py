@@ -8,6 +8,7 @@ from typing import Any
 
 from backstride.errors import InvalidInput
 from backstride.intake.assessment import Assessment, Disposition, Reason
+from backstride.intake.display import display_scores
 
 
 def reason_to_dict(r: Reason) -> dict[str, Any]:
@@ -23,11 +24,16 @@ def reason_to_dict(r: Reason) -> dict[str, Any]:
 
 
 def assessment_to_dict(a: Assessment) -> dict[str, Any]:
-    """The assessment as JSON-safe types; :func:`assessment_from_dict` reverses it."""
+    """The assessment as JSON-safe types; :func:`assessment_from_dict` reverses it.
+
+    ``scores`` are data, unrounded (thresholds and change compare them); ``scores_display``
+    holds the same scores as a person reads them (``"28 %"``, decision 0042).
+    """
     return {
         "disposition": a.disposition.value,
         "reasons": [reason_to_dict(r) for r in a.reasons],
         "scores": dict(a.scores),
+        "scores_display": display_scores(a.scores),
         "startback_group": a.startback_group,
         "flags": sorted(a.flags),
         "safety_netting": list(a.safety_netting),

@@ -24,8 +24,8 @@ from backstride.intake.result import Scored, ScoreValue
 _EPS = 1e-9
 ADULT_BMI_AGE = 18
 """Age from which the absolute BMI cut-offs apply; younger runners are scored on % of expected
-weight or monthly weight loss ("Absolute BMI cut-offs are not for adolescents", clinical.md
-2.4, after De Souza 2014) [default: 18, the age of the collegiate cohorts the CRA was used in].
+weight or monthly weight loss ("Absolute BMI cut-offs are not for adolescents", clinical reference
+§2.4, after De Souza 2014) [default: 18, the age of the collegiate cohorts the CRA was used in].
 """
 
 EA_POINTS = {"none": 0, "some_restriction": 1, "eating_disorder": 2}
@@ -48,14 +48,15 @@ class TriadAnswers:
     bsi_count: int | None = None
     bsi_high_risk_site: bool = False
     adolescent: bool = False
-    """Under :data:`ADULT_BMI_AGE`: the absolute BMI cut-offs are not used (clinical.md 2.4)."""
+    """Under :data:`ADULT_BMI_AGE`: the absolute BMI cut-offs are not used (clinical reference
+    §2.4)."""
 
 
 def bmi_points(a: TriadAnswers) -> int | None:
     """Highest of the answered BMI-row criteria (BMI, % expected weight, monthly loss).
 
-    For an adolescent the absolute BMI is skipped (clinical.md 2.4): only % of expected weight
-    and monthly weight loss count, and the row is unknown when neither is answered.
+    For an adolescent the absolute BMI is skipped (clinical reference §2.4): only % of expected
+    weight and monthly weight loss count, and the row is unknown when neither is answered.
     """
     pts: list[int] = []
     if a.bmi_kg_m2 is not None and not a.adolescent:

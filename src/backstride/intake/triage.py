@@ -1,7 +1,7 @@
 """Triage: score the questionnaires, evaluate every rule, and build the :class:`Assessment`.
 
-clinical.md 1.2: every rule is evaluated (no short-circuit); the disposition is the highest of
-the fired rules; flags are their union (and nothing else: plan-only flags read from the
+clinical reference §1.2: every rule is evaluated (no short-circuit); the disposition is the highest
+of the fired rules; flags are their union (and nothing else: plan-only flags read from the
 answers go to ``derived_flags``); ``self_management`` only when nothing fired; reasons are
 ordered by disposition (descending) then key. Safety-netting (1.4) is always included and
 the time frame (1.3) follows the disposition. Never a diagnosis: "suspected", "pattern".
@@ -21,12 +21,19 @@ from backstride.intake.assessment import (
     Reason,
 )
 from backstride.intake.document import IntakeDocument
-from backstride.intake.facts import LASLETT_LR_NEGATIVE, Facts, derive_facts
+from backstride.intake.facts import (
+    LASLETT_LR_NEGATIVE,
+    Facts,
+    derive_facts,
+    nonmechanical_pain,
+)
 from backstride.intake.rules import RULES
 from backstride.intake.scored import score_document
+from backstride.intake.training_note import training_error_note
 from backstride.intake.validation import validate_intake
 
-RULES_VERSION = "2026-11-25"
+RULES_VERSION = "2026-12-05"
+"""The clinical reference's rule table in force (§1.1 with the 2026-12-05 appendix)."""
 ACUTE_WEEKS = 6.0
 """Pain younger than this is "acute" for the loaded flexion/rotation flag [default]."""
 
@@ -74,7 +81,7 @@ def _derived_flags(doc: IntakeDocument, fired: set[str]) -> tuple[set[str], list
         flags.add(FLAG_AVOID_LOADED_FLEXION_ROTATION)
         notes.append(
             "Plan: avoid loaded flexion and rotation while the pain is acute and "
-            "flexion-sensitive [default; clinical-rules.md 7]."
+            "flexion-sensitive [default; clinical reference §7.2]."
         )
     if "extension" in s.aggravating or "pattern.sacroiliac" in fired:
         flags.add(FLAG_HOLD_HILLS)
@@ -83,6 +90,40 @@ def _derived_flags(doc: IntakeDocument, fired: set[str]) -> tuple[set[str], list
             "pattern [default]."
         )
     return flags, notes
+
+
+def safety_net_notes(doc: IntakeDocument, disposition: Disposition) -> list[str]:
+    """Answers that match a "see a doctor within a day" sign of the safety-netting text when
+    no urgent rule fired, said back to the runner.
+
+    The rule table reads three of those signs only in combination (clinical reference §1.1):
+    feeling unwell counts with an infection risk item or over 50 with new pain; a minor fall or
+    lift with a fragile bone (osteoporosis, steroids, over 70); constant pain no position eases
+    when it is new. The disposition follows the table; the note makes sure the safety-netting
+    text (§1.4) is not silently contradicted for the runner who reported the sign.
+    """
+    if disposition.rank >= Disposition.URGENT.rank:
+        return []
+    r, s = doc.red_flags, doc.symptoms
+    signs = [
+        text
+        for text, hit in (
+            ("you feel generally unwell", r.generally_unwell),
+            (
+                "the pain started after a fall",
+                s.onset_trigger == "minor_trauma"
+                or (r.minor_trauma_or_strenuous_lift and s.onset_trigger != "lifting"),
+            ),
+            ("the pain is constant and no position eases it", nonmechanical_pain(doc)),
+        )
+        if hit
+    ]
+    if not signs:
+        return []
+    return [
+        f"Safety-netting: you said {' and '.join(signs)}. The advice below asks you to see a "
+        "doctor within a day when that is so: please do, even though no rule above fired."
+    ]
 
 
 def _context_notes(doc: IntakeDocument, fired: set[str], facts: Facts) -> list[str]:
@@ -126,7 +167,13 @@ def evaluate(doc: IntakeDocument, *, today: dt.date) -> Assessment:
     extra_flags, flag_notes = _derived_flags(doc, fired)
     group = scores.get("startback.risk_group")
     group_name = group if isinstance(group, str) else None
-    all_notes = [*_context_notes(doc, fired, facts), *flag_notes, *notes]
+    all_notes = [
+        *safety_net_notes(doc, disposition),
+        *([note] if (note := training_error_note(doc)) else []),
+        *_context_notes(doc, fired, facts),
+        *flag_notes,
+        *notes,
+    ]
     if group_name:
         all_notes.append(STARTBACK_PATHWAYS[group_name])
     return Assessment(
@@ -154,4 +201,11 @@ def assess(document: IntakeDocument | Mapping[str, Any], *, today: dt.date) -> A
     return evaluate(doc, today=today)
 
 
-__all__ = ["RULES_VERSION", "SAFETY_NETTING", "TIME_FRAMES", "assess", "evaluate"]
+__all__ = [
+    "RULES_VERSION",
+    "SAFETY_NETTING",
+    "TIME_FRAMES",
+    "assess",
+    "evaluate",
+    "safety_net_notes",
+]

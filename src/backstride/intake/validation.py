@@ -86,6 +86,16 @@ def item_problems(
 def cross_field_problems(document: IntakeDocument) -> list[dict[str, str]]:
     """Answers that are valid alone but contradict each other (reported at the later field)."""
     problems: list[dict[str, str]] = []
+    s = document.symptoms
+    if not s.locations and not (s.leg_tingling_numbness or s.leg_weakness != "none"):
+        problems.append(
+            {
+                "path": "symptoms.locations",
+                "msg": "say where the pain is; no location fits only numbness or weakness "
+                "without pain",
+                "type": "too_short",
+            }
+        )
     onset = document.symptoms.age_at_onset_years
     if onset is not None and onset > document.about.age_years:
         problems.append(

@@ -1,6 +1,6 @@
 """The exercise library: frozen entries loaded from ``data/exercises.yaml`` and validated.
 
-Ladders and contraindication tags follow clinical.md section 7.2 (ACSM 2009 progression
+Ladders and contraindication tags follow clinical reference §7.2 (ACSM 2009 progression
 models; McGill big three; ladders and tags are backstride defaults [default]).
 """
 
@@ -17,7 +17,7 @@ import yaml
 from backstride.errors import InvalidInput
 
 CATEGORIES = frozenset({"core", "lower", "warm_up", "cool_down", "breathing", "cross_training"})
-# Contraindication tags and the plan flags that forbid them (clinical.md 7.2).
+# Contraindication tags and the plan flags that forbid them (clinical reference §7.2).
 KNOWN_TAGS = frozenset({"extension_loading", "loaded_flexion_rotation", "impact", "axial_loading"})
 FLAG_FORBIDS: Mapping[str, frozenset[str]] = {
     "avoid_extension_loading": frozenset({"extension_loading"}),
@@ -62,8 +62,8 @@ class Dosage:
     rpe: int | None = None
     minutes: int | None = None
     reps_scheme: tuple[int, ...] = ()
-    """Reps per set in a descending pattern, e.g. McGill's 5-3-1 of 10-s holds (clinical.md
-    7.2, practitioner guidance, unverified); progress adds a rep to each set (6-4-2)."""
+    """Reps per set in a descending pattern, e.g. McGill's 5-3-1 of 10-s holds (clinical reference
+    §7.2, practitioner guidance, unverified); progress adds a rep to each set (6-4-2)."""
 
 
 @dataclass(frozen=True, slots=True)

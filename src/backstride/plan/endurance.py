@@ -2,9 +2,9 @@
 
 McGill et al. 1999 (Arch Phys Med Rehabil 80:941-944; 75 healthy young adults) measured the
 hold times; the targets below are widely attributed to McGill *(unverified)* and are
-backstride defaults (clinical.md 7.2): flexion/extension < 1.0; right/left side bridge within
-0.05 of 1.0; side bridge/extension < 0.75. Targets to train towards, never a diagnosis.
-Comparisons use unrounded ratios (clinical.md section 0); ``round`` is for display only.
+backstride defaults (clinical reference §7.2): flexion/extension < 1.0; right/left side bridge
+within 0.05 of 1.0; side bridge/extension < 0.75. Targets to train towards, never a diagnosis.
+Comparisons use unrounded ratios (clinical reference §0); ``round`` is for display only.
 """
 
 from __future__ import annotations
@@ -40,8 +40,8 @@ def endurance_ratios(
 ) -> EnduranceRatios:
     """Ratios from hold times in seconds; the side bridge/extension ratio uses the better side.
 
-    Worked (clinical.md 7.2): flexion 120 s, extension 150 s -> 0.80 (on target); side bridges
-    80 / 70 s -> 1.143 (asymmetry flagged); 80 / 150 = 0.53 (on target).
+    Worked (clinical reference §7.2): flexion 120 s, extension 150 s -> 0.80 (on target); side
+    bridges 80 / 70 s -> 1.143 (asymmetry flagged); 80 / 150 = 0.53 (on target).
     """
     if min(flexion_s, extension_s, side_right_s, side_left_s) <= 0:
         raise InvalidInput("hold times must be positive seconds", code="plan.invalid_endurance")

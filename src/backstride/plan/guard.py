@@ -11,8 +11,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import replace
 
-from backstride.plan import rules as pr
+from backstride.plan import load_limits as limits
 from backstride.plan.model import Day, Decision, Plan, PlanRules, RunRecord, Session, Week
+from backstride.plan.warm_ups import scale_warm_up
 
 
 def run_title(intensity: str, duration_s: int) -> str:
@@ -29,9 +30,25 @@ def _map_sessions(plan: Plan, fn: dict[str, Session]) -> Plan:
     return replace(plan, weeks=tuple(weeks))
 
 
+def _made_easy(s: Session, why: str) -> Session:
+    dur = s.duration_s or 0
+    return replace(
+        s,
+        intensity="easy",
+        title=run_title("easy", dur),
+        warm_up=scale_warm_up(s.warm_up, intensity="easy", duration_s=dur, rtr=False),
+        reasons=(*s.reasons, Decision("hard_easy.downgraded", why)),
+    )
+
+
 def enforce_hard_easy(plan: Plan) -> Plan:
-    """Downgrade a hard run that follows a hard day, or a third hard run in a week, to easy."""
+    """Downgrade a hard run that follows a hard day, or a third hard run in a week, to easy.
+
+    A race is never downgraded: it counts as the week's hard session, and a hard run the day
+    before it is made easy instead (Seiler 2010 hard/easy, unverified; clinical reference §7.1).
+    """
     changed: dict[str, Session] = {}
+    races = {s.date for s in plan.sessions() if s.intensity == "race"}
     last_hard: dt.date | None = None
     for w in plan.weeks:
         hard_in_week = 0
@@ -39,22 +56,16 @@ def enforce_hard_easy(plan: Plan) -> Plan:
             for s in d.sessions:
                 if not s.hard:
                     continue
-                consecutive = last_hard is not None and (d.date - last_hard).days == 1
-                if consecutive or hard_in_week >= 2:
-                    dur = s.duration_s or 0
-                    changed[s.key] = replace(
-                        s,
-                        intensity="easy",
-                        title=run_title("easy", dur),
-                        reasons=(
-                            *s.reasons,
-                            Decision(
-                                "hard_easy.downgraded",
-                                "Made easy: never two hard days in a row, at most two a week.",
-                            ),
-                        ),
-                    )
-                    continue
+                if s.intensity != "race":
+                    if d.date + dt.timedelta(days=1) in races:
+                        changed[s.key] = _made_easy(s, "Made easy: the race is the next day.")
+                        continue
+                    consecutive = last_hard is not None and (d.date - last_hard).days == 1
+                    if consecutive or hard_in_week >= 2:
+                        changed[s.key] = _made_easy(
+                            s, "Made easy: never two hard days in a row, at most two a week."
+                        )
+                        continue
                 hard_in_week += 1
                 last_hard = d.date
     return _map_sessions(plan, changed) if changed else plan
@@ -75,9 +86,12 @@ def enforce_guardrail(
     for s in plan.sessions():
         if s.kind != "run" or s.distance_m is None or s.date < from_date:
             continue  # past days are in ``history`` only if they were done
+        if s.intensity == "race":  # the runner's chosen race: flagged, never clipped
+            runs.append(RunRecord(s.date, s.distance_m))
+            continue
         if s.rtr_stage is None or s.rtr_stage >= 6:
-            longest = pr.longest_in_window(runs, s.date)
-            cap = pr.single_run_cap_m(longest, rules=rules) if longest else first_run_m
+            longest = limits.longest_in_window(runs, s.date)
+            cap = limits.single_run_cap_m(longest, rules=rules) if longest else first_run_m
             if s.distance_m > cap:
                 dur = cap * pace_s_per_km // 1000
                 s = replace(

@@ -1,6 +1,8 @@
-"""The plan's frozen data: inputs (training context, preferences, rules) and the plan itself.
+"""The plan's frozen data: the plan document (weeks -> days -> sessions, decisions, the
+progression state, ladders, escalations); the generator's inputs live in ``inputs.py`` and
+are re-exported here.
 
-A plan is weeks -> days -> sessions; every decision carries a stable reason code and text.
+Every decision carries a stable reason code and text.
 """
 
 from __future__ import annotations
@@ -8,10 +10,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-SESSION_KINDS = ("run", "strength", "mobility", "cross_training", "rest", "clinic_visit")
-HARD_INTENSITIES = frozenset({"long", "tempo"})
+from pydantic import ConfigDict, with_config
+
+from backstride.plan.inputs import PlanRules, Preferences, RunRecord, StatedRunning, TrainingContext
+
+_DOCUMENT = ConfigDict(extra="forbid")
+"""Plan document types refuse unknown fields when parsed (a clinician's edited document with
+a misspelt field is an error naming its path, never a silently dropped value)."""
+
+SESSION_KINDS = (
+    "run",
+    "strength",
+    "mobility",
+    "cross_training",
+    "relaxation",
+    "rest",
+    "clinic_visit",
+)
+REST_DAY_KINDS = frozenset({"rest", "clinic_visit", "relaxation"})
+"""A day with only these sessions is a full rest day."""
+HARD_INTENSITIES = frozenset({"long", "tempo", "race"})
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Decision:
     """One reasoned decision: stable dotted ``code`` and a plain-language ``text``."""
@@ -20,77 +41,7 @@ class Decision:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class RunRecord:
-    """A run that already happened (or is planned) on a calendar day, in metres."""
-
-    on_date: dt.date
-    distance_m: int
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingContext:
-    """What the plan needs from the training history (the analytics ``LoadSummary`` later).
-
-    ``weekly_distances_m`` are the most recent complete weeks, oldest first; ``recent_runs``
-    are the runs of (at least) the last 30 days, used by the single-run guardrail.
-    """
-
-    weekly_distances_m: tuple[int, ...] = ()
-    recent_runs: tuple[RunRecord, ...] = ()
-    easy_pace_s_per_km: int = 390
-    typical_run_s: int = 2400
-    current_pain_nprs: int = 0
-    months_running: int | None = None
-    age_years: int | None = None
-    shoe_distance_m: int | None = None
-
-    @property
-    def last_week_m(self) -> int:
-        """Distance of the most recent complete week (0 without history)."""
-        return self.weekly_distances_m[-1] if self.weekly_distances_m else 0
-
-
-@dataclass(frozen=True, slots=True)
-class Preferences:
-    """What the runner chooses: training weekdays (0 = Monday), time, equipment, goal race."""
-
-    days_available: frozenset[int] = frozenset({0, 1, 2, 3, 4, 5, 6})
-    minutes_per_session: int = 60
-    long_run_minutes: int | None = None
-    runs_per_week: int = 4
-    equipment: frozenset[str] = frozenset()
-    goal_race_date: dt.date | None = None
-    goal_race_distance_m: int | None = None
-    clinic_visit_every_weeks: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class PlanRules:
-    """Configurable thresholds (clinical.md 7.1); every default is a backstride [default]."""
-
-    cap_with_pain: float = 0.10
-    cap_without_pain: float = 0.20
-    cap_absolute: float = 0.30
-    growth_with_pain: float = 0.05
-    growth: float = 0.10
-    single_run_factor_tenths: int = 11
-    first_run_s: int = 1200
-    deload_every: int = 4
-    deload_factor: float = 0.75
-    taper_factors: tuple[float, float] = (0.65, 0.45)
-    regress_factor: float = 0.80
-    long_run_share: float = 0.35
-    long_run_share_novice: float = 0.30
-    quality_share_max: float = 0.20
-    """Most of a week's running distance at tempo: ~80 % of running easy (Seiler 2010,
-    unverified; clinical.md 7.1)."""
-    pain_during_max: int = 5
-    """Highest acceptable pain during a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
-    pain_after_max: int = 5
-    """Highest acceptable pain after a session, 0-10 (Silbernagel et al. 2007: up to 5)."""
-
-
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Dose:
     """One exercise in a session with its dosage (``reps`` or ``hold_s`` or both)."""
@@ -105,8 +56,13 @@ class Dose:
     minutes: int | None = None
     reps_scheme: tuple[int, ...] = ()
     """Reps set by set when they differ (McGill reverse pyramid 5-3-1); ``reps`` is the first."""
+    step: int | None = None
+    """Position on its progression ladder (1 = easiest), for strength exercises."""
+    of_steps: int | None = None
+    """Number of steps on that ladder."""
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Session:
     """One planned session. ``key`` is stable across versions (date, kind, slot)."""
@@ -126,6 +82,8 @@ class Session:
     rtr_stage: int | None = None
     reasons: tuple[Decision, ...] = ()
     revision: int = 0
+    start_min: int | None = None
+    """Set start, minutes after local midnight (clinic visits); ``None``: any time that day."""
 
     @property
     def hard(self) -> bool:
@@ -137,6 +95,7 @@ class Session:
         return self.title
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Day:
     """One calendar day of the plan."""
@@ -146,10 +105,11 @@ class Day:
 
     @property
     def is_rest(self) -> bool:
-        """No training on this day (rest or only a clinic visit)."""
-        return all(s.kind in ("rest", "clinic_visit") for s in self.sessions)
+        """No training on this day (rest, a clinic visit, a few minutes of relaxation)."""
+        return all(s.kind in REST_DAY_KINDS for s in self.sessions)
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Week:
     """One plan week (Monday start): its phase, target running distance and days."""
@@ -162,6 +122,7 @@ class Week:
     reasons: tuple[Decision, ...] = ()
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class ProgressionState:
     """Where the runner stands: ladder steps, loads, 2-for-2 counters, return-to-run stage."""
@@ -177,10 +138,10 @@ class ProgressionState:
     rtr_regressed_at: int | None = None
     rtr_stopped_on: dt.date | None = None
     """Running stopped for bone pain (R4, or bone pain outside the stages) on this day; running
-    resumes only with a clinician clearance recorded after it (clinical.md 2.6, 1.4)."""
+    resumes only with a clinician clearance recorded after it (clinical reference §2.6, §1.4)."""
     rtr_stage7_since: dt.date | None = None
-    """Start of the current pain-free spell at return-to-run stage 7 (clinical.md 2.6: no speed
-    work or hills until 2 weeks pain-free at stage 7)."""
+    """Start of the current pain-free spell at return-to-run stage 7 (clinical reference §2.6: no
+    speed work or hills until 2 weeks pain-free at stage 7)."""
     deload_every: int | None = None
     volume_factor: float = 1.0
     hold_weeks: int = 0
@@ -188,6 +149,37 @@ class ProgressionState:
     last_ladder_step: dt.date | None = None
 
 
+@with_config(_DOCUMENT)
+@dataclass(frozen=True, slots=True)
+class LadderStep:
+    """One step of a progression ladder: when the plan first schedules it, and what it
+    needs that the runner lacks (equipment) or that a flag rules out."""
+
+    id: str
+    name: str
+    first_planned: dt.date | None = None
+    needs: tuple[str, ...] = ()
+
+
+@with_config(_DOCUMENT)
+@dataclass(frozen=True, slots=True)
+class Ladder:
+    """A progression ladder of the strength sessions and where the runner is on it:
+    ``current`` is the step reached so far (from the logs), the steps' ``first_planned``
+    dates are the plan's schedule if the coming sessions stay pain-acceptable."""
+
+    key: str
+    name: str
+    current: str
+    steps: tuple[LadderStep, ...]
+
+    @property
+    def current_index(self) -> int:
+        """0-based position of ``current`` on the ladder."""
+        return next(i for i, s in enumerate(self.steps) if s.id == self.current)
+
+
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Cancelled:
     """A session removed in a later version (kept so calendars can cancel it)."""
@@ -198,6 +190,7 @@ class Cancelled:
     revision: int
 
 
+@with_config(_DOCUMENT)
 @dataclass(frozen=True, slots=True)
 class Plan:
     """The whole plan (one version). ``status`` is ``active`` or ``blocked``."""
@@ -214,6 +207,11 @@ class Plan:
     cancelled: tuple[Cancelled, ...] = ()
     flags: frozenset[str] = frozenset()
     blocked_reason: str | None = None
+    ladders: tuple[Ladder, ...] = ()
+    """The strength ladders, where the runner is on each and when the plan steps up."""
+    escalations: tuple[Decision, ...] = ()
+    """Why the runner should contact the clinic now (worsening pain, bone pain); empty when
+    nothing calls for it (``plan.escalation``)."""
 
     def sessions(self) -> tuple[Session, ...]:
         """Every session in date order."""
@@ -222,17 +220,21 @@ class Plan:
 
 __all__ = [
     "HARD_INTENSITIES",
+    "REST_DAY_KINDS",
     "SESSION_KINDS",
     "Cancelled",
     "Day",
     "Decision",
     "Dose",
+    "Ladder",
+    "LadderStep",
     "Plan",
     "PlanRules",
     "Preferences",
     "ProgressionState",
     "RunRecord",
     "Session",
+    "StatedRunning",
     "TrainingContext",
     "Week",
 ]

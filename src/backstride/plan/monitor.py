@@ -1,9 +1,9 @@
 """The pain-monitoring model, return-to-run stage steps and the strength 2-for-2 rule.
 
 Pain monitoring: Thomee 1997 (Phys Ther 77:1690, unverified) and Silbernagel et al. 2007 (AJSM
-35:897); integer mapping and rule order are backstride defaults (clinical.md 8). Return to run:
-clinical.md 2.6 (published clinic protocols, not trial-tested). Load progression: ACSM 2009
-(+2-10 % when 1-2 reps over target), on two consecutive sessions (NSCA "2-for-2", unverified),
+35:897); integer mapping and rule order are backstride defaults (clinical reference §8). Return to
+run: clinical reference §2.6 (published clinic protocols, not trial-tested). Load progression: ACSM
+2009 (+2-10 % when 1-2 reps over target), on two consecutive sessions (NSCA "2-for-2", unverified),
 +5 % rounded down to the available increment [default].
 """
 
@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-ORDER = {"progress": 0, "hold": 1, "regress": 2, "stop": 3}
+from backstride.plan.modes import PainAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +53,9 @@ class SessionLog:
 
 @dataclass(frozen=True, slots=True)
 class PainDecision:
-    """``progress`` | ``hold`` | ``regress`` | ``stop`` with its rule code and text."""
+    """A :class:`PainAction` with its rule code and text; ``review`` asks for the clinic."""
 
-    action: str
+    action: PainAction
     code: str
     text: str
     review: bool = False
@@ -74,7 +74,8 @@ def rising_weeks(logs: Sequence[SessionLog]) -> bool:
 
 def not_settled(log: SessionLog) -> bool:
     """Next-morning pain **or** stiffness >= 1 point above the runner's usual morning value
-    (clinical.md 8, integer mapping [default]; the 24-hour rule of Silbernagel et al. 2007)."""
+    (clinical reference §8, integer mapping [default]; the 24-hour rule of Silbernagel et al.
+    2007)."""
     pain = log.pain_next_morning is not None and (
         log.pain_next_morning >= log.usual_morning_pain + 1
     )
@@ -87,73 +88,77 @@ def not_settled(log: SessionLog) -> bool:
 def decide(
     log: SessionLog, *, rising: bool, during_max: int = 5, after_max: int = 5
 ) -> PainDecision:
-    """First matching rule wins (clinical.md 8, cases D1-D8).
+    """First matching rule wins (clinical reference §8, cases D1-D8).
 
     (1) new red-flag symptom -> stop and re-triage; (2) rising weeks -> regress and suggest
     review (a trend, so it applies to a skipped session too); D8 skipped -> hold;
     (3) during > ``during_max`` or not settled -> regress one step; (4) during 3 to
     ``during_max`` or after > ``after_max`` -> hold; (5) progress only when during <= 2,
     after <= ``after_max``, settled and stable are all *known*: a log without its during,
-    after or next-morning score holds (unknown is not "no", clinical.md section 0) [default].
+    after or next-morning score holds (unknown is not "no", clinical reference §0) [default].
 
     ``during_max`` / ``after_max``: the highest acceptable pain during and after a session
     (Silbernagel et al. 2007: up to 5/10; a clinic may lower them, ``PlanRules``).
     """
     if log.new_red_flag:
         return PainDecision(
-            "stop",
+            PainAction.STOP,
             "pain.red_flag",
             f"New symptom ({log.new_red_flag}): stop all sessions and re-run triage now.",
             review=True,
         )
     if rising:
         return PainDecision(
-            "regress",
+            PainAction.REGRESS,
             "pain.rising_weeks",
             "Morning pain rose two weeks running: step back and see your clinician.",
             review=True,
         )
     if log.status == "skipped":
         return PainDecision(
-            "hold",
+            PainAction.HOLD,
             "session.skipped",
             "Session skipped: hold; reschedule without stacking hard days.",
         )
     during, after = log.pain_during or 0, log.pain_after or 0
     if during > during_max:
         return PainDecision(
-            "regress",
+            PainAction.REGRESS,
             "pain.high_during",
             f"Pain {during}/10 during (above {during_max}/10, high risk): step back.",
         )
     if not_settled(log):
         return PainDecision(
-            "regress",
+            PainAction.REGRESS,
             "pain.not_settled",
             "Pain or stiffness had not settled by the next morning (24-hour rule): step back.",
         )
     if during >= 3:
         return PainDecision(
-            "hold", "pain.acceptable", f"Pain {during}/10 during (acceptable): repeat the session."
+            PainAction.HOLD,
+            "pain.acceptable",
+            f"Pain {during}/10 during (acceptable): repeat the session.",
         )
     if after > after_max:
         return PainDecision(
-            "hold",
+            PainAction.HOLD,
             "pain.after_high",
             f"Pain {after}/10 after (above {after_max}): repeat the session.",
         )
     if log.pain_during is None or log.pain_after is None or log.pain_next_morning is None:
         return PainDecision(
-            "hold",
+            PainAction.HOLD,
             "pain.incomplete",
             "Pain during, after or next morning not logged: repeat the session; progress "
             "needs all three (low during, settled by the next morning).",
         )
-    return PainDecision("progress", "pain.safe", "Pain stayed low and settled: progress one step.")
+    return PainDecision(
+        PainAction.PROGRESS, "pain.safe", "Pain stayed low and settled: progress one step."
+    )
 
 
 NOT_LOGGED = PainDecision(
-    "hold",
+    PainAction.HOLD,
     "session.not_logged",
     "A planned session has no log: hold rather than progress on missing information.",
 )
@@ -161,7 +166,7 @@ NOT_LOGGED = PainDecision(
 
 def combine(decisions: Sequence[PainDecision]) -> PainDecision | None:
     """The most conservative of several decisions (None if there are none)."""
-    return max(decisions, key=lambda d: ORDER[d.action]) if decisions else None
+    return max(decisions, key=lambda d: d.action.rank) if decisions else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +182,7 @@ class StageStep:
 
 
 def rtr_step(stage: int, good: int, regressed_at: int | None, log: SessionLog) -> StageStep:
-    """One return-to-run session's effect (clinical.md 2.6, cases R1-R4).
+    """One return-to-run session's effect (clinical reference §2.6, cases R1-R4).
 
     Progress after 2 consecutive sessions free of bone pain (muscle soreness allowed); any bone
     pain -> stop, 48 h without running, resume one stage lower (stage 1 stays 1); bone pain
@@ -219,7 +224,7 @@ def rtr_step(stage: int, good: int, regressed_at: int | None, log: SessionLog) -
 
 
 def next_load_kg(load_kg: float, increment_kg: float) -> float:
-    """+5 % rounded down to the available increment (clinical.md 7.2 [default]; inside ACSM
+    """+5 % rounded down to the available increment (clinical reference §7.2 [default]; inside ACSM
     2009's +2-10 %): 20 kg in 1 kg steps -> 21 kg. When one increment is more than +5 % the
     rounded-down raise is zero and the load stays (30 kg in 2.5 kg steps stays 30 kg)."""
     raised = math.floor(load_kg * 1.05 / increment_kg + 1e-9) * increment_kg

@@ -2,20 +2,23 @@
 
 ACSM 2009 (Med Sci Sports Exerc 41:687-708): +2-10 % when 1-2 reps over target; two consecutive
 sessions (NSCA "2-for-2", unverified); ladder step after 2 good sessions, down after a regress,
-one step per 2 weeks for STarT high (clinical.md 7.2, 7.4) [default].
+one step per 2 weeks for STarT high (clinical reference §7.2, §7.4) [default]. A loaded step whose
+load cannot rise within +5 % in its available increment moves to the ladder's next step instead
+(kettlebell RDL -> barbell RDL) [default].
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from backstride.plan.catalogue import Exercise
 from backstride.plan.model import (
     Decision,
     ProgressionState,
 )
+from backstride.plan.modes import PainAction
 from backstride.plan.monitor import (
     ExerciseResult,
     PainDecision,
@@ -25,7 +28,31 @@ from backstride.plan.monitor import (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class StrengthUpdate:
+    """The progression state after a window of strength logs, and what changed (ladder and
+    load decisions, in order)."""
+
+    state: ProgressionState
+    notes: tuple[Decision, ...] = ()
+
+
 def strength_state(
+    state: ProgressionState,
+    logs: Sequence[SessionLog],
+    decision: PainDecision | None,
+    cat: Mapping[str, Exercise],
+    *,
+    today: dt.date,
+    step_gap_days: int = 0,
+) -> StrengthUpdate:
+    """Loads by 2-for-2, ladder steps after 2 good sessions (STarT high: >= 14 days apart)."""
+    notes: list[Decision] = []
+    new = _strength_state(state, logs, decision, cat, notes, today=today, gap=step_gap_days)
+    return StrengthUpdate(new, tuple(notes))
+
+
+def _strength_state(
     state: ProgressionState,
     logs: Sequence[SessionLog],
     decision: PainDecision | None,
@@ -33,9 +60,8 @@ def strength_state(
     notes: list[Decision],
     *,
     today: dt.date,
-    step_gap_days: int = 0,
+    gap: int,
 ) -> ProgressionState:
-    """Loads by 2-for-2, ladder steps after 2 good sessions (STarT high: >= 14 days apart)."""
     steps, loads = dict(state.ladder_steps), dict(state.loads_kg)
     good, bonus = dict(state.good_sessions), dict(state.reps_bonus)
     streak = dict(state.beat_target)
@@ -43,7 +69,7 @@ def strength_state(
     current = {root: steps.get(root, root) for root in roots}
     if decision is None:
         return state
-    if decision.action == "regress":
+    if decision.action == PainAction.REGRESS:
         for root, cur in current.items():
             if cat[cur].regression is not None and root in steps:
                 steps[root] = cat[cur].regression or cur
@@ -52,7 +78,7 @@ def strength_state(
                 )
         return replace(state, ladder_steps=steps, good_sessions={}, beat_target={})
     last = state.last_ladder_step
-    waiting = last is not None and (today - last).days < step_gap_days
+    waiting = last is not None and (today - last).days < gap
     stepped = False
     by_ex: dict[str, list[ExerciseResult]] = {}
     for log in logs:
@@ -63,7 +89,7 @@ def strength_state(
         if ex is None:
             continue
         d = ex.dosage
-        if decision.action == "progress" and all(lg.good_form for lg in logs):
+        if decision.action == PainAction.PROGRESS and all(lg.good_form for lg in logs):
             good[ex_id] = good.get(ex_id, 0) + len(results)
         if d.load_kg is not None and d.reps and d.load_increment_kg:
             load = loads.get(ex_id, d.load_kg)
@@ -73,7 +99,7 @@ def strength_state(
                     r.load_kg is None or r.load_kg >= load - 1e-9
                 )
                 streak[ex_id] = streak.get(ex_id, 0) + 1 if done else 0
-            if decision.action == "progress" and streak.get(ex_id, 0) >= 2:
+            if decision.action == PainAction.PROGRESS and streak.get(ex_id, 0) >= 2:
                 new = next_load_kg(load, d.load_increment_kg)
                 streak[ex_id] = 0
                 if new > load:
@@ -81,22 +107,27 @@ def strength_state(
                     notes.append(
                         Decision(
                             "strength.load_up",
-                            f"{ex.name}: {load:g} -> {new:g} kg (target reps beaten on two "
-                            "sessions running; +5 % rounded down to the available step).",
+                            f"{ex.name}: {round(load, 2):g} -> {round(new, 2):g} kg (target "
+                            "reps beaten on two sessions running; +5 % rounded down to the "
+                            "available step).",
                         )
                     )
+                elif ex.progression is not None:
+                    # The load cannot rise within +5 %: the ladder's next step is the
+                    # progression instead (clinical reference §7.2 ladders [default]).
+                    stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
                 else:
                     notes.append(
                         Decision(
                             "strength.load_held",
-                            f"{ex.name}: stays at {load:g} kg - the smallest step "
+                            f"{ex.name}: stays at {round(load, 2):g} kg - the smallest step "
                             f"({d.load_increment_kg:g} kg) is more than +5 %.",
                         )
                     )
-        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and d.reps_scheme:
+        elif decision.action == PainAction.PROGRESS and good.get(ex_id, 0) >= 2 and d.reps_scheme:
             if ex.progression is None:
                 # McGill big three: add a rep to each set (5-3-1 -> 6-4-2) before lengthening
-                # holds (clinical.md 7.2, practitioner guidance, unverified).
+                # holds (clinical reference §7.2, practitioner guidance, unverified).
                 bonus[ex_id] = bonus.get(ex_id, 0) + 1
                 good[ex_id] = 0
                 scheme = "-".join(str(r + bonus[ex_id]) for r in d.reps_scheme)
@@ -105,7 +136,7 @@ def strength_state(
                 )
             else:
                 stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
-        elif decision.action == "progress" and good.get(ex_id, 0) >= 2 and ex.progression:
+        elif decision.action == PainAction.PROGRESS and good.get(ex_id, 0) >= 2 and ex.progression:
             stepped = _step_up(ex, steps, good, notes, cat, waiting=waiting) or stepped
     return replace(
         state,
@@ -153,4 +184,4 @@ def ladder_root(cat: Mapping[str, Exercise], ex_id: str) -> str:
     return ex_id
 
 
-__all__ = ["ladder_root", "strength_state"]
+__all__ = ["StrengthUpdate", "ladder_root", "strength_state"]

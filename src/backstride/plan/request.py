@@ -1,7 +1,7 @@
 """What the generator is asked: the request, the runner's pain and experience, the plan mode.
 
-Modes (clinical.md 1.3, 2.6): a red flag or ``blocked`` -> no plan; ``urgent`` -> walking and
-gentle mobility only; suspected bone stress (``no_running``/``no_impact``) -> no running until a
+Modes (clinical reference §1.3, §2.6): a red flag or ``blocked`` -> no plan; ``urgent`` -> walking
+and gentle mobility only; suspected bone stress (``no_running``/``no_impact``) -> no running until a
 recorded clinician clearance, then walk-run stages; otherwise graded running.
 """
 
@@ -19,6 +19,7 @@ from backstride.plan.model import (
     ProgressionState,
     TrainingContext,
 )
+from backstride.plan.modes import PlanMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +40,7 @@ class PlanRequest:
     hold_intensity: bool = False
     logged_pain: int | None = None
     """Highest pain (0-10) in the session logs just adapted to; when given it replaces the
-    intake's pain-during-runs score, which is a snapshot (clinical.md 7.1 "while pain is
+    intake's pain-during-runs score, which is a snapshot (clinical reference §7.1 "while pain is
     present")."""
     rtr_start: tuple[int, int] | None = None
     """Projected (return-to-run stage, good sessions) at the start, when the current week's
@@ -56,16 +57,20 @@ def pain_level(assessment: Assessment, context: TrainingContext, logged: int | N
     return max(context.current_pain_nprs, during)
 
 
-def is_novice(context: TrainingContext) -> bool:
-    """Under 6 months of running or under 10 km a week on average [default]."""
+def is_novice(context: TrainingContext, *, weeks_m: tuple[int, ...] | None = None) -> bool:
+    """Under 6 months of running or under 10 km a week on average [default].
+
+    ``weeks_m`` are the weeks that judge it (the recorded ones, or the stated week when the
+    record is thin, ``plan.training_base``); the recorded weeks when not given.
+    """
     if context.months_running is not None and context.months_running < 6:
         return True
-    weeks = context.weekly_distances_m
+    weeks = context.weekly_distances_m if weeks_m is None else weeks_m
     return not weeks or sum(weeks) / len(weeks) < 10_000
 
 
-def plan_mode(req: PlanRequest) -> str:
-    """``blocked`` | ``walk_only`` | ``no_run`` | ``rtr`` | ``normal`` (clinical.md 1.3, 2.6).
+def plan_mode(req: PlanRequest) -> PlanMode:
+    """The plan's :class:`PlanMode` (clinical reference §1.3, §2.6).
 
     Suspected bone stress (``no_running``/``no_impact``), or running stopped for bone pain in
     an earlier version, means no running until a clinician clearance is recorded (after the
@@ -73,20 +78,20 @@ def plan_mode(req: PlanRequest) -> str:
     """
     a = req.assessment
     if a.plan_blocked:
-        return "blocked"
+        return PlanMode.BLOCKED
     if a.disposition is Disposition.URGENT:
-        return "walk_only"
+        return PlanMode.WALK_ONLY
     state = req.state or ProgressionState()
     clearance = req.clearance_date
     cleared = clearance is not None and clearance <= req.start_date
     stopped = state.rtr_stopped_on
     if stopped is not None and not (cleared and clearance is not None and clearance > stopped):
-        return "no_run"
+        return PlanMode.NO_RUN
     if a.flags & {"no_running", "no_impact"} or stopped is not None:
         if not cleared:
-            return "no_run"
-        return "normal" if (state.rtr_stage or 1) >= 7 else "rtr"
-    return "normal"
+            return PlanMode.NO_RUN
+        return PlanMode.NORMAL if (state.rtr_stage or 1) >= 7 else PlanMode.RTR
+    return PlanMode.NORMAL
 
 
 def blocked_plan(req: PlanRequest) -> Plan:

@@ -1,8 +1,8 @@
 """The current week after logs: missed sessions moved without bunching, runs shortened on regress.
 
-Never two hard days in a row, walk-run stages on alternate days (clinical.md 2.6), never
+Never two hard days in a row, walk-run stages on alternate days (clinical reference §2.6), never
 strength next to strength (ACSM 48 h), never more than was planned (so the weekly cap holds);
-a session that cannot be placed is dropped (clinical.md 8, case D8) [default].
+a session that cannot be placed is dropped (clinical reference §8, case D8) [default].
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ from backstride.plan.model import (
     Session,
     Week,
 )
-from backstride.plan.sessions import RTR_STAGES, cross_session, run_session
+from backstride.plan.recovery_sessions import cross_session
+from backstride.plan.rtr_stages import LAST_WALK_RUN_STAGE, RTR_STAGES, stage_after_good_session
+from backstride.plan.sessions import run_session
+from backstride.plan.warm_ups import scale_warm_up
 
 
 def reshuffle_week(
@@ -48,7 +51,7 @@ def reshuffle_week(
             if s.kind == "run" and s.hard and any(x.hard for x in neighbours):
                 continue
             if s.rtr_stage is not None and any(x.kind == "run" for x in neighbours):
-                continue  # walk-run stages stay on alternate days (clinical.md 2.6)
+                continue  # walk-run stages stay on alternate days (clinical reference §2.6)
             if s.kind == "strength" and any(x.kind == "strength" for x in neighbours):
                 continue
             moved = replace(
@@ -94,7 +97,7 @@ def restage_week(
     equipment: frozenset[str],
     pace_s_per_km: int,
 ) -> tuple[Week, tuple[int, int]]:
-    """The rest of the current week after return-to-run logs (clinical.md 2.6), and the
+    """The rest of the current week after return-to-run logs (clinical reference §2.6), and the
     projected (stage, good sessions) after it for the weeks that follow.
 
     No running (suspected BSI, R4 or bone pain) -> every later run becomes non-impact
@@ -130,15 +133,14 @@ def restage_week(
                 )
                 continue
             if s.rtr_stage is not None:
-                cur = min(stage, 6)
+                cur = min(stage, LAST_WALK_RUN_STAGE)
                 if cur != s.rtr_stage:
-                    reps, run_min, walk_min = RTR_STAGES[cur]
                     s = run_session(
                         cat,
                         key=s.key,
                         on_date=day.date,
                         intensity="easy",
-                        distance_m=reps * (run_min * 60 * 1000 // pace_s_per_km + walk_min * 100),
+                        distance_m=RTR_STAGES[cur].distance_m(pace_s_per_km),
                         pace_s_per_km=pace_s_per_km,
                         forbidden=forbidden,
                         reasons=(
@@ -149,16 +151,16 @@ def restage_week(
                         ),
                         rtr_stage=cur,
                     )
-                good += 1
-                if good >= 2 and stage < 6:
-                    stage, good = stage + 1, 0
+                stage, good = stage_after_good_session(stage, good)
             sessions.append(s)
         new_days.append(Day(day.date, tuple(sessions)))
     return replace(week, days=tuple(new_days)), (stage, good)
 
 
 def scaled_run(s: Session, factor: float) -> Session:
-    if s.distance_m is None or s.rtr_stage is not None:
+    """A run shortened by ``factor`` and made easy after a pain response (clinical reference
+    §8), its warm-up scaled to the shorter session; a race is left as planned."""
+    if s.distance_m is None or s.rtr_stage is not None or s.intensity == "race":
         return s
     dist = int(s.distance_m * factor)
     dur = int((s.duration_s or 0) * factor)
@@ -169,6 +171,7 @@ def scaled_run(s: Session, factor: float) -> Session:
         run_s=dur,
         intensity="easy",
         title=run_title("easy", dur),
+        warm_up=scale_warm_up(s.warm_up, intensity="easy", duration_s=dur, rtr=False),
         reasons=(
             *s.reasons,
             Decision("pain.regress", "Shortened and easy after the pain response."),

@@ -1,18 +1,24 @@
-"""Session builders: runs with warm-up and cool-down, strength from the ladders, cross-training,
-gentle mobility, return-to-run walk-run stages and rest.
+"""Session builders for training: runs with warm-up and cool-down (``warm_ups.py``), the goal
+race, strength from the ladders, return-to-run walk-run stages (the table is
+``rtr_stages.py``); recovery sessions are in ``recovery_sessions.py``.
 
 Strength dosing: ACSM 2009 (Med Sci Sports Exerc 41:687-708); McGill big three; ladders and
-warm-up/cool-down contents are backstride defaults [default] (clinical.md 7.1, 7.2). Return-to-run
-stages: clinical.md 2.6 (published clinic interval programmes, not trial-tested).
+warm-up/cool-down contents are backstride defaults [default] (clinical reference §7.1, §7.2).
+Return-to-run stages: clinical reference §2.6 (published clinic interval programmes, not
+trial-tested).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 
-from backstride.plan.catalogue import Exercise
+from backstride.plan.catalogue import Exercise, ladder_of
+from backstride.plan.dosing import dose, pick_step
 from backstride.plan.model import Decision, Dose, ProgressionState, Session
+from backstride.plan.rtr_stages import RTR_STAGES
+from backstride.plan.warm_ups import COOL_DOWN, WARM_UP, drills, scale_warm_up
 
 # Ladder roots per strength template (A and B alternate). [default]
 STRENGTH_A = (
@@ -31,76 +37,6 @@ STRENGTH_B = (
     "russian_twist_feet_down",
     "step_up",
 )
-WARM_UP = ("brisk_walk", "leg_swings", "high_knees", "butt_kicks", "skips", "walking_lunge_drill")
-# clinical.md 7.1 [default]: warm-up 5-10 min (brisk walk, leg swings, skips); cool-down
-# 5-10 min (easy walk, gentle mobility): 5 min walk + five 2 x 30 s stretches.
-COOL_DOWN = (
-    "easy_walk",
-    "hamstring_stretch",
-    "hip_flexor_stretch",
-    "glute_stretch",
-    "calf_stretch",
-    "lower_back_stretch",
-)
-GENTLE = ("brisk_walk", "cat_cow", "lower_back_stretch", "diaphragmatic_breathing")
-CROSS = ("swimming", "cycling", "pool_running", "yoga_gentle")
-# Return-to-run stages (clinical.md 2.6): (repeats, run min, walk min).
-RTR_STAGES: Mapping[int, tuple[int, int, int]] = {
-    1: (6, 1, 4),
-    2: (6, 2, 3),
-    3: (6, 3, 2),
-    4: (6, 4, 1),
-    5: (3, 9, 1),
-    6: (1, 30, 0),
-}
-
-
-def allowed(ex: Exercise, *, forbidden: frozenset[str], equipment: frozenset[str]) -> bool:
-    """No forbidden tag and all equipment available."""
-    return not (ex.tags & forbidden) and ex.equipment <= equipment
-
-
-def dose(ex: Exercise, state: ProgressionState | None = None) -> Dose:
-    """The exercise's default dose, with the runner's current load and extra reps."""
-    d = ex.dosage
-    load = d.load_kg
-    reps, sets, scheme = d.reps, d.sets, d.reps_scheme
-    bonus = state.reps_bonus.get(ex.id, 0) if state is not None else 0
-    if state is not None:
-        load = state.loads_kg.get(ex.id, load)
-    if scheme:
-        scheme = tuple(r + bonus for r in scheme)
-        reps, sets = scheme[0], len(scheme)
-    elif reps is not None:
-        reps += bonus
-    return Dose(ex.id, ex.name, sets, reps, d.hold_s, load, d.rpe, d.minutes, scheme)
-
-
-def pick_step(
-    catalogue: Mapping[str, Exercise],
-    current: str,
-    *,
-    forbidden: frozenset[str],
-    equipment: frozenset[str],
-    avoid_heavy: bool,
-) -> str | None:
-    """The current ladder step, stepped down until allowed (None if no step is allowed)."""
-    step: str | None = current
-    while step is not None:
-        ex = catalogue[step]
-        if allowed(ex, forbidden=forbidden, equipment=equipment) and not (
-            avoid_heavy and ex.heavy_lower
-        ):
-            return step
-        step = ex.regression
-    return None
-
-
-def drills(
-    catalogue: Mapping[str, Exercise], ids: tuple[str, ...], forbidden: frozenset[str]
-) -> tuple[Dose, ...]:
-    """Warm-up or cool-down doses without contraindicated drills."""
-    return tuple(dose(catalogue[i]) for i in ids if not (catalogue[i].tags & forbidden))
 
 
 def strength_session(
@@ -149,7 +85,11 @@ def strength_session(
                 )
             )
         ex = catalogue[step]
-        doses.append(dose(ex, state))
+        ladder = ladder_of(catalogue, step)
+        placed = dose(ex, state)
+        if len(ladder) > 1:
+            placed = replace(placed, step=ladder.index(step) + 1, of_steps=len(ladder))
+        doses.append(placed)
         regions |= ex.regions
     return Session(
         key=key,
@@ -179,14 +119,8 @@ def run_session(
 ) -> Session:
     """A run with its warm-up and cool-down; ``rtr_stage`` makes it a walk-run stage."""
     if rtr_stage is not None and rtr_stage in RTR_STAGES:
-        reps, run_min, walk_min = RTR_STAGES[rtr_stage]
-        title = (
-            f"Walk-run {reps} x ({run_min} run + {walk_min} walk)"
-            if walk_min
-            else "Easy run 30 min"
-        )
-        duration_s = reps * (run_min + walk_min) * 60
-        run_s = reps * run_min * 60
+        stage = RTR_STAGES[rtr_stage]
+        title, duration_s, run_s = stage.title, stage.duration_s, stage.run_s
     else:
         factor = 0.92 if intensity == "tempo" else 1.0
         duration_s = int(distance_m * pace_s_per_km * factor / 1000)
@@ -194,6 +128,9 @@ def run_session(
         title = f"{label} {round(duration_s / 60)} min"
         run_s = duration_s
     warm = drills(catalogue, WARM_UP, forbidden | ({"impact"} if rtr_stage else frozenset()))
+    warm = scale_warm_up(
+        warm, intensity=intensity, duration_s=duration_s, rtr=rtr_stage is not None
+    )
     return Session(
         key=key,
         date=on_date,
@@ -210,65 +147,52 @@ def run_session(
     )
 
 
-def cross_session(
+RACE_NAMES = {5000: "5 km", 10_000: "10 km", 21_097: "half marathon", 42_195: "marathon"}
+
+
+def race_name(distance_m: int) -> str:
+    """``half marathon`` for 21 097 m (within 100 m), else the distance in km."""
+    for metres, name in RACE_NAMES.items():
+        if abs(distance_m - metres) <= 100:
+            return name
+    return f"{distance_m / 1000:.1f} km"
+
+
+def race_session(
     catalogue: Mapping[str, Exercise],
     *,
     key: str,
     on_date: dt.date,
+    distance_m: int | None,
+    pace_s_per_km: int,
     forbidden: frozenset[str],
-    equipment: frozenset[str],
-    reason: Decision,
-    turn: int = 0,
+    reasons: tuple[Decision, ...],
 ) -> Session:
-    """Low-impact cross-training with what the runner has (yoga needs nothing)."""
-    options = [i for i in CROSS if allowed(catalogue[i], forbidden=forbidden, equipment=equipment)]
-    ex = catalogue[options[turn % len(options)]] if options else catalogue["yoga_gentle"]
+    """The goal race as a session: the full warm-up and cool-down; the duration at about
+    tempo effort (0.92 x easy pace) when the distance is known [default]."""
+    duration = int(distance_m * pace_s_per_km * 0.92 / 1000) if distance_m else None
+    title = f"Race: {race_name(distance_m)}" if distance_m else "Goal race"
     return Session(
         key=key,
         date=on_date,
-        kind="cross_training",
-        title=ex.name,
-        duration_s=(ex.dosage.minutes or 30) * 60,
-        exercises=(dose(ex),),
-        reasons=(reason,),
+        kind="run",
+        title=title,
+        intensity="race",
+        distance_m=distance_m,
+        duration_s=duration,
+        run_s=duration,
+        warm_up=drills(catalogue, WARM_UP, forbidden),
+        cool_down=drills(catalogue, COOL_DOWN, forbidden),
+        reasons=reasons,
     )
-
-
-def mobility_session(
-    catalogue: Mapping[str, Exercise],
-    *,
-    key: str,
-    on_date: dt.date,
-    reason: Decision,
-    forbidden: frozenset[str] = frozenset(),
-) -> Session:
-    """Walking and gentle mobility only (the ``urgent`` meanwhile plan, clinical.md 1.3)."""
-    return Session(
-        key=key,
-        date=on_date,
-        kind="mobility",
-        title="Walk and gentle mobility 20 min",
-        duration_s=20 * 60,
-        exercises=drills(catalogue, GENTLE, forbidden),
-        reasons=(reason,),
-    )
-
-
-def rest_session(*, key: str, on_date: dt.date, reason: Decision) -> Session:
-    """A full rest day."""
-    return Session(key=key, date=on_date, kind="rest", title="Rest day", reasons=(reason,))
 
 
 __all__ = [
-    "RTR_STAGES",
+    "RACE_NAMES",
     "STRENGTH_A",
     "STRENGTH_B",
-    "allowed",
-    "cross_session",
-    "dose",
-    "mobility_session",
-    "pick_step",
-    "rest_session",
+    "race_name",
+    "race_session",
     "run_session",
     "strength_session",
 ]

@@ -1,6 +1,10 @@
 """The plan as an RFC 5545 calendar (icalendar library): stable UIDs, SEQUENCE, cancellations.
 
 Summaries carry no health details (only "Easy run 40 min", "Strength", "Clinic visit"); the
+description carries the session's content - the run with its target, the warm-up and
+cool-down with their dosing, the exercises with their doses - so the calendar is enough to
+train from. A clinic visit is a timed event at the clinic's usual start (a floating local
+time, RFC 5545 §3.3.5, read in the runner's own time zone); other sessions are all-day. The
 UID is derived from the plan id and the session key, so a re-export updates the same events.
 """
 
@@ -11,6 +15,7 @@ import re
 
 from icalendar import Calendar, Event
 
+from backstride.plan.describe import content_lines, session_line
 from backstride.plan.model import Plan, Session
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9-]")
@@ -30,21 +35,39 @@ def _event(
     stamp: dt.datetime,
     *,
     cancelled: bool,
+    description: str = "",
+    start_min: int | None = None,
+    duration_s: int | None = None,
 ) -> Event:
     ev = Event()
     ev.add("uid", session_uid(plan_id, key))
     ev.add("dtstamp", stamp)
-    ev.add("dtstart", day)
-    ev.add("dtend", day + dt.timedelta(days=1))
+    if start_min is not None:
+        start = dt.datetime.combine(
+            day, dt.time(start_min // 60, start_min % 60)
+        )  # floating local time
+        ev.add("dtstart", start)
+        ev.add("dtend", start + dt.timedelta(seconds=duration_s or 30 * 60))
+        ev.add("transp", "OPAQUE")
+    else:
+        ev.add("dtstart", day)
+        ev.add("dtend", day + dt.timedelta(days=1))
+        ev.add("transp", "TRANSPARENT")
     ev.add("summary", summary)
+    if description:
+        ev.add("description", description)
     ev.add("sequence", sequence)
     ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
-    ev.add("transp", "TRANSPARENT")
     return ev
 
 
 def _summary(s: Session) -> str:
     return s.title if s.kind != "strength" else "Strength"
+
+
+def description(s: Session) -> str:
+    """What to do in the session: its line (target, time) and its content line by line."""
+    return "\n".join([session_line(s), *content_lines(s)])
 
 
 def plan_to_ics(plan: Plan, *, generated_at: dt.datetime) -> bytes:
@@ -59,7 +82,16 @@ def plan_to_ics(plan: Plan, *, generated_at: dt.datetime) -> bytes:
             continue
         cal.add_component(
             _event(
-                plan.plan_id, s.key, s.date, _summary(s), s.revision, generated_at, cancelled=False
+                plan.plan_id,
+                s.key,
+                s.date,
+                _summary(s),
+                s.revision,
+                generated_at,
+                cancelled=False,
+                description=description(s),
+                start_min=s.start_min,
+                duration_s=s.duration_s,
             )
         )
     for c in plan.cancelled:
@@ -69,4 +101,100 @@ def plan_to_ics(plan: Plan, *, generated_at: dt.datetime) -> bytes:
     return bytes(cal.to_ical())
 
 
-__all__ = ["plan_to_ics", "session_uid"]
+def appointment_uid(appointment_id: str) -> str:
+    """``appointment-<id>@backstride``: the same for every version of one appointment."""
+    return f"appointment-{_UNSAFE.sub('-', appointment_id)}@backstride"
+
+
+def appointment_event(
+    *,
+    appointment_id: str,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    clinic_name: str,
+    sequence: int,
+    stamp: dt.datetime,
+    cancelled: bool,
+    organizer: str | None = None,
+    attendee: str | None = None,
+) -> Event:
+    """One appointment as a VEVENT (RFC 5545): stable UID, SEQUENCE = the appointment's
+    version, UTC times; the summary names the clinic only (no health details)."""
+    ev = Event()
+    ev.add("uid", appointment_uid(appointment_id))
+    ev.add("dtstamp", stamp.astimezone(dt.UTC))
+    ev.add("dtstart", start_at.astimezone(dt.UTC))
+    ev.add("dtend", end_at.astimezone(dt.UTC))
+    ev.add("summary", f"Appointment at {clinic_name}")
+    ev.add("location", clinic_name)
+    ev.add("sequence", sequence)
+    ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+    ev.add("transp", "OPAQUE")
+    if organizer:
+        ev.add("organizer", f"mailto:{organizer}", parameters={"CN": clinic_name})
+    if attendee:
+        ev.add(
+            "attendee",
+            f"mailto:{attendee}",
+            parameters={"ROLE": "REQ-PARTICIPANT", "PARTSTAT": "ACCEPTED", "RSVP": "FALSE"},
+        )
+    return ev
+
+
+def appointment_to_ics(
+    *,
+    appointment_id: str,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    clinic_name: str,
+    sequence: int,
+    stamp: dt.datetime,
+    method: str | None = None,
+    cancelled: bool = False,
+    organizer: str | None = None,
+    attendee: str | None = None,
+) -> bytes:
+    """A calendar with one appointment. ``method`` REQUEST or CANCEL makes it an iTIP message
+    for e-mail (RFC 5546/6047: METHOD, ORGANIZER and ATTENDEE); none: a plain download."""
+    cal = Calendar()
+    cal.add("prodid", "-//backstride//clinic//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    if method is not None:
+        cal.add("method", method)
+    cal.add_component(
+        appointment_event(
+            appointment_id=appointment_id,
+            start_at=start_at,
+            end_at=end_at,
+            clinic_name=clinic_name,
+            sequence=sequence,
+            stamp=stamp,
+            cancelled=cancelled or method == "CANCEL",
+            organizer=organizer,
+            attendee=attendee,
+        )
+    )
+    return bytes(cal.to_ical())
+
+
+def plan_calendar_with(
+    plan: Plan, *, generated_at: dt.datetime, appointments: tuple[Event, ...]
+) -> bytes:
+    """The plan's calendar plus booked appointments (their events from
+    :func:`appointment_event`)."""
+    cal = Calendar.from_ical(plan_to_ics(plan, generated_at=generated_at))
+    for ev in appointments:
+        cal.add_component(ev)
+    return bytes(cal.to_ical())
+
+
+__all__ = [
+    "appointment_event",
+    "appointment_to_ics",
+    "appointment_uid",
+    "description",
+    "plan_calendar_with",
+    "plan_to_ics",
+    "session_uid",
+]

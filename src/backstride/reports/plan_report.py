@@ -8,14 +8,17 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from backstride.plan.catalogue import Exercise, load_catalogue
+from backstride.plan.describe import content_lines, session_line
 from backstride.plan.model import Plan
 
 
 def _env() -> Environment:
-    return Environment(
+    env = Environment(
         loader=PackageLoader("backstride.reports", "templates"),
         autoescape=select_autoescape(["html", "j2"]),
     )
+    env.globals.update(session_line=session_line, content_lines=content_lines)
+    return env
 
 
 def _used(plan: Plan, cat: Mapping[str, Exercise]) -> list[Exercise]:

@@ -1,4 +1,22 @@
-"""Accounts: register a runner, create clinician and admin accounts, delete an account."""
+"""Accounts: create runner and staff accounts, read my account, delete my account.
+
+Sign-up from the web or the API goes through services.registration (an e-mailed link, no
+enumeration); :func:`register_runner` here makes an account at once and is for trusted
+callers (the CLI, the demo seed, tests).
+
+Deleting my account (docs/decisions/0024-account-deletion.md) removes every trace of me but
+two records that must outlive me, kept in a form that no longer names me:
+
+- my consent history (which clinic could see my record, from when to when) — active consents
+  are revoked at that moment;
+- the audit log (who saw or changed my record) — append-only, never edited.
+
+Both point to my runner row, which becomes a tombstone: a random id, no account, no name, no
+handle a person chose, no profile. Everything else that refers to the runner (activities,
+intakes, plans, logs, jobs — and any table added later with a ``runner_id``) is deleted, as are
+the account, its sessions, one-time tokens, recovery codes, failed log-ins and rate-limit
+events keyed by the e-mail, pending sign-ups and unsent mail to the address.
+"""
 
 from __future__ import annotations
 
@@ -7,15 +25,22 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import Conflict, InvalidInput, NotFound
-from backstride.services.auth import hash_password, normalise_email
+from backstride.services import audit, passwords, sessions, throttle
+from backstride.services.auth import normalise_email
+from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
-from backstride.store.models import Account, Activity, AuditEvent, Blob, Runner
+from backstride.store.base import Base
+from backstride.store.models import Account, Consent, PendingRegistration, Runner
 from backstride.units import new_id
+
+KEPT_AFTER_DELETION = frozenset({"consents", "audit_events"})
+"""Tables whose rows about a deleted runner stay (pointing to the anonymous tombstone)."""
+DELETED_NAME = "Deleted runner"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +53,7 @@ class AccountView:
     display_name: str
     runner_id: str | None
     created_at: dt.datetime
+    totp_enabled: bool = False
 
 
 def _view(account: Account, runner_id: str | None = None) -> AccountView:
@@ -38,10 +64,20 @@ def _view(account: Account, runner_id: str | None = None) -> AccountView:
         display_name=account.display_name,
         runner_id=runner_id,
         created_at=account.created_at,
+        totp_enabled=account.totp_enabled_at is not None,
     )
 
 
-def _display_name(name: str) -> str:
+def account_view(session: Session, account: Account) -> AccountView:
+    """The view of an account row (with its runner id for runners)."""
+    runner_id = None
+    if account.role == "runner":
+        runner_id = session.scalar(select(Runner.id).where(Runner.account_id == account.id))
+    return _view(account, runner_id)
+
+
+def clean_display_name(name: str) -> str:
+    """A trimmed display name, or ``account.invalid_name``."""
     value = name.strip()
     if not 1 <= len(value) <= 120:
         raise InvalidInput(
@@ -53,11 +89,14 @@ def _display_name(name: str) -> str:
 
 
 def _new_account(
-    session: Session, *, email: str, password: str, role: str, display_name: str, now: dt.datetime
+    session: Session,
+    *,
+    email: str,
+    password_hash: str,
+    role: str,
+    display_name: str,
+    now: dt.datetime,
 ) -> Account:
-    email = normalise_email(email)
-    name = _display_name(display_name)
-    password_hash = hash_password(password, email=email)
     if session.scalar(select(Account.id).where(Account.email == email)) is not None:
         raise Conflict("an account with this e-mail already exists", code="account.duplicate")
     account = Account(
@@ -65,9 +104,10 @@ def _new_account(
         email=email,
         password_hash=password_hash,
         role=role,
-        display_name=name,
+        display_name=display_name,
         is_active=True,
         created_at=now,
+        password_changed_at=now,
     )
     session.add(account)
     session.flush()
@@ -84,12 +124,17 @@ def _handle_for(session: Session, email: str) -> str:
     return handle
 
 
-def register_runner(
-    session: Session, *, email: str, password: str, display_name: str, now: dt.datetime
+def create_runner_account(
+    session: Session, *, email: str, password_hash: str, display_name: str, now: dt.datetime
 ) -> AccountView:
-    """A new runner account with an empty profile (handle derived from the e-mail)."""
+    """A runner account and empty profile from checked values (not committed)."""
     account = _new_account(
-        session, email=email, password=password, role="runner", display_name=display_name, now=now
+        session,
+        email=email,
+        password_hash=password_hash,
+        role="runner",
+        display_name=display_name,
+        now=now,
     )
     runner = Runner(
         id=new_id(),
@@ -100,8 +145,22 @@ def register_runner(
         created_at=now,
     )
     session.add(runner)
-    session.commit()
+    session.flush()
     return _view(account, runner.id)
+
+
+def register_runner(
+    session: Session, *, email: str, password: str, display_name: str, now: dt.datetime
+) -> AccountView:
+    """A new runner account at once (trusted callers; ``account.duplicate`` if taken)."""
+    email = normalise_email(email)
+    name = clean_display_name(display_name)
+    password_hash = passwords.hash_password(password, email=email, user_inputs=[name])
+    view = create_runner_account(
+        session, email=email, password_hash=password_hash, display_name=name, now=now
+    )
+    session.commit()
+    return view
 
 
 def create_staff_account(
@@ -110,8 +169,11 @@ def create_staff_account(
     """A clinician or admin account (admin use cases and the CLI)."""
     if role not in ("clinician", "admin"):
         raise InvalidInput("role must be clinician or admin", code="account.invalid_role")
+    email = normalise_email(email)
+    name = clean_display_name(display_name)
+    password_hash = passwords.hash_password(password, email=email, user_inputs=[name])
     account = _new_account(
-        session, email=email, password=password, role=role, display_name=display_name, now=now
+        session, email=email, password_hash=password_hash, role=role, display_name=name, now=now
     )
     session.commit()
     return _view(account)
@@ -125,48 +187,90 @@ def get_account(session: Session, *, principal: Principal) -> AccountView:
     return _view(account, principal.runner_id)
 
 
-def delete_my_account(
-    session: Session, *, principal: Principal, settings: Settings | None = None
-) -> None:
-    """Delete the runner's account and every piece of their data.
+def _runner_tables() -> list[str]:
+    """Tables with a foreign key to ``runners.id`` (children first), but the kept ones."""
+    import backstride.store.models  # noqa: F401  (every table registered)
 
-    Rows cascade from the runner; original files (blobs) that no other runner's activity
-    uses are removed from the database and, given ``settings``, from disk.
+    out = []
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name in KEPT_AFTER_DELETION:
+            continue
+        if any(fk.column.table.name == "runners" for fk in table.foreign_keys):
+            out.append(table.name)
+    return out
+
+
+def delete_my_account(
+    session: Session, *, principal: Principal, now: dt.datetime, settings: Settings
+) -> None:
+    """Delete my account and my data; keep the consent history and audit, anonymised.
+
+    Needs a password check in the last ``reauth_window_min`` (``auth.reauth_required``).
+    Every row that refers to the runner goes (their ``blobs`` rows included), and so does the
+    runner's folder of original files (nothing in it is shared, decision 0015). The audit
+    trail stays (append-only, decision 0017) and so do the consents, on the anonymous
+    tombstone (decision 0024).
     """
     runner_id = own_runner_id(principal)
-    shas: set[str] = {
-        sha
-        for sha in session.scalars(
-            select(Activity.blob_sha256).where(
-                Activity.runner_id == runner_id, Activity.blob_sha256.is_not(None)
-            )
-        )
-        if sha
-    }
-    session.execute(delete(AuditEvent).where(AuditEvent.runner_id == runner_id))
-    session.execute(delete(Runner).where(Runner.id == runner_id))
+    sessions.require_recent_auth(principal, now=now, settings=settings)
+    account = session.get(Account, principal.account_id)
+    if account is None:
+        raise NotFound("account not found", code="account.not_found")
+    email = account.email
+    session.execute(
+        update(Consent)
+        .where(Consent.runner_id == runner_id, Consent.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    for name in _runner_tables():
+        table = Base.metadata.tables[name]
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "runners":
+                session.execute(table.delete().where(fk.parent == runner_id))
+    runner = session.get(Runner, runner_id)
+    assert runner is not None  # own_runner_id found it
+    runner.handle = f"deleted-{new_id()}"
+    runner.display_name = DELETED_NAME
+    runner.account_id = None
+    runner.birth_year = None
+    runner.sex = None
+    runner.hr_rest_bpm = None
+    runner.hr_max_bpm = None
+    runner.threshold_pace_s_per_km = None
+    runner.timezone = "UTC"
+    runner.preferences = {}
+    runner.deleted_at = now
+    audit.record(
+        session,
+        principal=principal,
+        runner_id=runner_id,
+        action="delete",
+        resource="account",
+        now=now,
+    )
     session.execute(delete(Account).where(Account.id == principal.account_id))
-    still_used = {
-        sha
-        for sha in session.scalars(
-            select(Activity.blob_sha256).where(Activity.blob_sha256.in_(shas))
-        )
-        if sha
-    }
-    orphans = sorted(shas - still_used)
-    session.execute(delete(Blob).where(Blob.sha256.in_(orphans)))
+    session.execute(delete(PendingRegistration).where(PendingRegistration.email == email))
+    throttle.forget_email(session, email=email)
+    _forget_mail(session, email=email)
     session.commit()
-    if settings is not None:
-        from backstride.services.export import blob_path
+    blob_store(settings).remove_runner(runner_id)
 
-        for sha in orphans:
-            path = blob_path(settings, sha)
-            if path is not None:
-                path.unlink(missing_ok=True)
+
+def _forget_mail(session: Session, *, email: str) -> None:
+    """Every outbox row to the address goes with the account (sent ones keep the address)."""
+    from backstride.services import account_mail
+
+    account_mail.forget_recipient(session, to=email)
 
 
 __all__ = [
+    "DELETED_NAME",
+    "KEPT_AFTER_DELETION",
     "AccountView",
+    "account_view",
+    "clean_display_name",
+    "create_runner_account",
     "create_staff_account",
     "delete_my_account",
     "get_account",

@@ -1,66 +1,62 @@
-"""Passwords (argon2id), password rules, log-in with rate limiting, session and bearer tokens.
+"""Log-in (password, then TOTP when the account has it), re-authentication, e-mail addresses.
 
-Only SHA-256 hashes of tokens are stored (``AuthToken.token_hash``), so a copy of the database
-does not let anyone sign in. Failed log-ins are stored in ``LoginAttempt`` so that several API
-processes share one rate limit, per e-mail address and per client address.
+Same answer and the same work for a wrong password on a real account and for an unknown
+address: one argon2 verification either way (services.passwords), one failed attempt recorded,
+``401 auth.invalid_credentials``. Throttled per (e-mail, client) with back-off and per client
+(services.throttle); never a hard lock of the account.
+
+With TOTP on, a right password alone gives a short-lived :class:`TotpChallenge` (or, with
+``totp_code`` in the same call, the session at once); :func:`complete_login` trades the
+challenge and a code for the session. A clinician or admin without TOTP (when
+``staff_totp_required``) gets a session of scope ``totp_enrolment`` that can only enrol.
+
+Sessions themselves (issue, authenticate, list, revoke, rotate) live in services.sessions; the
+names are re-exported here for callers of the earlier single module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from typing import ClassVar
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backstride.errors import BackstrideError, Forbidden, InvalidInput, Unauthenticated
+from backstride.config import Settings
+from backstride.errors import Forbidden, InvalidInput, TooManyRequests, Unauthenticated
+from backstride.services import passwords, sessions, throttle, totp
+from backstride.services.passwords import hash_password, password_problems
 from backstride.services.policy import Principal
-from backstride.store.models import Account, AuthToken, LoginAttempt, Runner
+from backstride.services.sessions import (
+    IssuedToken,
+    PresentedToken,
+    authenticate,
+    check_csrf,
+    issue_token,
+    log_out,
+    principal_for,
+    token_hash,
+)
+from backstride.store.models import Account, AccountToken, AuthToken
 from backstride.units import new_id
 
-HASHER = PasswordHasher()
-"""argon2id with argon2-cffi's RFC 9106 low-memory defaults (t=3, m=64 MiB, p=4)."""
+RateLimited = TooManyRequests
+"""The 429 error (kept under its first name)."""
 
-SESSION_TTL = dt.timedelta(days=14)
-BEARER_TTL = dt.timedelta(days=90)
-RATE_WINDOW = dt.timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5  # [default] OWASP Authentication Cheat Sheet suggests a small number
-MAX_FAILURES_PER_CLIENT = 20  # [default]
-MIN_PASSWORD_LENGTH = 10  # [default] NIST SP 800-63B (2017) asks for at least 8
-MAX_PASSWORD_LENGTH = 128
-_COMMON = frozenset(
-    {"password", "password1", "123456789", "1234567890", "qwertyuiop", "letmein123", "iloveyou12"}
-)
+CHALLENGE_TTL = dt.timedelta(minutes=5)
+CHALLENGE_MAX_ATTEMPTS = 5
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
-
-
-class RateLimited(BackstrideError):
-    """Too many failed log-ins; wait and try again."""
-
-    status: ClassVar[int] = 429
-    default_code: ClassVar[str] = "auth.rate_limited"
+_KINDS = ("session", "bearer")
 
 
 @dataclass(frozen=True, slots=True)
-class IssuedToken:
-    """A freshly issued secret (shown once) and, for browser sessions, its CSRF token."""
+class TotpChallenge:
+    """The password was right; send a TOTP (or recovery) code with ``challenge``."""
 
-    token: str
-    csrf_token: str | None
-    kind: str
+    challenge: str
     expires_at: dt.datetime
-    principal: Principal
-
-
-def token_hash(secret: str) -> str:
-    """SHA-256 hex of a token secret (what the store keeps)."""
-    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 def normalise_email(email: str) -> str:
@@ -75,94 +71,41 @@ def normalise_email(email: str) -> str:
     return value
 
 
-def password_problems(password: str, *, email: str) -> list[dict[str, str]]:
-    """Every rule the password breaks (empty list: acceptable)."""
-    problems: list[dict[str, str]] = []
-    if len(password) < MIN_PASSWORD_LENGTH:
-        problems.append({"path": "password", "msg": f"at least {MIN_PASSWORD_LENGTH} characters"})
-    if len(password) > MAX_PASSWORD_LENGTH:
-        problems.append({"path": "password", "msg": f"at most {MAX_PASSWORD_LENGTH} characters"})
-    if password and len(set(password)) < 4:
-        problems.append({"path": "password", "msg": "use at least 4 different characters"})
-    if password.lower() in _COMMON:
-        problems.append({"path": "password", "msg": "this password is too common"})
-    if email and password.lower() == email.lower():
-        problems.append({"path": "password", "msg": "must differ from the e-mail address"})
-    return problems
+def _invalid_credentials() -> Unauthenticated:
+    return Unauthenticated("wrong e-mail or password", code="auth.invalid_credentials")
 
 
-def hash_password(password: str, *, email: str) -> str:
-    """An argon2id hash, after checking the password rules (``account.weak_password``)."""
-    problems = password_problems(password, email=email)
-    if problems:
-        raise InvalidInput(
-            "the password does not meet the rules", code="account.weak_password", problems=problems
+def _finish(
+    session: Session,
+    *,
+    account: Account,
+    kind: str,
+    client: str | None,
+    now: dt.datetime,
+    settings: Settings | None,
+    user_agent: str | None,
+    replaces_token: str | None,
+) -> IssuedToken:
+    throttle.record_login(session, email=account.email, client=client, success=True, now=now)
+    if replaces_token:  # a log-in from a browser that already had a session: never reuse it
+        old = session.scalar(
+            select(AuthToken).where(AuthToken.token_hash == token_hash(replaces_token))
         )
-    return HASHER.hash(password)
-
-
-def _verify(stored_hash: str, password: str) -> bool:
-    try:
-        return HASHER.verify(stored_hash, password)
-    except (VerifyMismatchError, VerificationError, InvalidHashError):
-        return False
-
-
-def _check_rate(session: Session, *, email: str, client: str | None, now: dt.datetime) -> None:
-    since = now - RATE_WINDOW
-    failures = (
-        select(func.count())
-        .select_from(LoginAttempt)
-        .where(LoginAttempt.success.is_(False), LoginAttempt.at >= since)
-    )
-    by_email = session.scalar(failures.where(LoginAttempt.email == email)) or 0
-    by_client = 0
-    if client:
-        by_client = session.scalar(failures.where(LoginAttempt.client == client)) or 0
-    if by_email >= MAX_FAILURES_PER_EMAIL or by_client >= MAX_FAILURES_PER_CLIENT:
-        raise RateLimited(
-            "too many failed log-ins; wait 15 minutes and try again", code="auth.rate_limited"
-        )
-
-
-def principal_for(session: Session, account: Account, *, via_cookie: bool = False) -> Principal:
-    """The principal of an account (with its runner id for runners)."""
-    runner_id = None
-    if account.role == "runner":
-        runner_id = session.scalar(select(Runner.id).where(Runner.account_id == account.id))
-    return Principal(
-        account_id=account.id,
-        role=account.role,
-        email=account.email,
-        display_name=account.display_name,
-        runner_id=runner_id,
-        via_cookie=via_cookie,
-    )
-
-
-def issue_token(session: Session, *, account: Account, kind: str, now: dt.datetime) -> IssuedToken:
-    """Add a session (with CSRF token) or bearer token for ``account`` (not committed)."""
-    secret = secrets.token_urlsafe(32)
-    csrf = secrets.token_urlsafe(32) if kind == "session" else None
-    expires_at = now + (SESSION_TTL if kind == "session" else BEARER_TTL)
-    session.add(
-        AuthToken(
-            id=new_id(),
-            account_id=account.id,
-            token_hash=token_hash(secret),
-            kind=kind,
-            csrf_hash=token_hash(csrf) if csrf else None,
-            created_at=now,
-            expires_at=expires_at,
-        )
-    )
-    return IssuedToken(
-        token=secret,
-        csrf_token=csrf,
+        if old is not None and old.revoked_at is None:
+            old.revoked_at = now
+    needs_enrolment = totp.totp_required(account.role, settings) and account.totp_enabled_at is None
+    issued = issue_token(
+        session,
+        account=account,
         kind=kind,
-        expires_at=expires_at,
-        principal=principal_for(session, account, via_cookie=kind == "session"),
+        now=now,
+        settings=settings,
+        scope="totp_enrolment" if needs_enrolment else "full",
+        user_agent=user_agent,
+        client=client,
     )
+    session.commit()
+    return issued
 
 
 def log_in(
@@ -173,96 +116,184 @@ def log_in(
     kind: str,
     client: str | None,
     now: dt.datetime,
-) -> IssuedToken:
-    """Check the password (rate limited) and issue a ``session`` or ``bearer`` token."""
-    if kind not in ("session", "bearer"):
-        raise InvalidInput("kind must be 'session' or 'bearer'", code="auth.invalid_kind")
-    email = email.strip().lower()
-    _check_rate(session, email=email, client=client, now=now)
-    account = session.scalar(select(Account).where(Account.email == email))
-    ok = account is not None and account.is_active and _verify(account.password_hash, password)
-    session.add(LoginAttempt(email=email[:254], client=client, at=now, success=ok))
-    if not ok or account is None:
-        session.commit()
-        raise Unauthenticated("wrong e-mail or password", code="auth.invalid_credentials")
-    issued = issue_token(session, account=account, kind=kind, now=now)
-    session.commit()
-    return issued
+    settings: Settings | None = None,
+    totp_code: str | None = None,
+    user_agent: str | None = None,
+    replaces_token: str | None = None,
+) -> IssuedToken | TotpChallenge:
+    """Check the password (throttled) and issue a ``session`` or ``bearer`` token.
 
-
-@dataclass(frozen=True, slots=True)
-class PresentedToken:
-    """What a request needs of its token row after authentication (the CSRF check)."""
-
-    csrf_hash: str | None
-
-
-# Built once: this runs on every request (plain columns on the Core connection; 2 of the
-# patient list's 5 ms of CPU went to building and loading ORM entities here).
-_AUTHENTICATE = (
-    select(
-        AuthToken.revoked_at,
-        AuthToken.expires_at,
-        AuthToken.csrf_hash,
-        Account.id,
-        Account.role,
-        Account.email,
-        Account.display_name,
-        Account.is_active,
-        Runner.id.label("runner_id"),
-    )
-    .join(Account, Account.id == AuthToken.account_id)
-    .outerjoin(Runner, Runner.account_id == Account.id)
-    .where(AuthToken.token_hash == bindparam("token_hash"))
-)
-
-
-def authenticate(
-    session: Session, *, token: str, now: dt.datetime, via_cookie: bool = False
-) -> tuple[Principal, PresentedToken]:
-    """The principal behind a token secret, or ``auth.required`` (unknown/expired/revoked).
-
-    One query (token, account and runner id joined): this runs on every request.
+    Returns a :class:`TotpChallenge` instead when the account has TOTP and no ``totp_code``
+    came along. ``replaces_token``: the browser's current session secret, revoked on success
+    (no session fixation). Errors: ``auth.invalid_credentials`` (401), ``auth.totp_invalid``
+    (401), ``auth.rate_limited`` (429), ``auth.invalid_kind`` (422).
     """
-    found = session.connection().execute(_AUTHENTICATE, {"token_hash": token_hash(token)}).first()
-    if found is None:
-        raise Unauthenticated("please log in", code="auth.required")
-    if found.revoked_at is not None or found.expires_at <= now or not found.is_active:
-        raise Unauthenticated("please log in", code="auth.required")
-    principal = Principal(
-        account_id=found.id,
-        role=found.role,
-        email=found.email,
-        display_name=found.display_name,
-        runner_id=found.runner_id if found.role == "runner" else None,
-        via_cookie=via_cookie,
-    )
-    return principal, PresentedToken(csrf_hash=found.csrf_hash)
-
-
-def check_csrf(row: PresentedToken | AuthToken, *, header_token: str | None) -> None:
-    """Cookie-authenticated changes must echo the CSRF token (double-submit header)."""
-    if not header_token or row.csrf_hash is None:
-        raise Forbidden("missing CSRF token header", code="auth.csrf_failed")
-    if not secrets.compare_digest(row.csrf_hash, token_hash(header_token)):
-        raise Forbidden("CSRF token does not match", code="auth.csrf_failed")
-
-
-def log_out(session: Session, *, token: str, now: dt.datetime) -> None:
-    """Revoke the token (idempotent)."""
-    row = session.scalar(select(AuthToken).where(AuthToken.token_hash == token_hash(token)))
-    if row is not None and row.revoked_at is None:
-        row.revoked_at = now
+    if kind not in _KINDS:
+        raise InvalidInput("kind must be 'session' or 'bearer'", code="auth.invalid_kind")
+    email = email.strip().lower()[:254]
+    throttle.check_login(session, email=email, client=client, now=now)
+    account = session.scalar(select(Account).where(Account.email == email))
+    usable = account is not None and account.is_active
+    ok = passwords.verify_password(account.password_hash if usable and account else None, password)
+    if not ok or account is None:
+        throttle.record_login(session, email=email, client=client, success=False, now=now)
         session.commit()
+        raise _invalid_credentials()
+    if account.totp_enabled_at is not None:
+        if totp_code is None:
+            challenge = _challenge(session, account=account, kind=kind, now=now)
+            session.commit()
+            return challenge
+        if not totp.verify_second_factor(session, account=account, code=totp_code, now=now):
+            throttle.record_login(session, email=email, client=client, success=False, now=now)
+            session.commit()
+            raise Unauthenticated("that code is not right", code="auth.totp_invalid")
+    return _finish(
+        session,
+        account=account,
+        kind=kind,
+        client=client,
+        now=now,
+        settings=settings,
+        user_agent=user_agent,
+        replaces_token=replaces_token,
+    )
+
+
+def _challenge(session: Session, *, account: Account, kind: str, now: dt.datetime) -> TotpChallenge:
+    secret = secrets.token_urlsafe(32)
+    session.add(
+        AccountToken(
+            id=new_id(),
+            account_id=account.id,
+            purpose="login_challenge",
+            token_hash=token_hash(secret),
+            created_at=now,
+            expires_at=now + CHALLENGE_TTL,
+            detail={"kind": kind},
+        )
+    )
+    return TotpChallenge(challenge=secret, expires_at=now + CHALLENGE_TTL)
+
+
+def complete_login(
+    session: Session,
+    *,
+    challenge: str,
+    code: str,
+    client: str | None,
+    now: dt.datetime,
+    settings: Settings | None = None,
+    user_agent: str | None = None,
+    replaces_token: str | None = None,
+) -> IssuedToken:
+    """Trade a log-in challenge and a TOTP (or recovery) code for the session or token.
+
+    A challenge lasts 5 minutes and 5 wrong codes; wrong codes count as failed log-ins of the
+    (e-mail, client) pair. Errors: ``auth.challenge_invalid`` (401, unknown, used or expired),
+    ``auth.totp_invalid`` (401), ``auth.rate_limited`` (429).
+    """
+    row = session.scalar(
+        select(AccountToken).where(
+            AccountToken.token_hash == token_hash(challenge),
+            AccountToken.purpose == "login_challenge",
+        )
+    )
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        raise Unauthenticated(
+            "this log-in has expired; start again with your password",
+            code="auth.challenge_invalid",
+        )
+    account = session.get(Account, row.account_id)
+    if account is None or not account.is_active:
+        raise Unauthenticated("please log in", code="auth.challenge_invalid")
+    throttle.check_login(session, email=account.email, client=client, now=now)
+    if not totp.verify_second_factor(session, account=account, code=code, now=now):
+        row.attempts += 1
+        if row.attempts >= CHALLENGE_MAX_ATTEMPTS:
+            row.used_at = now
+        throttle.record_login(session, email=account.email, client=client, success=False, now=now)
+        session.commit()
+        raise Unauthenticated("that code is not right", code="auth.totp_invalid")
+    row.used_at = now
+    return _finish(
+        session,
+        account=account,
+        kind=str(row.detail.get("kind", "session")),
+        client=client,
+        now=now,
+        settings=settings,
+        user_agent=user_agent,
+        replaces_token=replaces_token,
+    )
+
+
+def check_credentials(
+    session: Session,
+    *,
+    principal: Principal,
+    password: str,
+    totp_code: str | None,
+    client: str | None,
+    now: dt.datetime,
+    require_code: bool = True,
+) -> Account:
+    """My account if the password (and, with TOTP on and ``require_code``, the code) is right.
+
+    Throttled like a log-in; a failure counts as one and is committed. Errors:
+    ``auth.reauth_failed`` (403), ``auth.rate_limited`` (429).
+    """
+    throttle.check_login(session, email=principal.email, client=client, now=now)
+    account = session.get(Account, principal.account_id)
+    ok = passwords.verify_password(account.password_hash if account else None, password)
+    if ok and account is not None and account.totp_enabled_at is not None and require_code:
+        ok = totp_code is not None and totp.verify_second_factor(
+            session, account=account, code=totp_code, now=now
+        )
+    if not ok or account is None:
+        throttle.record_login(session, email=principal.email, client=client, success=False, now=now)
+        session.commit()
+        raise Forbidden("the password or code is not right", code="auth.reauth_failed")
+    return account
+
+
+def reauthenticate(
+    session: Session,
+    *,
+    principal: Principal,
+    password: str,
+    totp_code: str | None,
+    client: str | None,
+    now: dt.datetime,
+) -> dt.datetime:
+    """Prove the password (and TOTP) again on this session; when the proof runs out is
+    ``returned + reauth_window_min``. Needed before deleting the account or changing e-mail,
+    password or second factor."""
+    if principal.token_id is None:
+        raise Unauthenticated("please log in", code="auth.required")
+    check_credentials(
+        session,
+        principal=principal,
+        password=password,
+        totp_code=totp_code,
+        client=client,
+        now=now,
+    )
+    sessions.mark_reauthenticated(session, token_id=principal.token_id, now=now)
+    session.commit()
+    return now
 
 
 __all__ = [
-    "HASHER",
+    "CHALLENGE_TTL",
     "IssuedToken",
     "PresentedToken",
     "RateLimited",
+    "TotpChallenge",
     "authenticate",
+    "check_credentials",
     "check_csrf",
+    "complete_login",
     "hash_password",
     "issue_token",
     "log_in",
@@ -270,5 +301,6 @@ __all__ = [
     "normalise_email",
     "password_problems",
     "principal_for",
+    "reauthenticate",
     "token_hash",
 ]

@@ -62,11 +62,40 @@ THRESHOLDS: dict[str, Threshold] = {
             "Silbernagel et al. 2007: after activity up to 5/10, settled by next morning",
         ),
         Threshold(
+            "visit.max_per_12_weeks",
+            8.0,
+            1.0,
+            9.0,
+            "NICE CG88 (2009): up to 8 structured-exercise / 9 manual-therapy sessions in 12 weeks",
+        ),
+        Threshold(
+            "visit.default_start_min",
+            540.0,
+            0.0,
+            1410.0,
+            "The clinic's usual visit start, minutes after local midnight (540 = 09:00) [default]",
+        ),
+        Threshold(
+            "visit.duration_min",
+            30.0,
+            10.0,
+            120.0,
+            "The clinic's usual visit length in minutes [default]",
+        ),
+        Threshold(
             "acwr.context_high",
             1.5,
             1.0,
             3.0,
             "Gabbett 2016 'danger zone' (contested: Impellizzeri 2020) - context only",
+        ),
+        Threshold(
+            "session.idle_timeout_min",
+            30.0,
+            5.0,
+            60.0,
+            "Not clinical: the clinic's clinicians are signed out after this many idle minutes "
+            "(OWASP ASVS 5.0 7.3.1; NIST SP 800-63B-4 AAL2: at most 60) - from their next log-in",
         ),
     )
 }
@@ -159,7 +188,8 @@ def runner_thresholds(session: Session, runner_ids: Sequence[str]) -> dict[str, 
 
     A runner with no active consent gets the defaults. A runner who consents to several
     clinics gets, per threshold, the most cautious value among them (the lowest: for every
-    threshold here a lower value flags earlier or progresses more slowly).
+    threshold here a lower value flags earlier, progresses more slowly or books fewer visits;
+    for the visit start and length, the earliest and shortest).
     """
     defaults = {key: t.default for key, t in THRESHOLDS.items()}
     out: dict[str, dict[str, float]] = {rid: dict(defaults) for rid in runner_ids}
@@ -196,12 +226,13 @@ def analytics_options(values: Mapping[str, float], *, shoe_retire_km: float) -> 
 
 
 def plan_rules(values: Mapping[str, float]) -> PlanRules:
-    """Plan thresholds from a runner's clinic values (defaults: clinical.md 7.1).
+    """Plan thresholds from a runner's clinic values (defaults: clinical reference §7.1).
 
     The weekly cap bounds every progression cap (a clinic cap of 15 % also lowers the 20 %
     pain-free cap); the single-run ratio bounds each run against the longest of 30 days
     (rounded down to tenths, the more cautious side); the pain limits are the
-    pain-monitoring model's acceptable levels during and after (Silbernagel et al. 2007).
+    pain-monitoring model's acceptable levels during and after (Silbernagel et al. 2007); the
+    visit bound is the clinic's, never above the NICE CG88 ceiling (clinical reference §7.4).
     """
     base = PlanRules()
     cap = values["load.weekly_increase_cap"]
@@ -215,6 +246,9 @@ def plan_rules(values: Mapping[str, float]) -> PlanRules:
         single_run_factor_tenths=max(10, math.floor(values["load.single_run_spike_ratio"] * 10)),
         pain_during_max=math.floor(values["pain.acceptable_during"]),
         pain_after_max=math.floor(values["pain.acceptable_after"]),
+        visits_max_per_12_weeks=math.floor(values["visit.max_per_12_weeks"]),
+        visit_start_min=round(values["visit.default_start_min"]),
+        visit_duration_min=round(values["visit.duration_min"]),
     )
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backstride.errors import InvalidInput
+from backstride.plan.serialize import plan_from_dict, plan_to_dict
 from backstride.services import audit
 from backstride.services.policy import Principal, require_clinician_access
 from backstride.store.models import Plan, PlanVersion
@@ -38,6 +39,9 @@ def edit_plan(
 ) -> PlanVersionView:
     """Store ``document`` as the next version of the runner's active plan (a new plan if none)."""
     require_clinician_access(session, principal, runner_id=runner_id, now=now)
+    # A plan document the runner's plan views can read back: unknown or misspelt fields and
+    # wrong types are refused with their paths (``plan.invalid_document``) before any write.
+    document = plan_to_dict(plan_from_dict(document))
     if not reason.strip():
         raise InvalidInput(
             "say why the plan changed",

@@ -49,6 +49,15 @@ class ClinicView:
     slug: str
     name: str
     created_at: dt.datetime
+    archived_at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicDeletion:
+    """What deleting a clinic did: ``deleted``, or ``archived`` to keep its consent history."""
+
+    outcome: str
+    clinic: ClinicView
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,12 +84,15 @@ class PatientRow:
 
 
 def _view(c: Clinic) -> ClinicView:
-    return ClinicView(c.id, c.slug, c.name, c.created_at)
+    return ClinicView(c.id, c.slug, c.name, c.created_at, c.archived_at)
 
 
-def list_clinics(session: Session) -> list[ClinicView]:
-    """Every clinic (runners pick one to consent to)."""
-    return [_view(c) for c in session.scalars(select(Clinic).order_by(Clinic.name))]
+def list_clinics(session: Session, *, include_archived: bool = False) -> list[ClinicView]:
+    """Every clinic (runners pick one to consent to); archived ones only when asked."""
+    query = select(Clinic).order_by(Clinic.name)
+    if not include_archived:
+        query = query.where(Clinic.archived_at.is_(None))
+    return [_view(c) for c in session.scalars(query)]
 
 
 def get_clinic(session: Session, *, clinic_id: str) -> ClinicView:
@@ -131,13 +143,42 @@ def rename_clinic(
     return _view(clinic)
 
 
-def delete_clinic(session: Session, *, principal: Principal, clinic_id: str) -> None:
-    """Remove a clinic; its memberships, consents and settings go with it (admins)."""
+def delete_clinic(
+    session: Session, *, principal: Principal, clinic_id: str, now: dt.datetime
+) -> ClinicDeletion:
+    """Remove a clinic, or archive it when runners' consent history names it (admins).
+
+    A runner's consent history never vanishes (docs/decisions/0024-account-deletion.md):
+
+    - active consents: refused, ``409 clinic.has_active_consents`` — the runners must revoke
+      (or the clinic be archived by a person who has told them) first;
+    - revoked consents only: the clinic is archived (``archived_at``), its memberships end, it
+      leaves the clinic list and takes no new consent; its settings and history stay;
+    - no consent ever: deleted with its memberships and settings.
+    """
     require_role(principal, "admin")
-    if session.get(Clinic, clinic_id) is None:
+    clinic = session.get(Clinic, clinic_id)
+    if clinic is None:
         raise NotFound("no such clinic", code="clinic.not_found")
+    consents = session.execute(
+        select(func.count(), func.count(Consent.revoked_at)).where(Consent.clinic_id == clinic_id)
+    ).one()
+    total, revoked = int(consents[0] or 0), int(consents[1] or 0)
+    if total > revoked:
+        raise Conflict(
+            f"{total - revoked} runner(s) still consent to this clinic; a clinic with active "
+            "consents cannot be deleted",
+            code="clinic.has_active_consents",
+        )
+    if total:
+        clinic.archived_at = clinic.archived_at or now
+        session.execute(delete(ClinicMember).where(ClinicMember.clinic_id == clinic_id))
+        session.commit()
+        return ClinicDeletion("archived", _view(clinic))
+    view = _view(clinic)
     session.execute(delete(Clinic).where(Clinic.id == clinic_id))
     session.commit()
+    return ClinicDeletion("deleted", view)
 
 
 def create_clinician(
@@ -158,6 +199,8 @@ def create_clinician(
     )
     if clinic is None:
         raise NotFound("no such clinic", code="clinic.not_found")
+    if clinic.archived_at is not None:
+        raise Conflict("this clinic is closed", code="clinic.archived")
     account: AccountView = create_staff_account(
         session,
         email=email,
@@ -335,6 +378,7 @@ def list_patients(
 
 
 __all__ = [
+    "ClinicDeletion",
     "ClinicView",
     "ClinicianView",
     "PatientRow",

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backstride.errors import NotFound
+from backstride.errors import Conflict, NotFound
 from backstride.services import audit
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.models import Clinic, Consent
@@ -53,6 +53,8 @@ def grant_consent(
     """Let the clinic (id or slug) see my record; idempotent while a consent is active."""
     runner_id = own_runner_id(principal)
     clinic = _clinic(session, clinic_id)
+    if clinic.archived_at is not None:
+        raise Conflict("this clinic is closed", code="clinic.archived")
     active = session.scalar(
         select(Consent).where(
             Consent.runner_id == runner_id,

@@ -124,6 +124,9 @@ def seed_demo(
         )
     runner_id = session.scalar(select(Runner.id).where(Runner.account_id == runner_account_id))
     assert runner_id is not None
+    from backstride.services.booking.demo import seed_booking
+
+    seed_booking(session, clinic_id=clinic_id, clinician_id=clinician_id, now=now)
     return DemoSeed(
         clinic_id=clinic_id,
         runner_id=runner_id,

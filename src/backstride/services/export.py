@@ -1,4 +1,8 @@
-"""Export all of my data as a zip: one JSON file per table plus the original uploaded files."""
+"""Export all of my data as a zip: one JSON file per table plus the original uploaded files.
+
+Only the runner's own rows and originals (``blobs`` rows are per runner) and no server paths
+(``import_jobs.upload_path`` is left out; file names are as the runner sent them).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,8 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
+from backstride.services import audit
+from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.base import Base
 from backstride.store.models import (
@@ -64,17 +70,13 @@ def row_dict(row: Base) -> dict[str, Any]:
     return {c.key: _plain(getattr(row, c.key)) for c in mapper.column_attrs}
 
 
-def blob_path(settings: Settings, sha256: str) -> Path | None:
-    """Where an original file is kept (``blobs/ab/abcdef...`` or ``blobs/abcdef...``)."""
-    for candidate in (settings.blob_dir / sha256[:2] / sha256, settings.blob_dir / sha256):
-        if candidate.is_file():
-            return candidate
-    matches = sorted(settings.blob_dir.glob(f"**/{sha256}*")) if settings.blob_dir.is_dir() else []
-    return matches[0] if matches else None
+def export_my_data(
+    session: Session, *, principal: Principal, settings: Settings, now: dt.datetime
+) -> bytes:
+    """The zip archive of everything stored about me (README, JSON per table, originals).
 
-
-def export_my_data(session: Session, *, principal: Principal, settings: Settings) -> bytes:
-    """The zip archive of everything stored about me (README, JSON per table, originals)."""
+    The export is recorded in the audit log (action ``export``).
+    """
     runner_id = own_runner_id(principal)
     tables: dict[str, list[dict[str, Any]]] = {}
     account = session.get(Account, principal.account_id)
@@ -98,9 +100,13 @@ def export_my_data(session: Session, *, principal: Principal, settings: Settings
         row_dict(r)
         for r in session.scalars(select(PlanVersion).where(PlanVersion.plan_id.in_(plan_ids)))
     ]
-    shas = sorted({a["blob_sha256"] for a in tables["activities"] if a.get("blob_sha256")})
-    blobs = session.scalars(select(Blob).where(Blob.sha256.in_(shas))).all()
+    for job in tables["import_jobs"]:
+        job.pop("upload_path", None)  # a server folder, not the runner's data
+    blobs = session.scalars(
+        select(Blob).where(Blob.runner_id == runner_id).order_by(Blob.created_at, Blob.sha256)
+    ).all()
     tables["blobs"] = [row_dict(b) for b in blobs]
+    store = blob_store(settings)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(
@@ -110,11 +116,22 @@ def export_my_data(session: Session, *, principal: Principal, settings: Settings
         for name, rows in sorted(tables.items()):
             zf.writestr(f"data/{name}.json", json.dumps(rows, indent=1, ensure_ascii=False))
         for blob in blobs:
-            path = blob_path(settings, blob.sha256)
-            if path is not None:
+            original = store.read(runner_id, blob.sha256)
+            if original is not None:
                 safe = Path(blob.filename).name or blob.sha256
-                zf.write(path, f"originals/{blob.sha256[:12]}-{safe}")
-    return buffer.getvalue()
+                zf.writestr(f"originals/{blob.sha256[:12]}-{safe}", original)
+    archive = buffer.getvalue()
+    audit.record(
+        session,
+        principal=principal,
+        runner_id=runner_id,
+        action="export",
+        resource="my_data",
+        now=now,
+        detail={"bytes": len(archive), "originals": len(blobs)},
+    )
+    session.commit()
+    return archive
 
 
-__all__ = ["blob_path", "export_my_data", "row_dict"]
+__all__ = ["export_my_data", "row_dict"]

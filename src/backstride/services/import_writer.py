@@ -11,8 +11,8 @@ not at all and the outcome of every file stays exact.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import Table, insert, select
@@ -76,10 +76,11 @@ class Writer:
         runner: sm.Runner,
         *,
         now: dt.datetime,
-        stored_label: Callable[[str], str] | None = None,
+        bases: tuple[Path, ...] = (),
     ) -> None:
         self.session, self.runner, self.now = session, runner, now
-        self._stored_label = stored_label or (lambda label: label)
+        # the folders the inputs sit in: cut from the names kept, so no server path is stored
+        self._prefixes = sorted({str(b).rstrip("/") + "/" for b in bases}, key=len, reverse=True)
         self._gear: dict[str, str] = {}
         self._queue: list[_Pending | FileOutcome] = []
         self._counts: list[str] = []
@@ -103,8 +104,13 @@ class Writer:
         sha = parsed.sha256
         blob: Row | None = None
         if sha is not None and sha not in self._blobs:
-            blob = {"sha256": sha, "size_bytes": parsed.size, "filename": item.label[-255:]}
-            blob["created_at"] = self.now
+            blob = {
+                "runner_id": self.runner.id,
+                "sha256": sha,
+                "size_bytes": parsed.size,
+                "filename": self._name(item.label),
+                "created_at": self.now,
+            }
             self._blobs.add(sha)
         pending = _Pending(item.label, blob)
         pending.duplicate_of = self._dedup.same_file(sha)
@@ -125,7 +131,7 @@ class Writer:
                 continue
             self._dedup.add(act, key, item.label)
             pending.warnings.extend(w.to_dict() for w in act.warnings)
-            act = with_source(act, self._stored_label(item.label))
+            act = with_source(act, self._name(item.label))
             source = item.source if act.format != "summary" or item.source != "file" else "manual"
             pending.rows.append(
                 activity_values(
@@ -159,7 +165,9 @@ class Writer:
                     shas = [b["sha256"] for b in blobs]
                     have = set(
                         self.session.scalars(
-                            select(blobs_t.c.sha256).where(blobs_t.c.sha256.in_(shas))
+                            select(blobs_t.c.sha256).where(
+                                blobs_t.c.runner_id == self.runner.id, blobs_t.c.sha256.in_(shas)
+                            )
                         )
                     )
                     new = [b for b in blobs if b["sha256"] not in have]
@@ -174,6 +182,16 @@ class Writer:
         except IntegrityError:
             for p in waiting:
                 self._resolve(p, self._one_by_one(p))
+
+    def _name(self, label: str) -> str:
+        """The file name as the runner knows it (``run.fit``, ``export.zip/a/b.fit``)."""
+        for prefix in self._prefixes:
+            if label.startswith(prefix):
+                label = label[len(prefix) :]
+                break
+        else:
+            label = Path(label).name or label
+        return label[-255:]
 
     def drain(self) -> tuple[list[FileOutcome], list[str]]:
         """Outcomes resolved so far (in input order) and the activity statuses since last time."""
@@ -204,7 +222,7 @@ class Writer:
         blobs_t, acts_t, laps_t = self._tables
         if pending.blob is not None:
             try:
-                with self.session.begin_nested():  # already there: the primary key decides
+                with self.session.begin_nested():  # already mine: the primary key decides
                     self.session.execute(insert(blobs_t), [pending.blob])
             except IntegrityError:
                 pass

@@ -2,10 +2,11 @@
 
 ``import_paths`` parses items (``services.parsing.ParseStream``: in a process pool when there
 are many: parsing is pure and CPU-bound; workers also encode the streams and keep the original
-file content-addressed under ``settings.blob_dir``, written atomically); the main process is
-the only writer: it dedups each activity against the runner's stored ones (``ingest.dedup``),
-stores it with its laps, streams and ``Blob`` row (in batches, each activity whole or not at
-all: ``services.import_writer``) and commits once. Importing the same thing twice changes
+file content-addressed in the runner's own folder of ``settings.blob_dir``, written
+atomically: ``services.blobstore``); the main process is the only writer: it dedups each
+activity against the runner's stored ones (``ingest.dedup``), stores it with its laps, streams
+and the runner's ``Blob`` row (in batches, each activity whole or not at all:
+``services.import_writer``) and commits once. Importing the same thing twice changes
 nothing. A caller may start the parsing first (``ParseStream.start``) and pass it in, so the
 workers run while it opens the database (the CLI does).
 """
@@ -13,7 +14,7 @@ workers run while it opens the database (the CLI does).
 from __future__ import annotations
 
 import datetime as dt
-import os
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,14 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.services.import_writer import FileOutcome, Writer
-from backstride.services.parsing import PARALLEL_MIN_ITEMS, Parsed, ParseStream, dated
+from backstride.services.jobs import Interrupted
+from backstride.services.parsing import (
+    PARALLEL_MIN_ITEMS,
+    Parsed,
+    ParseStopped,
+    ParseStream,
+    dated,
+)
 from backstride.services.runners import get_or_create_runner
 
 
@@ -49,18 +57,8 @@ class ImportReport:
     files: tuple[FileOutcome, ...] = field(default_factory=tuple)
 
 
-def _upload_relative(settings: Settings) -> Callable[[str], str]:
-    """Labels as stored with an activity: a file uploaded through the API is named as the
-    runner sent it (the server's upload folder ``<data_dir>/uploads/<job>/[files/]`` cut)."""
-    root = str(settings.data_dir / "uploads") + os.sep
-
-    def label(text: str) -> str:
-        if not text.startswith(root):
-            return text
-        rest = text[len(root) :].split(os.sep, 1)[-1]
-        return rest.removeprefix("files" + os.sep)
-
-    return label
+class ImportInterrupted(Interrupted):
+    """The import was asked to stop (``stop`` set): nothing of it is committed."""
 
 
 def import_paths(
@@ -72,14 +70,22 @@ def import_paths(
     now: dt.datetime,
     progress: Callable[[ImportProgress], None] | None = None,
     parsing: ParseStream | None = None,
+    stop: threading.Event | None = None,
 ) -> ImportReport:
     """Import activity files, folders and Strava/Garmin export zips for one runner
-    (``parsing``: the same ``paths`` already being parsed, see ``ParseStream.start``)."""
+    (``parsing``: the same ``paths`` already being parsed, see ``ParseStream.start``).
+
+    Setting ``stop`` (a server shutting down) ends the import at once with
+    ``ImportInterrupted``; nothing of it is committed.
+    """
     runner = get_or_create_runner(session, handle=runner_handle, now=now)
-    stream = parsing or ParseStream.start(paths, settings)
+    session.flush()  # the runner's id names the folder its originals go to
+    stream = parsing or ParseStream.start(paths, settings, runner.id)
+    stream.bind(runner.id)
+    bases = tuple(p if p.is_dir() else p.parent for p in paths)
     with stream:
         total = stream.total
-        writer = Writer(session, runner, now=now, stored_label=_upload_relative(settings))
+        writer = Writer(session, runner, now=now, bases=bases)
         outcomes: list[FileOutcome] = []
         counts = {"imported": 0, "duplicate": 0, "skipped": 0}
         points = 0
@@ -90,14 +96,19 @@ def import_paths(
             for status in statuses:
                 counts[status] += 1
 
-        for done, (item, parsed) in enumerate(stream.results(), 1):
-            writer.store(item, parsed)
-            collect_outcomes()
-            points += sum(f.n_samples for f in parsed.facts)
-            if progress is not None:
-                progress(
-                    ImportProgress(done, max(total, done), points, counts["imported"], item.label)
-                )
+        try:
+            for done, (item, parsed) in enumerate(stream.results(stop), 1):
+                writer.store(item, parsed)
+                collect_outcomes()
+                points += sum(f.n_samples for f in parsed.facts)
+                if progress is not None:
+                    progress(
+                        ImportProgress(
+                            done, max(total, done), points, counts["imported"], item.label
+                        )
+                    )
+        except ParseStopped as exc:
+            raise ImportInterrupted(str(exc)) from None
         writer.flush()
         collect_outcomes()
     session.commit()
@@ -114,6 +125,7 @@ def import_paths(
 __all__ = [
     "PARALLEL_MIN_ITEMS",
     "FileOutcome",
+    "ImportInterrupted",
     "ImportProgress",
     "ImportReport",
     "ParseStream",

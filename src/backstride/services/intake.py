@@ -21,7 +21,7 @@ from backstride.intake import assess, assessment_from_dict, assessment_to_dict, 
 from backstride.intake.assessment import Assessment, Disposition
 from backstride.intake.catalog import InstrumentDef, shipped_instruments
 from backstride.intake.change import Change, compare_instrument
-from backstride.intake.document import SCHEMA_VERSION
+from backstride.intake.display import display_score
 from backstride.intake.review import apply_review
 from backstride.intake.scored import scored_instruments
 from backstride.services.runners import get_or_create_runner
@@ -47,6 +47,8 @@ class TrendPoint:
     answered_at: dt.datetime
     value: float | None
     change: Change | None
+    value_display: str = "not scored"
+    """``value`` as a person reads it (``"28 %"``); ``value`` stays precise (data)."""
 
 
 def submit_intake(
@@ -65,7 +67,7 @@ def submit_intake(
         id=new_id(),
         runner_id=runner.id,
         submitted_at=now,
-        schema_version=SCHEMA_VERSION,
+        schema_version=doc.schema_version,
         document=doc.model_dump(mode="json"),
     )
     session.add(intake)
@@ -93,7 +95,13 @@ def submit_intake(
             instrument_version=instruments[ident].version,
             answered_at=now,
             answers=answers,
-            score={"values": dict(scored.values), "notes": list(scored.notes)},
+            score={
+                "values": dict(scored.values),
+                "display": {
+                    k: display_score(f"{section}.{k}", v) for k, v in scored.values.items()
+                },
+                "notes": list(scored.notes),
+            },
         )
         session.add(response)
         response_ids[ident] = response.id
@@ -173,7 +181,8 @@ def questionnaire_trend(session: Session, *, runner_id: str, instrument: str) ->
                 pair = (prev, value) if prev is not None and value is not None else None
             if pair is not None:
                 change = compare_instrument(inst, pair[0], pair[1])
-        points.append(TrendPoint(row.answered_at, value, change))
+        shown = display_score(f"{instrument}.{inst.primary}", value)
+        points.append(TrendPoint(row.answered_at, value, change, shown))
     return points
 
 

@@ -18,13 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select, text, update
+from sqlalchemy import ColumnElement, and_, case, or_, select, text, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError, InvalidInput, NotFound
+from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
+from backstride.store.db import BUSY_TIMEOUT_MS, is_transient
 from backstride.store.models import ImportJob, Runner
 from backstride.units import new_id
 
@@ -268,18 +270,21 @@ def run_job(
     clock: Callable[[], dt.datetime],
     importer: Importer | None = None,
     heartbeat_s: float = 60.0,
+    stop: threading.Event | None = None,
 ) -> JobView:
     """Import a claimed job's files; record progress, the report and the final status.
 
     While the import runs, a thread refreshes the job's lease (``heartbeat_at``) every
     ``heartbeat_s`` seconds, and every progress report refreshes it too, so ``claim_next`` can
-    tell a long import from one whose process died.
+    tell a long import from one whose process died. Once ``stop`` is set (the server is shutting
+    down) the import stops at its next file, is rolled back and the job goes back to the queue.
     """
     with factory() as session:
         job = session.get(ImportJob, job_id)
         if job is None:
             raise NotFound("no such import job", code="import_job.not_found")
-        runner = session.get(Runner, job.runner_id)
+        runner_id = job.runner_id
+        runner = session.get(Runner, runner_id)
         upload = Path(job.upload_path or "")
 
         handle = runner.handle if runner is not None else ""
@@ -287,6 +292,8 @@ def run_job(
         sqlite = session.get_bind().dialect.name == "sqlite"
 
         def progress(done: int, total: int) -> None:
+            if stop is not None and stop.is_set():
+                raise Interrupted("the server is shutting down")
             _best_effort_update(
                 factory,
                 job_id,
@@ -300,6 +307,7 @@ def run_job(
             if runner is None:
                 raise NotFound("runner gone", code="runner.not_found")
             run = importer or default_importer()
+            extra: dict[str, Any] = {} if stop is None else {"stop": stop}
             report = run(
                 session,
                 settings=settings,
@@ -307,31 +315,82 @@ def run_job(
                 paths=[upload],
                 now=clock(),
                 progress=progress,
+                **extra,
             )
             status = "done"
+        except Interrupted as exc:
+            session.rollback()
+            return requeue(factory, job_id, clock=clock, reason=exc)
         except BackstrideError as exc:
             session.rollback()
             report, status = {"error": exc.to_dict()}, "failed"
         except Exception as exc:  # a worker must survive any job
-            log.exception("import job %s failed", job_id)
             session.rollback()
+            if is_transient(exc):  # locked, serialisation failure, connection lost: later
+                return requeue(factory, job_id, clock=clock, reason=exc)
+            log.exception("import job %s failed", job_id)
             report = {"error": {"code": "import.failed", "detail": type(exc).__name__}}
             status = "failed"
         finally:
             lease.stop()
         if upload.name:
             report = _relative_labels(report, upload if upload.is_dir() else upload.parent)
-        job = session.get(ImportJob, job_id)
-        if job is None:  # the runner deleted their account meanwhile
-            return JobView(job_id, "failed", 0, 0, report, clock(), clock())
-        job.status = status
-        job.report = _jsonable(report)
-        job.finished_at = clock()
-        if status == "done":
-            job.files_done = max(job.files_done, job.files_total)
-        session.commit()
+        try:
+            job = session.get(ImportJob, job_id)
+            if job is None:  # the runner deleted their account meanwhile: keep none of it
+                blob_store(settings).remove_runner(runner_id)
+                shutil.rmtree(upload.parent, ignore_errors=True)
+                return JobView(job_id, "failed", 0, 0, report, clock(), clock())
+            job.status = status
+            job.report = _jsonable(report)
+            job.finished_at = clock()
+            if status == "done":
+                job.files_done = max(job.files_done, job.files_total)
+            session.commit()
+        except Exception as exc:
+            session.rollback()
+            if not is_transient(exc):
+                raise
+            return requeue(factory, job_id, clock=clock, reason=exc)
         shutil.rmtree(upload.parent, ignore_errors=True)
         return _view(job)
+
+
+class Interrupted(Exception):
+    """Raised from an import's progress report when its worker is asked to stop."""
+
+
+def requeue(
+    factory: sessionmaker[Session],
+    job_id: str,
+    *,
+    clock: Callable[[], dt.datetime],
+    reason: BaseException,
+) -> JobView:
+    """Put a running job back in the queue after a transient database error or a shutdown.
+
+    The import's transaction was rolled back, so nothing of it is stored; the attempt does not
+    count towards ``import_max_attempts`` (that limit is for imports that kill their worker).
+    If even this update cannot be written, the job stays ``running`` and is taken again once
+    its lease runs out.
+    """
+    log.warning("import job %s re-queued (%s): %s", job_id, type(reason).__name__, reason)
+    now = clock()
+    try:
+        with factory() as session:
+            session.execute(
+                update(ImportJob)
+                .where(ImportJob.id == job_id, ImportJob.status == "running")
+                .values(
+                    status="queued",
+                    heartbeat_at=None,
+                    attempts=case((ImportJob.attempts > 0, ImportJob.attempts - 1), else_=0),
+                )
+            )
+            session.commit()
+    except Exception:
+        log.exception("could not re-queue import job %s; its lease will run out", job_id)
+    return JobView(job_id, "queued", 0, 0, {}, now, None)
 
 
 def _relative_labels(report: Any, base: Path) -> Any:
@@ -361,7 +420,7 @@ def _best_effort_update(
             session.rollback()
         finally:
             if sqlite:
-                session.execute(text("PRAGMA busy_timeout=10000"))
+                session.execute(text(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"))
 
 
 class _Heartbeat:
@@ -420,6 +479,7 @@ def new_job_id() -> str:
 
 __all__ = [
     "Importer",
+    "Interrupted",
     "JobView",
     "check_single_file",
     "claim_next",
@@ -428,6 +488,7 @@ __all__ = [
     "get_job",
     "list_jobs",
     "new_job_id",
+    "requeue",
     "run_job",
     "take_job",
 ]

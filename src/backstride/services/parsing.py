@@ -1,17 +1,23 @@
 """The parsing half of an import: items -> ``Parsed`` (activities, stream facts, kept blob).
 
-Pure apart from writing the original file to the content-addressed blob folder, and light on
-purpose: no SQLAlchemy, so that ``ParseStream.start`` can fork its worker processes and have
-them parse while the command is still importing the database layer and opening the database
-(``cli.ingest``); the main process later consumes the results in input order and is the only
-writer (``services.importing``, ``services.import_writer``).
+Pure apart from keeping the original file in the runner's folder of the blob store
+(``services.blobstore``, written atomically), and light on purpose: no SQLAlchemy, so that
+``ParseStream.start`` can start its worker processes and have them parse while the command is
+still importing the database layer and opening the database (``cli.ingest``); the main process
+later consumes the results in input order and is the only writer (``services.importing``,
+``services.import_writer``).
+
+The runner's id (the folder the originals go to) may not be known yet when parsing starts (the
+CLI opens the database meanwhile): files parsed before ``ParseStream.bind`` are kept by the
+main process when their results are handed out, the rest by the workers.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
-import tempfile
+import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -25,6 +31,7 @@ from backstride.ingest.errors import NO_DATE, ingest_error
 from backstride.ingest.model import Activity
 from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.activity_rows import StreamFacts, stream_facts, without_streams
+from backstride.services.blobstore import BlobStore, blob_store
 
 if TYPE_CHECKING:
     from backstride.config import Settings
@@ -47,6 +54,12 @@ class Parsed:
     size: int = 0
     code: str | None = None
     reason: str | None = None
+    kept: bool = True
+    """False when the original still has to be kept (parsed before the runner was known)."""
+
+
+class ParseStopped(Exception):
+    """``stop`` was set while parsing (a server shutting down); the caller ends the import."""
 
 
 def dated(acts: Sequence[Activity], *, name: str) -> list[Activity]:
@@ -67,27 +80,16 @@ def dated(acts: Sequence[Activity], *, name: str) -> list[Activity]:
     return kept
 
 
-def store_blob(blob_dir: Path, data: bytes) -> str:
-    """Keep ``data`` under its SHA-256 in ``blob_dir`` (written atomically); the digest."""
-    digest = hashlib.sha256(data).hexdigest()
-    target = blob_dir / digest[:2] / digest
-    if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    return digest
-
-
 def parse_file(
-    label: str, path: Path | None, data: bytes | None, max_bytes: int, blob_dir: Path
+    label: str,
+    path: Path | None,
+    data: bytes | None,
+    max_bytes: int,
+    store: BlobStore,
+    runner_id: str | None,
 ) -> Parsed:
-    """Read one file (runs in a worker process); the blob is written only when it parsed."""
+    """Read one file (runs in a worker process); the original is kept in the runner's folder
+    only when it parsed (and only when ``runner_id`` is known: else ``kept`` is False)."""
     from backstride.ingest.registry import read_bytes  # the readers: lxml, FIT decoder
 
     try:
@@ -104,14 +106,74 @@ def parse_file(
         return Parsed(code="ingest.corrupt_file", reason=f"{label}: cannot read ({exc.strerror})")
     facts = tuple(stream_facts(a) for a in acts)
     light = tuple(without_streams(a) for a in acts)
-    return Parsed(light, facts, store_blob(blob_dir, data), len(data))
+    if runner_id is None:
+        return Parsed(light, facts, hashlib.sha256(data).hexdigest(), len(data), kept=False)
+    return Parsed(light, facts, store.write(runner_id, data), len(data))
+
+
+def keep_original(item: ImportItem, parsed: Parsed, store: BlobStore, runner_id: str) -> Parsed:
+    """``parsed`` with its original kept for the runner (a file parsed before ``bind``); a file
+    that changed since it was read is skipped (``ingest.corrupt_file``)."""
+    if parsed.kept or parsed.sha256 is None:
+        return parsed
+    try:
+        data = item.data if item.data is not None else item.path.read_bytes() if item.path else b""
+    except OSError as exc:
+        return Parsed(
+            code="ingest.corrupt_file", reason=f"{item.label}: cannot read ({exc.strerror})"
+        )
+    if hashlib.sha256(data).hexdigest() != parsed.sha256:
+        return Parsed(
+            code="ingest.corrupt_file", reason=f"{item.label}: the file changed while importing"
+        )
+    store.write(runner_id, data)
+    return Parsed(parsed.activities, parsed.facts, parsed.sha256, parsed.size)
+
+
+_Args = tuple[int, BlobStore, str | None]
+
+
+def _pool() -> ProcessPoolExecutor:
+    """Parser processes from a forkserver that has the parser loaded already.
+
+    Not a fork of the caller: a forked child of the server would inherit uvicorn's signal
+    handlers and threads (and then ignore SIGTERM); the forkserver starts from a clean
+    interpreter, and preloading the readers makes each worker start at once.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["backstride.services.parsing", "backstride.ingest.registry"])
+    workers = max(1, min(2, os.cpu_count() or 1))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
+def _stop_pool(pool: ProcessPoolExecutor, *, clean: bool) -> None:
+    """Shut the pool down; after an interruption or error also end its processes now."""
+    if clean:
+        pool.shutdown(wait=True)
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(5)
+
+
+def _waited(fut: Future[Parsed] | None, stop: threading.Event | None) -> Future[Parsed] | None:
+    """``fut`` once it is done; ``ParseStopped`` as soon as ``stop`` is set meanwhile."""
+    if fut is None or stop is None:
+        return fut
+    while not fut.done():
+        if stop.wait(0.1):
+            raise ParseStopped("the import was asked to stop")
+    return fut
 
 
 def _needs_parse(item: ImportItem) -> bool:
     return item.error is None and item.activity is None
 
 
-def resolve(item: ImportItem, fut: Future[Parsed] | None, args: tuple[int, Path]) -> Parsed:
+def resolve(item: ImportItem, fut: Future[Parsed] | None, args: _Args) -> Parsed:
     """The parse result of one item: its error, its ready summary, its worker's, or parsed
     here."""
     from backstride.ingest.quality import check
@@ -135,7 +197,9 @@ class ParseStream:
     ``(item, parsed)`` pairs. Use as a context manager (or call ``close``).
     """
 
-    def __init__(self, paths: Sequence[Path], settings: Settings) -> None:
+    def __init__(
+        self, paths: Sequence[Path], settings: Settings, runner_id: str | None = None
+    ) -> None:
         self.limits = ArchiveLimits(
             max_total_bytes=settings.max_archive_uncompressed_bytes,
             max_ratio=settings.max_archive_ratio,
@@ -143,19 +207,27 @@ class ParseStream:
             max_member_bytes=settings.max_file_bytes,
         )
         self.total = count_inputs(paths)
-        self._args = (settings.max_file_bytes, settings.blob_dir)
+        self._store = blob_store(settings)
+        self._args: _Args = (settings.max_file_bytes, self._store, runner_id)
         self._items = collect(paths, limits=self.limits)
         self._pool: ProcessPoolExecutor | None = None
         self._window: deque[tuple[ImportItem, Future[Parsed] | None]] = deque()
         self._bytes = 0
         if self.total >= PARALLEL_MIN_ITEMS:
-            self._pool = ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)))
+            self._pool = _pool()
             self._fill()
 
     @classmethod
-    def start(cls, paths: Sequence[Path], settings: Settings) -> ParseStream:
+    def start(
+        cls, paths: Sequence[Path], settings: Settings, runner_id: str | None = None
+    ) -> ParseStream:
         """Count the inputs and, when there are enough, start parsing the first of them."""
-        return cls(paths, settings)
+        return cls(paths, settings, runner_id)
+
+    def bind(self, runner_id: str) -> None:
+        """The runner the originals belong to: kept in their folder from now on."""
+        max_bytes, store, _ = self._args
+        self._args = (max_bytes, store, runner_id)
 
     def _fill(self) -> bool:
         """Submit items until the window is full; False when no item is left."""
@@ -173,10 +245,16 @@ class ParseStream:
             self._bytes += len(item.data or b"")
         return True
 
-    def results(self) -> Iterator[tuple[ImportItem, Parsed]]:
-        """Every item with its parse result, in input order."""
+    def results(self, stop: threading.Event | None = None) -> Iterator[tuple[ImportItem, Parsed]]:
+        """Every item with its parse result (original kept), in input order; ``ParseStopped``
+        as soon as ``stop`` is set. Call ``bind`` first."""
+        runner_id = self._args[2]
+        if runner_id is None:
+            raise RuntimeError("ParseStream.bind(runner_id) before results()")
         if self._pool is None:
             for item in self._items:
+                if stop is not None and stop.is_set():
+                    raise ParseStopped("the import was asked to stop")
                 yield item, resolve(item, None, self._args)
             return
         while True:
@@ -185,31 +263,34 @@ class ParseStream:
                 return
             head, fut = self._window.popleft()
             self._bytes -= len(head.data or b"")
-            yield head, resolve(head, fut, self._args)
+            parsed = resolve(head, _waited(fut, stop), self._args)
+            yield head, keep_original(head, parsed, self._store, runner_id)
             if not more and not self._window:
                 return
 
-    def close(self) -> None:
-        """Stop the worker processes (pending parses are cancelled)."""
+    def close(self, *, clean: bool = True) -> None:
+        """Stop the worker processes: let them finish, or (``clean`` False: after an
+        interruption or error) cancel what is pending and end them now."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            _stop_pool(self._pool, clean=clean)
             self._pool = None
 
     def __enter__(self) -> ParseStream:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(clean=kind is None)
 
 
 __all__ = [
     "IN_FLIGHT_BYTES",
     "IN_FLIGHT_ITEMS",
     "PARALLEL_MIN_ITEMS",
+    "ParseStopped",
     "ParseStream",
     "Parsed",
     "dated",
+    "keep_original",
     "parse_file",
     "resolve",
-    "store_blob",
 ]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from backstride.errors import NotFound
 from backstride.intake.assessment import Assessment
 from backstride.intake.serialize import assessment_from_dict
-from backstride.plan.model import Preferences, RunRecord, TrainingContext
+from backstride.plan.model import Preferences, RunRecord, StatedRunning, TrainingContext
 from backstride.plan.monitor import ExerciseResult, SessionLog
 from backstride.services import intake as intake_service
 from backstride.store import models
@@ -89,13 +89,64 @@ def context_from_activities(session: Session, *, runner_id: str, today: dt.date)
     )
 
 
+def stated_running(
+    session: Session, *, runner_id: str
+) -> tuple[StatedRunning | None, dict[str, int]]:
+    """What the runner's latest intake says about their running, and the profile facts the
+    plan reads from it (``age_years``, ``months_running``); (None, {}) without an intake."""
+    row = session.scalars(
+        select(models.Intake)
+        .where(models.Intake.runner_id == runner_id)
+        .order_by(models.Intake.submitted_at.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None, {}
+    doc = row.document or {}
+    running = doc.get("running") or {}
+    facts: dict[str, int] = {}
+    age = (doc.get("about") or {}).get("age_years")
+    if isinstance(age, int):
+        facts["age_years"] = age
+    years = running.get("years_running")
+    if isinstance(years, int | float):
+        facts["months_running"] = int(years * 12)
+
+    def metres(km: Any) -> int | None:
+        return round(km * 1000) if isinstance(km, int | float) and km > 0 else None
+
+    runs = running.get("runs_per_week")
+    stated = StatedRunning(
+        as_of_date=row.submitted_at.date(),
+        weekly_distance_m=metres(running.get("weekly_distance_km")),
+        longest_run_m=metres(running.get("longest_run_km")),
+        runs_per_week=runs if isinstance(runs, int) and runs > 0 else None,
+    )
+    return stated, facts
+
+
+def with_stated_running(
+    session: Session, context: TrainingContext, *, runner_id: str
+) -> TrainingContext:
+    """The context with the intake's stated running, age and running experience added
+    (the plan uses the statement only when the record is thin, ``plan.training_base``)."""
+    stated, facts = stated_running(session, runner_id=runner_id)
+    return replace(
+        context,
+        stated=stated,
+        age_years=facts.get("age_years", context.age_years),
+        months_running=facts.get("months_running", context.months_running),
+    )
+
+
 def preferences_from_dict(d: Mapping[str, Any]) -> Preferences:
     """Runner preferences (``preferences["plan"]``) as :class:`Preferences`."""
     race = d.get("goal_race_date")
+    runs = d.get("runs_per_week")
     return Preferences(
         days_available=frozenset(d.get("days_available", range(7))),
         minutes_per_session=int(d.get("minutes_per_session", 60)),
-        runs_per_week=int(d.get("runs_per_week", 4)),
+        runs_per_week=int(runs) if runs is not None else None,
         equipment=frozenset(d.get("equipment", ())),
         goal_race_date=dt.date.fromisoformat(race) if race else None,
         goal_race_distance_m=d.get("goal_race_distance_m"),
@@ -154,4 +205,6 @@ __all__ = [
     "log_from_row",
     "preferences_from_dict",
     "preferences_to_dict",
+    "stated_running",
+    "with_stated_running",
 ]

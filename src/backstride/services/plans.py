@@ -21,6 +21,7 @@ from backstride.plan.model import Decision, Plan, Preferences
 from backstride.plan.monitor import ExerciseResult
 from backstride.plan.serialize import plan_from_dict, plan_to_dict
 from backstride.services.clinic_settings import plan_rules, runner_thresholds
+from backstride.services.log_checks import refuse_future
 from backstride.services.plan_inputs import (
     assessment_from_document,
     clearance_date,
@@ -29,6 +30,7 @@ from backstride.services.plan_inputs import (
     log_from_row,
     preferences_from_dict,
     preferences_to_dict,
+    with_stated_running,
 )
 from backstride.services.runners import find_runner
 from backstride.store import models
@@ -55,7 +57,9 @@ class AdaptResult:
     decisions: tuple[Decision, ...]
     needs_retriage: bool
     clinician_review: bool = False
-    """A decision asks for the clinic to look (bone pain, rising pain week on week)."""
+    """A decision asks for the clinic to look (bone pain, rising or unsettled pain)."""
+    escalations: tuple[Decision, ...] = ()
+    """Why the runner should contact the clinic now (also in ``plan.escalations``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +90,10 @@ def create_plan(
         runner.preferences = {**stored, "plan": preferences_to_dict(preferences)}
     # History as known now: a plan starting next Monday must not read this week's partial
     # distance as a complete week.
-    context = context_from_activities(
-        session, runner_id=runner.id, today=min(start_date, now.date())
+    context = with_stated_running(
+        session,
+        context_from_activities(session, runner_id=runner.id, today=min(start_date, now.date())),
+        runner_id=runner.id,
     )
     plan_id = new_id()
     plan = generate_plan(
@@ -131,7 +137,8 @@ def create_plan(
 def record_clearance(
     session: Session, *, runner_handle: str, cleared_on: dt.date, now: dt.datetime
 ) -> dt.date:
-    """Record a clinician's return-to-run clearance (opens the walk-run stages, clinical.md 2.6)."""
+    """Record a clinician's return-to-run clearance (opens the walk-run stages, clinical reference
+    §2.6)."""
     runner = find_runner(session, handle=runner_handle)
     if cleared_on > now.date():
         raise InvalidInput("a clearance cannot be in the future", code="plan.invalid_clearance")
@@ -190,13 +197,20 @@ def log_session(
     usual_morning_stiffness: int | None = None,
     good_form: bool = True,
 ) -> LogResult:
-    """Store one session log, matched to the planned session of that day and kind."""
+    """Store one session log, matched to the planned session of that day and kind.
+
+    Refused with a code before anything is stored: a bad status, kind or score
+    (``log.invalid``) and a day after the runner's local today (``log.future_date``).
+    """
     problems = []
     if status not in ("done", "skipped", "partial"):
         problems.append({"path": "status", "msg": "must be done, skipped or partial"})
-    if kind not in ("run", "strength", "mobility", "cross_training"):
+    if kind not in ("run", "strength", "mobility", "cross_training", "relaxation"):
         problems.append(
-            {"path": "kind", "msg": "must be run, strength, mobility or cross_training"}
+            {
+                "path": "kind",
+                "msg": "must be run, strength, mobility, cross_training or relaxation",
+            }
         )
     for name, value in (
         ("pain_during", pain_during),
@@ -212,6 +226,7 @@ def log_session(
     if problems:
         raise InvalidInput("session log is not valid", code="log.invalid", problems=problems)
     runner = find_runner(session, handle=runner_handle)
+    refuse_future(on_date, runner=runner, now=now, code="log.future_date", path="on_date")
     plan_id, key = None, None
     try:
         current = current_plan(session, runner_handle=runner_handle)
@@ -267,7 +282,11 @@ def adapt_plan(
         )
     ]
     assessment = latest_assessment(session, runner_id=runner.id)
-    context = context_from_activities(session, runner_id=runner.id, today=today)
+    context = with_stated_running(
+        session,
+        context_from_activities(session, runner_id=runner.id, today=today),
+        runner_id=runner.id,
+    )
     prefs = preferences_from_dict((runner.preferences or {}).get("plan", {}))
     result = adapt_pure(
         current.plan,
@@ -303,6 +322,7 @@ def adapt_plan(
         result.decisions,
         result.needs_retriage,
         clinician_review=result.clinician_review,
+        escalations=result.escalations,
     )
 
 

@@ -6,7 +6,8 @@ Rules:
 - a clinician sees (and edits the plan of) a runner only while that runner's consent to one of
   the clinician's clinics is active; revoking it ends access at the next request;
 - an admin manages clinics and clinicians and sees no runner data;
-- every clinician read or change of runner data is written to the audit log (``audit.record``).
+- every clinician read or change of runner data is written to the audit log (``audit.record``),
+  and so is every refused attempt of a clinician on a runner they may not see.
 
 Unknown runners and runners the caller may not see give the same ``runner.not_found`` so that
 ids cannot be probed.
@@ -26,7 +27,12 @@ from backstride.store.models import ClinicMember, Consent, Runner
 
 @dataclass(frozen=True, slots=True)
 class Principal:
-    """Who is calling: their account, role and (for runners) their runner id."""
+    """Who is calling: their account, role and (for runners) their runner id.
+
+    Signed in with a token, ``token_id`` names that session, ``scope`` is ``full`` or
+    ``totp_enrolment`` (a clinician or admin who must enrol a second factor first) and
+    ``reauth_at`` is when the session last proved the password (services.sessions).
+    """
 
     account_id: str
     role: str
@@ -34,6 +40,9 @@ class Principal:
     display_name: str
     runner_id: str | None = None
     via_cookie: bool = False
+    token_id: str | None = None
+    scope: str = "full"
+    reauth_at: dt.datetime | None = None
 
 
 def require_role(principal: Principal, *roles: str) -> None:
@@ -85,11 +94,24 @@ def consenting_clinic(session: Session, principal: Principal, *, runner_id: str)
 def require_clinician_access(
     session: Session, principal: Principal, *, runner_id: str, now: dt.datetime
 ) -> Runner:
-    """The runner, if the calling clinician holds active consent; else ``runner.not_found``."""
-    del now  # consent is checked against its current state, so revocation acts at once
+    """The runner, if the calling clinician holds active consent; else ``runner.not_found``.
+
+    Consent is checked against its current state, so revocation acts at once. A refusal is
+    recorded in the audit log (action ``refused``) before the error is raised.
+    """
     require_role(principal, "clinician")
     runner = session.get(Runner, runner_id)
     if runner is None or consenting_clinic(session, principal, runner_id=runner_id) is None:
+        from backstride.services import audit  # audit imports this module
+
+        audit.record_refused(
+            session,
+            principal=principal,
+            runner_id=runner_id,
+            resource="runner",
+            now=now,
+            code="runner.not_found",
+        )
         raise NotFound("no consenting runner with this id", code="runner.not_found")
     return runner
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backstride.errors import InvalidInput, NotFound
+from backstride.services.log_checks import refuse_future
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.models import PainEntry, Runner
 from backstride.units import new_id
@@ -121,8 +122,27 @@ def add_pain_entry(
     notes: str | None,
     now: dt.datetime,
 ) -> PainEntryView:
-    """Record a pain-diary entry (NPRS 0-10, morning stiffness in minutes)."""
-    runner_id = own_runner_id(principal)
+    """Record a pain-diary entry (NPRS 0-10, morning stiffness in minutes).
+
+    Refused with a code before anything is stored: an entry with no pain value at all
+    (``pain_entry.empty``: a note alone is not a pain entry) and a day after the runner's
+    local today (``pain_entry.future_date``).
+    """
+    if nprs_now is None and morning_pain is None and morning_stiffness_min is None:
+        raise InvalidInput(
+            "a pain entry needs at least one value: nprs_now, morning_pain or "
+            "morning_stiffness_min",
+            code="pain_entry.empty",
+            problems=[
+                {"path": p, "msg": "give at least one pain value"}
+                for p in ("nprs_now", "morning_pain", "morning_stiffness_min")
+            ],
+        )
+    runner = _runner(session, principal)
+    refuse_future(
+        entry_date, runner=runner, now=now, code="pain_entry.future_date", path="entry_date"
+    )
+    runner_id = runner.id
     row = PainEntry(
         id=new_id(),
         runner_id=runner_id,

@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
+from backstride.services import outbox
 from backstride.services.jobs import Importer, run_job, take_job
 from backstride.services.worker import ImportWorker
 from backstride.store.models import ImportJob
@@ -41,6 +42,7 @@ log = logging.getLogger(__name__)
 QUEUE_NAME = "imports"
 TASK_NAME = "backstride.import_job"
 STALLED_TASK_NAME = "backstride.retry_stalled_imports"
+OUTBOX_TASK_NAME = "backstride.send_outbox"
 _CONTEXT_KEY = "backstride"
 
 
@@ -76,6 +78,7 @@ class _Runtime:
     settings: Settings
     clock: Callable[[], dt.datetime]
     importer: Importer | None
+    stop: threading.Event
 
 
 def conninfo(database_url: str) -> str:
@@ -96,13 +99,24 @@ def _import_job(context: procrastinate.JobContext, job_id: str) -> None:
         ):
             log.info("import job %s is gone or finished; nothing to do", job_id)
             return
-    run_job(
+    view = run_job(
         runtime.factory,
         job_id=job_id,
         settings=runtime.settings,
         clock=runtime.clock,
         importer=runtime.importer,
+        stop=runtime.stop,
     )
+    if view.status == "queued":  # a transient database error: procrastinate retries later
+        raise ImportRetry(f"import job {job_id} re-queued")
+
+
+class ImportRetry(Exception):
+    """Raised by the task when its job was re-queued (procrastinate's retry strategy)."""
+
+
+RETRY = procrastinate.RetryStrategy(wait=5, retry_exceptions={ImportRetry})
+"""Retry a re-queued import every 5 s, without limit: a transient error never fails a job."""
 
 
 async def _retry_stalled_imports(context: procrastinate.JobContext, timestamp: int) -> None:
@@ -113,6 +127,17 @@ async def _retry_stalled_imports(context: procrastinate.JobContext, timestamp: i
     for job in await manager.get_stalled_jobs(queue=QUEUE_NAME, task_name=TASK_NAME):
         log.warning("re-queueing stalled import job %s", job.id)
         await manager.retry_job(job)
+
+
+async def _send_outbox(context: procrastinate.JobContext, timestamp: int) -> None:
+    """Send the e-mail that is due (every minute, one worker at a time)."""
+    del timestamp
+    runtime: _Runtime = context.additional_context[_CONTEXT_KEY]
+    report = await asyncio.to_thread(
+        outbox.send_due, runtime.factory, settings=runtime.settings, now=runtime.clock()
+    )
+    if report.sent or report.failed:
+        log.info("outbox: %s", report)
 
 
 def procrastinate_app(
@@ -131,7 +156,7 @@ def procrastinate_app(
     else:
         connector = procrastinate.PsycopgConnector(**pool)
     app = procrastinate.App(connector=connector)
-    app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=True)(_import_job)
+    app.task(name=TASK_NAME, queue=QUEUE_NAME, pass_context=True, retry=RETRY)(_import_job)
     app.periodic(cron="* * * * *")(
         app.task(
             name=STALLED_TASK_NAME,
@@ -139,6 +164,14 @@ def procrastinate_app(
             pass_context=True,
             queueing_lock=STALLED_TASK_NAME,
         )(_retry_stalled_imports)
+    )
+    app.periodic(cron="* * * * *")(
+        app.task(
+            name=OUTBOX_TASK_NAME,
+            queue=QUEUE_NAME,
+            pass_context=True,
+            queueing_lock=OUTBOX_TASK_NAME,
+        )(_send_outbox)
     )
     return app
 
@@ -157,7 +190,7 @@ class ProcrastinateQueue:
     ) -> None:
         self._url = settings.effective_database_url
         self._timeout_s = timeout_s
-        self._runtime = _Runtime(factory, settings, clock, importer)
+        self._runtime = _Runtime(factory, settings, clock, importer, threading.Event())
         self._defer_app: procrastinate.App | None = None
         self._defer_pool: psycopg_pool.ConnectionPool | None = None
         self._lock = threading.Lock()
@@ -225,7 +258,10 @@ class ProcrastinateQueue:
             await app.run_worker_async(**self._worker_options(wait=wait))
 
     def run_once(self) -> int:
-        """Run the jobs waiting now (tests, ``backstride worker --once``); the number run."""
+        """Run the jobs waiting now (tests, ``backstride worker --once``); the number run.
+
+        A queue stopped before (its background worker) works again here: a new run."""
+        self._runtime.stop.clear()
         before = self._count_finished()
         asyncio.run(self._work(wait=False))
         return self._count_finished() - before
@@ -243,10 +279,12 @@ class ProcrastinateQueue:
 
     def run_forever(self) -> None:
         """Work until the process is stopped (``backstride worker``)."""
+        self._runtime.stop.clear()
         asyncio.run(self._work(wait=True))
 
     def start(self) -> None:
         """A procrastinate worker on its own event loop in a daemon thread."""
+        self._runtime.stop.clear()
 
         def main() -> None:
             loop = asyncio.new_event_loop()
@@ -267,7 +305,8 @@ class ProcrastinateQueue:
         self._started.wait(5)
 
     def stop(self, *, timeout_s: float = 10.0) -> None:
-        """Cancel the worker (procrastinate lets the running job finish) and close the pool."""
+        """Stop the running import (re-queued) and the worker, and close the pool."""
+        self._runtime.stop.set()
         if self._loop is not None and self._task is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._task.cancel)
         if self._thread is not None:

@@ -1,4 +1,4 @@
-"""A clinician reviews a consenting runner's latest assessment (clinical.md §1.2.6).
+"""A clinician reviews a consenting runner's latest assessment (clinical reference §1.2 step 6).
 
 The clinician sets the disposition they decided on, says why, and may record the date the
 runner was cleared to start the return-to-run stages. The stored assessment keeps the runner's
@@ -105,11 +105,13 @@ def review_latest_assessment(
         action="update",
         resource="assessment",
         now=now,
+        # No free text here: the reason lives with the assessment (deleted with the runner's
+        # data); the audit outlives a deleted account and must not name the person
+        # (docs/decisions/0024-account-deletion.md).
         detail={
             "assessment_id": row.id,
             "from": before,
             "to": level.value,
-            "reason": text,
             "cleared_to_run_on": review["cleared_to_run_on"],
         },
     )

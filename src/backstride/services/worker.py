@@ -1,4 +1,8 @@
-"""The background import worker: a thread in the API process, or ``backstride worker``."""
+"""The background worker: a thread in the API process, or ``backstride worker``.
+
+It runs queued imports and sends the e-mail that is due in the outbox
+(:mod:`backstride.services.outbox`).
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
+from backstride.services import outbox
 from backstride.services.jobs import Importer, claim_next, run_job
 
 log = logging.getLogger(__name__)
@@ -50,7 +55,7 @@ class ImportWorker:
         self._wake.set()
 
     def stop(self, *, timeout_s: float = 10.0) -> None:
-        """Finish the current job and stop."""
+        """Stop: a running import stops at its next file and goes back to the queue."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
@@ -69,16 +74,23 @@ class ImportWorker:
                 )
             if job_id is None:
                 return count
-            run_job(
+            view = run_job(
                 self._factory,
                 job_id=job_id,
                 settings=self._settings,
                 clock=self._clock,
                 importer=self._importer,
                 heartbeat_s=self._settings.import_stall_s / 10,
+                stop=self._stop,
             )
+            if view.status == "queued":  # re-queued after a transient error: wait a poll
+                return count
             count += 1
         return count
+
+    def send_mail(self) -> outbox.SendReport:
+        """Send the e-mail that is due now."""
+        return outbox.send_due(self._factory, settings=self._settings, now=self._clock())
 
     def run_forever(self) -> None:
         """Loop until stopped."""
@@ -87,6 +99,10 @@ class ImportWorker:
                 self.run_once()
             except Exception:  # keep the worker alive; the job row says what failed
                 log.exception("import worker iteration failed")
+            try:
+                self.send_mail()
+            except Exception:  # the rows keep their state; the next pass tries again
+                log.exception("outbox pass failed")
             self._wake.wait(self._poll_s)
             self._wake.clear()
 

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -43,10 +44,21 @@ class Account(Base):
     display_name: Mapped[str] = mapped_column(String(120))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    """Base32 TOTP secret: pending while ``totp_enabled_at`` is NULL, in force after."""
+    totp_enabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
+    """The last accepted TOTP time step: a code is accepted once (RFC 6238 §5.2)."""
 
 
 class AuthToken(Base):
-    """A browser session or a bearer token; only the SHA-256 of the secret is stored."""
+    """A browser session or a bearer token; only the SHA-256 of the secret is stored.
+
+    ``scope`` is ``full`` or ``totp_enrolment`` (a clinician or admin who must enrol a second
+    factor first); ``reauth_at`` is when this session last proved the password (and TOTP);
+    ``idle_timeout_s`` ends it after that long without a request (``last_seen_at``).
+    """
 
     __tablename__ = "auth_tokens"
 
@@ -60,6 +72,75 @@ class AuthToken(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    scope: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    idle_timeout_s: Mapped[int | None] = mapped_column(Integer)
+    reauth_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    user_agent: Mapped[str | None] = mapped_column(String(200))
+    client: Mapped[str | None] = mapped_column(String(64))
+
+
+class AccountToken(Base):
+    """A one-time secret e-mailed or handed to an account holder (SHA-256 stored only).
+
+    ``purpose``: ``password_reset`` (the e-mailed link), ``email_change`` (sent to the new
+    address; ``detail.email``), ``login_challenge`` (password right, TOTP code still due;
+    ``detail.kind``). Used once (``used_at``) and only until ``expires_at``.
+    """
+
+    __tablename__ = "account_tokens"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[str] = mapped_column(String(24))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class PendingRegistration(Base):
+    """A sign-up waiting for its e-mail link; the account exists only once it is followed."""
+
+    __tablename__ = "pending_registrations"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+
+
+class RecoveryCode(Base):
+    """A single-use TOTP recovery code (argon2id hash: the codes carry about 60 bits)."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+
+class RateEvent(Base):
+    """One counted request for a rate limit (sign-ups, reset requests) by a hashed key."""
+
+    __tablename__ = "rate_events"
+    __table_args__ = (Index("ix_rate_events_bucket_key_at", "bucket", "key_hash", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    bucket: Mapped[str] = mapped_column(String(32))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
 
 
 class LoginAttempt(Base):
@@ -87,6 +168,8 @@ class Clinic(Base):
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """An archived clinic keeps its consent history; it takes no new consents."""
 
 
 class ClinicMember(Base):
@@ -125,6 +208,9 @@ class Runner(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     preferences: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    """Set when the runner deleted their account: the row is then an anonymous tombstone that
+    only the consent history and the audit log point to (docs/decisions/0024)."""
 
 
 class Consent(Base):
@@ -190,10 +276,18 @@ class QuestionnaireResponse(Base):
 
 
 class Blob(Base):
-    """An original uploaded file, kept content-addressed (SHA-256) for re-analysis."""
+    """An original file one runner uploaded, kept content-addressed (SHA-256) for re-analysis.
+
+    One row per (runner, digest): two runners who upload the same bytes each have their own
+    row, name and file (``services.blobstore``), so nothing about one leaks to the other and
+    deleting a runner deletes their rows (cascade) and their folder.
+    """
 
     __tablename__ = "blobs"
 
+    runner_id: Mapped[str] = mapped_column(
+        ForeignKey("runners.id", ondelete="CASCADE"), primary_key=True
+    )
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size_bytes: Mapped[int] = mapped_column(Integer)
     filename: Mapped[str] = mapped_column(String(255))
@@ -226,6 +320,8 @@ class Activity(Base):
     __table_args__ = (
         UniqueConstraint("runner_id", "dedup_key"),
         Index("ix_activities_runner_start", "runner_id", "start_at"),
+        # the original belongs to the same runner as the activity (never another's blob)
+        ForeignKeyConstraint(["runner_id", "blob_sha256"], ["blobs.runner_id", "blobs.sha256"]),
     )
 
     id: Mapped[str] = mapped_column(Id, primary_key=True)
@@ -233,7 +329,7 @@ class Activity(Base):
     dedup_key: Mapped[str] = mapped_column(String(96))
     source: Mapped[str] = mapped_column(String(16))  # file | strava | garmin | manual
     format: Mapped[str | None] = mapped_column(String(8))  # fit | gpx | tcx
-    blob_sha256: Mapped[str | None] = mapped_column(ForeignKey("blobs.sha256"))
+    blob_sha256: Mapped[str | None] = mapped_column(String(64))
     sport: Mapped[str] = mapped_column(String(32))
     sub_sport: Mapped[str | None] = mapped_column(String(32))
     name: Mapped[str | None] = mapped_column(String(300))
@@ -420,24 +516,80 @@ class ClinicSettingChange(Base):
 
 
 class AuditEvent(Base):
-    """Who read or changed whose data, what and when. Runners can list events about them."""
+    """Who read or changed whose data, what and when. Runners can list events about them.
+
+    Append-only: database triggers refuse UPDATE and DELETE (migration 0009), and no
+    code path changes a row. ``runner_id`` is not a foreign key, so a deleted runner's trail
+    stays, keyed by a random id that no longer maps to anyone; ``detail`` carries ids and codes
+    only, never names, e-mails or free text (docs/decisions/0017-audit-append-only.md).
+    """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_runner_at", "runner_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_events_runner_at", "runner_id", "at"),
+        Index("ix_audit_events_actor_at", "actor_account_id", "at"),
+        Index("ix_audit_events_at", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     actor_account_id: Mapped[str | None] = mapped_column(String(32))
     actor_role: Mapped[str] = mapped_column(String(16))
-    runner_id: Mapped[str | None] = mapped_column(ForeignKey("runners.id", ondelete="CASCADE"))
-    action: Mapped[str] = mapped_column(String(16))  # read | create | update | delete
+    runner_id: Mapped[str | None] = mapped_column(String(32))
+    action: Mapped[str] = mapped_column(String(16))  # read|create|update|delete|export|refused
     resource: Mapped[str] = mapped_column(String(64))
     detail: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+
+
+class OutboxMessage(Base):
+    """An e-mail written in the same transaction as the change it reports (transactional outbox).
+
+    A worker sends it once ``send_after`` has passed. ``dedup_key`` makes enqueueing idempotent
+    (a reminder is enqueued once per appointment version). ``guard_kind``/``guard_ref``/
+    ``guard_version`` name a check run just before sending (e.g. "the appointment is still
+    booked at this version"); a message whose guard fails becomes ``void``. Delivery is at most
+    once: a message is marked ``sending`` before the SMTP conversation, and one left there by a
+    dead process is never retried (``unknown``). Bodies are erased once sent or voided.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        UniqueConstraint("dedup_key"),
+        Index("ix_outbox_messages_due", "status", "send_after"),
+        CheckConstraint(
+            "status IN ('pending', 'sending', 'sent', 'void', 'failed', 'unknown')",
+            name="status",
+        ),
+    )
+
+    id: Mapped[str] = mapped_column(Id, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(48))
+    dedup_key: Mapped[str] = mapped_column(String(160))
+    account_id: Mapped[str | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    to_addr: Mapped[str] = mapped_column(String(320))
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
+    ics_method: Mapped[str | None] = mapped_column(String(16))
+    guard_kind: Mapped[str | None] = mapped_column(String(48))
+    guard_ref: Mapped[str | None] = mapped_column(String(64))
+    guard_version: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    send_after: Mapped[dt.datetime] = mapped_column(UTCDateTime())
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
 
 __all__ = [
     "ROLES",
     "Account",
+    "AccountToken",
     "Activity",
     "Assessment",
     "AuditEvent",
@@ -453,10 +605,17 @@ __all__ = [
     "Intake",
     "Lap",
     "LoginAttempt",
+    "OutboxMessage",
     "PainEntry",
+    "PendingRegistration",
     "Plan",
     "PlanVersion",
     "QuestionnaireResponse",
+    "RateEvent",
+    "RecoveryCode",
     "Runner",
     "SessionLog",
 ]
+
+# The clinic booking tables live in their own module; importing it here registers them.
+import backstride.store.clinic_models  # noqa: E402, F401

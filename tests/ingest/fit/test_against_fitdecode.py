@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import fitdecode
 import numpy as np
 import pytest
 
 from backstride.ingest.fit.decoder import decode_fit
+from tests.corpus import CorpusFile, named
 
 FIELDS = ("heart_rate", "distance", "cadence", "stance_time_balance", "fractional_cadence")
-FILES = (
-    "fitparse__garmin-fenix-5-run.fit",  # full running dynamics
-    "al2__920xt-run.fit",
-    "gc__2019-09-07-11-22-19.fit",  # records interleaved with hrv messages (cycle path)
-    "fitsdkpy__HrmPluginTestActivity.fit",
-    "fitparse__compressed-speed-distance.fit",  # compressed timestamps and speed/distance
-    "al2__920xt-triathlon.fit",
+LOCAL_FILES = (
+    "fit/fitparse__garmin-fenix-5-run.fit",  # full running dynamics
+    "fit/fitparse__compressed-speed-distance.fit",  # compressed timestamps and speed/distance
+    "fit/fitparse__activity-small-fenix2-run.fit",
+    "fit/fitparse__developer-types-sample.fit",  # developer fields between the native ones
+    "fit/fitparse__sample_mulitple_header.fit",  # triathlon
+)
+EXTENDED_FILES = (
+    "fit/al2__920xt-run.fit",
+    "fit/gc__2019-09-07-11-22-19.fit",  # records interleaved with hrv messages (cycle path)
+    "fit/fitsdkpy__HrmPluginTestActivity.fit",
+    "fit/al2__920xt-triathlon.fit",
 )
 
 
@@ -35,9 +39,9 @@ def _oracle(data: bytes) -> dict[str, np.ndarray]:
     return {name: np.array(values) for name, values in columns.items()}
 
 
-@pytest.mark.parametrize("name", FILES)
-def test_record_columns_equal_fitdecodes(name: str, fit_bytes: Callable[[str], bytes]) -> None:
-    data = fit_bytes(f"fit/{name}")
+@pytest.mark.parametrize("file", named(local=LOCAL_FILES, extended=EXTENDED_FILES))
+def test_record_columns_equal_fitdecodes(file: CorpusFile) -> None:
+    data = file.read()
     ours = decode_fit(data)
     theirs = _oracle(data)
     assert ours.n_records == len(theirs["timestamp"])

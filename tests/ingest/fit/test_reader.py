@@ -11,6 +11,7 @@ import pytest
 from backstride.errors import InvalidInput
 from backstride.ingest.fit.reader import read_fit
 from backstride.ingest.model import CADENCE_SPM, HR_BPM, POWER_W, TIME_S
+from tests.corpus import CorpusFile, named
 
 from . import fitbuild as fb
 
@@ -75,21 +76,33 @@ def test_a_file_without_sessions_is_summarised_from_its_records() -> None:
     assert HR_BPM in act.streams.channels
 
 
-@pytest.mark.parametrize(
-    ("name", "kind"),
-    [
-        ("fitparse__MonitoringFile.fit", "monitoring_b"),
-        ("fitparse__Settings.fit", "settings"),
-        ("fitparse__WeightScaleSingleUser.fit", "weight"),
-        ("fitparse__WorkoutIndividualSteps.fit", "workout"),
-        ("fittrackee__example.fit", "course"),
-    ],
-)
-def test_files_that_are_not_activities_are_refused(
-    name: str, kind: str, fit_bytes: Callable[[str], bytes]
-) -> None:
+FILE_TYPES = {"settings": 2, "workout": 5, "course": 6, "weight": 9, "monitoring_b": 32}
+"""FIT ``file`` enum values of files that hold no activity."""
+
+
+@pytest.mark.parametrize(("kind", "number"), FILE_TYPES.items())
+def test_files_that_are_not_activities_are_refused(kind: str, number: int) -> None:
+    data = fb.fit_file(fb.file_id(file_type=number))
     with pytest.raises(InvalidInput, match=kind) as info:
-        read_fit(fit_bytes(f"fit/{name}"))
+        read_fit(data)
+    assert info.value.code == "ingest.not_an_activity"
+
+
+@pytest.mark.parametrize(
+    "file",
+    named(
+        extended=[
+            "fit/fitparse__MonitoringFile.fit",
+            "fit/fitparse__Settings.fit",
+            "fit/fitparse__WeightScaleSingleUser.fit",
+            "fit/fitparse__WorkoutIndividualSteps.fit",
+            "fit/fittrackee__example.fit",
+        ]
+    ),
+)
+def test_real_files_that_are_not_activities_are_refused(file: CorpusFile) -> None:
+    with pytest.raises(InvalidInput) as info:
+        read_fit(file.read())
     assert info.value.code == "ingest.not_an_activity"
 
 
@@ -100,32 +113,56 @@ def test_relative_device_time_is_kept_and_flagged(fit_bytes: Callable[[str], byt
     assert act.n_samples == 686
 
 
-def test_device_creator_and_local_offset_come_from_the_file(
-    fit_bytes: Callable[[str], bytes],
-) -> None:
-    (act,) = read_fit(fit_bytes("fit/gc__4077461142.fit"))
-    assert act.device == "garmin fenix6x"
+DEVICES = {
+    "fit/fitparse__garmin-fenix-5-run.fit": ("garmin fenix5", -7 * 3600, "generic", 52.39),
+    "fit/gc__4077461142.fit": ("garmin fenix6x", 3 * 3600, "trail", 48.72),
+}
+"""Device, local offset, sub-sport and session stance-time balance each file records."""
+
+
+@pytest.mark.parametrize("file", named(local=list(DEVICES)[:1], extended=list(DEVICES)[1:]))
+def test_device_creator_and_local_offset_come_from_the_file(file: CorpusFile) -> None:
+    device, offset_s, sub_sport, balance = DEVICES[file.key]
+    (act,) = read_fit(file.read())
+    assert act.device == device
     assert act.creator is not None
-    assert act.creator.startswith("garmin fenix6x sw ")
-    assert act.local_offset_s == 3 * 3600
-    assert act.sub_sport == "trail"
-    assert act.extra["avg_stance_time_balance_left_pct"] == pytest.approx(48.72)
+    assert act.creator.startswith(f"{device} sw ")
+    assert act.local_offset_s == offset_s
+    assert act.sub_sport == sub_sport
+    assert act.extra["avg_stance_time_balance_left_pct"] == pytest.approx(balance)
 
 
-def test_unknown_manufacturers_and_products_read_as_numbers(
-    fit_bytes: Callable[[str], bytes],
-) -> None:
-    (act,) = read_fit(fit_bytes("fit/gc__Fr955v19.28andStryd-saved.fit"))
+def test_unknown_manufacturers_and_products_read_as_numbers() -> None:
+    unknown = fb.definition(15, 0, fb.FILE_ID_FIELDS) + fb.data(15, fb.FILE_ID_FIELDS, [4, 0, 0])
+    body = unknown + fb.definition(0, 20, RECORD)
+    for i in range(5):
+        body += fb.data(0, RECORD, [T0 + i, 150, 80, 0])
+    (act,) = read_fit(fb.fit_file(body))
     assert act.device == "manufacturer 0 product 0"
 
 
-def test_stryd_power_from_developer_fields_fills_the_power_stream(
+@pytest.mark.parametrize("file", named(extended=["fit/gc__Fr955v19.28andStryd-saved.fit"]))
+def test_a_re_exported_file_without_maker_reads_as_numbers(file: CorpusFile) -> None:
+    (act,) = read_fit(file.read())
+    assert act.device == "manufacturer 0 product 0"
+
+
+def test_stryd_power_as_a_developer_field_fills_the_power_stream(
     fit_bytes: Callable[[str], bytes],
 ) -> None:
+    """A Stryd pod writes power only as a developer field (native_field_num 7)."""
+    (act,) = read_fit(fit_bytes("fit/fitparse__developer-types-sample.fit"))
+    power = act.streams.channels[POWER_W]
+    assert np.isfinite(power).sum() > act.n_samples // 2
+    assert act.avg_power_w == pytest.approx(np.nanmean(power), abs=1.0)
+
+
+@pytest.mark.parametrize("file", named(extended=["fit/gc__Fr955v19.28andStryd.fit"]))
+def test_stryd_developer_power_equals_the_native_power_of_a_re_export(file: CorpusFile) -> None:
     """The watch file has power only as Stryd's developer field (native_field_num 7);
     GoldenCheetah's re-export of the same run has it as the native field."""
-    (watch,) = read_fit(fit_bytes("fit/gc__Fr955v19.28andStryd.fit"))
-    (export,) = read_fit(fit_bytes("fit/gc__Fr955v19.28andStryd-saved.fit"))
+    (watch,) = read_fit(file.read())
+    (export,) = read_fit(file.corpus.read("fit/gc__Fr955v19.28andStryd-saved.fit"))
     np.testing.assert_array_equal(watch.streams.channels[POWER_W], export.streams.channels[POWER_W])
     assert watch.avg_power_w == pytest.approx(353.39, abs=0.01)
 

@@ -1,6 +1,8 @@
-"""Every good FIT file of the shared corpus reads to the peers' reference values.
+"""Every good FIT file of each corpus reads to the peers' reference values.
 
-Reference values (``reference.json``) come from fitdecode, fitparse and garmin-fit-sdk. The
+Each test runs over the local corpus (``tests/data``) and the extended shared one (a skip that
+says where it was looked for when it is absent). Reference values (``reference.json``) come
+from fitdecode, fitparse and garmin-fit-sdk. The
 per-session values are compared leg by leg (multisport files give one activity per session);
 record counts add up over the legs. Where the device wrote no session value, ours falls back to
 the records and is compared with the reference's ``records.*`` value instead.
@@ -13,11 +15,18 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pytest
 
 from backstride.ingest.fit.reader import read_fit
 from backstride.ingest.model import Activity
+from tests.corpus import CORPORA, corpus
 
 NOT_ACTIVITIES = {"monitoring_b", "settings", "weight", "workout", "course"}
+FLOORS = {"local": (12, 2, 20), "extended": (45, 5, 20)}
+"""Per corpus: at least this many good activity files, session values checked against the
+records, running-dynamics channels checked (so a shrunken corpus cannot pass quietly)."""
+
+by_corpus = pytest.mark.parametrize("label", CORPORA)
 
 
 def _good_activity_files(reference: dict[str, Any]) -> list[str]:
@@ -34,6 +43,12 @@ def _read(key: str, fit_bytes: Callable[[str], bytes]) -> list[Activity]:
     return read_fit(fit_bytes(key), source_name=key)
 
 
+def _of(label: str) -> tuple[dict[str, Any], Callable[[str], bytes]]:
+    """The reference values and the file loader of one corpus."""
+    c = corpus(label)
+    return c.reference, c.read
+
+
 def _iso(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -44,13 +59,15 @@ def _close(mine: float | None, theirs: float | None, tol: float) -> bool:
     return mine is not None and abs(mine - theirs) <= tol
 
 
-def test_the_corpus_has_the_expected_fit_files(reference: dict[str, Any]) -> None:
-    assert len(_good_activity_files(reference)) >= 45
+@by_corpus
+def test_the_corpus_has_the_expected_fit_files(label: str) -> None:
+    reference, _ = _of(label)
+    assert len(_good_activity_files(reference)) >= FLOORS[label][0]
 
 
-def test_every_good_fit_file_matches_the_reference_session_by_session(
-    reference: dict[str, Any], fit_bytes: Callable[[str], bytes]
-) -> None:
+@by_corpus
+def test_every_good_fit_file_matches_the_reference_session_by_session(label: str) -> None:
+    reference, fit_bytes = _of(label)
     problems: list[str] = []
     for key in _good_activity_files(reference):
         entry = reference[key]
@@ -92,9 +109,9 @@ def _session_problems(key: str, act: Activity, ses: dict[str, Any]) -> list[str]
     return out
 
 
-def test_single_session_values_the_device_left_out_come_from_the_records(
-    reference: dict[str, Any], fit_bytes: Callable[[str], bytes]
-) -> None:
+@by_corpus
+def test_single_session_values_the_device_left_out_come_from_the_records(label: str) -> None:
+    reference, fit_bytes = _of(label)
     problems, checked = [], 0
     for key in _good_activity_files(reference):
         ref = reference[key]["reference"]
@@ -109,7 +126,7 @@ def test_single_session_values_the_device_left_out_come_from_the_records(
             checked += 1
             if not _close(act.avg_cadence_spm, ref["records.avg_cadence_spm"], 0.5):
                 problems.append(f"{key}: cadence {act.avg_cadence_spm}")
-    assert checked >= 5
+    assert checked >= FLOORS[label][1]
     assert not problems, "\n".join(problems)
 
 
@@ -122,9 +139,9 @@ def test_zero_heart_rate_summaries_mean_no_sensor(
     assert act.avg_hr_bpm is None
 
 
-def test_running_dynamics_averages_match_the_record_averages(
-    reference: dict[str, Any], fit_bytes: Callable[[str], bytes]
-) -> None:
+@by_corpus
+def test_running_dynamics_averages_match_the_record_averages(label: str) -> None:
+    reference, fit_bytes = _of(label)
     channels = {
         "vertical_oscillation": "vertical_oscillation_mm",
         "stance_time": "stance_time_ms",
@@ -149,13 +166,13 @@ def test_running_dynamics_averages_match_the_record_averages(
                 finite.mean(), want, atol=0.01
             ):
                 problems.append(f"{key}: {channel} mean {finite.mean():.2f} != {want}")
-    assert checked >= 20
+    assert checked >= FLOORS[label][2]
     assert not problems, "\n".join(problems)
 
 
-def test_laps_add_up_to_the_reference_lap_count(
-    reference: dict[str, Any], fit_bytes: Callable[[str], bytes]
-) -> None:
+@by_corpus
+def test_laps_add_up_to_the_reference_lap_count(label: str) -> None:
+    reference, fit_bytes = _of(label)
     problems = []
     for key in _good_activity_files(reference):
         laps = sum(len(a.laps) for a in _read(key, fit_bytes))

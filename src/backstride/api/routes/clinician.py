@@ -56,7 +56,7 @@ def review_assessment(
     """Set the disposition of the runner's latest assessment after seeing them, with the reason.
 
     The runner's answers and every fired rule stay in the record; the plan follows the review;
-    the change is in the runner's audit log (clinical.md 1.2.6).
+    the change is in the runner's audit log (clinical reference §1.2 step 6).
     """
     return reviews.review_latest_assessment(
         session,

@@ -13,6 +13,7 @@ from backstride.api.schemas import (
     ConsentIn,
     ConsentOut,
     DashboardOut,
+    ErrorOut,
     PainEntryIn,
     PainEntryOut,
     ProfileIn,
@@ -100,9 +101,11 @@ def add_pain_entry(
     response_class=Response,
     responses={200: {"content": {"application/zip": {}}, "description": "All my data"}},
 )
-def export_my_data(principal: Caller, session: DbSession, settings: AppSettings) -> Response:
-    """All of my data as a zip (JSON per table plus my original files)."""
-    data = export.export_my_data(session, principal=principal, settings=settings)
+def export_my_data(
+    principal: Caller, session: DbSession, settings: AppSettings, now: Now
+) -> Response:
+    """All of my data as a zip (JSON per table plus my original files); the export is audited."""
+    data = export.export_my_data(session, principal=principal, settings=settings, now=now)
     return Response(
         data,
         media_type="application/zip",
@@ -110,8 +113,21 @@ def export_my_data(principal: Caller, session: DbSession, settings: AppSettings)
     )
 
 
-@router.delete("", status_code=204)
-def delete_me(principal: Caller, session: DbSession, settings: AppSettings) -> Response:
-    """Delete my account and all of my data (original files included), now and for good."""
-    accounts.delete_my_account(session, principal=principal, settings=settings)
+@router.delete(
+    "",
+    status_code=204,
+    responses={
+        403: {
+            "model": ErrorOut,
+            "description": "`auth.reauth_required`: confirm the password first "
+            "(POST /auth/reauthenticate)",
+        }
+    },
+)
+def delete_me(principal: Caller, session: DbSession, now: Now, settings: AppSettings) -> Response:
+    """Delete my account and all of my data (original files included), now and for good.
+
+    My consent history and the audit of who saw my record stay, no longer naming me. Needs a
+    password check in the last few minutes (POST /auth/reauthenticate)."""
+    accounts.delete_my_account(session, principal=principal, now=now, settings=settings)
     return Response(status_code=204)

@@ -3,7 +3,7 @@
 Enhanced speed/altitude are preferred sample by sample over the 16-bit fields; cadence
 becomes steps/min for foot sports only: 2 x (cadence + fractional_cadence), FIT running
 cadence being strides/min of one leg (Garmin FIT profile, record.cadence/fractional_cadence;
-clinical-rules.md section 6). For other sports the device cadence (rpm, strokes/min) is not
+clinical reference §6). For other sports the device cadence (rpm, strokes/min) is not
 a step rate and is left out of the streams. A heart rate of 0 (a strap that lost contact,
 a watch off the wrist) is a missing sample (GPX/TCX keep a written 0 in the stream, and their
 averages skip it). A channel is present only when at least one sample of the activity holds a

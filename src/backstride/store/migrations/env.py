@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 
 import backstride.store.models  # noqa: F401  (registers the tables)
@@ -40,6 +42,11 @@ def run_migrations_online() -> None:
 
 def _run(connection: object) -> None:
     is_sqlite = getattr(getattr(connection, "dialect", None), "name", "") == "sqlite"
+    if is_sqlite:
+        # A batch migration rebuilds a table (create copy, DROP, rename): with foreign keys on,
+        # the DROP would run ON DELETE CASCADE on every child row. Off for the migration (a
+        # pragma outside any transaction), checked afterwards.
+        _driver(connection).execute("PRAGMA foreign_keys=OFF")
     context.configure(
         connection=connection,  # type: ignore[arg-type]
         target_metadata=target_metadata,
@@ -49,6 +56,16 @@ def _run(connection: object) -> None:
     )
     with context.begin_transaction():
         context.run_migrations()
+    if is_sqlite:
+        broken = _driver(connection).execute("PRAGMA foreign_key_check").fetchall()
+        _driver(connection).execute("PRAGMA foreign_keys=ON")
+        if broken:
+            raise RuntimeError(f"migration left rows without their parent: {broken[:5]}")
+
+
+def _driver(connection: object) -> Any:
+    """The DB-API connection under a SQLAlchemy one (pragmas that must run outside BEGIN)."""
+    return connection.connection.dbapi_connection  # type: ignore[attr-defined]
 
 
 if context.is_offline_mode():

@@ -1,0 +1,519 @@
+"""Booking speed: free_slots (pure) and booking through the API (SQLite, PostgreSQL).
+
+1. ``free_slots`` for 5 clinicians x 8 weeks with 2,000 bookings (target < 20 ms), against a
+   named peer: the straightforward slot loop most schedulers use (every candidate start
+   converted with zoneinfo and checked against every booking of its clinician and room; the
+   shape of Easy!Appointments' and cal.com's per-slot conflict checks). Both must list the
+   same (start, clinician) pairs.
+2. Booking via the API: one ``uvicorn`` process, 8 loopback client connections (asyncio httpx
+   in a second process), each request books a distinct free slot for a distinct runner
+   (target >= 150 bookings/s, p95 < 50 ms), beside ``GET /health`` at the same concurrency
+   (the stack's floor) as the ratio.
+
+Run: ``python -m bench.booking`` (starts a private PostgreSQL cluster via
+scripts/with-postgres.sh when BACKSTRIDE_TEST_POSTGRES_URL is not set). Writes
+bench/RESULTS-booking.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from backstride.clinic import (
+    AppointmentType,
+    Booking,
+    Clinician,
+    ClinicRules,
+    Hours,
+    Policy,
+    Room,
+    VisitKind,
+    Window,
+    free_slots,
+)
+from backstride.clinic.slots import blocked_range
+
+ROOT = Path(__file__).resolve().parents[1]
+TZ = "Europe/London"
+REQUESTS = int(os.environ.get("BENCH_BOOKINGS", "1200"))
+CONCURRENCY = 8
+
+
+# --- 1. free_slots ---------------------------------------------------------------------------
+
+
+def pure_world(
+    seed: int = 7,
+) -> tuple[ClinicRules, list[Booking], AppointmentType, Window, dt.datetime]:
+    """5 clinicians Mon-Fri 08:00-18:00, 3 rooms, 8 weeks, 2,000 random bookings."""
+    t = AppointmentType("t", "Review", VisitKind.EXERCISE_REVIEW, 30, 5, 10)
+    clinicians = tuple(Clinician(f"c{i}", f"Clinician {i}") for i in range(5))
+    rooms = tuple(Room(f"r{i}", f"Room {i}") for i in range(3))
+    hours = tuple(
+        Hours(f"h{c.id}{d}", c.id, 8 * 60, 18 * 60, weekday=d) for c in clinicians for d in range(5)
+    )
+    rules = ClinicRules(
+        Policy(timezone=TZ, min_notice_min=0, horizon_days=120), (t,), clinicians, rooms, hours
+    )
+    first = dt.date(2027, 3, 1)  # 8 weeks across London's spring clock change
+    now = dt.datetime(2027, 2, 28, tzinfo=dt.UTC)
+    window = Window(
+        dt.datetime.combine(first, dt.time(), tzinfo=ZoneInfo(TZ)).astimezone(dt.UTC),
+        dt.datetime.combine(
+            first + dt.timedelta(weeks=8), dt.time(), tzinfo=ZoneInfo(TZ)
+        ).astimezone(dt.UTC),
+    )
+    rng = random.Random(seed)
+    bookings: list[Booking] = []
+    taken: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {}
+    while len(bookings) < 2000:
+        day = first + dt.timedelta(days=rng.randrange(56))
+        if day.weekday() > 4:
+            continue
+        c = rng.choice(clinicians).id
+        start = dt.datetime.combine(day, dt.time(8), tzinfo=ZoneInfo(TZ)) + dt.timedelta(
+            minutes=15 * rng.randrange(38)
+        )
+        start = start.astimezone(dt.UTC)
+        a, b = blocked_range(t, start)
+        if any(x < b and a < y for x, y in taken.get(c, ())):
+            continue
+        taken.setdefault(c, []).append((a, b))
+        bookings.append(
+            Booking(
+                f"b{len(bookings)}",
+                c,
+                f"runner{len(bookings)}",
+                start,
+                start + t.duration,
+                a,
+                b,
+                rng.choice(rooms).id,
+            )
+        )
+    return rules, bookings, t, window, now
+
+
+def naive_free_slots(
+    rules: ClinicRules,
+    bookings: list[Booking],
+    t: AppointmentType,
+    window: Window,
+    now: dt.datetime,
+) -> set[tuple[dt.datetime, str]]:
+    """The peer: every candidate start, zoneinfo per start, every booking checked linearly."""
+    tz = ZoneInfo(rules.policy.timezone)
+    out: set[tuple[dt.datetime, str]] = set()
+    day = window.start_at.astimezone(tz).date()
+    last = window.end_at.astimezone(tz).date()
+    while day <= last:
+        for h in rules.hours:
+            if h.weekday != day.weekday():
+                continue
+            m = h.start_min
+            while m + t.duration_min <= h.end_min:
+                start = dt.datetime.combine(day, dt.time(m // 60, m % 60), tzinfo=tz).astimezone(
+                    dt.UTC
+                )
+                m += rules.policy.slot_step_min
+                if not (window.start_at <= start < window.end_at) or start < now:
+                    continue
+                a, b = blocked_range(t, start)
+                if any(
+                    bk.clinician_id == h.clinician_id
+                    and bk.blocked_start_at < b
+                    and a < bk.blocked_end_at
+                    for bk in bookings
+                ):
+                    continue
+                room_free = any(
+                    not any(
+                        bk.room_id == r.id and bk.blocked_start_at < b and a < bk.blocked_end_at
+                        for bk in bookings
+                    )
+                    for r in rules.rooms
+                )
+                if room_free:
+                    out.add((start, h.clinician_id))
+        day += dt.timedelta(days=1)
+    return out
+
+
+def bench_free_slots() -> dict[str, Any]:
+    rules, bookings, t, window, now = pure_world()
+    runs = []
+    slots = ()
+    for _ in range(15):
+        t0 = time.perf_counter()
+        slots = free_slots(rules, bookings, t, window, now=now)
+        runs.append(time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    peer = naive_free_slots(rules, bookings, t, window, now)
+    peer_s = time.perf_counter() - t0
+    same = {(s.start_at, s.clinician_id) for s in slots} == peer
+    return {
+        "median_ms": statistics.median(runs) * 1000,
+        "min_ms": min(runs) * 1000,
+        "peer_ms": peer_s * 1000,
+        "slots": len(slots),
+        "same": same,
+        "bookings": len(bookings),
+    }
+
+
+# --- 2. the API --------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed_api(url: str, n: int) -> dict[str, Any]:
+    """A clinic with 5 clinicians (Mon-Fri 08-18 London), a 15-min assessment, n runners with
+    bearer tokens, and n distinct free slots in the coming weeks."""
+    from backstride.services import booking
+    from backstride.services.auth import token_hash
+    from backstride.services.passwords import HASHER
+    from backstride.store.db import make_engine, session_factory
+    from backstride.store.migrate import upgrade
+
+    upgrade(url)
+    engine = make_engine(url)
+    sqlite = engine.dialect.name == "sqlite"
+    now = dt.datetime.now(dt.UTC)
+
+    def ts(v: dt.datetime) -> Any:
+        return v.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else v
+
+    pw = HASHER.hash("bench password 123")
+    clinic_id = uuid.uuid4().hex
+    docs = [uuid.uuid4().hex for _ in range(5)]
+    accounts = [uuid.uuid4().hex for _ in range(n)]
+    runners = [uuid.uuid4().hex for _ in range(n)]
+    tokens = [f"tok{i}-{uuid.uuid4().hex}" for i in range(n)]
+    raw = engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        ph = "?" if sqlite else "%s"
+
+        def many(table: str, cols: str, rows: list[tuple[Any, ...]]) -> None:
+            marks = ", ".join([ph] * len(cols.split(",")))
+            cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
+
+        many(
+            "clinics", "id, slug, name, created_at", [(clinic_id, "bench", "Bench Clinic", ts(now))]
+        )
+        many(
+            "accounts",
+            "id, email, password_hash, role, display_name, is_active, created_at",
+            [
+                (d, f"doc{i}@bench.example", pw, "clinician", f"Dr {i}", True, ts(now))
+                for i, d in enumerate(docs)
+            ]
+            + [
+                (a, f"runner{i}@bench.example", pw, "runner", f"Runner {i}", True, ts(now))
+                for i, a in enumerate(accounts)
+            ],
+        )
+        many(
+            "clinic_members",
+            "id, clinic_id, account_id, created_at",
+            [(uuid.uuid4().hex, clinic_id, d, ts(now)) for d in docs],
+        )
+        many(
+            "runners",
+            "id, handle, account_id, display_name, timezone, preferences, created_at",
+            [
+                (r, f"runner{i}", a, f"Runner {i}", "UTC", "{}", ts(now))
+                for i, (r, a) in enumerate(zip(runners, accounts, strict=True))
+            ],
+        )
+        many(
+            "auth_tokens",
+            "id, account_id, token_hash, kind, created_at, expires_at",
+            [
+                (
+                    uuid.uuid4().hex,
+                    a,
+                    token_hash(tok),
+                    "bearer",
+                    ts(now),
+                    ts(now + dt.timedelta(days=30)),
+                )
+                for a, tok in zip(accounts, tokens, strict=True)
+            ],
+        )
+        raw.commit()
+    finally:
+        raw.close()
+    with session_factory(engine)() as session:
+        booking.set_policy(
+            session, actor=None, clinic_id=clinic_id, now=now, timezone=TZ, horizon_days=120
+        )
+        t = booking.create_type(
+            session,
+            actor=None,
+            clinic_id=clinic_id,
+            name="Assessment",
+            visit_kind="initial_assessment",
+            duration_min=15,
+            now=now,
+        )
+        for name in ("Room 1", "Room 2", "Room 3", "Room 4", "Room 5"):
+            booking.create_room(session, actor=None, clinic_id=clinic_id, name=name, now=now)
+        for d in docs:
+            for wd in range(5):
+                booking.add_hours(
+                    session,
+                    actor=None,
+                    clinic_id=clinic_id,
+                    clinician_id=d,
+                    weekday=wd,
+                    start="08:00",
+                    end="18:00",
+                    now=now,
+                )
+        slots: list[booking.SlotView] = []
+        start = now + dt.timedelta(days=1)
+        while len(slots) < n:
+            found = booking.list_free_slots(
+                session,
+                principal=None,
+                clinic_id=clinic_id,
+                appointment_type_id=t.id,
+                now=now,
+                from_at=start,
+                to_at=start + dt.timedelta(days=7),
+            )
+            slots += list(found.slots)
+            start += dt.timedelta(days=7)
+    engine.dispose()
+    bodies = [
+        {
+            "clinic_id": clinic_id,
+            "appointment_type_id": t.id,
+            "start_at": s.start_at.isoformat(),
+            "clinician_id": s.clinician_id,
+            "share_record": True,
+        }
+        for s in slots[:n]
+    ]
+    return {"tokens": tokens, "bodies": bodies}
+
+
+async def _load(
+    base: str, kind: str, tokens: list[str], bodies: list[dict[str, Any]], conc: int
+) -> dict[str, Any]:
+    import httpx
+
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    queue: asyncio.Queue[int] = asyncio.Queue()
+    for i in range(len(tokens)):
+        queue.put_nowait(i)
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        while True:
+            try:
+                i = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            t = time.perf_counter()
+            if kind == "book":
+                r = await client.post(
+                    "/api/v1/me/appointments",
+                    json=bodies[i],
+                    headers={"Authorization": f"Bearer {tokens[i]}"},
+                )
+            else:
+                r = await client.get("/api/v1/health")
+            latencies.append((time.perf_counter() - t) * 1000.0)
+            statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
+
+    limits = httpx.Limits(max_connections=conc, max_keepalive_connections=conc)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        for _ in range(20):
+            await client.get("/api/v1/health")
+        t0 = time.perf_counter()
+        await asyncio.gather(*(worker(client) for _ in range(conc)))
+        wall = time.perf_counter() - t0
+    arr = np.array(latencies)
+    return {
+        "n": len(latencies),
+        "rps": len(latencies) / wall,
+        "p50": float(np.percentile(arr, 50)),
+        "p95": float(np.percentile(arr, 95)),
+        "statuses": statuses,
+    }
+
+
+def load_main(argv: list[str]) -> None:
+    """Second process: ``python -m bench.booking --load BASE KIND FILE CONC``."""
+    base, kind, path, conc = argv
+    data = json.loads(Path(path).read_text())
+    print(json.dumps(asyncio.run(_load(base, kind, data["tokens"], data["bodies"], int(conc)))))
+
+
+def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
+    data = seed_api(url, REQUESTS)
+    job = data_dir / f"{name}.json"
+    job.write_text(json.dumps(data))
+    port = _free_port()
+    env = dict(
+        os.environ,
+        BACKSTRIDE_DATABASE_URL=url,
+        BACKSTRIDE_DATA_DIR=str(data_dir),
+        BACKSTRIDE_COOKIE_SECURE="false",
+    )
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "backstride.api.asgi:app",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    rows = []
+    try:
+        for _ in range(300):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        for kind in ("health", "book"):
+            out = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.booking",
+                    "--load",
+                    base,
+                    kind,
+                    str(job),
+                    str(CONCURRENCY),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            stats = json.loads(out.stdout.strip().splitlines()[-1])
+            rows.append({"db": name, "what": kind, **stats})
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return rows
+
+
+def write_results(pure: dict[str, Any], api: list[dict[str, Any]]) -> None:
+    lines = [
+        "# Clinic booking",
+        "",
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {os.cpu_count()} cores shared with "
+        "other jobs; `python -m bench.booking`.",
+        "",
+        "## free_slots: 5 clinicians x 8 weeks, 2,000 bookings (target < 20 ms)",
+        "",
+        "| what | median ms | best ms | slots |",
+        "|---|---:|---:|---:|",
+        f"| backstride `clinic.free_slots` (15 runs) | {pure['median_ms']:.1f} "
+        f"| {pure['min_ms']:.1f} | {pure['slots']:,} |",
+        "| peer: per-slot loop, zoneinfo per start, every booking checked (1 run) "
+        f"| {pure['peer_ms']:.0f} | | |",
+        "",
+        f"Ratio: the peer takes {pure['peer_ms'] / pure['median_ms']:.0f}x as long. Same (start, "
+        f"clinician) pairs listed: {'yes' if pure['same'] else 'NO'}. The window spans London's "
+        "spring clock change.",
+        "",
+        f"## Booking via the API: 1 uvicorn process, {CONCURRENCY} loopback connections "
+        "(target >= 150/s, p95 < 50 ms)",
+        "",
+        "| database | request | n | per s | p50 ms | p95 ms | statuses |",
+        "|---|---|---:|---:|---:|---:|---|",
+    ]
+    for r in api:
+        what = (
+            "POST /me/appointments (distinct slot and runner each)"
+            if r["what"] == "book"
+            else "GET /health (floor)"
+        )
+        lines.append(
+            f"| {r['db']} | {what} | {r['n']:,} | {r['rps']:.0f} | {r['p50']:.1f} "
+            f"| {r['p95']:.1f} | {r['statuses']} |"
+        )
+    for db in sorted({r["db"] for r in api}):
+        by = {r["what"]: r for r in api if r["db"] == db}
+        if "book" in by and "health" in by:
+            lines.append("")
+            lines.append(
+                f"{db}: a booking costs {by['health']['rps'] / by['book']['rps']:.1f}x "
+                "a health check "
+                "(each booking: auth, rate limit, triage, rules, checks, insert with the overlap "
+                "trigger/constraint, consent, audit, 3 outbox e-mails, idempotency, one commit)."
+            )
+    lines.append("")
+    (ROOT / "bench" / "RESULTS-booking.md").write_text("\n".join(lines))
+
+
+def main() -> None:
+    pg = os.environ.get("BACKSTRIDE_TEST_POSTGRES_URL")
+    if not pg and "postgres" in os.environ.get("BENCH_DBS", "sqlite,postgres"):
+        script = ROOT / "scripts" / "with-postgres.sh"
+        subprocess.run([str(script), "--", sys.executable, "-m", "bench.booking"], check=True)
+        return
+    pure = bench_free_slots()
+    print(json.dumps(pure), flush=True)
+    rows: list[dict[str, Any]] = []
+    wanted = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp)
+        if "sqlite" in wanted:
+            rows += measure_api(f"sqlite:///{data / 'bench.db'}", "SQLite", data)
+        if "postgres" in wanted and pg:
+            from sqlalchemy import create_engine, text
+            from sqlalchemy.engine import make_url
+
+            admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+            with admin.connect() as conn:
+                conn.execute(text('DROP DATABASE IF EXISTS "bench_booking" WITH (FORCE)'))
+                conn.execute(text('CREATE DATABASE "bench_booking"'))
+            admin.dispose()
+            url = make_url(pg).set(database="bench_booking").render_as_string(hide_password=False)
+            rows += measure_api(url, "PostgreSQL", data)
+    for r in rows:
+        print(json.dumps(r), flush=True)
+    write_results(pure, rows)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--load":
+        load_main(sys.argv[2:])
+    else:
+        main()

@@ -1,0 +1,276 @@
+"""Clinic booking for runners: options, free slots, book, my appointments, move, cancel.
+
+POSTs take an ``Idempotency-Key`` header (a repeat replays the first answer with
+``Idempotent-Replayed: true``; the same key with another body is 422
+``idempotency.key_reused``) and are rate limited per caller (429 ``booking.rate_limited`` with
+``Retry-After``). A lost race answers 409 ``booking.slot_taken`` with ``next_slots``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from pydantic import Field
+
+from backstride.api.deps import Caller, DbSession, Now
+from backstride.api.openapi import RATE_LIMITED
+from backstride.api.schemas import AnyDateTime, In, Int
+from backstride.services import booking
+from backstride.services.booking import plan_link
+from backstride.services.booking.ratelimit import RateLimiter
+from backstride.services.policy import Principal, own_runner_id
+
+router = APIRouter(tags=["booking"])
+
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        pattern=r"^[\x21-\x7e]{1,128}$",
+        description="Any unique string per intended change (1-128 visible ASCII characters).",
+    ),
+]
+
+
+def limiter(request: Request) -> RateLimiter:
+    """The app's booking rate limiter (one per process)."""
+    found: RateLimiter | None = getattr(request.app.state, "booking_limiter", None)
+    if found is None:
+        settings = request.app.state.settings
+        found = request.app.state.booking_limiter = RateLimiter(
+            per_minute=settings.booking_rate_per_minute, burst=settings.booking_rate_burst
+        )
+    return found
+
+
+def rate_limited(request: Request, principal: Caller, now: Now) -> Principal:
+    """The caller, after spending a booking-write token (429 when out of them)."""
+    limiter(request).take(principal.account_id, now=now)
+    return principal
+
+
+Writer = Annotated[Principal, Depends(rate_limited)]
+
+
+def created(response: Response, result: booking.BookingResult) -> booking.AppointmentView:
+    """The appointment, flagged when it is an idempotent replay."""
+    if result.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return result.appointment
+
+
+class BookIn(In):
+    clinic_id: str = Field(min_length=1, max_length=64)
+    appointment_type_id: str = Field(min_length=1, max_length=64)
+    start_at: AnyDateTime = Field(description="ISO 8601 with an offset; on the slot grid.")
+    end_at: AnyDateTime | None = Field(None, description="Optional; must be start + duration.")
+    clinician_id: str | None = Field(None, max_length=64, description="None: first available.")
+    share_record: bool = Field(
+        False, description="Grant the clinic consent to see my record (needed to book)."
+    )
+
+
+class RescheduleIn(In):
+    version: Int = Field(ge=1, description="The version I saw (stale: 409).")
+    start_at: AnyDateTime
+    clinician_id: str | None = Field(None, max_length=64)
+
+
+class CancelIn(In):
+    version: Int | None = Field(None, ge=1)
+    reason: str | None = Field(None, max_length=500)
+
+
+@router.get("/clinics/{clinic_id}/booking/options")
+def booking_options(
+    clinic_id: str, principal: Caller, session: DbSession, now: Now
+) -> booking.BookingOptions:
+    """What I may book here now (triage decides), or why not and what to do instead."""
+    return booking.booking_options(session, principal=principal, clinic_id=clinic_id, now=now)
+
+
+@router.get("/clinics/{clinic_id}/appointment-types")
+def appointment_types(
+    clinic_id: str, principal: Caller, session: DbSession
+) -> list[booking.AppointmentTypeView]:
+    """The types the clinic offers online (staff and admins: all of them)."""
+    return booking.list_types(session, clinic_id=clinic_id, online_only=principal.role == "runner")
+
+
+@router.get("/clinics/{clinic_id}/clinicians")
+def clinicians(
+    clinic_id: str, principal: Caller, session: DbSession
+) -> tuple[booking.ClinicianOption, ...]:
+    """The clinicians who take appointments here."""
+    del principal
+    return booking.list_booking_clinicians(session, clinic_id=clinic_id)
+
+
+@router.get("/clinics/{clinic_id}/slots")
+def free_slots(
+    clinic_id: str,
+    principal: Caller,
+    session: DbSession,
+    now: Now,
+    appointment_type_id: Annotated[str, Query(min_length=1, max_length=64)],
+    from_at: Annotated[dt.datetime | None, Query(alias="from")] = None,
+    to_at: Annotated[dt.datetime | None, Query(alias="to")] = None,
+    clinician_id: Annotated[str | None, Query(max_length=64)] = None,
+    runner_id: Annotated[str | None, Query(max_length=64)] = None,
+    limit: Annotated[int | None, Query(ge=1, le=2000)] = None,
+) -> booking.FreeSlots:
+    """Free starts for a type (default: the next 14 days; at most 31), in order."""
+    return booking.list_free_slots(
+        session,
+        principal=principal,
+        clinic_id=clinic_id,
+        appointment_type_id=appointment_type_id,
+        now=now,
+        from_at=from_at,
+        to_at=to_at,
+        clinician_id=clinician_id,
+        runner_id=runner_id if principal.role != "runner" else None,
+        limit=limit,
+    )
+
+
+@router.post("/me/appointments", status_code=201, responses=RATE_LIMITED)
+def book(
+    body: BookIn,
+    principal: Writer,
+    session: DbSession,
+    now: Now,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> booking.AppointmentView:
+    """Book an appointment for myself."""
+    own_runner_id(principal)
+    result = booking.book(
+        session,
+        principal=principal,
+        clinic_id=body.clinic_id,
+        appointment_type_id=body.appointment_type_id,
+        start_at=body.start_at,
+        end_at=body.end_at,
+        clinician_id=body.clinician_id,
+        share_record=body.share_record,
+        now=now,
+        idempotency_key=idempotency_key,
+    )
+    return created(response, result)
+
+
+@router.get("/me/appointments")
+def my_appointments(
+    principal: Caller,
+    session: DbSession,
+    now: Now,
+    upcoming: Annotated[bool, Query(description="Only those not yet over.")] = False,
+) -> list[booking.AppointmentView]:
+    """My appointments at every clinic, by start."""
+    return booking.list_my_appointments(
+        session, principal=principal, now=now, upcoming_only=upcoming
+    )
+
+
+@router.get("/me/appointments/{appointment_id}")
+def my_appointment(
+    appointment_id: str, principal: Caller, session: DbSession, now: Now
+) -> booking.AppointmentView:
+    """One of my appointments (another runner's: 404)."""
+    own_runner_id(principal)
+    return booking.get_appointment(
+        session, principal=principal, appointment_id=appointment_id, now=now
+    )
+
+
+@router.post("/me/appointments/{appointment_id}/reschedule", responses=RATE_LIMITED)
+def reschedule(
+    appointment_id: str,
+    body: RescheduleIn,
+    principal: Writer,
+    session: DbSession,
+    now: Now,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> booking.AppointmentView:
+    """Move my appointment in place (send the version I saw)."""
+    own_runner_id(principal)
+    result = booking.reschedule(
+        session,
+        principal=principal,
+        appointment_id=appointment_id,
+        version=body.version,
+        start_at=body.start_at,
+        clinician_id=body.clinician_id,
+        now=now,
+        idempotency_key=idempotency_key,
+    )
+    return created(response, result)
+
+
+@router.post("/me/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
+def cancel(
+    appointment_id: str,
+    body: CancelIn,
+    principal: Writer,
+    session: DbSession,
+    now: Now,
+    response: Response,
+    idempotency_key: IdempotencyKey = None,
+) -> booking.AppointmentView:
+    """Cancel my appointment (until the clinic's cancellation window)."""
+    own_runner_id(principal)
+    result = booking.cancel(
+        session,
+        principal=principal,
+        appointment_id=appointment_id,
+        version=body.version,
+        reason=body.reason,
+        now=now,
+        idempotency_key=idempotency_key,
+    )
+    return created(response, result)
+
+
+@router.get(
+    "/me/appointments/{appointment_id}/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 calendar"}},
+)
+def my_appointment_calendar(
+    appointment_id: str, principal: Caller, session: DbSession, now: Now
+) -> Response:
+    """One of my appointments as a calendar file (stable UID, SEQUENCE = version)."""
+    own_runner_id(principal)
+    data = plan_link.appointment_calendar(
+        session, principal=principal, appointment_id=appointment_id, now=now
+    )
+    return Response(data, media_type="text/calendar; charset=utf-8")
+
+
+@router.get("/me/plan/suggested-visits")
+def suggested_visits(
+    principal: Caller,
+    session: DbSession,
+    now: Now,
+    clinic_id: Annotated[str, Query(min_length=1, max_length=64)],
+) -> tuple[booking.SuggestedVisit, ...]:
+    """My plan's coming clinic-visit days with free slots that day (or what I booked)."""
+    return plan_link.suggested_visits(session, principal=principal, clinic_id=clinic_id, now=now)
+
+
+@router.get(
+    "/me/plan/calendar.ics",
+    response_class=Response,
+    responses={200: {"content": {"text/calendar": {}}, "description": "RFC 5545 calendar"}},
+)
+def plan_calendar(principal: Caller, session: DbSession, now: Now) -> Response:
+    """My plan's calendar with my clinic appointments."""
+    data = plan_link.plan_calendar(session, principal=principal, now=now)
+    return Response(data, media_type="text/calendar; charset=utf-8")
+
+
+__all__ = ["BookIn", "CancelIn", "RescheduleIn", "Writer", "router"]

@@ -1,0 +1,299 @@
+"""The transactional outbox: e-mail enqueued with the change it reports, sent by the worker.
+
+Why an outbox: a password-reset link or an appointment reminder must go out if and only if
+the change that causes it commits. The use case inserts an ``outbox_messages`` row in its own
+transaction (:func:`enqueue`, no commit here); the background worker (:func:`send_due`) sends
+what is due. Properties, each tested:
+
+* **idempotent enqueue** — one row per ``dedup_key`` (a reminder per appointment version);
+* **guarded** — a message may name a guard (``guard_kind``, ``guard_ref``, ``guard_version``)
+  registered by its feature with :func:`register_guard`; it is re-checked just before sending,
+  and a message whose guard fails is voided (e.g. the appointment was cancelled or moved);
+* **at most once** — a row is claimed (``pending`` → ``sending``, compare-and-set, committed)
+  before the SMTP conversation; a row left ``sending`` by a dead process becomes ``unknown``
+  and is never sent again;
+* **retry with backoff** — a transient SMTP failure puts the row back to ``pending`` after 1, 2,
+  4 ... minutes, up to ``outbox_max_attempts``; a permanent one (5xx, every recipient refused)
+  fails it at once;
+* **no secrets kept** — bodies (which may hold one-time links) are erased once a message is
+  sent, voided or given up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from backstride.config import Settings
+from backstride.services.mail import Mail, MailTransport, compose, transport_for
+from backstride.store.models import OutboxMessage
+from backstride.units import new_id, require_aware
+
+log = logging.getLogger(__name__)
+
+Guard = Callable[[Session, str, int | None], bool]
+"""``guard(session, ref, version)``: True while the message still applies."""
+
+_GUARDS: dict[str, Guard] = {}
+
+SENDING_STALE_S = 600.0
+"""A ``sending`` row older than this belongs to a dead process: it becomes ``unknown``."""
+
+_ERASED = {"body_text": None, "body_html": None, "ics": None}
+
+
+def register_guard(kind: str, guard: Guard) -> None:
+    """Name a check that a message can ask for (registered at import by the feature)."""
+    _GUARDS[kind] = guard
+
+
+@dataclass(frozen=True, slots=True)
+class GuardRef:
+    """What a message depends on: a guard kind, the thing it checks and its version."""
+
+    kind: str
+    ref: str
+    version: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxView:
+    """One message's delivery state (never its body)."""
+
+    id: str
+    kind: str
+    to_addr: str
+    subject: str
+    status: str
+    attempts: int
+    send_after: dt.datetime
+    sent_at: dt.datetime | None
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SendReport:
+    """What one :func:`send_due` pass did."""
+
+    sent: int = 0
+    voided: int = 0
+    retried: int = 0
+    failed: int = 0
+    unknown: int = 0
+
+
+def enqueue(
+    session: Session,
+    *,
+    mail: Mail,
+    kind: str,
+    dedup_key: str,
+    now: dt.datetime,
+    send_after: dt.datetime | None = None,
+    account_id: str | None = None,
+    guard: GuardRef | None = None,
+) -> str:
+    """Add ``mail`` to the outbox in the caller's transaction; the row's id.
+
+    Enqueueing the same ``dedup_key`` again changes nothing and returns the first row's id.
+    The caller commits (the message exists if and only if the change that caused it does).
+    No SAVEPOINT here: on SQLite (pysqlite's legacy transactions) a SAVEPOINT opened before
+    any write starts its own transaction, and releasing it would commit the caller's work.
+    """
+    require_aware(now, "now")
+    if guard is not None and guard.kind not in _GUARDS:
+        raise ValueError(f"no outbox guard registered under {guard.kind!r}")
+    existing = session.scalar(select(OutboxMessage.id).where(OutboxMessage.dedup_key == dedup_key))
+    if existing is not None:
+        return existing
+    row = OutboxMessage(
+        id=new_id(),
+        kind=kind,
+        dedup_key=dedup_key,
+        account_id=account_id,
+        to_addr=mail.to_addr,
+        subject=mail.subject,
+        body_text=mail.body_text,
+        body_html=mail.body_html,
+        ics=mail.ics,
+        ics_method=mail.ics_method,
+        guard_kind=guard.kind if guard else None,
+        guard_ref=guard.ref if guard else None,
+        guard_version=guard.version if guard else None,
+        status="pending",
+        attempts=0,
+        created_at=now,
+        send_after=require_aware(send_after or now, "send_after"),
+    )
+    session.add(row)
+    session.flush()  # a concurrent enqueue of the same key fails the caller's transaction
+    return row.id
+
+
+def void(session: Session, *, guard: GuardRef) -> int:
+    """Void the pending messages that depend on ``guard.kind``/``guard.ref`` (any version).
+
+    In the caller's transaction, e.g. when an appointment is cancelled. The number voided.
+    """
+    result = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.guard_kind == guard.kind,
+            OutboxMessage.guard_ref == guard.ref,
+        )
+        .values(status="void", **_ERASED)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def list_messages(
+    session: Session, *, account_id: str | None = None, kind: str | None = None, limit: int = 100
+) -> list[OutboxView]:
+    """Messages, newest first (for the admin and for tests); bodies are never returned."""
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc()).limit(limit)
+    if account_id is not None:
+        query = query.where(OutboxMessage.account_id == account_id)
+    if kind is not None:
+        query = query.where(OutboxMessage.kind == kind)
+    return [
+        OutboxView(
+            id=r.id,
+            kind=r.kind,
+            to_addr=r.to_addr,
+            subject=r.subject,
+            status=r.status,
+            attempts=r.attempts,
+            send_after=r.send_after,
+            sent_at=r.sent_at,
+            last_error=r.last_error,
+        )
+        for r in session.scalars(query)
+    ]
+
+
+def _permanent(exc: Exception) -> bool:
+    """An SMTP answer that retrying will not change (5xx, every recipient refused)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return True
+    code = getattr(exc, "smtp_code", None)
+    return isinstance(code, int) and 500 <= code < 600
+
+
+def _claim(session: Session, row_id: str, *, now: dt.datetime) -> OutboxMessage | bool:
+    """Compare-and-set ``pending`` → ``sending``, then the guard.
+
+    The row when this worker won it and its guard holds; ``True`` when the guard voided it;
+    ``False`` when another worker took it first.
+    """
+    won = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
+        .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+    )
+    if not getattr(won, "rowcount", 0):
+        session.rollback()
+        return False
+    row = session.get(OutboxMessage, row_id)
+    assert row is not None
+    if row.guard_kind is not None:
+        guard = _GUARDS.get(row.guard_kind)
+        still = False
+        if guard is not None and row.guard_ref is not None:
+            still = guard(session, row.guard_ref, row.guard_version)
+        if not still:
+            row.status = "void"
+            row.last_error = None if guard else f"no guard registered for {row.guard_kind!r}"
+            row.body_text = row.body_html = row.ics = None
+            session.commit()
+            return True
+    session.commit()
+    return row
+
+
+def send_due(
+    factory: sessionmaker[Session],
+    *,
+    settings: Settings,
+    now: dt.datetime,
+    transport: MailTransport | None = None,
+    limit: int = 100,
+) -> SendReport:
+    """Send up to ``limit`` due messages, oldest first; what happened to them."""
+    require_aware(now, "now")
+    transport = transport or transport_for(settings)
+    sent = voided = retried = failed = 0
+    with factory() as session:
+        stale = session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status == "sending",
+                OutboxMessage.claimed_at < now - dt.timedelta(seconds=SENDING_STALE_S),
+            )
+            .values(status="unknown", **_ERASED)
+        )
+        unknown = int(getattr(stale, "rowcount", 0) or 0)
+        session.commit()
+        due = list(
+            session.scalars(
+                select(OutboxMessage.id)
+                .where(OutboxMessage.status == "pending", OutboxMessage.send_after <= now)
+                .order_by(OutboxMessage.send_after, OutboxMessage.id)
+                .limit(limit)
+            )
+        )
+    for row_id in due:
+        with factory() as session:
+            row = _claim(session, row_id, now=now)
+            if isinstance(row, bool):
+                voided += row
+                continue
+            mail = Mail(
+                to_addr=row.to_addr,
+                subject=row.subject,
+                body_text=row.body_text or "",
+                body_html=row.body_html,
+                ics=row.ics,
+                ics_method=row.ics_method,
+            )
+            try:
+                transport.send(compose(mail, sender=settings.smtp_sender, now=now))
+            except (smtplib.SMTPException, OSError) as exc:
+                row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+                if _permanent(exc) or row.attempts >= settings.outbox_max_attempts:
+                    row.status = "failed"
+                    row.body_text = row.body_html = row.ics = None
+                    failed += 1
+                else:
+                    row.status = "pending"
+                    row.send_after = now + dt.timedelta(minutes=2 ** (row.attempts - 1))
+                    retried += 1
+                log.warning("e-mail %s to %s not sent: %s", row.id, row.to_addr, row.last_error)
+            else:
+                row.status = "sent"
+                row.sent_at = now
+                row.last_error = None
+                row.body_text = row.body_html = row.ics = None
+                sent += 1
+            session.commit()
+    return SendReport(sent=sent, voided=voided, retried=retried, failed=failed, unknown=unknown)
+
+
+__all__ = [
+    "SENDING_STALE_S",
+    "Guard",
+    "GuardRef",
+    "OutboxView",
+    "SendReport",
+    "enqueue",
+    "list_messages",
+    "register_guard",
+    "send_due",
+    "void",
+]

@@ -1,0 +1,163 @@
+"""Reminders through the outbox, with a fake clock and a local SMTP sink: exactly one of each,
+none after a cancel, a move gets reminders for its new time; every e-mail carries a calendar
+that icalendar reads (METHOD REQUEST/CANCEL, stable UID, SEQUENCE = version)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.message import EmailMessage
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy.orm import Session, sessionmaker
+
+from backstride.config import Settings
+from backstride.services import booking, outbox
+from tests.mail_sink import SmtpSink
+from tests.services.booking.world import MONDAY, NOW, BookingWorld, at, build_booking_world
+
+EMAIL = "alpha@example.org"
+
+
+@pytest.fixture
+def bw(session: Session) -> BookingWorld:
+    return build_booking_world(session)
+
+
+@pytest.fixture
+def factory(session: Session) -> sessionmaker[Session]:
+    return sessionmaker(bind=session.get_bind(), expire_on_commit=False)
+
+
+@pytest.fixture
+def sink_settings(db_settings: Settings, smtp_sink: SmtpSink) -> Settings:
+    return db_settings.model_copy(
+        update={"smtp_host": smtp_sink.host, "smtp_port": smtp_sink.port, "smtp_security": "none"}
+    )
+
+
+def send(factory: sessionmaker[Session], settings: Settings, when: dt.datetime) -> int:
+    return outbox.send_due(factory, settings=settings, now=when).sent
+
+
+def calendar(msg: EmailMessage) -> Calendar:
+    part = next(p for p in msg.walk() if p.get_content_type() == "text/calendar")
+    return Calendar.from_ical(part.get_content())
+
+
+def subjects(sink: SmtpSink) -> list[str]:
+    return [m["Subject"].split(":")[0] for m in sink.to(EMAIL)]
+
+
+def book(session: Session, bw: BookingWorld, start: dt.datetime) -> booking.AppointmentView:
+    return booking.book(
+        session,
+        principal=bw.principal(session, "runner_a"),
+        clinic_id=bw.clinic_id,
+        appointment_type_id=bw.assess_id,
+        start_at=start,
+        now=NOW,
+        share_record=True,
+    ).appointment
+
+
+def test_a_confirmation_then_each_reminder_exactly_once_at_its_time(
+    session: Session,
+    bw: BookingWorld,
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+) -> None:
+    ap = book(session, bw, at(MONDAY, "09:00"))
+    day_before, two_hours = (
+        ap.start_at - dt.timedelta(hours=24),
+        ap.start_at - dt.timedelta(hours=2),
+    )
+    assert send(factory, sink_settings, NOW) == 1
+    assert send(factory, sink_settings, day_before - dt.timedelta(minutes=1)) == 0
+    assert send(factory, sink_settings, day_before) == 1
+    assert send(factory, sink_settings, day_before + dt.timedelta(minutes=5)) == 0
+    assert send(factory, sink_settings, two_hours) == 1
+    assert send(factory, sink_settings, ap.start_at + dt.timedelta(days=1)) == 0
+    assert subjects(smtp_sink) == ["Booked", "Reminder", "Reminder"]
+    for msg in smtp_sink.to(EMAIL):
+        cal = calendar(msg)
+        (ev,) = cal.walk("VEVENT")
+        assert str(cal["METHOD"]) == "REQUEST"
+        assert str(ev["UID"]) == f"appointment-{ap.id}@backstride"
+        assert int(ev["SEQUENCE"]) == 1
+        assert ev.decoded("DTSTART") == ap.start_at
+        assert ev.decoded("DTEND") == ap.end_at
+        assert str(ev["ORGANIZER"]).startswith("mailto:")
+        assert str(ev["ATTENDEE"]) == f"mailto:{EMAIL}"
+
+
+def test_no_reminder_after_a_cancel_and_the_cancellation_carries_method_cancel(
+    session: Session,
+    bw: BookingWorld,
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+) -> None:
+    ap = book(session, bw, at(MONDAY, "09:00"))
+    send(factory, sink_settings, NOW)
+    booking.cancel(
+        session,
+        principal=bw.principal(session, "runner_a"),
+        appointment_id=ap.id,
+        now=NOW + dt.timedelta(hours=1),
+    )
+    assert send(factory, sink_settings, NOW + dt.timedelta(hours=1)) == 1
+    assert send(factory, sink_settings, ap.start_at - dt.timedelta(hours=24)) == 0
+    assert send(factory, sink_settings, ap.start_at - dt.timedelta(hours=2)) == 0
+    assert subjects(smtp_sink) == ["Booked", "Cancelled"]
+    cancel = calendar(smtp_sink.to(EMAIL)[-1])
+    (ev,) = cancel.walk("VEVENT")
+    assert (str(cancel["METHOD"]), str(ev["STATUS"]), int(ev["SEQUENCE"])) == (
+        "CANCEL",
+        "CANCELLED",
+        2,
+    )
+    assert str(ev["UID"]) == f"appointment-{ap.id}@backstride"
+
+
+def test_a_move_to_a_later_time_gets_its_own_reminders_and_the_old_ones_never_go(
+    session: Session,
+    bw: BookingWorld,
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+) -> None:
+    ap = book(session, bw, at(MONDAY, "09:00"))
+    later = at(MONDAY + dt.timedelta(days=2), "15:00")
+    booking.reschedule(
+        session,
+        principal=bw.principal(session, "runner_a"),
+        appointment_id=ap.id,
+        version=1,
+        start_at=later,
+        now=NOW,
+    )
+    assert send(factory, sink_settings, NOW) == 1  # only the version-2 confirmation
+    assert send(factory, sink_settings, ap.start_at - dt.timedelta(hours=24)) == 0
+    assert send(factory, sink_settings, ap.start_at - dt.timedelta(hours=2)) == 0
+    assert send(factory, sink_settings, later - dt.timedelta(hours=24)) == 1
+    assert send(factory, sink_settings, later - dt.timedelta(hours=2)) == 1
+    assert send(factory, sink_settings, later + dt.timedelta(days=1)) == 0
+    assert subjects(smtp_sink) == ["Moved", "Reminder", "Reminder"]
+    assert {int(calendar(m).walk("VEVENT")[0]["SEQUENCE"]) for m in smtp_sink.to(EMAIL)} == {2}
+
+
+def test_a_visit_booked_inside_a_reminder_offset_skips_that_reminder(
+    session: Session,
+    bw: BookingWorld,
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+) -> None:
+    soon = at(MONDAY.replace(day=26), "09:00")  # tomorrow, under 24 h away
+    ap = book(session, bw, soon)
+    assert send(factory, sink_settings, NOW) == 1
+    assert send(factory, sink_settings, ap.start_at - dt.timedelta(hours=2)) == 1
+    assert send(factory, sink_settings, ap.start_at) == 0
+    assert subjects(smtp_sink) == ["Booked", "Reminder"]

@@ -69,6 +69,7 @@ def test_a_yoga_tcx_in_a_zip_and_in_a_folder_is_one_activity_whichever_the_label
     (dup,) = [f for f in report.files if f.status == "duplicate"]
     assert dup.label == str(folder / "yoga.tcx")
     assert dup.duplicate_of == f"{export}:activities/77.tcx.gz"
+    assert dup.duplicate_ids == (stored.id,)
 
 
 def test_an_identical_file_says_which_file_it_duplicates_now_and_in_a_later_import(
@@ -79,9 +80,12 @@ def test_an_identical_file_says_which_file_it_duplicates_now_and_in_a_later_impo
         (tmp_path / folder / "run.gpx").write_bytes(builders.gpx())
     report = _import(session, settings, tmp_path / "a", tmp_path / "b")
     assert [f.duplicate_of for f in report.files] == [None, str(tmp_path / "a" / "run.gpx")]
+    first = report.files[0].activity_ids
+    assert report.files[1].duplicate_ids == first
     later = _import(session, settings, tmp_path / "b" / "run.gpx")
     (again,) = later.files
     assert again.status == "duplicate"
+    assert again.duplicate_ids == first
     assert again.duplicate_of is not None
     # stored with the name the runner knows it by (the folder given cut: no server path kept)
     assert again.duplicate_of.startswith("run.gpx (activity ")

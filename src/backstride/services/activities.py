@@ -1,6 +1,7 @@
 """Reading stored activities: a list of summaries and one activity in detail, with their coded
 data warnings (``ingest.quality``: what was cleaned, salvaged or doubted, and what it leaves
-out). ``my_activities``/``my_activity`` are the runner's own (API); the CLI names a runner."""
+out). ``my_activity_summaries``/``my_activity`` are the runner's own (API); the CLI names a
+runner."""
 
 from __future__ import annotations
 
@@ -196,7 +197,7 @@ def get_activity(
     )
 
 
-def my_activities(session: Session, *, principal: Principal) -> list[ActivitySummary]:
+def my_activity_summaries(session: Session, *, principal: Principal) -> list[ActivitySummary]:
     """My activities, newest first, each with its data warnings."""
     runner = session.get(sm.Runner, own_runner_id(principal))
     if runner is None:
@@ -218,7 +219,7 @@ __all__ = [
     "LapDetail",
     "get_activity",
     "list_activities",
-    "my_activities",
     "my_activity",
+    "my_activity_summaries",
     "resolve_id",
 ]

@@ -39,6 +39,7 @@ class _Entry:
     label: str | None
     """The file it came from in this import; None for a stored activity (see ``activity_id``)."""
     activity_id: str | None
+    """The stored activity's id (for one of this import: the id it is to be stored under)."""
 
 
 class DedupIndex:
@@ -91,9 +92,20 @@ class DedupIndex:
     def match(self, act: Activity, key: str, *, label: str | None = None) -> str | None:
         """What ``act`` duplicates (a file label or a stored activity), or None; activities of
         the file ``label`` itself (the legs of one multisport file) are not compared."""
+        found = self.match_with_id(act, key, label=label)
+        return None if found is None else found[0]
+
+    def match_with_id(
+        self, act: Activity, key: str, *, label: str | None = None
+    ) -> tuple[str, str | None] | None:
+        """``match`` and the id of the activity it duplicates (None if it has none yet)."""
+        entry = self._find(act, key, label)
+        return None if entry is None else (self._describe(entry), entry.activity_id)
+
+    def _find(self, act: Activity, key: str, label: str | None) -> _Entry | None:
         seen = self._keys.get(key)
         if seen is not None and (label is None or seen.label != label):
-            return self._describe(seen)
+            return seen
         t = act.start_at.timestamp()
         lo = bisect.bisect_left(self._entries, (t - START_TOLERANCE_S,))
         for start, _, entry in self._entries[lo:]:
@@ -111,14 +123,15 @@ class DedupIndex:
                 duration_a=act.elapsed_s,
                 duration_b=entry.duration_s,
             ):
-                return self._describe(entry)
+                return entry
         return None
 
-    def add(self, act: Activity, key: str, label: str) -> None:
-        """Remember an activity of this import (later files are checked against it)."""
+    def add(self, act: Activity, key: str, label: str, activity_id: str | None = None) -> None:
+        """Remember an activity of this import (later files are checked against it), with the
+        id it is to be stored under."""
         start = act.start_at.timestamp()
         entry = _Entry(
-            start, len(self._entries), act.sport, act.distance_m, act.elapsed_s, label, None
+            start, len(self._entries), act.sport, act.distance_m, act.elapsed_s, label, activity_id
         )
         self._keys.setdefault(key, entry)
         bisect.insort(self._entries, (start, entry.order, entry))

@@ -46,6 +46,8 @@ class FileOutcome:
     activity_ids: tuple[str, ...] = ()
     duplicate_of: str | None = None
     """For a duplicate (or a file with duplicates): the file or activity it duplicates."""
+    duplicate_ids: tuple[str, ...] = ()
+    """Ids of the activities its duplicates repeat (stored before, or by this import)."""
     warnings: tuple[dict[str, str], ...] = ()
     """Data warnings of the imported activities (``ingest.quality``), each with its code."""
 
@@ -58,6 +60,7 @@ class _Pending:
     duplicates: int = 0
     outcome: FileOutcome | None = None
     duplicate_of: str | None = None
+    duplicate_ids: list[str] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -124,28 +127,30 @@ class Writer:
                     act = apply_hints(act, hints_from_summary(summary))
             act = recheck_summary(act)  # the export may have changed the sport
             key = dedup_key(act)
-            match = pending.duplicate_of or self._dedup.match(act, key, label=item.label)
-            if match is not None:
+            found = self._dedup.match_with_id(act, key, label=item.label)
+            if pending.duplicate_of is not None or found is not None:
                 pending.duplicates += 1
-                pending.duplicate_of = pending.duplicate_of or match
+                if found is not None:
+                    pending.duplicate_of = pending.duplicate_of or found[0]
+                    if found[1] is not None and found[1] not in pending.duplicate_ids:
+                        pending.duplicate_ids.append(found[1])
                 continue
-            self._dedup.add(act, key, item.label)
             pending.warnings.extend(w.to_dict() for w in act.warnings)
             act = with_source(act, self._name(item.label))
             source = item.source if act.format != "summary" or item.source != "file" else "manual"
-            pending.rows.append(
-                activity_values(
-                    act,
-                    facts,
-                    runner_id=self.runner.id,
-                    source=source,
-                    blob_sha256=sha,
-                    dedup_key=key,
-                    gear_id=self._gear_id(act),
-                    tz=self._tz,
-                    now=self.now,
-                )
+            row = activity_values(
+                act,
+                facts,
+                runner_id=self.runner.id,
+                source=source,
+                blob_sha256=sha,
+                dedup_key=key,
+                gear_id=self._gear_id(act),
+                tz=self._tz,
+                now=self.now,
             )
+            self._dedup.add(act, key, item.label, str(row[0]["id"]))
+            pending.rows.append(row)
         self._queue.append(pending)
         if sum(isinstance(p, _Pending) for p in self._queue) >= BATCH_FILES:
             self.flush()
@@ -215,6 +220,7 @@ class Writer:
             status,
             activity_ids=tuple(ids),
             duplicate_of=pending.duplicate_of if dups else None,
+            duplicate_ids=tuple(pending.duplicate_ids) if dups else (),
             warnings=tuple(pending.warnings) if ids else (),
         )
 

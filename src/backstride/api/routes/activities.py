@@ -18,7 +18,7 @@ router = APIRouter(prefix="/me/activities", tags=["runner"])
 def list_my_activities(principal: Caller, session: DbSession) -> list[Any]:
     """My activities, newest first; ``warnings`` lists what was cleaned, salvaged or doubted
     (``data.*`` codes) and what each leaves out of the load (``effect``)."""
-    result: list[Any] = to_jsonable(activities.my_activities(session, principal=principal))
+    result: list[Any] = to_jsonable(activities.my_activity_summaries(session, principal=principal))
     return result
 
 

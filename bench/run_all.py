@@ -15,7 +15,18 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-AREAS = ("ingest_fit", "ingest", "intake", "analytics", "load", "plan", "api", "booking", "web")
+AREAS = (
+    "cli_startup",
+    "ingest_fit",
+    "ingest",
+    "intake",
+    "analytics",
+    "load",
+    "plan",
+    "api",
+    "booking",
+    "web",
+)
 
 
 def machine() -> str:

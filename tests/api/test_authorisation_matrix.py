@@ -188,6 +188,12 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
         {},
     ),
     ("GET", "/api/v1/me/imports/{job_id}"): (RUNNERS_ONLY | {"runner_b": 404}, None, {}),
+    ("GET", "/api/v1/me/activities"): (RUNNERS_ONLY, None, {}),
+    ("GET", "/api/v1/me/activities/{activity_id}"): (
+        RUNNERS_ONLY | {"runner_b": 404},
+        None,
+        {},
+    ),
     ("GET", "/api/v1/clinician/runners"): (
         {"anonymous": 401, "clinician_with": 200, "clinician_without": 200}
         | dict.fromkeys(("runner_a", "runner_b", "admin"), 403),
@@ -397,6 +403,7 @@ def _path(template: str, world: World) -> str:
         clinic_id=world.clinic_id,
         runner_id=world.runner_a,
         job_id=world.job_id,
+        activity_id=world.activity_id,
         account_id=world.accounts["clinician_with"],
         key="load.single_run_spike_ratio",
         instrument="odi",

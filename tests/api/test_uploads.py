@@ -16,7 +16,7 @@ from backstride.config import Settings
 from backstride.store.models import Activity, ImportJob
 from tests.api.world import SAMPLE_GPX, World, build_world, client_for
 from tests.corpus import LOCAL, LOCAL_ROOT, CorpusFile, each_file
-from tests.ingest.test_broken_files import READABLE
+from tests.ingest.test_broken_files import readable
 
 
 @pytest.fixture
@@ -127,11 +127,13 @@ def test_a_failing_import_marks_the_job_failed_with_its_code(
     assert body["report"]["error"]["code"] == "ingest.corrupt_file"
 
 
-BROKEN = [LOCAL.path(k) for k in LOCAL.broken() if k not in READABLE]
+BROKEN = [LOCAL.path(k) for k in LOCAL.broken() if k not in readable(LOCAL)]
 """Every broken file the ingest stage refuses (its tests list the two it can still read)."""
 
 
-@pytest.mark.parametrize("file", each_file(lambda c: [k for k in c.broken() if k not in READABLE]))
+@pytest.mark.parametrize(
+    "file", each_file(lambda c: [k for k in c.broken() if k not in readable(c)])
+)
 def test_every_broken_file_is_refused_with_its_code_and_nothing_is_stored(
     file: CorpusFile, db_settings: Settings, session: Session, world: World
 ) -> None:
@@ -244,16 +246,37 @@ def test_a_form_with_a_file_and_an_export_zip_imports_both(
     assert _leftovers(db_settings) == []
 
 
-def test_a_form_with_a_broken_file_is_refused_whole_and_nothing_is_stored(
+def test_a_form_with_a_broken_file_imports_the_good_ones_and_reports_the_bad_one(
+    db_settings: Settings, world: World, session: Session
+) -> None:
+    broken = b"<gpx><trk><trkseg><trkpt lat='1'"  # cut before its first point
+    files = [
+        ("a.gpx", SAMPLE_GPX.read_bytes()),
+        ("cut.gpx", broken),
+        ("b.tcx", SAMPLE_TCX.read_bytes()),
+    ]
+    for client in client_for(db_settings):
+        r = _form(client, world, files)
+        assert r.status_code == 202, r.text
+        assert client.app.state.worker.run_once() == 1  # type: ignore[attr-defined]
+        job = client.get(
+            f"/api/v1/me/imports/{r.json()['id']}", headers=world.headers("runner_a")
+        ).json()
+    assert job["status"] == "done", job["report"]
+    assert (job["report"]["imported"], job["report"]["skipped"]) == (2, 1)
+    bad = [f for f in job["report"]["files"] if f["status"] == "skipped"]
+    assert [(f["label"], f["code"]) for f in bad] == [("cut.gpx", "ingest.corrupt_file")]
+    assert str(db_settings.data_dir) not in str(job["report"])
+    assert _leftovers(db_settings) == []
+
+
+def test_a_lone_broken_file_is_still_refused_at_once(
     client: TestClient, world: World, session: Session, db_settings: Settings
 ) -> None:
     before = _jobs(session)
-    broken = next(iter(BROKEN))
-    r = _form(
-        client, world, [("a.gpx", SAMPLE_GPX.read_bytes()), (broken.name, broken.read_bytes())]
-    )
-    assert 400 <= r.status_code < 500
-    assert r.json()["code"].startswith(("ingest.", "upload."))
+    r = _form(client, world, [("cut.gpx", b"<gpx><trk><trkseg><trkpt lat='1'")])
+    assert r.status_code == 422
+    assert r.json()["code"] == "ingest.corrupt_file"
     assert _jobs(session) == before
     assert _leftovers(db_settings) == []
 

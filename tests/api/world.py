@@ -39,6 +39,7 @@ class World:
     accounts: dict[str, str]
     tokens: dict[str, str] = field(default_factory=dict)
     job_id: str = ""
+    activity_id: str = ""
     booking: dict[str, str] = field(default_factory=dict)
     """Ids of the booking set-up (``add_booking``), named like the API's path parameters."""
 
@@ -133,9 +134,10 @@ def _history(session: Session, world: World) -> None:
     session.add(
         PainEntry(id=new_id(), runner_id=rid, entry_date=NOW.date(), nprs_now=3, logged_at=NOW)
     )
+    world.activity_id = new_id()
     session.add(
         Activity(
-            id=new_id(),
+            id=world.activity_id,
             runner_id=rid,
             dedup_key="k1",
             source="file",

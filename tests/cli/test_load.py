@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -123,10 +124,67 @@ def test_report_writes_html_or_pdf(
     if suffix == ".pdf":
         assert data.startswith(b"%PDF")
     else:
-        assert b"Weekly distance" in data
+        assert b"Distance per week" in data
+        # the default period: the last 12 weeks up to --to
+        assert b"2026-09-03 to 2026-11-25" in data
+
+
+def test_report_takes_weeks_or_the_whole_history(
+    seeded: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.html"
+    assert (
+        main(["report", "--runner", "demo", "--to", "2026-11-25", "--weeks", "4", "-o", str(out)])
+        == 0
+    )
+    assert b"2026-10-29 to 2026-11-25" in out.read_bytes()
+    assert main(["report", "--runner", "demo", "--to", "2026-11-25", "--all", "-o", str(out)]) == 0
+    header = re.search(rb"demo \xc2\xb7 (\d{4}-\d\d-\d\d) to 2026-11-25", out.read_bytes())
+    assert header is not None
+    assert header.group(1) < b"2026-01-01"  # the whole year of history
 
 
 def test_report_rejects_other_suffixes(
     seeded: Settings, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main(["report", "--runner", "demo", "-o", str(tmp_path / "r.docx"), "--json"]) == 2
+
+
+def test_a_run_after_a_long_break_prints_no_ratio_but_the_reason(
+    seeded: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    engine = make_engine(seeded.effective_database_url)
+    with session_factory(engine)() as session:
+        from backstride.store.models import Activity, Runner
+        from backstride.units import new_id
+
+        runner = session.query(Runner).filter_by(handle="demo").one()
+        back = END + dt.timedelta(days=200)
+        session.add(
+            Activity(
+                id=new_id(),
+                runner_id=runner.id,
+                dedup_key="after-the-break",
+                source="file",
+                format="gpx",
+                sport="running",
+                start_at=dt.datetime.combine(back, dt.time(7), dt.UTC),
+                local_date=back,
+                elapsed_s=1500.0,
+                timer_s=1500.0,
+                distance_m=4000.0,
+                avg_hr_bpm=140.0,
+                imported_at=dt.datetime.combine(back, dt.time(9), dt.UTC),
+                extra={},
+            )
+        )
+        session.commit()
+    engine.dispose()
+    when = (END + dt.timedelta(days=200)).isoformat()
+    assert main(["load", "--runner", "demo", "--to", when]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "acute:chronic — (chronic load below 10 % of your typical week" in out
+    assert main(["load", "--runner", "demo", "--to", when, "--json"]) == 0
+    last = json.loads(capsys.readouterr().out)["daily"][-1]
+    assert last["acwr"] is None
+    assert last["acwr_reason"] == "acwr.low_chronic_load"

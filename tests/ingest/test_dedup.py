@@ -40,3 +40,16 @@ def test_the_same_run_with_clock_and_distance_noise_is_recognised(
 ) -> None:
     other = T0 + dt.timedelta(seconds=shift)
     assert same_activity("running", T0, dist, "running", other, dist * (1 + err))
+
+
+def test_one_session_labelled_training_and_generic_is_one_activity_by_start_and_duration() -> None:
+    assert same_activity(
+        "training", T0, None, "generic", T0, None, duration_a=3600.0, duration_b=3601.0
+    )
+
+
+def test_different_sports_at_one_time_with_different_durations_differ() -> None:
+    assert not same_activity(
+        "training", T0, None, "cycling", T0, 20_000.0, duration_a=1800.0, duration_b=3600.0
+    )
+    assert not same_activity("training", T0, None, "generic", T0, None)  # durations unknown

@@ -1,4 +1,4 @@
-"""The regex fast path reads plain GPX exactly as the lxml reader does, and declines the rest."""
+"""The vectorised GPX fast path reads plain files exactly as lxml does, and declines the rest."""
 
 from __future__ import annotations
 
@@ -50,8 +50,18 @@ def _same(data: bytes) -> None:
         lambda d: d.replace(b"</trkpt>\n", b"</trkpt>\n</trkseg>\n<trkseg>", 3),  # 4 segments
         lambda d: d.replace(b'lon="8.0000100"', b'lon="-8.00001"'),  # negative, shorter
         lambda d: d.replace(b"<ele>403</ele>", b"<ele>-0.25</ele>"),
+        lambda d: d.replace(b"><", b">\n  <"),  # pretty-printed: whitespace between tags
+        lambda d: d.replace(b"</ele>", b"</ele>\t\r\n"),
     ],
-    ids=["as-is", "trailing-newline", "segments", "negative-lon", "negative-ele"],
+    ids=[
+        "as-is",
+        "trailing-newline",
+        "segments",
+        "negative-lon",
+        "negative-ele",
+        "pretty",
+        "odd-whitespace",
+    ],
 )
 def test_a_garmin_style_file_reads_the_same_both_ways(change: object) -> None:
     _same(change(_garmin_like(500)))  # type: ignore[operator]
@@ -72,8 +82,28 @@ def test_corpus_files_read_the_same_when_the_fast_path_takes_them(file: CorpusFi
         lambda d: d.replace(b"<ns3:cad>", b"<other:cad>", 1),  # an unknown prefix
         lambda d: d[:-20],  # truncated
         lambda d: d.replace(b'lat="47.0000100"', b'lat="undefined"'),
+        lambda d: d.replace(b"</ele><time>", b"</ele>junk<time>", 1),  # text between tags
+        lambda d: d.replace(b"<ele>404</ele>", b"<ele>404</ele><ele>404</ele>", 1),
+        lambda d: d.replace(b' lon="8.0000300">', b' lon="8.0000300" x="1">', 1),
+        lambda d: d.replace(b"<ele>405</ele><time>", b"<time>", 1).replace(
+            b"Z</time><extensions><ns3:TrackPointExtension><ns3:hr>125",
+            b"Z</time><ele>405</ele><extensions><ns3:TrackPointExtension><ns3:hr>125",
+            1,
+        ),  # one point's tags in another order
+        lambda d: d.replace(b"<ns3:hr>126</ns3:hr>", b"<ns3:hr>1<b/>26</ns3:hr>"),
     ],
-    ids=["ragged-column", "comment", "unknown-prefix", "truncated", "bad-number"],
+    ids=[
+        "ragged-column",
+        "comment",
+        "unknown-prefix",
+        "truncated",
+        "bad-number",
+        "text-between-tags",
+        "repeated-tag",
+        "extra-attribute",
+        "reordered",
+        "markup-in-a-value",
+    ],
 )
 def test_anything_unusual_goes_to_the_lxml_reader(change: object) -> None:
     data = change(_garmin_like(50))  # type: ignore[operator]
@@ -89,3 +119,30 @@ def test_vectorised_decimals_equal_float_bit_for_bit(values: list[float]) -> Non
 def test_unusual_numbers_fall_back_to_float() -> None:
     texts = (b"1e3", b" 7", b"-0.5", b"nan")
     np.testing.assert_array_equal(_decimals(texts), [1000.0, 7.0, -0.5, np.nan])
+
+
+@given(
+    st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=40),
+    st.integers(min_value=0, max_value=8),
+    st.sampled_from(["none", "all", "some"]),
+)
+def test_fixed_width_columns_equal_float_bit_for_bit(
+    values: list[float], decimals: int, signs: str
+) -> None:
+    """Columns as GPS loggers write them (one width, the dot in one place) take a faster
+    way that must give exactly what ``float()`` gives, signs and all."""
+    width = len(f"{max(values):.{decimals}f}")
+    texts = []
+    for i, v in enumerate(values):
+        text = f"{v:0{width}.{decimals}f}"
+        negative = signs == "all" or (signs == "some" and i % 2)
+        texts.append(("-" + text if negative else text).encode())
+    np.testing.assert_array_equal(_decimals(tuple(texts)), [float(t) for t in texts])
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [(b"5.", b"6."), (b".5", b".7"), (b"-5", b"15"), (b"-.5", b"-.7"), (b"007", b"120")],
+)
+def test_odd_but_valid_fixed_width_numbers_read_as_float(texts: tuple[bytes, ...]) -> None:
+    np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])

@@ -92,3 +92,26 @@ def test_a_laps_only_file_takes_heart_rate_from_its_laps() -> None:
     assert act.timer_s == 1800
     assert act.avg_hr_bpm == pytest.approx((140 * 1200 + 155 * 600) / 1800)
     assert act.max_hr_bpm == 165
+
+
+def test_values_some_trackpoints_lack_stay_with_their_own_trackpoint() -> None:
+    points = []
+    for i in range(10):
+        p = _point(i, hr=str(140 + i))
+        if i == 3:
+            p = p.replace("<HeartRateBpm><Value>143</Value></HeartRateBpm>", "")
+        if i == 6:
+            p = p.replace(
+                "<Position><LatitudeDegrees>47.0060</LatitudeDegrees>"
+                "<LongitudeDegrees>8.0</LongitudeDegrees></Position>",
+                "",
+            )
+        points.append(p)
+    laps = _lap("".join(points[:5])) + _lap("".join(points[5:]), start=5)
+    (act,) = read_bytes(_tcx(laps), name="ragged.tcx")
+    hr = act.streams.channels["hr_bpm"]
+    lat = act.streams.channels["lat_deg"]
+    assert np.isnan(hr[3])
+    assert hr[[0, 2, 4, 9]].tolist() == [140, 142, 144, 149]
+    assert np.isnan(lat[6])
+    assert lat[[5, 7]].tolist() == [47.005, 47.007]

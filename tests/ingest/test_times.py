@@ -62,10 +62,11 @@ def test_a_long_gpx_with_one_point_without_time_is_read() -> None:
     assert act.n_samples == 300
     assert act.streams.channels["time_s"][150] == 150  # interpolated between its neighbours
     assert act.extra["time_interpolated_samples"] == 1
+    assert [w.code for w in act.warnings] == ["data.untimed_points"]
     assert act.avg_hr_bpm == pytest.approx(np.mean([120 + i % 20 for i in range(300)]))
 
 
-def test_a_long_tcx_with_one_trackpoint_without_time_is_read() -> None:
+def test_a_tcx_trackpoint_without_time_is_interpolated_like_gpx_and_reported() -> None:
     points = "".join(
         "<Trackpoint>"
         + ("" if i == 150 else f"<Time>2024-01-01T08:{i // 60:02d}:{i % 60:02d}Z</Time>")
@@ -82,6 +83,8 @@ def test_a_long_tcx_with_one_trackpoint_without_time_is_read() -> None:
     (act,) = read_bytes(data, name="pause.tcx")
     assert act.start_at.isoformat() == "2024-01-01T08:00:00+00:00"
     assert act.elapsed_s == 299
-    assert act.n_samples == 299
+    assert act.n_samples == 300
+    assert act.streams.channels["time_s"][150] == 150  # interpolated between its neighbours
     assert act.distance_m == 299 * 3.0
-    assert act.extra["trackpoints_without_time"] == 1
+    assert act.extra["time_interpolated_samples"] == 1
+    assert [w.code for w in act.warnings] == ["data.untimed_points"]

@@ -319,7 +319,7 @@ def test_hostile_archives_are_refused_with_a_code_and_store_nothing(
     assert not (tmp_path / "escape.gpx").exists()
 
 
-def test_a_truncated_member_is_skipped_and_the_rest_of_the_export_imports(
+def test_a_truncated_member_keeps_its_complete_points_with_a_warning_and_the_rest_imports(
     session: Session, settings: Settings, activities_dir: Path, tmp_path: Path
 ) -> None:
     path = tmp_path / "bundle.zip"
@@ -328,10 +328,13 @@ def test_a_truncated_member_is_skipped_and_the_rest_of_the_export_imports(
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("a/run.gpx", good)
         zf.writestr("a/cut.tcx.gz", truncated)
+        zf.writestr("a/stub.tcx.gz", truncated[:400])  # cut before its track: refused
     report = _import(session, settings, path)
-    assert report.imported == 1  # type: ignore[attr-defined]
-    codes = [f.code for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
-    assert codes == ["ingest.corrupt_file"]
+    assert report.imported == 2  # type: ignore[attr-defined]
+    files = {f.label.rsplit("/", 1)[-1]: f for f in report.files}  # type: ignore[attr-defined]
+    assert [w["code"] for w in files["cut.tcx.gz"].warnings] == ["data.truncated_salvaged"]
+    assert files["stub.tcx.gz"].status == "skipped"
+    assert files["stub.tcx.gz"].code == "ingest.corrupt_file"
 
 
 def test_zips_nested_deeper_than_the_limit_are_refused(

@@ -58,7 +58,8 @@ def _poison(browser: Browser, world: SeedWorld) -> str:
                             "code": "ingest.corrupt_file",
                             "reason": HOSTILE[0],
                             "activity_ids": [],
-                            "duplicate_of": [],
+                            "duplicate_of": HOSTILE[0],
+                            "duplicate_ids": [],
                         }
                     ],
                     "refused": [{"name": HOSTILE[2], "code": "upload.empty", "detail": HOSTILE[3]}],

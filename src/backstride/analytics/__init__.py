@@ -1,15 +1,63 @@
-"""Training-load analytics: load models, spikes, ratios, fitness/fatigue, gait, shoes (pure)."""
+"""Training-load analytics: load models, spikes, ratios, fitness/fatigue, gait, shoes (pure).
 
-from backstride.analytics.engine import ClinicAnalysis, analyse
-from backstride.analytics.flags import Flag
-from backstride.analytics.inputs import (
-    ActivityRow,
-    ActivityTable,
-    AnalyticsOptions,
-    RunnerProfile,
-    table_from_rows,
-)
-from backstride.analytics.summary import DayRow, LoadSummary, PainPoint, WeekRow, summarise
+The names below load on first use (PEP 562), so that importing one module of the package (the
+importer needs ``load_models.hr_time``) does not import the engine and scipy with it.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backstride.analytics.engine import ClinicAnalysis, analyse
+    from backstride.analytics.flags import Flag
+    from backstride.analytics.inputs import (
+        ActivityRow,
+        ActivityTable,
+        AnalyticsOptions,
+        RunnerProfile,
+        table_from_rows,
+    )
+    from backstride.analytics.summary import (
+        DayRow,
+        LeftOut,
+        LoadSummary,
+        PainPoint,
+        WeekRow,
+        summarise,
+    )
+
+_LAZY: dict[str, str] = {
+    "ActivityRow": "backstride.analytics.inputs",
+    "ActivityTable": "backstride.analytics.inputs",
+    "AnalyticsOptions": "backstride.analytics.inputs",
+    "ClinicAnalysis": "backstride.analytics.engine",
+    "DayRow": "backstride.analytics.summary",
+    "Flag": "backstride.analytics.flags",
+    "LeftOut": "backstride.analytics.summary",
+    "LoadSummary": "backstride.analytics.summary",
+    "PainPoint": "backstride.analytics.summary",
+    "RunnerProfile": "backstride.analytics.inputs",
+    "WeekRow": "backstride.analytics.summary",
+    "analyse": "backstride.analytics.engine",
+    "summarise": "backstride.analytics.summary",
+    "table_from_rows": "backstride.analytics.inputs",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'backstride.analytics' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "ActivityRow",
@@ -18,6 +66,7 @@ __all__ = [
     "ClinicAnalysis",
     "DayRow",
     "Flag",
+    "LeftOut",
     "LoadSummary",
     "PainPoint",
     "RunnerProfile",

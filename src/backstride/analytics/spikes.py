@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from scipy.ndimage import maximum_filter1d
 
 IntGrid = npt.NDArray[np.int64]
 Int8Grid = npt.NDArray[np.int8]
@@ -36,6 +35,8 @@ def previous_longest(daily_longest_m: IntGrid, *, lookback_d: int = SPIKE_LOOKBA
 
     One ``maximum_filter1d`` pass (O(n)) over the left-padded grid.
     """
+    from scipy.ndimage import maximum_filter1d  # imported where used (slow to import)
+
     rows, days = daily_longest_m.shape
     padded = np.zeros((rows, days + lookback_d), dtype=np.int64)
     padded[:, lookback_d:] = daily_longest_m

@@ -38,7 +38,9 @@ class WeekRow:
 
 @dataclass(frozen=True, slots=True)
 class DayRow:
-    """One calendar day. ``acwr`` is the uncoupled EWMA ratio (context only, never a risk)."""
+    """One calendar day. ``acwr`` is the uncoupled EWMA ratio (context only, never a risk);
+    when it is None, ``acwr_reason`` says why (``timeseries.RATIO_REASONS``: warming up, or a
+    chronic load below the floor)."""
 
     date: dt.date
     distance_m: float
@@ -54,6 +56,7 @@ class DayRow:
     fatigue: float
     form: float
     spike_band: str | None
+    acwr_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +66,20 @@ class PainPoint:
     date: dt.date
     score: int
     kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeftOut:
+    """An activity, or one of its values, left out of the load because its data is implausible
+    (``ingest.quality`` warnings with an effect): ``what`` is "activity", "heart rate" or
+    "cadence"; ``code`` and ``detail`` say why."""
+
+    date: dt.date
+    activity_id: str
+    sport: str
+    what: str
+    code: str
+    detail: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +105,8 @@ class LoadSummary:
     gait: GaitSummary | None = None
     shoes: tuple[ShoeSummary, ...] = ()
     pain: tuple[PainPoint, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
+    """Activities (or their heart rate or cadence) left out, between from_date and to_date."""
 
 
 def _opt(x: float) -> float | None:
@@ -105,6 +124,7 @@ def summarise(
     extra_flags: tuple[fl.Flag, ...] = (),
     pain: tuple[PainPoint, ...] = (),
     current_pain: int | None = None,
+    left_out: tuple[LeftOut, ...] = (),
 ) -> LoadSummary:
     """Cut one runner's rows out of ``analysis`` for [from_date, to_date] (defaults: history)."""
     g, r = analysis.grid, runner_index
@@ -131,6 +151,7 @@ def summarise(
             spike_band=fl.SPIKE_BANDS[analysis.spike_band[r, d]]
             if analysis.spike_band[r, d] >= 0 and g.runs[r, d]
             else None,
+            acwr_reason=a.reason(r, d),
         )
         for d in range(lo, hi + 1)
     )
@@ -184,7 +205,10 @@ def summarise(
         gait=gait,
         shoes=shoes,
         pain=pain,
+        left_out=tuple(
+            x for x in left_out if (from_date is None or x.date >= from_date) and x.date <= last
+        ),
     )
 
 
-__all__ = ["DayRow", "LoadSummary", "PainPoint", "WeekRow", "summarise"]
+__all__ = ["DayRow", "LeftOut", "LoadSummary", "PainPoint", "WeekRow", "summarise"]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.signal import lfilter
 
 FloatGrid = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -21,6 +20,35 @@ BoolGrid = npt.NDArray[np.bool_]
 
 ACWR_WARMUP_DAYS = 28
 """First 28 days of a runner's history are "warming up": ratios hidden, no flags [default]."""
+
+CHRONIC_FLOOR_FRACTION = 0.10
+"""A ratio is undefined while its chronic base (as a weekly load: daily mean x 7) is below 10 %
+of the runner's typical week [default]. A ratio's error grows without bound as its
+denominator nears 0: after a break the chronic load decays towards 0 and one easy run gave
+ratios in the millions (issue 16). Ratios of small, noisy denominators are the core of the
+statistical critique of the ACWR (Lolli et al. 2019, BJSM 53:921-922; Impellizzeri et al. 2020,
+Sports Med 50:1-9). The 10 % line is backstride's choice, not a published threshold: below it
+the ratio says only "you trained after a break", which the single-run spike flag and the
+weekly distances show better."""
+
+WARMING_UP = "acwr.warming_up"
+LOW_CHRONIC = "acwr.low_chronic_load"
+RATIO_REASONS: dict[str, str] = {
+    WARMING_UP: f"fewer than {ACWR_WARMUP_DAYS} days of history",
+    LOW_CHRONIC: (
+        f"chronic load below {CHRONIC_FLOOR_FRACTION * 100:.0f} % of your typical week "
+        "(after a break or at the start): a ratio over almost nothing is not meaningful"
+    ),
+}
+"""Why a ratio is undefined (stable codes shown as ``acwr_reason``), with a plain text."""
+
+
+def ratio_text(value: float | None, reason: str | None) -> str:
+    """How a ratio is printed: two decimals, or "—" with the reason (never a huge number)."""
+    if value is None or not math.isfinite(value):
+        return f"— ({RATIO_REASONS.get(reason or '', 'not defined')})"
+    return f"{value:.2f}"
+
 
 CTL_TAU_D = 42.0
 ATL_TAU_D = 7.0
@@ -35,6 +63,8 @@ def ewma(loads: FloatGrid, *, k: float, seed: FloatGrid | float = 0.0) -> FloatG
 
     One linear filter call for the whole grid (b = [k], a = [1, -(1-k)]).
     """
+    from scipy.signal import lfilter  # imported here: scipy.signal costs ~1 s to import
+
     rows = loads.shape[0]
     seed_arr = np.broadcast_to(np.asarray(seed, dtype=np.float64), (rows,))
     zi = ((1.0 - k) * seed_arr)[:, None]
@@ -73,12 +103,32 @@ def _window_sum(csum: FloatGrid, window: int, *, lag: int = 0) -> FloatGrid:
     return out
 
 
-def _ratio(num: FloatGrid, den: FloatGrid, hidden: BoolGrid) -> FloatGrid:
-    """num / den, NaN where den <= 0 or the cell is hidden (in place, no extra grids)."""
+def _ratio(num: FloatGrid, den: FloatGrid, hidden: BoolGrid, floor: FloatGrid) -> FloatGrid:
+    """num / den, NaN where den is below the runner's ``floor`` (per day; never <= 0) or the
+    cell is hidden (in place, no extra grids)."""
     out = np.full(num.shape, np.nan)
     with np.errstate(over="ignore"):
-        np.divide(num, den, out=out, where=(den > 0) & ~hidden)
+        np.divide(num, den, out=out, where=(den > 0) & (den >= floor[:, None]) & ~hidden)
     return out
+
+
+def typical_week(loads: FloatGrid, *, start: IntArray) -> FloatGrid:
+    """Each runner's typical weekly load: the median of the 7-day blocks (from grid day 0, a
+    Monday in the engine's grid) that hold any load, from the runner's first block on; 0 for
+    a runner without any load. Vectorised: one sort of the runners x weeks sums."""
+    rows, days = loads.shape
+    weeks = -(-days // 7)
+    padded = np.zeros((rows, weeks * 7))
+    padded[:, :days] = loads
+    sums = padded.reshape(rows, weeks, 7).sum(axis=2)
+    active = (sums > 0) & (np.arange(weeks)[None, :] >= (start // 7)[:, None])
+    ordered = np.sort(np.where(active, sums, np.inf), axis=1)
+    n = active.sum(axis=1)
+    idx = np.arange(rows)
+    lo = np.clip((n - 1) // 2, 0, weeks - 1)
+    hi = np.clip(n // 2, 0, weeks - 1)
+    median = np.where(n > 0, (ordered[idx, lo] + ordered[idx, hi]) / 2.0, 0.0)
+    return np.asarray(median, dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,15 +145,29 @@ class AcwrSeries:
     ewma_coupled: FloatGrid
     ewma_uncoupled: FloatGrid
     warming_up: BoolGrid
+    chronic_floor: FloatGrid | None = None
+    """Per runner: the daily chronic load below which ratios are undefined
+    (``CHRONIC_FLOOR_FRACTION`` of the typical week / 7)."""
+
+    def reason(self, runner: int, day: int) -> str | None:
+        """Why the uncoupled EWMA ratio of this cell is undefined (None when it is defined)."""
+        if not np.isnan(self.ewma_uncoupled[runner, day]):
+            return None
+        return WARMING_UP if self.warming_up[runner, day] else LOW_CHRONIC
 
 
-def acwr(loads: FloatGrid, *, start: IntArray) -> AcwrSeries:
+def acwr(
+    loads: FloatGrid, *, start: IntArray, floor_fraction: float = CHRONIC_FLOOR_FRACTION
+) -> AcwrSeries:
     """Rolling 7:28 (Gabbett 2016) and EWMA (Williams et al. 2017) ratios, clinical reference §5.3.
 
     Rolling: acute = mean of t-6..t; coupled chronic = mean of t-27..t; uncoupled = t-27..t-7.
     EWMA: lambda = 2/(N+1), N = 7 and 28, both seeded with the mean daily load of the first
     min(28, available) days of each runner [default]; uncoupled EWMA ratio = acute(t) /
     chronic(t-7) [default; no standard definition]. The first 28 days are "warming up".
+    Every ratio is undefined (NaN) where its chronic base is below ``floor_fraction`` of the
+    runner's typical week (``CHRONIC_FLOOR_FRACTION``), so a ratio is at most
+    max daily load / floor: finite and bounded.
     """
     rows, days = loads.shape
     since = _days_since_start(loads.shape, start)
@@ -123,14 +187,16 @@ def acwr(loads: FloatGrid, *, start: IntArray) -> AcwrSeries:
     chronic_lag = np.empty_like(chronic_e)
     chronic_lag[:, 7:] = chronic_e[:, :-7]
     chronic_lag[:, :7] = seed[:, None]
+    floor = floor_fraction * typical_week(loads, start=start) / 7.0
     return AcwrSeries(
-        rolling_coupled=_ratio(acute_r, _window_sum(csum, 28) / 28.0, warming),
-        rolling_uncoupled=_ratio(acute_r, _window_sum(csum, 21, lag=7) / 21.0, warming),
+        rolling_coupled=_ratio(acute_r, _window_sum(csum, 28) / 28.0, warming, floor),
+        rolling_uncoupled=_ratio(acute_r, _window_sum(csum, 21, lag=7) / 21.0, warming, floor),
         ewma_acute=acute_e,
         ewma_chronic=chronic_e,
-        ewma_coupled=_ratio(acute_e, chronic_e, warming),
-        ewma_uncoupled=_ratio(acute_e, chronic_lag, warming),
+        ewma_coupled=_ratio(acute_e, chronic_e, warming, floor),
+        ewma_uncoupled=_ratio(acute_e, chronic_lag, warming, floor),
         warming_up=warming,
+        chronic_floor=floor,
     )
 
 
@@ -165,11 +231,17 @@ def fitness_fatigue(
 
 __all__ = [
     "ACWR_WARMUP_DAYS",
+    "CHRONIC_FLOOR_FRACTION",
     "K_VARIANTS",
+    "LOW_CHRONIC",
+    "RATIO_REASONS",
+    "WARMING_UP",
     "AcwrSeries",
     "FitnessSeries",
     "acwr",
     "ewma",
     "fitness_fatigue",
+    "ratio_text",
     "tau_k",
+    "typical_week",
 ]

@@ -22,6 +22,7 @@ from backstride.api.openapi import (
 )
 from backstride.api.routes import (
     accounts,
+    activities,
     admin,
     booking,
     booking_staff,
@@ -118,6 +119,7 @@ def create_app(
         runner.clinics_router,
         care.router,
         imports.router,
+        activities.router,
         clinician.router,
         clinician.settings_router,
         admin.router,

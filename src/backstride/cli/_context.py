@@ -20,10 +20,11 @@ def utc_now() -> dt.datetime:
 
 @contextmanager
 def open_session(settings: Settings | None = None) -> Iterator[Session]:
-    """A session on the configured database, migrated to the newest schema first."""
+    """A session on the configured database, migrated to the newest schema first (a database
+    already at the newest revision is only checked, without loading Alembic)."""
     settings = settings or load_settings()
     url = settings.effective_database_url
-    upgrade_store(settings)
+    upgrade_store(settings)  # only checked when already at the newest revision
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session:

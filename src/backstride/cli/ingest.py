@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,8 +21,12 @@ from rich.progress import (
 from rich.table import Table
 
 from backstride.config import load_settings
-from backstride.ingest.registry import read_activity
-from backstride.services.importing import ImportProgress, import_paths
+
+if TYPE_CHECKING:
+    from backstride.config import Settings
+    from backstride.services.activities import ActivityDetail
+    from backstride.services.importing import ImportProgress, ImportReport
+    from backstride.services.parsing import ParseStream
 
 DEFAULT_RUNNER = "me"
 
@@ -41,6 +45,8 @@ def _jsonable(value: Any) -> Any:
 
 def inspect_dict(path: Path, *, max_bytes: int) -> list[dict[str, Any]]:
     """What ``activities inspect`` prints for each activity in one file."""
+    from backstride.ingest.registry import read_activity
+
     out = []
     for a in read_activity(path, max_bytes=max_bytes):
         out.append(
@@ -67,6 +73,7 @@ def inspect_dict(path: Path, *, max_bytes: int) -> list[dict[str, Any]]:
                 "creator": a.creator,
                 "name": a.name,
                 "laps": [_jsonable(lap) for lap in a.laps],
+                "warnings": [w.to_dict() for w in a.warnings],
             }
         )
     return out
@@ -76,7 +83,137 @@ def _fmt(value: float | None, digits: int = 0, scale: float = 1.0) -> str:
     return "—" if value is None else f"{value * scale:.{digits}f}"
 
 
-def register(app: typer.Typer) -> None:  # noqa: C901 - flat dispatch: registers commands (decision 0059)
+def _unit(value: float | None, unit: str, digits: int = 0, scale: float = 1.0) -> str:
+    return "—" if value is None else f"{value * scale:,.{digits}f} {unit}"
+
+
+def _hms(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    return f"{whole // 3600}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _pace(seconds: float | None, metres: float | None) -> str:
+    if not seconds or not metres or metres < 1:
+        return "—"
+    per_km = round(seconds / (metres / 1000.0))
+    if per_km >= 6000:
+        return "—"
+    return f"{per_km // 60}:{per_km % 60:02d} /km"
+
+
+def _print_warnings(console: Console, warnings: Any) -> None:
+    from rich.markup import escape
+
+    if not warnings:
+        return
+    console.print(f"[bold]Data warnings ({len(warnings)})[/bold]")
+    for w in warnings:
+        effect = w.get("effect", "none")
+        left = {
+            "load": "left out of the load",
+            "hr": "heart rate left out of the load",
+            "cadence": "left out of the cadence trend",
+        }.get(effect)
+        tail = f" [red]({left})[/red]" if left else ""
+        console.print(f"  [yellow]{w['code']}[/yellow] {escape(str(w['detail']))}{tail}")
+
+
+def print_detail(detail: ActivityDetail, console: Console) -> None:
+    """``activities show``: the summary rounded with units, the laps as a table, warnings."""
+    from rich.markup import escape
+
+    s = detail.summary
+    local = s.start_at + dt.timedelta(seconds=detail.local_offset_s or 0)
+    when = f"{s.local_date.isoformat()} {local:%H:%M}" if detail.local_offset_s else s.local_date
+    rows: list[tuple[str, str]] = [
+        ("id", s.id),
+        ("runner", s.runner_handle),
+        ("date", f"{when} (start {s.start_at:%Y-%m-%d %H:%M} UTC)"),
+        ("sport", s.sport + (f" / {s.sub_sport}" if s.sub_sport else "")),
+        ("name", s.name or "—"),
+        ("distance", _unit(s.distance_m, "km", 2, 1e-3)),
+        ("time", f"{_hms(s.elapsed_s)} elapsed, {_hms(s.timer_s)} moving"),
+        ("pace", _pace(s.timer_s or s.elapsed_s, s.distance_m)),
+        ("heart rate", f"{_unit(s.avg_hr_bpm, 'bpm')} avg, {_unit(detail.max_hr_bpm, 'bpm')} max"),
+        ("cadence", _unit(s.avg_cadence_spm, "steps/min")),
+        ("climb", f"{_unit(s.ascent_m, 'm')} up, {_unit(detail.descent_m, 'm')} down"),
+        ("downhill", _unit(detail.downhill_m, "km", 2, 1e-3)),
+        ("power", _unit(detail.avg_power_w, "W")),
+    ]
+    if s.has_running_dynamics:
+        rows += [
+            ("ground contact", _unit(detail.avg_stance_time_ms, "ms")),
+            ("contact balance", _unit(detail.avg_stance_balance_left_pct, "% left", 1)),
+            ("vertical oscillation", _unit(detail.avg_vertical_oscillation_mm, "cm", 1, 0.1)),
+            ("step length", _unit(detail.avg_step_length_mm, "m", 2, 1e-3)),
+        ]
+    rows += [
+        ("RPE", _fmt(detail.rpe, 1)),
+        ("device", detail.device or "—"),
+        ("gear", detail.gear or "—"),
+        ("from", f"{s.format or s.source} ({s.source})"),
+        ("file", str(detail.extra.get("source_file") or "—")),
+        ("samples", f"{s.n_samples:,} ({', '.join(detail.channels) or 'no streams'})"),
+    ]
+    table = Table("", "", title=f"activity {s.id}", show_header=False)
+    table.add_column(overflow="fold")
+    for key, value in rows:
+        table.add_row(key, escape(value))
+    console.print(table)
+    if detail.laps:
+        laps = Table(
+            "lap", "start", "time", "km", "pace", "HR avg", "HR max", "spm", "intensity",
+            title=f"{len(detail.laps)} laps",
+        )  # fmt: skip
+        for lap in detail.laps:
+            lap_local = lap.start_at + dt.timedelta(seconds=detail.local_offset_s or 0)
+            laps.add_row(
+                str(lap.index + 1),
+                f"{lap_local:%H:%M:%S}",
+                _hms(lap.timer_s if lap.timer_s is not None else lap.elapsed_s),
+                _fmt(lap.distance_m, 2, 1e-3),
+                _pace(lap.timer_s or lap.elapsed_s, lap.distance_m),
+                _fmt(lap.avg_hr_bpm),
+                _fmt(lap.max_hr_bpm),
+                _fmt(lap.avg_cadence_spm),
+                lap.intensity or "—",
+            )
+        console.print(laps)
+    _print_warnings(console, s.warnings)
+
+
+def print_report(report: ImportReport, *, runner: str, console: Console) -> None:
+    """The import table: every file that was not simply imported (full paths, wrapped, never
+    cut), what a duplicate duplicates, and the data warnings of imported files."""
+    table = Table(title=f"import for {runner}", expand=True)
+    table.add_column("file", overflow="fold", ratio=3)
+    table.add_column("status", no_wrap=True)
+    table.add_column("details", overflow="fold", ratio=3)
+    for f in report.files:
+        if f.status == "imported" and not f.warnings and not f.duplicate_of:
+            continue
+        if f.status == "skipped":
+            details = f"{f.code or ''} {f.reason or ''}".strip()
+        elif f.duplicate_of:
+            details = f"duplicate of {f.duplicate_of}"
+        else:
+            details = ""
+        if f.warnings:
+            codes = ", ".join(dict.fromkeys(str(w["code"]) for w in f.warnings))
+            details = f"{details}; warnings: {codes}" if details else f"warnings: {codes}"
+        status = f.status if not f.warnings or f.status != "imported" else "imported, warned"
+        table.add_row(f.label, status, details)
+    if table.row_count:
+        console.print(table)
+    console.print(
+        f"[bold]{report.imported}[/bold] imported, {report.duplicates} duplicates, "
+        f"{report.skipped} skipped, {report.points:,} points"
+    )
+
+
+def register(app: typer.Typer) -> None:
     """Attach ``import`` and the ``activities`` group to ``app``."""
     acts = typer.Typer(help="Stored activities and single-file inspection.", no_args_is_help=True)
     app.add_typer(acts, name="activities")
@@ -90,9 +227,25 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - flat dispatch: registers
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
         """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
-        from backstride.cli._context import open_session, utc_now
+        from backstride.services.parsing import ParseStream
 
         settings = load_settings()
+        # Parsing starts first: the worker processes read files while this one imports the
+        # database layer and opens the database (a large share of a small import).
+        parsing = ParseStream.start(paths, settings)
+        with parsing:
+            report = _import(paths, settings, runner, parsing, as_json=as_json)
+        if as_json:
+            typer.echo(json.dumps(_jsonable(report), indent=2))
+            return
+        print_report(report, runner=runner, console=Console())
+
+    def _import(
+        paths: list[Path], settings: Settings, runner: str, parsing: ParseStream, *, as_json: bool
+    ) -> ImportReport:
+        from backstride.cli._context import open_session, utc_now
+        from backstride.services.importing import import_paths
+
         console = Console(stderr=True)
         columns = (
             TextColumn("[bold]import"),
@@ -126,21 +279,9 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - flat dispatch: registers
                 paths=paths,
                 now=utc_now(),
                 progress=on_progress,
+                parsing=parsing,
             )
-        if as_json:
-            typer.echo(json.dumps(_jsonable(report), indent=2))
-            return
-        table = Table("file", "status", "reason", title=f"import for {runner}")
-        for f in report.files:
-            if f.status != "imported":
-                table.add_row(f.label, f.status, f"{f.code or ''} {f.reason or ''}".strip())
-        out = Console()
-        if report.files and any(f.status != "imported" for f in report.files):
-            out.print(table)
-        out.print(
-            f"[bold]{report.imported}[/bold] imported, {report.duplicates} duplicates, "
-            f"{report.skipped} skipped, {report.points:,} points"
-        )
+        return report
 
     @acts.command("list")
     def list_cmd(
@@ -174,30 +315,20 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - flat dispatch: registers
     @acts.command("show")
     def show_cmd(
         activity_id: Annotated[str, typer.Argument(help="Activity id (or a unique prefix).")],
+        runner: str | None = typer.Option(None, "--runner", help="Only this runner's."),
         as_json: bool = typer.Option(False, "--json", help="Print JSON."),
     ) -> None:
-        """Show one stored activity with its laps."""
+        """Show one stored activity: summary with units, laps and data warnings."""
         from backstride.cli._context import open_session
-        from backstride.services.activities import get_activity
+        from backstride.services.activities import get_activity, resolve_id
 
         with open_session(load_settings()) as session:
-            if len(activity_id) < 32:
-                from backstride.services.activities import list_activities
-
-                hits = [a.id for a in list_activities(session) if a.id.startswith(activity_id)]
-                activity_id = hits[0] if len(hits) == 1 else activity_id
-            detail = get_activity(session, activity_id=activity_id)
-        data = _jsonable(detail)
+            full_id = resolve_id(session, activity_id=activity_id, runner_handle=runner)
+            detail = get_activity(session, activity_id=full_id, runner_handle=runner)
         if as_json:
-            typer.echo(json.dumps(data, indent=2))
+            typer.echo(json.dumps(_jsonable(detail), indent=2))
             return
-        table = Table("field", "value", title=f"activity {activity_id}")
-        flat = {**data.pop("summary"), **data}
-        laps = flat.pop("laps")
-        for key, value in flat.items():
-            table.add_row(key, "—" if value is None else str(value))
-        table.add_row("laps", str(len(laps)))
-        Console().print(table)
+        print_detail(detail, Console())
 
     @acts.command("inspect")
     def inspect_cmd(
@@ -211,11 +342,15 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - flat dispatch: registers
         if as_json:
             typer.echo(json.dumps(payload, indent=2))
             return
+        console = Console()
         for item in items:
             table = Table("field", "value", title=str(file))
             for key, value in item.items():
+                if key == "warnings":
+                    continue
                 table.add_row(key, str(len(value)) if key == "laps" else str(value))
-            Console().print(table)
+            console.print(table)
+            _print_warnings(console, item["warnings"])
 
 
-__all__ = ["inspect_dict", "register"]
+__all__ = ["inspect_dict", "print_detail", "print_report", "register"]

@@ -16,6 +16,10 @@ from backstride.analytics.summary import LoadSummary
 from backstride.config import load_settings
 from backstride.errors import InvalidInput
 
+REPORT_WEEKS = 12
+"""``backstride report`` covers the last 12 weeks unless told otherwise (--from, --weeks,
+--all): a multi-year history is still there, in its own report."""
+
 
 def _date(value: str | None, *, name: str) -> dt.date | None:
     if value is None:
@@ -68,6 +72,7 @@ def summary_to_json(summary: LoadSummary) -> dict[str, Any]:
                 "duration_s": round(d.duration_s, 1),
                 "load": round(d.load, 2),
                 "acwr": _num(d.acwr),
+                "acwr_reason": d.acwr_reason,
                 "acwr_rolling": _num(d.acwr_rolling),
                 "fitness": round(d.fitness, 2),
                 "fatigue": round(d.fatigue, 2),
@@ -77,6 +82,17 @@ def summary_to_json(summary: LoadSummary) -> dict[str, Any]:
             for d in summary.daily
         ],
         "flags": [f.to_dict() for f in summary.flags],
+        "left_out": [
+            {
+                "date": x.date.isoformat(),
+                "activity_id": x.activity_id,
+                "sport": x.sport,
+                "what": x.what,
+                "code": x.code,
+                "detail": x.detail,
+            }
+            for x in summary.left_out
+        ],
         "shoes": [
             {
                 "name": s.name,
@@ -114,14 +130,23 @@ def _print(summary: LoadSummary, handle: str) -> None:
         )
     console.print(table)
     if summary.daily:
+        from backstride.analytics.timeseries import ratio_text
+
         d = summary.daily[-1]
-        ratio = "warming up" if d.acwr is None else f"{d.acwr:.2f}"
+        ratio = ratio_text(d.acwr, d.acwr_reason)
         console.print(
             f"Fitness {d.fitness:.1f}, fatigue {d.fatigue:.1f}, form {d.form:+.1f}; "
             f"acute:chronic {ratio} (context only, not an injury risk)"
         )
     for warning in summary.load_warnings:
         console.print(f"[yellow]note[/yellow] {escape(warning)}")
+    if summary.left_out:
+        console.print(f"[bold]Left out, implausible data ({len(summary.left_out)})[/bold]")
+        for x in summary.left_out[-10:]:
+            console.print(
+                f"  [yellow]{x.date} {x.code}[/yellow] {x.sport} {x.activity_id[:8]}: "
+                f"{x.what} - {escape(x.detail)}"
+            )
     console.print(f"[bold]Flags ({len(summary.flags)})[/bold]" if summary.flags else "No flags.")
     for f in summary.flags[-15:]:
         colour = {"alert": "red", "caution": "yellow"}.get(f.severity, "cyan")
@@ -169,6 +194,13 @@ def register(app: typer.Typer) -> None:
             str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")
         ] = None,
         to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+        weeks: Annotated[
+            int,
+            typer.Option("--weeks", min=1, max=2000, help="Weeks before --to (without --from)."),
+        ] = REPORT_WEEKS,
+        whole: Annotated[
+            bool, typer.Option("--all", help="The whole history (instead of --weeks).")
+        ] = False,
     ) -> None:
         """Write the runner's training-load report (charts, flags, shoes, pain) as HTML or PDF."""
         from backstride.cli._context import open_session, utc_now
@@ -179,13 +211,16 @@ def register(app: typer.Typer) -> None:
         start, end = _date(from_, name="--from"), _date(to, name="--to")
         if output.suffix.lower() not in {".html", ".htm", ".pdf"}:
             raise InvalidInput("report file must end in .html or .pdf", code="report.bad_suffix")
+        today = end or utc_now().date()
+        if start is None and not whole:
+            start = today - dt.timedelta(days=7 * weeks - 1)
         with open_session(settings) as session:
             summary = load_summary(
                 session,
                 runner_handle=runner,
                 from_date=start,
                 to_date=end,
-                today=end or utc_now().date(),
+                today=today,
                 settings=settings,
             )
         path = write_report(summary, runner_name=runner, path=output)

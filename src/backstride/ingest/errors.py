@@ -12,6 +12,8 @@ TOO_LARGE = "ingest.too_large"
 UNSAFE_XML = "ingest.unsafe_xml"
 UNSAFE_ARCHIVE = "ingest.unsafe_archive"
 NO_DATE = "ingest.no_date"
+LEFT_OUT = "ingest.left_out"
+"""A file in a folder that is not read (hidden, a broken link, a link loop, not a file)."""
 
 INGEST_CODES: tuple[str, ...] = (
     CORRUPT_FILE,
@@ -22,6 +24,7 @@ INGEST_CODES: tuple[str, ...] = (
     UNSAFE_XML,
     UNSAFE_ARCHIVE,
     NO_DATE,
+    LEFT_OUT,
 )
 
 
@@ -41,6 +44,7 @@ __all__ = [
     "CORRUPT_FILE",
     "EMPTY_ACTIVITY",
     "INGEST_CODES",
+    "LEFT_OUT",
     "NOT_AN_ACTIVITY",
     "NO_DATE",
     "TOO_LARGE",

@@ -44,7 +44,13 @@ from backstride.ingest.summary import (
     utc_from_posix,
     valid_positions,
 )
-from backstride.ingest.xmlsafe import local_name, namespace, parse_xml, prolog_check, utf8_xml
+from backstride.ingest.xmlsafe import (
+    local_name,
+    namespace,
+    parse_xml_salvaging,
+    prolog_check,
+    utf8_xml,
+)
 
 TPX_V1 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v1"
 TPX_V2 = "http://www.garmin.com/xmlschemas/TrackPointExtension/v2"
@@ -143,10 +149,17 @@ def read_gpx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
 
 
 def _lxml_parts(data: bytes, source_name: str | None) -> GpxParts:
-    root = parse_xml(data, name=source_name)
+    root, truncated = parse_xml_salvaging(data, name=source_name)
     if local_name(root.tag) != "gpx":
         raise ingest_error(UNSUPPORTED_FORMAT, "not a GPX document", name=source_name)
     ns = namespace(root.tag)
+    if truncated:  # the last point may be cut in half: keep only complete ones
+        points = _xpath(_pt_path(ns), ns)(root)
+        if len(points) < 3:
+            raise ingest_error(
+                CORRUPT_FILE, "the file ends before its track (truncated)", name=source_name
+            )
+        points[-1].getparent().remove(points[-1])
     lat = _floats(_xpath(f"{_pt_path(ns)}/@lat", ns)(root))
     lon = _floats(_xpath(f"{_pt_path(ns)}/@lon", ns)(root))
     n = len(lat)
@@ -185,6 +198,7 @@ def _lxml_parts(data: bytes, source_name: str | None) -> GpxParts:
         name=_text(root, ns, "P:trk/P:name") or _text(root, ns, "P:metadata/P:name"),
         description=_text(root, ns, "P:trk/P:desc"),
         creator=root.get("creator"),
+        truncated=truncated,
     )
 
 
@@ -206,6 +220,8 @@ def _assemble(parts: GpxParts, name: str | None) -> Activity:
     elapsed = float(posix[finite].max()) - start
     time_s = posix - start
     extra: dict[str, object] = {}
+    if parts.truncated:
+        extra["truncated"] = parts.truncated
     if bad_positions:
         extra["invalid_positions"] = bad_positions
     if not finite.all():

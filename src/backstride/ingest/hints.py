@@ -6,6 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from backstride.ingest.model import Activity
+from backstride.ingest.sports import is_known_sport
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +23,10 @@ class Hints:
 
 
 def apply_hints(activity: Activity, hints: Hints | None) -> Activity:
-    """The activity with the export's name/description/gear/RPE (file values win for data)."""
+    """The activity with the export's name/description/gear/RPE (file values win for data).
+
+    The export's sport replaces the file's when the file names none ("generic"), one we cannot
+    read (an unknown number) or one we only inferred from pace and cadence."""
     if hints is None:
         return activity
     extra = dict(activity.extra)
@@ -31,8 +35,12 @@ def apply_hints(activity: Activity, hints: Hints | None) -> Activity:
     if hints.gear_kind:
         extra["gear_kind"] = hints.gear_kind
     sport = activity.sport
-    if hints.sport and sport == "generic":
-        sport = hints.sport
+    inferred = any(w.code == "data.sport_inferred" for w in activity.warnings)
+    if hints.sport and is_known_sport(hints.sport) and (not is_known_sport(sport) or inferred):
+        sport = hints.sport  # the file named no sport (or one we cannot read): the export's
+    warnings = activity.warnings
+    if sport != activity.sport and inferred:
+        warnings = tuple(w for w in warnings if w.code != "data.sport_inferred")
     return dataclasses.replace(
         activity,
         sport=sport,
@@ -41,6 +49,7 @@ def apply_hints(activity: Activity, hints: Hints | None) -> Activity:
         gear=hints.gear or activity.gear,
         rpe=hints.rpe if hints.rpe is not None else activity.rpe,
         extra=extra,
+        warnings=warnings,
     )
 
 

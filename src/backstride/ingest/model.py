@@ -108,6 +108,25 @@ class Streams:
         return False
 
 
+WarningEffect = Literal["none", "load", "hr", "cadence"]
+"""What a data warning leaves out: nothing (the data was cleaned or is only noted), the whole
+activity from the load, its heart rate from the load, or its cadence from the gait trends."""
+
+
+@dataclass(frozen=True, slots=True)
+class DataWarning:
+    """Something a reader cleaned, salvaged or doubts about an activity, with a stable ``code``
+    (``data.*``, see ``ingest.quality``), a plain ``detail`` and what it leaves out."""
+
+    code: str
+    detail: str
+    effect: WarningEffect = "none"
+
+    def to_dict(self) -> dict[str, str]:
+        """JSON-ready form (stored in ``activities.extra["data_warnings"]``)."""
+        return {"code": self.code, "detail": self.detail, "effect": self.effect}
+
+
 @dataclass(frozen=True, slots=True)
 class Lap:
     """One lap as recorded (device laps for FIT/TCX; GPX has none)."""
@@ -159,6 +178,8 @@ class Activity:
     description: str | None = None
     source_name: str | None = None
     extra: Mapping[str, object] = field(default_factory=dict)
+    warnings: tuple[DataWarning, ...] = ()
+    """Coded data warnings (``ingest.quality``): what was cleaned, salvaged or is implausible."""
 
     def __post_init__(self) -> None:
         if self.start_at.tzinfo is None or self.start_at.utcoffset() != dt.timedelta(0):
@@ -202,8 +223,10 @@ __all__ = [
     "VERTICAL_RATIO_PCT",
     "Activity",
     "CadenceBasis",
+    "DataWarning",
     "FloatArray",
     "Format",
     "Lap",
     "Streams",
+    "WarningEffect",
 ]

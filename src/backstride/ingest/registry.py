@@ -3,7 +3,8 @@
 The extension is only a tie-breaker for error messages: a FIT file named ``.gpx`` is read as
 FIT. Gzip (magic ``1f 8b``) is undone transparently with a size cap; inputs larger than
 ``max_bytes`` (settings ``max_file_bytes``) are refused before they are read whole. Every
-failure is a coded :class:`~backstride.ingest.errors.IngestError`.
+failure is a coded :class:`~backstride.ingest.errors.IngestError`. Every activity read carries
+its coded data warnings (``ingest.quality.check``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from backstride.ingest.errors import (
 from backstride.ingest.fit.reader import read_fit, sniff_fit
 from backstride.ingest.gpx import read_gpx
 from backstride.ingest.model import Activity
+from backstride.ingest.quality import check
 from backstride.ingest.tcx import read_tcx
 from backstride.ingest.xmlsafe import strip_prolog_junk, wide_codec
 
@@ -65,8 +67,12 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def gunzip(data: bytes, *, max_bytes: int, name: str | None = None) -> bytes:
-    """Decompress gzip (all members) with an output cap; truncated streams are corrupt."""
+def gunzip(
+    data: bytes, *, max_bytes: int, name: str | None = None, partial_ok: bool = False
+) -> bytes:
+    """Decompress gzip (all members) with an output cap; a truncated stream is corrupt, or
+    with ``partial_ok`` gives what was decompressed before the cut (the reader then salvages
+    the complete records, or refuses the file, as for any truncated file)."""
     out: list[bytes] = []
     total = 0
     rest = data
@@ -81,6 +87,8 @@ def gunzip(data: bytes, *, max_bytes: int, name: str | None = None) -> bytes:
         if total > max_bytes:
             raise ingest_error(TOO_LARGE, f"decompresses to more than {max_bytes} bytes", name=name)
         if not d.eof:
+            if partial_ok and total:
+                break
             raise ingest_error(CORRUPT_FILE, "truncated gzip stream", name=name)
         rest = d.unused_data
         if rest and not rest.startswith(GZIP_MAGIC):
@@ -94,7 +102,7 @@ def read_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
         raise ingest_error(TOO_LARGE, f"larger than {max_bytes} bytes", name=name)
     kind = sniff(data)
     if kind == "gzip":
-        data = gunzip(data, max_bytes=max_bytes, name=name)
+        data = gunzip(data, max_bytes=max_bytes, name=name, partial_ok=True)
         kind = sniff(data)
     if not data.strip():
         raise ingest_error(EMPTY_ACTIVITY, "the file is empty", name=name)
@@ -108,7 +116,7 @@ def read_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
             name=name,
         )
     try:
-        return READERS[kind](data, source_name=name)
+        return [check(act) for act in READERS[kind](data, source_name=name)]
     except BackstrideError as exc:
         if name in exc.detail:
             raise

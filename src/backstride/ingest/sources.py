@@ -1,6 +1,11 @@
 """Turn what the user points at (files, folders, export zips) into a lazy stream of items.
 
-A folder is walked recursively (hidden files and symlinks skipped); a zip is vetted by
+A folder is walked recursively, following symbolic links inside it (to files and to folders:
+collecting links to files kept elsewhere is common) without loops: a folder reached twice, or
+a link to a folder that contains the named one, is not entered again. Every file left out gets
+an item saying why (``ingest.left_out``: hidden, broken link, link loop, not a regular file),
+so nothing disappears silently. Links inside zip archives are never followed (``archive``
+refuses them). A zip is vetted by
 ``archive.open_zip`` and recognised as a Strava export (``activities.csv``), a Garmin Connect
 export (``DI_CONNECT/``) or a plain bundle of activity files; nested zips are opened up to
 ``ArchiveLimits.max_depth``. Items carry either a path, member bytes, a ready ``summary``
@@ -9,6 +14,8 @@ activity (manual Strava activity, Garmin summary) or the coded error that stoppe
 
 from __future__ import annotations
 
+import os
+import stat
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -16,7 +23,13 @@ from pathlib import Path
 
 from backstride.ingest import garmin, strava
 from backstride.ingest.archive import ArchiveLimits, is_zip, members, open_zip
-from backstride.ingest.errors import CORRUPT_FILE, TOO_LARGE, IngestError, ingest_error
+from backstride.ingest.errors import (
+    CORRUPT_FILE,
+    LEFT_OUT,
+    TOO_LARGE,
+    IngestError,
+    ingest_error,
+)
 from backstride.ingest.hints import Hints
 from backstride.ingest.model import Activity
 
@@ -45,13 +58,71 @@ class ImportItem:
     garmin: GarminGroup | None = None
 
 
+def walk_folder(root: Path) -> Iterator[tuple[Path, str | None]]:
+    """Every file under ``root`` as (path, why it is left out or None), sorted by name within
+    each folder, following symbolic links without loops (module docstring)."""
+    try:
+        top = root.stat()
+    except OSError as exc:
+        yield root, f"cannot read the folder ({exc.strerror})"
+        return
+    real_root = os.path.realpath(root)
+    seen = {(top.st_dev, top.st_ino)}
+    yield from _walk(root, real_root, seen)
+
+
+def _walk(
+    folder: Path, real_root: str, seen: set[tuple[int, int]]
+) -> Iterator[tuple[Path, str | None]]:
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except OSError as exc:
+        yield folder, f"cannot read the folder ({exc.strerror})"
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        link = entry.is_symlink()
+        if entry.name.startswith("."):
+            yield path, "hidden " + ("folder" if entry.is_dir() else "file")
+            continue
+        try:
+            info = path.stat()  # follows a link
+        except FileNotFoundError:
+            yield path, "broken symbolic link" if link else "vanished while reading"
+            continue
+        except OSError as exc:
+            yield path, ("symbolic link loop" if link else "cannot read") + f" ({exc.strerror})"
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            key = (info.st_dev, info.st_ino)
+            target = os.path.realpath(path)
+            if key in seen or (link and _contains(target, real_root)):
+                yield path, "symbolic link loop (a folder already read)"
+                continue
+            seen.add(key)
+            yield from _walk(path, real_root, seen)
+        elif stat.S_ISREG(info.st_mode):
+            yield path, None
+        else:
+            yield path, "not a regular file"
+
+
+def _contains(folder: str, inner: str) -> bool:
+    """True when ``folder`` is ``inner`` or one of its ancestors."""
+    return inner == folder or inner.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def collect(paths: Sequence[Path], *, limits: ArchiveLimits) -> Iterator[ImportItem]:
-    """Every importable item under ``paths``, lazily, in a stable order."""
+    """Every importable item under ``paths``, lazily, in a stable order; every file left out
+    of a folder is an item with the ``ingest.left_out`` code and the reason."""
     for path in paths:
         if path.is_dir():
-            for f in sorted(path.rglob("*")):
-                if f.is_file() and not f.is_symlink() and not _hidden(f, path):
+            for f, reason in walk_folder(path):
+                if reason is None:
                     yield from _file(f, limits)
+                else:
+                    yield ImportItem(str(f), error=ingest_error(LEFT_OUT, reason, name=str(f)))
         elif path.is_file():
             yield from _file(path, limits)
         else:
@@ -64,7 +135,7 @@ def count_inputs(paths: Sequence[Path]) -> int:
     """A cheap estimate of the number of items (zip entries counted from the directory)."""
     total = 0
     for path in paths:
-        files = [f for f in sorted(path.rglob("*")) if f.is_file()] if path.is_dir() else [path]
+        files = [f for f, _ in walk_folder(path)] if path.is_dir() else [path]
         for f in files:
             try:
                 with f.open("rb") as fh:
@@ -73,10 +144,6 @@ def count_inputs(paths: Sequence[Path]) -> int:
             except (OSError, zipfile.BadZipFile):
                 total += 1
     return total
-
-
-def _hidden(f: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in f.relative_to(root).parts)
 
 
 def _file(f: Path, limits: ArchiveLimits) -> Iterator[ImportItem]:
@@ -252,4 +319,4 @@ def _garmin(
         )
 
 
-__all__ = ["GarminGroup", "ImportItem", "collect", "count_inputs"]
+__all__ = ["GarminGroup", "ImportItem", "collect", "count_inputs", "walk_folder"]

@@ -14,7 +14,9 @@ Codecs, both byte-shuffled (byte 0 of every sample, then byte 1, ...) so zlib se
   temperature and running dynamics 0.01 of their unit: finer than any device records them;
 - ``f4``: float32, for a channel whose deltas would not fit in int32 (NaN kept as NaN).
 
-One zlib stream (level 1) over all columns. Measured on the 3-year history: 5.7 bytes per
+One zlib stream (level 1, run-length matching only: ``Z_RLE`` finds the runs of equal bytes
+that shuffled deltas are made of about 1.5x faster than the default matcher, for 1 % more
+bytes; docs/decisions/0047) over all columns. Measured on the 3-year history: 5.7 bytes per
 1 Hz GPX sample (7 channels, 56 bytes as float64), 14 bytes per FIT sample with running
 dynamics (14 channels, 112 bytes as float64).
 """
@@ -80,7 +82,9 @@ def encode_streams(streams: Streams, *, level: int = 1) -> bytes:
             parts.append(np.packbits(nan).tobytes())
         spec.append([name, "d4", scale, has_nan])
     header = json.dumps({"n": len(streams), "channels": spec}, separators=(",", ":")).encode()
-    return MAGIC + struct.pack("<I", len(header)) + header + zlib.compress(b"".join(parts), level)
+    packer = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS, 8, zlib.Z_RLE)
+    body = packer.compress(b"".join(parts)) + packer.flush()
+    return MAGIC + struct.pack("<I", len(header)) + header + body
 
 
 def decode_streams(blob: bytes) -> dict[str, np.ndarray]:

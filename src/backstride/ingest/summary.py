@@ -89,7 +89,8 @@ def _parse_one(text: str) -> float:
 
 
 def to_floats(values: list[str]) -> FloatArray:
-    """Strings -> float64; values that are not numbers become NaN."""
+    """Strings -> float64; a decimal comma (``412,5``, written by tools that follow the
+    locale) reads as a decimal point; values that are not numbers become NaN."""
     try:
         return np.array(values, dtype=np.float64)
     except ValueError:
@@ -98,7 +99,11 @@ def to_floats(values: list[str]) -> FloatArray:
             try:
                 out[i] = float(text)
             except ValueError:
-                continue
+                if text.count(",") == 1 and "." not in text:
+                    try:
+                        out[i] = float(text.replace(",", "."))
+                    except ValueError:
+                        continue
         return out
 
 

@@ -6,15 +6,18 @@ the device's where TCX has one (timer time and distance = sums of the laps) and 
 the trackpoints otherwise (elapsed = last - first trackpoint time, like tcxreader). Lap
 cadence is ``Extensions/LX/AvgRunCadence`` or the lap's ``Cadence``; the activity's heart
 rate and cadence fall back to the laps' (weighted by lap time) when no trackpoint has them.
-Positions of exactly (0, 0) are treated as missing GPS. Courses (planned routes) are not activities.
+Positions of exactly (0, 0) are treated as missing GPS; a trackpoint without a time gets one
+interpolated between its timed neighbours (as GPX). Courses (planned routes) are not activities.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
+from lxml import etree
 
 from backstride.ingest import model as m
 from backstride.ingest.errors import (
@@ -36,13 +39,13 @@ from backstride.ingest.summary import (
     mean_nonzero,
     parse_times,
     step_distances,
+    to_floats,
     utc_from_posix,
     valid_positions,
 )
-from backstride.ingest.xmlsafe import local_name, parse_xml, utf8_xml
+from backstride.ingest.xmlsafe import local_name, namespace, parse_xml_salvaging, utf8_xml
 
 AX_V2 = "http://www.garmin.com/xmlschemas/ActivityExtension/v2"
-_FIELDS = ("lat", "lon", "alt", "dist", "hr", "cad", "run_cad", "speed", "watts")
 
 
 def _float(text: str | None) -> float:
@@ -51,6 +54,11 @@ def _float(text: str | None) -> float:
     try:
         return float(text)
     except ValueError:
+        if text.count(",") == 1 and "." not in text:  # a decimal comma
+            try:
+                return float(text.replace(",", "."))
+            except ValueError:
+                return np.nan
         return np.nan
 
 
@@ -69,37 +77,6 @@ def _child_text(el: Any, *path: str) -> str | None:
             return None
     text = node.text
     return text.strip() if text else None
-
-
-def _trackpoint(tp: Any, row: dict[str, float]) -> str | None:
-    time_text = None
-    for c in tp:
-        if not isinstance(c.tag, str):
-            continue
-        tag = local_name(c.tag)
-        if tag == "Time":
-            time_text = (c.text or "").strip()
-        elif tag == "Position":
-            row["lat"] = _float(_child_text(c, "LatitudeDegrees"))
-            row["lon"] = _float(_child_text(c, "LongitudeDegrees"))
-        elif tag == "AltitudeMeters":
-            row["alt"] = _float(c.text)
-        elif tag == "DistanceMeters":
-            row["dist"] = _float(c.text)
-        elif tag == "HeartRateBpm":
-            row["hr"] = _float(_child_text(c, "Value"))
-        elif tag == "Cadence":
-            row["cad"] = _float(c.text)
-        elif tag == "Extensions":
-            for ext in c.iter(f"{{{AX_V2}}}TPX"):
-                for e in ext:
-                    if not isinstance(e.tag, str):
-                        continue
-                    key = {"Speed": "speed", "RunCadence": "run_cad", "Watts": "watts"}
-                    name = key.get(local_name(e.tag))
-                    if name:
-                        row[name] = _float(e.text)
-    return time_text
 
 
 def _lap(lap: Any, index: int, name: str | None) -> Lap:
@@ -163,17 +140,34 @@ def _lap_cadences(
 
 def read_tcx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
     """Read a TCX file: one activity per ``<Activity>`` (multisport legs included)."""
-    root = parse_xml(utf8_xml(data, name=source_name), name=source_name)
+    root, truncated = parse_xml_salvaging(utf8_xml(data, name=source_name), name=source_name)
     if local_name(root.tag) != "TrainingCenterDatabase":
         raise ingest_error(UNSUPPORTED_FORMAT, "not a TCX document", name=source_name)
-    acts = [
-        el for el in root.iter() if isinstance(el.tag, str) and local_name(el.tag) == "Activity"
-    ]
+    if truncated:  # the last trackpoint may be cut in half: keep only complete ones
+        points = [
+            el
+            for el in root.iter()
+            if isinstance(el.tag, str) and local_name(el.tag) == "Trackpoint"
+        ]
+        if len(points) < 3:
+            raise ingest_error(
+                CORRUPT_FILE, "the file ends before its track (truncated)", name=source_name
+            )
+        points[-1].getparent().remove(points[-1])
+    ns = namespace(root.tag)
+    acts = list(root.iter(f"{{{ns}}}Activity" if ns else "Activity"))  # C-level tag match
+    if not acts:  # an Activity in another namespace than the root's (seen in odd exports)
+        acts = [
+            el for el in root.iter() if isinstance(el.tag, str) and local_name(el.tag) == "Activity"
+        ]
     if not acts:
         if any(isinstance(el.tag, str) and local_name(el.tag) == "Course" for el in root.iter()):
             raise ingest_error(NOT_AN_ACTIVITY, "a course (planned route)", name=source_name)
         raise ingest_error(EMPTY_ACTIVITY, "no activities", name=source_name)
     out = [a for a in (_activity(act, source_name) for act in acts) if a is not None]
+    if truncated and out:
+        last = out[-1]
+        out[-1] = dataclasses.replace(last, extra={**last.extra, "truncated": truncated})
     if not out:
         raise ingest_error(
             EMPTY_ACTIVITY, "activities without laps or trackpoints", name=source_name
@@ -184,16 +178,7 @@ def read_tcx(data: bytes, *, source_name: str | None = None) -> list[Activity]:
 def _activity(act: Any, name: str | None) -> Activity | None:
     laps_el = [c for c in act if isinstance(c.tag, str) and local_name(c.tag) == "Lap"]
     laps = tuple(_lap(lap, i, name) for i, lap in enumerate(laps_el))
-    cols: dict[str, list[float]] = {k: [] for k in _FIELDS}
-    times: list[str] = []
-    for lap in laps_el:
-        for tp in lap.iter():
-            if not (isinstance(tp.tag, str) and local_name(tp.tag) == "Trackpoint"):
-                continue
-            row: dict[str, float] = {}
-            times.append(_trackpoint(tp, row) or "")
-            for k in _FIELDS:
-                cols[k].append(row.get(k, np.nan))
+    times, cols = _columns(act)
     posix = parse_times(times)
     if not laps and not np.isfinite(posix).any():
         return None
@@ -201,11 +186,80 @@ def _activity(act: Any, name: str | None) -> Activity | None:
     return _assemble(act, laps, lap_cadence, cols, posix, name)
 
 
+_POINTS = "T:Lap/T:Track/T:Trackpoint"
+"""Explicit steps in the activity's own namespace: ``//`` or ``local-name()`` predicates made
+libxml2 slower than the Python loop they replace (a ``//`` merged node sets quadratically)."""
+_TPX = "T:Extensions/ax:TPX"
+_COLUMNS: dict[str, str] = {
+    "time": "T:Time",
+    "lat": "T:Position/T:LatitudeDegrees",
+    "lon": "T:Position/T:LongitudeDegrees",
+    "alt": "T:AltitudeMeters",
+    "dist": "T:DistanceMeters",
+    "hr": "T:HeartRateBpm/T:Value",
+    "cad": "T:Cadence",
+    "speed": f"{_TPX}/ax:Speed",
+    "run_cad": f"{_TPX}/ax:RunCadence",
+    "watts": f"{_TPX}/ax:Watts",
+}
+"""Each trackpoint column's path below a ``Trackpoint`` (TPX children in its own namespace)."""
+
+
+@lru_cache(maxsize=64)
+def _xp(expr: str, ns: str | None) -> Any:
+    nsmap = {"ax": AX_V2}
+    if ns:
+        nsmap["t"] = ns
+    return etree.XPath(
+        expr.replace("T:", "t:" if ns else ""), namespaces=nsmap, smart_strings=False
+    )
+
+
+def _aligned(act: Any, points: list[Any], rel: str, ns: str | None) -> list[str]:
+    """A column some trackpoints lack (or have twice), aligned on the points: each value node
+    is traced up to its trackpoint (the path's depth); the first value of a point counts."""
+    where = {id(tp): i for i, tp in enumerate(points)}
+    out = [""] * len(points)
+    depth = rel.count("/") + 1
+    for node in _xp(f"{_POINTS}/{rel}", ns)(act):
+        owner = node
+        for _ in range(depth):
+            owner = owner.getparent()
+        i = where.get(id(owner))
+        if i is not None and not out[i]:
+            out[i] = node.text or ""
+    return out
+
+
+def _columns(act: Any) -> tuple[list[str], dict[str, list[float] | FloatArray]]:
+    """Every trackpoint of the activity's laps, as columns (in document order).
+
+    A column every trackpoint has comes from one XPath over the activity (C speed); a column
+    some trackpoints lack is aligned point by point; a value that is not a number is NaN.
+    """
+    ns = namespace(act.tag)
+    points = _xp(_POINTS, ns)(act)
+    n = len(points)
+    cols: dict[str, list[float] | FloatArray] = {}
+    times: list[str] = [""] * n
+    for key, rel in _COLUMNS.items():
+        values: list[str] = _xp(f"{_POINTS}/{rel}/text()", ns)(act)
+        if values and len(values) != n:
+            values = _aligned(act, points, rel, ns)
+        if key == "time":
+            times = [v.strip() for v in values] if values else times
+        elif not values:
+            cols[key] = np.full(n, np.nan)
+        else:
+            cols[key] = to_floats([v.strip() or "nan" for v in values])
+    return times, cols
+
+
 def _assemble(
     act: Any,
     laps: tuple[Lap, ...],
     lap_cadence: FloatArray,
-    cols: dict[str, list[float]],
+    cols: dict[str, list[float] | FloatArray],
     posix: FloatArray,
     name: str | None,
 ) -> Activity:
@@ -218,14 +272,19 @@ def _assemble(
     else:
         start = laps[0].start_at.timestamp()
         elapsed = sum(lap.timer_s or 0.0 for lap in laps)
-    keep = finite
-    arr = {k: np.asarray(v, dtype=np.float64)[keep] for k, v in cols.items()}
-    if not keep.all():
-        extra["trackpoints_without_time"] = int((~keep).sum())
+    arr = {k: np.asarray(v, dtype=np.float64) for k, v in cols.items()}
+    time_s = posix - start
+    if not finite.any():  # no timed trackpoint: the laps are the record
+        arr = {k: v[:0] for k, v in arr.items()}
+        time_s = time_s[:0]
+    elif not finite.all():  # untimed points: interpolated between timed neighbours, as GPX
+        idx = np.arange(len(posix))
+        time_s = np.interp(idx, idx[finite], time_s[finite])
+        extra["time_interpolated_samples"] = int((~finite).sum())
     lat, lon, bad_positions = valid_positions(arr["lat"], arr["lon"])
     if bad_positions:
         extra["invalid_positions"] = bad_positions
-    channels: dict[str, FloatArray] = {m.TIME_S: posix[keep] - start}
+    channels: dict[str, FloatArray] = {m.TIME_S: time_s}
     for key, values in (
         (m.LAT_DEG, lat),
         (m.LON_DEG, lon),

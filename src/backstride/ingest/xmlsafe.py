@@ -17,7 +17,13 @@ from typing import Any
 
 from lxml import etree
 
-from backstride.ingest.errors import CORRUPT_FILE, EMPTY_ACTIVITY, UNSAFE_XML, ingest_error
+from backstride.ingest.errors import (
+    CORRUPT_FILE,
+    EMPTY_ACTIVITY,
+    UNSAFE_XML,
+    IngestError,
+    ingest_error,
+)
 
 _BOMS = (b"\xef\xbb\xbf",)
 # (leading bytes, codec): BOMs first, then "<" or "<?" without a BOM (XML 1.0 appendix F)
@@ -35,8 +41,9 @@ _DECLARED = re.compile(rb"""^(\s*<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 _UNSAFE_MARKERS = (b"<!DOCTYPE", b"<!ENTITY", b"<!doctype", b"<!entity")
 
 
-def _parser() -> Any:
+def _parser(*, recover: bool = False) -> Any:
     return etree.XMLParser(
+        recover=recover,
         resolve_entities=False,
         no_network=True,
         load_dtd=False,
@@ -137,6 +144,32 @@ def parse_xml(data: bytes, *, name: str | None = None) -> Any:
     return root
 
 
+def parse_xml_salvaging(data: bytes, *, name: str | None = None) -> tuple[Any, str | None]:
+    """``parse_xml``, but a document cut off at its end (a truncated download or copy) is read
+    up to the cut: the root and a note saying so (None for a whole document).
+
+    Only an error on the document's last line counts as a cut; damage earlier in the file is
+    still ``ingest.corrupt_file``. The caller drops the last, possibly incomplete, point.
+    """
+    try:
+        return parse_xml(data, name=name), None
+    except IngestError as exc:
+        if exc.code != CORRUPT_FILE:
+            raise
+        body = prolog_check(data, name=name)
+        try:
+            etree.fromstring(body, parser=_parser())
+        except etree.XMLSyntaxError as syntax:
+            line = syntax.position[0] if syntax.position else 0
+            if line < body.rstrip().count(b"\n") + 1:
+                raise exc from None
+        root = etree.fromstring(body, parser=_parser(recover=True))
+        if root is None:
+            raise exc from None
+        note = f"the file ends early after {len(body):,} bytes (truncated); complete points kept"
+        return root, note
+
+
 def local_name(tag: str) -> str:
     """``{ns}name`` -> ``name``."""
     return tag.rsplit("}", 1)[-1]
@@ -151,6 +184,7 @@ __all__ = [
     "local_name",
     "namespace",
     "parse_xml",
+    "parse_xml_salvaging",
     "prolog_check",
     "strip_prolog_junk",
     "utf8_xml",

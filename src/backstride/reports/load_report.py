@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from backstride.analytics.flags import Flag
 from backstride.analytics.summary import LoadSummary
+from backstride.analytics.timeseries import ratio_text
 from backstride.errors import InvalidInput
 from backstride.reports import charts
 
@@ -27,7 +30,9 @@ FLAG_TITLES: dict[str, str] = {
     "shoes.retire": "Shoe past its alert distance",
 }
 RECENT_FLAG_DAYS = 84
-MAX_OLDER_FLAGS = 40
+REPEATS_SHOWN = 3
+"""In the last 12 weeks, a context flag (severity ``info``) raised more often than this is
+shown once in full, its other dates listed under it; earlier flags are one row per code."""
 
 
 def _hm(seconds: float) -> str:
@@ -71,6 +76,70 @@ def gait_table(summary: LoadSummary) -> list[dict[str, str]]:
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class FlagItem:
+    """A flag shown in full, with the other dates of the same context flag in the period."""
+
+    flag: Flag
+    also_on: tuple[dt.date, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FlagGroup:
+    """All earlier flags of one code: how many, the first and last date, the severest."""
+
+    code: str
+    title: str
+    count: int
+    first: dt.date
+    last: dt.date
+    severity: str
+    latest: tuple[dt.date, ...]
+
+
+_SEVERITY = {"info": 0, "caution": 1, "alert": 2}
+
+
+def recent_items(flags: list[Flag]) -> list[FlagItem]:
+    """Recent flags, newest first; a context flag repeated more than ``REPEATS_SHOWN`` times is
+    one item (the newest in full, the other dates under it)."""
+    counts: dict[str, int] = {}
+    for f in flags:
+        counts[f.code] = counts.get(f.code, 0) + 1
+    items: list[FlagItem] = []
+    grouped: set[str] = set()
+    for f in sorted(flags, key=lambda x: (x.date, x.code), reverse=True):
+        if f.severity == "info" and counts[f.code] > REPEATS_SHOWN:
+            if f.code in grouped:
+                continue
+            grouped.add(f.code)
+            others = tuple(x.date for x in flags if x.code == f.code and x is not f)
+            items.append(FlagItem(f, tuple(sorted(others, reverse=True))))
+        else:
+            items.append(FlagItem(f))
+    return items
+
+
+def older_groups(flags: list[Flag]) -> list[FlagGroup]:
+    """Earlier flags as one row per code (severest first, then the most recent)."""
+    by_code: dict[str, list[Flag]] = {}
+    for f in flags:
+        by_code.setdefault(f.code, []).append(f)
+    groups = [
+        FlagGroup(
+            code=code,
+            title=FLAG_TITLES.get(code, code),
+            count=len(fs),
+            first=min(f.date for f in fs),
+            last=max(f.date for f in fs),
+            severity=max((f.severity for f in fs), key=lambda x: _SEVERITY.get(x, 0)),
+            latest=tuple(sorted({f.date for f in fs}, reverse=True)[:3]),
+        )
+        for code, fs in by_code.items()
+    ]
+    return sorted(groups, key=lambda g: (-_SEVERITY.get(g.severity, 0), -g.last.toordinal()))
+
+
 def render_html(summary: LoadSummary, *, runner_name: str) -> str:
     """The report as one self-contained HTML page (charts inline as SVG)."""
     env = Environment(
@@ -91,13 +160,18 @@ def render_html(summary: LoadSummary, *, runner_name: str) -> str:
         "gait": charts.gait_trends(summary),
         "pain": charts.pain_scores(summary),
     }
+    today_row = summary.daily[-1] if summary.daily else None
     return env.get_template("load_report.html.j2").render(
         s=summary,
         runner_name=runner_name,
         charts=chart_map,
         titles=FLAG_TITLES,
         flags=recent,
-        older_flags=older[:MAX_OLDER_FLAGS],
+        flag_items=recent_items(recent),
+        older_groups=older_groups(older),
+        older_count=len(older),
+        period=charts.distance_period(summary),
+        ratio_today=ratio_text(today_row.acwr, today_row.acwr_reason) if today_row else "—",
         this_week_km=(this_week.distance_m / 1000) if this_week else 0.0,
         this_week_runs=this_week.runs if this_week else 0,
         last4_km=sum(w.distance_m for w in prior) / 1000,
@@ -130,4 +204,13 @@ def write_report(summary: LoadSummary, *, runner_name: str, path: Path) -> Path:
     return path
 
 
-__all__ = ["FLAG_TITLES", "render_html", "render_pdf", "write_report"]
+__all__ = [
+    "FLAG_TITLES",
+    "FlagGroup",
+    "FlagItem",
+    "older_groups",
+    "recent_items",
+    "render_html",
+    "render_pdf",
+    "write_report",
+]

@@ -1,4 +1,7 @@
-"""Reading stored activities: a list of summaries and one activity in detail."""
+"""Reading stored activities: a list of summaries and one activity in detail, with their coded
+data warnings (``ingest.quality``: what was cleaned, salvaged or doubted, and what it leaves
+out). ``my_activity_summaries``/``my_activity`` are the runner's own (API); the CLI names a
+runner."""
 
 from __future__ import annotations
 
@@ -16,8 +19,9 @@ from backstride.analytics.load_models import (
     hr_time_trimp,
     rtss,
 )
-from backstride.errors import NotFound
+from backstride.errors import InvalidInput, NotFound
 from backstride.ingest.model import ALTITUDE_M, DISTANCE_M, HR_BPM, SPEED_M_S, TIME_S
+from backstride.ingest.quality import from_dicts
 from backstride.ingest.streams import decode_pairs, decode_streams
 from backstride.services.activity_rows import hr_time_from_streams
 from backstride.services.policy import Principal, own_runner_id
@@ -45,6 +49,8 @@ class ActivitySummary:
     avg_cadence_spm: float | None
     has_running_dynamics: bool
     n_samples: int
+    warnings: tuple[dict[str, str], ...] = ()
+    """Coded data warnings (``code``, ``detail``, ``effect``: what it leaves out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +115,7 @@ def _summary(row: sm.Activity, handle: str) -> ActivitySummary:
         avg_cadence_spm=row.avg_cadence_spm,
         has_running_dynamics=row.has_running_dynamics,
         n_samples=row.n_samples,
+        warnings=tuple(w.to_dict() for w in from_dicts((row.extra or {}).get("data_warnings"))),
     )
 
 
@@ -123,13 +130,40 @@ def list_activities(session: Session, *, runner_handle: str | None = None) -> li
     return [_summary(a, h) for a, h in rows]
 
 
-def get_activity(session: Session, *, activity_id: str) -> ActivityDetail:
-    """One activity in detail, or ``activity.not_found``."""
-    found = session.execute(
+def resolve_id(session: Session, *, activity_id: str, runner_handle: str | None = None) -> str:
+    """A full activity id from an id or a unique prefix (of one runner's activities when
+    ``runner_handle`` is given); ``activity.not_found`` or ``activity.ambiguous_id``."""
+    query = select(sm.Activity.id).join(sm.Runner, sm.Runner.id == sm.Activity.runner_id)
+    if runner_handle is not None:
+        query = query.where(sm.Runner.handle == runner_handle)
+    exact = session.scalar(query.where(sm.Activity.id == activity_id))
+    if exact is not None:
+        return exact
+    hits = session.scalars(query.where(sm.Activity.id.startswith(activity_id)).limit(5)).all()
+    if not activity_id or not hits:
+        whose = f" of runner {runner_handle!r}" if runner_handle else ""
+        raise NotFound(f"no activity {activity_id!r}{whose}", code="activity.not_found")
+    if len(hits) > 1:
+        raise InvalidInput(
+            f"{activity_id!r} starts {len(hits)} activity ids: give more of the id",
+            code="activity.ambiguous_id",
+        )
+    return str(hits[0])
+
+
+def get_activity(
+    session: Session, *, activity_id: str, runner_handle: str | None = None
+) -> ActivityDetail:
+    """One activity in detail (one runner's when ``runner_handle`` is given), or
+    ``activity.not_found``."""
+    query = (
         select(sm.Activity, sm.Runner.handle)
         .join(sm.Runner, sm.Runner.id == sm.Activity.runner_id)
         .where(sm.Activity.id == activity_id)
-    ).one_or_none()
+    )
+    if runner_handle is not None:
+        query = query.where(sm.Runner.handle == runner_handle)
+    found = session.execute(query).one_or_none()
     if found is None:
         raise NotFound(f"no activity {activity_id!r}", code="activity.not_found")
     row, handle = found
@@ -409,6 +443,14 @@ def my_activity_load(
     return ActivityLoad(trimp, srpe, rtss_value, tuple(estimated))
 
 
+def my_activity_summaries(session: Session, *, principal: Principal) -> list[ActivitySummary]:
+    """My activities, newest first, each with its data warnings."""
+    runner = session.get(sm.Runner, own_runner_id(principal))
+    if runner is None:
+        raise NotFound("runner not found", code="runner.not_found")
+    return list_activities(session, runner_handle=runner.handle)
+
+
 __all__ = [
     "ActivityDetail",
     "ActivityLoad",
@@ -424,4 +466,6 @@ __all__ = [
     "my_activity",
     "my_activity_load",
     "my_activity_series",
+    "my_activity_summaries",
+    "resolve_id",
 ]

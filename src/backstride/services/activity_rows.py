@@ -89,6 +89,12 @@ def stream_facts(act: Activity) -> StreamFacts:
     )
 
 
+def with_source(act: Activity, label: str) -> Activity:
+    """The activity noting the file it came from (``extra["source_file"]``), for messages such
+    as "duplicate of ..." in later imports."""
+    return dataclasses.replace(act, extra={**act.extra, "source_file": label[-500:]})
+
+
 def without_streams(act: Activity) -> Activity:
     """The activity with empty streams (cheap to send between processes)."""
     return dataclasses.replace(act, streams=Streams(_EMPTY))
@@ -162,7 +168,11 @@ def activity_values(
         gear_id=gear_id,
         streams=facts.encoded,
         hr_time=facts.hr_time,
-        extra=_jsonable(act.extra),
+        extra=_jsonable(
+            {**act.extra, "data_warnings": [w.to_dict() for w in act.warnings]}
+            if act.warnings
+            else act.extra
+        ),
         imported_at=now,
         **facts.dynamics,
     )
@@ -191,5 +201,6 @@ __all__ = [
     "hr_time_blob",
     "hr_time_from_streams",
     "stream_facts",
+    "with_source",
     "without_streams",
 ]

@@ -23,14 +23,17 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
-from backstride.config import Settings
 from backstride.errors import BackstrideError, ConfigError
+
+if TYPE_CHECKING:  # light at run time: the parser processes import this module (no SQLAlchemy)
+    from sqlalchemy.orm import Session
+
+    from backstride.config import Settings
 
 MAGIC = b"BSBLOB1\n"
 """First bytes of an encrypted original file."""
@@ -196,6 +199,8 @@ def adopt_legacy(session: Session, settings: Settings) -> int:
         for folder in folders:
             shutil.rmtree(folder, ignore_errors=True)
         return 0
+    from sqlalchemy import select
+
     from backstride.store.models import Blob
 
     owners: dict[str, list[str]] = {}
@@ -214,12 +219,24 @@ def adopt_legacy(session: Session, settings: Settings) -> int:
     return len(legacy)
 
 
+def _has_legacy(root: Path) -> bool:
+    """True when ``root`` holds originals in the shared layout of before 0015."""
+    if not root.is_dir():
+        return False
+    return any(
+        (p.is_file() and _SHA.match(p.name)) or (p.is_dir() and re.match(r"^[0-9a-f]{2}$", p.name))
+        for p in root.iterdir()
+    )
+
+
 def upgrade_store(settings: Settings) -> None:
     """Migrate the database to the newest schema, then move legacy original files (0015)."""
     from backstride.store.db import make_engine, session_factory
-    from backstride.store.migrate import upgrade
+    from backstride.store.migrate import upgrade_if_needed
 
-    upgrade(settings.effective_database_url)
+    upgrade_if_needed(settings.effective_database_url)  # only checked when already the newest
+    if not _has_legacy(settings.blob_dir):
+        return
     engine = make_engine(settings.effective_database_url, null_pool=True)
     try:
         with session_factory(engine)() as session:

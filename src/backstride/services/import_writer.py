@@ -10,7 +10,6 @@ not at all and the outcome of every file stays exact.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +19,15 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from backstride.ingest.dedup import START_TOLERANCE_S, dedup_key, same_activity
+from backstride.ingest.dedup import dedup_key
 from backstride.ingest.garmin import hints_from_summary, match_summary
 from backstride.ingest.hints import apply_hints
 from backstride.ingest.model import Activity
+from backstride.ingest.quality import recheck_summary
 from backstride.ingest.sources import ImportItem
-from backstride.services.activity_rows import Row, StreamFacts, activity_values
+from backstride.services.activity_rows import Row, activity_values, with_source
+from backstride.services.dedup_index import DedupIndex
+from backstride.services.parsing import Parsed
 from backstride.store import models as sm
 from backstride.store.base import Base
 from backstride.units import new_id
@@ -42,20 +44,12 @@ class FileOutcome:
     code: str | None = None
     reason: str | None = None
     activity_ids: tuple[str, ...] = ()
-    duplicate_of: tuple[str, ...] = ()
-    """Ids of the stored activities this file's duplicates matched (what it duplicates)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """One parsed file as a worker returns it (streams already encoded into ``facts``)."""
-
-    activities: tuple[Activity, ...] = ()
-    facts: tuple[StreamFacts, ...] = ()
-    sha256: str | None = None
-    size: int = 0
-    code: str | None = None
-    reason: str | None = None
+    duplicate_of: str | None = None
+    """For a duplicate (or a file with duplicates): the file or activity it duplicates."""
+    duplicate_ids: tuple[str, ...] = ()
+    """Ids of the activities its duplicates repeat (stored before, or by this import)."""
+    warnings: tuple[dict[str, str], ...] = ()
+    """Data warnings of the imported activities (``ingest.quality``), each with its code."""
 
 
 @dataclass(slots=True)
@@ -64,8 +58,10 @@ class _Pending:
     blob: Row | None
     rows: list[tuple[Row, list[Row]]] = field(default_factory=list)
     duplicates: int = 0
-    duplicate_of: list[str] = field(default_factory=list)
     outcome: FileOutcome | None = None
+    duplicate_of: str | None = None
+    duplicate_ids: list[str] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
 
 def _table(model: type[Base]) -> Table:
@@ -120,6 +116,8 @@ class Writer:
             }
             self._blobs.add(sha)
         pending = _Pending(item.label, blob)
+        pending.duplicate_of = self._dedup.same_file(sha)
+        self._dedup.add_file(sha, item.label)
         for act, facts in zip(parsed.activities, parsed.facts, strict=True):
             act = apply_hints(act, item.hints)
             if group is not None and item.activity is None:
@@ -127,15 +125,20 @@ class Writer:
                 if summary is not None:
                     group.matched.add(id(summary))
                     act = apply_hints(act, hints_from_summary(summary))
+            act = recheck_summary(act)  # the export may have changed the sport
             key = dedup_key(act)
-            match = self._duplicate_of(act, key)
-            if match is not None:
+            found = self._dedup.match_with_id(act, key, label=item.label)
+            if pending.duplicate_of is not None or found is not None:
                 pending.duplicates += 1
-                if match and match not in pending.duplicate_of:
-                    pending.duplicate_of.append(match)
+                if found is not None:
+                    pending.duplicate_of = pending.duplicate_of or found[0]
+                    if found[1] is not None and found[1] not in pending.duplicate_ids:
+                        pending.duplicate_ids.append(found[1])
                 continue
+            pending.warnings.extend(w.to_dict() for w in act.warnings)
+            act = with_source(act, self._name(item.label))
             source = item.source if act.format != "summary" or item.source != "file" else "manual"
-            values = activity_values(
+            row = activity_values(
                 act,
                 facts,
                 runner_id=self.runner.id,
@@ -146,8 +149,8 @@ class Writer:
                 tz=self._tz,
                 now=self.now,
             )
-            self._remember(act, key, str(values[0]["id"]))
-            pending.rows.append(values)
+            self._dedup.add(act, key, item.label, str(row[0]["id"]))
+            pending.rows.append(row)
         self._queue.append(pending)
         if sum(isinstance(p, _Pending) for p in self._queue) >= BATCH_FILES:
             self.flush()
@@ -216,7 +219,9 @@ class Writer:
             pending.label,
             status,
             activity_ids=tuple(ids),
-            duplicate_of=tuple(pending.duplicate_of),
+            duplicate_of=pending.duplicate_of if dups else None,
+            duplicate_ids=tuple(pending.duplicate_ids) if dups else (),
+            warnings=tuple(pending.warnings) if ids else (),
         )
 
     def _one_by_one(self, pending: _Pending) -> list[str]:
@@ -240,42 +245,8 @@ class Writer:
         return ids
 
     def _load_index(self) -> None:
-        rows = self.session.execute(
-            select(
-                sm.Activity.id,
-                sm.Activity.start_at,
-                sm.Activity.sport,
-                sm.Activity.distance_m,
-                sm.Activity.dedup_key,
-            ).where(sm.Activity.runner_id == self.runner.id)
-        ).all()
-        self._keys: dict[str, str] = {r.dedup_key: r.id for r in rows}
-        # (start, unique number, sport, distance, id): the number keeps tuples from comparing
-        # None
-        self._index = sorted(
-            (r.start_at.timestamp(), i, r.sport, r.distance_m, r.id) for i, r in enumerate(rows)
-        )
+        self._dedup = DedupIndex(self.session, self.runner.id)
         self._blobs: set[str] = set()
-
-    def _duplicate_of(self, act: Activity, key: str) -> str | None:
-        """The id of the stored (or earlier in this import) activity this one repeats: same
-        key, or the same activity within the dedup window (in-memory index); None if new."""
-        if key in self._keys:
-            return self._keys[key]
-        t = act.start_at.timestamp()
-        lo = bisect.bisect_left(self._index, (t - START_TOLERANCE_S,))
-        for start, _, sport, distance, ident in self._index[lo:]:
-            if start > t + START_TOLERANCE_S:
-                break
-            when = dt.datetime.fromtimestamp(start, dt.UTC)
-            if same_activity(act.sport, act.start_at, act.distance_m, sport, when, distance):
-                return str(ident)
-        return None
-
-    def _remember(self, act: Activity, key: str, ident: str) -> None:
-        self._keys[key] = ident
-        entry = (act.start_at.timestamp(), len(self._index), act.sport, act.distance_m, ident)
-        bisect.insort(self._index, entry)
 
     def _gear_id(self, act: Activity) -> str | None:
         if not act.gear:

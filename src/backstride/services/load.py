@@ -26,9 +26,16 @@ from backstride.analytics.load_models import (
     hr_time_trimp,
 )
 from backstride.analytics.shoes import ShoeInput, shoe_summaries
-from backstride.analytics.summary import PainPoint
+from backstride.analytics.summary import LeftOut, PainPoint
 from backstride.config import Settings
 from backstride.errors import InvalidInput
+from backstride.ingest.model import DataWarning
+from backstride.ingest.quality import (
+    HR_MAX_MAX_BPM,
+    SUMMARY_CODES,
+    from_dicts,
+    summary_warnings,
+)
 from backstride.ingest.streams import decode_pairs
 from backstride.services.activity_rows import hr_time_from_streams
 from backstride.services.clinic_settings import analytics_options, runner_thresholds
@@ -71,6 +78,7 @@ _LOAD_COLUMNS = (
     Activity.avg_stance_balance_left_pct,
     Activity.gear_id,
     Activity.hr_time,
+    Activity.extra,  # the stored data warnings (decision 0046)
     Activity.streams.is_not(None).label("has_streams"),
 )
 """What the load reads of each activity: plain columns, no ORM entities (loading ~1,000
@@ -134,10 +142,22 @@ def _analyse_runners(
     gait_runs: dict[str, list[GaitRun]] = defaultdict(list)
     by_gear: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
     by_id = {r.id: r for r in runners}
+    left_out: dict[str, list[LeftOut]] = defaultdict(list)
     for act in acts:
         runner = by_id[act.runner_id]
         duration = float(act.timer_s or act.elapsed_s or 0.0)
-        male, female = _stream_trimps(session, act, runner, today)
+        doubts = _doubts(act)
+        for w in doubts:
+            if w.effect != "none":
+                what = {"load": "activity", "hr": "heart rate"}.get(w.effect, w.effect)
+                left_out[act.runner_id].append(
+                    LeftOut(act.local_date, act.id, act.sport, what, w.code, w.detail)
+                )
+        effects = {w.effect for w in doubts}
+        if "load" in effects:
+            continue
+        hr_ok = "hr" not in effects
+        male, female = _stream_trimps(session, act, runner, today) if hr_ok else (None, None)
         rows.append(
             ActivityRow(
                 runner_index=index[act.runner_id],
@@ -148,8 +168,10 @@ def _analyse_runners(
                 ascent_m=act.ascent_m,
                 descent_m=act.descent_m,
                 downhill_m=act.downhill_m,
-                avg_hr_bpm=act.avg_hr_bpm,
-                max_hr_bpm=act.max_hr_bpm,
+                avg_hr_bpm=act.avg_hr_bpm if hr_ok else None,
+                max_hr_bpm=act.max_hr_bpm
+                if hr_ok and (act.max_hr_bpm or 0.0) <= HR_MAX_MAX_BPM
+                else None,
                 rpe=act.rpe,
                 stream_trimp_male=male,
                 stream_trimp_female=female,
@@ -161,7 +183,7 @@ def _analyse_runners(
                 GaitRun(
                     local_date=act.local_date,
                     pace_s_per_km=pace,
-                    cadence_spm=act.avg_cadence_spm,
+                    cadence_spm=act.avg_cadence_spm if "cadence" not in effects else None,
                     stance_time_ms=act.avg_stance_time_ms,
                     vertical_oscillation_mm=act.avg_vertical_oscillation_mm,
                     step_length_mm=act.avg_step_length_mm,
@@ -225,8 +247,28 @@ def _analyse_runners(
             extra_flags=gait.flags + shoe_flags,
             pain=pain,
             current_pain=_current_pain(pain, today=today),
+            left_out=tuple(left_out[runner.id]),
         )
     return out
+
+
+def _doubts(act: Any) -> list[DataWarning]:
+    """The activity's warnings that leave something out: its stored ones (laps against track)
+    and the summary bounds applied to the row now (so rows stored before the checks existed
+    are covered, and changed bounds apply to the whole history)."""
+    stored = [w for w in from_dicts((act.extra or {}).get("data_warnings")) if w.effect != "none"]
+    summary = summary_warnings(
+        sport=act.sport,
+        distance_m=act.distance_m,
+        duration_s=act.timer_s if act.timer_s is not None else act.elapsed_s,
+        avg_hr_bpm=act.avg_hr_bpm,
+        max_hr_bpm=act.max_hr_bpm,
+        avg_cadence_spm=act.avg_cadence_spm if act.sport in _FOOT else None,
+    )
+    return list(dict.fromkeys([*(w for w in stored if w.code not in SUMMARY_CODES), *summary]))
+
+
+_FOOT = frozenset({"running", "walking", "hiking"})
 
 
 def _pain(

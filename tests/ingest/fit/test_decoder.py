@@ -113,7 +113,7 @@ def test_zero_padding_after_the_file_is_ignored_with_a_warning() -> None:
     ("damage", "needle"),
     [
         (lambda b: b + b"garbage-after-the-file", "header"),
-        (lambda b: b[:-1], "truncated"),
+        (lambda b: b[:20], "truncated"),
         (lambda b: b[:8] + b"FIT." + b[12:], "header"),
         (lambda b: b[:-3] + bytes([b[-3] ^ 0x10]) + b[-2:], "CRC"),
         (lambda b: b"", "empty"),

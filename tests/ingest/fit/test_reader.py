@@ -202,3 +202,46 @@ def test_zero_heart_rate_is_a_missing_sample_not_a_maximum_of_zero(
     else:
         assert hr is not None
         assert np.isnan(hr[[0, 1, 4]]).all()
+
+
+def _two_sessions_same_start(*, second_elapsed: int, second_sport: int) -> bytes:
+    body = fb.file_id() + fb.definition(0, 20, RECORD)
+    for i in range(100):
+        body += fb.data(0, RECORD, [T0 + i, 140, 85 if i < 60 else 90, 0])
+    body += fb.session(1, start=T0, elapsed_s=60, sport=RUNNING, values=[20000, 141, 85, 0, 70])
+    body += fb.session(
+        1, start=T0, elapsed_s=second_elapsed, sport=second_sport, values=[9000, 0, 90, 0, 255]
+    )
+    return fb.fit_file(body)
+
+
+def test_two_sessions_with_the_same_start_do_not_share_their_records() -> None:
+    run, ride = read_fit(_two_sessions_same_start(second_elapsed=40, second_sport=CYCLING))
+    assert (run.sport, ride.sport) == ("running", "cycling")
+    assert (run.n_samples, ride.n_samples) == (60, 40)
+    assert ride.start_at - run.start_at == dt.timedelta(seconds=60)
+    assert not np.isin(run.streams.channels[TIME_S] + 60, ride.streams.channels[TIME_S]).all()
+
+
+def test_a_session_written_twice_is_one_activity() -> None:
+    body = fb.file_id() + fb.definition(0, 20, RECORD)
+    for i in range(60):
+        body += fb.data(0, RECORD, [T0 + i, 140, 85, 0])
+    for _ in range(2):
+        body += fb.session(1, start=T0, elapsed_s=60, sport=RUNNING, values=[20000, 141, 85, 0, 70])
+    (run,) = read_fit(fb.fit_file(body))
+    assert run.n_samples == 60
+
+
+def test_a_truncated_file_that_is_mostly_there_keeps_its_complete_records() -> None:
+    whole = _multisport()
+    cut = whole[: int(len(whole) * 0.8)]
+    with pytest.raises(InvalidInput, match="truncated"):
+        read_fit(whole[: int(len(whole) * 0.3)])
+    from backstride.ingest.registry import read_bytes
+
+    acts = read_bytes(cut, name="cut.fit")
+    n = sum(a.n_samples for a in acts)
+    assert 0 < n < 100
+    assert acts[0].warnings[0].code == "data.truncated_salvaged"
+    assert "complete records before the cut kept" in acts[0].warnings[0].detail

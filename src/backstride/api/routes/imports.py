@@ -55,8 +55,9 @@ async def upload_activities(
     Either the raw file as the body with its name in ``?filename=``, or a
     ``multipart/form-data`` form with one or more file parts (their own names are used). The body
     is streamed to disk (at most ``max_upload_bytes``), zip archives are checked for bombs and
-    path tricks, a single activity file is read at once so a broken one is refused with its code,
-    and an import job is queued; poll ``GET /me/imports/{job_id}``.
+    path tricks, a single activity file is read at once so a broken one is refused with its code
+    (in a form with several files a broken one is reported in the job's report and the others
+    are imported), and an import job is queued; poll ``GET /me/imports/{job_id}``.
     """
     own_runner_id(principal)
     declared = request.headers.get("content-length")
@@ -113,11 +114,13 @@ async def upload_activities(
 def _prepare(state: Any, job_dir: Path, files: list[Path], settings: Settings) -> tuple[Path, int]:
     """Check every uploaded file; the path the job imports and its number of files.
 
-    Archives are checked for bombs and path tricks; single activity files are read now (the
+    Archives are checked for bombs and path tricks. A lone activity file is read now (the
     ingest registry's precheck) so a broken one is refused with its code before anything is
-    queued. One file is imported from ``job_dir/<name>``, several from the ``files`` folder.
+    queued; in an upload of several files a broken one does not refuse the others: the job
+    imports every good file and its report lists each bad one with its code, as the CLI does.
+    One file is imported from ``job_dir/<name>``, several from the ``files`` folder.
     """
-    precheck = getattr(state, "upload_precheck", None)
+    precheck = getattr(state, "upload_precheck", None) if len(files) == 1 else None
     total = 0
     for path in files:
         if path.name.lower().endswith(".zip"):

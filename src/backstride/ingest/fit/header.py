@@ -24,7 +24,10 @@ def corrupt(detail: str) -> InvalidInput:
 
 
 def read_header(buf: bytes, pos: int, *, check_crc: bool) -> tuple[int, int]:
-    """Check the FIT header at ``pos`` (and the CRCs); return where its data starts and ends."""
+    """Check the FIT header at ``pos`` (and the CRCs); return where its data starts and ends.
+
+    A file cut short (``end`` beyond the buffer) raises ``ingest.corrupt_file`` naming the
+    truncation; ``data_bounds`` gives the bounds of such a file for salvage."""
     if len(buf) - pos < 12:
         raise corrupt(f"not a FIT file: {len(buf) - pos} bytes where a header should be")
     header_size, _protocol, _profile, data_size, magic = _HEADER.unpack_from(buf, pos)
@@ -46,4 +49,20 @@ def read_header(buf: bytes, pos: int, *, check_crc: bool) -> tuple[int, int]:
     return start, end
 
 
-__all__ = ["corrupt", "read_header"]
+def data_bounds(buf: bytes, pos: int, *, check_crc: bool) -> tuple[int, int, int]:
+    """(data start, data end as announced, bytes present) of the file at ``pos``: the header
+    is checked (with its own CRC), the file CRC is not (a truncated file has none)."""
+    if len(buf) - pos < 12:
+        raise corrupt(f"not a FIT file: {len(buf) - pos} bytes where a header should be")
+    header_size, _protocol, _profile, data_size, magic = _HEADER.unpack_from(buf, pos)
+    if header_size not in (12, 14) or magic != b".FIT" or len(buf) - pos < header_size:
+        raise corrupt(f"not a FIT file: no valid FIT header at byte {pos}")
+    if check_crc and header_size == 14:
+        stored = _U16.unpack_from(buf, pos + 12)[0]
+        if stored and fastcrc.crc16.arc(buf[pos : pos + 12]) != stored:
+            raise corrupt(f"FIT header CRC mismatch at byte {pos}")
+    start = pos + header_size
+    return start, start + data_size, min(len(buf), start + data_size) - start
+
+
+__all__ = ["corrupt", "data_bounds", "read_header"]

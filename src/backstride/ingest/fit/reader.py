@@ -2,8 +2,10 @@
 
 ``read_fit`` is what the ingest registry calls for FIT content (``sniff_fit`` recognises it).
 Records are shared out to sessions by time: a record belongs to the last session that started
-at or before it (records before the first session go to the first). Summary values come from
-the session message, each falling back to the records when the device did not write it.
+at or before it (records before the first session go to the first); sessions claiming the same
+start are given distinct ones first (``_distinct_starts``), so no two share their records.
+Summary values come from the session message, each falling back to the records when the
+device did not write it.
 Files that are not activities (settings, workouts, courses, monitoring, weight) raise
 ``ingest.not_an_activity``.
 """
@@ -81,9 +83,11 @@ def _activities(fit: FitData, source_name: str | None) -> list[Activity]:
             "the FIT file holds no records and no session", code="ingest.empty_activity"
         )
     columns = canonical_columns(fit.records)
-    sessions = sorted(
-        ((start, s) for s in fit.of("session") if (start := _session_start(s, columns))),
-        key=lambda pair: pair[0],
+    sessions = _distinct_starts(
+        sorted(
+            ((start, s) for s in fit.of("session") if (start := _session_start(s, columns))),
+            key=lambda pair: pair[0],
+        )
     )
     context = _Context(fit, columns, source_name, len(sessions))
     if not sessions:
@@ -204,6 +208,32 @@ def _session_start(session: Message, columns: Mapping[str, FloatArray]) -> dt.da
     if end is not None and elapsed is not None:
         return end - dt.timedelta(seconds=elapsed)
     return _first_time(columns)
+
+
+def _distinct_starts(
+    sessions: list[tuple[dt.datetime, Message]],
+) -> list[tuple[dt.datetime, Message]]:
+    """Sessions with one start each, so that records are shared out by time without overlap.
+
+    A session repeated whole (same start, duration and sport: written twice) is one session.
+    A later session that claims the same start as the one before (seen in multisport files
+    whose legs all carry the activity's start) starts where the one before ends
+    (``total_elapsed_time``); without a duration to go by it is kept as written.
+    """
+    out: list[tuple[dt.datetime, Message]] = []
+    for start, session in sessions:
+        if out and start <= out[-1][0]:
+            prev_start, prev = out[-1]
+            same = number(session, "total_elapsed_time") == number(
+                prev, "total_elapsed_time"
+            ) and session.get("sport") == prev.get("sport")
+            if same and start == prev_start:
+                continue
+            elapsed = number(prev, "total_elapsed_time")
+            if elapsed:
+                start = prev_start + dt.timedelta(seconds=elapsed)
+        out.append((start, session))
+    return out
 
 
 def _lap_times(laps: Sequence[Message]) -> FloatArray:

@@ -14,6 +14,7 @@ decoded one by one; unknown ones are only counted.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import struct
 from collections import defaultdict
@@ -22,7 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from backstride.ingest.fit.header import corrupt, read_header
+from backstride.errors import InvalidInput
+from backstride.ingest.fit.header import corrupt, data_bounds, read_header
 from backstride.ingest.fit.layout import FieldDef, Layout, compile_layout, decode_message
 from backstride.ingest.fit.profile import (
     BASE_TYPES,
@@ -38,6 +40,9 @@ _FIRST_CHUNK = 32
 _TS_INVALID = 0xFFFFFFFF
 _MAX_CYCLE = 16
 _PYTHON_CYCLES = 4
+SALVAGE_MIN_SHARE = 0.5
+"""A truncated FIT file is read up to the cut when at least half of the data its header
+announces is there and decodes [default]; with less it is refused (``ingest.corrupt_file``)."""
 
 RecordRun = tuple[Layout, int, int, int, int, int]
 """(layout, byte offset, count, byte stride, first record index, record index step)."""
@@ -54,10 +59,15 @@ class Walk:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     warnings: list[str] = field(default_factory=list)
     n_files: int = 0
+    complete_to: int = 0
+    """Byte offset after the last message decoded whole (where a salvage stops)."""
 
 
 def walk(buf: bytes, *, check_crc: bool = True) -> Walk:
-    """Walk every chained FIT file in ``buf``; raise ``ingest.corrupt_file`` on damage."""
+    """Walk every chained FIT file in ``buf``; raise ``ingest.corrupt_file`` on damage.
+
+    A file cut short (the last of a chain) is read up to its last complete message when at
+    least ``SALVAGE_MIN_SHARE`` of its announced data decodes; a warning says so."""
     result = Walk()
     arr = np.frombuffer(buf, dtype=np.uint8)
     pos, size = 0, len(buf)
@@ -65,13 +75,46 @@ def walk(buf: bytes, *, check_crc: bool = True) -> Walk:
         if result.n_files and not arr[pos:].any():
             result.warnings.append(f"{size - pos} zero bytes after the last FIT file ignored")
             break
-        start, end = read_header(buf, pos, check_crc=check_crc)
+        try:
+            start, end = read_header(buf, pos, check_crc=check_crc)
+        except InvalidInput as exc:
+            if "truncated" not in exc.detail:
+                raise
+            _salvage(buf, arr, pos, result, exc, check_crc=check_crc)
+            result.n_files += 1
+            break
         _walk_messages(buf, arr, start, end, result)
         result.n_files += 1
         pos = end + 2
     if not result.n_files:
         raise corrupt("not a FIT file: it is empty")
     return result
+
+
+def _salvage(
+    buf: bytes,
+    arr: npt.NDArray[np.uint8],
+    pos: int,
+    result: Walk,
+    cause: InvalidInput,
+    *,
+    check_crc: bool,
+) -> None:
+    """Read a truncated file up to its last complete message, or re-raise ``cause``."""
+    start, end, present = data_bounds(buf, pos, check_crc=check_crc)
+    records_before = result.n_records
+    result.complete_to = start
+    # stops at the message cut by the end of the file (or at damage before it)
+    with contextlib.suppress(InvalidInput):
+        _walk_messages(buf, arr, start, start + present, result)
+    announced = end - start
+    decoded = result.complete_to - start
+    if announced <= 0 or decoded < SALVAGE_MIN_SHARE * announced:
+        raise cause
+    result.warnings.append(
+        f"FIT file truncated: {decoded:,} of the {announced:,} data bytes its header announces "
+        f"decode; the {result.n_records - records_before:,} complete records before the cut kept"
+    )
 
 
 def _walk_messages(
@@ -95,10 +138,12 @@ def _walk_messages(
                 raise corrupt(f"FIT message at byte {pos} runs past the end of the data")
             _take(buf, layout, pos, 1, layout.size, result, state.last_ts)
             pos += layout.size
+            result.complete_to = pos
             continue
         if head & 0x40:
             state.cycle_start = -1
             pos = _definition(buf, pos, end, head, local, result)
+            result.complete_to = pos
             continue
         layout = local[head & 0x0F]
         if layout is None:
@@ -110,6 +155,7 @@ def _walk_messages(
             cycles = _repeat_cycles(buf, arr, pos, end, state)
             if cycles:
                 pos = _take_cycles(buf, pos, cycles, state, result)
+                result.complete_to = pos
                 continue
         count = 1
         if pos + 2 * step <= end and buf[pos + step] == head:
@@ -117,6 +163,7 @@ def _walk_messages(
         _take(buf, layout, pos, count, step, result, -1)
         state.note(layout, pos, count, head, buf)
         pos += count * step
+        result.complete_to = pos
 
 
 class _Cursor:

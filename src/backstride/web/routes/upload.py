@@ -29,7 +29,7 @@ router = APIRouter()
 def _job_context(session: Any, visitor: Any, job: jobs.JobView) -> dict[str, Any]:
     """The job and, for duplicates, the activities they repeat (to link to them)."""
     files = list(job.report.get("files") or [])
-    ids = sorted({i for f in files for i in (f.get("duplicate_of") or [])})[:200]
+    ids = sorted({i for f in files for i in (f.get("duplicate_ids") or [])})[:200]
     known = {
         row.id: row
         for row in activities.my_activities_by_ids(session, principal=visitor.principal, ids=ids)

@@ -1,0 +1,69 @@
+"""Start-up stays light: the CLI imports a command's heavy modules only when it runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import typer
+
+from backstride.cli import main as cli_main
+
+HEAVY = ("scipy", "matplotlib", "sqlalchemy", "weasyprint", "numpy", "fastapi", "pandas", "lxml")
+
+
+def _modules_after(code: str) -> set[str]:
+    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def _heavy(modules: set[str]) -> set[str]:
+    return {m for m in modules if m.split(".")[0] in HEAVY or m.startswith("backstride.services")}
+
+
+def test_importing_the_cli_entry_point_imports_no_heavy_module() -> None:
+    assert _heavy(_modules_after("import backstride.cli.main")) == set()
+
+
+def test_version_and_help_run_without_importing_a_command_module() -> None:
+    for argv in (["version"], ["--help"]):
+        code = (
+            "from backstride.cli.main import main\n"
+            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass"
+        )
+        loaded = _modules_after(code)
+        assert _heavy(loaded) == set(), argv
+        assert not {
+            m for m in loaded if m.startswith("backstride.cli.") and m != "backstride.cli.main"
+        }
+
+
+def test_help_lists_every_command_with_its_help() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "backstride.cli.main", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"COLUMNS": "200", "PATH": ""},
+    ).stdout
+    for name in cli_main.COMMANDS:
+        assert f" {name} " in out, name
+
+
+def test_the_command_table_matches_what_each_module_registers() -> None:
+    registered: dict[str, tuple[str, str]] = {}
+    for module in cli_main.COMMAND_MODULES:
+        app = typer.Typer()
+        __import__(module, fromlist=["register"]).register(app)
+        for name, command in typer.main.get_group(app).commands.items():
+            registered[name] = (module, command.get_short_help_str(limit=500))
+    assert registered == cli_main.COMMANDS
+
+
+def test_the_public_library_names_still_import_on_first_use() -> None:
+    loaded = _modules_after("import backstride\nbackstride.read_activity")
+    assert "backstride.ingest.registry" in loaded

@@ -1,0 +1,90 @@
+"""The parsing half of an import: parsed ahead, originals kept in the runner's own folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import threading
+from pathlib import Path
+
+import pytest
+
+from backstride.config import Settings
+from backstride.ingest.sources import ImportItem
+from backstride.services.blobstore import blob_store
+from backstride.services.parsing import (
+    PARALLEL_MIN_ITEMS,
+    Parsed,
+    ParseStopped,
+    ParseStream,
+    keep_original,
+)
+from backstride.units import new_id
+from tests.ingest import builders
+
+
+def _folder(tmp_path: Path, count: int) -> dict[Path, bytes]:
+    """``count`` different runs in ``tmp_path/runs`` (apart from the settings' data folder)."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    files = {}
+    for i in range(count):
+        data = builders.gpx(n=60, start=builders.START + dt.timedelta(days=i))
+        path = folder / f"run{i}.gpx"
+        path.write_bytes(data)
+        files[path] = data
+    return files
+
+
+def test_files_parsed_before_the_runner_is_known_are_kept_in_its_folder_once_bound(
+    settings: Settings, tmp_path: Path
+) -> None:
+    files = _folder(tmp_path, PARALLEL_MIN_ITEMS + 2)  # enough for the worker processes
+    runner_id = new_id()
+    with ParseStream.start([tmp_path / "runs"], settings) as stream:  # workers start at once
+        stream.bind(runner_id)
+        results = list(stream.results())
+    assert len(results) == len(files)
+    store = blob_store(settings)
+    for item, parsed in results:
+        assert parsed.code is None
+        assert parsed.kept
+        assert parsed.sha256 is not None
+        assert store.read(runner_id, parsed.sha256) == files[Path(item.label)]
+    assert [p.name for p in settings.blob_dir.iterdir()] == [runner_id]
+
+
+def test_results_before_the_runner_is_bound_are_refused(settings: Settings, tmp_path: Path) -> None:
+    _folder(tmp_path, 1)
+    with ParseStream.start([tmp_path / "runs"], settings) as stream, pytest.raises(RuntimeError):
+        next(stream.results())
+
+
+def test_a_file_changed_between_parsing_and_keeping_is_skipped_not_kept(
+    settings: Settings, tmp_path: Path
+) -> None:
+    ((path, data),) = _folder(tmp_path, 1).items()
+    parsed = Parsed(sha256=hashlib.sha256(data).hexdigest(), size=len(data), kept=False)
+    path.write_bytes(data + b"<!-- edited -->")
+    runner_id = new_id()
+    kept = keep_original(
+        ImportItem(label=str(path), path=path), parsed, blob_store(settings), runner_id
+    )
+    assert kept.code == "ingest.corrupt_file"
+    assert kept.reason is not None
+    assert "changed while importing" in kept.reason
+    assert not settings.blob_dir.exists() or not any(settings.blob_dir.rglob("*"))
+
+
+@pytest.mark.parametrize("count", [1, PARALLEL_MIN_ITEMS + 2])
+def test_a_set_stop_event_ends_the_stream_at_once(
+    settings: Settings, tmp_path: Path, count: int
+) -> None:
+    _folder(tmp_path, count)
+    stop = threading.Event()
+    stop.set()
+    with (
+        ParseStream.start([tmp_path / "runs"], settings, new_id()) as stream,
+        pytest.raises(ParseStopped),
+    ):
+        list(stream.results(stop))

@@ -54,6 +54,8 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     _c("account.same_email", 422, "The new e-mail address is the current one."),
     _c("account.weak_password", 422, "The password breaks the password rules (listed)."),
     # activity
+    _c("activity.ambiguous_id", 422, "An id prefix matches several activities: give more of it."),
+    _c("activity.invalid_id", 422, "An activity id longer than any id can be."),
     _c("activity.not_found", 404, "No such activity of this runner."),
     # appointment and appointment_type: clinic booking resources
     _c("appointment.not_found", 404, "No such appointment visible to the caller."),
@@ -178,6 +180,7 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     _c("import_job.not_found", 404, "No such import job of this runner."),
     _c("ingest.corrupt_file", 422, "The file's content cannot be read."),
     _c("ingest.empty_activity", 422, "The file holds no activity data."),
+    _c("ingest.left_out", 422, "A file in a folder that was not read (hidden, broken link, loop)."),
     _c("ingest.no_date", 422, "The watch recorded time since power-up, not the date."),
     _c(
         "ingest.not_an_activity",

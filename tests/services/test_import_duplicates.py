@@ -46,4 +46,6 @@ def test_a_second_import_of_a_run_names_the_stored_activity_it_repeats(
     )
     outcome = again.files[0]
     assert outcome.status == "duplicate"
-    assert outcome.duplicate_of == stored
+    assert outcome.duplicate_ids == stored
+    assert outcome.duplicate_of is not None
+    assert outcome.duplicate_of.startswith("a.gpx (activity ")

@@ -27,7 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("backstride.cli.demo", "Set up the database and show the demo runner's journey."),
     "serve": (
         "backstride.cli.server",
-        "Migrate the database and serve the API (docs at /api/v1/docs).",
+        "Migrate the database and serve the web app (/) and the API (docs at /api/v1/docs).",
     ),
     "worker": (
         "backstride.cli.server",

@@ -84,7 +84,7 @@ def _step_history_and_report(
     from backstride.reports.load_report import write_report
     from backstride.services.demo_data import DEMO_RUNNER_HANDLE
     from backstride.services.demo_history import write_demo_export
-    from backstride.services.importing import import_paths
+    from backstride.services.imports.importing import import_paths
     from backstride.services.load import load_summary
 
     today = now.date()

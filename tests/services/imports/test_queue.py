@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from backstride.cli.main import app as cli
 from backstride.config import Settings
-from backstride.services import jobs
+from backstride.services.imports import jobs
 from backstride.services.policy import Principal
-from backstride.services.queue import (
+from backstride.services.imports.queue import (
     TASK_NAME,
     ProcrastinateQueue,
     QueueUnavailable,

@@ -11,7 +11,7 @@ import numpy as np
 from fastapi import FastAPI
 
 from backstride.services.imports import jobs
-from backstride.services.demo_history import DemoRun, _gpx
+from backstride.services.demo.history import DemoRun, _gpx
 from tests.web.conftest import Browser
 from tests.web.seed import NOW
 

@@ -37,7 +37,7 @@ from backstride.ingest.quality import (
     summary_warnings,
 )
 from backstride.ingest.streams import decode_pairs
-from backstride.services.activity_rows import hr_time_from_streams
+from backstride.services.rows.activity import hr_time_from_streams
 from backstride.services.clinic_settings import analytics_options, runner_thresholds
 from backstride.services.runners import find_runner
 from backstride.store.models import Activity, Gear, PainEntry, Runner, SessionLog

@@ -30,7 +30,7 @@ from backstride.ingest.archive import ArchiveLimits
 from backstride.ingest.errors import NO_DATE, ingest_error
 from backstride.ingest.model import Activity
 from backstride.ingest.sources import ImportItem, collect, count_inputs
-from backstride.services.activity_rows import StreamFacts, stream_facts, without_streams
+from backstride.services.rows.activity import StreamFacts, stream_facts, without_streams
 from backstride.services.blobstore import BlobStore, blob_store
 
 if TYPE_CHECKING:

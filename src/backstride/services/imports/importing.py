@@ -1,9 +1,9 @@
 """Import service: files, folders and export zips -> stored activities, laps, streams, blobs.
 
-``import_paths`` parses items (``services.imports.parsing.ParseStream``: in a process pool when there
-are many: parsing is pure and CPU-bound; workers also encode the streams and keep the original
-file content-addressed in the runner's own folder of ``settings.blob_dir``, written
-atomically: ``services.blobstore``); the main process is the only writer: it dedups each
+``import_paths`` parses items (``services.imports.parsing.ParseStream``: in a process pool
+when there are many: parsing is pure and CPU-bound; workers also encode the streams and keep
+the original file content-addressed in the runner's own folder of ``settings.blob_dir``,
+written atomically: ``services.blobstore``); the main process is the only writer: it dedups each
 activity against the runner's stored ones (``ingest.dedup``), stores it with its laps, streams
 and the runner's ``Blob`` row (in batches, each activity whole or not at all:
 ``services.imports.writer``) and commits once. Importing the same thing twice changes
@@ -22,7 +22,6 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services.imports.writer import FileOutcome, Writer
 from backstride.services.imports.jobs import Interrupted
 from backstride.services.imports.parsing import (
     PARALLEL_MIN_ITEMS,
@@ -31,6 +30,7 @@ from backstride.services.imports.parsing import (
     ParseStream,
     dated,
 )
+from backstride.services.imports.writer import FileOutcome, Writer
 from backstride.services.runners import get_or_create_runner
 
 

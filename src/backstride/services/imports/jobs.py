@@ -224,7 +224,8 @@ def _give_up(
 
 def default_importer() -> Importer:
     """The import service (``services.imports.importing.import_paths``) adapted to a report dict."""
-    # Imported here, not at the top: services.imports.importing imports this module (``Interrupted``).
+    # Imported here, not at the top: services.imports.importing imports this module
+    # (``Interrupted``).
     from backstride.services.imports.importing import import_paths
 
     def run(session: Session, **kwargs: Any) -> dict[str, Any]:
@@ -257,7 +258,8 @@ def check_single_file(path: Path, settings: Settings) -> None:
     Uses the ingest reader registry (``ingest.registry.read_activity``); archives are checked
     by ``uploads.check_archive`` and imported in the background.
     """
-    # Imported here, not at the top: services.imports.importing imports this module (``Interrupted``).
+    # Imported here, not at the top: services.imports.importing imports this module
+    # (``Interrupted``).
     from backstride.services.imports.importing import dated
 
     activities = read_activity(path, max_bytes=settings.max_file_bytes)

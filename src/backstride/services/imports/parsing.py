@@ -30,8 +30,8 @@ from backstride.ingest.archive import ArchiveLimits
 from backstride.ingest.errors import NO_DATE, ingest_error
 from backstride.ingest.model import Activity
 from backstride.ingest.sources import ImportItem, collect, count_inputs
-from backstride.services.rows.activity import StreamFacts, stream_facts, without_streams
 from backstride.services.blobstore import BlobStore, blob_store
+from backstride.services.rows.activity import StreamFacts, stream_facts, without_streams
 
 if TYPE_CHECKING:
     from backstride.config import Settings
@@ -141,7 +141,9 @@ def _pool() -> ProcessPoolExecutor:
     interpreter, and preloading the readers makes each worker start at once.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["backstride.services.imports.parsing", "backstride.ingest.registry"])
+    context.set_forkserver_preload(
+        ["backstride.services.imports.parsing", "backstride.ingest.registry"]
+    )
     workers = max(1, min(2, os.cpu_count() or 1))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 

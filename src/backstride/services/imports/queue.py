@@ -3,8 +3,8 @@
 Both keep the ``import_jobs`` row as the single record of status, progress and report
 (``services.imports.jobs``); they differ in how a job reaches a worker.
 
-* SQLite (one process): :class:`~backstride.services.imports.worker.ImportWorker`, a thread that claims
-  queued rows; ``submit`` wakes it.
+* SQLite (one process): :class:`~backstride.services.imports.worker.ImportWorker`, a thread
+  that claims queued rows; ``submit`` wakes it.
 * PostgreSQL (several API processes and ``backstride worker`` processes): the
   `procrastinate <https://procrastinate.readthedocs.io>`_ job queue. ``submit`` defers the task
   ``backstride.import_job`` on queue ``imports``; any process running a procrastinate worker

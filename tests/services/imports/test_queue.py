@@ -19,7 +19,6 @@ from typer.testing import CliRunner
 from backstride.cli.main import app as cli
 from backstride.config import Settings
 from backstride.services.imports import jobs
-from backstride.services.policy import Principal
 from backstride.services.imports.queue import (
     TASK_NAME,
     ProcrastinateQueue,
@@ -29,6 +28,7 @@ from backstride.services.imports.queue import (
     make_queue,
     procrastinate_app,
 )
+from backstride.services.policy import Principal
 from backstride.store.db import session_factory
 from backstride.store.models import Activity, ImportJob
 from tests.api.world import SAMPLE_GPX, World, build_world

@@ -19,8 +19,8 @@ from starlette.responses import Response
 from backstride.api.deps import CSRF_HEADER, AppSettings, DbSession, Now
 from backstride.errors import BackstrideError, Forbidden, InvalidInput
 from backstride.services import activities
-from backstride.services.imports import jobs, uploads
 from backstride.services.auth import check_csrf
+from backstride.services.imports import jobs, uploads
 from backstride.web.session import CSRF_FIELD, RunnerDep
 from backstride.web.templating import is_htmx, redirect, render
 

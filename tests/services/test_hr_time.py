@@ -18,7 +18,7 @@ from backstride.services.imports.importing import import_paths
 from backstride.services.runners import find_runner
 from backstride.store import models as sm
 from backstride.store.migrate import downgrade, upgrade
-from tests.services.test_importing import session as session  # fixture: migrated SQLite
+from tests.services.imports.test_importing import session as session  # fixture: migrated SQLite
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 RUNS_WITH_HR = (

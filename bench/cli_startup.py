@@ -30,7 +30,7 @@ EXE = Path(sys.executable).parent / "backstride"
 EAGER = (
     "import sys; from backstride.cli import main as m; "
     "[__import__(x, fromlist=['register']) for x in m.COMMAND_MODULES]; "
-    "import backstride.services.importing, backstride.services.load; "
+    "import backstride.services.imports.importing, backstride.services.load; "
     "import scipy.signal, scipy.ndimage, alembic.command; "
     "sys.exit(m.main(sys.argv[1:]))"
 )

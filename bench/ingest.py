@@ -84,7 +84,7 @@ def _link_folder(files: list[Path], folder: Path) -> None:
 def _ours(files: list[Path]) -> dict[str, float]:
     """Child-process phase: import everything into a fresh SQLite, report time and memory."""
     from backstride.config import Settings
-    from backstride.services.importing import import_paths
+    from backstride.services.imports.importing import import_paths
     from backstride.store.db import make_engine, session_factory
     from backstride.store.migrate import upgrade
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from backstride.intake import assess, assessment_to_dict, intake_json_schema, validate_intake
 from backstride.intake.triage import evaluate
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 
 HERE = Path(__file__).resolve().parent
 TODAY = dt.date(2026, 11, 25)

@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> None:
 
     from backstride.config import Settings
     from backstride.services import load
-    from backstride.services.importing import import_paths
+    from backstride.services.imports.importing import import_paths
     from backstride.store.db import make_engine, session_factory
     from backstride.store.migrate import upgrade
     from backstride.store.models import Activity

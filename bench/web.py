@@ -46,7 +46,7 @@ def _prepare(url: str, tokens: list[str], now: dt.datetime) -> dict[str, str]:
     from sqlalchemy import select
 
     from backstride.services import intake, plans
-    from backstride.services.demo_data import demo_intake_document
+    from backstride.services.demo.data import demo_intake_document
     from backstride.store.db import make_engine, session_factory
     from backstride.store.models import Activity, Runner
 

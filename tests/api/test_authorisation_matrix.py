@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from backstride.api import create_app
 from backstride.config import Settings
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 from tests.api.world import (
     ACTORS,
     SAMPLE_GPX,

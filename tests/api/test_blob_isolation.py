@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services.importing import import_paths
+from backstride.services.imports.importing import import_paths
 from backstride.store.models import Activity, Blob, Runner
 from tests.api.world import NOW, World, build_world, client_for
 from tests.gpx_builder import gpx_run

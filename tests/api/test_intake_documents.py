@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 from tests.api.world import World
 
 INTAKE = "/api/v1/me/intake"

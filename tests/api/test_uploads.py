@@ -366,7 +366,7 @@ def test_a_form_with_too_many_files_or_too_much_besides_is_refused(
     db_settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from backstride.services import uploads
+    from backstride.services.imports import uploads
 
     before = _jobs(session)
     monkeypatch.setattr(uploads, "MAX_FORM_FILES", 2)

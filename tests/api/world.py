@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from backstride.api import create_app
 from backstride.config import Settings
 from backstride.services import accounts, auth, clinics, consent, intake, plans
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 from backstride.services.policy import Principal
 from backstride.store.models import Account, Activity, ImportJob, PainEntry, Runner
 from backstride.units import new_id

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
-from backstride.services.demo_history import plan_history
+from backstride.services.demo.history import plan_history
 from backstride.store.models import Activity, Gear, PainEntry, Runner
 from backstride.units import new_id
 

@@ -19,7 +19,7 @@ from backstride.config import Settings
 from backstride.intake import assess, load_instruments, shipped_instruments, validate_intake
 from backstride.intake.form import AnswerError, Problem, Question, Section, parse
 from backstride.intake.questions import intake_sections
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 
 TODAY = dt.date(2026, 11, 25)
 ESSENTIALS = "35\nmale\n\n\nlow_back\ncentral\n3\n\nn\nn\nn\nn\nn\n"

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
 
-from backstride.services.demo_history import DemoRun, _gpx
+from backstride.services.demo.history import DemoRun, _gpx
 from tests.e2e.conftest import DESKTOP, PHONE, Tab, check_page, log_in
 from tests.web.seed import NOW
 

@@ -8,7 +8,7 @@ import pytest
 
 from backstride.errors import InvalidInput
 from backstride.intake import Disposition, assess, intake_json_schema, validate_intake
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 
 from .builders import TODAY, doc
 

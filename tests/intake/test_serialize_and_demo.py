@@ -8,7 +8,7 @@ import pytest
 
 from backstride.errors import InvalidInput
 from backstride.intake import assess, assessment_from_dict, assessment_to_dict
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 
 from .builders import TODAY, doc
 

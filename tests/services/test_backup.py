@@ -23,7 +23,7 @@ from backstride.services.backup import (
     restore_backup,
 )
 from backstride.services.blobstore import blob_store
-from backstride.services.importing import import_paths
+from backstride.services.imports.importing import import_paths
 from backstride.store.db import make_engine, session_factory
 from backstride.store.migrate import upgrade
 from backstride.store.models import Activity, Blob, PainEntry, Runner

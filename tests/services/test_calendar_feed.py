@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from backstride.errors import NotFound
 from backstride.services import calendar_feed, intake, plans
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 from backstride.store.models import CalendarFeed
 from tests.services.test_session_logs import NOW, _runner
 

@@ -14,11 +14,11 @@ from backstride.analytics.load_models import hr_time_trimp, stream_trimp
 from backstride.config import Settings
 from backstride.ingest.streams import decode_pairs, decode_streams
 from backstride.services import load
-from backstride.services.importing import import_paths
+from backstride.services.imports.importing import import_paths
 from backstride.services.runners import find_runner
 from backstride.store import models as sm
 from backstride.store.migrate import downgrade, upgrade
-from tests.services.test_importing import session as session  # fixture: migrated SQLite
+from tests.services.imports.test_importing import session as session  # fixture: migrated SQLite
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 RUNS_WITH_HR = (

@@ -16,7 +16,7 @@ from backstride.config import Settings
 from backstride.errors import InvalidInput, NotFound
 from backstride.intake.form import Draft
 from backstride.services import accounts, auth, intake, intake_drafts
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 from backstride.services.policy import Principal
 from backstride.store import models
 

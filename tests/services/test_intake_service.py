@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from backstride.cli._context import open_session
 from backstride.config import Settings
 from backstride.errors import InvalidInput
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 from backstride.services.intake import latest_assessment, questionnaire_trend, submit_intake
 from backstride.store import models
 

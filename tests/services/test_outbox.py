@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 from backstride.cli.main import app as cli
 from backstride.config import Settings
 from backstride.services import outbox
+from backstride.services.imports.queue import _Runtime, _send_outbox
+from backstride.services.imports.worker import ImportWorker
 from backstride.services.mail import FileTransport, Mail, compose
-from backstride.services.queue import _Runtime, _send_outbox
-from backstride.services.worker import ImportWorker
 from backstride.store.models import OutboxMessage
 from tests.mail_sink import SmtpSink
 

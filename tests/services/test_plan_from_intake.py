@@ -8,7 +8,7 @@ from typing import Any
 from backstride.cli._context import open_session
 from backstride.config import Settings
 from backstride.services import intake, plans
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 
 INTAKE_AT = dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)
 MONDAY = dt.date(2026, 11, 30)

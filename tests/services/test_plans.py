@@ -154,7 +154,7 @@ def test_the_stored_assessment_document_parses_like_intake_writes_it() -> None:
     import datetime as dt
 
     from backstride.intake import assess, assessment_to_dict
-    from backstride.services.demo_data import demo_intake_document
+    from backstride.services.demo.data import demo_intake_document
 
     written = assess(demo_intake_document(), today=dt.date(2026, 11, 25))
     parsed = plans.assessment_from_document(assessment_to_dict(written))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from backstride.errors import InvalidInput, NotFound
 from backstride.services import accounts, auth, intake, plans, session_logs
-from backstride.services.demo_data import demo_intake_document
+from backstride.services.demo.data import demo_intake_document
 from backstride.services.policy import Principal
 from backstride.store.models import Account, Runner
 

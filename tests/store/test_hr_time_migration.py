@@ -17,7 +17,7 @@ from sqlalchemy import text
 from backstride.ingest import model as m
 from backstride.ingest.model import Streams
 from backstride.ingest.streams import encode_streams
-from backstride.services.activity_rows import hr_time_from_streams
+from backstride.services.rows.activity import hr_time_from_streams
 from backstride.store.db import make_engine
 from backstride.store.migrate import MIGRATIONS_DIR, upgrade
 from tests.db_backends import BACKENDS, fresh_postgres_database

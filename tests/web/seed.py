@@ -24,9 +24,9 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.services import accounts, auth, clinics, consent, intake, plans, timeline
 from backstride.services.booking.demo import seed_booking
-from backstride.services.demo_data import demo_intake_document
-from backstride.services.demo_history import CSV_HEADER, SHOES, _gpx, plan_history
-from backstride.services.importing import import_paths
+from backstride.services.demo.data import demo_intake_document
+from backstride.services.demo.history import CSV_HEADER, SHOES, _gpx, plan_history
+from backstride.services.imports.importing import import_paths
 from backstride.services.policy import Principal
 from backstride.store.db import make_engine, session_factory
 from backstride.store.migrate import upgrade

@@ -34,8 +34,8 @@ from backstride.api.routes import (
 from backstride.api.schemas import Health
 from backstride.api.security import SecurityHeaders
 from backstride.config import Settings
-from backstride.services.jobs import Importer, check_single_file
-from backstride.services.queue import make_queue
+from backstride.services.imports.jobs import Importer, check_single_file
+from backstride.services.imports.queue import make_queue
 from backstride.store.db import make_engine, session_factory
 from backstride.web.mount import mount_web
 

@@ -42,8 +42,8 @@ def register(app: typer.Typer) -> None:
 def _step_accounts(
     session: Session, *, console: Console, settings: Settings, now: dt.datetime
 ) -> None:
-    from backstride.services.demo_data import DEMO_RUNNER_HANDLE
-    from backstride.services.demo_seed import seed_demo
+    from backstride.services.demo.data import DEMO_RUNNER_HANDLE
+    from backstride.services.demo.seed import seed_demo
 
     seed = seed_demo(session, settings=settings, now=now, runner_handle=DEMO_RUNNER_HANDLE)
     console.rule("web app")
@@ -63,7 +63,7 @@ def _step_accounts(
 
 def _step_intake(session: Session, *, console: Console, now: dt.datetime) -> Assessment:
     from backstride.cli.render import render_assessment
-    from backstride.services.demo_data import DEMO_RUNNER_HANDLE, demo_intake_document
+    from backstride.services.demo.data import DEMO_RUNNER_HANDLE, demo_intake_document
     from backstride.services.intake import latest_assessment, submit_intake
     from backstride.store.models import Runner
 
@@ -82,9 +82,9 @@ def _step_history_and_report(
     session: Session, *, console: Console, settings: Settings, now: dt.datetime
 ) -> None:
     from backstride.reports.load_report import write_report
-    from backstride.services.demo_data import DEMO_RUNNER_HANDLE
-    from backstride.services.demo_history import write_demo_export
-    from backstride.services.importing import import_paths
+    from backstride.services.demo.data import DEMO_RUNNER_HANDLE
+    from backstride.services.demo.history import write_demo_export
+    from backstride.services.imports.importing import import_paths
     from backstride.services.load import load_summary
 
     today = now.date()
@@ -124,7 +124,7 @@ def _step_history_and_report(
 
 def _step_plan(session: Session, *, console: Console, settings: Settings, now: dt.datetime) -> None:
     from backstride.cli.demo_plan import run_plan_demo
-    from backstride.services.demo_data import DEMO_RUNNER_HANDLE
+    from backstride.services.demo.data import DEMO_RUNNER_HANDLE
 
     run_plan_demo(
         session, data_dir=settings.data_dir, now=now, console=console, handle=DEMO_RUNNER_HANDLE

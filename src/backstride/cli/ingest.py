@@ -25,8 +25,8 @@ from backstride.config import load_settings
 if TYPE_CHECKING:
     from backstride.config import Settings
     from backstride.services.activities import ActivityDetail
-    from backstride.services.importing import ImportProgress, ImportReport
-    from backstride.services.parsing import ParseStream
+    from backstride.services.imports.importing import ImportProgress, ImportReport
+    from backstride.services.imports.parsing import ParseStream
 
 DEFAULT_RUNNER = "me"
 
@@ -227,7 +227,7 @@ def register(app: typer.Typer) -> None:
         as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
     ) -> None:
         """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
-        from backstride.services.parsing import ParseStream
+        from backstride.services.imports.parsing import ParseStream
 
         settings = load_settings()
         # Parsing starts first: the worker processes read files while this one imports the
@@ -244,7 +244,7 @@ def register(app: typer.Typer) -> None:
         paths: list[Path], settings: Settings, runner: str, parsing: ParseStream, *, as_json: bool
     ) -> ImportReport:
         from backstride.cli._context import open_session, utc_now
-        from backstride.services.importing import import_paths
+        from backstride.services.imports.importing import import_paths
 
         console = Console(stderr=True)
         columns = (

@@ -60,8 +60,8 @@ def register(app: typer.Typer) -> None:  # noqa: C901 - flat dispatch: registers
         """Run import jobs and send due e-mail (several workers may share a PostgreSQL queue)."""
         from backstride.cli._context import utc_now
         from backstride.services.blobstore import upgrade_store
+        from backstride.services.imports.queue import make_queue
         from backstride.services.outbox import send_due
-        from backstride.services.queue import make_queue
         from backstride.store.db import make_engine, session_factory
 
         settings = load_settings()

@@ -23,8 +23,8 @@ from backstride.errors import InvalidInput, NotFound
 from backstride.ingest.model import ALTITUDE_M, DISTANCE_M, HR_BPM, SPEED_M_S, TIME_S
 from backstride.ingest.quality import from_dicts
 from backstride.ingest.streams import decode_pairs, decode_streams
-from backstride.services.activity_rows import hr_time_from_streams
 from backstride.services.policy import Principal, own_runner_id
+from backstride.services.rows.activity import hr_time_from_streams
 from backstride.store import models as sm
 
 

@@ -1,7 +1,9 @@
 """Load summaries from stored activities: one runner or a whole clinic in one pass.
 
-Reads rows, turns them into the analytics' column table in one pass per batch, and hands the
-whole batch to :func:`backstride.analytics.analyse` (one vectorised pass). Read-only: no commit.
+Reads plain rows (activities without their stream blobs, gear, the pain diary, each runner's
+thresholds) and hands the whole batch to the pure
+:func:`backstride.analytics.runner_summaries.runner_summaries` (one vectorised pass per set of
+thresholds). Read-only: no commit.
 """
 
 from __future__ import annotations
@@ -9,36 +11,31 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backstride.analytics import AnalyticsOptions, LoadSummary, RunnerProfile, analyse, summarise
-from backstride.analytics.engine import ClinicAnalysis
-from backstride.analytics.gait import GaitRun, gait_summary
-from backstride.analytics.inputs import RUN_SPORTS, ActivityRow, table_from_rows
+from backstride.analytics import LoadSummary, RunnerProfile
 from backstride.analytics.load_models import (
     HR_REST_DEFAULT_BPM,
     hr_max_tanaka,
     hr_time_trimp,
 )
-from backstride.analytics.shoes import ShoeInput, shoe_summaries
-from backstride.analytics.summary import LeftOut, PainPoint
+from backstride.analytics.runner_summaries import StoredActivity, StoredGear, runner_summaries
+from backstride.analytics.summary import PainPoint
 from backstride.config import Settings
 from backstride.errors import InvalidInput
 from backstride.ingest.model import DataWarning
 from backstride.ingest.quality import (
-    HR_MAX_MAX_BPM,
     SUMMARY_CODES,
     from_dicts,
     summary_warnings,
 )
 from backstride.ingest.streams import decode_pairs
-from backstride.services.activity_rows import hr_time_from_streams
 from backstride.services.clinic_settings import analytics_options, runner_thresholds
+from backstride.services.rows.activity import hr_time_from_streams
 from backstride.services.runners import find_runner
 from backstride.store.models import Activity, Gear, PainEntry, Runner, SessionLog
 
@@ -131,125 +128,64 @@ def _analyse_runners(
     from_date: dt.date | None,
     to_date: dt.date | None,
 ) -> dict[str, LoadSummary]:
-    index = {r.id: i for i, r in enumerate(runners)}
+    """Read the runners' rows and hand them to :func:`analytics.runner_summaries`."""
+    runner_ids = [r.id for r in runners]
     acts = session.execute(
         select(*_LOAD_COLUMNS)
-        .where(Activity.runner_id.in_(list(index)), Activity.local_date <= today)
+        .where(Activity.runner_id.in_(runner_ids), Activity.local_date <= today)
         .order_by(Activity.local_date, Activity.start_at)
     ).all()
-    gear_rows = session.scalars(select(Gear).where(Gear.runner_id.in_(list(index)))).all()
-    rows: list[ActivityRow] = []
-    gait_runs: dict[str, list[GaitRun]] = defaultdict(list)
-    by_gear: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
+    gear_rows = session.scalars(select(Gear).where(Gear.runner_id.in_(runner_ids))).all()
     by_id = {r.id: r for r in runners}
-    left_out: dict[str, list[LeftOut]] = defaultdict(list)
+    stored: list[StoredActivity] = []
     for act in acts:
-        runner = by_id[act.runner_id]
-        duration = float(act.timer_s or act.elapsed_s or 0.0)
-        doubts = _doubts(act)
-        for w in doubts:
-            if w.effect != "none":
-                what = {"load": "activity", "hr": "heart rate"}.get(w.effect, w.effect)
-                left_out[act.runner_id].append(
-                    LeftOut(act.local_date, act.id, act.sport, what, w.code, w.detail)
-                )
+        doubts = tuple(_doubts(act))
         effects = {w.effect for w in doubts}
-        if "load" in effects:
-            continue
-        hr_ok = "hr" not in effects
-        male, female = _stream_trimps(session, act, runner, today) if hr_ok else (None, None)
-        rows.append(
-            ActivityRow(
-                runner_index=index[act.runner_id],
+        male, female = (
+            _stream_trimps(session, act, by_id[act.runner_id], today)
+            if "load" not in effects and "hr" not in effects
+            else (None, None)
+        )
+        stored.append(
+            StoredActivity(
+                id=act.id,
+                runner_id=act.runner_id,
                 local_date=act.local_date,
-                distance_m=act.distance_m,
-                duration_s=duration,
                 sport=act.sport,
+                duration_s=float(act.timer_s or act.elapsed_s or 0.0),
+                distance_m=act.distance_m,
                 ascent_m=act.ascent_m,
                 descent_m=act.descent_m,
                 downhill_m=act.downhill_m,
-                avg_hr_bpm=act.avg_hr_bpm if hr_ok else None,
-                max_hr_bpm=act.max_hr_bpm
-                if hr_ok and (act.max_hr_bpm or 0.0) <= HR_MAX_MAX_BPM
-                else None,
+                avg_hr_bpm=act.avg_hr_bpm,
+                max_hr_bpm=act.max_hr_bpm,
                 rpe=act.rpe,
+                avg_cadence_spm=act.avg_cadence_spm,
+                avg_stance_time_ms=act.avg_stance_time_ms,
+                avg_vertical_oscillation_mm=act.avg_vertical_oscillation_mm,
+                avg_step_length_mm=act.avg_step_length_mm,
+                avg_stance_balance_left_pct=act.avg_stance_balance_left_pct,
+                gear_id=act.gear_id,
+                doubts=doubts,
                 stream_trimp_male=male,
                 stream_trimp_female=female,
             )
         )
-        if act.sport.lower() in RUN_SPORTS:
-            pace = duration / (act.distance_m / 1000.0) if act.distance_m else None
-            gait_runs[act.runner_id].append(
-                GaitRun(
-                    local_date=act.local_date,
-                    pace_s_per_km=pace,
-                    cadence_spm=act.avg_cadence_spm if "cadence" not in effects else None,
-                    stance_time_ms=act.avg_stance_time_ms,
-                    vertical_oscillation_mm=act.avg_vertical_oscillation_mm,
-                    step_length_mm=act.avg_step_length_mm,
-                    stance_balance_left_pct=act.avg_stance_balance_left_pct,
-                )
-            )
-            if act.gear_id:
-                by_gear[act.gear_id].append((act.local_date, float(act.distance_m or 0.0)))
-    # Each runner's thresholds come from the clinics they consent to; runners sharing
-    # thresholds (usually all of them) are analysed in one vectorised pass.
-    thresholds = runner_thresholds(session, list(index))
-    groups: dict[AnalyticsOptions, list[Runner]] = defaultdict(list)
-    for runner in runners:
-        opts = analytics_options(thresholds[runner.id], shoe_retire_km=settings.shoe_retire_km)
-        groups[opts].append(runner)
-    analyses: dict[str, tuple[ClinicAnalysis, int]] = {}
-    for options, members in groups.items():
-        if len(groups) == 1:
-            batch = rows
-        else:
-            local = {r.id: i for i, r in enumerate(members)}
-            batch = [
-                replace(row, runner_index=local[runners[row.runner_index].id])
-                for row in rows
-                if runners[row.runner_index].id in local
-            ]
-        analysis = analyse(
-            table_from_rows(batch), [_profile(r) for r in members], today=today, options=options
-        )
-        for i, r in enumerate(members):
-            analyses[r.id] = (analysis, i)
-    pains = _pain(session, list(index), today=today)
-    out: dict[str, LoadSummary] = {}
-    for runner in runners:
-        analysis, position = analyses[runner.id]
-        options = analysis.options
-        gear = [g for g in gear_rows if g.runner_id == runner.id]
-        shoes, shoe_flags = shoe_summaries(
-            [
-                ShoeInput(
-                    gear_id=g.id,
-                    name=g.name,
-                    retired=g.retired,
-                    retire_km=g.retire_km,
-                    run_dates=tuple(d for d, _ in by_gear[g.id]),
-                    run_distances_m=tuple(m for _, m in by_gear[g.id]),
-                )
-                for g in gear
-            ],
-            default_retire_km=options.shoe_retire_km,
-        )
-        gait = gait_summary(gait_runs[runner.id])
-        pain = pains.get(runner.id, ())
-        out[runner.id] = summarise(
-            analysis,
-            position,
-            from_date=from_date,
-            to_date=to_date,
-            gait=gait,
-            shoes=shoes,
-            extra_flags=gait.flags + shoe_flags,
-            pain=pain,
-            current_pain=_current_pain(pain, today=today),
-            left_out=tuple(left_out[runner.id]),
-        )
-    return out
+    # Each runner's thresholds come from the clinics they consent to.
+    thresholds = runner_thresholds(session, runner_ids)
+    return runner_summaries(
+        [_profile(r) for r in runners],
+        stored,
+        [StoredGear(g.id, g.runner_id, g.name, g.retired, g.retire_km) for g in gear_rows],
+        options={
+            r.id: analytics_options(thresholds[r.id], shoe_retire_km=settings.shoe_retire_km)
+            for r in runners
+        },
+        pain=_pain(session, runner_ids, today=today),
+        today=today,
+        from_date=from_date,
+        to_date=to_date,
+    )
 
 
 def _doubts(act: Any) -> list[DataWarning]:
@@ -289,17 +225,6 @@ def _pain(
             if value is not None:
                 points[s.runner_id].append(PainPoint(s.session_date, int(value), kind))
     return {k: tuple(sorted(v, key=lambda p: p.date)) for k, v in points.items()}
-
-
-def _current_pain(pain: tuple[PainPoint, ...], *, today: dt.date) -> int | None:
-    """The latest score of the last 7 days (diary preferred on the same day)."""
-    recent = [p for p in pain if (today - p.date).days < 7]
-    if not recent:
-        return None
-    last = max(p.date for p in recent)
-    same = [p for p in recent if p.date == last]
-    diary = [p for p in same if p.kind == "diary"]
-    return (diary or same)[-1].score
 
 
 def load_summary(

@@ -13,7 +13,7 @@ from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.schemas import JobOut
 from backstride.config import Settings
 from backstride.errors import InvalidInput
-from backstride.services import jobs, uploads
+from backstride.services.imports import jobs, uploads
 from backstride.services.policy import own_runner_id
 
 router = APIRouter(prefix="/me/imports", tags=["runner"])

@@ -4,7 +4,7 @@ One form for both ways: without JavaScript the browser posts every chosen file a
 lands on the import's page (post/redirect/get); with it, ``app.js`` posts one request per
 file with its own progress bar and htmx polls each import. Either way each file is judged on
 its own: a refused file (wrong type, empty, unreadable, unsafe zip) is listed with its reason
-and the good ones are imported (``services.uploads``).
+and the good ones are imported (``services.imports.uploads``).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from starlette.responses import Response
 
 from backstride.api.deps import CSRF_HEADER, AppSettings, DbSession, Now
 from backstride.errors import BackstrideError, Forbidden, InvalidInput
-from backstride.services import activities, jobs, uploads
+from backstride.services import activities
 from backstride.services.auth import check_csrf
+from backstride.services.imports import jobs, uploads
 from backstride.web.session import CSRF_FIELD, RunnerDep
 from backstride.web.templating import is_htmx, redirect, render
 

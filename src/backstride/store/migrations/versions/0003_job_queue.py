@@ -3,7 +3,7 @@
 Revision ID: 0003_job_queue
 Revises: 0002_server
 
-On PostgreSQL the import queue is procrastinate (services/queue.py). Its schema ships with the
+On PostgreSQL the import queue is procrastinate (services/imports/queue.py). Its schema ships with the
 package (``procrastinate.schema.SchemaManager.get_schema()``, the 3.x schema; the dependency is
 pinned to ``>=3.10,<4``); applying it here keeps one migration history for the whole database.
 A later procrastinate release that changes its schema ships SQL deltas

@@ -9,7 +9,7 @@ the load is read, so nothing depends on the backfill having run.
 
 Frozen: the stream decoding and the heart-rate time distribution are copied here as they were
 when this revision was written (``ingest.streams.decode_streams`` and ``stored_values``,
-``analytics.load_models.hr_time``, ``services.activity_rows.hr_time_blob``), so later changes
+``analytics.load_models.hr_time``, ``services.rows.activity.hr_time_blob``), so later changes
 to the application cannot change what this migration writes. ``tests/store/
 test_hr_time_migration.py`` checks that it writes what the application computes today.
 """

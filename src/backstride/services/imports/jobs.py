@@ -32,7 +32,7 @@ from backstride.store.models import ImportJob, Runner
 from backstride.units import new_id
 
 if TYPE_CHECKING:
-    from backstride.services.importing import ImportProgress
+    from backstride.services.imports.importing import ImportProgress
 
 log = logging.getLogger(__name__)
 
@@ -223,9 +223,10 @@ def _give_up(
 
 
 def default_importer() -> Importer:
-    """The import service (``services.importing.import_paths``) adapted to a report dict."""
-    # Imported here, not at the top: services.importing imports this module (``Interrupted``).
-    from backstride.services.importing import import_paths
+    """The import service (``services.imports.importing.import_paths``) adapted to a report dict."""
+    # Imported here, not at the top: services.imports.importing imports this module
+    # (``Interrupted``).
+    from backstride.services.imports.importing import import_paths
 
     def run(session: Session, **kwargs: Any) -> dict[str, Any]:
         report_progress: Progress | None = kwargs.pop("progress", None)
@@ -257,8 +258,9 @@ def check_single_file(path: Path, settings: Settings) -> None:
     Uses the ingest reader registry (``ingest.registry.read_activity``); archives are checked
     by ``uploads.check_archive`` and imported in the background.
     """
-    # Imported here, not at the top: services.importing imports this module (``Interrupted``).
-    from backstride.services.importing import dated
+    # Imported here, not at the top: services.imports.importing imports this module
+    # (``Interrupted``).
+    from backstride.services.imports.importing import dated
 
     activities = read_activity(path, max_bytes=settings.max_file_bytes)
     if not activities:

@@ -10,8 +10,8 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services.demo_history import DemoRun, _gpx
-from backstride.services.importing import import_paths
+from backstride.services.demo.history import DemoRun, _gpx
+from backstride.services.imports.importing import import_paths
 
 NOW = dt.datetime(2026, 11, 25, 9, tzinfo=dt.UTC)
 

@@ -12,8 +12,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services import accounts, auth, jobs
-from backstride.services.worker import ImportWorker
+from backstride.services import accounts, auth
+from backstride.services.imports import jobs
+from backstride.services.imports.worker import ImportWorker
 from backstride.store.db import is_transient, session_factory
 from backstride.store.models import Account, ImportJob
 

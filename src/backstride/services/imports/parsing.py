@@ -4,8 +4,8 @@ Pure apart from keeping the original file in the runner's folder of the blob sto
 (``services.blobstore``, written atomically), and light on purpose: no SQLAlchemy, so that
 ``ParseStream.start`` can start its worker processes and have them parse while the command is
 still importing the database layer and opening the database (``cli.ingest``); the main process
-later consumes the results in input order and is the only writer (``services.importing``,
-``services.import_writer``).
+later consumes the results in input order and is the only writer (``services.imports.importing``,
+``services.imports.writer``).
 
 The runner's id (the folder the originals go to) may not be known yet when parsing starts (the
 CLI opens the database meanwhile): files parsed before ``ParseStream.bind`` are kept by the
@@ -30,8 +30,8 @@ from backstride.ingest.archive import ArchiveLimits
 from backstride.ingest.errors import NO_DATE, ingest_error
 from backstride.ingest.model import Activity
 from backstride.ingest.sources import ImportItem, collect, count_inputs
-from backstride.services.activity_rows import StreamFacts, stream_facts, without_streams
 from backstride.services.blobstore import BlobStore, blob_store
+from backstride.services.rows.activity import StreamFacts, stream_facts, without_streams
 
 if TYPE_CHECKING:
     from backstride.config import Settings
@@ -141,7 +141,9 @@ def _pool() -> ProcessPoolExecutor:
     interpreter, and preloading the readers makes each worker start at once.
     """
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["backstride.services.parsing", "backstride.ingest.registry"])
+    context.set_forkserver_preload(
+        ["backstride.services.imports.parsing", "backstride.ingest.registry"]
+    )
     workers = max(1, min(2, os.cpu_count() or 1))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 

@@ -1,12 +1,12 @@
 """Import service: files, folders and export zips -> stored activities, laps, streams, blobs.
 
-``import_paths`` parses items (``services.parsing.ParseStream``: in a process pool when there
-are many: parsing is pure and CPU-bound; workers also encode the streams and keep the original
-file content-addressed in the runner's own folder of ``settings.blob_dir``, written
-atomically: ``services.blobstore``); the main process is the only writer: it dedups each
+``import_paths`` parses items (``services.imports.parsing.ParseStream``: in a process pool
+when there are many: parsing is pure and CPU-bound; workers also encode the streams and keep
+the original file content-addressed in the runner's own folder of ``settings.blob_dir``,
+written atomically: ``services.blobstore``); the main process is the only writer: it dedups each
 activity against the runner's stored ones (``ingest.dedup``), stores it with its laps, streams
 and the runner's ``Blob`` row (in batches, each activity whole or not at all:
-``services.import_writer``) and commits once. Importing the same thing twice changes
+``services.imports.writer``) and commits once. Importing the same thing twice changes
 nothing. A caller may start the parsing first (``ParseStream.start``) and pass it in, so the
 workers run while it opens the database (the CLI does).
 """
@@ -22,15 +22,15 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
-from backstride.services.import_writer import FileOutcome, Writer
-from backstride.services.jobs import Interrupted
-from backstride.services.parsing import (
+from backstride.services.imports.jobs import Interrupted
+from backstride.services.imports.parsing import (
     PARALLEL_MIN_ITEMS,
     Parsed,
     ParseStopped,
     ParseStream,
     dated,
 )
+from backstride.services.imports.writer import FileOutcome, Writer
 from backstride.services.runners import get_or_create_runner
 
 

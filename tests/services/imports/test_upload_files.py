@@ -11,7 +11,7 @@ import pytest
 
 from backstride.config import Settings
 from backstride.errors import InvalidInput
-from backstride.services import uploads
+from backstride.services.imports import uploads
 
 BOUNDARY = "xyzzy"
 

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.services import outbox
-from backstride.services.jobs import Importer, claim_next, run_job
+from backstride.services.imports.jobs import Importer, claim_next, run_job
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ import pytest
 from backstride.config import Settings
 from backstride.ingest.sources import ImportItem
 from backstride.services.blobstore import blob_store
-from backstride.services.parsing import (
+from backstride.services.imports.parsing import (
     PARALLEL_MIN_ITEMS,
     Parsed,
     ParseStopped,

@@ -19,7 +19,7 @@ from backstride.config import Settings
 from backstride.ingest.streams import decode_streams
 from backstride.services.activities import get_activity, list_activities
 from backstride.services.blobstore import blob_store
-from backstride.services.importing import ImportProgress, import_paths
+from backstride.services.imports.importing import ImportProgress, import_paths
 from backstride.store import models as sm
 from backstride.store.db import make_engine, session_factory
 from backstride.store.migrate import upgrade

@@ -14,9 +14,10 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
-from backstride.services import accounts, auth, jobs
+from backstride.services import accounts, auth
+from backstride.services.imports import jobs
+from backstride.services.imports.worker import ImportWorker
 from backstride.services.policy import Principal
-from backstride.services.worker import ImportWorker
 from backstride.store.db import session_factory
 from backstride.store.models import Account, Activity, ImportJob
 from tests.api.world import SAMPLE_GPX

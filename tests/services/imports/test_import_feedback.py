@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.services.activities import get_activity, list_activities
-from backstride.services.importing import ImportReport, import_paths
+from backstride.services.imports.importing import ImportReport, import_paths
 from backstride.services.load import load_summary
 from backstride.store.db import make_engine, session_factory
 from backstride.store.migrate import upgrade

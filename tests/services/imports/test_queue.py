@@ -18,9 +18,8 @@ from typer.testing import CliRunner
 
 from backstride.cli.main import app as cli
 from backstride.config import Settings
-from backstride.services import jobs
-from backstride.services.policy import Principal
-from backstride.services.queue import (
+from backstride.services.imports import jobs
+from backstride.services.imports.queue import (
     TASK_NAME,
     ProcrastinateQueue,
     QueueUnavailable,
@@ -29,6 +28,7 @@ from backstride.services.queue import (
     make_queue,
     procrastinate_app,
 )
+from backstride.services.policy import Principal
 from backstride.store.db import session_factory
 from backstride.store.models import Activity, ImportJob
 from tests.api.world import SAMPLE_GPX, World, build_world

@@ -1,10 +1,10 @@
 """Where queued imports run: the table worker on SQLite, procrastinate on PostgreSQL.
 
 Both keep the ``import_jobs`` row as the single record of status, progress and report
-(``services.jobs``); they differ in how a job reaches a worker.
+(``services.imports.jobs``); they differ in how a job reaches a worker.
 
-* SQLite (one process): :class:`~backstride.services.worker.ImportWorker`, a thread that claims
-  queued rows; ``submit`` wakes it.
+* SQLite (one process): :class:`~backstride.services.imports.worker.ImportWorker`, a thread
+  that claims queued rows; ``submit`` wakes it.
 * PostgreSQL (several API processes and ``backstride worker`` processes): the
   `procrastinate <https://procrastinate.readthedocs.io>`_ job queue. ``submit`` defers the task
   ``backstride.import_job`` on queue ``imports``; any process running a procrastinate worker
@@ -33,8 +33,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from backstride.config import Settings
 from backstride.errors import BackstrideError
 from backstride.services import outbox
-from backstride.services.jobs import Importer, run_job, take_job
-from backstride.services.worker import ImportWorker
+from backstride.services.imports.jobs import Importer, run_job, take_job
+from backstride.services.imports.worker import ImportWorker
 from backstride.store.models import ImportJob
 
 log = logging.getLogger(__name__)

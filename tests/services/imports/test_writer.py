@@ -14,8 +14,8 @@ from backstride.config import Settings
 from backstride.ingest.dedup import dedup_key
 from backstride.ingest.registry import read_activity
 from backstride.ingest.sources import ImportItem
-from backstride.services.activity_rows import stream_facts
-from backstride.services.import_writer import Parsed, Writer
+from backstride.services.imports.writer import Parsed, Writer
+from backstride.services.rows.activity import stream_facts
 from backstride.services.runners import get_or_create_runner
 from backstride.store import models as sm
 from backstride.store.db import make_engine, session_factory

@@ -25,9 +25,9 @@ from backstride.ingest.hints import apply_hints
 from backstride.ingest.model import Activity
 from backstride.ingest.quality import recheck_summary
 from backstride.ingest.sources import ImportItem
-from backstride.services.activity_rows import Row, activity_values, with_source
-from backstride.services.dedup_index import DedupIndex
-from backstride.services.parsing import Parsed
+from backstride.services.imports.dedup_index import DedupIndex
+from backstride.services.imports.parsing import Parsed
+from backstride.services.rows.activity import Row, activity_values, with_source
 from backstride.store import models as sm
 from backstride.store.base import Base
 from backstride.units import new_id

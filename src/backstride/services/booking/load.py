@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, bindparam, or_, select
+from sqlalchemy import ColumnElement, Engine, bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import (
@@ -27,7 +32,7 @@ from backstride.store.clinic_models import (
     RoomRow,
     TimeOffRow,
 )
-from backstride.store.models import Account, ClinicMember
+from backstride.store.models import Account, Clinic, ClinicMember
 
 MARGIN = dt.timedelta(days=1)
 """Bookings and time off this far around a search still matter (buffers, long visits)."""
@@ -144,8 +149,62 @@ _O = TimeOffRow
 _OFF = select(_O.id, _O.start_at, _O.end_at, _O.clinician_account_id, _O.room_id, _O.reason).where(
     _O.clinic_id == bindparam("clinic_id"),
     _O.end_at > bindparam("lo", type_=_O.end_at.type),
-    _O.start_at < bindparam("hi", type_=_O.start_at.type),
 )
+
+
+_STAMP = select(Clinic.rules_version, Clinic.created_at).where(Clinic.id == bindparam("clinic_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    """One clinic's rules as read at ``version``, with every time off ending after
+    ``off_from`` (the window of a later request is filtered from it in memory)."""
+
+    version: tuple[int, dt.datetime] | None
+    off_from: dt.datetime
+    rules: ClinicRules
+
+
+class RulesCache:
+    """Each clinic's rules, per database, kept while ``clinics.rules_version`` is unchanged.
+
+    The stamp is bumped by triggers in the same transaction as any change to the clinic's
+    set-up (migration bookfast_1), so one cheap query per request tells whether the kept rules
+    are still the stored ones, whichever process changed them (docs/decisions/0061). Keyed by
+    the engine and the clinic id: never another database's or another clinic's rules.
+    """
+
+    def __init__(self, max_clinics: int = 256) -> None:
+        self._max = max_clinics
+        self._by_engine: weakref.WeakKeyDictionary[Engine, OrderedDict[str, _Cached]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, bind: Engine, clinic_id: str) -> _Cached | None:
+        with self._lock:
+            found = self._by_engine.get(bind)
+            return None if found is None else found.get(clinic_id)
+
+    def put(self, bind: Engine, clinic_id: str, entry: _Cached) -> None:
+        with self._lock:
+            clinics = self._by_engine.setdefault(bind, OrderedDict())
+            clinics[clinic_id] = entry
+            clinics.move_to_end(clinic_id)
+            while len(clinics) > self._max:
+                clinics.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_engine.clear()
+
+
+RULES_CACHE = RulesCache()
+
+
+def _engine_of(session: Session) -> Engine | None:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
 
 
 def load_rules(
@@ -157,7 +216,43 @@ def load_rules(
     margin: dt.timedelta = MARGIN,
 ) -> ClinicRules:
     """The clinic's rules with the time off that meets ``[start_at, end_at)`` widened by
-    ``margin``. Plain column queries (no ORM objects): this runs on every booking."""
+    ``margin``.
+
+    Reads the clinic's ``rules_version`` first and reuses this process's copy when it was read
+    at that version (one query instead of six); otherwise reads the rules and keeps them. The
+    stamp is read *before* the rules, so a change committed in between is kept under the older
+    stamp and read again at the next call: never old rules under a new stamp.
+    """
+    lo, hi = start_at - margin, end_at + margin
+    engine = _engine_of(session)
+    if engine is None:
+        return _read_rules(session, clinic_id, off_from=lo).rules
+    found = session.execute(_STAMP, {"clinic_id": clinic_id}).first()
+    if found is None:  # no such clinic: nothing to keep
+        return _read_rules(session, clinic_id, off_from=lo).rules
+    # With the creation time: a clinic deleted and made again under the same id starts
+    # counting from 0 again, but not at the same instant.
+    version = (found[0], found[1])
+    kept = RULES_CACHE.get(engine, clinic_id)
+    if kept is None or kept.version != version or lo < kept.off_from:
+        off_from = lo if kept is None or kept.version != version else min(lo, kept.off_from)
+        kept = _read_rules(session, clinic_id, off_from=off_from, version=version)
+        RULES_CACHE.put(engine, clinic_id, kept)
+    rules = kept.rules
+    return dataclasses.replace(
+        rules, time_off=tuple(o for o in rules.time_off if o.end_at > lo and o.start_at < hi)
+    )
+
+
+def _read_rules(
+    session: Session,
+    clinic_id: str,
+    *,
+    off_from: dt.datetime,
+    version: tuple[int, dt.datetime] | None = None,
+) -> _Cached:
+    """The stored rules with every time off that ends after ``off_from``.
+    Plain column queries (no ORM objects)."""
     key = {"clinic_id": clinic_id}
     found = session.execute(_POLICY, key).first()
     policy = (
@@ -176,10 +271,8 @@ def load_rules(
     types = session.execute(_TYPES, key).all()
     rooms = session.execute(_ROOMS, key).all()
     hours = session.execute(_HOURS, key).all()
-    off = session.execute(
-        _OFF, {"clinic_id": clinic_id, "lo": start_at - margin, "hi": end_at + margin}
-    ).all()
-    return ClinicRules(
+    off = session.execute(_OFF, {"clinic_id": clinic_id, "lo": off_from}).all()
+    rules = ClinicRules(
         policy=policy,
         types=tuple(
             AppointmentType(
@@ -206,6 +299,7 @@ def load_rules(
         ),
         time_off=tuple(TimeOff(*r) for r in off),
     )
+    return _Cached(version, off_from, rules)
 
 
 def load_bookings(
@@ -248,6 +342,8 @@ def load_bookings(
 
 __all__ = [
     "MARGIN",
+    "RULES_CACHE",
+    "RulesCache",
     "clinicians_of",
     "hours_from_row",
     "load_bookings",

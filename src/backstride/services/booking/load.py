@@ -7,9 +7,11 @@ import datetime as dt
 import threading
 import weakref
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, bindparam, or_, select
+from sqlalchemy import ColumnElement, Engine, bindparam, case, or_, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import (
@@ -24,6 +26,7 @@ from backstride.clinic import (
     TimeOff,
     VisitKind,
 )
+from backstride.errors import NotFound
 from backstride.store.clinic_models import (
     Appointment,
     AppointmentTypeRow,
@@ -153,6 +156,13 @@ _OFF = select(_O.id, _O.start_at, _O.end_at, _O.clinician_account_id, _O.room_id
 
 
 _STAMP = select(Clinic.rules_version, Clinic.created_at).where(Clinic.id == bindparam("clinic_id"))
+_REF = bindparam("ref")
+_RESOLVE = (
+    select(Clinic.id, Clinic.rules_version, Clinic.created_at)
+    .where(or_(Clinic.id == _REF, Clinic.slug == _REF))
+    .order_by(case((Clinic.id == _REF, 0), else_=1))
+    .limit(1)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,16 +233,44 @@ def load_rules(
     stamp is read *before* the rules, so a change committed in between is kept under the older
     stamp and read again at the next call: never old rules under a new stamp.
     """
+    found = session.execute(_STAMP, {"clinic_id": clinic_id}).first()
+    if found is None:  # no such clinic: nothing to keep
+        return _read_rules(session, clinic_id, off_from=start_at - margin).rules
+    return _kept_rules(session, clinic_id, found, start_at, end_at, margin)
+
+
+def load_clinic_rules(
+    session: Session,
+    clinic_ref: str,
+    *,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    margin: dt.timedelta = MARGIN,
+) -> tuple[str, ClinicRules]:
+    """The clinic (by id, else by slug) and its rules as :func:`load_rules` gives them: the
+    clinic and its stamp in one query. ``clinic.not_found`` when there is no such clinic."""
+    found = session.execute(_RESOLVE, {"ref": clinic_ref}).first()
+    if found is None:
+        raise NotFound("no such clinic", code="clinic.not_found")
+    clinic_id = str(found[0])
+    return clinic_id, _kept_rules(session, clinic_id, found[1:], start_at, end_at, margin)
+
+
+def _kept_rules(
+    session: Session,
+    clinic_id: str,
+    stamp: Sequence[Any],
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    margin: dt.timedelta,
+) -> ClinicRules:
     lo, hi = start_at - margin, end_at + margin
     engine = _engine_of(session)
     if engine is None:
         return _read_rules(session, clinic_id, off_from=lo).rules
-    found = session.execute(_STAMP, {"clinic_id": clinic_id}).first()
-    if found is None:  # no such clinic: nothing to keep
-        return _read_rules(session, clinic_id, off_from=lo).rules
     # With the creation time: a clinic deleted and made again under the same id starts
     # counting from 0 again, but not at the same instant.
-    version = (found[0], found[1])
+    version = (int(stamp[0]), stamp[1])
     kept = RULES_CACHE.get(engine, clinic_id)
     if kept is None or kept.version != version or lo < kept.off_from:
         off_from = lo if kept is None or kept.version != version else min(lo, kept.off_from)
@@ -347,6 +385,7 @@ __all__ = [
     "clinicians_of",
     "hours_from_row",
     "load_bookings",
+    "load_clinic_rules",
     "load_rules",
     "policy_from_row",
     "room_from_row",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, bindparam, case, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Engine, String, bindparam, case, or_, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import (
@@ -156,7 +156,7 @@ _OFF = select(_O.id, _O.start_at, _O.end_at, _O.clinician_account_id, _O.room_id
 
 
 _STAMP = select(Clinic.rules_version, Clinic.created_at).where(Clinic.id == bindparam("clinic_id"))
-_REF = bindparam("ref")
+_REF: BindParameter[str] = bindparam("ref", type_=String())
 _RESOLVE = (
     select(Clinic.id, Clinic.rules_version, Clinic.created_at)
     .where(or_(Clinic.id == _REF, Clinic.slug == _REF))

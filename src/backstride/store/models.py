@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -170,6 +171,10 @@ class Clinic(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     """An archived clinic keeps its consent history; it takes no new consents."""
+    rules_version: Mapped[int] = mapped_column(Integer, server_default=text("0"), default=0)
+    """Bumped by database triggers with every change to the clinic's booking set-up (policy,
+    types, rooms, hours, time off, members; migration bookfast_1): booking processes reuse
+    their cached rules while it is unchanged (docs/decisions/0061)."""
 
 
 class ClinicMember(Base):

@@ -29,7 +29,7 @@ from backstride.services.booking.access import (
     has_consent,
     require_staff,
 )
-from backstride.services.booking.load import load_bookings, load_rules
+from backstride.services.booking.load import load_bookings, load_clinic_rules, load_rules
 from backstride.services.booking.queries import one_view, to_view, view_of, view_query
 from backstride.services.booking.slots import next_free, runner_eligibility, runner_exists
 from backstride.services.booking.transaction import write_transaction
@@ -242,13 +242,10 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
     )
     keyed = idempotency_key is not None and account_id is not None
     made: str | None = None
-    clinic_key = clinic_id
     # The clinic's rules (types, hours, rooms, time off) are read before the write transaction:
     # configuration, not bookings, so SQLite's one writer at a time does not wait for them
     # (docs/decisions/0057). Overlaps are still refused by the database inside it.
-    rules = load_rules(
-        session, clinic_row(session, clinic_id).id, start_at=start_at, end_at=start_at
-    )
+    clinic_key, rules = load_clinic_rules(session, clinic_id, start_at=start_at, end_at=start_at)
     try:
         with write_transaction(session):
             made = idempotency.replay(
@@ -295,21 +292,24 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                     code="booking.duration_mismatch",
                     problems=[{"path": "end_at", "msg": f"start_at + {t.duration_min} min"}],
                 )
-            if not staff:
-                found = runner_eligibility(
-                    session, rules, runner_id=runner_id, clinic_id=clinic.id, now=now
+            # These reads do not depend on the consent and audit rows just added: those are
+            # flushed once, with the appointment, instead of on the first read.
+            with session.no_autoflush:
+                if not staff:
+                    found = runner_eligibility(
+                        session, rules, runner_id=runner_id, clinic_id=clinic.id, now=now
+                    )
+                    require_type(found, t)
+                    require_by(found, start_at)
+                blocked_start, blocked_end = blocked_range(t, start_at)
+                bookings = load_bookings(
+                    session,
+                    rules,
+                    runner_id=runner_id,
+                    start_at=blocked_start,
+                    end_at=blocked_end,
+                    margin=dt.timedelta(0),
                 )
-                require_type(found, t)
-                require_by(found, start_at)
-            blocked_start, blocked_end = blocked_range(t, start_at)
-            bookings = load_bookings(
-                session,
-                rules,
-                runner_id=runner_id,
-                start_at=blocked_start,
-                end_at=blocked_end,
-                margin=dt.timedelta(0),
-            )
             slot = _place(
                 rules,
                 bookings,

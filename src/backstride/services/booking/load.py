@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Engine, String, bindparam, case, or_, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import (
@@ -19,6 +26,7 @@ from backstride.clinic import (
     TimeOff,
     VisitKind,
 )
+from backstride.errors import NotFound
 from backstride.store.clinic_models import (
     Appointment,
     AppointmentTypeRow,
@@ -27,7 +35,7 @@ from backstride.store.clinic_models import (
     RoomRow,
     TimeOffRow,
 )
-from backstride.store.models import Account, ClinicMember
+from backstride.store.models import Account, Clinic, ClinicMember
 
 MARGIN = dt.timedelta(days=1)
 """Bookings and time off this far around a search still matter (buffers, long visits)."""
@@ -144,8 +152,69 @@ _O = TimeOffRow
 _OFF = select(_O.id, _O.start_at, _O.end_at, _O.clinician_account_id, _O.room_id, _O.reason).where(
     _O.clinic_id == bindparam("clinic_id"),
     _O.end_at > bindparam("lo", type_=_O.end_at.type),
-    _O.start_at < bindparam("hi", type_=_O.start_at.type),
 )
+
+
+_STAMP = select(Clinic.rules_version, Clinic.created_at).where(Clinic.id == bindparam("clinic_id"))
+_REF: BindParameter[str] = bindparam("ref", type_=String())
+_RESOLVE = (
+    select(Clinic.id, Clinic.rules_version, Clinic.created_at)
+    .where(or_(Clinic.id == _REF, Clinic.slug == _REF))
+    .order_by(case((Clinic.id == _REF, 0), else_=1))
+    .limit(1)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Cached:
+    """One clinic's rules as read at ``version``, with every time off ending after
+    ``off_from`` (the window of a later request is filtered from it in memory)."""
+
+    version: tuple[int, dt.datetime] | None
+    off_from: dt.datetime
+    rules: ClinicRules
+
+
+class RulesCache:
+    """Each clinic's rules, per database, kept while ``clinics.rules_version`` is unchanged.
+
+    The stamp is bumped by triggers in the same transaction as any change to the clinic's
+    set-up (migration bookfast_1), so one cheap query per request tells whether the kept rules
+    are still the stored ones, whichever process changed them (docs/decisions/0061). Keyed by
+    the engine and the clinic id: never another database's or another clinic's rules.
+    """
+
+    def __init__(self, max_clinics: int = 256) -> None:
+        self._max = max_clinics
+        self._by_engine: weakref.WeakKeyDictionary[Engine, OrderedDict[str, _Cached]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._lock = threading.Lock()
+
+    def get(self, bind: Engine, clinic_id: str) -> _Cached | None:
+        with self._lock:
+            found = self._by_engine.get(bind)
+            return None if found is None else found.get(clinic_id)
+
+    def put(self, bind: Engine, clinic_id: str, entry: _Cached) -> None:
+        with self._lock:
+            clinics = self._by_engine.setdefault(bind, OrderedDict())
+            clinics[clinic_id] = entry
+            clinics.move_to_end(clinic_id)
+            while len(clinics) > self._max:
+                clinics.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._by_engine.clear()
+
+
+RULES_CACHE = RulesCache()
+
+
+def _engine_of(session: Session) -> Engine | None:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else getattr(bind, "engine", None)
 
 
 def load_rules(
@@ -157,7 +226,71 @@ def load_rules(
     margin: dt.timedelta = MARGIN,
 ) -> ClinicRules:
     """The clinic's rules with the time off that meets ``[start_at, end_at)`` widened by
-    ``margin``. Plain column queries (no ORM objects): this runs on every booking."""
+    ``margin``.
+
+    Reads the clinic's ``rules_version`` first and reuses this process's copy when it was read
+    at that version (one query instead of six); otherwise reads the rules and keeps them. The
+    stamp is read *before* the rules, so a change committed in between is kept under the older
+    stamp and read again at the next call: never old rules under a new stamp.
+    """
+    found = session.execute(_STAMP, {"clinic_id": clinic_id}).first()
+    if found is None:  # no such clinic: nothing to keep
+        return _read_rules(session, clinic_id, off_from=start_at - margin).rules
+    return _kept_rules(session, clinic_id, found, start_at, end_at, margin)
+
+
+def load_clinic_rules(
+    session: Session,
+    clinic_ref: str,
+    *,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    margin: dt.timedelta = MARGIN,
+) -> tuple[str, ClinicRules]:
+    """The clinic (by id, else by slug) and its rules as :func:`load_rules` gives them: the
+    clinic and its stamp in one query. ``clinic.not_found`` when there is no such clinic."""
+    found = session.execute(_RESOLVE, {"ref": clinic_ref}).first()
+    if found is None:
+        raise NotFound("no such clinic", code="clinic.not_found")
+    clinic_id = str(found[0])
+    return clinic_id, _kept_rules(session, clinic_id, found[1:], start_at, end_at, margin)
+
+
+def _kept_rules(
+    session: Session,
+    clinic_id: str,
+    stamp: Sequence[Any],
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    margin: dt.timedelta,
+) -> ClinicRules:
+    lo, hi = start_at - margin, end_at + margin
+    engine = _engine_of(session)
+    if engine is None:
+        return _read_rules(session, clinic_id, off_from=lo).rules
+    # With the creation time: a clinic deleted and made again under the same id starts
+    # counting from 0 again, but not at the same instant.
+    version = (int(stamp[0]), stamp[1])
+    kept = RULES_CACHE.get(engine, clinic_id)
+    if kept is None or kept.version != version or lo < kept.off_from:
+        off_from = lo if kept is None or kept.version != version else min(lo, kept.off_from)
+        kept = _read_rules(session, clinic_id, off_from=off_from, version=version)
+        RULES_CACHE.put(engine, clinic_id, kept)
+    rules = kept.rules
+    return dataclasses.replace(
+        rules, time_off=tuple(o for o in rules.time_off if o.end_at > lo and o.start_at < hi)
+    )
+
+
+def _read_rules(
+    session: Session,
+    clinic_id: str,
+    *,
+    off_from: dt.datetime,
+    version: tuple[int, dt.datetime] | None = None,
+) -> _Cached:
+    """The stored rules with every time off that ends after ``off_from``.
+    Plain column queries (no ORM objects)."""
     key = {"clinic_id": clinic_id}
     found = session.execute(_POLICY, key).first()
     policy = (
@@ -176,10 +309,8 @@ def load_rules(
     types = session.execute(_TYPES, key).all()
     rooms = session.execute(_ROOMS, key).all()
     hours = session.execute(_HOURS, key).all()
-    off = session.execute(
-        _OFF, {"clinic_id": clinic_id, "lo": start_at - margin, "hi": end_at + margin}
-    ).all()
-    return ClinicRules(
+    off = session.execute(_OFF, {"clinic_id": clinic_id, "lo": off_from}).all()
+    rules = ClinicRules(
         policy=policy,
         types=tuple(
             AppointmentType(
@@ -206,6 +337,7 @@ def load_rules(
         ),
         time_off=tuple(TimeOff(*r) for r in off),
     )
+    return _Cached(version, off_from, rules)
 
 
 def load_bookings(
@@ -248,9 +380,12 @@ def load_bookings(
 
 __all__ = [
     "MARGIN",
+    "RULES_CACHE",
+    "RulesCache",
     "clinicians_of",
     "hours_from_row",
     "load_bookings",
+    "load_clinic_rules",
     "load_rules",
     "policy_from_row",
     "room_from_row",

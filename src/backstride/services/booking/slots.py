@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import ClinicRules, Eligibility, Slot, Window, eligibility, free_slots
@@ -38,25 +38,26 @@ def runner_eligibility(
 ) -> Eligibility:
     """The pure eligibility from the runner's latest (reviewed) disposition and whether they
     attended a visit at this clinic before."""
-    disposition = session.scalar(
-        select(Assessment.disposition)
-        .where(Assessment.runner_id == runner_id)
-        .order_by(Assessment.created_at.desc())
-        .limit(1)
+    found = session.execute(_ELIGIBILITY, {"runner_id": runner_id, "clinic_id": clinic_id}).one()
+    return eligibility(rules, disposition=found[0], returning=bool(found[1]), now=now)
+
+
+# One statement (two scalar subqueries) on every booking: the latest disposition and whether
+# the runner attended a visit at this clinic before.
+_ELIGIBILITY = select(
+    select(Assessment.disposition)
+    .where(Assessment.runner_id == bindparam("runner_id"))
+    .order_by(Assessment.created_at.desc())
+    .limit(1)
+    .scalar_subquery(),
+    exists()
+    .where(
+        Appointment.runner_id == bindparam("runner_id"),
+        Appointment.clinic_id == bindparam("clinic_id"),
+        Appointment.status == "attended",
     )
-    returning = (
-        session.scalar(
-            select(Appointment.id)
-            .where(
-                Appointment.runner_id == runner_id,
-                Appointment.clinic_id == clinic_id,
-                Appointment.status == "attended",
-            )
-            .limit(1)
-        )
-        is not None
-    )
-    return eligibility(rules, disposition=disposition, returning=returning, now=now)
+    .correlate(None),
+)
 
 
 def slot_views(rules: ClinicRules, slots: tuple[Slot, ...]) -> tuple[SlotView, ...]:

@@ -1,5 +1,5 @@
 """Every change to a clinic's booking set-up bumps that clinic's ``rules_version`` in the same
-transaction (database triggers, migration bookfast_1), and no other clinic's."""
+transaction (database triggers, migration 0013_clinic_rules_version), and no other clinic's."""
 
 from __future__ import annotations
 

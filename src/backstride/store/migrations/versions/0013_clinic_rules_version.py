@@ -1,6 +1,6 @@
 """clinics.rules_version: a stamp that every change to a clinic's booking set-up bumps
 
-Revision ID: bookfast_1
+Revision ID: 0013_clinic_rules_version
 Revises: 0012_intake_drafts
 
 A booking process keeps each clinic's rules (policy, appointment types, rooms, hours, time off,
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "bookfast_1"
+revision: str = "0013_clinic_rules_version"
 down_revision: str | None = "0012_intake_drafts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -173,8 +173,8 @@ class Clinic(Base):
     """An archived clinic keeps its consent history; it takes no new consents."""
     rules_version: Mapped[int] = mapped_column(Integer, server_default=text("0"), default=0)
     """Bumped by database triggers with every change to the clinic's booking set-up (policy,
-    types, rooms, hours, time off, members; migration 0013_clinic_rules_version): booking processes reuse
-    their cached rules while it is unchanged (docs/decisions/0061)."""
+    types, rooms, hours, time off, members; migration 0013_clinic_rules_version): booking
+    processes reuse their cached rules while it is unchanged (docs/decisions/0061)."""
 
 
 class ClinicMember(Base):

@@ -179,8 +179,8 @@ class RulesCache:
     """Each clinic's rules, per database, kept while ``clinics.rules_version`` is unchanged.
 
     The stamp is bumped by triggers in the same transaction as any change to the clinic's
-    set-up (migration 0013_clinic_rules_version), so one cheap query per request tells whether the kept rules
-    are still the stored ones, whichever process changed them (docs/decisions/0061). Keyed by
+    set-up (migration 0013_clinic_rules_version), so one cheap query per request tells whether
+    the kept rules are still the stored ones, whichever process changed them (docs/decisions/0061). Keyed by
     the engine and the clinic id: never another database's or another clinic's rules.
     """
 

@@ -180,8 +180,9 @@ class RulesCache:
 
     The stamp is bumped by triggers in the same transaction as any change to the clinic's
     set-up (migration 0013_clinic_rules_version), so one cheap query per request tells whether
-    the kept rules are still the stored ones, whichever process changed them (docs/decisions/0061). Keyed by
-    the engine and the clinic id: never another database's or another clinic's rules.
+    the kept rules are still the stored ones, whichever process changed them
+    (docs/decisions/0061). Keyed by the engine and the clinic id: never another database's or
+    another clinic's rules.
     """
 
     def __init__(self, max_clinics: int = 256) -> None:

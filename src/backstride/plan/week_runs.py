@@ -215,6 +215,9 @@ def week_runs(
         if race is not None:
             run_dates = [d for d in run_dates if d != race]
         planned, history = place_runs(setup, run_dates, volume.target_m, carry.history)
+        dropped = {d for d in run_dates if planned[d].distance_m < MIN_RUN_M}
+        if dropped:  # a run not planned is no run of the guardrail's window either
+            history = tuple(r for r in history if r.on_date not in dropped)
         for d in run_dates:
             run = planned[d]
             if run.distance_m < MIN_RUN_M:

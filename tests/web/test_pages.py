@@ -10,7 +10,7 @@ import pyotp
 import pytest
 
 from tests.web.conftest import Browser
-from tests.web.seed import CLINICIAN_EMAIL, NOW, SeedWorld
+from tests.web.seed import CLINICIAN_EMAIL, NOW, OTHER_EMAIL, SeedWorld
 
 RUNNER_PAGES = (
     "/",
@@ -158,3 +158,20 @@ def test_the_colour_setting_is_kept_in_this_browser(anon: Browser) -> None:
     assert 'id="theme-dark" name="theme" value="dark" checked' in page.text
     anon.submit("/settings", {"theme": "purple"})
     assert 'data-theme="dark"' in anon.get("/").text
+
+
+def test_a_runner_without_runs_sees_no_data_rather_than_empty_charts(anon: Browser) -> None:
+    anon.log_in(OTHER_EMAIL)
+    home = anon.page("/")
+    for chart_id in ("chart-weekly", "chart-fitness"):
+        figure = home.text.split(f'id="{chart_id}"', 1)[1].split("</figure>", 1)[0]
+        assert "No data in this window yet." in figure
+        assert "<svg" not in figure
+
+
+def test_a_runner_with_runs_gets_the_charts_drawn(reader: Browser) -> None:
+    home = reader.page("/")
+    for chart_id in ("chart-weekly", "chart-fitness"):
+        figure = home.text.split(f'id="{chart_id}"', 1)[1].split("</figure>", 1)[0]
+        assert "No data in this window yet." not in figure
+        assert "<svg" in figure

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,12 +175,13 @@ def _weekly_chart(summary: LoadSummary) -> ChartView:
         if weeks
         else "No weeks in this window."
     )
+    shown: list[float | None] = list(km) if total > 0 else [None] * len(km)  # no runs: "no data"
     return time_chart(
         "chart-weekly",
         title="Weekly distance",
         summary=summary_text,
         dates=[w.start_date for w in weeks],
-        series=[Series("distance", km, kind="bar", cls="s1", point_cls=classes)],
+        series=[Series("distance", shown, kind="bar", cls="s1", point_cls=classes)],
         unit="km",
         markers=markers,
         bar_days=7,
@@ -228,15 +230,20 @@ def _fitness_chart(summary: LoadSummary) -> ChartView:
         if last
         else "No data."
     )
+    trained = any(d.fitness or d.fatigue for d in days)  # no load yet: "no data", not zeros
+
+    def values(pick: Callable[[DayRow], float]) -> list[float | None]:
+        return [pick(d) if trained else None for d in days]
+
     return time_chart(
         "chart-fitness",
         title="Fitness, fatigue and form",
-        summary=text,
+        summary=text if trained else "No training load in this window yet.",
         dates=[d.date for d in days],
         series=[
-            Series("fitness (42-day)", [d.fitness for d in days], cls="s1"),
-            Series("fatigue (7-day)", [d.fatigue for d in days], cls="s2 thin"),
-            Series("form = fitness - fatigue", [d.form for d in days], kind="area", cls="s3"),
+            Series("fitness (42-day)", values(lambda d: d.fitness), cls="s1"),
+            Series("fatigue (7-day)", values(lambda d: d.fatigue), cls="s2 thin"),
+            Series("form = fitness - fatigue", values(lambda d: d.form), kind="area", cls="s3"),
         ],
         unit=summary.load_model,
         table_every=_table_every(days, step),

@@ -18,7 +18,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 
-from backstride.errors import BackstrideError
+from backstride.errors import BackstrideError, TooManyRequests
 
 _MESSAGES = {
     "missing": "Enter {label}",
@@ -151,6 +151,33 @@ def validate(
         return None, state
 
 
+def sentence(text: str) -> str:
+    """A service's message as a sentence: capital first, full stop last."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith((".", "!", "?")) else text + "."
+
+
+def wait_words(exc: TooManyRequests) -> str:
+    """``Too many tries. Wait about 3 minutes, then try again.`` (no status codes)."""
+    minutes = math.ceil(exc.retry_after_s / 60)
+    if minutes <= 1:
+        wait = "a minute"
+    elif minutes < 55:
+        wait = f"about {minutes} minutes"
+    else:
+        hours = round(minutes / 60)
+        wait = "about an hour" if hours <= 1 else f"about {hours} hours"
+    return f"Too many tries. Wait {wait}, then try again."
+
+
+def plain_error(exc: BackstrideError) -> str:
+    """A coded error in plain words for a page: how long to wait, or the message."""
+    return wait_words(exc) if isinstance(exc, TooManyRequests) else sentence(exc.detail)
+
+
 def add_error(state: FormState, exc: BackstrideError, *, fields: Iterable[str]) -> FormState:
     """A service's coded error shown at its fields (``problems[].path``) or at the top."""
     known = set(fields)
@@ -161,7 +188,7 @@ def add_error(state: FormState, exc: BackstrideError, *, fields: Iterable[str]) 
             state.add(path, str(problem.get("msg", exc.detail)).capitalize())
             placed = True
     if not placed:
-        state.general.append(exc.detail[:1].upper() + exc.detail[1:])
+        state.general.append(sentence(exc.detail))
     return state
 
 

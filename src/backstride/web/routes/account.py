@@ -14,7 +14,7 @@ from backstride.api.schemas import ConsentIn
 from backstride.errors import BackstrideError
 from backstride.services import accounts, audit, auth, clinics, consent, export
 from backstride.services.audit import AuditView
-from backstride.web.forms import FormState, add_error, raw_values, validate
+from backstride.web.forms import FormState, add_error, plain_error, raw_values, validate
 from backstride.web.session import PostedForm, RunnerDep, clear_session_cookies
 from backstride.web.templating import is_htmx, redirect, render
 
@@ -191,7 +191,7 @@ def delete(
                 now=now,
             )
         except BackstrideError as exc:
-            state.add("password", exc.detail[:1].upper() + exc.detail[1:] + ".")
+            state.add("password", plain_error(exc))
         else:
             principal = dataclasses.replace(visitor.principal, reauth_at=at)
             accounts.delete_my_account(session, principal=principal, now=now, settings=settings)

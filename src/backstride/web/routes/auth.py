@@ -14,7 +14,7 @@ from backstride.api.deps import SESSION_COOKIE, DbSession, Now
 from backstride.api.schemas import LoginIn, RegisterIn
 from backstride.errors import BackstrideError, InvalidInput, Unauthenticated
 from backstride.services import auth, passwords, registration
-from backstride.web.forms import FormState, add_error, raw_values, validate
+from backstride.web.forms import FormState, add_error, plain_error, raw_values, sentence, validate
 from backstride.web.session import (
     ENROLMENT_PAGE,
     PostedForm,
@@ -32,20 +32,8 @@ CODE_LABELS = {"code": "Code from your authenticator app"}
 SIGNUP_LABELS = {"display_name": "Your name", "email": "E-mail address", "password": "Password"}
 
 
-def _client(request: Request) -> str | None:
-    return client_address(request)
-
-
 def _agent(request: Request) -> str | None:
     return (request.headers.get("user-agent") or "")[:200] or None
-
-
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return text
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _after_login(issued: auth.IssuedToken, next_url: str | None) -> str:
@@ -113,7 +101,7 @@ def login(
                 email=body.email,
                 password=body.password,
                 kind="session",
-                client=_client(request),
+                client=client_address(request),
                 now=now,
                 settings=request.app.state.settings,
                 user_agent=_agent(request),
@@ -123,7 +111,7 @@ def login(
             state.general.append("The e-mail address or the password is not right.")
             status = 401
         except BackstrideError as exc:  # rate limited: say so, in plain words
-            state.general.append(_sentence(exc.detail))
+            state.general.append(plain_error(exc))
             status = exc.status
         else:
             if isinstance(result, auth.TotpChallenge):
@@ -158,7 +146,7 @@ def login_code(
             session,
             challenge=challenge,
             code=code,
-            client=_client(request),
+            client=client_address(request),
             now=now,
             settings=request.app.state.settings,
             user_agent=_agent(request),
@@ -167,7 +155,7 @@ def login_code(
     except BackstrideError as exc:
         if exc.code == "auth.challenge_invalid":
             login_state = FormState(values={"next": safe_next(values.get("next"))})
-            login_state.general.append(_sentence(exc.detail))
+            login_state.general.append(sentence(exc.detail))
             return render(
                 request,
                 "login.html",
@@ -176,7 +164,7 @@ def login_code(
                 status=exc.status,
                 title="Log in",
             )
-        state.add("code", _sentence(exc.detail))
+        state.add("code", sentence(exc.detail))
         return _code_page(request, visitor, challenge, values.get("next"), state, exc.status)
     response = redirect(_after_login(issued, values.get("next")))
     set_session_cookies(response, issued, settings=request.app.state.settings, now=now)
@@ -216,7 +204,7 @@ def signup(
             for problem in passwords.password_problems(
                 values.get("password") or "", email=(values.get("email") or "").strip().lower()
             ):
-                state.add("password", _sentence(problem["msg"]))
+                state.add("password", sentence(problem["msg"]))
     if body is not None and not state.invalid:
         try:
             requested = registration.register(
@@ -224,14 +212,14 @@ def signup(
                 email=body.email,
                 password=body.password,
                 display_name=body.display_name,
-                client=_client(request),
+                client=client_address(request),
                 now=now,
                 settings=request.app.state.settings,
             )
         except InvalidInput as exc:
             for item in exc.problems:
                 name = str(item.get("path", ""))
-                msg = _sentence(str(item.get("msg", "")))
+                msg = sentence(str(item.get("msg", "")))
                 if name in SIGNUP_LABELS and name not in state.errors:
                     state.add(name, msg)
                 elif name in SIGNUP_LABELS:
@@ -241,7 +229,7 @@ def signup(
             if not exc.problems:
                 add_error(state, exc, fields=SIGNUP_LABELS)
         except BackstrideError as exc:  # rate limited
-            state.general.append(_sentence(exc.detail))
+            state.general.append(plain_error(exc))
             status = exc.status
         else:
             return render(
@@ -285,7 +273,7 @@ def confirm_registration(
     try:
         registration.confirm_registration(session, token=token, now=now)
     except InvalidInput as exc:
-        state.general.append(_sentence(exc.detail))
+        state.general.append(sentence(exc.detail))
         return render(
             request,
             "confirm_registration.html",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -34,7 +33,14 @@ from backstride.config import Settings
 from backstride.errors import BackstrideError, InvalidInput, TooManyRequests
 from backstride.services import auth, credentials, passwords, sessions, totp
 from backstride.services.policy import Principal
-from backstride.web.forms import FormState, add_error, raw_values, validate
+from backstride.web.forms import (
+    FormState,
+    add_error,
+    plain_error,
+    raw_values,
+    sentence,
+    validate,
+)
 from backstride.web.session import (
     ENROLMENT_PAGE,
     PostedForm,
@@ -69,42 +75,18 @@ REAUTH_LABELS = {"password": "Your password", "totp_code": "Code from your authe
 CODE_LABELS = {"code": "Code from your authenticator app"}
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    if not text:
-        return text
-    text = text[:1].upper() + text[1:]
-    return text if text.endswith((".", "!", "?")) else text + "."
-
-
-def _wait_words(exc: TooManyRequests) -> str:
-    """``Too many tries. Wait about 3 minutes, then try again.`` (no status codes)."""
-    minutes = math.ceil(exc.retry_after_s / 60)
-    if minutes <= 1:
-        wait = "a minute"
-    elif minutes < 55:
-        wait = f"about {minutes} minutes"
-    else:
-        hours = round(minutes / 60)
-        wait = "about an hour" if hours <= 1 else f"about {hours} hours"
-    return f"Too many tries. Wait {wait}, then try again."
-
-
 def _general(state: FormState, exc: BackstrideError) -> int:
     """A service error that belongs to no field, in plain words; its HTTP status."""
-    if isinstance(exc, TooManyRequests):
-        state.general.append(_wait_words(exc))
-    else:
-        state.general.append(_sentence(exc.detail))
+    state.general.append(plain_error(exc))
     return exc.status
 
 
 def _password_problems(state: FormState, exc: InvalidInput, *, field: str) -> None:
     """The password rules a new password broke, beside its field."""
     for problem in exc.problems:
-        state.add(field, _sentence(str(problem.get("msg", exc.detail))))
+        state.add(field, sentence(str(problem.get("msg", exc.detail))))
     if not exc.problems:
-        state.add(field, _sentence(exc.detail))
+        state.add(field, sentence(exc.detail))
 
 
 def _reauth(
@@ -134,7 +116,7 @@ def _reauth(
     except TooManyRequests as exc:
         return None, _general(state, exc)
     except BackstrideError as exc:
-        state.add("password", _sentence(exc.detail))
+        state.add("password", sentence(exc.detail))
         return None, exc.status
     return dataclasses.replace(visitor.principal, reauth_at=at), 200
 
@@ -269,7 +251,7 @@ def reset(
                 return _reset_page(
                     request, visitor, token=token, valid=True, state=state, status=422
                 )
-            state.general.append(_sentence(exc.detail))
+            state.general.append(sentence(exc.detail))
             return _reset_page(request, visitor, token=token, valid=False, state=state, status=422)
         response = redirect("/login?reset=1")
         clear_session_cookies(response)
@@ -373,7 +355,7 @@ def change_password(
         except TooManyRequests as exc:
             status = _general(state, exc)
         except BackstrideError as exc:
-            state.add("current_password", _sentence(exc.detail))
+            state.add("current_password", sentence(exc.detail))
             status = exc.status
         else:
             response = redirect(SECURITY_PAGE + "?done=password")
@@ -607,7 +589,7 @@ def confirm_two_factor(
                 session, principal=visitor.principal, code=body.code, now=now, settings=settings
             )
         except InvalidInput as exc:
-            state.add("code", _sentence(exc.detail))
+            state.add("code", sentence(exc.detail))
         except BackstrideError as exc:
             status = _general(state, exc)
         else:

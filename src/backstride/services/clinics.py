@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 from backstride.errors import Conflict, InvalidInput, NotFound
 from backstride.services.accounts import AccountView, create_staff_account
 from backstride.services.policy import Principal, require_role
-from backstride.store.db import serial_writes
 from backstride.store.models import (
     Account,
     Assessment,
@@ -370,10 +369,9 @@ def list_patients(
             flags=flags,
             assessed_at=None if assessment is None else assessment.created_at,
         )
-    with serial_writes(session):
-        if out:
-            _audit_page(conn, principal=principal, runner_ids=list(out), now=now)
-        session.commit()
+    if out:
+        _audit_page(conn, principal=principal, runner_ids=list(out), now=now)
+    session.commit()
     return list(out.values())
 
 

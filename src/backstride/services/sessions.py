@@ -29,7 +29,6 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.errors import Forbidden, NotFound, Unauthenticated
 from backstride.services.policy import Principal
-from backstride.store.db import serial_writes
 from backstride.store.models import Account, AuthToken, ClinicMember, ClinicSetting, Runner
 from backstride.units import new_id
 
@@ -243,9 +242,8 @@ def authenticate(
             "your session has ended; please log in again", code="auth.session_expired"
         )
     if found.last_seen_at is None or now - found.last_seen_at >= TOUCH_EVERY:
-        with serial_writes(session):
-            session.connection().execute(_TOUCH, {"token_id": found.token_id, "now": now})
-            session.commit()
+        session.connection().execute(_TOUCH, {"token_id": found.token_id, "now": now})
+        session.commit()
     principal = Principal(
         account_id=found.id,
         role=found.role,

@@ -23,7 +23,6 @@ import re
 import sqlite3
 import threading
 from collections import deque
-from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any, Self
 
@@ -249,18 +248,6 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Eng
     return engine
 
 
-def serial_writes(session: Session) -> AbstractContextManager[Any]:
-    """Kept for the callers of a short write-and-commit on a hot path; now a no-op.
-
-    Every SQLite write transaction of the process passes its file's :class:`WriteGate` (first
-    come, first served, handed over without sleeping), which is what this per-engine lock did
-    for a few hot paths only. A second lock taken in another order than the gate could
-    deadlock, so there is none.
-    """
-    del session
-    return nullcontext()
-
-
 _PG_TRANSIENT_CLASSES = ("40", "08", "57P", "53")
 """SQLSTATE classes worth a retry: serialisation failure and deadlock (40), connection
 exceptions (08), operator intervention such as a shutdown (57P), insufficient resources (53)."""
@@ -307,7 +294,6 @@ __all__ = [
     "engine_from_settings",
     "is_transient",
     "make_engine",
-    "serial_writes",
     "session_factory",
     "write_gate",
 ]

@@ -32,7 +32,7 @@ from backstride.services.booking.access import (
 from backstride.services.booking.load import load_bookings, load_clinic_rules, load_rules
 from backstride.services.booking.queries import one_view, to_view, view_of, view_query
 from backstride.services.booking.slots import next_free, runner_eligibility, runner_exists
-from backstride.services.booking.transaction import write_transaction
+from backstride.services.booking.transaction import hold_clinic_calendar, write_transaction
 from backstride.services.booking.views import AppointmentView, BookingResult
 from backstride.services.policy import Principal, clinician_clinic_ids, own_runner_id
 from backstride.store.clinic_models import Appointment, overlap_of
@@ -260,6 +260,7 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                 return _replayed(session, made, principal)
             clinic = clinic_row(session, clinic_id)
             clinic_key = clinic.id
+            hold_clinic_calendar(session, clinic.id)
             if staff:
                 require_staff(session, principal, clinic.id)
             runner = runner_exists(session, runner_id)
@@ -526,6 +527,7 @@ def _reschedule(
             if made is not None:
                 return _replayed(session, made, principal)
             row = _row_for(session, principal, appointment_id, lock=True)
+            hold_clinic_calendar(session, row.clinic_id)
             info = {
                 "clinic": row.clinic_id,
                 "type": row.appointment_type_id,

@@ -2,10 +2,16 @@
 
 SQLite in WAL mode lets a deferred transaction read and then fail to upgrade to a writer
 (``SQLITE_BUSY`` without waiting) when another connection wrote meanwhile. ``BEGIN
-IMMEDIATE`` takes the write lock first (waiting in the busy handler), so the reads that
-decide a booking and its insert see one state; a per-process lock hands the writer over
-without sleeping (``store.db.serial_writes``). The triggers of migration ``0010_clinic_booking`` and
-PostgreSQL's exclusion constraints refuse an overlap whatever the transaction.
+IMMEDIATE`` takes the write lock first (the engine's write gate hands it over first come,
+first served), so the reads that decide a booking and its insert see one state.
+
+PostgreSQL checks an exclusion constraint after inserting the row, so two transactions
+inserting overlapping rows wait on each other and one is killed as a deadlock victim after
+``deadlock_timeout`` (1 s): ten runners racing for one time lost a second each and some
+answered 503. :func:`hold_clinic_calendar` takes a transaction-scoped advisory lock per
+clinic before the reads that decide a booking, so writers of one clinic queue instead
+(docs/decisions/0066). The triggers of migration ``0010_clinic_booking`` and PostgreSQL's
+exclusion constraints still refuse an overlap whatever the transaction.
 """
 
 from __future__ import annotations
@@ -13,34 +19,41 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from backstride.store.db import serial_writes
+_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
 
 @contextmanager
 def write_transaction(session: Session) -> Iterator[None]:
     """Run the body in one write transaction, committed at its end (the use case's one
     commit); any error rolls it back."""
-    if session.get_bind().dialect.name != "sqlite":
-        try:
-            yield
-        except BaseException:
-            session.rollback()
-            raise
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # Whatever the request read so far ends here, and its connection goes back to the
+        # pool: a thread waiting for the write lock must not hold one (under load they would
+        # run out).
         session.commit()
-        return
-    # Whatever the request read so far ends here, and its connection goes back to the pool:
-    # a thread waiting for the write lock must not hold one (under load they would run out).
-    session.commit()
-    with serial_writes(session):
         session.connection().exec_driver_sql("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            session.rollback()
-            raise
-        session.commit()
+    try:
+        yield
+    except BaseException:
+        session.rollback()
+        raise
+    session.commit()
 
 
-__all__ = ["write_transaction"]
+def hold_clinic_calendar(session: Session, clinic_id: str) -> None:
+    """Queue behind any other booking write of this clinic until this transaction ends.
+
+    PostgreSQL only (an advisory lock keyed by the clinic's id, released at commit or
+    rollback); SQLite's ``BEGIN IMMEDIATE`` already lets one writer in at a time. Taken
+    before the reads that place a booking, so the placement sees every booking committed
+    before it and a lost race is decided by the constraint check without a deadlock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_ADVISORY_LOCK, {"key": f"backstride.booking:{clinic_id}"})
+
+
+__all__ = ["hold_clinic_calendar", "write_transaction"]

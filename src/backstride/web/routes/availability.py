@@ -39,6 +39,7 @@ register(
         "Availability",
         "/clinic/availability",
         roles=SETUP_ROLES,
+        primary=True,
         description="Each clinician's weekly hours and time off, on the clinic's clock.",
     )
 )

@@ -26,24 +26,13 @@ from backstride.services.booking.access import require_setup
 from backstride.services.policy import clinician_clinic_ids
 from backstride.web import booking_view as bv
 from backstride.web.forms import FormState, plain_error, raw_values, validate
-from backstride.web.nav import NavItem, register
 from backstride.web.session import LoginRequired, PostedForm, Visitor, VisitorDep
 from backstride.web.templating import redirect, render
 
 router = APIRouter()
 
 SETUP_ROLES = ("clinician", "admin")
-register(
-    NavItem(
-        "availability",
-        "Availability",
-        "/clinic/availability",
-        roles=SETUP_ROLES,
-        primary=True,
-        description="Each clinician's weekly hours and time off, on the clinic's clock.",
-    )
-)
-
+"""Who may open these pages (the navigation entry is registered in ``clinic``)."""
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 LABELS = {
     "clinician_id": "Clinician",

@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from backstride.api.deps import AppSettings, DbSession, Now
+from backstride.intake.catalog import shipped_instruments
 from backstride.reports.load_report import FLAG_TITLES
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services.booking.previsit import PreVisitReport, ScoreChange, previsit_report
@@ -32,6 +33,8 @@ INSTRUMENTS = {
     "rmdq": ("Disability, Roland-Morris (RMDQ)", " of 24", 0),
     "psfs": ("Activities made hard (PSFS, 10 = as before)", "/10", 1),
     "startback": ("STarT Back screening", " of 9", 0),
+    "triad_female": ("Energy, periods and bone health (Female Athlete Triad risk)", " points", 0),
+    "triad_male": ("Energy and bone health (male athlete triad risk)", " points", 0),
 }
 """Each instrument's name in words, its unit and decimals (as the runner's progress page)."""
 
@@ -72,14 +75,19 @@ def _value(value: float | None, unit: str, digits: int) -> str:
 def score_line(s: ScoreChange) -> ScoreLine:
     """A score, its value at the last visit and the change in words (clinical reference
     §4.1: a change is real when it passes the instrument's MCID)."""
-    name, unit, digits = INSTRUMENTS.get(s.instrument, (s.instrument.upper(), "", 1))
+    inst = shipped_instruments().get(s.instrument)
+    title = inst.title if inst is not None else s.instrument
+    name, unit, digits = INSTRUMENTS.get(s.instrument, (title, "", 1))
     if s.change is None:
         change = fmt.DASH
         verdict = "No score from before the last visit to compare"
-        if s.baseline is not None:
-            verdict = "Not compared (each activity is scored on its own)"
+        if s.instrument == "psfs" and s.baseline is not None:
+            verdict = "Not compared here (each activity is scored on its own)"
+        elif s.baseline is not None:
+            verdict = "A screening: read its level, it has no change threshold"
     else:
-        change = f"{s.change:+.{digits}f}{unit}"
+        points = " points" if s.instrument == "odi" else unit  # a change of a % is in points
+        change = f"{s.change:+.{digits}f}{points}".replace("-", "−")
         verdict = DIRECTIONS.get(s.direction or "", s.direction or "")
     tone = {"improved": "ok", "worsened": "caution"}.get(s.direction or "", "info")
     return ScoreLine(

@@ -170,6 +170,7 @@ CATALOGUE: tuple[ErrorCode, ...] = (
     _c("registration.invalid_token", 422, "The sign-up link is unknown, used or expired."),
     # hours, idempotency
     _c("hours.not_found", 404, "No such opening hours."),
+    _c("hours.overlap", 409, "The hours overlap hours already set for that day."),
     _c("idempotency.invalid_key", 422, "The Idempotency-Key header is not valid."),
     _c("idempotency.key_reused", 422, "The Idempotency-Key was used for another request."),
     # import, import_job, ingest, upload: see IMPORT_FAMILIES

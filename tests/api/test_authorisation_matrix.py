@@ -365,12 +365,14 @@ MATRIX: dict[tuple[str, str], tuple[dict[str, int], Body | None, dict[str, str]]
     ("GET", "/api/v1/admin/clinics/{clinic_id}/hours"): (ANY_SIGNED_IN, None, {}),
     ("POST", "/api/v1/admin/clinics/{clinic_id}/hours"): (
         _with(SETUP, 201),
-        lambda w: {
-            "clinician_id": w.accounts["clinician_with"],
-            "weekday": 6,
-            "start": "10:00",
-            "end": "12:00",
-        },
+        lambda w: (  # each caller its own half hour: overlapping hours are refused
+            lambda n: {
+                "clinician_id": w.accounts["clinician_with"],
+                "weekday": 6,
+                "start": f"{n:02d}:00",
+                "end": f"{n:02d}:30",
+            }
+        )(next(_seq) % 24),
         {},
     ),
     ("DELETE", "/api/v1/admin/hours/{hours_id}"): (

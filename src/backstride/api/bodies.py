@@ -100,15 +100,35 @@ class AttendanceIn(In):
     status: Literal["attended", "no_show"]
 
 
+class HoursIn(In):
+    clinician_id: str = Field(max_length=64)
+    start: str = Field(max_length=5, description="Local HH:MM")
+    end: str = Field(max_length=5, description="Local HH:MM (24:00 = midnight)")
+    weekday: Int | None = Field(None, description="0 = Monday; or give on_date")
+    on_date: IsoDate | None = Field(None, description="A date whose weekly hours this replaces")
+    room_id: str | None = Field(None, max_length=64)
+    visit_kinds: list[str] = Field(default_factory=list, max_length=10)
+
+
+class TimeOffIn(In):
+    start_at: AnyDateTime
+    end_at: AnyDateTime
+    clinician_id: str | None = Field(None, max_length=64)
+    room_id: str | None = Field(None, max_length=64)
+    reason: str = Field("", max_length=500)
+
+
 __all__ = [
     "AttendanceIn",
     "BookIn",
     "CancelIn",
     "ExerciseIn",
+    "HoursIn",
     "PlanIn",
     "RescheduleIn",
     "SessionLogIn",
     "StaffBookIn",
     "StaffCancelIn",
     "StaffRescheduleIn",
+    "TimeOffIn",
 ]

@@ -10,12 +10,19 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import Field
 
-from backstride.api.bodies import AttendanceIn, StaffBookIn, StaffCancelIn, StaffRescheduleIn
+from backstride.api.bodies import (
+    AttendanceIn,
+    HoursIn,
+    StaffBookIn,
+    StaffCancelIn,
+    StaffRescheduleIn,
+    TimeOffIn,
+)
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
 from backstride.api.openapi import RATE_LIMITED
 from backstride.api.routes.booking import IdempotencyKey, Writer, created
-from backstride.api.schemas import AnyDateTime, In, Int, IsoDate
+from backstride.api.schemas import In, Int
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services import booking
 from backstride.services.booking import previsit
@@ -239,24 +246,6 @@ class RoomPatch(In):
     name: str | None = Field(None, max_length=200)
     visit_kinds: list[str] | None = Field(None, max_length=10)
     active: bool | None = None
-
-
-class HoursIn(In):
-    clinician_id: str = Field(max_length=64)
-    start: str = Field(max_length=5, description="Local HH:MM")
-    end: str = Field(max_length=5, description="Local HH:MM (24:00 = midnight)")
-    weekday: Int | None = Field(None, description="0 = Monday; or give on_date")
-    on_date: IsoDate | None = Field(None, description="A date whose weekly hours this replaces")
-    room_id: str | None = Field(None, max_length=64)
-    visit_kinds: list[str] = Field(default_factory=list, max_length=10)
-
-
-class TimeOffIn(In):
-    start_at: AnyDateTime
-    end_at: AnyDateTime
-    clinician_id: str | None = Field(None, max_length=64)
-    room_id: str | None = Field(None, max_length=64)
-    reason: str = Field("", max_length=500)
 
 
 @setup_router.get("/booking-policy")

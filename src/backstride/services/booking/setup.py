@@ -475,6 +475,40 @@ def hours_view(row: HoursRow) -> HoursView:
     )
 
 
+def _refuse_overlap(
+    session: Session,
+    *,
+    clinic_id: str,
+    clinician_id: str,
+    weekday: int | None,
+    on_date: dt.date | None,
+    span: tuple[int, int],
+    room_id: str | None,
+    kinds: list[str],
+) -> None:
+    """``hours.overlap`` when the clinician already has a window on that weekday (or date)
+    crossing ``span`` for the same room and visit kinds: it would add nothing and its removal
+    would not close the time. Windows for another room or other kinds may overlap (the
+    clinician is available for either)."""
+    query = select(HoursRow).where(
+        HoursRow.clinic_id == clinic_id,
+        HoursRow.clinician_account_id == clinician_id,
+        HoursRow.start_min < span[1],
+        HoursRow.end_min > span[0],
+    )
+    query = query.where(
+        HoursRow.weekday == weekday if weekday is not None else HoursRow.on_date == on_date
+    )
+    for other in session.scalars(query):
+        if other.room_id == room_id and sorted(other.visit_kinds or ()) == kinds:
+            raise Conflict(
+                f"overlaps the hours {_fmt(other.start_min)}-{_fmt(other.end_min)} already "
+                "set for that day",
+                code="hours.overlap",
+                problems=[{"path": "start", "msg": "overlaps hours already set for that day"}],
+            )
+
+
 def add_hours(
     session: Session,
     *,
@@ -490,7 +524,8 @@ def add_hours(
     visit_kinds: Sequence[str] = (),
 ) -> HoursView:
     """A weekly window (``weekday`` 0 = Monday) or a one-date exception (``on_date``: replaces
-    that date's weekly hours) for a clinician, in the clinic's local time."""
+    that date's weekly hours) for a clinician, in the clinic's local time; never one
+    overlapping a window of the same room and kinds (``hours.overlap``)."""
     clinic = clinic_row(session, clinic_id)
     require_setup(session, actor, clinic.id)
     start_min, end_min = _hhmm(start, "start"), _hhmm(end, "end")
@@ -506,6 +541,17 @@ def add_hours(
         room = session.get(RoomRow, room_id)
         if room is None or room.clinic_id != clinic.id:
             raise NotFound("no such room at this clinic", code="room.not_found")
+    kinds = _kinds(visit_kinds)
+    _refuse_overlap(
+        session,
+        clinic_id=clinic.id,
+        clinician_id=clinician_id,
+        weekday=weekday,
+        on_date=on_date,
+        span=(start_min, end_min),
+        room_id=room_id,
+        kinds=kinds,
+    )
     row = HoursRow(
         id=new_id(),
         clinic_id=clinic.id,
@@ -515,7 +561,7 @@ def add_hours(
         start_min=start_min,
         end_min=end_min,
         room_id=room_id,
-        visit_kinds=_kinds(visit_kinds),
+        visit_kinds=kinds,
         created_at=now,
     )
     session.add(row)

@@ -8,12 +8,14 @@ from backstride.web.routes import (
     account,
     activities,
     auth,
+    availability,
     booking,
     clinic,
     home,
     intake,
     log,
     plan,
+    previsit,
     public,
     records,
     security,
@@ -34,6 +36,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     security.router,
     booking.router,
     clinic.router,
+    availability.router,
+    previsit.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -51,6 +51,16 @@ register(
         description="Book a visit for a runner who shares their record with the clinic.",
     )
 )
+register(  # the pages are in routes/availability.py; registered here to follow the schedule
+    NavItem(
+        "availability",
+        "Availability",
+        "/clinic/availability",
+        roles=("clinician", "admin"),
+        primary=True,
+        description="Each clinician's weekly hours and time off, on the clinic's clock.",
+    )
+)
 
 LABELS = {
     "runner_id": "Runner",

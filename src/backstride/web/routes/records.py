@@ -13,6 +13,7 @@ from backstride.intake.assessment import Assessment, Disposition
 from backstride.intake.catalog import InstrumentDef, shipped_instruments
 from backstride.intake.change import Change, compare_instrument, threshold_for
 from backstride.intake.triage import TIME_FRAMES
+from backstride.reports.previsit_words import FLAG_WORDS
 from backstride.services import intake
 from backstride.web.charts import Band, ChartView, RefLine, Series, time_chart
 from backstride.web.session import RunnerDep
@@ -28,15 +29,6 @@ HEADLINES = {
 }
 """What each disposition asks of the runner, action first (clinical reference §1.3)."""
 
-FLAG_WORDS = {
-    "blocked": "No training plan until you have been seen.",
-    "no_running": "No running for now; low-impact training instead.",
-    "no_impact": "No impact: no running, jumping or hopping for now.",
-    "no_axial_loading": "No heavy weights on the spine (loaded squats, deadlifts, carries).",
-    "avoid_extension_loading": "No loaded back-bending (extension past neutral).",
-    "avoid_loaded_flexion_rotation": "No loaded bending and twisting while the pain is new.",
-    "hold_hills": "Flat routes only: hills and downhills held while the pain is irritable.",
-}
 SCORE_LABELS = (
     ("nprs.now", "Pain now", "/10"),
     ("nprs.during_run", "Pain during runs", "/10"),

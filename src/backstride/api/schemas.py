@@ -19,6 +19,15 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from backstride.services.timeline import (
+    AssessmentEntry,
+    PainDiaryEntry,
+    PlanVersionEntry,
+    QuestionnaireEntry,
+    RecentActivity,
+    SessionLogEntry,
+)
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$"
@@ -223,20 +232,20 @@ class WeekOut(Out):
 
 class DashboardOut(Out):
     runner: ProfileOut
-    latest_assessment: dict[str, Any] | None
+    latest_assessment: AssessmentEntry | None
     weeks: list[WeekOut]
-    recent_activities: list[dict[str, Any]]
+    recent_activities: list[RecentActivity]
     activities_total: int
 
 
 class TimelineOut(Out):
     runner: ProfileOut
-    assessments: list[dict[str, Any]]
-    questionnaires: list[dict[str, Any]]
+    assessments: list[AssessmentEntry]
+    questionnaires: list[QuestionnaireEntry]
     weeks: list[WeekOut]
-    plan_versions: list[dict[str, Any]]
-    session_logs: list[dict[str, Any]]
-    pain_entries: list[dict[str, Any]]
+    plan_versions: list[PlanVersionEntry]
+    session_logs: list[SessionLogEntry]
+    pain_entries: list[PainDiaryEntry]
 
 
 class PainEntryIn(In):

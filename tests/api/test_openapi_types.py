@@ -13,14 +13,14 @@ from backstride.api.app import create_app
 from backstride.config import Settings
 
 FREE_FORM: dict[str, str] = {
-    "AdminAuditOut.detail": "audit detail: its keys depend on the action recorded",
-    "AuditOut.detail": "audit detail: its keys depend on the action recorded",
+    "AdminAuditView.detail": "audit detail: its keys depend on the action recorded",
+    "AuditView.detail": "audit detail: its keys depend on the action recorded",
     "AssessmentEntry.result": "the stored triage document of its own rules version, as stored",
     "PlanVersionEntry.document": "the stored plan document of its version, as stored",
     "PlanEditIn.document": "a plan document the service validates (plan.invalid_document)",
     "ProfileIn.preferences": "the runner's free-form preferences",
-    "ProfileOut.preferences": "the runner's free-form preferences",
-    "JobOut.report": "the import report: refused files, the failure or the per-file outcome",
+    "ProfileView.preferences": "the runner's free-form preferences",
+    "JobView.report": "the import report: refused files, the failure or the per-file outcome",
     "ErrorOut.problems": "each error family adds its own problem keys (path/msg, op, values)",
 }
 """``Schema.property`` -> why its content is free-form JSON."""
@@ -91,7 +91,7 @@ def test_every_json_answer_is_typed_or_listed_with_its_reason(spec: dict[str, An
 
 def test_the_timeline_shows_each_entry_field_by_field(spec: dict[str, Any]) -> None:
     schemas = spec["components"]["schemas"]
-    timeline = schemas["TimelineOut"]["properties"]
+    timeline = schemas["Timeline"]["properties"]
     assert timeline["pain_entries"]["items"] == {"$ref": "#/components/schemas/PainDiaryEntry"}
     assert list(schemas["PainDiaryEntry"]["properties"]) == [
         "entry_date",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from backstride.analytics.inputs import AnalyticsOptions, RunnerProfile
+from backstride.analytics.load_summary import LoadSummary, PainPoint
 from backstride.analytics.runner_summaries import (
     StoredActivity,
     StoredGear,
     current_pain,
     runner_summaries,
 )
-from backstride.analytics.summary import LoadSummary, PainPoint
 from backstride.ingest.model import DataWarning
 
 from .builders import MONDAY

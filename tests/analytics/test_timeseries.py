@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backstride.analytics.timeseries import acwr, ewma, fitness_fatigue, tau_k
-from backstride.analytics.weeks import consecutive_days, monotony_strain
+from backstride.analytics.weekly_load import consecutive_days, monotony_strain
 
 EXAMPLE_A = [
     (0, 30.000, 37.241, 0.806),

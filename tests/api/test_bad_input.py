@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from backstride.api import create_app
 from backstride.config import Settings
 from backstride.store import models
+from backstride.store.base import Base
 from tests.api.world import World, plan_document
 
 
@@ -40,7 +41,7 @@ def test_every_request_body_model_forbids_unknown_fields(db_settings: Settings) 
     assert open_ == []
 
 
-def _count(session: Session, model: type[models.Base]) -> int:
+def _count(session: Session, model: type[Base]) -> int:
     session.rollback()  # a fresh read: see what the API committed meanwhile
     return session.scalar(select(func.count()).select_from(model)) or 0
 

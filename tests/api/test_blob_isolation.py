@@ -6,11 +6,11 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
@@ -137,9 +137,10 @@ def test_an_activity_cannot_point_at_another_runners_original(
     session.execute(delete(Blob).where(Blob.runner_id == world.runner_b))
     session.commit()
     act = session.scalars(select(Activity).where(Activity.runner_id == world.runner_a)).one()
-    columns = Activity.__table__.columns  # type: ignore[attr-defined]
+    table = cast(Table, Activity.__table__)
+    columns = table.columns
     values = {c.key: getattr(act, c.key) for c in columns}
     values |= {"id": "f" * 32, "runner_id": world.runner_b, "dedup_key": "other"}
     with pytest.raises(IntegrityError):
-        session.execute(Activity.__table__.insert().values(values))
+        session.execute(table.insert().values(values))
     session.rollback()

@@ -4,7 +4,9 @@ booking is invisible; idempotency; 429 with Retry-After; the admin set-up."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+import httpx2
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -41,8 +43,8 @@ def body(bw: BookingWorld, **kw: object) -> dict[str, object]:
 
 
 def post(
-    api: TestClient, bw: BookingWorld, actor: str = "runner_a", key: str | None = None, **kw: object
-):  # type: ignore[no-untyped-def]
+    api: TestClient, bw: BookingWorld, actor: str = "runner_a", key: str | None = None, **kw: Any
+) -> httpx2.Response:
     headers = bw.world.headers(actor)
     if key:
         headers["Idempotency-Key"] = key
@@ -98,7 +100,7 @@ def test_every_bad_booking_gets_its_status_and_code_and_nothing_is_stored(
     api: TestClient,
     bw: BookingWorld,
     session: Session,
-    kw: dict[str, object],
+    kw: dict[str, Any],
     status: int,
     code: str,
 ) -> None:

@@ -91,7 +91,11 @@ def test_the_appointment_calendar_file_keeps_its_uid_and_bumps_sequence_on_a_mov
         res = api.get(f"{API}/me/appointments/{ap['id']}/calendar.ics", headers=h)
         assert res.headers["content-type"].startswith("text/calendar")
         (ev,) = Calendar.from_ical(res.content).walk("VEVENT")
-        return {"uid": str(ev["UID"]), "seq": int(ev["SEQUENCE"]), "start": ev.decoded("DTSTART")}
+        return {
+            "uid": str(ev["UID"]),
+            "seq": int(str(ev["SEQUENCE"])),
+            "start": ev.decoded("DTSTART"),
+        }
 
     first = event()
     api.post(

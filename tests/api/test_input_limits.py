@@ -169,7 +169,7 @@ def test_the_docs_can_be_turned_off(db_settings: Settings, world: World) -> None
 
 
 def test_the_instrument_enum_of_the_schema_is_the_shipped_instruments(client: TestClient) -> None:
-    from backstride.services.intake import shipped_instruments
+    from backstride.intake import shipped_instruments
 
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     trend = paths["/api/v1/me/questionnaires/{instrument}/trend"]["get"]

@@ -10,8 +10,8 @@ import pytest
 
 from backstride.analytics import ActivityRow, RunnerProfile, analyse, summarise, table_from_rows
 from backstride.analytics.gait import GaitRun, gait_summary
+from backstride.analytics.load_summary import LoadSummary, PainPoint
 from backstride.analytics.shoes import ShoeInput, shoe_summaries
-from backstride.analytics.summary import LoadSummary, PainPoint
 from backstride.errors import InvalidInput
 from backstride.reports.load_report import render_html, render_pdf, write_report
 

@@ -19,7 +19,7 @@ import pytest
 
 from backstride.analytics import ActivityRow, RunnerProfile, analyse, summarise, table_from_rows
 from backstride.analytics.gait import GaitRun, gait_summary
-from backstride.analytics.summary import LoadSummary
+from backstride.analytics.load_summary import LoadSummary
 from backstride.reports import charts
 from backstride.reports.load_report import (
     REPEATS_SHOWN,

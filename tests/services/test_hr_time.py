@@ -37,7 +37,7 @@ def _imported(session: Session, settings: Settings, activities_dir: Path) -> lis
         now=NOW,
     )
     runner = find_runner(session, handle="ann")
-    runner.hr_max_bpm, runner.hr_rest_bpm = 190.0, 50.0
+    runner.hr_max_bpm, runner.hr_rest_bpm = 190, 50
     session.commit()
     return list(session.scalars(select(sm.Activity).order_by(sm.Activity.start_at)))
 
@@ -70,7 +70,7 @@ def test_the_stored_distribution_gives_the_stream_trimp_of_the_decoded_streams(
                 seconds=seconds,
                 hr_rest_bpm=50,
                 hr_max_bpm=190,
-                sex=sex,  # type: ignore[arg-type]
+                sex=sex,
             )
             assert stored == pytest.approx(_from_streams(act, sex), rel=1e-12)
 

@@ -19,6 +19,7 @@ from backstride.services import accounts, auth, intake, intake_drafts
 from backstride.services.demo.data import demo_intake_document
 from backstride.services.policy import Principal
 from backstride.store import models
+from backstride.store.base import Base
 
 NOW = dt.datetime(2026, 12, 5, 9, 0, tzinfo=dt.UTC)
 
@@ -38,7 +39,7 @@ def _runner(session: Session, email: str) -> Principal:
     return auth.principal_for(session, account)
 
 
-def _count(session: Session, model: type[models.Base]) -> int:
+def _count(session: Session, model: type[Base]) -> int:
     return session.scalar(select(func.count()).select_from(model)) or 0
 
 

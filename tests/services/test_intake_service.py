@@ -81,19 +81,21 @@ def test_trend_reports_meaningful_change_against_the_previous_answer(session: Se
             now=NOW + dt.timedelta(weeks=week),
         )
     runner_id = session.scalars(select(models.Runner.id)).one()
-    odi = questionnaire_trend(session, runner_id=runner_id, instrument="odi")
-    assert [p.value for p in odi] == [60.0, 40.0, 40.0]
-    assert odi[0].change is None
-    assert odi[1].change is not None
-    assert odi[1].change.direction == "improved"
-    assert odi[2].change is not None
-    assert not odi[2].change.meaningful
-    psfs = questionnaire_trend(session, runner_id=runner_id, instrument="psfs")
-    assert psfs[1].change is not None
-    assert psfs[1].change.meaningful  # P5: 4.67 -> 7.00
-    assert [p.value_display for p in odi] == ["60 %", "40 %", "40 %"]
-    assert psfs[0].value_display == "4.67"
-    assert psfs[1].change.to_dict()["display"]["change"] == "+2.33"
+    odi_trend = questionnaire_trend(session, runner_id=runner_id, instrument="odi")
+    assert [p.value for p in odi_trend] == [60.0, 40.0, 40.0]
+    assert odi_trend[0].change is None
+    assert odi_trend[1].change is not None
+    assert odi_trend[1].change.direction == "improved"
+    assert odi_trend[2].change is not None
+    assert not odi_trend[2].change.meaningful
+    psfs_trend = questionnaire_trend(session, runner_id=runner_id, instrument="psfs")
+    assert psfs_trend[1].change is not None
+    assert psfs_trend[1].change.meaningful  # P5: 4.67 -> 7.00
+    assert [p.value_display for p in odi_trend] == ["60 %", "40 %", "40 %"]
+    assert psfs_trend[0].value_display == "4.67"
+    display = psfs_trend[1].change.to_dict()["display"]
+    assert isinstance(display, dict)
+    assert display["change"] == "+2.33"
 
 
 def test_stored_scores_carry_what_is_shown_beside_the_precise_values(session: Session) -> None:

@@ -258,7 +258,7 @@ def test_a_calendar_invitation_is_an_imip_alternative_and_an_attachment(
     calendar_part = parts["text/calendar"]
     assert calendar_part.get_param("method") == "REQUEST"
     event = Calendar.from_ical(calendar_part.get_content()).walk("VEVENT")[0]
-    assert (str(event["UID"]), int(event["SEQUENCE"])) == ("appt-1@backstride", 1)
+    assert (str(event["UID"]), int(str(event["SEQUENCE"]))) == ("appt-1@backstride", 1)
     attachment = parts["application/ics"]
     assert attachment.get_filename() == "invite.ics"
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from argon2 import PasswordHasher
 
@@ -16,7 +18,7 @@ def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     )
 
 
-def _messages(password: str, **kwargs: str) -> list[str]:
+def _messages(password: str, **kwargs: Sequence[str]) -> list[str]:
     return [
         p["msg"] for p in passwords.password_problems(password, email="ann@example.org", **kwargs)
     ]

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
         RunnerProfile,
         table_from_rows,
     )
-    from backstride.analytics.summary import (
+    from backstride.analytics.load_summary import (
         DayRow,
         LeftOut,
         LoadSummary,
@@ -33,15 +33,15 @@ _LAZY: dict[str, str] = {
     "ActivityTable": "backstride.analytics.inputs",
     "AnalyticsOptions": "backstride.analytics.inputs",
     "ClinicAnalysis": "backstride.analytics.engine",
-    "DayRow": "backstride.analytics.summary",
+    "DayRow": "backstride.analytics.load_summary",
     "Flag": "backstride.analytics.flags",
-    "LeftOut": "backstride.analytics.summary",
-    "LoadSummary": "backstride.analytics.summary",
-    "PainPoint": "backstride.analytics.summary",
+    "LeftOut": "backstride.analytics.load_summary",
+    "LoadSummary": "backstride.analytics.load_summary",
+    "PainPoint": "backstride.analytics.load_summary",
     "RunnerProfile": "backstride.analytics.inputs",
-    "WeekRow": "backstride.analytics.summary",
+    "WeekRow": "backstride.analytics.load_summary",
     "analyse": "backstride.analytics.engine",
-    "summarise": "backstride.analytics.summary",
+    "summarise": "backstride.analytics.load_summary",
     "table_from_rows": "backstride.analytics.inputs",
 }
 

@@ -20,7 +20,7 @@ from backstride.analytics.inputs import ActivityTable, AnalyticsOptions, RunnerP
 from backstride.analytics.session_load import SessionLoads, session_loads
 from backstride.analytics.spikes import exceeds_change, previous_longest, spike_band
 from backstride.analytics.timeseries import AcwrSeries, FitnessSeries, acwr, fitness_fatigue
-from backstride.analytics.weeks import (
+from backstride.analytics.weekly_load import (
     WeekGrid,
     streak_reaches,
     week_grid,

@@ -23,8 +23,8 @@ from backstride.analytics.inputs import (
     RunnerProfile,
     table_from_rows,
 )
+from backstride.analytics.load_summary import LeftOut, LoadSummary, PainPoint, summarise
 from backstride.analytics.shoes import ShoeInput, shoe_summaries
-from backstride.analytics.summary import LeftOut, LoadSummary, PainPoint, summarise
 from backstride.ingest.model import DataWarning
 from backstride.ingest.quality import HR_MAX_MAX_BPM
 

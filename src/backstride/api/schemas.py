@@ -19,6 +19,37 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from backstride.services.accounts import AccountView
+from backstride.services.audit import AdminAuditView, AuditPage, AuditView
+from backstride.services.clinic_settings import SettingView
+from backstride.services.clinician_plan import PlanVersionView
+from backstride.services.clinics import ClinicianView, ClinicView, PatientRow
+from backstride.services.consent import ConsentView
+from backstride.services.imports.jobs import JobView
+from backstride.services.profile import PainEntryView, ProfileView
+from backstride.services.reviews import ReviewView
+from backstride.services.timeline import Dashboard, Timeline, WeekSummary
+
+# Answers that are a service's frozen view as it is: the view is the schema (decision 0064),
+# declared once; these names are what the routes (and older imports) call them.
+AccountOut = AccountView
+ProfileOut = ProfileView
+ConsentOut = ConsentView
+AuditOut = AuditView
+AdminAuditOut = AdminAuditView
+AuditPageOut = AuditPage
+WeekOut = WeekSummary
+DashboardOut = Dashboard
+TimelineOut = Timeline
+PainEntryOut = PainEntryView
+JobOut = JobView
+ClinicOut = ClinicView
+ClinicianOut = ClinicianView
+PatientOut = PatientRow
+PlanVersionOut = PlanVersionView
+ReviewOut = ReviewView
+SettingOut = SettingView
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})$"
@@ -139,16 +170,6 @@ class LoginIn(In):
     )
 
 
-class AccountOut(Out):
-    id: str
-    email: str
-    role: str
-    display_name: str
-    runner_id: str | None
-    created_at: dt.datetime
-    totp_enabled: bool = False
-
-
 class LoginOut(BaseModel):
     status: Literal["ok", "totp_required"] = Field(
         "ok", description="totp_required: send a code with `challenge` to POST /auth/login/totp"
@@ -163,19 +184,6 @@ class LoginOut(BaseModel):
         description="A clinician or admin without a second factor: this session can only "
         "enrol one (POST /auth/totp/enrolment)",
     )
-
-
-class ProfileOut(Out):
-    runner_id: str
-    handle: str
-    display_name: str
-    birth_year: int | None
-    sex: str | None
-    hr_rest_bpm: int | None
-    hr_max_bpm: int | None
-    threshold_pace_s_per_km: float | None
-    timezone: str
-    preferences: dict[str, Any]
 
 
 class ProfileIn(In):
@@ -196,82 +204,12 @@ class ConsentIn(In):
     clinic_id: str = Field(min_length=1, max_length=64, description="Clinic id or slug")
 
 
-class ConsentOut(Out):
-    id: str
-    clinic_id: str
-    clinic_name: str
-    granted_at: dt.datetime
-    revoked_at: dt.datetime | None
-
-
-class AuditOut(Out):
-    at: dt.datetime
-    actor_account_id: str | None
-    actor_name: str | None
-    actor_role: str
-    action: str
-    resource: str
-    detail: dict[str, Any]
-
-
-class WeekOut(Out):
-    week_start_date: dt.date
-    distance_m: float
-    duration_s: float
-    activities: int
-
-
-class DashboardOut(Out):
-    runner: ProfileOut
-    latest_assessment: dict[str, Any] | None
-    weeks: list[WeekOut]
-    recent_activities: list[dict[str, Any]]
-    activities_total: int
-
-
-class TimelineOut(Out):
-    runner: ProfileOut
-    assessments: list[dict[str, Any]]
-    questionnaires: list[dict[str, Any]]
-    weeks: list[WeekOut]
-    plan_versions: list[dict[str, Any]]
-    session_logs: list[dict[str, Any]]
-    pain_entries: list[dict[str, Any]]
-
-
 class PainEntryIn(In):
     entry_date: IsoDate
     nprs_now: Int | None = Field(None, ge=0, le=10)
     morning_pain: Int | None = Field(None, ge=0, le=10)
     morning_stiffness_min: Int | None = Field(None, ge=0, le=1440)
     notes: str | None = Field(None, max_length=4000)
-
-
-class PainEntryOut(Out):
-    id: str
-    entry_date: dt.date
-    nprs_now: int | None
-    morning_pain: int | None
-    morning_stiffness_min: int | None
-    notes: str | None
-
-
-class JobOut(Out):
-    id: str
-    status: str
-    files_total: int
-    files_done: int
-    report: dict[str, Any]
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
-
-
-class ClinicOut(Out):
-    id: str
-    slug: str
-    name: str
-    created_at: dt.datetime
-    archived_at: dt.datetime | None = None
 
 
 class ClinicIn(In):
@@ -290,34 +228,9 @@ class ClinicianIn(In):
     clinic_id: str = Field(min_length=1, max_length=64)
 
 
-class ClinicianOut(Out):
-    account_id: str
-    email: str
-    display_name: str
-    clinic_ids: list[str]
-
-
-class PatientOut(Out):
-    runner_id: str
-    display_name: str
-    clinic_id: str
-    consent_granted_at: dt.datetime
-    disposition: str | None
-    flags: list[str]
-    assessed_at: dt.datetime | None
-
-
 class PlanEditIn(In):
     document: dict[str, Any]
     reason: str = Field(min_length=1, max_length=2000)
-
-
-class PlanVersionOut(Out):
-    plan_id: str
-    version: int
-    created_at: dt.datetime
-    created_by: str | None
-    reason: str
 
 
 class ReviewIn(In):
@@ -328,47 +241,9 @@ class ReviewIn(In):
     )
 
 
-class ReviewOut(Out):
-    assessment_id: str
-    from_disposition: str
-    disposition: str
-    flags: list[str]
-    reason: str
-    reviewed_by: str
-    reviewed_at: dt.datetime
-    cleared_to_run_on: dt.date | None
-
-
-class SettingOut(Out):
-    key: str
-    value: float
-    default: float
-    source: str
-    changed: bool
-    updated_at: dt.datetime | None
-
-
 class SettingIn(In):
     value: Num = Field(allow_inf_nan=False)
     reason: str | None = Field(None, max_length=2000)
-
-
-class AdminAuditOut(Out):
-    id: int
-    at: dt.datetime
-    actor_account_id: str | None
-    actor_role: str
-    runner_id: str | None
-    action: str
-    resource: str
-    detail: dict[str, Any]
-
-
-class AuditPageOut(Out):
-    events: list[AdminAuditOut]
-    limit: int
-    offset: int
-    has_more: bool
 
 
 class Health(BaseModel):

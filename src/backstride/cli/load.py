@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from backstride.analytics.summary import LoadSummary
+from backstride.analytics.load_summary import LoadSummary
 from backstride.config import load_settings
 from backstride.errors import InvalidInput
 

@@ -13,10 +13,10 @@ from backstride.intake.assessment import Assessment, Disposition, Reason
 from backstride.intake.catalog import InstrumentDef, shipped_instruments
 from backstride.intake.change import Change, compare, compare_instrument
 from backstride.intake.document import IntakeDocument
-from backstride.intake.rules import RULES
 from backstride.intake.scoring import SCORERS
 from backstride.intake.serialize import assessment_from_dict, assessment_to_dict
 from backstride.intake.triage import RULES_VERSION, SAFETY_NETTING, assess
+from backstride.intake.triage_rules import RULES
 from backstride.intake.validation import intake_json_schema, validate_intake
 from backstride.intake.wording import load_instruments
 

@@ -6,12 +6,43 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from typing_extensions import TypedDict  # pydantic reads its schema on Python 3.11
+
 from backstride.errors import InvalidInput
 from backstride.intake.assessment import Assessment, Disposition, Reason
 from backstride.intake.display import display_scores
+from backstride.intake.result import ScoreValue
 
 
-def reason_to_dict(r: Reason) -> dict[str, Any]:
+class ReasonDict(TypedDict):
+    """One fired rule as JSON: ``code`` is the stable rule key, ``source`` its citation."""
+
+    code: str
+    text: str
+    source: str
+    disposition: str
+    flags: list[str]
+    detail: str | None
+
+
+class AssessmentDict(TypedDict):
+    """An assessment as JSON (stored in ``assessments.result`` and sent by the API)."""
+
+    disposition: str
+    reasons: list[ReasonDict]
+    scores: dict[str, ScoreValue]
+    scores_display: dict[str, str]
+    startback_group: str | None
+    flags: list[str]
+    safety_netting: list[str]
+    rules_version: str
+    time_frame: str
+    notes: list[str]
+    assessed_date: str | None
+    derived_flags: list[str]
+
+
+def reason_to_dict(r: Reason) -> ReasonDict:
     """One reason as plain JSON types (flags sorted)."""
     return {
         "code": r.code,
@@ -23,7 +54,7 @@ def reason_to_dict(r: Reason) -> dict[str, Any]:
     }
 
 
-def assessment_to_dict(a: Assessment) -> dict[str, Any]:
+def assessment_to_dict(a: Assessment) -> AssessmentDict:
     """The assessment as JSON-safe types; :func:`assessment_from_dict` reverses it.
 
     ``scores`` are data, unrounded (thresholds and change compare them); ``scores_display``
@@ -77,4 +108,10 @@ def assessment_from_dict(d: Mapping[str, Any]) -> Assessment:
         raise InvalidInput(f"not a stored assessment: {exc}", code="assessment.invalid") from exc
 
 
-__all__ = ["assessment_from_dict", "assessment_to_dict", "reason_to_dict"]
+__all__ = [
+    "AssessmentDict",
+    "ReasonDict",
+    "assessment_from_dict",
+    "assessment_to_dict",
+    "reason_to_dict",
+]

@@ -27,9 +27,9 @@ from backstride.intake.facts import (
     derive_facts,
     nonmechanical_pain,
 )
-from backstride.intake.rules import RULES
 from backstride.intake.scored import score_document
 from backstride.intake.training_note import training_error_note
+from backstride.intake.triage_rules import RULES
 from backstride.intake.validation import validate_intake
 
 RULES_VERSION = "2026-12-05"

@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from backstride.analytics.summary import LoadSummary
+from backstride.analytics.load_summary import LoadSummary
 
 _CHART_IDS = itertools.count(1)
 BLUE, ORANGE, RED, GREY, GREEN = "#2b6cb0", "#dd6b20", "#c53030", "#718096", "#2f855a"

@@ -13,7 +13,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from backstride.analytics.flags import Flag
-from backstride.analytics.summary import LoadSummary
+from backstride.analytics.load_summary import LoadSummary
 from backstride.analytics.timeseries import ratio_text
 from backstride.errors import InvalidInput
 from backstride.reports import charts

@@ -23,8 +23,8 @@ from backstride.analytics.load_models import (
     hr_max_tanaka,
     hr_time_trimp,
 )
+from backstride.analytics.load_summary import PainPoint
 from backstride.analytics.runner_summaries import StoredActivity, StoredGear, runner_summaries
-from backstride.analytics.summary import PainPoint
 from backstride.config import Settings
 from backstride.errors import InvalidInput
 from backstride.ingest.model import DataWarning

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from backstride.analytics.summary import LoadSummary
+from backstride.analytics.load_summary import LoadSummary
 from backstride.config import Settings
 from backstride.services.load import load_summary
 from backstride.store.models import Activity, Gear, PainEntry, SessionLog

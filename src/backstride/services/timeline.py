@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import PlainSerializer, WithJsonSchema
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backstride.errors import NotFound
+from backstride.intake.result import ScoreValue
 from backstride.services import audit
 from backstride.services.policy import Principal, own_runner_id, require_clinician_access
 from backstride.services.profile import ProfileView, profile_view
@@ -32,6 +34,14 @@ from backstride.store.models import (
 
 WEEKS = 12
 
+OffsetDateTime = Annotated[
+    dt.datetime,
+    PlainSerializer(dt.datetime.isoformat, return_type=str, when_used="json"),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+"""A date-time that these views send as ``isoformat()`` (``+00:00``, as they always have;
+pydantic's own form elsewhere in the API is ``Z``): the same instant, the same text as before."""
+
 
 @dataclass(frozen=True, slots=True)
 class WeekSummary:
@@ -44,16 +54,117 @@ class WeekSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class ReviewEntry:
+    """A clinician's review of an assessment (``services.reviews``)."""
+
+    disposition: str
+    flags: list[str]
+    reason: str
+    by: str | None
+    at: OffsetDateTime
+    cleared_to_run_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AssessmentEntry:
+    """One assessment: ``disposition`` and ``flags`` as in force (after a clinician's review,
+    if any); ``triaged_disposition`` and ``result`` as the runner's answers triaged them.
+
+    ``result`` is the stored triage document (``intake.serialize.assessment_to_dict``) of its
+    own ``rules_version``, shown as stored: older documents may lack newer keys.
+    """
+
+    id: str
+    created_at: OffsetDateTime
+    disposition: str
+    triaged_disposition: str
+    rules_version: str
+    flags: list[str]
+    review: ReviewEntry | None
+    result: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireScore:
+    """An instrument's score: ``values`` by measure, ``display`` as a person reads them."""
+
+    values: dict[str, ScoreValue]
+    display: dict[str, str]
+    notes: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireEntry:
+    """One answered instrument with its score."""
+
+    instrument: str
+    instrument_version: str
+    answered_at: OffsetDateTime
+    score: QuestionnaireScore
+
+
+@dataclass(frozen=True, slots=True)
+class PlanVersionEntry:
+    """One stored plan version; ``document`` is the plan as stored (``plan.serialize``)."""
+
+    plan_id: str
+    version: int
+    created_at: OffsetDateTime
+    created_by: str | None
+    reason: str
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLogEntry:
+    """One logged session and how the back responded."""
+
+    session_date: dt.date
+    kind: str
+    status: str
+    pain_during: int | None
+    pain_after: int | None
+    pain_next_morning: int | None
+    rpe: float | None
+    duration_s: float | None
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PainDiaryEntry:
+    """One pain-diary entry."""
+
+    entry_date: dt.date
+    nprs_now: int | None
+    morning_pain: int | None
+    morning_stiffness_min: int | None
+    notes: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RecentActivity:
+    """One of the latest activities on the dashboard."""
+
+    id: str
+    start_at: OffsetDateTime
+    sport: str
+    name: str | None
+    distance_m: float | None
+    elapsed_s: float
+    avg_hr_bpm: float | None
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
-    """Everything a clinician needs to follow one runner (plain dicts from the rows)."""
+    """Everything a clinician needs to follow one runner."""
 
     runner: ProfileView
-    assessments: list[dict[str, Any]]
-    questionnaires: list[dict[str, Any]]
+    assessments: list[AssessmentEntry]
+    questionnaires: list[QuestionnaireEntry]
     weeks: list[WeekSummary]
-    plan_versions: list[dict[str, Any]]
-    session_logs: list[dict[str, Any]]
-    pain_entries: list[dict[str, Any]]
+    plan_versions: list[PlanVersionEntry]
+    session_logs: list[SessionLogEntry]
+    pain_entries: list[PainDiaryEntry]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +172,9 @@ class Dashboard:
     """The runner's landing view."""
 
     runner: ProfileView
-    latest_assessment: dict[str, Any] | None
+    latest_assessment: AssessmentEntry | None
     weeks: list[WeekSummary]
-    recent_activities: list[dict[str, Any]]
+    recent_activities: list[RecentActivity]
     activities_total: int
 
 
@@ -99,21 +210,44 @@ def weekly_summary(
     return [WeekSummary(k, float(v[0]), float(v[1]), int(v[2])) for k, v in buckets.items()]
 
 
-def _assessment_dict(a: Assessment) -> dict[str, Any]:
+def _review_entry(review: dict[str, Any] | None) -> ReviewEntry | None:
+    """The stored review (``result["review"]``), if any."""
+    if not review:
+        return None
+    cleared = review.get("cleared_to_run_on")
+    return ReviewEntry(
+        disposition=review["disposition"],
+        flags=list(review.get("flags", [])),
+        reason=review["reason"],
+        by=review.get("by"),
+        at=dt.datetime.fromisoformat(review["at"]),
+        cleared_to_run_on=dt.date.fromisoformat(cleared) if cleared else None,
+    )
+
+
+def _assessment_entry(a: Assessment) -> AssessmentEntry:
     """``disposition`` and ``flags`` as in force (after a clinician's review, if any);
     ``triaged_disposition`` and ``result`` as the runner's answers triaged them."""
     result = a.result or {}
     review = result.get("review") or None
-    return {
-        "id": a.id,
-        "created_at": a.created_at.isoformat(),
-        "disposition": a.disposition,
-        "triaged_disposition": result.get("disposition", a.disposition),
-        "rules_version": a.rules_version,
-        "flags": sorted((review or result).get("flags", [])),
-        "review": review,
-        "result": result,
-    }
+    return AssessmentEntry(
+        id=a.id,
+        created_at=a.created_at,
+        disposition=a.disposition,
+        triaged_disposition=result.get("disposition", a.disposition),
+        rules_version=a.rules_version,
+        flags=sorted((review or result).get("flags", [])),
+        review=_review_entry(review),
+        result=result,
+    )
+
+
+def _score(score: dict[str, Any]) -> QuestionnaireScore:
+    return QuestionnaireScore(
+        values=dict(score.get("values") or {}),
+        display=dict(score.get("display") or {}),
+        notes=list(score.get("notes") or []),
+    )
 
 
 def build_timeline(session: Session, *, runner: Runner, today: dt.date) -> Timeline:
@@ -141,50 +275,50 @@ def build_timeline(session: Session, *, runner: Runner, today: dt.date) -> Timel
     ).all()
     return Timeline(
         runner=profile_view(runner),
-        assessments=[_assessment_dict(a) for a in assessments],
+        assessments=[_assessment_entry(a) for a in assessments],
         questionnaires=[
-            {
-                "instrument": q.instrument,
-                "instrument_version": q.instrument_version,
-                "answered_at": q.answered_at.isoformat(),
-                "score": q.score,
-            }
+            QuestionnaireEntry(
+                instrument=q.instrument,
+                instrument_version=q.instrument_version,
+                answered_at=q.answered_at,
+                score=_score(q.score),
+            )
             for q in questionnaires
         ],
         weeks=weekly_summary(session, runner_id=rid, today=today),
         plan_versions=[
-            {
-                "plan_id": v.plan_id,
-                "version": v.version,
-                "created_at": v.created_at.isoformat(),
-                "created_by": v.created_by,
-                "reason": v.reason,
-                "document": v.document,
-            }
+            PlanVersionEntry(
+                plan_id=v.plan_id,
+                version=v.version,
+                created_at=v.created_at,
+                created_by=v.created_by,
+                reason=v.reason,
+                document=v.document,
+            )
             for v in versions
         ],
         session_logs=[
-            {
-                "session_date": s.session_date.isoformat(),
-                "kind": s.kind,
-                "status": s.status,
-                "pain_during": s.pain_during,
-                "pain_after": s.pain_after,
-                "pain_next_morning": s.pain_next_morning,
-                "rpe": s.rpe,
-                "duration_s": s.duration_s,
-                "notes": s.notes,
-            }
+            SessionLogEntry(
+                session_date=s.session_date,
+                kind=s.kind,
+                status=s.status,
+                pain_during=s.pain_during,
+                pain_after=s.pain_after,
+                pain_next_morning=s.pain_next_morning,
+                rpe=s.rpe,
+                duration_s=s.duration_s,
+                notes=s.notes,
+            )
             for s in logs
         ],
         pain_entries=[
-            {
-                "entry_date": p.entry_date.isoformat(),
-                "nprs_now": p.nprs_now,
-                "morning_pain": p.morning_pain,
-                "morning_stiffness_min": p.morning_stiffness_min,
-                "notes": p.notes,
-            }
+            PainDiaryEntry(
+                entry_date=p.entry_date,
+                nprs_now=p.nprs_now,
+                morning_pain=p.morning_pain,
+                morning_stiffness_min=p.morning_stiffness_min,
+                notes=p.notes,
+            )
             for p in pains
         ],
     )
@@ -244,18 +378,18 @@ def my_dashboard(session: Session, *, principal: Principal, now: dt.datetime) ->
     total = session.scalar(select(func.count()).where(Activity.runner_id == runner.id)) or 0
     return Dashboard(
         runner=profile_view(runner),
-        latest_assessment=None if latest is None else _assessment_dict(latest),
+        latest_assessment=None if latest is None else _assessment_entry(latest),
         weeks=weekly_summary(session, runner_id=runner.id, today=now.date()),
         recent_activities=[
-            {
-                "id": r.id,
-                "start_at": r.start_at.isoformat(),
-                "sport": r.sport,
-                "name": r.name,
-                "distance_m": r.distance_m,
-                "elapsed_s": r.elapsed_s,
-                "avg_hr_bpm": r.avg_hr_bpm,
-            }
+            RecentActivity(
+                id=r.id,
+                start_at=r.start_at,
+                sport=r.sport,
+                name=r.name,
+                distance_m=r.distance_m,
+                elapsed_s=r.elapsed_s,
+                avg_hr_bpm=r.avg_hr_bpm,
+            )
             for r in recent
         ],
         activities_total=int(total),
@@ -263,7 +397,15 @@ def my_dashboard(session: Session, *, principal: Principal, now: dt.datetime) ->
 
 
 __all__ = [
+    "AssessmentEntry",
     "Dashboard",
+    "PainDiaryEntry",
+    "PlanVersionEntry",
+    "QuestionnaireEntry",
+    "QuestionnaireScore",
+    "RecentActivity",
+    "ReviewEntry",
+    "SessionLogEntry",
     "Timeline",
     "WeekSummary",
     "build_timeline",

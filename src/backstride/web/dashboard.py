@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from backstride.analytics import flags as fl
-from backstride.analytics.summary import DayRow, LoadSummary
+from backstride.analytics.load_summary import DayRow, LoadSummary
 from backstride.config import Settings
 from backstride.errors import NotFound
 from backstride.intake.assessment import Assessment

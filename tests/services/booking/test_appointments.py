@@ -122,7 +122,7 @@ def test_without_consent_or_share_record_the_booking_is_refused_and_nothing_stor
     ],
 )
 def test_bad_input_is_refused_with_its_code_and_nothing_is_stored(
-    session: Session, bw: BookingWorld, kw: dict[str, object], code: str
+    session: Session, bw: BookingWorld, kw: dict[str, Any], code: str
 ) -> None:
     with pytest.raises(InvalidInput) as err:
         runner_books(session, bw, **kw)

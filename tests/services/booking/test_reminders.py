@@ -85,7 +85,7 @@ def test_a_confirmation_then_each_reminder_exactly_once_at_its_time(
         (ev,) = cal.walk("VEVENT")
         assert str(cal["METHOD"]) == "REQUEST"
         assert str(ev["UID"]) == f"appointment-{ap.id}@backstride"
-        assert int(ev["SEQUENCE"]) == 1
+        assert int(str(ev["SEQUENCE"])) == 1
         assert ev.decoded("DTSTART") == ap.start_at
         assert ev.decoded("DTEND") == ap.end_at
         assert str(ev["ORGANIZER"]).startswith("mailto:")
@@ -113,7 +113,7 @@ def test_no_reminder_after_a_cancel_and_the_cancellation_carries_method_cancel(
     assert subjects(smtp_sink) == ["Booked", "Cancelled"]
     cancel = calendar(smtp_sink.to(EMAIL)[-1])
     (ev,) = cancel.walk("VEVENT")
-    assert (str(cancel["METHOD"]), str(ev["STATUS"]), int(ev["SEQUENCE"])) == (
+    assert (str(cancel["METHOD"]), str(ev["STATUS"]), int(str(ev["SEQUENCE"]))) == (
         "CANCEL",
         "CANCELLED",
         2,
@@ -145,7 +145,7 @@ def test_a_move_to_a_later_time_gets_its_own_reminders_and_the_old_ones_never_go
     assert send(factory, sink_settings, later - dt.timedelta(hours=2)) == 1
     assert send(factory, sink_settings, later + dt.timedelta(days=1)) == 0
     assert subjects(smtp_sink) == ["Moved", "Reminder", "Reminder"]
-    assert {int(calendar(m).walk("VEVENT")[0]["SEQUENCE"]) for m in smtp_sink.to(EMAIL)} == {2}
+    assert {int(str(calendar(m).walk("VEVENT")[0]["SEQUENCE"])) for m in smtp_sink.to(EMAIL)} == {2}
 
 
 def test_a_visit_booked_inside_a_reminder_offset_skips_that_reminder(

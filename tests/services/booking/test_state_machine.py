@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -192,7 +193,7 @@ class Booking(RuleBasedStateMachine):
 
 
 @pytest.fixture
-def machine_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def machine_world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(
         passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )

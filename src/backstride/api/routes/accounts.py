@@ -91,7 +91,7 @@ def _login_out(
         return LoginOut(
             status="totp_required", challenge=issued.challenge, expires_at=issued.expires_at
         )
-    account = AccountOut.model_validate(accounts.get_account(session, principal=issued.principal))
+    account = accounts.get_account(session, principal=issued.principal)
     enrol = issued.principal.scope == "totp_enrolment"
     if issued.kind == "session":
         _set_session_cookies(response, issued, settings, now)

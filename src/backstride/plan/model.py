@@ -9,14 +9,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Annotated
 
-from pydantic import ConfigDict, with_config
+from pydantic import ConfigDict, PlainSerializer, with_config
 
 from backstride.plan.inputs import PlanRules, Preferences, RunRecord, StatedRunning, TrainingContext
 
 _DOCUMENT = ConfigDict(extra="forbid")
 """Plan document types refuse unknown fields when parsed (a clinician's edited document with
 a misspelt field is an error naming its path, never a silently dropped value)."""
+
+SortedSet = Annotated[frozenset[str], PlainSerializer(sorted, return_type=list[str])]
+"""A set written as a sorted list: the same plan gives the same document in every process
+(a frozenset's order follows string hashing, which differs between processes)."""
 
 SESSION_KINDS = (
     "run",
@@ -78,7 +83,7 @@ class Session:
     warm_up: tuple[Dose, ...] = ()
     cool_down: tuple[Dose, ...] = ()
     exercises: tuple[Dose, ...] = ()
-    regions: frozenset[str] = frozenset()
+    regions: SortedSet = frozenset()
     rtr_stage: int | None = None
     reasons: tuple[Decision, ...] = ()
     revision: int = 0
@@ -205,7 +210,7 @@ class Plan:
     footwear: tuple[str, ...] = ()
     state: ProgressionState = field(default_factory=ProgressionState)
     cancelled: tuple[Cancelled, ...] = ()
-    flags: frozenset[str] = frozenset()
+    flags: SortedSet = frozenset()
     blocked_reason: str | None = None
     ladders: tuple[Ladder, ...] = ()
     """The strength ladders, where the runner is on each and when the plan steps up."""

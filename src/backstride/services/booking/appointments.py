@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import cast
 
-from sqlalchemy import String, bindparam, exists, select
+from sqlalchemy import String, Table, bindparam, exists, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ from backstride.services.booking import idempotency
 from backstride.services.booking.access import (
     Actor,
     audit,
+    audit_values,
     clinic_row,
     has_consent,
     require_staff,
@@ -49,7 +51,7 @@ from backstride.services.booking.transaction import write_transaction
 from backstride.services.booking.views import AppointmentView, BookingResult
 from backstride.services.policy import Principal, clinician_clinic_ids, own_runner_id
 from backstride.store.clinic_models import Appointment, overlap_of
-from backstride.store.models import Account, Clinic, Consent, Runner
+from backstride.store.models import Account, AuditEvent, Clinic, Consent, Runner
 from backstride.units import new_id
 
 
@@ -119,6 +121,11 @@ class _Who:
     disposition: str | None
     returning: bool
 
+
+# Core inserts (no ORM unit of work): a booking writes its rows in three statements.
+_INSERT_CONSENT = insert(cast(Table, Consent.__table__))
+_INSERT_APPOINTMENT = insert(cast(Table, Appointment.__table__))
+_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
 
 # Every booking reads these in its write transaction: the runner (and their login's e-mail,
 # for the confirmation), the clinic's name, whether the runner's consent to it is active,
@@ -347,23 +354,30 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
             who = _who(session, runner_id=runner_id, clinic_id=clinic_key)
             if staff:
                 require_staff(session, principal, clinic_key)
+            consent: dict[str, object] | None = None
+            audits: list[dict[str, object]] = []
             if not who.consent:
                 if staff or not share_record:
                     raise Forbidden(
                         "the runner has not shared their record with this clinic",
                         code="booking.consent_required",
                     )
-                session.add(
-                    Consent(id=new_id(), runner_id=runner_id, clinic_id=clinic_key, granted_at=now)
-                )
-                audit(
-                    session,
-                    actor=principal,
-                    runner_id=runner_id,
-                    action="create",
-                    resource="consent",
-                    now=now,
-                    detail={"clinic_id": clinic_key, "via": "booking"},
+                consent = {
+                    "id": new_id(),
+                    "runner_id": runner_id,
+                    "clinic_id": clinic_key,
+                    "granted_at": now,
+                    "revoked_at": None,
+                }
+                audits.append(
+                    audit_values(
+                        actor=principal,
+                        runner_id=runner_id,
+                        action="create",
+                        resource="consent",
+                        now=now,
+                        detail={"clinic_id": clinic_key, "via": "booking"},
+                    )
                 )
             t = rules.type_by_id(appointment_type_id)
             if t is None:
@@ -406,43 +420,50 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                 staff=staff,
                 override=reason is not None,
             )
-            row = Appointment(
-                id=new_id(),
-                clinic_id=clinic_key,
-                appointment_type_id=t.id,
-                clinician_account_id=slot.clinician_id,
-                room_id=slot.room_id,
-                runner_id=runner_id,
-                start_at=slot.start_at,
-                end_at=slot.end_at,
-                blocked_start_at=slot.blocked_start_at,
-                blocked_end_at=slot.blocked_end_at,
-                status="booked",
-                version=1,
-                booked_by=account_id,
-                booked_via="cli" if principal is None else ("runner" if not staff else "staff"),
-                override_reason=reason,
-                created_at=now,
-                updated_at=now,
+            values = {
+                "id": new_id(),
+                "clinic_id": clinic_key,
+                "appointment_type_id": t.id,
+                "clinician_account_id": slot.clinician_id,
+                "room_id": slot.room_id,
+                "runner_id": runner_id,
+                "start_at": slot.start_at,
+                "end_at": slot.end_at,
+                "blocked_start_at": slot.blocked_start_at,
+                "blocked_end_at": slot.blocked_end_at,
+                "status": "booked",
+                "version": 1,
+                "booked_by": account_id,
+                "booked_via": "cli" if principal is None else ("runner" if not staff else "staff"),
+                "override_reason": reason,
+                "cancel_reason": None,
+                "created_at": now,
+                "updated_at": now,
+                "cancelled_at": None,
+            }
+            row = Appointment(**values)  # not added: the hooks and the view read it
+            audits.append(
+                audit_values(
+                    actor=principal,
+                    runner_id=runner_id,
+                    action="create",
+                    resource="appointment",
+                    now=now,
+                    detail={
+                        "appointment_id": row.id,
+                        "start_at": row.start_at.isoformat(),
+                        "clinician_id": row.clinician_account_id,
+                        "override_reason": reason,
+                    },
+                )
             )
-            session.add(row)
-            audit(
-                session,
-                actor=principal,
-                runner_id=runner_id,
-                action="create",
-                resource="appointment",
-                now=now,
-                detail={
-                    "appointment_id": row.id,
-                    "start_at": row.start_at.isoformat(),
-                    "clinician_id": row.clinician_account_id,
-                    "override_reason": reason,
-                },
-            )
-            # One flush: the consent, the appointment and their audit events (one multi-row
-            # insert); a lost race is refused here, before the e-mails are made.
-            session.flush()
+            # Plain inserts, not a unit-of-work flush of ORM objects: the consent, the
+            # appointment (a lost race is refused here, before the e-mails are made) and
+            # both audit events in one statement.
+            if consent is not None:
+                session.execute(_INSERT_CONSENT, consent)
+            session.execute(_INSERT_APPOINTMENT, values)
+            session.execute(_INSERT_AUDIT, audits)
             new = NewBooking(account_id=who.account_id, email=who.email, clinic_name=who.clinic)
             for hook in _REMINDER_HOOKS:
                 hook(session, row, rules, now, new)

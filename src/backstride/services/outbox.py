@@ -31,8 +31,9 @@ import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
@@ -165,6 +166,9 @@ class Outgoing:
     """Leave ``mail.ics`` empty and let the guard's registered renderer build it when sent."""
 
 
+_INSERT = insert(cast(Table, OutboxMessage.__table__))
+
+
 def enqueue_many(
     session: Session, messages: list[Outgoing], *, now: dt.datetime, fresh: bool = False
 ) -> None:
@@ -214,7 +218,7 @@ def enqueue_many(
         if m.dedup_key not in have
     ]
     if rows:
-        session.execute(insert(OutboxMessage), rows)
+        session.execute(_INSERT, rows)  # a Core insert: no ORM bulk-insert bookkeeping
 
 
 def void(session: Session, *, guard: GuardRef) -> int:

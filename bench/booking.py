@@ -377,11 +377,16 @@ def load_main(argv: list[str]) -> None:
 
 
 def _cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process so far (all its threads)."""
+    """User + system CPU seconds so far of a process (all its threads) and its children
+    (uvicorn's worker processes)."""
     import psutil
 
-    t = psutil.Process(pid).cpu_times()
-    return float(t.user + t.system)
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in (proc, *proc.children(recursive=True)):
+        t = p.cpu_times()
+        total += t.user + t.system
+    return total
 
 
 async def _run_inline(func: Any, *args: Any, **kwargs: Any) -> Any:
@@ -493,6 +498,12 @@ def profile_api(url: str, name: str, data_dir: Path) -> dict[str, Any]:
     }
 
 
+def _workers(name: str) -> int:
+    """uvicorn processes: 1, or ``BENCH_PG_WORKERS`` on PostgreSQL (SQLite serves from one:
+    its write gate is per process; docs/decisions/0056)."""
+    return int(os.environ.get("BENCH_PG_WORKERS", "1")) if name == "PostgreSQL" else 1
+
+
 def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
     data = seed_api(url, REQUESTS)
     job = data_dir / f"{name}.json"
@@ -515,6 +526,8 @@ def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
             "--log-level",
             "warning",
             "--no-access-log",
+            "--workers",
+            str(_workers(name)),
         ],
         env=env,
         cwd=ROOT,
@@ -551,7 +564,7 @@ def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
             # The server's CPU per request (every thread, the outbox sender included; the
             # 20 warm-up health checks are in it too).
             stats["server_cpu_ms"] = (_cpu_s(server.pid) - cpu_before) * 1000 / stats["n"]
-            rows.append({"db": name, "what": kind, **stats})
+            rows.append({"db": name, "what": kind, "workers": _workers(name), **stats})
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -599,11 +612,12 @@ def write_results(
             for p in profiles
         ),
         "",
-        f"## Booking via the API: 1 uvicorn process, {CONCURRENCY} loopback connections "
-        "(target >= 150/s, p95 < 50 ms)",
+        f"## Booking via the API: uvicorn (uvloop, httptools), {CONCURRENCY} loopback "
+        "connections (target >= 150/s, p95 < 50 ms)",
         "",
-        "| database | request | n | per s | p50 ms | p95 ms | server CPU ms each | statuses |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| database | uvicorn processes | request | n | per s | p50 ms | p95 ms "
+        "| server CPU ms each | statuses |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in api:
         what = (
@@ -612,7 +626,7 @@ def write_results(
             else "GET /health (floor)"
         )
         lines.append(
-            f"| {r['db']} | {what} | {r['n']:,} | {r['rps']:.0f} | {r['p50']:.1f} "
+            f"| {r['db']} | {r['workers']} | {what} | {r['n']:,} | {r['rps']:.0f} | {r['p50']:.1f} "
             f"| {r['p95']:.1f} | {r['server_cpu_ms']:.1f} | {r['statuses']} |"
         )
     for db in sorted({r["db"] for r in api}):

@@ -53,6 +53,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TZ = "Europe/London"
 REQUESTS = int(os.environ.get("BENCH_BOOKINGS", "1200"))
 CONCURRENCY = 8
+PROFILED = int(os.environ.get("BENCH_PROFILED", "200"))
+"""Bookings counted in process (statements and CPU per booking: steadier than throughput on a
+shared machine)."""
 
 
 # --- 1. free_slots ---------------------------------------------------------------------------
@@ -373,6 +376,134 @@ def load_main(argv: list[str]) -> None:
     print(json.dumps(asyncio.run(_load(base, kind, data["tokens"], data["bodies"], int(conc)))))
 
 
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds so far of a process (all its threads) and its children
+    (uvicorn's worker processes)."""
+    import psutil
+
+    proc = psutil.Process(pid)
+    total = 0.0
+    for p in (proc, *proc.children(recursive=True)):
+        t = p.cpu_times()
+        total += t.user + t.system
+    return total
+
+
+async def _run_inline(func: Any, *args: Any, **kwargs: Any) -> Any:
+    del kwargs  # anyio's limiter/cancellable options: nothing to limit on one thread
+    return func(*args)
+
+
+def profile_api(url: str, name: str, data_dir: Path) -> dict[str, Any]:
+    """SQL statements and CPU per booking through the whole app in this process (ASGI
+    calls: no socket, no client library, no outbox sender), one request at a time: the work
+    a booking costs, which a loaded machine blurs less than throughput. ``BENCH_PROFILE=DIR``
+    also writes a cProfile of it (the sync handlers then run on the event loop's thread so
+    that one profiler sees everything)."""
+    import anyio.to_thread
+    from sqlalchemy import event
+
+    from backstride.api.app import create_app
+    from backstride.config import load_settings
+
+    data = seed_api(url, PROFILED + 20)
+    app = create_app(
+        load_settings(
+            database_url=url,
+            data_dir=data_dir / f"profile-{name}",
+            cookie_secure=False,
+            booking_rate_burst=10**6,
+        ),
+        run_worker=False,
+    )
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(app.state.engine, "before_cursor_execute", count)
+    profile_dir = os.environ.get("BENCH_PROFILE")
+    original = anyio.to_thread.run_sync
+    if profile_dir:
+        anyio.to_thread.run_sync = _run_inline  # type: ignore[assignment]
+
+    async def run() -> tuple[float, Any]:
+        import cProfile
+
+        async def one(i: int) -> None:
+            """POST one booking straight into the ASGI app (no client library in the way)."""
+            body = json.dumps(data["bodies"][i]).encode()
+            scope = {
+                "type": "http",
+                "asgi": {"version": "3.0"},
+                "http_version": "1.1",
+                "method": "POST",
+                "scheme": "http",
+                "path": "/api/v1/me/appointments",
+                "raw_path": b"/api/v1/me/appointments",
+                "query_string": b"",
+                "root_path": "",
+                "headers": [
+                    (b"host", b"bench"),
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"authorization", f"Bearer {data['tokens'][i]}".encode()),
+                ],
+                "client": ("127.0.0.1", 50000),
+                "server": ("127.0.0.1", 80),
+            }
+            sent: list[dict[str, Any]] = []
+
+            async def receive() -> dict[str, Any]:
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            async def send(message: dict[str, Any]) -> None:
+                sent.append(message)
+
+            await app(scope, receive, send)
+            status = sent[0]["status"]
+            assert status == 201, (status, sent[-1].get("body"))
+
+        for i in range(20):  # warm-up: caches, pool, compiled statements
+            await one(i)
+        statements.clear()
+        profiler = cProfile.Profile() if profile_dir else None
+        cpu = time.process_time()
+        if profiler is not None:
+            profiler.enable()
+        for i in range(20, 20 + PROFILED):
+            await one(i)
+        if profiler is not None:
+            profiler.disable()
+        return time.process_time() - cpu, profiler
+
+    try:
+        cpu_s, profiler = asyncio.run(run())
+    finally:
+        anyio.to_thread.run_sync = original  # type: ignore[assignment]
+        app.state.engine.dispose()
+    if profiler is not None:
+        profiler.dump_stats(str(Path(profile_dir or ".") / f"booking-{name}.prof"))
+    kinds: dict[str, int] = {}
+    for sql in statements:
+        words = sql.split()
+        key = " ".join(words[:3] if words[0].upper() == "INSERT" else words[:1])
+        kinds[key] = kinds.get(key, 0) + 1
+    return {
+        "db": name,
+        "statements": len(statements) / PROFILED,
+        "cpu_ms": cpu_s * 1000 / PROFILED,
+        "kinds": {k: v / PROFILED for k, v in sorted(kinds.items())},
+        "profiled": profiler is not None,
+    }
+
+
+def _workers(name: str) -> int:
+    """uvicorn processes: 1, or ``BENCH_PG_WORKERS`` on PostgreSQL (SQLite serves from one:
+    its write gate is per process; docs/decisions/0056)."""
+    return int(os.environ.get("BENCH_PG_WORKERS", "1")) if name == "PostgreSQL" else 1
+
+
 def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
     data = seed_api(url, REQUESTS)
     job = data_dir / f"{name}.json"
@@ -395,6 +526,8 @@ def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
             "--log-level",
             "warning",
             "--no-access-log",
+            "--workers",
+            str(_workers(name)),
         ],
         env=env,
         cwd=ROOT,
@@ -410,6 +543,7 @@ def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
             except OSError:
                 time.sleep(0.2)
         for kind in ("health", "book"):
+            cpu_before = _cpu_s(server.pid)
             out = subprocess.run(
                 [
                     sys.executable,
@@ -427,14 +561,23 @@ def measure_api(url: str, name: str, data_dir: Path) -> list[dict[str, Any]]:
                 cwd=ROOT,
             )
             stats = json.loads(out.stdout.strip().splitlines()[-1])
-            rows.append({"db": name, "what": kind, **stats})
+            # The server's CPU per request (every thread, the outbox sender included; the
+            # 20 warm-up health checks are in it too).
+            stats["server_cpu_ms"] = (_cpu_s(server.pid) - cpu_before) * 1000 / stats["n"]
+            rows.append({"db": name, "what": kind, "workers": _workers(name), **stats})
     finally:
         server.terminate()
         server.wait(timeout=30)
     return rows
 
 
-def write_results(pure: dict[str, Any], api: list[dict[str, Any]]) -> None:
+KEPT = "## Before and after"
+"""The hand-kept history below this heading of RESULTS-booking.md survives a new run."""
+
+
+def write_results(
+    pure: dict[str, Any], api: list[dict[str, Any]], profiles: list[dict[str, Any]]
+) -> None:
     lines = [
         "# Clinic booking",
         "",
@@ -454,11 +597,27 @@ def write_results(pure: dict[str, Any], api: list[dict[str, Any]]) -> None:
         f"clinician) pairs listed: {'yes' if pure['same'] else 'NO'}. The window spans London's "
         "spring clock change.",
         "",
-        f"## Booking via the API: 1 uvicorn process, {CONCURRENCY} loopback connections "
-        "(target >= 150/s, p95 < 50 ms)",
+        "## One booking in process: SQL statements and CPU (steadier than throughput)",
         "",
-        "| database | request | n | per s | p50 ms | p95 ms | statuses |",
-        "|---|---|---:|---:|---:|---:|---|",
+        f"{PROFILED} bookings one after another through the whole app (ASGI in process, no "
+        "socket, no outbox sender), each a new runner's first: consent, audit, 3 e-mails.",
+        "",
+        "| database | statements per booking | CPU ms per booking | statements by kind |",
+        "|---|---:|---:|---|",
+        *(
+            f"| {p['db']} | {p['statements']:.1f} | {p['cpu_ms']:.1f}"
+            f"{' (under cProfile)' if p['profiled'] else ''} | "
+            + ", ".join(f"{k} {v:g}" for k, v in p["kinds"].items())
+            + " |"
+            for p in profiles
+        ),
+        "",
+        f"## Booking via the API: uvicorn (uvloop, httptools), {CONCURRENCY} loopback "
+        "connections (target >= 150/s, p95 < 50 ms)",
+        "",
+        "| database | uvicorn processes | request | n | per s | p50 ms | p95 ms "
+        "| server CPU ms each | statuses |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---|",
     ]
     for r in api:
         what = (
@@ -467,8 +626,8 @@ def write_results(pure: dict[str, Any], api: list[dict[str, Any]]) -> None:
             else "GET /health (floor)"
         )
         lines.append(
-            f"| {r['db']} | {what} | {r['n']:,} | {r['rps']:.0f} | {r['p50']:.1f} "
-            f"| {r['p95']:.1f} | {r['statuses']} |"
+            f"| {r['db']} | {r['workers']} | {what} | {r['n']:,} | {r['rps']:.0f} | {r['p50']:.1f} "
+            f"| {r['p95']:.1f} | {r['server_cpu_ms']:.1f} | {r['statuses']} |"
         )
     for db in sorted({r["db"] for r in api}):
         by = {r["what"]: r for r in api if r["db"] == db}
@@ -481,7 +640,23 @@ def write_results(pure: dict[str, Any], api: list[dict[str, Any]]) -> None:
                 "trigger/constraint, consent, audit, 3 outbox e-mails, idempotency, one commit)."
             )
     lines.append("")
-    (ROOT / "bench" / "RESULTS-booking.md").write_text("\n".join(lines))
+    out = ROOT / "bench" / "RESULTS-booking.md"
+    old = out.read_text() if out.exists() else ""
+    kept = old[old.index(KEPT) :] if KEPT in old else ""
+    out.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
+
+
+def _postgres_db(pg: str, name: str) -> str:
+    """A fresh database ``name`` on the cluster of ``pg``; its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(pg, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(pg).set(database=name).render_as_string(hide_password=False)
 
 
 def main() -> None:
@@ -493,25 +668,23 @@ def main() -> None:
     pure = bench_free_slots()
     print(json.dumps(pure), flush=True)
     rows: list[dict[str, Any]] = []
+    profiles: list[dict[str, Any]] = []
     wanted = os.environ.get("BENCH_DBS", "sqlite,postgres").split(",")
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         if "sqlite" in wanted:
+            profiles.append(profile_api(f"sqlite:///{data / 'profile.db'}", "SQLite", data))
+            print(json.dumps(profiles[-1]), flush=True)
             rows += measure_api(f"sqlite:///{data / 'bench.db'}", "SQLite", data)
         if "postgres" in wanted and pg:
-            from sqlalchemy import create_engine, text
-            from sqlalchemy.engine import make_url
-
-            admin = create_engine(pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text('DROP DATABASE IF EXISTS "bench_booking" WITH (FORCE)'))
-                conn.execute(text('CREATE DATABASE "bench_booking"'))
-            admin.dispose()
-            url = make_url(pg).set(database="bench_booking").render_as_string(hide_password=False)
-            rows += measure_api(url, "PostgreSQL", data)
+            profiles.append(
+                profile_api(_postgres_db(pg, "bench_booking_profile"), "PostgreSQL", data)
+            )
+            print(json.dumps(profiles[-1]), flush=True)
+            rows += measure_api(_postgres_db(pg, "bench_booking"), "PostgreSQL", data)
     for r in rows:
         print(json.dumps(r), flush=True)
-    write_results(pure, rows)
+    write_results(pure, rows, profiles)
 
 
 if __name__ == "__main__":

@@ -31,8 +31,9 @@ import logging
 import smtplib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
@@ -165,9 +166,18 @@ class Outgoing:
     """Leave ``mail.ics`` empty and let the guard's registered renderer build it when sent."""
 
 
-def enqueue_many(session: Session, messages: list[Outgoing], *, now: dt.datetime) -> None:
+_INSERT = insert(cast(Table, OutboxMessage.__table__))
+
+
+def enqueue_many(
+    session: Session, messages: list[Outgoing], *, now: dt.datetime, fresh: bool = False
+) -> None:
     """:func:`enqueue` for several messages at once: one query for the keys already queued,
-    one multi-row insert (a hot path: a booking queues a confirmation and its reminders)."""
+    one multi-row insert (a hot path: a booking queues a confirmation and its reminders).
+
+    ``fresh``: the caller knows no message can have these keys yet (they name a row its
+    transaction has just inserted), so the query is skipped; a key queued after all would
+    still be refused by the unique ``dedup_key`` (an error, not a second e-mail)."""
     require_aware(now, "now")
     for m in messages:
         if m.guard is not None and m.guard.kind not in _GUARDS:
@@ -175,8 +185,14 @@ def enqueue_many(session: Session, messages: list[Outgoing], *, now: dt.datetime
         if m.calendar_later and (m.guard is None or m.guard.kind not in _CALENDARS):
             raise ValueError("a calendar rendered later needs a guard with a registered renderer")
     keys = [m.dedup_key for m in messages]
-    have = set(
-        session.scalars(select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys)))
+    have = (
+        set()
+        if fresh
+        else set(
+            session.scalars(
+                select(OutboxMessage.dedup_key).where(OutboxMessage.dedup_key.in_(keys))
+            )
+        )
     )
     rows = [
         {
@@ -202,7 +218,7 @@ def enqueue_many(session: Session, messages: list[Outgoing], *, now: dt.datetime
         if m.dedup_key not in have
     ]
     if rows:
-        session.execute(insert(OutboxMessage), rows)
+        session.execute(_INSERT, rows)  # a Core insert: no ORM bulk-insert bookkeeping
 
 
 def void(session: Session, *, guard: GuardRef) -> int:

@@ -65,6 +65,28 @@ def has_consent(session: Session, *, runner_id: str, clinic_id: str) -> bool:
     )
 
 
+def audit_values(
+    *,
+    actor: Actor,
+    runner_id: str | None,
+    action: str,
+    resource: str,
+    now: dt.datetime,
+    detail: dict[str, Any],
+) -> dict[str, Any]:
+    """One audit event's columns (the CLI is recorded as role ``front_desk_cli``), for a
+    write that inserts its rows in one statement."""
+    return {
+        "at": now,
+        "actor_account_id": None if actor is None else actor.account_id,
+        "actor_role": "front_desk_cli" if actor is None else actor.role,
+        "runner_id": runner_id,
+        "action": action,
+        "resource": resource,
+        "detail": detail,
+    }
+
+
 def audit(
     session: Session,
     *,
@@ -78,13 +100,14 @@ def audit(
     """One audit event (the CLI is recorded as role ``front_desk_cli``)."""
     session.add(
         AuditEvent(
-            at=now,
-            actor_account_id=None if actor is None else actor.account_id,
-            actor_role="front_desk_cli" if actor is None else actor.role,
-            runner_id=runner_id,
-            action=action,
-            resource=resource,
-            detail=detail,
+            **audit_values(
+                actor=actor,
+                runner_id=runner_id,
+                action=action,
+                resource=resource,
+                now=now,
+                detail=detail,
+            )
         )
     )
 
@@ -92,6 +115,7 @@ def audit(
 __all__ = [
     "Actor",
     "audit",
+    "audit_values",
     "clinic_row",
     "has_consent",
     "is_staff",

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from typing import cast
 
-from sqlalchemy import select
+from sqlalchemy import String, Table, bindparam, exists, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
-from backstride.clinic import AppointmentType, Booking, ClinicRules, Slot, SlotTaken, check_slot
+from backstride.clinic import (
+    AppointmentType,
+    Booking,
+    ClinicRules,
+    Slot,
+    SlotTaken,
+    check_slot,
+    eligibility,
+)
 from backstride.clinic.eligibility import require_by, require_type
 from backstride.clinic.slots import blocked_range
 from backstride.errors import BackstrideError, Conflict, Forbidden, InvalidInput, NotFound
@@ -25,27 +34,46 @@ from backstride.services.booking import idempotency
 from backstride.services.booking.access import (
     Actor,
     audit,
+    audit_values,
     clinic_row,
     has_consent,
     require_staff,
 )
 from backstride.services.booking.load import load_bookings, load_clinic_rules, load_rules
 from backstride.services.booking.queries import one_view, to_view, view_of, view_query
-from backstride.services.booking.slots import next_free, runner_eligibility, runner_exists
+from backstride.services.booking.slots import (
+    ATTENDED_HERE,
+    LATEST_DISPOSITION,
+    next_free,
+    runner_eligibility,
+)
 from backstride.services.booking.transaction import hold_clinic_calendar, write_transaction
 from backstride.services.booking.views import AppointmentView, BookingResult
 from backstride.services.policy import Principal, clinician_clinic_ids, own_runner_id
 from backstride.store.clinic_models import Appointment, overlap_of
-from backstride.store.models import Consent
+from backstride.store.models import Account, AuditEvent, Clinic, Consent, Runner
 from backstride.units import new_id
 
-ReminderHook = Callable[[Session, Appointment, ClinicRules, dt.datetime], None]
+
+@dataclass(frozen=True, slots=True)
+class NewBooking:
+    """Passed to the hooks when the row was inserted by this very transaction (so nothing
+    about it can be queued yet), with whom its e-mails go to as the booking read them."""
+
+    account_id: str | None
+    """The runner's login (``None``: a runner without one gets no e-mail)."""
+    email: str | None
+    clinic_name: str
+
+
+ReminderHook = Callable[[Session, Appointment, ClinicRules, dt.datetime, NewBooking | None], None]
 _REMINDER_HOOKS: list[ReminderHook] = []
 """Called inside each write with the changed row (reminders schedule themselves here)."""
 
 
 def on_change(hook: ReminderHook) -> ReminderHook:
-    """Register ``hook(session, row, rules, now)``, run in every booking write transaction."""
+    """Register ``hook(session, row, rules, now, new)``, run in every booking write
+    transaction (``new`` only for a row the transaction has just made)."""
     _REMINDER_HOOKS.append(hook)
     return hook
 
@@ -79,6 +107,71 @@ def _override(principal: Actor, reason: str | None) -> str | None:
             problems=[{"path": "override_reason", "msg": "3-500 characters"}],
         )
     return text
+
+
+@dataclass(frozen=True, slots=True)
+class _Who:
+    """What a booking reads about its runner and clinic, in one statement."""
+
+    runner_name: str
+    account_id: str | None
+    email: str | None
+    clinic: str
+    consent: bool
+    disposition: str | None
+    returning: bool
+
+
+# Core inserts (no ORM unit of work): a booking writes its rows in three statements.
+_INSERT_CONSENT = insert(cast(Table, Consent.__table__))
+_INSERT_APPOINTMENT = insert(cast(Table, Appointment.__table__))
+_INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
+
+# Every booking reads these in its write transaction: the runner (and their login's e-mail,
+# for the confirmation), the clinic's name, whether the runner's consent to it is active,
+# and the triage inputs (the latest disposition; a visit attended here before). One
+# statement, built once, instead of five.
+_RUNNER = bindparam("runner_id", type_=String())
+_CLINIC = bindparam("clinic_id", type_=String())
+_WHO = (
+    select(
+        Runner.display_name,
+        Runner.account_id,
+        Account.email,
+        select(Clinic.name).where(Clinic.id == _CLINIC).scalar_subquery(),
+        exists()
+        .where(
+            Consent.runner_id == _RUNNER,
+            Consent.clinic_id == _CLINIC,
+            Consent.revoked_at.is_(None),
+        )
+        .correlate(None),
+        LATEST_DISPOSITION,
+        ATTENDED_HERE,
+    )
+    .select_from(Runner)
+    .outerjoin(Account, Account.id == Runner.account_id)
+    .where(Runner.id == _RUNNER)
+)
+
+
+def _who(session: Session, *, runner_id: str, clinic_id: str) -> _Who:
+    """The runner and clinic as the booking needs them; ``runner.not_found``,
+    ``clinic.not_found`` (gone since its rules were read)."""
+    found = session.execute(_WHO, {"runner_id": runner_id, "clinic_id": clinic_id}).first()
+    if found is None:
+        raise NotFound("no such runner", code="runner.not_found")
+    if found[3] is None:
+        raise NotFound("no such clinic", code="clinic.not_found")
+    return _Who(
+        runner_name=found[0],
+        account_id=found[1],
+        email=found[2],
+        clinic=found[3],
+        consent=bool(found[4]),
+        disposition=found[5],
+        returning=bool(found[6]),
+    )
 
 
 def _place(
@@ -258,29 +351,34 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
             )
             if made is not None:
                 return _replayed(session, made, principal)
-            clinic = clinic_row(session, clinic_id)
-            clinic_key = clinic.id
-            hold_clinic_calendar(session, clinic.id)
+            hold_clinic_calendar(session, clinic_key)
+            who = _who(session, runner_id=runner_id, clinic_id=clinic_key)
             if staff:
-                require_staff(session, principal, clinic.id)
-            runner = runner_exists(session, runner_id)
-            if not has_consent(session, runner_id=runner_id, clinic_id=clinic.id):
+                require_staff(session, principal, clinic_key)
+            consent: dict[str, object] | None = None
+            audits: list[dict[str, object]] = []
+            if not who.consent:
                 if staff or not share_record:
                     raise Forbidden(
                         "the runner has not shared their record with this clinic",
                         code="booking.consent_required",
                     )
-                session.add(
-                    Consent(id=new_id(), runner_id=runner_id, clinic_id=clinic.id, granted_at=now)
-                )
-                audit(
-                    session,
-                    actor=principal,
-                    runner_id=runner_id,
-                    action="create",
-                    resource="consent",
-                    now=now,
-                    detail={"clinic_id": clinic.id, "via": "booking"},
+                consent = {
+                    "id": new_id(),
+                    "runner_id": runner_id,
+                    "clinic_id": clinic_key,
+                    "granted_at": now,
+                    "revoked_at": None,
+                }
+                audits.append(
+                    audit_values(
+                        actor=principal,
+                        runner_id=runner_id,
+                        action="create",
+                        resource="consent",
+                        now=now,
+                        detail={"clinic_id": clinic_key, "via": "booking"},
+                    )
                 )
             t = rules.type_by_id(appointment_type_id)
             if t is None:
@@ -295,13 +393,13 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                 )
             # These reads do not depend on the consent and audit rows just added: those are
             # flushed once, with the appointment, instead of on the first read.
+            if not staff:
+                found = eligibility(
+                    rules, disposition=who.disposition, returning=who.returning, now=now
+                )
+                require_type(found, t)
+                require_by(found, start_at)
             with session.no_autoflush:
-                if not staff:
-                    found = runner_eligibility(
-                        session, rules, runner_id=runner_id, clinic_id=clinic.id, now=now
-                    )
-                    require_type(found, t)
-                    require_by(found, start_at)
                 blocked_start, blocked_end = blocked_range(t, start_at)
                 bookings = load_bookings(
                     session,
@@ -323,43 +421,53 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                 staff=staff,
                 override=reason is not None,
             )
-            row = Appointment(
-                id=new_id(),
-                clinic_id=clinic.id,
-                appointment_type_id=t.id,
-                clinician_account_id=slot.clinician_id,
-                room_id=slot.room_id,
-                runner_id=runner_id,
-                start_at=slot.start_at,
-                end_at=slot.end_at,
-                blocked_start_at=slot.blocked_start_at,
-                blocked_end_at=slot.blocked_end_at,
-                status="booked",
-                version=1,
-                booked_by=account_id,
-                booked_via="cli" if principal is None else ("runner" if not staff else "staff"),
-                override_reason=reason,
-                created_at=now,
-                updated_at=now,
+            values = {
+                "id": new_id(),
+                "clinic_id": clinic_key,
+                "appointment_type_id": t.id,
+                "clinician_account_id": slot.clinician_id,
+                "room_id": slot.room_id,
+                "runner_id": runner_id,
+                "start_at": slot.start_at,
+                "end_at": slot.end_at,
+                "blocked_start_at": slot.blocked_start_at,
+                "blocked_end_at": slot.blocked_end_at,
+                "status": "booked",
+                "version": 1,
+                "booked_by": account_id,
+                "booked_via": "cli" if principal is None else ("runner" if not staff else "staff"),
+                "override_reason": reason,
+                "cancel_reason": None,
+                "created_at": now,
+                "updated_at": now,
+                "cancelled_at": None,
+            }
+            row = Appointment(**values)  # not added: the hooks and the view read it
+            audits.append(
+                audit_values(
+                    actor=principal,
+                    runner_id=runner_id,
+                    action="create",
+                    resource="appointment",
+                    now=now,
+                    detail={
+                        "appointment_id": row.id,
+                        "start_at": row.start_at.isoformat(),
+                        "clinician_id": row.clinician_account_id,
+                        "override_reason": reason,
+                    },
+                )
             )
-            session.add(row)
-            session.flush()
-            audit(
-                session,
-                actor=principal,
-                runner_id=runner_id,
-                action="create",
-                resource="appointment",
-                now=now,
-                detail={
-                    "appointment_id": row.id,
-                    "start_at": row.start_at.isoformat(),
-                    "clinician_id": row.clinician_account_id,
-                    "override_reason": reason,
-                },
-            )
+            # Plain inserts, not a unit-of-work flush of ORM objects: the consent, the
+            # appointment (a lost race is refused here, before the e-mails are made) and
+            # both audit events in one statement.
+            if consent is not None:
+                session.execute(_INSERT_CONSENT, consent)
+            session.execute(_INSERT_APPOINTMENT, values)
+            session.execute(_INSERT_AUDIT, audits)
+            new = NewBooking(account_id=who.account_id, email=who.email, clinic_name=who.clinic)
             for hook in _REMINDER_HOOKS:
-                hook(session, row, rules, now)
+                hook(session, row, rules, now, new)
             if keyed:
                 idempotency.remember(
                     session,
@@ -371,7 +479,7 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                     now=now,
                 )
             made = row.id
-            view = view_of(row, rules, clinic_name=clinic.name, runner_name=runner.display_name)
+            view = view_of(row, rules, clinic_name=who.clinic, runner_name=who.runner_name)
     except IntegrityError as exc:
         kind = overlap_of(exc)
         if not last_try and (
@@ -600,7 +708,7 @@ def _reschedule(
                 },
             )
             for hook in _REMINDER_HOOKS:
-                hook(session, row, rules, now)
+                hook(session, row, rules, now, None)
             if keyed:
                 idempotency.remember(
                     session,
@@ -817,7 +925,7 @@ def cancel(
             detail={"appointment_id": row.id, "status": "cancelled", "version": row.version},
         )
         for hook in _REMINDER_HOOKS:
-            hook(session, row, rules, now)
+            hook(session, row, rules, now, None)
         if keyed:
             idempotency.remember(
                 session,
@@ -870,7 +978,7 @@ def mark_attendance(
         )
         rules = load_rules(session, row.clinic_id, start_at=row.start_at, end_at=row.start_at)
         for hook in _REMINDER_HOOKS:
-            hook(session, row, rules, now)
+            hook(session, row, rules, now, None)
     view = one_view(session, appointment_id, show_runner=True)
     assert view is not None
     return BookingResult(view)

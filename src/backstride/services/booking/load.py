@@ -11,7 +11,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Engine, String, bindparam, case, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Engine,
+    Executable,
+    String,
+    bindparam,
+    case,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from backstride.clinic import (
@@ -341,6 +351,35 @@ def _read_rules(
     return _Cached(version, off_from, rules)
 
 
+def _bookings_around(with_runner: bool) -> Executable:
+    who: list[ColumnElement[bool]] = [
+        Appointment.clinician_account_id.in_(bindparam("clinicians", expanding=True)),
+        Appointment.room_id.in_(bindparam("rooms", expanding=True)),
+    ]
+    if with_runner:
+        who.append(Appointment.runner_id == bindparam("runner_id", type_=String()))
+    return select(
+        Appointment.id,
+        Appointment.clinician_account_id,
+        Appointment.runner_id,
+        Appointment.start_at,
+        Appointment.end_at,
+        Appointment.blocked_start_at,
+        Appointment.blocked_end_at,
+        Appointment.room_id,
+    ).where(
+        Appointment.status != "cancelled",
+        Appointment.blocked_end_at > bindparam("lo", type_=Appointment.blocked_end_at.type),
+        Appointment.blocked_start_at < bindparam("hi", type_=Appointment.blocked_start_at.type),
+        or_(*who),
+    )
+
+
+# Read on every booking and every free-slot search: built once (bound parameters, the id
+# lists expanded at execution), not per call.
+_BOOKINGS_AROUND = {False: _bookings_around(False), True: _bookings_around(True)}
+
+
 def load_bookings(
     session: Session,
     rules: ClinicRules,
@@ -353,29 +392,15 @@ def load_bookings(
     """Non-cancelled appointments of the clinic's clinicians and rooms and of the runner
     (at any clinic) whose blocked range meets ``[start_at, end_at)`` widened by ``margin``
     (a write checks one blocked range: ``margin=0``)."""
-    who: list[ColumnElement[bool]] = [
-        Appointment.clinician_account_id.in_([c.id for c in rules.clinicians]),
-        Appointment.room_id.in_([r.id for r in rules.rooms]),
-    ]
+    params: dict[str, Any] = {
+        "clinicians": [c.id for c in rules.clinicians],
+        "rooms": [r.id for r in rules.rooms],
+        "lo": start_at - margin,
+        "hi": end_at + margin,
+    }
     if runner_id is not None:
-        who.append(Appointment.runner_id == runner_id)
-    rows = session.execute(
-        select(
-            Appointment.id,
-            Appointment.clinician_account_id,
-            Appointment.runner_id,
-            Appointment.start_at,
-            Appointment.end_at,
-            Appointment.blocked_start_at,
-            Appointment.blocked_end_at,
-            Appointment.room_id,
-        ).where(
-            Appointment.status != "cancelled",
-            Appointment.blocked_end_at > start_at - margin,
-            Appointment.blocked_start_at < end_at + margin,
-            or_(*who),
-        )
-    ).all()
+        params["runner_id"] = runner_id
+    rows = session.execute(_BOOKINGS_AROUND[runner_id is not None], params).all()
     return [Booking(*row) for row in rows]
 
 

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import ClinicRules
 from backstride.clinic.timegrid import zone
 from backstride.reports.ics import appointment_to_ics
 from backstride.services import outbox
-from backstride.services.booking.appointments import on_change
+from backstride.services.booking.appointments import NewBooking, on_change
 from backstride.services.mail import Mail
 from backstride.store.clinic_models import Appointment
 from backstride.store.models import Account, Clinic, OutboxMessage, Runner
@@ -81,20 +81,41 @@ def _when(row: Appointment, rules: ClinicRules) -> str:
     return local.strftime("%A %d %B %Y at %H:%M") + f" ({rules.policy.timezone})"
 
 
-def schedule(session: Session, row: Appointment, rules: ClinicRules, now: dt.datetime) -> None:
-    """Void what no longer applies and enqueue what the appointment's new state needs."""
-    if row.version > 1 or row.status != "booked":  # a new booking has nothing to void yet
+_CONTACT = (
+    select(Account.id, Account.email, Clinic.name)
+    .select_from(Runner)
+    .join(Account, Account.id == Runner.account_id)
+    .join(Clinic, Clinic.id == bindparam("clinic_id"))
+    .where(Runner.id == bindparam("runner_id"))
+)
+
+
+def schedule(
+    session: Session,
+    row: Appointment,
+    rules: ClinicRules,
+    now: dt.datetime,
+    new: NewBooking | None = None,
+) -> None:
+    """Void what no longer applies and enqueue what the appointment's new state needs.
+
+    ``new``: the row was inserted by this transaction, and the booking already read whom
+    to write to. Then there is nothing to void, and no message can be queued under the
+    row's fresh id yet, so neither is looked for (the unique ``dedup_key`` still holds).
+    """
+    if new is None and (row.version > 1 or row.status != "booked"):
         outbox.void(session, guard=outbox.GuardRef(GUARD, row.id))
-    found = session.execute(
-        select(Account.id, Account.email, Clinic.name)
-        .select_from(Runner)
-        .join(Account, Account.id == Runner.account_id)
-        .join(Clinic, Clinic.id == row.clinic_id)
-        .where(Runner.id == row.runner_id)
-    ).first()
-    if found is None:  # a runner without a login gets no e-mail
-        return
-    account_id, email, clinic_name = found
+    if new is not None:
+        if new.account_id is None or new.email is None:  # a runner without a login
+            return
+        account_id, email, clinic_name = new.account_id, new.email, new.clinic_name
+    else:
+        found = session.execute(
+            _CONTACT, {"clinic_id": row.clinic_id, "runner_id": row.runner_id}
+        ).first()
+        if found is None:  # a runner without a login gets no e-mail
+            return
+        account_id, email, clinic_name = found
     when = _when(row, rules)
 
     def ics(method: str) -> str:
@@ -166,7 +187,7 @@ def schedule(session: Session, row: Appointment, rules: ClinicRules, now: dt.dat
                 calendar_later=True,
             )
         )
-    outbox.enqueue_many(session, messages, now=now)
+    outbox.enqueue_many(session, messages, now=now, fresh=new is not None)
 
 
 on_change(schedule)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import String, bindparam, exists, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import ClinicRules, Eligibility, Slot, Window, eligibility, free_slots
@@ -42,22 +42,26 @@ def runner_eligibility(
     return eligibility(rules, disposition=found[0], returning=bool(found[1]), now=now)
 
 
-# One statement (two scalar subqueries) on every booking: the latest disposition and whether
-# the runner attended a visit at this clinic before.
-_ELIGIBILITY = select(
+# The triage inputs, as columns of a statement with the bound parameters ``runner_id`` and
+# ``clinic_id``: the runner's latest disposition, and whether they attended a visit at this
+# clinic before (a booking reads them with the rest of what it needs in one statement).
+LATEST_DISPOSITION = (
     select(Assessment.disposition)
-    .where(Assessment.runner_id == bindparam("runner_id"))
+    .where(Assessment.runner_id == bindparam("runner_id", type_=String()))
     .order_by(Assessment.created_at.desc())
     .limit(1)
-    .scalar_subquery(),
+    .scalar_subquery()
+)
+ATTENDED_HERE = (
     exists()
     .where(
-        Appointment.runner_id == bindparam("runner_id"),
-        Appointment.clinic_id == bindparam("clinic_id"),
+        Appointment.runner_id == bindparam("runner_id", type_=String()),
+        Appointment.clinic_id == bindparam("clinic_id", type_=String()),
         Appointment.status == "attended",
     )
-    .correlate(None),
+    .correlate(None)
 )
+_ELIGIBILITY = select(LATEST_DISPOSITION, ATTENDED_HERE)
 
 
 def slot_views(rules: ClinicRules, slots: tuple[Slot, ...]) -> tuple[SlotView, ...]:
@@ -271,6 +275,8 @@ def runner_exists(session: Session, runner_id: str) -> Runner:
 
 
 __all__ = [
+    "ATTENDED_HERE",
+    "LATEST_DISPOSITION",
     "MAX_WINDOW",
     "booking_options",
     "list_booking_clinicians",

@@ -1,0 +1,139 @@
+"""What one booking writes, and how few statements it takes: a first booking stores its
+consent, the appointment, an audit event for each and the e-mails for the runner's login in
+one read of the runner and clinic and four inserts; a runner without a login gets the
+booking and no e-mail; a message queued twice under one key is refused, never sent twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import Engine, event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from backstride.services import booking, outbox
+from backstride.services.mail import Mail
+from backstride.store.clinic_models import Appointment
+from backstride.store.models import AuditEvent, Clinic, Consent, OutboxMessage, Runner
+from backstride.units import new_id
+from tests.services.booking.world import MONDAY, NOW, BookingWorld, at, build_booking_world
+
+
+@pytest.fixture
+def bw(session: Session) -> BookingWorld:
+    return build_booking_world(session)
+
+
+def statements_during(engine: Engine) -> list[str]:
+    seen: list[str] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, params, context, executemany):  # type: ignore[no-untyped-def]
+        seen.append(" ".join(statement.split()[:3]).upper())
+
+    return seen
+
+
+def runner_books(session: Session, bw: BookingWorld, actor: str, hhmm: str) -> str:
+    return booking.book(
+        session,
+        principal=bw.principal(session, actor),
+        clinic_id=bw.clinic_id,
+        appointment_type_id=bw.assess_id,
+        start_at=at(MONDAY, hhmm),
+        now=NOW,
+        share_record=True,
+    ).appointment.id
+
+
+def test_a_first_booking_reads_the_runner_once_and_writes_its_rows_in_four_inserts(
+    session: Session, bw: BookingWorld, engine: Engine
+) -> None:
+    runner_books(session, bw, "runner_a", "09:00")  # the clinic's rules are kept from here
+    principal = bw.principal(session, "runner_b")  # not yet sharing with the clinic
+    session.commit()
+    seen = statements_during(engine)
+    made = booking.book(
+        session,
+        principal=principal,
+        clinic_id=bw.clinic_id,
+        appointment_type_id=bw.assess_id,
+        start_at=at(MONDAY, "10:00"),
+        now=NOW,
+        share_record=True,
+    ).appointment
+    inserts = sorted(s for s in seen if s.startswith("INSERT"))
+    assert inserts == [
+        "INSERT INTO APPOINTMENTS",
+        "INSERT INTO AUDIT_EVENTS",
+        "INSERT INTO CONSENTS",
+        "INSERT INTO OUTBOX_MESSAGES",
+    ]
+    # the clinic and its rules' stamp, the runner with everything about them, the bookings
+    assert len([s for s in seen if s.startswith("SELECT")]) == 3
+    runner_id = bw.world.runner_b
+    assert session.scalar(
+        select(func.count()).where(Consent.runner_id == runner_id, Consent.revoked_at.is_(None))
+    )
+    audited = session.execute(
+        select(AuditEvent.resource, AuditEvent.action, AuditEvent.actor_role).where(
+            AuditEvent.runner_id == runner_id, AuditEvent.action == "create"
+        )
+    ).all()
+    assert sorted(audited) == [
+        ("appointment", "create", "runner"),
+        ("consent", "create", "runner"),
+    ]
+    mails = session.execute(
+        select(OutboxMessage.kind, OutboxMessage.to_addr).where(OutboxMessage.guard_ref == made.id)
+    ).all()
+    assert {kind for kind, _ in mails} == {"booking.confirmation", "booking.reminder"}
+    assert {to for _, to in mails} == {bw.world.emails["runner_b"]}
+    runner, clinic = session.get(Runner, runner_id), session.get(Clinic, bw.clinic_id)
+    assert runner is not None
+    assert clinic is not None
+    assert (made.runner_name, made.clinic_name) == (runner.display_name, clinic.name)
+
+
+def test_a_runner_without_a_login_is_booked_by_the_front_desk_and_gets_no_email(
+    session: Session, bw: BookingWorld
+) -> None:
+    runner = Runner(
+        id=new_id(), handle="walk-in", account_id=None, display_name="Walk In", created_at=NOW
+    )
+    session.add(runner)
+    session.commit()
+    session.add(Consent(id=new_id(), runner_id=runner.id, clinic_id=bw.clinic_id, granted_at=NOW))
+    session.commit()
+    made = booking.book(
+        session,
+        principal=None,
+        clinic_id=bw.clinic_id,
+        appointment_type_id=bw.assess_id,
+        start_at=at(MONDAY, "11:00"),
+        now=NOW,
+        runner_id=runner.id,
+    ).appointment
+    assert made.runner_name == "Walk In"
+    assert session.get(Appointment, made.id) is not None
+    assert not session.scalar(select(func.count()).where(OutboxMessage.guard_ref == made.id))
+
+
+def test_a_message_queued_again_under_its_key_is_refused_not_sent_twice(
+    session: Session,
+) -> None:
+    message = outbox.Outgoing(
+        Mail(to_addr="someone@example.org", subject="Hello", body_text="Hi\n"),
+        kind="test.hello",
+        dedup_key=f"test:{new_id()}",
+    )
+    outbox.enqueue_many(session, [message], now=NOW, fresh=True)
+    session.commit()
+    outbox.enqueue_many(session, [message], now=NOW + dt.timedelta(minutes=1))  # looked up
+    session.commit()
+    with pytest.raises(IntegrityError):
+        outbox.enqueue_many(session, [message], now=NOW + dt.timedelta(minutes=2), fresh=True)
+    session.rollback()
+    queued = select(func.count()).where(OutboxMessage.dedup_key == message.dedup_key)
+    assert session.scalar(queued) == 1

@@ -71,7 +71,9 @@ def test_a_first_booking_reads_the_runner_once_and_writes_its_rows_in_four_inser
         "INSERT INTO OUTBOX_MESSAGES",
     ]
     # the clinic and its rules' stamp, the runner with everything about them, the bookings
-    assert len([s for s in seen if s.startswith("SELECT")]) == 3
+    locks = [s for s in seen if s.startswith("SELECT PG_ADVISORY_XACT_LOCK")]
+    assert len(locks) == (1 if engine.dialect.name == "postgresql" else 0)  # one clinic's queue
+    assert len([s for s in seen if s.startswith("SELECT")]) - len(locks) == 3
     runner_id = bw.world.runner_b
     assert session.scalar(
         select(func.count()).where(Consent.runner_id == runner_id, Consent.revoked_at.is_(None))

@@ -4,6 +4,7 @@ is refused with its field and nothing is stored; another room's window may overl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import pytest
 from sqlalchemy.orm import Session
@@ -50,14 +51,17 @@ def test_hours_overlapping_the_same_days_hours_are_refused_at_the_start_field(
 def test_touching_hours_another_room_or_another_date_may_be_added(
     session: Session, bw: BookingWorld
 ) -> None:
-    common = {"actor": None, "clinic_id": bw.clinic_id, "clinician_id": bw.clinician_id}
-    booking.add_hours(session, **common, weekday=0, start="17:00", end="19:00", now=NOW)
-    booking.add_hours(
-        session, **common, weekday=0, start="10:00", end="12:00", room_id=bw.room_id, now=NOW
+    add = functools.partial(
+        booking.add_hours,
+        session,
+        actor=None,
+        clinic_id=bw.clinic_id,
+        clinician_id=bw.clinician_id,
+        now=NOW,
     )
-    booking.add_hours(
-        session, **common, on_date=dt.date(2026, 11, 30), start="09:00", end="12:00", now=NOW
-    )
+    add(weekday=0, start="17:00", end="19:00")
+    add(weekday=0, start="10:00", end="12:00", room_id=bw.room_id)
+    add(on_date=dt.date(2026, 11, 30), start="09:00", end="12:00")
     assert [(h.start, h.end) for h in _monday(session, bw)] == [
         ("09:00", "17:00"),
         ("10:00", "12:00"),

@@ -100,16 +100,21 @@ def test_an_original_already_whole_is_not_written_again(tmp_path: Path) -> None:
     assert store.path(A, sha).read_bytes() == before  # same nonce: the file was left alone
 
 
-def test_sync_flushes_the_originals_named_and_ignores_missing_ones(
+def test_sync_flushes_the_originals_named_and_their_folders_and_ignores_missing_ones(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = blob_store(_settings(tmp_path, None))
     shas = [store.write(A, DATA + bytes([i]), durable=False) for i in range(3)]
-    flushed: list[int] = []
+    flushed: set[int] = set()
     real = os.fsync
-    monkeypatch.setattr(os, "fsync", lambda fd: flushed.append(fd) or real(fd))
+
+    def fsync(fd: int) -> None:
+        flushed.add(os.fstat(fd).st_ino)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
     store.sync(A, [*shas, "0" * 64])
-    files = len(shas) + 1  # the missing one is opened in vain, not flushed
-    folders = len({s[:2] for s in shas}) + 1
-    assert len(flushed) == files - 1 + folders
+    paths = [store.path(A, s) for s in shas]
+    expected = {p.stat().st_ino for p in [*paths, *(p.parent for p in paths), store.runner_dir(A)]}
+    assert expected <= flushed
     assert all(store.read(A, s) == DATA + bytes([i]) for i, s in enumerate(shas))

@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -74,15 +75,18 @@ class BlobStore:
     def write(self, runner_id: str, data: bytes, *, durable: bool = True) -> str:
         """Keep ``data`` for the runner (atomically, once per digest); its SHA-256.
 
-        ``durable`` False leaves the flush to disk to a later ``sync`` of many files at once
-        (an import: one ``fsync`` per file in turn cost more than parsing it); the caller must
-        ``sync`` before it commits rows that name the file. A file already there but of the
-        wrong size (cut short by a crash before its ``sync``) is written again.
+        ``durable`` False does not wait for the disk: the flush runs on a background thread
+        while the caller goes on (an import: waiting for one ``fsync`` per file in turn cost
+        about as much as parsing it), and the caller must ``sync`` before it commits rows
+        that name the file. A file already there but of the wrong size (cut short by a crash
+        before its ``sync``) is written again.
         """
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(runner_id, digest)
         if _size(target) != self._sealed_size(len(data)):
             _atomic_write(target, self._seal(runner_id, digest, data), durable=durable)
+            if not durable:
+                _flush_soon(target)
         return digest
 
     def sync(self, runner_id: str, digests: Iterable[str]) -> None:
@@ -168,6 +172,19 @@ def _size(path: Path) -> int | None:
         return path.stat().st_size
     except FileNotFoundError:
         return None
+
+
+_flusher: ThreadPoolExecutor | None = None
+_flusher_lock = threading.Lock()
+
+
+def _flush_soon(path: Path) -> None:
+    """Start flushing ``path`` to disk on a background thread of this process."""
+    global _flusher
+    with _flusher_lock:
+        if _flusher is None:
+            _flusher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="blob-flush")
+        _flusher.submit(_fsync, path)
 
 
 def _fsync(path: Path) -> None:

@@ -256,6 +256,17 @@ def _gunzipped(path: Path) -> Any:
     return io.BytesIO(gzip.decompress(path.read_bytes()))
 
 
+def _bytecode() -> None:
+    """Byte-compile the package first, as an installed copy has it (pip writes the ``.pyc`` files
+    at install): an editable checkout run with ``PYTHONDONTWRITEBYTECODE`` (as on the shared
+    machine) would compile every module again in every process of every run."""
+    import compileall
+
+    import backstride
+
+    compileall.compile_dir(Path(backstride.__file__).parent, quiet=1)
+
+
 def _machine() -> str:
     cpu = "unknown CPU"
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -299,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if not shutil.which(str(EXE)):
         raise SystemExit(f"{EXE} not found: run `make venv` first")
+    _bytecode()
     with_fit = True  # the FIT reader is part of the build
     try:
         _history("fit")

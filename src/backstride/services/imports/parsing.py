@@ -142,8 +142,9 @@ def _pool() -> ProcessPoolExecutor:
     interpreter, and preloading the readers makes each worker start at once.
     """
     context = multiprocessing.get_context("forkserver")
+    # numpy.ma: numpy imports it on the first np.median (the summaries), in every worker
     context.set_forkserver_preload(
-        ["backstride.services.imports.parsing", "backstride.ingest.registry"]
+        ["backstride.services.imports.parsing", "backstride.ingest.registry", "numpy.ma"]
     )
     workers = max(1, min(2, os.cpu_count() or 1))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -78,3 +79,42 @@ def test_a_key_that_is_not_32_bytes_of_base64_is_a_config_error(bad: str) -> Non
 
 def test_new_key_makes_a_usable_key() -> None:
     assert len(parse_key(new_key())) == 32
+
+
+@pytest.mark.parametrize("key", [None, new_key()], ids=["plain", "sealed"])
+def test_an_original_cut_short_by_a_crash_before_its_sync_is_written_again(
+    tmp_path: Path, key: str | None
+) -> None:
+    store = blob_store(_settings(tmp_path, key))
+    sha = store.write(A, DATA, durable=False)
+    store.path(A, sha).write_bytes(b"")  # what a crash leaves of a file never flushed
+    assert store.write(A, DATA, durable=False) == sha
+    assert store.read(A, sha) == DATA
+
+
+def test_an_original_already_whole_is_not_written_again(tmp_path: Path) -> None:
+    store = blob_store(_settings(tmp_path, new_key()))
+    sha = store.write(A, DATA)
+    before = store.path(A, sha).read_bytes()
+    store.write(A, DATA, durable=False)
+    assert store.path(A, sha).read_bytes() == before  # same nonce: the file was left alone
+
+
+def test_sync_flushes_the_originals_named_and_their_folders_and_ignores_missing_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = blob_store(_settings(tmp_path, None))
+    shas = [store.write(A, DATA + bytes([i]), durable=False) for i in range(3)]
+    flushed: set[int] = set()
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        flushed.add(os.fstat(fd).st_ino)
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    store.sync(A, [*shas, "0" * 64])
+    paths = [store.path(A, s) for s in shas]
+    expected = {p.stat().st_ino for p in [*paths, *(p.parent for p in paths), store.runner_dir(A)]}
+    assert expected <= flushed
+    assert all(store.read(A, s) == DATA + bytes([i]) for i, s in enumerate(shas))

@@ -20,7 +20,9 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +40,8 @@ if TYPE_CHECKING:  # light at run time: the parser processes import this module 
 MAGIC = b"BSBLOB1\n"
 """First bytes of an encrypted original file."""
 _NONCE_BYTES = 12
+_TAG_BYTES = 16
+_SYNC_THREADS = 16
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _RUNNER = re.compile(r"^[0-9a-f]{32}$")
 
@@ -68,13 +72,35 @@ class BlobStore:
             raise ValueError(f"not a SHA-256 digest: {sha256!r}")
         return self.runner_dir(runner_id) / sha256[:2] / sha256
 
-    def write(self, runner_id: str, data: bytes) -> str:
-        """Keep ``data`` for the runner (atomically, once per digest); its SHA-256."""
+    def write(self, runner_id: str, data: bytes, *, durable: bool = True) -> str:
+        """Keep ``data`` for the runner (atomically, once per digest); its SHA-256.
+
+        ``durable`` False does not wait for the disk: the flush runs on a background thread
+        while the caller goes on (an import: waiting for one ``fsync`` per file in turn cost
+        about as much as parsing it), and the caller must ``sync`` before it commits rows
+        that name the file. A file already there but of the wrong size (cut short by a crash
+        before its ``sync``) is written again.
+        """
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(runner_id, digest)
-        if not target.exists():
-            _atomic_write(target, self._seal(runner_id, digest, data))
+        if _size(target) != self._sealed_size(len(data)):
+            _atomic_write(target, self._seal(runner_id, digest, data), durable=durable)
+            if not durable:
+                _flush_soon(target)
         return digest
+
+    def sync(self, runner_id: str, digests: Iterable[str]) -> None:
+        """Flush these originals of the runner (and their folders) to disk, in parallel: the
+        disk groups concurrent flushes, so many files cost little more than one."""
+        paths = {self.path(runner_id, d) for d in digests}
+        if not paths:
+            return
+        targets = [*paths, *{p.parent for p in paths}, self.runner_dir(runner_id)]
+        with ThreadPoolExecutor(max_workers=min(_SYNC_THREADS, len(targets))) as pool:
+            list(pool.map(_fsync, targets))
+
+    def _sealed_size(self, size: int) -> int:
+        return size if self.key is None else len(MAGIC) + _NONCE_BYTES + size + _TAG_BYTES
 
     def read(self, runner_id: str, sha256: str) -> bytes | None:
         """The original's bytes (decrypted), or None when the file is gone."""
@@ -141,14 +167,47 @@ class BlobStore:
             ) from exc
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
+_flusher: ThreadPoolExecutor | None = None
+_flusher_lock = threading.Lock()
+
+
+def _flush_soon(path: Path) -> None:
+    """Start flushing ``path`` to disk on a background thread of this process."""
+    global _flusher
+    with _flusher_lock:
+        if _flusher is None:
+            _flusher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="blob-flush")
+        _flusher.submit(_fsync, path)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file or folder (whoever wrote it) to disk; gone or unopenable: nothing."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _atomic_write(target: Path, data: bytes, *, durable: bool = True) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -7,7 +7,7 @@ import gzip
 import io
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.ingest.streams import decode_streams
 from backstride.services.activities import get_activity, list_activities
-from backstride.services.blobstore import blob_store
+from backstride.services.blobstore import BlobStore, blob_store
 from backstride.services.imports.importing import ImportProgress, import_paths
 from backstride.store import models as sm
 from backstride.store.db import make_engine, session_factory
@@ -97,6 +97,33 @@ def test_summary_laps_streams_and_blob_are_stored(
     assert row.blob_sha256 is not None
     kept = blob_store(settings).read(row.runner_id, row.blob_sha256)
     assert kept == (activities_dir / RUN_TCX).read_bytes()
+
+
+@pytest.mark.parametrize("label", CORPORA)
+def test_every_original_stored_is_flushed_to_disk_before_the_rows_naming_it_are_committed(
+    session: Session, settings: Settings, label: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    flushed: set[str] = set()
+    committed_after: list[set[str]] = []
+    real_sync, real_commit = BlobStore.sync, session.commit
+
+    def sync(store: BlobStore, runner_id: str, digests: Iterable[str]) -> None:
+        digests = list(digests)
+        flushed.update(digests)
+        real_sync(store, runner_id, digests)
+
+    def commit() -> None:
+        committed_after.append(set(flushed))
+        real_commit()
+
+    monkeypatch.setattr(BlobStore, "sync", sync)
+    monkeypatch.setattr(session, "commit", commit)
+    root = corpus(label).root
+    _import(session, settings, root / "gpx", root / "tcx")  # more than PARALLEL_MIN_ITEMS
+    stored = set(session.scalars(select(sm.Blob.sha256)))
+    assert len(stored) >= AT_LEAST_IMPORTED[label]
+    assert committed_after == [flushed]
+    assert stored <= flushed
 
 
 def test_progress_is_reported_per_file(

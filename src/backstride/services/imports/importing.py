@@ -3,12 +3,13 @@
 ``import_paths`` parses items (``services.imports.parsing.ParseStream``: in a process pool
 when there are many: parsing is pure and CPU-bound; workers also encode the streams and keep
 the original file content-addressed in the runner's own folder of ``settings.blob_dir``,
-written atomically: ``services.blobstore``); the main process is the only writer: it dedups each
-activity against the runner's stored ones (``ingest.dedup``), stores it with its laps, streams
-and the runner's ``Blob`` row (in batches, each activity whole or not at all:
-``services.imports.writer``) and commits once. Importing the same thing twice changes
-nothing. A caller may start the parsing first (``ParseStream.start``) and pass it in, so the
-workers run while it opens the database (the CLI does).
+written atomically: ``services.blobstore``, flushed to disk all at once before the commit);
+the main process is the only writer: it dedups each activity against the runner's stored
+ones (``ingest.dedup``), stores it with its laps, streams and the runner's ``Blob`` row (in
+batches, each activity whole or not at all: ``services.imports.writer``) and commits once.
+Importing the same thing twice changes nothing. A caller may start the parsing first
+(``ParseStream.start``) and pass it in, so the workers run while it opens the database (the
+CLI does).
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ def import_paths(
             raise ImportInterrupted(str(exc)) from None
         writer.flush()
         collect_outcomes()
+        stream.sync()  # the originals are on disk before the rows naming them are committed
     session.commit()
     return ImportReport(
         runner.id,

@@ -89,7 +89,8 @@ def parse_file(
     runner_id: str | None,
 ) -> Parsed:
     """Read one file (runs in a worker process); the original is kept in the runner's folder
-    only when it parsed (and only when ``runner_id`` is known: else ``kept`` is False)."""
+    only when it parsed (and only when ``runner_id`` is known: else ``kept`` is False), not yet
+    flushed to disk (``ParseStream.sync``)."""
     from backstride.ingest.registry import read_bytes  # the readers: lxml, FIT decoder
 
     try:
@@ -108,7 +109,7 @@ def parse_file(
     light = tuple(without_streams(a) for a in acts)
     if runner_id is None:
         return Parsed(light, facts, hashlib.sha256(data).hexdigest(), len(data), kept=False)
-    return Parsed(light, facts, store.write(runner_id, data), len(data))
+    return Parsed(light, facts, store.write(runner_id, data, durable=False), len(data))
 
 
 def keep_original(item: ImportItem, parsed: Parsed, store: BlobStore, runner_id: str) -> Parsed:
@@ -126,7 +127,7 @@ def keep_original(item: ImportItem, parsed: Parsed, store: BlobStore, runner_id:
         return Parsed(
             code="ingest.corrupt_file", reason=f"{item.label}: the file changed while importing"
         )
-    store.write(runner_id, data)
+    store.write(runner_id, data, durable=False)
     return Parsed(parsed.activities, parsed.facts, parsed.sha256, parsed.size)
 
 
@@ -141,8 +142,9 @@ def _pool() -> ProcessPoolExecutor:
     interpreter, and preloading the readers makes each worker start at once.
     """
     context = multiprocessing.get_context("forkserver")
+    # numpy.ma: numpy imports it on the first np.median (the summaries), in every worker
     context.set_forkserver_preload(
-        ["backstride.services.imports.parsing", "backstride.ingest.registry"]
+        ["backstride.services.imports.parsing", "backstride.ingest.registry", "numpy.ma"]
     )
     workers = max(1, min(2, os.cpu_count() or 1))
     return ProcessPoolExecutor(max_workers=workers, mp_context=context)
@@ -215,6 +217,7 @@ class ParseStream:
         self._pool: ProcessPoolExecutor | None = None
         self._window: deque[tuple[ImportItem, Future[Parsed] | None]] = deque()
         self._bytes = 0
+        self._kept: list[str] = []
         if self.total >= PARALLEL_MIN_ITEMS:
             self._pool = _pool()
             self._fill()
@@ -257,7 +260,7 @@ class ParseStream:
             for item in self._items:
                 if stop is not None and stop.is_set():
                     raise ParseStopped("the import was asked to stop")
-                yield item, resolve(item, None, self._args)
+                yield item, self._note(resolve(item, None, self._args))
             return
         while True:
             more = self._fill()
@@ -266,9 +269,22 @@ class ParseStream:
             head, fut = self._window.popleft()
             self._bytes -= len(head.data or b"")
             parsed = resolve(head, _waited(fut, stop), self._args)
-            yield head, keep_original(head, parsed, self._store, runner_id)
+            yield head, self._note(keep_original(head, parsed, self._store, runner_id))
             if not more and not self._window:
                 return
+
+    def _note(self, parsed: Parsed) -> Parsed:
+        if parsed.sha256 is not None and parsed.code is None:
+            self._kept.append(parsed.sha256)
+        return parsed
+
+    def sync(self) -> None:
+        """Flush every original handed out so far to disk (all at once, in parallel): call it
+        before committing rows that name them."""
+        runner_id = self._args[2]
+        if runner_id is not None and self._kept:
+            self._store.sync(runner_id, self._kept)
+        self._kept = []
 
     def close(self, *, clean: bool = True) -> None:
         """Stop the worker processes: let them finish, or (``clean`` False: after an

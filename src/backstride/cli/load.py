@@ -153,75 +153,73 @@ def _print(summary: LoadSummary, handle: str) -> None:
         console.print(f"  [{colour}]{f.date} {f.code}[/{colour}] {escape(f.text)}")
 
 
+def load(
+    runner: Annotated[str, typer.Option("--runner", help="Runner name (handle).")],
+    from_: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Training load: this week, the last 4 weeks and flags (context, not diagnosis)."""
+    from backstride.cli._context import open_session, utc_now
+    from backstride.services.load import load_summary
+
+    settings = load_settings()
+    start, end = _date(from_, name="--from"), _date(to, name="--to")
+    today = end or utc_now().date()
+    with open_session(settings) as session:
+        summary = load_summary(
+            session,
+            runner_handle=runner,
+            from_date=start,
+            to_date=end,
+            today=today,
+            settings=settings,
+        )
+    if as_json:
+        typer.echo(json.dumps(summary_to_json(summary), ensure_ascii=False))
+    else:
+        _print(summary, runner)
+
+
+def report(
+    runner: Annotated[str, typer.Option("--runner", help="Runner name (handle).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="FILE.html or FILE.pdf")],
+    from_: Annotated[str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
+    weeks: Annotated[
+        int,
+        typer.Option("--weeks", min=1, max=2000, help="Weeks before --to (without --from)."),
+    ] = REPORT_WEEKS,
+    whole: Annotated[
+        bool, typer.Option("--all", help="The whole history (instead of --weeks).")
+    ] = False,
+) -> None:
+    """Write the runner's training-load report (charts, flags, shoes, pain) as HTML or PDF."""
+    from backstride.cli._context import open_session, utc_now
+    from backstride.reports.load_report import write_report
+    from backstride.services.load import load_summary
+
+    settings = load_settings()
+    start, end = _date(from_, name="--from"), _date(to, name="--to")
+    if output.suffix.lower() not in {".html", ".htm", ".pdf"}:
+        raise InvalidInput("report file must end in .html or .pdf", code="report.bad_suffix")
+    today = end or utc_now().date()
+    if start is None and not whole:
+        start = today - dt.timedelta(days=7 * weeks - 1)
+    with open_session(settings) as session:
+        summary = load_summary(
+            session,
+            runner_handle=runner,
+            from_date=start,
+            to_date=end,
+            today=today,
+            settings=settings,
+        )
+    path = write_report(summary, runner_name=runner, path=output)
+    typer.echo(str(path))
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``load`` and ``report`` to ``app``."""
-
-    @app.command("load")
-    def load(
-        runner: Annotated[str, typer.Option("--runner", help="Runner name (handle).")],
-        from_: Annotated[
-            str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")
-        ] = None,
-        to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
-        as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    ) -> None:
-        """Training load: this week, the last 4 weeks and flags (context, not diagnosis)."""
-        from backstride.cli._context import open_session, utc_now
-        from backstride.services.load import load_summary
-
-        settings = load_settings()
-        start, end = _date(from_, name="--from"), _date(to, name="--to")
-        today = end or utc_now().date()
-        with open_session(settings) as session:
-            summary = load_summary(
-                session,
-                runner_handle=runner,
-                from_date=start,
-                to_date=end,
-                today=today,
-                settings=settings,
-            )
-        if as_json:
-            typer.echo(json.dumps(summary_to_json(summary), ensure_ascii=False))
-        else:
-            _print(summary, runner)
-
-    @app.command("report")
-    def report(
-        runner: Annotated[str, typer.Option("--runner", help="Runner name (handle).")],
-        output: Annotated[Path, typer.Option("-o", "--output", help="FILE.html or FILE.pdf")],
-        from_: Annotated[
-            str | None, typer.Option("--from", help="First date (YYYY-MM-DD).")
-        ] = None,
-        to: Annotated[str | None, typer.Option("--to", help="Last date (YYYY-MM-DD).")] = None,
-        weeks: Annotated[
-            int,
-            typer.Option("--weeks", min=1, max=2000, help="Weeks before --to (without --from)."),
-        ] = REPORT_WEEKS,
-        whole: Annotated[
-            bool, typer.Option("--all", help="The whole history (instead of --weeks).")
-        ] = False,
-    ) -> None:
-        """Write the runner's training-load report (charts, flags, shoes, pain) as HTML or PDF."""
-        from backstride.cli._context import open_session, utc_now
-        from backstride.reports.load_report import write_report
-        from backstride.services.load import load_summary
-
-        settings = load_settings()
-        start, end = _date(from_, name="--from"), _date(to, name="--to")
-        if output.suffix.lower() not in {".html", ".htm", ".pdf"}:
-            raise InvalidInput("report file must end in .html or .pdf", code="report.bad_suffix")
-        today = end or utc_now().date()
-        if start is None and not whole:
-            start = today - dt.timedelta(days=7 * weeks - 1)
-        with open_session(settings) as session:
-            summary = load_summary(
-                session,
-                runner_handle=runner,
-                from_date=start,
-                to_date=end,
-                today=today,
-                settings=settings,
-            )
-        path = write_report(summary, runner_name=runner, path=output)
-        typer.echo(str(path))
+    app.command("load")(load)
+    app.command("report")(report)

@@ -29,6 +29,8 @@ from backstride.intake.document_text import Format, parse_document_text
 from backstride.intake.form import AnswerError, Draft, draft_from_dict
 from backstride.intake.questions import intake_sections
 
+intake_app = typer.Typer(help="Answer the intake questionnaire.", invoke_without_command=True)
+
 
 def read_document(path: Path) -> dict[str, Any]:
     """Load an intake file (JSON, or YAML for .yaml/.yml); coded errors when unreadable.
@@ -110,97 +112,97 @@ def _interview_until_valid(
     raise InvalidInput("the answers are still not valid", code="intake.invalid")
 
 
+@intake_app.callback()
+def intake(
+    ctx: typer.Context,
+    output: Annotated[
+        Path | None,
+        typer.Option("-o", "--output", help="Save answers here (.json, .yaml); default: stdout."),
+    ] = None,
+    resume: Annotated[
+        Path | None,
+        typer.Option("--resume", help="Continue the interview kept in this draft file."),
+    ] = None,
+    draft_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--draft",
+            help="Where to keep the answers if input ends early "
+            "(default: OUTPUT.draft.json, or intake-draft.json).",
+        ),
+    ] = None,
+) -> None:
+    """Ask the intake questions (prompts on stderr) and save the answers."""
+    if ctx.invoked_subcommand is not None:
+        return
+    console = Console(stderr=True)
+    settings = load_settings()
+    instruments = load_instruments(settings.instrument_wording_dir)
+    draft = read_draft(resume) if resume is not None else None
+    keep = draft_file or resume or default_draft_path(output)
+    console.print(
+        "[bold]backstride intake[/bold] - decision support, not a diagnosis. If you have "
+        "new numbness around the saddle area or lose bladder/bowel control, seek emergency "
+        "care now.\nIf input ends early (Ctrl-D, Ctrl-C), your answers are kept as a draft."
+    )
+    interview = Interview(intake_sections(instruments), draft)
+    if draft is not None:
+        console.print(f"resuming {resume}: {interview.answered} answers kept")
+    document = _interview_until_valid(console, interview, instruments, keep)
+    if output is None:
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        write_atomically(output, document)
+        console.print(f"answers saved to {output}; next: backstride assess {output}")
+    if keep.exists():
+        keep.unlink()
+        console.print(f"[dim]draft {keep} removed[/dim]")
+
+
+@intake_app.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of the intake document."""
+    typer.echo(json.dumps(intake_json_schema(), indent=2, ensure_ascii=False))
+
+
+def assess_cmd(
+    file: Annotated[Path, typer.Argument(help="Intake answers (.json, .yaml).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    save: Annotated[bool, typer.Option("--save", help="Store intake and assessment.")] = False,
+    runner: Annotated[str | None, typer.Option("--runner", help="Runner name for --save.")] = None,
+) -> None:
+    """Score and triage an intake file: disposition, reasons with sources, scores."""
+    from backstride.cli._context import open_session, utc_now
+    from backstride.services.intake import submit_intake
+
+    if save and not runner:
+        raise InvalidInput("--save needs --runner NAME", code="cli.missing_option")
+    document = read_document(file)
+    now = utc_now()
+    ids: dict[str, str] = {}
+    if save and runner:
+        with open_session(load_settings()) as session:
+            out = submit_intake(session, runner_handle=runner, document=document, now=now)
+        result = out.assessment
+        ids = {"runner_id": out.runner_id, "intake_id": out.intake_id,
+               "assessment_id": out.assessment_id}  # fmt: skip
+    else:
+        result = assess(validate_intake(document), today=now.date())
+    if as_json:
+        typer.echo(json.dumps({**assessment_to_dict(result), **ids}, ensure_ascii=False))
+        return
+    from backstride.cli.render import render_assessment
+
+    console = Console()
+    render_assessment(console, result)
+    if ids:
+        console.print(f"saved: assessment {ids['assessment_id']} for runner {runner}")
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``intake`` (with ``schema``) and ``assess`` to ``app``."""
-    intake_app = typer.Typer(help="Answer the intake questionnaire.", invoke_without_command=True)
     app.add_typer(intake_app, name="intake")
-
-    @intake_app.callback()
-    def intake(
-        ctx: typer.Context,
-        output: Annotated[
-            Path | None,
-            typer.Option(
-                "-o", "--output", help="Save answers here (.json, .yaml); default: stdout."
-            ),
-        ] = None,
-        resume: Annotated[
-            Path | None,
-            typer.Option("--resume", help="Continue the interview kept in this draft file."),
-        ] = None,
-        draft_file: Annotated[
-            Path | None,
-            typer.Option(
-                "--draft",
-                help="Where to keep the answers if input ends early "
-                "(default: OUTPUT.draft.json, or intake-draft.json).",
-            ),
-        ] = None,
-    ) -> None:
-        """Ask the intake questions (prompts on stderr) and save the answers."""
-        if ctx.invoked_subcommand is not None:
-            return
-        console = Console(stderr=True)
-        settings = load_settings()
-        instruments = load_instruments(settings.instrument_wording_dir)
-        draft = read_draft(resume) if resume is not None else None
-        keep = draft_file or resume or default_draft_path(output)
-        console.print(
-            "[bold]backstride intake[/bold] - decision support, not a diagnosis. If you have "
-            "new numbness around the saddle area or lose bladder/bowel control, seek emergency "
-            "care now.\nIf input ends early (Ctrl-D, Ctrl-C), your answers are kept as a draft."
-        )
-        interview = Interview(intake_sections(instruments), draft)
-        if draft is not None:
-            console.print(f"resuming {resume}: {interview.answered} answers kept")
-        document = _interview_until_valid(console, interview, instruments, keep)
-        if output is None:
-            typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
-        else:
-            write_atomically(output, document)
-            console.print(f"answers saved to {output}; next: backstride assess {output}")
-        if keep.exists():
-            keep.unlink()
-            console.print(f"[dim]draft {keep} removed[/dim]")
-
-    @intake_app.command("schema")
-    def schema() -> None:
-        """Print the JSON Schema of the intake document."""
-        typer.echo(json.dumps(intake_json_schema(), indent=2, ensure_ascii=False))
-
-    @app.command("assess")
-    def assess_cmd(
-        file: Annotated[Path, typer.Argument(help="Intake answers (.json, .yaml).")],
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-        save: bool = typer.Option(False, "--save", help="Store intake and assessment."),
-        runner: str | None = typer.Option(None, "--runner", help="Runner name for --save."),
-    ) -> None:
-        """Score and triage an intake file: disposition, reasons with sources, scores."""
-        from backstride.cli._context import open_session, utc_now
-        from backstride.services.intake import submit_intake
-
-        if save and not runner:
-            raise InvalidInput("--save needs --runner NAME", code="cli.missing_option")
-        document = read_document(file)
-        now = utc_now()
-        ids: dict[str, str] = {}
-        if save and runner:
-            with open_session(load_settings()) as session:
-                out = submit_intake(session, runner_handle=runner, document=document, now=now)
-            result = out.assessment
-            ids = {"runner_id": out.runner_id, "intake_id": out.intake_id,
-                   "assessment_id": out.assessment_id}  # fmt: skip
-        else:
-            result = assess(validate_intake(document), today=now.date())
-        if as_json:
-            typer.echo(json.dumps({**assessment_to_dict(result), **ids}, ensure_ascii=False))
-            return
-        from backstride.cli.render import render_assessment
-
-        console = Console()
-        render_assessment(console, result)
-        if ids:
-            console.print(f"saved: assessment {ids['assessment_id']} for runner {runner}")
+    app.command("assess")(assess_cmd)
 
 
 __all__ = [

@@ -18,25 +18,21 @@ from backstride.config import Settings, load_settings
 from backstride.intake.assessment import Assessment
 
 
-def register(app: typer.Typer) -> None:
-    """Attach the ``demo`` command to ``app``."""
+def demo() -> None:
+    """Set up the database and show the demo runner's journey."""
+    from backstride.cli._context import open_session, utc_now
 
-    @app.command("demo")
-    def demo() -> None:
-        """Set up the database and show the demo runner's journey."""
-        from backstride.cli._context import open_session, utc_now
-
-        settings = load_settings()
-        console = Console()
-        now = utc_now()
-        with open_session(settings) as session:  # migrates to the newest schema first
-            console.print(f"backstride database ready at {settings.effective_database_url}")
-            _step_intake(session, console=console, now=now)
-            _step_history_and_report(session, console=console, settings=settings, now=now)
-        with open_session(settings) as session:
-            _step_plan(session, console=console, settings=settings, now=now)
-        with open_session(settings) as session:
-            _step_accounts(session, console=console, settings=settings, now=now)
+    settings = load_settings()
+    console = Console()
+    now = utc_now()
+    with open_session(settings) as session:  # migrates to the newest schema first
+        console.print(f"backstride database ready at {settings.effective_database_url}")
+        _step_intake(session, console=console, now=now)
+        _step_history_and_report(session, console=console, settings=settings, now=now)
+    with open_session(settings) as session:
+        _step_plan(session, console=console, settings=settings, now=now)
+    with open_session(settings) as session:
+        _step_accounts(session, console=console, settings=settings, now=now)
 
 
 def _step_accounts(
@@ -129,3 +125,8 @@ def _step_plan(session: Session, *, console: Console, settings: Settings, now: d
     run_plan_demo(
         session, data_dir=settings.data_dir, now=now, console=console, handle=DEMO_RUNNER_HANDLE
     )
+
+
+def register(app: typer.Typer) -> None:
+    """Attach the ``demo`` command to ``app``."""
+    app.command("demo")(demo)

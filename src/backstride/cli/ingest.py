@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 DEFAULT_RUNNER = "me"
 
+activities_app = typer.Typer(
+    help="Stored activities and single-file inspection.", no_args_is_help=True
+)
+
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
@@ -213,144 +217,146 @@ def print_report(report: ImportReport, *, runner: str, console: Console) -> None
     )
 
 
+def import_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders, Strava/Garmin export zips.")],
+    runner: Annotated[str, typer.Option("--runner", help="Runner handle.")] = DEFAULT_RUNNER,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
+    from backstride.services.imports.parsing import ParseStream
+
+    settings = load_settings()
+    # Parsing starts first: the worker processes read files while this one imports the
+    # database layer and opens the database (a large share of a small import).
+    parsing = ParseStream.start(paths, settings)
+    with parsing:
+        report = _import(paths, settings, runner, parsing, as_json=as_json)
+    if as_json:
+        typer.echo(json.dumps(_jsonable(report), indent=2))
+        return
+    print_report(report, runner=runner, console=Console())
+
+
+def _import(
+    paths: list[Path], settings: Settings, runner: str, parsing: ParseStream, *, as_json: bool
+) -> ImportReport:
+    from backstride.cli._context import open_session, utc_now
+    from backstride.services.imports.importing import import_paths
+
+    console = Console(stderr=True)
+    columns = (
+        TextColumn("[bold]import"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files · {task.fields[points]:,} points · {task.fields[rate]:,.0f} pts/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
+    with (
+        open_session(settings) as session,
+        Progress(*columns, console=console, disable=as_json) as bar,
+    ):
+        task = bar.add_task("import", total=None, points=0, rate=0.0)
+        start = dt.datetime.now(dt.UTC)
+
+        def on_progress(p: ImportProgress) -> None:
+            secs = max((dt.datetime.now(dt.UTC) - start).total_seconds(), 1e-6)
+            bar.update(
+                task,
+                completed=p.files_done,
+                total=p.files_total,
+                points=p.points,
+                rate=p.points / secs,
+            )
+
+        report = import_paths(
+            session,
+            settings=settings,
+            runner_handle=runner,
+            paths=paths,
+            now=utc_now(),
+            progress=on_progress,
+            parsing=parsing,
+        )
+    return report
+
+
+@activities_app.command("list")
+def list_cmd(
+    runner: Annotated[str | None, typer.Option("--runner", help="Only this runner.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List stored activities, newest first."""
+    from backstride.cli._context import open_session
+    from backstride.services.activities import list_activities
+
+    with open_session(load_settings()) as session:
+        rows = list_activities(session, runner_handle=runner)
+    if as_json:
+        typer.echo(json.dumps(_jsonable(rows), indent=2))
+        return
+    table = Table("id", "date", "runner", "sport", "km", "time", "HR", "spm", "source")
+    for r in rows:
+        table.add_row(
+            r.id[:8],
+            r.local_date.isoformat(),
+            r.runner_handle,
+            r.sport,
+            _fmt(r.distance_m, 2, 1e-3),
+            str(dt.timedelta(seconds=round(r.elapsed_s))),
+            _fmt(r.avg_hr_bpm),
+            _fmt(r.avg_cadence_spm),
+            r.format or r.source,
+        )
+    Console().print(table)
+
+
+@activities_app.command("show")
+def show_cmd(
+    activity_id: Annotated[str, typer.Argument(help="Activity id (or a unique prefix).")],
+    runner: Annotated[str | None, typer.Option("--runner", help="Only this runner's.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one stored activity: summary with units, laps and data warnings."""
+    from backstride.cli._context import open_session
+    from backstride.services.activities import get_activity, resolve_id
+
+    with open_session(load_settings()) as session:
+        full_id = resolve_id(session, activity_id=activity_id, runner_handle=runner)
+        detail = get_activity(session, activity_id=full_id, runner_handle=runner)
+    if as_json:
+        typer.echo(json.dumps(_jsonable(detail), indent=2))
+        return
+    print_detail(detail, Console())
+
+
+@activities_app.command("inspect")
+def inspect_cmd(
+    file: Annotated[Path, typer.Argument(help="One FIT/GPX/TCX file (.gz ok).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Read one file without storing it and print what backstride sees."""
+    settings = load_settings()
+    items = inspect_dict(file, max_bytes=settings.max_file_bytes)
+    payload: Any = items[0] if len(items) == 1 else items
+    if as_json:
+        typer.echo(json.dumps(payload, indent=2))
+        return
+    console = Console()
+    for item in items:
+        table = Table("field", "value", title=str(file))
+        for key, value in item.items():
+            if key == "warnings":
+                continue
+            table.add_row(key, str(len(value)) if key == "laps" else str(value))
+        console.print(table)
+        _print_warnings(console, item["warnings"])
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``import`` and the ``activities`` group to ``app``."""
-    acts = typer.Typer(help="Stored activities and single-file inspection.", no_args_is_help=True)
-    app.add_typer(acts, name="activities")
-
-    @app.command("import")
-    def import_cmd(
-        paths: Annotated[
-            list[Path], typer.Argument(help="Files, folders, Strava/Garmin export zips.")
-        ],
-        runner: str = typer.Option(DEFAULT_RUNNER, "--runner", help="Runner handle."),
-        as_json: bool = typer.Option(False, "--json", help="Print the report as JSON."),
-    ) -> None:
-        """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
-        from backstride.services.imports.parsing import ParseStream
-
-        settings = load_settings()
-        # Parsing starts first: the worker processes read files while this one imports the
-        # database layer and opens the database (a large share of a small import).
-        parsing = ParseStream.start(paths, settings)
-        with parsing:
-            report = _import(paths, settings, runner, parsing, as_json=as_json)
-        if as_json:
-            typer.echo(json.dumps(_jsonable(report), indent=2))
-            return
-        print_report(report, runner=runner, console=Console())
-
-    def _import(
-        paths: list[Path], settings: Settings, runner: str, parsing: ParseStream, *, as_json: bool
-    ) -> ImportReport:
-        from backstride.cli._context import open_session, utc_now
-        from backstride.services.imports.importing import import_paths
-
-        console = Console(stderr=True)
-        columns = (
-            TextColumn("[bold]import"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("files · {task.fields[points]:,} points · {task.fields[rate]:,.0f} pts/s"),
-            TimeElapsedColumn(),
-            TimeRemainingColumn(),
-        )
-        with (
-            open_session(settings) as session,
-            Progress(*columns, console=console, disable=as_json) as bar,
-        ):
-            task = bar.add_task("import", total=None, points=0, rate=0.0)
-            start = dt.datetime.now(dt.UTC)
-
-            def on_progress(p: ImportProgress) -> None:
-                secs = max((dt.datetime.now(dt.UTC) - start).total_seconds(), 1e-6)
-                bar.update(
-                    task,
-                    completed=p.files_done,
-                    total=p.files_total,
-                    points=p.points,
-                    rate=p.points / secs,
-                )
-
-            report = import_paths(
-                session,
-                settings=settings,
-                runner_handle=runner,
-                paths=paths,
-                now=utc_now(),
-                progress=on_progress,
-                parsing=parsing,
-            )
-        return report
-
-    @acts.command("list")
-    def list_cmd(
-        runner: str | None = typer.Option(None, "--runner", help="Only this runner."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    ) -> None:
-        """List stored activities, newest first."""
-        from backstride.cli._context import open_session
-        from backstride.services.activities import list_activities
-
-        with open_session(load_settings()) as session:
-            rows = list_activities(session, runner_handle=runner)
-        if as_json:
-            typer.echo(json.dumps(_jsonable(rows), indent=2))
-            return
-        table = Table("id", "date", "runner", "sport", "km", "time", "HR", "spm", "source")
-        for r in rows:
-            table.add_row(
-                r.id[:8],
-                r.local_date.isoformat(),
-                r.runner_handle,
-                r.sport,
-                _fmt(r.distance_m, 2, 1e-3),
-                str(dt.timedelta(seconds=round(r.elapsed_s))),
-                _fmt(r.avg_hr_bpm),
-                _fmt(r.avg_cadence_spm),
-                r.format or r.source,
-            )
-        Console().print(table)
-
-    @acts.command("show")
-    def show_cmd(
-        activity_id: Annotated[str, typer.Argument(help="Activity id (or a unique prefix).")],
-        runner: str | None = typer.Option(None, "--runner", help="Only this runner's."),
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    ) -> None:
-        """Show one stored activity: summary with units, laps and data warnings."""
-        from backstride.cli._context import open_session
-        from backstride.services.activities import get_activity, resolve_id
-
-        with open_session(load_settings()) as session:
-            full_id = resolve_id(session, activity_id=activity_id, runner_handle=runner)
-            detail = get_activity(session, activity_id=full_id, runner_handle=runner)
-        if as_json:
-            typer.echo(json.dumps(_jsonable(detail), indent=2))
-            return
-        print_detail(detail, Console())
-
-    @acts.command("inspect")
-    def inspect_cmd(
-        file: Annotated[Path, typer.Argument(help="One FIT/GPX/TCX file (.gz ok).")],
-        as_json: bool = typer.Option(False, "--json", help="Print JSON."),
-    ) -> None:
-        """Read one file without storing it and print what backstride sees."""
-        settings = load_settings()
-        items = inspect_dict(file, max_bytes=settings.max_file_bytes)
-        payload: Any = items[0] if len(items) == 1 else items
-        if as_json:
-            typer.echo(json.dumps(payload, indent=2))
-            return
-        console = Console()
-        for item in items:
-            table = Table("field", "value", title=str(file))
-            for key, value in item.items():
-                if key == "warnings":
-                    continue
-                table.add_row(key, str(len(value)) if key == "laps" else str(value))
-            console.print(table)
-            _print_warnings(console, item["warnings"])
+    app.add_typer(activities_app, name="activities")
+    app.command("import")(import_cmd)
 
 
 __all__ = ["inspect_dict", "print_detail", "print_report", "register"]

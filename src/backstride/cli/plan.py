@@ -243,71 +243,70 @@ def _exercise(value: str) -> ExerciseResult:
         raise InvalidInput("--exercise must be id:sets:reps[:load_kg]", code="log.invalid") from exc
 
 
+def log(
+    runner: RunnerOpt,
+    date: Annotated[str, typer.Option("--date", help="Session day (YYYY-MM-DD).")],
+    kind: Annotated[str, typer.Option("--kind")] = "run",
+    status: Annotated[str, typer.Option("--status")] = "done",
+    pain_during: Annotated[int | None, typer.Option("--pain-during")] = None,
+    pain_after: Annotated[int | None, typer.Option("--pain-after")] = None,
+    pain_next_morning: Annotated[int | None, typer.Option("--pain-next-morning")] = None,
+    usual_morning_pain: Annotated[int, typer.Option("--usual-morning-pain")] = 0,
+    rpe: Annotated[float | None, typer.Option("--rpe")] = None,
+    distance_km: Annotated[float | None, typer.Option("--distance-km")] = None,
+    bone_pain: Annotated[int | None, typer.Option("--bone-pain")] = None,
+    new_symptom: Annotated[str | None, typer.Option("--new-symptom")] = None,
+    stiffness_next_morning: Annotated[
+        int | None, typer.Option("--stiffness-next-morning", help="0-10")
+    ] = None,
+    usual_morning_stiffness: Annotated[
+        int | None, typer.Option("--usual-morning-stiffness", help="0-10")
+    ] = None,
+    poor_form: Annotated[
+        bool, typer.Option("--poor-form", help="Strength: some sets lost good form.")
+    ] = False,
+    exercise: Annotated[
+        list[str] | None, typer.Option("--exercise", help="id:sets:reps[:kg]")
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a session with its pain scores (0-10)."""
+    from backstride.cli._context import open_session, utc_now
+    from backstride.services.plans import log_session
+
+    on_date = _date(date, "--date")
+    assert on_date is not None
+    with open_session() as session:
+        r = log_session(
+            session,
+            runner_handle=runner,
+            on_date=on_date,
+            kind=kind,
+            status=status,
+            now=utc_now(),
+            pain_during=pain_during,
+            pain_after=pain_after,
+            pain_next_morning=pain_next_morning,
+            usual_morning_pain=usual_morning_pain,
+            rpe=rpe,
+            distance_m=int(distance_km * 1000) if distance_km is not None else None,
+            bone_pain=bone_pain,
+            new_red_flag=new_symptom,
+            exercises=tuple(_exercise(e) for e in exercise or ()),
+            stiffness_next_morning=stiffness_next_morning,
+            usual_morning_stiffness=usual_morning_stiffness,
+            good_form=not poor_form,
+        )
+    if as_json:
+        typer.echo(json.dumps({"log_id": r.log_id, "session_key": r.session_key}))
+    else:
+        typer.echo(f"logged {kind} on {on_date}" + (f" ({r.session_key})" if r.session_key else ""))
+
+
 def register(app: typer.Typer) -> None:
     """Attach ``plan`` (with ``adapt``) and ``log``."""
     app.add_typer(plan_app, name="plan")
-
-    @app.command("log")
-    def log(
-        runner: RunnerOpt,
-        date: Annotated[str, typer.Option("--date", help="Session day (YYYY-MM-DD).")],
-        kind: Annotated[str, typer.Option("--kind")] = "run",
-        status: Annotated[str, typer.Option("--status")] = "done",
-        pain_during: Annotated[int | None, typer.Option("--pain-during")] = None,
-        pain_after: Annotated[int | None, typer.Option("--pain-after")] = None,
-        pain_next_morning: Annotated[int | None, typer.Option("--pain-next-morning")] = None,
-        usual_morning_pain: Annotated[int, typer.Option("--usual-morning-pain")] = 0,
-        rpe: Annotated[float | None, typer.Option("--rpe")] = None,
-        distance_km: Annotated[float | None, typer.Option("--distance-km")] = None,
-        bone_pain: Annotated[int | None, typer.Option("--bone-pain")] = None,
-        new_symptom: Annotated[str | None, typer.Option("--new-symptom")] = None,
-        stiffness_next_morning: Annotated[
-            int | None, typer.Option("--stiffness-next-morning", help="0-10")
-        ] = None,
-        usual_morning_stiffness: Annotated[
-            int | None, typer.Option("--usual-morning-stiffness", help="0-10")
-        ] = None,
-        poor_form: Annotated[
-            bool, typer.Option("--poor-form", help="Strength: some sets lost good form.")
-        ] = False,
-        exercise: Annotated[
-            list[str] | None, typer.Option("--exercise", help="id:sets:reps[:kg]")
-        ] = None,
-        as_json: JsonOpt = False,
-    ) -> None:
-        """Record a session with its pain scores (0-10)."""
-        from backstride.cli._context import open_session, utc_now
-        from backstride.services.plans import log_session
-
-        on_date = _date(date, "--date")
-        assert on_date is not None
-        with open_session() as session:
-            r = log_session(
-                session,
-                runner_handle=runner,
-                on_date=on_date,
-                kind=kind,
-                status=status,
-                now=utc_now(),
-                pain_during=pain_during,
-                pain_after=pain_after,
-                pain_next_morning=pain_next_morning,
-                usual_morning_pain=usual_morning_pain,
-                rpe=rpe,
-                distance_m=int(distance_km * 1000) if distance_km is not None else None,
-                bone_pain=bone_pain,
-                new_red_flag=new_symptom,
-                exercises=tuple(_exercise(e) for e in exercise or ()),
-                stiffness_next_morning=stiffness_next_morning,
-                usual_morning_stiffness=usual_morning_stiffness,
-                good_form=not poor_form,
-            )
-        if as_json:
-            typer.echo(json.dumps({"log_id": r.log_id, "session_key": r.session_key}))
-        else:
-            typer.echo(
-                f"logged {kind} on {on_date}" + (f" ({r.session_key})" if r.session_key else "")
-            )
+    app.command("log")(log)
 
 
 __all__ = ["register"]

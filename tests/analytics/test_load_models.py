@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import numpy as np
 import pytest
 
@@ -31,11 +33,11 @@ def test_session_rpe_is_rpe_times_minutes(minutes: int, rpe: int, expected: int)
     ],
 )
 def test_banister_trimp_matches_the_worked_examples(
-    minutes: int, hr: int, rest: int, top: int, sex: str, expected: float
+    minutes: int, hr: int, rest: int, top: int, sex: Literal["male", "female"], expected: float
 ) -> None:
     value = banister_trimp(
         duration_s=minutes * 60, hr_bpm=hr, hr_rest_bpm=rest, hr_max_bpm=top, sex=sex
-    )  # type: ignore[arg-type]
+    )
     assert float(value) == pytest.approx(expected, abs=0.01)
 
 

@@ -48,9 +48,9 @@ def _run(
     return StoredActivity(**values)  # type: ignore[arg-type]
 
 
-def _weeks(runner_id: str, weeks: int = 8, **changes: object) -> list[StoredActivity]:
+def _weeks(runner_id: str, weeks: int = 8, *, gear_id: str | None = None) -> list[StoredActivity]:
     return [
-        _run(runner_id, MONDAY + dt.timedelta(days=7 * w + offset), km, **changes)
+        _run(runner_id, MONDAY + dt.timedelta(days=7 * w + offset), km, gear_id=gear_id)
         for w in range(weeks)
         for offset, km in ((0, 8.0), (2, 8.0), (4, 8.0), (6, 12.0))
         if MONDAY + dt.timedelta(days=7 * w + offset) <= TODAY

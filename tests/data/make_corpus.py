@@ -367,7 +367,10 @@ def _copy(shared: Path, sources: dict[str, dict[str, Any]]) -> list[dict[str, An
             sys.exit(f"{key}: licence {entry['licence']} may not be redistributed here")
         (LOCAL_ROOT / key).parent.mkdir(parents=True, exist_ok=True)
         (LOCAL_ROOT / key).write_bytes(data)
-        row = {"file": key, "kind": "derived" if key.startswith("broken/derived__") else "copied"}
+        row: dict[str, Any] = {
+            "file": key,
+            "kind": "derived" if key.startswith("broken/derived__") else "copied",
+        }
         row |= {k: entry.get(k) for k in ("repo", "path", "member", "head", "last_commit")}
         if origin:
             row |= {"derived_from": origin, "repo": sources[origin]["repo"]}

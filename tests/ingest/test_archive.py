@@ -66,7 +66,7 @@ def test_a_truncated_member_is_a_corrupt_file_and_the_rest_reads() -> None:
     pos = data.find(b"aaaa")
     data[pos : pos + 100] = b"b" * 100
     zf = open_zip(bytes(data), limits=ArchiveLimits(), label="t.zip")
-    results = {}
+    results: dict[str, bytes | str] = {}
     for member in members(zf, label="t.zip"):
         try:
             results[member.name] = member.read(max_bytes=10**6)

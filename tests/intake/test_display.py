@@ -66,7 +66,9 @@ def test_the_change_threshold_is_exact_and_shown_rounded() -> None:
     change = compare(14, 8, mcid=5, mdc=4)
     assert change.to_dict()["display"] == {"change": "-6", "threshold": "4.2"}
     psfs = compare(14 / 3, 7.0, mcid=2, mdc=2, higher_is_better=True)
-    assert psfs.to_dict()["display"]["change"] == "+2.33"
+    display = psfs.to_dict()["display"]
+    assert isinstance(display, dict)
+    assert display["change"] == "+2.33"
 
 
 def test_the_json_keeps_precise_scores_and_adds_what_is_shown() -> None:

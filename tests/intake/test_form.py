@@ -184,7 +184,7 @@ def test_answering_every_page_with_its_defaults_gives_a_valid_document() -> None
 def test_a_page_runs_its_checks_across_answers() -> None:
     """No pain location: the nerves page asks which numbness or weakness brings the runner."""
     nerves = next(s for s in intake_sections() if s.key == "nerves")
-    answers = {"symptoms": {"locations": []}}
+    answers: dict[str, Any] = {"symptoms": {"locations": []}}
     form = {q.path: "n" for q in nerves.questions if q.kind is Kind.TRI}
     page = validate_page(nerves, form, answers)
     assert [p.path for p in page.problems] == ["symptoms.leg_tingling_numbness"]

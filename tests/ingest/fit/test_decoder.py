@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import struct
+
+import fastcrc
 import numpy as np
 import pytest
 
@@ -150,7 +153,7 @@ def test_a_header_whose_own_crc_does_not_match_is_corrupt() -> None:
     good = bytearray(fb.fit_file(fb.file_id() + _records(2)))
     good[2] ^= 0x01  # profile version changed, header CRC left as it was
     body = bytes(good[:-2])
-    damaged = body + fb.struct.pack("<H", fb.fastcrc.crc16.arc(body))
+    damaged = body + struct.pack("<H", fastcrc.crc16.arc(body))
     with pytest.raises(InvalidInput, match="header CRC"):
         decode_fit(damaged)
 

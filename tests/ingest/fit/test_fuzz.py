@@ -70,6 +70,7 @@ def test_every_prefix_of_a_small_file_is_refused_or_salvaged_with_a_warning(
     whole = decode_fit(data)
     salvaged = 0
     for end in range(0, len(data) - 1, 7):
+        refused: BackstrideError | None
         try:
             part = decode_fit(data[:end])
         except BackstrideError as exc:

@@ -6,7 +6,8 @@ import datetime as dt
 import itertools
 from dataclasses import replace
 
-from backstride.plan.adapt import adapt_plan
+from backstride.intake.assessment import Assessment
+from backstride.plan.adapt import AdaptResult, adapt_plan
 from backstride.plan.generator import PlanRequest, generate_plan
 from backstride.plan.model import Plan, PlanRules, Preferences, ProgressionState
 from backstride.plan.modes import PainAction
@@ -27,7 +28,6 @@ def logs_until(
     after: int = 1,
     morning: int = 0,
     since: dt.date | None = None,
-    **extra: object,
 ) -> list[SessionLog]:
     return [
         SessionLog(
@@ -38,8 +38,7 @@ def logs_until(
             pain_during=during,
             pain_after=after,
             pain_next_morning=morning,
-            **extra,
-        )  # type: ignore[arg-type]
+        )
         for s in plan.sessions()
         if s.kind in ("run", "strength") and s.date <= today and (since is None or s.date > since)
     ]
@@ -59,7 +58,7 @@ def generate_again(plan: Plan, prefs: Preferences) -> Plan:
     )
 
 
-def adapt(plan: Plan, logs: list[SessionLog], today: dt.date, a=A):  # type: ignore[no-untyped-def]
+def adapt(plan: Plan, logs: list[SessionLog], today: dt.date, a: Assessment = A) -> AdaptResult:
     return adapt_plan(plan, logs, assessment=a, context=CTX, preferences=PREFS, today=today)
 
 

@@ -27,10 +27,25 @@ CTX = worked_context()
 BSI = assessment("clinician", flags=frozenset({"no_running", "no_impact"}))
 
 
-def done(plan: Plan, kind: str, *, nth: int = 0, **pain: int) -> SessionLog:
+def done(
+    plan: Plan,
+    kind: str,
+    *,
+    nth: int = 0,
+    pain_during: int = 1,
+    pain_after: int = 1,
+    pain_next_morning: int = 0,
+) -> SessionLog:
     s = [s for s in plan.sessions() if s.kind == kind][nth]
-    scores = {"pain_during": 1, "pain_after": 1, "pain_next_morning": 0, **pain}
-    return SessionLog(s.date, kind, "done", s.key, **scores)
+    return SessionLog(
+        s.date,
+        kind,
+        "done",
+        s.key,
+        pain_during=pain_during,
+        pain_after=pain_after,
+        pain_next_morning=pain_next_morning,
+    )
 
 
 def regen(plan: Plan, window: tuple[SessionLog, ...], today: dt.date) -> Regeneration:

@@ -6,12 +6,12 @@ import datetime as dt
 import itertools
 
 from backstride.plan.catalogue import forbidden_tags, load_catalogue
-from backstride.plan.model import Plan, PlanRules, Preferences, RunRecord, TrainingContext
+from backstride.plan.model import Plan, PlanRules, Preferences, RunRecord, Session, TrainingContext
 
 from .builders import MONDAY, assessment, make_plan, worked_context
 
 
-def runs(plan: Plan) -> list:
+def runs(plan: Plan) -> list[Session]:
     return [s for s in plan.sessions() if s.kind == "run"]
 
 

@@ -33,7 +33,8 @@ def test_the_set_up_is_frozen() -> None:
 
 def test_modes_compare_equal_to_their_stored_strings() -> None:
     assert plan_mode(request()) is PlanMode.NORMAL
-    assert PlanMode.NO_RUN == "no_run"
+    stored: str = PlanMode.NO_RUN
+    assert stored == "no_run"
     assert [p.value for p in WeekPhase] == ["build", "deload", "taper", "race"]
 
 

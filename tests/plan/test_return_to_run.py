@@ -25,16 +25,16 @@ def runs(plan: Plan, after: dt.date | None = None) -> list[Session]:
     return [s for s in plan.sessions() if s.kind == "run" and (after is None or s.date > after)]
 
 
-def at_stage(stage: int, good: int = 0, regressed_at: int | None = None, **kw: object) -> Plan:
-    state = ProgressionState(
-        rtr_stage=stage, rtr_good_sessions=good, rtr_regressed_at=regressed_at, **kw
-    )  # type: ignore[arg-type]
+def at_stage(stage: int, good: int = 0, regressed_at: int | None = None) -> Plan:
+    state = ProgressionState(rtr_stage=stage, rtr_good_sessions=good, rtr_regressed_at=regressed_at)
     return generate_plan(
         PlanRequest("p", A, CTX, PREFS, MONDAY, 4, clearance_date=CLEARED, state=state)
     )
 
 
-def adapt(plan: Plan, logs: list[SessionLog], today: dt.date, **kw: object) -> AdaptResult:
+def adapt(
+    plan: Plan, logs: list[SessionLog], today: dt.date, *, clearance: dt.date = CLEARED
+) -> AdaptResult:
     return adapt_plan(
         plan,
         logs,
@@ -42,7 +42,7 @@ def adapt(plan: Plan, logs: list[SessionLog], today: dt.date, **kw: object) -> A
         context=CTX,
         preferences=PREFS,
         today=today,
-        clearance_date=kw.get("clearance", CLEARED),  # type: ignore[arg-type]
+        clearance_date=clearance,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from icalendar import Calendar
 
@@ -16,12 +17,18 @@ from tests.plan.builders import MONDAY, assessment, make_plan, worked_context
 STAMP = dt.datetime(2026, 11, 25, 9, 0, tzinfo=dt.UTC)
 
 
-def events(data: bytes) -> dict[str, dict[str, object]]:
+class Event(TypedDict):
+    summary: str
+    sequence: int
+    status: str
+
+
+def events(data: bytes) -> dict[str, Event]:
     cal = Calendar.from_ical(data)
     return {
         str(ev["uid"]): {
             "summary": str(ev["summary"]),
-            "sequence": int(ev["sequence"]),
+            "sequence": int(ev.decoded("sequence")),
             "status": str(ev["status"]),
         }
         for ev in cal.walk("VEVENT")

@@ -95,8 +95,10 @@ def test_every_page_of_both_reports_is_rendered_to_png(
         assert len(pages) == count >= 3, name
         for page in pages:
             with Image.open(page) as image:
-                extrema = image.convert("L").getextrema()
-            assert extrema[0] < 100 < extrema[1], page  # ink on paper, not a blank page
+                low, high = image.convert("L").getextrema()
+            assert isinstance(low, int | float)  # one band: two numbers, not per-band pairs
+            assert isinstance(high, int | float)
+            assert low < 100 < high, page  # ink on paper, not a blank page
 
 
 def test_a_long_history_has_readable_bars_and_trend_lines(whole: LoadSummary) -> None:

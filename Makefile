@@ -41,7 +41,7 @@ check: $(STAMP)
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
-	$(BIN)/mypy tests/api tests/services
+	$(BIN)/mypy tests
 	$(BIN)/lint-imports --no-cache
 
 fmt: $(STAMP)

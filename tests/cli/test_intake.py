@@ -284,7 +284,8 @@ def test_input_ending_early_keeps_a_private_draft_and_resume_finishes_it(
 class _InterruptAfter(io.StringIO):
     """Standard input that is interrupted (Ctrl-C) once its lines run out."""
 
-    def readline(self, size: int | None = -1) -> str:
+    # typeshed's own TextIOBase.readline carries this ignore: _IOBase declares it -> bytes
+    def readline(self, size: int = -1, /) -> str:  # type: ignore[override]
         line = super().readline()
         if not line:
             raise KeyboardInterrupt

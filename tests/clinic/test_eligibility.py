@@ -7,7 +7,14 @@ from dataclasses import replace
 
 import pytest
 
-from backstride.clinic import Audience, BookingRefused, eligibility, require_by, require_type
+from backstride.clinic import (
+    Audience,
+    BookingRefused,
+    ClinicRules,
+    eligibility,
+    require_by,
+    require_type,
+)
 from backstride.errors import Forbidden, InvalidInput
 from tests.clinic.builders import ASSESS, GAIT, NOW, REVIEW, clinic
 
@@ -16,7 +23,7 @@ NEW_ASSESS = replace(ASSESS, audience=Audience.NEW)
 STAFF_ONLY = replace(GAIT, online=False)
 
 
-def rules():  # type: ignore[no-untyped-def]
+def rules() -> ClinicRules:
     return clinic(types=(NEW_ASSESS, RETURNING_REVIEW, STAFF_ONLY))
 
 

@@ -22,7 +22,14 @@ import pytest
 import uvicorn
 from argon2 import PasswordHasher
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    ViewportSize,
+    sync_playwright,
+)
 
 from backstride.api.app import create_app
 from backstride.config import Settings
@@ -32,8 +39,8 @@ from tests.web.seed import NOW, PASSWORD, seed
 CHROMIUM = os.environ.get("BACKSTRIDE_CHROMIUM", "/usr/lib/chromium/chromium-headless-shell")
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("BACKSTRIDE_SCREENSHOTS", ROOT / "build" / "screenshots"))
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
+DESKTOP = ViewportSize(width=1280, height=800)
+PHONE = ViewportSize(width=390, height=844)
 TWINS = (
     "ana.desktop@example.org",
     "ana.phone@example.org",
@@ -128,7 +135,7 @@ def open_tab(chromium: Browser, live: Live) -> Iterator[Callable[..., Tab]]:
     tabs: list[Tab] = []
 
     def make(
-        viewport: dict[str, int] = DESKTOP, *, javascript: bool = True, dark: bool = False
+        viewport: ViewportSize = DESKTOP, *, javascript: bool = True, dark: bool = False
     ) -> Tab:
         context = chromium.new_context(
             viewport=viewport,
@@ -225,4 +232,5 @@ def check_page(page: Page, name: str, *, checker: Page | None = None) -> dict[st
     page.screenshot(
         path=str(SHOTS / f"{name}-{viewport['width']}x{viewport['height']}.png"), full_page=True
     )
-    return results.response
+    response: dict[str, Any] = results.response  # axe's JSON report
+    return response

@@ -7,6 +7,7 @@ import datetime as dt
 import importlib.util
 import types
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -116,7 +117,9 @@ def test_upgrading_fills_hr_time_as_the_application_computes_it(
     upgrade(url, AFTER)
     engine = make_engine(url, null_pool=True)
     with engine.connect() as conn:
-        stored = dict(conn.execute(text("SELECT id, hr_time FROM activities")).all())
+        stored: dict[str, Any] = dict(
+            conn.execute(text("SELECT id, hr_time FROM activities")).all()
+        )
     engine.dispose()
     expected = {activity_id: hr_time_from_streams(blob) for activity_id, blob in FIXTURE.items()}
     assert {k: None if v is None else bytes(v) for k, v in stored.items()} == expected

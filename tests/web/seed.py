@@ -103,14 +103,14 @@ def write_export(folder: Path, *, end_date: dt.date, days: int = HISTORY_DAYS) -
 
 def _intake(nprs_now: int, odi_shift: int, rmdq_drop: int, psfs_up: int) -> dict[str, object]:
     doc = copy.deepcopy(demo_intake_document())
-    doc["nprs"]["items"]["now"] = nprs_now  # type: ignore[index]
-    odi = doc["odi"]["items"]  # type: ignore[index]
+    doc["nprs"]["items"]["now"] = nprs_now
+    odi = doc["odi"]["items"]
     for key in list(odi)[:odi_shift]:
         odi[key] = max(0, odi[key] - 1)
-    rmdq = doc["rmdq"]["items"]  # type: ignore[index]
+    rmdq = doc["rmdq"]["items"]
     for key in [k for k, v in rmdq.items() if v][:rmdq_drop]:
         rmdq[key] = False
-    for act in doc["psfs"]["activities"]:  # type: ignore[index]
+    for act in doc["psfs"]["activities"]:
         act["score"] = min(10, act["score"] + psfs_up)
     return doc
 

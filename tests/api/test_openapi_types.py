@@ -21,17 +21,12 @@ FREE_FORM: dict[str, str] = {
     "ProfileIn.preferences": "the runner's free-form preferences",
     "ProfileView.preferences": "the runner's free-form preferences",
     "JobView.report": "the import report: refused files, the failure or the per-file outcome",
+    "ActivityDetail.extra": "what the file's reader kept beyond the columns, as stored",
     "ErrorOut.problems": "each error family adds its own problem keys (path/msg, op, values)",
 }
 """``Schema.property`` -> why its content is free-form JSON."""
 
-UNTYPED_ANSWERS: dict[tuple[str, str], str] = {
-    ("get", "/api/v1/me/activities"): "to_jsonable of the activity summaries: to type next",
-    ("get", "/api/v1/me/activities/{activity_id}"): "to_jsonable of numpy channels: to type next",
-    ("get", "/api/v1/me/load"): "to_jsonable of LoadSummary (numpy values): to type next",
-    ("get", "/api/v1/me/questionnaires/{instrument}/trend"): "Change.to_dict adds display text",
-    ("get", "/api/v1/clinician/appointments/{appointment_id}/pre-visit"): "a PDF or JSON report",
-}
+UNTYPED_ANSWERS: dict[tuple[str, str], str] = {}
 """``(method, path)`` of a 2xx JSON answer documented without its shape -> why."""
 
 

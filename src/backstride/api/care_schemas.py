@@ -7,8 +7,12 @@ shows the real shape without a second, hand-copied declaration (decision 0064).
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+import datetime as dt
 
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict
+
+from backstride.intake.change import ChangeDict
 from backstride.intake.serialize import AssessmentDict
 from backstride.plan.diff import DiffEntry
 from backstride.plan.model import Decision, Plan
@@ -47,4 +51,22 @@ class SessionLogOut(BaseModel):
     session_key: str | None
 
 
-__all__ = ["AdaptedPlanOut", "CurrentPlanOut", "IntakeOut", "PlanOut", "SessionLogOut"]
+class TrendPointOut(TypedDict):
+    """One answered instrument over time (``services.intake.TrendPoint`` as ``to_jsonable``
+    sends it): its primary score, as data and as read, and the change vs the previous answer
+    (``Change.to_dict``: the precise values and their display text)."""
+
+    answered_at: dt.datetime
+    value: float | None
+    change: ChangeDict | None
+    value_display: str
+
+
+__all__ = [
+    "AdaptedPlanOut",
+    "CurrentPlanOut",
+    "IntakeOut",
+    "PlanOut",
+    "SessionLogOut",
+    "TrendPointOut",
+]

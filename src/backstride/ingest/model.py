@@ -15,6 +15,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from typing_extensions import TypedDict
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -113,6 +114,14 @@ WarningEffect = Literal["none", "load", "hr", "cadence"]
 activity from the load, its heart rate from the load, or its cadence from the gait trends."""
 
 
+class DataWarningDict(TypedDict):
+    """A data warning's JSON form (``DataWarning.to_dict``), as stored and as the API sends it."""
+
+    code: str
+    detail: str
+    effect: WarningEffect
+
+
 @dataclass(frozen=True, slots=True)
 class DataWarning:
     """Something a reader cleaned, salvaged or doubts about an activity, with a stable ``code``
@@ -122,7 +131,7 @@ class DataWarning:
     detail: str
     effect: WarningEffect = "none"
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> DataWarningDict:
         """JSON-ready form (stored in ``activities.extra["data_warnings"]``)."""
         return {"code": self.code, "detail": self.detail, "effect": self.effect}
 

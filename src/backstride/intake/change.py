@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing_extensions import TypedDict
+
 from backstride.intake.catalog import InstrumentDef
 from backstride.intake.display import format_number
 
@@ -17,6 +19,26 @@ TOLERANCE = 1e-9
 RELATIVE_SHARE_PCT = 30
 """The baseline-aware part of the threshold, in percent of the baseline (Ostelo 2008)."""
 RELATIVE_SHARE = RELATIVE_SHARE_PCT / 100
+
+
+class ChangeDisplay(TypedDict):
+    """A change as a person reads it: signed ``change`` and its ``threshold``, rounded."""
+
+    change: str
+    threshold: str
+
+
+class ChangeDict(TypedDict):
+    """A change's JSON form (``Change.to_dict``): the precise values and their display text."""
+
+    baseline: float
+    follow_up: float
+    change: float
+    improvement: float
+    threshold: float
+    meaningful: bool
+    direction: str
+    display: ChangeDisplay
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +53,7 @@ class Change:
     meaningful: bool
     direction: str
 
-    def to_dict(self) -> dict[str, object]:
+    def to_dict(self) -> ChangeDict:
         """JSON form: the precise values (data) and ``display`` strings for people."""
         return {
             "baseline": self.baseline,

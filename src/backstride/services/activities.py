@@ -20,7 +20,14 @@ from backstride.analytics.load_models import (
     rtss,
 )
 from backstride.errors import InvalidInput, NotFound
-from backstride.ingest.model import ALTITUDE_M, DISTANCE_M, HR_BPM, SPEED_M_S, TIME_S
+from backstride.ingest.model import (
+    ALTITUDE_M,
+    DISTANCE_M,
+    HR_BPM,
+    SPEED_M_S,
+    TIME_S,
+    DataWarningDict,
+)
 from backstride.ingest.quality import from_dicts
 from backstride.ingest.streams import decode_pairs, decode_streams
 from backstride.services.policy import Principal, own_runner_id
@@ -49,7 +56,7 @@ class ActivitySummary:
     avg_cadence_spm: float | None
     has_running_dynamics: bool
     n_samples: int
-    warnings: tuple[dict[str, str], ...] = ()
+    warnings: tuple[DataWarningDict, ...] = ()
     """Coded data warnings (``code``, ``detail``, ``effect``: what it leaves out)."""
 
 

@@ -176,6 +176,7 @@ def attendance(
     "/appointments/{appointment_id}/pre-visit",
     responses={
         200: {
+            "model": previsit.PreVisitReport,
             "content": {"application/json": {}, "text/html": {}, "application/pdf": {}},
             "description": "The report as JSON, HTML or PDF (format=)",
         }

@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from backstride.analytics.load_summary import LoadSummary
 from backstride.api.bodies import PlanIn, SessionLogIn
 from backstride.api.care_schemas import (
     AdaptedPlanOut,
@@ -14,6 +15,7 @@ from backstride.api.care_schemas import (
     IntakeOut,
     PlanOut,
     SessionLogOut,
+    TrendPointOut,
 )
 from backstride.api.deps import AppSettings, Caller, DbSession, Now
 from backstride.api.jsonable import to_jsonable
@@ -64,17 +66,18 @@ Instrument = Literal["nprs", "odi", "psfs", "rmdq", "startback", "triad_female",
 """The shipped instruments (``services.intake.shipped_instruments``; a test keeps them equal)."""
 
 
-@router.get("/questionnaires/{instrument}/trend")
-def questionnaire_trend(instrument: Instrument, principal: Caller, session: DbSession) -> list[Any]:
+@router.get("/questionnaires/{instrument}/trend", response_model=list[TrendPointOut])
+def questionnaire_trend(
+    instrument: Instrument, principal: Caller, session: DbSession
+) -> JSONResponse:
     """One instrument's score over time, each change judged against its MCID."""
     points = intake.questionnaire_trend(
         session, runner_id=own_runner_id(principal), instrument=instrument
     )
-    result: list[Any] = to_jsonable(points)
-    return result
+    return JSONResponse(to_jsonable(points))
 
 
-@router.get("/load")
+@router.get("/load", response_model=LoadSummary)
 def load_summary(
     principal: Caller,
     session: DbSession,
@@ -82,7 +85,7 @@ def load_summary(
     settings: AppSettings,
     from_date: Annotated[IsoDate | None, Query()] = None,
     to_date: Annotated[IsoDate | None, Query()] = None,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """My training load: weeks, spikes, fitness/fatigue, flags with their reasons."""
     summary = load.load_summary(
         session,
@@ -92,8 +95,7 @@ def load_summary(
         today=now.date(),
         settings=settings,
     )
-    result: dict[str, Any] = to_jsonable(summary)
-    return result
+    return JSONResponse(to_jsonable(summary))
 
 
 @router.post("/plan", status_code=201, response_model=PlanOut)

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from backstride.ingest.dedup import dedup_key
 from backstride.ingest.garmin import hints_from_summary, match_summary
 from backstride.ingest.hints import apply_hints
-from backstride.ingest.model import Activity
+from backstride.ingest.model import Activity, DataWarningDict
 from backstride.ingest.quality import recheck_summary
 from backstride.ingest.sources import ImportItem
 from backstride.services.imports.dedup_index import DedupIndex
@@ -48,7 +48,7 @@ class FileOutcome:
     """For a duplicate (or a file with duplicates): the file or activity it duplicates."""
     duplicate_ids: tuple[str, ...] = ()
     """Ids of the activities its duplicates repeat (stored before, or by this import)."""
-    warnings: tuple[dict[str, str], ...] = ()
+    warnings: tuple[DataWarningDict, ...] = ()
     """Data warnings of the imported activities (``ingest.quality``), each with its code."""
 
 
@@ -61,7 +61,7 @@ class _Pending:
     outcome: FileOutcome | None = None
     duplicate_of: str | None = None
     duplicate_ids: list[str] = field(default_factory=list)
-    warnings: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[DataWarningDict] = field(default_factory=list)
 
 
 def _table(model: type[Base]) -> Table:

@@ -7,12 +7,13 @@ import asyncio
 import datetime as dt
 import threading
 import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from types import SimpleNamespace
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -352,3 +353,98 @@ def test_the_background_worker_thread_sends_due_mail(
     finally:
         worker.stop()
     assert len(smtp_sink.messages) == 1
+
+
+class _Recorder:
+    """A transport that keeps what it is given and can act before each message."""
+
+    def __init__(self, before: Callable[[EmailMessage], None] = lambda m: None) -> None:
+        self.messages: list[EmailMessage] = []
+        self._before = before
+
+    def send(self, message: EmailMessage) -> None:
+        self._before(message)
+        self.messages.append(message)
+
+
+def _outbox_writes(
+    factory: sessionmaker[Session], settings: Settings, count: int, prefix: str
+) -> int:
+    """The UPDATEs of the outbox one pass issues to send ``count`` due messages."""
+    with factory() as s:
+        for i in range(count):
+            outbox.enqueue(s, mail=_mail(), kind="test", dedup_key=f"{prefix}{i}", now=NOW)
+        s.commit()
+    bind = factory.kw["bind"]
+    writes: list[str] = []
+
+    def keep(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX_MESSAGES"):
+            writes.append(statement)
+
+    event.listen(bind, "before_cursor_execute", keep)
+    try:
+        report = outbox.send_due(factory, settings=settings, now=NOW, transport=_Recorder())
+    finally:
+        event.remove(bind, "before_cursor_execute", keep)
+    assert report.sent == count
+    return len(writes)
+
+
+def test_a_batch_of_due_messages_is_claimed_and_marked_sent_with_as_many_writes_as_one(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    one = _outbox_writes(factory, settings, 1, "one")
+    batch = _outbox_writes(factory, settings, outbox.BATCH, "many")
+    assert batch == one == 3  # stale sweep, claim, mark sent
+
+
+def test_a_message_whose_thing_was_cancelled_after_the_claim_is_not_sent(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    for ref in ("appt-first", "appt-second"):
+        _still_valid[ref] = 1
+    with factory() as s:
+        for ref in ("appt-first", "appt-second"):
+            guard = outbox.GuardRef(kind="test.appointment", ref=ref, version=1)
+            outbox.enqueue(
+                s,
+                mail=_mail(to=f"{ref}@example.org"),
+                kind="test",
+                dedup_key=ref,
+                now=NOW,
+                guard=guard,
+            )
+        s.commit()
+
+    def cancel_the_other(message: EmailMessage) -> None:
+        # both are claimed by now; while the first goes out, the other one is cancelled
+        sending = str(message["To"]).split("@")[0]
+        for ref in ("appt-first", "appt-second"):
+            if ref != sending:
+                _still_valid.pop(ref, None)
+
+    transport = _Recorder(cancel_the_other)
+    report = outbox.send_due(factory, settings=settings, now=NOW, transport=transport)
+    assert (report.sent, report.voided) == (1, 1)
+    (sent,) = transport.messages
+    cancelled = "appt-second" if sent["To"] == "appt-first@example.org" else "appt-first"
+    with factory() as s:
+        other = s.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key == cancelled)).one()
+        assert (other.status, other.body_text) == ("void", None)
+
+
+def test_claimed_messages_not_tried_in_time_go_back_to_the_queue_uncounted(
+    factory: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with factory() as s:
+        row_id = outbox.enqueue(s, mail=_mail(), kind="test", dedup_key="slow", now=NOW)
+        s.commit()
+    monkeypatch.setattr(outbox, "SENDING_STALE_S", -1.0)  # the batch has run out of time
+    transport = _Recorder()
+    assert outbox.send_due(factory, settings=settings, now=NOW, transport=transport).sent == 0
+    assert transport.messages == []
+    row = _row(factory, row_id)
+    assert (row.status, row.attempts, row.claimed_at) == ("pending", 0, None)
+    monkeypatch.undo()
+    assert outbox.send_due(factory, settings=settings, now=NOW, transport=transport).sent == 1

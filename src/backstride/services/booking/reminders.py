@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from backstride.clinic import ClinicRules
 from backstride.clinic.timegrid import zone
-from backstride.reports.ics import appointment_itip, appointment_to_ics
+from backstride.reports.ics import appointment_itip
 from backstride.services import outbox
 from backstride.services.booking.appointments import NewBooking, on_change
 from backstride.services.mail import Mail
@@ -134,7 +134,7 @@ def schedule(
     when = _when(row, rules)
 
     def ics(method: str) -> str:
-        return appointment_to_ics(
+        return appointment_itip(
             appointment_id=row.id,
             start_at=row.start_at,
             end_at=row.end_at,
@@ -144,7 +144,7 @@ def schedule(
             method=method,
             organizer=SENDER,
             attendee=email,
-        ).decode()
+        )
 
     if row.status == "cancelled":
         outbox.enqueue(

@@ -1,7 +1,8 @@
 """The e-mail sender's own cost: CPU and SQL statements per booking confirmation sent.
 
 ``python -m bench.outbox`` books ``BENCH_MESSAGES`` appointments (the booking tests' world,
-SQLite in a temporary folder, or ``BENCH_DB_URL`` for another migrated database), then times
+SQLite in a temporary folder, or PostgreSQL: ``BENCH_DB=postgres`` under
+``./scripts/with-postgres.sh``), then times
 one :func:`backstride.services.outbox.send_due` pass over their confirmations with a transport
 that serialises each message as SMTP would (``bytes(message)``) and drops it. Process CPU time,
 so a loaded machine blurs it less than wall time. ``BENCH_PROFILE=FILE`` writes a cProfile.
@@ -99,8 +100,13 @@ def run(url: str, data_dir: Path) -> dict[str, Any]:
 
 
 def main() -> None:
+    """SQLite; ``BENCH_DB=postgres`` under ./scripts/with-postgres.sh: a fresh database."""
     with tempfile.TemporaryDirectory() as tmp:
-        url = os.environ.get("BENCH_DB_URL") or f"sqlite:///{tmp}/backstride.db"
+        url = f"sqlite:///{tmp}/backstride.db"
+        if os.environ.get("BENCH_DB") == "postgres":
+            from tests.db_backends import fresh_postgres_database
+
+            url = fresh_postgres_database("bench_outbox")
         print(run(url, Path(tmp)))
 
 

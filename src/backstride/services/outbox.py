@@ -17,11 +17,14 @@ what is due. Properties, each tested:
   fails it at once;
 * **no secrets kept** — bodies (which may hold one-time links) are erased once a message is
   sent, voided or given up;
+* **batched** — a pass claims up to :data:`BATCH` messages in one write transaction (the
+  claiming UPDATE returns the rows) and marks them in one more after sending them, so the
+  write lock is taken twice per batch, not twice per message; each guard is still
+  re-checked, by a read, just before its own message goes (docs/decisions/0065);
 * **calendars rendered late** — a guarded message may leave its calendar to the worker
   (``ics_method`` set, ``ics`` empty): the feature registers a renderer with
-  :func:`register_calendar` that builds it just before sending from what the guard checked
-  (the appointment at that version), so the request that enqueues it does not pay for it
-  (docs/decisions/0057).
+  :func:`register_calendar` that builds the calendars of a claimed batch in one call (one
+  read), so the request that enqueues it does not pay for it (docs/decisions/0057).
 """
 
 from __future__ import annotations

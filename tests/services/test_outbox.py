@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import smtplib
 import threading
 import time
 from collections.abc import Callable
@@ -448,3 +449,61 @@ def test_claimed_messages_not_tried_in_time_go_back_to_the_queue_uncounted(
     assert (row.status, row.attempts, row.claimed_at) == ("pending", 0, None)
     monkeypatch.undo()
     assert outbox.send_due(factory, settings=settings, now=NOW, transport=transport).sent == 1
+
+
+def _count_connections(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    opened: list[int] = []
+    real = smtplib.SMTP
+
+    class Counting(real):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            opened.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(smtplib, "SMTP", Counting)  # the class mail.py opens
+    return opened
+
+
+def test_a_batch_goes_through_one_smtp_connection(
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with factory() as s:
+        for i in range(3):
+            outbox.enqueue(
+                s, mail=_mail(to=f"r{i}@example.org"), kind="test", dedup_key=f"b{i}", now=NOW
+            )
+        s.commit()
+    opened = _count_connections(monkeypatch)
+    assert outbox.send_due(factory, settings=sink_settings, now=NOW).sent == 3
+    assert len(opened) == 1
+    assert sorted(m["To"] for m in smtp_sink.messages) == [f"r{i}@example.org" for i in range(3)]
+
+
+def test_after_a_refused_message_the_next_one_opens_a_new_connection_and_goes(
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with factory() as s:
+        for i in range(2):
+            outbox.enqueue(
+                s, mail=_mail(to=f"q{i}@example.org"), kind="test", dedup_key=f"q{i}", now=NOW
+            )
+        s.commit()
+    opened = _count_connections(monkeypatch)
+    real_handle = smtp_sink.handle_DATA
+    answers = iter(["554 Transaction failed", None])
+
+    async def refuse_the_first(server: object, session: object, envelope: object) -> str:
+        smtp_sink.refuse_with = next(answers)
+        return await real_handle(server, session, envelope)
+
+    monkeypatch.setattr(smtp_sink, "handle_DATA", refuse_the_first)
+    report = outbox.send_due(factory, settings=sink_settings, now=NOW)
+    assert (report.sent, report.failed) == (1, 1)
+    assert len(opened) == 2
+    assert len(smtp_sink.messages) == 1

@@ -12,12 +12,14 @@ and the same object is attached as ``invite.ics`` for clients that only look at 
 from __future__ import annotations
 
 import binascii
+import contextlib
 import datetime as dt
 import email.policy
 import logging
 import secrets
 import smtplib
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
 from email import quoprimime
 from email.message import EmailMessage
@@ -193,14 +195,20 @@ class MailTransport(Protocol):
 
 
 class SmtpTransport:
-    """SMTP delivery with STARTTLS, implicit TLS or plain (a local relay or test sink)."""
+    """SMTP delivery with STARTTLS, implicit TLS or plain (a local relay or test sink).
+
+    One connection per message, or one for several inside :meth:`batch` (the outbox sends a
+    claimed batch through one connection: one TCP and TLS handshake and one login instead of
+    one per message). After any failure the connection is dropped, so a failure affects one
+    message and the next opens a new connection."""
 
     def __init__(self, settings: Settings) -> None:
         assert settings.smtp_host is not None
         self._settings = settings
+        self._batches = 0
+        self._open: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage) -> None:
-        """One connection per message: simple, and a failure affects one message only."""
+    def _connect(self) -> smtplib.SMTP:
         s = self._settings
         assert s.smtp_host is not None
         context = ssl.create_default_context()
@@ -211,13 +219,53 @@ class SmtpTransport:
             )
         else:
             smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_s)
-        with smtp:
+        try:
             if s.smtp_security == "starttls":
                 smtp.starttls(context=context)
             if s.smtp_username:
                 password = s.smtp_password.get_secret_value() if s.smtp_password else ""
                 smtp.login(s.smtp_username, password)
-            smtp.send_message(message)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _drop(self, *, polite: bool) -> None:
+        smtp, self._open = self._open, None
+        if smtp is None:
+            return
+        try:
+            if polite:
+                smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+        finally:
+            smtp.close()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Send the messages given inside through one connection (opened at the first)."""
+        self._batches += 1
+        try:
+            yield
+        finally:
+            self._batches -= 1
+            if not self._batches:
+                self._drop(polite=True)
+
+    def send(self, message: EmailMessage) -> None:
+        """Deliver ``message`` (an exception means it was not accepted)."""
+        if not self._batches:
+            with self._connect() as smtp:
+                smtp.send_message(message)
+            return
+        if self._open is None:
+            self._open = self._connect()
+        try:
+            self._open.send_message(message)
+        except BaseException:
+            self._drop(polite=False)
+            raise
 
 
 class FileTransport:

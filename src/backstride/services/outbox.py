@@ -29,6 +29,7 @@ what is due. Properties, each tested:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
@@ -379,6 +380,23 @@ def _send_batch(
     for kind in {r.guard_kind for r in late if r.guard_kind in _CALENDARS}:
         assert kind is not None
         calendars.update(_CALENDARS[kind](session, [r for r in late if r.guard_kind == kind]))
+    batch = getattr(transport, "batch", None)  # one SMTP connection for the batch
+    with batch() if callable(batch) else contextlib.nullcontext():
+        _send_each(session, rows, calendars, out, settings=settings, now=now, transport=transport)
+    session.rollback()  # the reads' transaction (PostgreSQL) ends before the marks
+    return out
+
+
+def _send_each(
+    session: Session,
+    rows: list[OutboxMessage],
+    calendars: dict[str, str],
+    out: _Outcome,
+    *,
+    settings: Settings,
+    now: dt.datetime,
+    transport: MailTransport,
+) -> None:
     started = time.monotonic()
     for row in rows:
         if time.monotonic() - started > SENDING_STALE_S / 2:
@@ -401,8 +419,6 @@ def _send_batch(
             log.warning("e-mail %s to %s not sent: %s", row.id, row.to_addr, error)
         else:
             out.sent.append(row.id)
-    session.rollback()  # the reads' transaction (PostgreSQL) ends before the marks
-    return out
 
 
 def send_due(

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypedDict
+from typing import Any, TypedDict
 
+import pytest
 from icalendar import Calendar
 
 from backstride.plan.adapt import adapt_plan
 from backstride.plan.model import Preferences
 from backstride.plan.monitor import SessionLog
-from backstride.reports.ics import plan_to_ics, session_uid
+from backstride.reports.ics import (
+    _ID,
+    appointment_itip,
+    appointment_to_ics,
+    plan_to_ics,
+    session_uid,
+)
 from backstride.reports.plan_report import render_plan_html, render_plan_pdf
 from tests.plan.builders import MONDAY, assessment, make_plan, worked_context
 
@@ -161,3 +168,47 @@ def test_the_printable_plan_shows_the_ladders_and_the_warm_up_dosing() -> None:
     assert "now: Plank from the knees (1/4)" in html
     assert "Warm-up ~" in html
     assert "Brisk walk 5 min" in html
+
+
+@pytest.mark.parametrize(
+    ("clinic_name", "attendee", "appointment_id"),
+    [
+        ("North Clinic", "ana@example.org", "01HXYZABC"),
+        (
+            "Clínica São Paulo; sports, spine & back - a name long enough to be folded twice",
+            "a.very.long.address.to.fold.the.attendee.line@physio.example.org",
+            "id/with spaces",
+        ),
+        ('Back\\slash ^caret "quoted": yes', None, "x" * 80),
+    ],
+)
+@pytest.mark.parametrize("method", ["REQUEST", "CANCEL"])
+def test_an_itip_calendar_from_the_clinics_template_is_icalendars_own_text(
+    clinic_name: str, attendee: str | None, appointment_id: str, method: str
+) -> None:
+    values: dict[str, Any] = {
+        "appointment_id": appointment_id,
+        "start_at": dt.datetime(2026, 12, 1, 9, 15, tzinfo=dt.UTC),
+        "end_at": dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC),
+        "clinic_name": clinic_name,
+        "sequence": 3,
+        "stamp": dt.datetime(2026, 11, 25, 10, 0, 0, 123, tzinfo=dt.UTC),
+        "method": method,
+        "organizer": "clinic@backstride.invalid",
+        "attendee": attendee,
+    }
+    for _ in range(2):  # the first call makes the template, the second uses it
+        assert appointment_itip(**values) == appointment_to_ics(**values).decode()
+
+
+def test_a_clinic_name_holding_a_template_placeholder_still_gets_its_calendar() -> None:
+    values: dict[str, Any] = {
+        "appointment_id": "a1",
+        "start_at": dt.datetime(2026, 12, 1, 9, tzinfo=dt.UTC),
+        "end_at": dt.datetime(2026, 12, 1, 10, tzinfo=dt.UTC),
+        "clinic_name": f"Clinic {_ID}",
+        "sequence": 1,
+        "stamp": dt.datetime(2026, 11, 25, tzinfo=dt.UTC),
+        "method": "REQUEST",
+    }
+    assert appointment_itip(**values) == appointment_to_ics(**values).decode()

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import smtplib
 import threading
 import time
+from collections.abc import Callable
 from email.message import EmailMessage
 from types import SimpleNamespace
 
 import pytest
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -351,4 +353,157 @@ def test_the_background_worker_thread_sends_due_mail(
             time.sleep(0.05)
     finally:
         worker.stop()
+    assert len(smtp_sink.messages) == 1
+
+
+class _Recorder:
+    """A transport that keeps what it is given and can act before each message."""
+
+    def __init__(self, before: Callable[[EmailMessage], None] = lambda m: None) -> None:
+        self.messages: list[EmailMessage] = []
+        self._before = before
+
+    def send(self, message: EmailMessage) -> None:
+        self._before(message)
+        self.messages.append(message)
+
+
+def _outbox_writes(
+    factory: sessionmaker[Session], settings: Settings, count: int, prefix: str
+) -> int:
+    """The UPDATEs of the outbox one pass issues to send ``count`` due messages."""
+    with factory() as s:
+        for i in range(count):
+            outbox.enqueue(s, mail=_mail(), kind="test", dedup_key=f"{prefix}{i}", now=NOW)
+        s.commit()
+    bind = factory.kw["bind"]
+    writes: list[str] = []
+
+    def keep(conn: object, cursor: object, statement: str, *rest: object) -> None:
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX_MESSAGES"):
+            writes.append(statement)
+
+    event.listen(bind, "before_cursor_execute", keep)
+    try:
+        report = outbox.send_due(factory, settings=settings, now=NOW, transport=_Recorder())
+    finally:
+        event.remove(bind, "before_cursor_execute", keep)
+    assert report.sent == count
+    return len(writes)
+
+
+def test_a_batch_of_due_messages_is_claimed_and_marked_sent_with_as_many_writes_as_one(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    one = _outbox_writes(factory, settings, 1, "one")
+    batch = _outbox_writes(factory, settings, outbox.BATCH, "many")
+    assert batch == one == 3  # stale sweep, claim, mark sent
+
+
+def test_a_message_whose_thing_was_cancelled_after_the_claim_is_not_sent(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    for ref in ("appt-first", "appt-second"):
+        _still_valid[ref] = 1
+    with factory() as s:
+        for ref in ("appt-first", "appt-second"):
+            guard = outbox.GuardRef(kind="test.appointment", ref=ref, version=1)
+            outbox.enqueue(
+                s,
+                mail=_mail(to=f"{ref}@example.org"),
+                kind="test",
+                dedup_key=ref,
+                now=NOW,
+                guard=guard,
+            )
+        s.commit()
+
+    def cancel_the_other(message: EmailMessage) -> None:
+        # both are claimed by now; while the first goes out, the other one is cancelled
+        sending = str(message["To"]).split("@")[0]
+        for ref in ("appt-first", "appt-second"):
+            if ref != sending:
+                _still_valid.pop(ref, None)
+
+    transport = _Recorder(cancel_the_other)
+    report = outbox.send_due(factory, settings=settings, now=NOW, transport=transport)
+    assert (report.sent, report.voided) == (1, 1)
+    (sent,) = transport.messages
+    cancelled = "appt-second" if sent["To"] == "appt-first@example.org" else "appt-first"
+    with factory() as s:
+        other = s.scalars(select(OutboxMessage).where(OutboxMessage.dedup_key == cancelled)).one()
+        assert (other.status, other.body_text) == ("void", None)
+
+
+def test_claimed_messages_not_tried_in_time_go_back_to_the_queue_uncounted(
+    factory: sessionmaker[Session], settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with factory() as s:
+        row_id = outbox.enqueue(s, mail=_mail(), kind="test", dedup_key="slow", now=NOW)
+        s.commit()
+    monkeypatch.setattr(outbox, "SENDING_STALE_S", -1.0)  # the batch has run out of time
+    transport = _Recorder()
+    assert outbox.send_due(factory, settings=settings, now=NOW, transport=transport).sent == 0
+    assert transport.messages == []
+    row = _row(factory, row_id)
+    assert (row.status, row.attempts, row.claimed_at) == ("pending", 0, None)
+    monkeypatch.undo()
+    assert outbox.send_due(factory, settings=settings, now=NOW, transport=transport).sent == 1
+
+
+def _count_connections(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    opened: list[int] = []
+    real = smtplib.SMTP
+
+    class Counting(real):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            opened.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(smtplib, "SMTP", Counting)  # the class mail.py opens
+    return opened
+
+
+def test_a_batch_goes_through_one_smtp_connection(
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with factory() as s:
+        for i in range(3):
+            outbox.enqueue(
+                s, mail=_mail(to=f"r{i}@example.org"), kind="test", dedup_key=f"b{i}", now=NOW
+            )
+        s.commit()
+    opened = _count_connections(monkeypatch)
+    assert outbox.send_due(factory, settings=sink_settings, now=NOW).sent == 3
+    assert len(opened) == 1
+    assert sorted(m["To"] for m in smtp_sink.messages) == [f"r{i}@example.org" for i in range(3)]
+
+
+def test_after_a_refused_message_the_next_one_opens_a_new_connection_and_goes(
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with factory() as s:
+        for i in range(2):
+            outbox.enqueue(
+                s, mail=_mail(to=f"q{i}@example.org"), kind="test", dedup_key=f"q{i}", now=NOW
+            )
+        s.commit()
+    opened = _count_connections(monkeypatch)
+    real_handle = smtp_sink.handle_DATA
+    answers = iter(["554 Transaction failed", None])
+
+    async def refuse_the_first(server: object, session: object, envelope: object) -> str:
+        smtp_sink.refuse_with = next(answers)
+        return await real_handle(server, session, envelope)
+
+    monkeypatch.setattr(smtp_sink, "handle_DATA", refuse_the_first)
+    report = outbox.send_due(factory, settings=sink_settings, now=NOW)
+    assert (report.sent, report.failed) == (1, 1)
+    assert len(opened) == 2
     assert len(smtp_sink.messages) == 1

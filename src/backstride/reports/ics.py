@@ -11,6 +11,7 @@ UID is derived from the plan id and the session key, so a re-export updates the 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from icalendar import Calendar, Event
@@ -178,6 +179,116 @@ def appointment_to_ics(
     return bytes(cal.to_ical())
 
 
+_ID = "x0sentinel0id0x"
+_SEQ = 987654321
+_WHO = "x0sentinel0attendee0x@invalid"
+_STAMP, _START, _END = (dt.datetime(1901, 1, 1, 0, 0, s, tzinfo=dt.UTC) for s in (1, 2, 3))
+
+
+def _utc(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+_SENTINELS = (_ID, str(_SEQ), _utc(_STAMP), _utc(_START), _utc(_END), _WHO)
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 §3.1 folding, as icalendar does it (75 octets, an escape never split)."""
+    if len(line) < 75 and line.isascii():
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    count = 0
+    for char in line:
+        size = len(char.encode("utf-8"))
+        if current and count + size >= 75:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                parts.append("".join(current))
+                current, count = [carried], len(carried.encode("utf-8"))
+            else:
+                parts.append("".join(current))
+                current, count = [], 0
+        current.append(char)
+        count += size
+    if current:
+        parts.append("".join(current))
+    return "\r\n ".join(parts)
+
+
+@functools.lru_cache(maxsize=256)
+def _itip_template(
+    clinic_name: str, method: str, organizer: str | None, with_attendee: bool
+) -> tuple[str, ...] | None:
+    """The content lines (unfolded) of :func:`appointment_to_ics` for one clinic, method
+    and organizer, with sentinels where the appointment's own values go; None when a
+    sentinel does not occur exactly once (the clinic's name contains one)."""
+    text = appointment_to_ics(
+        appointment_id=_ID,
+        start_at=_START,
+        end_at=_END,
+        clinic_name=clinic_name,
+        sequence=_SEQ,
+        stamp=_STAMP,
+        method=method,
+        organizer=organizer,
+        attendee=_WHO if with_attendee else None,
+    ).decode("utf-8")
+    unfolded = text.replace("\r\n ", "")
+    sentinels = _SENTINELS if with_attendee else _SENTINELS[:-1]
+    if any(unfolded.count(x) != 1 for x in sentinels):
+        return None
+    return tuple(unfolded.split("\r\n"))
+
+
+def appointment_itip(
+    *,
+    appointment_id: str,
+    start_at: dt.datetime,
+    end_at: dt.datetime,
+    clinic_name: str,
+    sequence: int,
+    stamp: dt.datetime,
+    method: str,
+    organizer: str | None = None,
+    attendee: str | None = None,
+) -> str:
+    """:func:`appointment_to_ics` with a ``method``, as text, from a template per clinic.
+
+    The same calendar, character for character: the template is icalendar's own output for
+    the clinic (escaping, parameters, property order), made once per clinic, method and
+    organizer; only the UID, times, SEQUENCE and attendee change per message, and none of
+    them needs escaping (an e-mail sender builds many of these; docs/decisions/0065)."""
+    template = _itip_template(clinic_name, method, organizer, attendee is not None)
+    if template is None:
+        return appointment_to_ics(
+            appointment_id=appointment_id,
+            start_at=start_at,
+            end_at=end_at,
+            clinic_name=clinic_name,
+            sequence=sequence,
+            stamp=stamp,
+            method=method,
+            organizer=organizer,
+            attendee=attendee,
+        ).decode("utf-8")
+    values = (
+        _UNSAFE.sub("-", appointment_id),
+        str(sequence),
+        _utc(stamp),
+        _utc(start_at),
+        _utc(end_at),
+        attendee or "",
+    )
+    lines = []
+    for line in template:
+        for sentinel, value in zip(_SENTINELS, values, strict=True):
+            if sentinel in line:
+                line = line.replace(sentinel, value)
+        lines.append(_fold(line))
+    return "\r\n".join(lines)
+
+
 def plan_calendar_with(
     plan: Plan, *, generated_at: dt.datetime, appointments: tuple[Event, ...]
 ) -> bytes:
@@ -191,6 +302,7 @@ def plan_calendar_with(
 
 __all__ = [
     "appointment_event",
+    "appointment_itip",
     "appointment_to_ics",
     "appointment_uid",
     "description",

@@ -11,15 +11,21 @@ and the same object is attached as ``invite.ics`` for clients that only look at 
 
 from __future__ import annotations
 
+import binascii
+import contextlib
 import datetime as dt
+import email.policy
 import logging
+import secrets
 import smtplib
 import ssl
+from collections.abc import Iterator
 from dataclasses import dataclass
+from email import quoprimime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 from backstride.config import Settings
 
@@ -41,16 +47,128 @@ class Mail:
 
 
 def compose(mail: Mail, *, sender: str, now: dt.datetime) -> EmailMessage:
-    """The MIME message for ``mail`` (multipart/alternative when there is HTML or a calendar)."""
+    """The MIME message for ``mail`` (multipart/alternative when there is HTML or a calendar,
+    inside multipart/mixed with the calendar also attached as ``invite.ics``)."""
     if mail.ics is not None and mail.ics_method not in ICS_METHODS:
         raise ValueError(f"calendar method must be one of {ICS_METHODS}, got {mail.ics_method!r}")
+    fast = _compose_plain(mail, sender=sender, now=now)
+    return fast if fast is not None else _compose_stdlib(mail, sender=sender, now=now)
+
+
+_POLICY = email.policy.default
+_MAX_LINE: int = _POLICY.max_line_length or 78
+
+
+def _short_ascii_header(name: str, value: str) -> bool:
+    """A header the generator writes as it is: ASCII, printable, one short line."""
+    return value.isascii() and value.isprintable() and len(name) + 2 + len(value) <= _MAX_LINE
+
+
+def _ascii_body(text: str) -> tuple[str, str] | None:
+    """``(Content-Transfer-Encoding, payload)`` for ASCII text, chosen and encoded as the
+    standard library's content manager does (7bit when every line is short, otherwise
+    quoted-printable or base64, whichever its sniff of the first ten lines finds shorter);
+    None for other text."""
+    if not text.isascii():
+        return None
+    lines = text.encode("ascii").splitlines()
+    body = b"\n".join(lines) + b"\n"
+    if max((len(x) for x in lines), default=0) <= _MAX_LINE:
+        return "7bit", body.decode("ascii")
+    sniff = b"\n".join(lines[:10]) + b"\n"
+    qp = quoprimime.body_encode(sniff.decode("latin-1"), _MAX_LINE)
+    if len(qp) > len(binascii.b2a_base64(sniff)):
+        return "base64", _base64(body)
+    if len(lines) <= 10:
+        return "quoted-printable", qp
+    return "quoted-printable", quoprimime.body_encode(body.decode("latin-1"), _MAX_LINE)
+
+
+def _base64(data: bytes) -> str:
+    return "".join(
+        binascii.b2a_base64(data[i : i + _B64_CHUNK]).decode("ascii")
+        for i in range(0, len(data), _B64_CHUNK)
+    )
+
+
+def _part(content_type: str, payload: str | list[EmailMessage], **headers: str) -> EmailMessage:
+    part = EmailMessage(policy=_POLICY)
+    part.set_raw("Content-Type", content_type)
+    for name, value in headers.items():
+        part.set_raw(name.replace("_", "-"), value)
+    part.set_payload(cast(Any, payload))
+    return part
+
+
+def _boundary() -> str:
+    return f"=_{secrets.token_hex(12)}"
+
+
+def _compose_plain(mail: Mail, *, sender: str, now: dt.datetime) -> EmailMessage | None:
+    """:func:`compose` for the usual message (ASCII headers and bodies, short lines) built
+    part by part with its headers as written, skipping the standard library's header
+    parsing and content manager (most of an e-mail's CPU cost; docs/decisions/0065). None
+    for anything else, which the standard library composes."""
+    heads = {"From": sender, "To": mail.to_addr, "Subject": mail.subject}
+    if not all(_short_ascii_header(k, v) for k, v in heads.items()):
+        return None
+    text = _ascii_body(mail.body_text)
+    html = _ascii_body(mail.body_html) if mail.body_html is not None else None
+    ics = _ascii_body(mail.ics) if mail.ics is not None else None
+    if text is None or (mail.body_html is not None and html is None):
+        return None
+    if mail.ics is not None and ics is None:
+        return None
+    body = _part('text/plain; charset="utf-8"', text[1], Content_Transfer_Encoding=text[0])
+    if html is not None or ics is not None:
+        parts = [body]
+        if html is not None:
+            parts.append(
+                _part('text/html; charset="utf-8"', html[1], Content_Transfer_Encoding=html[0])
+            )
+        if ics is not None:
+            assert mail.ics_method is not None
+            method = f'text/calendar; charset="utf-8"; method="{mail.ics_method}"'
+            parts.append(_part(method, ics[1], Content_Transfer_Encoding=ics[0]))
+        body = _part(f'multipart/alternative; boundary="{_boundary()}"', parts)
+        if ics is not None:
+            assert mail.ics is not None
+            attachment = _part(
+                "application/ics",
+                _base64(mail.ics.encode("utf-8")),
+                Content_Transfer_Encoding="base64",
+                Content_Disposition='attachment; filename="invite.ics"',
+            )
+            body = _part(f'multipart/mixed; boundary="{_boundary()}"', [body, attachment])
+    top = EmailMessage(policy=_POLICY)
+    for name, value in heads.items():
+        top.set_raw(name, value)
+    top.set_raw("Date", format_datetime(now))
+    top.set_raw("Message-ID", make_msgid(domain=_domain(sender)))
+    top.set_raw("Auto-Submitted", "auto-generated")
+    top.set_raw("MIME-Version", "1.0")
+    for name, value in body.raw_items():
+        top.set_raw(name, value)
+    top.set_payload(body.get_payload())
+    return top
+
+
+_B64_CHUNK = _MAX_LINE // 4 * 3
+"""Bytes per base64 line, as the standard library's content manager cuts them."""
+
+
+def _domain(sender: str) -> str:
+    return sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+def _compose_stdlib(mail: Mail, *, sender: str, now: dt.datetime) -> EmailMessage:
+    """:func:`compose` through the standard library's content manager (any text)."""
     msg = EmailMessage()
     msg["From"] = sender
     msg["To"] = mail.to_addr
     msg["Subject"] = mail.subject
     msg["Date"] = format_datetime(now)
-    domain = sender.rsplit("@", 1)[-1].strip("> ") or "localhost"
-    msg["Message-ID"] = make_msgid(domain=domain)
+    msg["Message-ID"] = make_msgid(domain=_domain(sender))
     msg["Auto-Submitted"] = "auto-generated"
     msg.set_content(mail.body_text)
     if mail.body_html is not None:
@@ -77,14 +195,20 @@ class MailTransport(Protocol):
 
 
 class SmtpTransport:
-    """SMTP delivery with STARTTLS, implicit TLS or plain (a local relay or test sink)."""
+    """SMTP delivery with STARTTLS, implicit TLS or plain (a local relay or test sink).
+
+    One connection per message, or one for several inside :meth:`batch` (the outbox sends a
+    claimed batch through one connection: one TCP and TLS handshake and one login instead of
+    one per message). After any failure the connection is dropped, so a failure affects one
+    message and the next opens a new connection."""
 
     def __init__(self, settings: Settings) -> None:
         assert settings.smtp_host is not None
         self._settings = settings
+        self._batches = 0
+        self._open: smtplib.SMTP | None = None
 
-    def send(self, message: EmailMessage) -> None:
-        """One connection per message: simple, and a failure affects one message only."""
+    def _connect(self) -> smtplib.SMTP:
         s = self._settings
         assert s.smtp_host is not None
         context = ssl.create_default_context()
@@ -95,13 +219,53 @@ class SmtpTransport:
             )
         else:
             smtp = smtplib.SMTP(s.smtp_host, s.smtp_port, timeout=s.smtp_timeout_s)
-        with smtp:
+        try:
             if s.smtp_security == "starttls":
                 smtp.starttls(context=context)
             if s.smtp_username:
                 password = s.smtp_password.get_secret_value() if s.smtp_password else ""
                 smtp.login(s.smtp_username, password)
-            smtp.send_message(message)
+        except BaseException:
+            smtp.close()
+            raise
+        return smtp
+
+    def _drop(self, *, polite: bool) -> None:
+        smtp, self._open = self._open, None
+        if smtp is None:
+            return
+        try:
+            if polite:
+                smtp.quit()
+        except (smtplib.SMTPException, OSError):
+            pass
+        finally:
+            smtp.close()
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Send the messages given inside through one connection (opened at the first)."""
+        self._batches += 1
+        try:
+            yield
+        finally:
+            self._batches -= 1
+            if not self._batches:
+                self._drop(polite=True)
+
+    def send(self, message: EmailMessage) -> None:
+        """Deliver ``message`` (an exception means it was not accepted)."""
+        if not self._batches:
+            with self._connect() as smtp:
+                smtp.send_message(message)
+            return
+        if self._open is None:
+            self._open = self._connect()
+        try:
+            self._open.send_message(message)
+        except BaseException:
+            self._drop(polite=False)
+            raise
 
 
 class FileTransport:

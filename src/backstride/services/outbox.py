@@ -17,23 +17,28 @@ what is due. Properties, each tested:
   fails it at once;
 * **no secrets kept** — bodies (which may hold one-time links) are erased once a message is
   sent, voided or given up;
+* **batched** — a pass claims up to :data:`BATCH` messages in one write transaction (the
+  claiming UPDATE returns the rows) and marks them in one more after sending them, so the
+  write lock is taken twice per batch, not twice per message; each guard is still
+  re-checked, by a read, just before its own message goes (docs/decisions/0065);
 * **calendars rendered late** — a guarded message may leave its calendar to the worker
   (``ics_method`` set, ``ics`` empty): the feature registers a renderer with
-  :func:`register_calendar` that builds it just before sending from what the guard checked
-  (the appointment at that version), so the request that enqueues it does not pay for it
-  (docs/decisions/0057).
+  :func:`register_calendar` that builds the calendars of a claimed batch in one call (one
+  read), so the request that enqueues it does not pay for it (docs/decisions/0057).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
@@ -48,8 +53,10 @@ Guard = Callable[[Session, str, int | None], bool]
 
 _GUARDS: dict[str, Guard] = {}
 
-CalendarRenderer = Callable[[Session, "OutboxMessage"], str | None]
-"""``render(session, row)``: the row's calendar (iCalendar text) built at send time."""
+CalendarRenderer = Callable[[Session, Sequence["OutboxMessage"]], dict[str, str]]
+"""``render(session, rows)``: the rows' calendars (iCalendar text) built at send time, by
+row id (one call per claimed batch: a feature reads what it needs for all of them at once;
+a row it cannot render is left out and goes without a calendar)."""
 
 _CALENDARS: dict[str, CalendarRenderer] = {}
 
@@ -271,35 +278,147 @@ def _permanent(exc: Exception) -> bool:
     return isinstance(code, int) and 500 <= code < 600
 
 
-def _claim(session: Session, row_id: str, *, now: dt.datetime) -> OutboxMessage | bool:
-    """Compare-and-set ``pending`` → ``sending``, then the guard.
+BATCH = 20
+"""Messages claimed, and then marked, per write transaction (docs/decisions/0065)."""
 
-    The row when this worker won it and its guard holds; ``True`` when the guard voided it;
-    ``False`` when another worker took it first.
+
+def _claim_batch(session: Session, ids: list[str], *, now: dt.datetime) -> list[OutboxMessage]:
+    """Compare-and-set ``pending`` → ``sending`` for ``ids`` in one statement; the rows won.
+
+    A row another worker took first is not returned (its status is no longer ``pending``).
+    The rows come back from the UPDATE itself (RETURNING), oldest first: no second read.
     """
-    won = session.execute(
+    won = session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id == row_id, OutboxMessage.status == "pending")
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == "pending")
         .values(status="sending", claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return sorted(won, key=lambda r: (r.send_after, r.id))
+
+
+def _still_applies(session: Session, row: OutboxMessage) -> tuple[bool, str | None]:
+    """Whether a claimed message may go now (its guard, checked just before sending)."""
+    if row.guard_kind is None:
+        return True, None
+    guard = _GUARDS.get(row.guard_kind)
+    if guard is None:
+        return False, f"no guard registered for {row.guard_kind!r}"
+    return (row.guard_ref is not None and guard(session, row.guard_ref, row.guard_version)), None
+
+
+@dataclass(slots=True)
+class _Outcome:
+    """What a batch's messages became, written in one transaction."""
+
+    sent: list[str]
+    voided: list[tuple[str, str | None]]
+    retried: list[tuple[str, str, dt.datetime]]
+    failed: list[tuple[str, str]]
+    released: list[str]
+
+
+def _record(session: Session, out: _Outcome, *, now: dt.datetime) -> None:
+    """Mark a batch's messages in the caller's transaction (one UPDATE per outcome)."""
+    if out.sent:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(out.sent), OutboxMessage.status == "sending")
+            .values(status="sent", sent_at=now, last_error=None, **_ERASED)
+            .execution_options(synchronize_session=False)
+        )
+    table = cast(Table, OutboxMessage.__table__)
+    by_id = table.c.id == bindparam("row_id")
+    if out.voided:
+        session.execute(
+            update(table).where(by_id).values(status="void", **_ERASED),
+            [{"row_id": i, "last_error": e} for i, e in out.voided],
+        )
+    if out.failed:
+        session.execute(
+            update(table).where(by_id).values(status="failed", **_ERASED),
+            [{"row_id": i, "last_error": e} for i, e in out.failed],
+        )
+    if out.retried:
+        session.execute(
+            update(table).where(by_id).values(status="pending"),
+            [{"row_id": i, "last_error": e, "send_after": t} for i, e, t in out.retried],
+        )
+    if out.released:  # claimed but never tried: back in the queue, the attempt not counted
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(out.released), OutboxMessage.status == "sending")
+            .values(status="pending", claimed_at=None, attempts=OutboxMessage.attempts - 1)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def _mail_of(row: OutboxMessage, ics: str | None) -> Mail:
+    return Mail(
+        to_addr=row.to_addr,
+        subject=row.subject,
+        body_text=row.body_text or "",
+        body_html=row.body_html,
+        ics=ics,
+        ics_method=row.ics_method if ics is not None else None,
     )
-    if not getattr(won, "rowcount", 0):
-        session.rollback()
-        return False
-    row = session.get(OutboxMessage, row_id)
-    assert row is not None
-    if row.guard_kind is not None:
-        guard = _GUARDS.get(row.guard_kind)
-        still = False
-        if guard is not None and row.guard_ref is not None:
-            still = guard(session, row.guard_ref, row.guard_version)
-        if not still:
-            row.status = "void"
-            row.last_error = None if guard else f"no guard registered for {row.guard_kind!r}"
-            row.body_text = row.body_html = row.ics = None
-            session.commit()
-            return True
-    session.commit()
-    return row
+
+
+def _send_batch(
+    session: Session,
+    rows: list[OutboxMessage],
+    *,
+    settings: Settings,
+    now: dt.datetime,
+    transport: MailTransport,
+) -> _Outcome:
+    """Send claimed rows one by one, each re-checked by its guard just before it goes."""
+    out = _Outcome([], [], [], [], [])
+    calendars: dict[str, str] = {}
+    late = [r for r in rows if r.ics is None and r.ics_method is not None]
+    for kind in {r.guard_kind for r in late if r.guard_kind in _CALENDARS}:
+        assert kind is not None
+        calendars.update(_CALENDARS[kind](session, [r for r in late if r.guard_kind == kind]))
+    batch = getattr(transport, "batch", None)  # one SMTP connection for the batch
+    with batch() if callable(batch) else contextlib.nullcontext():
+        _send_each(session, rows, calendars, out, settings=settings, now=now, transport=transport)
+    session.rollback()  # the reads' transaction (PostgreSQL) ends before the marks
+    return out
+
+
+def _send_each(
+    session: Session,
+    rows: list[OutboxMessage],
+    calendars: dict[str, str],
+    out: _Outcome,
+    *,
+    settings: Settings,
+    now: dt.datetime,
+    transport: MailTransport,
+) -> None:
+    started = time.monotonic()
+    for row in rows:
+        if time.monotonic() - started > SENDING_STALE_S / 2:
+            out.released.append(row.id)  # a slow server: never let a claim go stale
+            continue
+        ok, why = _still_applies(session, row)
+        if not ok:
+            out.voided.append((row.id, why))
+            continue
+        mail = _mail_of(row, row.ics if row.ics is not None else calendars.get(row.id))
+        try:
+            transport.send(compose(mail, sender=settings.smtp_sender, now=now))
+        except (smtplib.SMTPException, OSError) as exc:
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            if _permanent(exc) or row.attempts >= settings.outbox_max_attempts:
+                out.failed.append((row.id, error))
+            else:
+                retry_at = now + dt.timedelta(minutes=2 ** (row.attempts - 1))
+                out.retried.append((row.id, error, retry_at))
+            log.warning("e-mail %s to %s not sent: %s", row.id, row.to_addr, error)
+        else:
+            out.sent.append(row.id)
 
 
 def send_due(
@@ -310,7 +429,14 @@ def send_due(
     transport: MailTransport | None = None,
     limit: int = 100,
 ) -> SendReport:
-    """Send up to ``limit`` due messages, oldest first; what happened to them."""
+    """Send up to ``limit`` due messages, oldest first; what happened to them.
+
+    By batches of :data:`BATCH`: one write transaction claims a batch (compare-and-set,
+    the rows returned by the UPDATE), each message's guard is re-checked with a read just
+    before it is sent, and one write transaction marks the batch (sent, void, retry,
+    failed). A process that dies between the two leaves its batch ``sending``: those
+    become ``unknown`` and are never sent again (at most once).
+    """
     require_aware(now, "now")
     transport = transport or transport_for(settings)
     sent = voided = retried = failed = 0
@@ -333,48 +459,25 @@ def send_due(
                 .limit(limit)
             )
         )
-    for row_id in due:
+        session.rollback()
+    for first in range(0, len(due), BATCH):
         with factory() as session:
-            row = _claim(session, row_id, now=now)
-            if isinstance(row, bool):
-                voided += row
-                continue
-            ics = row.ics
-            render = _CALENDARS.get(row.guard_kind or "")
-            if ics is None and row.ics_method is not None and render is not None:
-                ics = render(session, row)
-            mail = Mail(
-                to_addr=row.to_addr,
-                subject=row.subject,
-                body_text=row.body_text or "",
-                body_html=row.body_html,
-                ics=ics,
-                ics_method=row.ics_method if ics is not None else None,
-            )
-            try:
-                transport.send(compose(mail, sender=settings.smtp_sender, now=now))
-            except (smtplib.SMTPException, OSError) as exc:
-                row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                if _permanent(exc) or row.attempts >= settings.outbox_max_attempts:
-                    row.status = "failed"
-                    row.body_text = row.body_html = row.ics = None
-                    failed += 1
-                else:
-                    row.status = "pending"
-                    row.send_after = now + dt.timedelta(minutes=2 ** (row.attempts - 1))
-                    retried += 1
-                log.warning("e-mail %s to %s not sent: %s", row.id, row.to_addr, row.last_error)
-            else:
-                row.status = "sent"
-                row.sent_at = now
-                row.last_error = None
-                row.body_text = row.body_html = row.ics = None
-                sent += 1
+            rows = _claim_batch(session, due[first : first + BATCH], now=now)
             session.commit()
+            if not rows:
+                continue
+            out = _send_batch(session, rows, settings=settings, now=now, transport=transport)
+            _record(session, out, now=now)
+            session.commit()
+        sent += len(out.sent)
+        voided += len(out.voided)
+        retried += len(out.retried)
+        failed += len(out.failed)
     return SendReport(sent=sent, voided=voided, retried=retried, failed=failed, unknown=unknown)
 
 
 __all__ = [
+    "BATCH",
     "SENDING_STALE_S",
     "CalendarRenderer",
     "Guard",

@@ -20,13 +20,14 @@ have rendered, without its cost on the booking request (docs/decisions/0057).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from backstride.clinic import ClinicRules
 from backstride.clinic.timegrid import zone
-from backstride.reports.ics import appointment_to_ics
+from backstride.reports.ics import appointment_itip
 from backstride.services import outbox
 from backstride.services.booking.appointments import NewBooking, on_change
 from backstride.services.mail import Mail
@@ -48,29 +49,43 @@ def _still_booked(session: Session, ref: str, version: int | None) -> bool:
 outbox.register_guard(GUARD, _still_booked)
 
 
-def _calendar(session: Session, message: OutboxMessage) -> str | None:
-    """The REQUEST calendar of a guarded message, from the appointment it is about."""
-    if message.guard_ref is None or message.ics_method is None:
-        return None
-    found = session.execute(
-        select(Appointment.start_at, Appointment.end_at, Appointment.version, Clinic.name)
-        .join(Clinic, Clinic.id == Appointment.clinic_id)
-        .where(Appointment.id == message.guard_ref)
-    ).first()
-    if found is None:
-        return None
-    start_at, end_at, version, clinic_name = found
-    return appointment_to_ics(
-        appointment_id=message.guard_ref,
-        start_at=start_at,
-        end_at=end_at,
-        clinic_name=clinic_name,
-        sequence=version,
-        stamp=message.created_at,
-        method=message.ics_method,
-        organizer=SENDER,
-        attendee=message.to_addr,
-    ).decode()
+_CALENDAR_FACTS = (
+    select(
+        Appointment.id, Appointment.start_at, Appointment.end_at, Appointment.version, Clinic.name
+    )
+    .join(Clinic, Clinic.id == Appointment.clinic_id)
+    .where(Appointment.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def _calendar(session: Session, messages: Sequence[OutboxMessage]) -> dict[str, str]:
+    """The REQUEST calendars of guarded messages (one read for a batch), by message id.
+
+    SEQUENCE is the version the message was made for; its guard sends it only while the
+    appointment is still at that version, so the times read here are that version's."""
+    wanted = [m for m in messages if m.guard_ref is not None and m.ics_method is not None]
+    refs = sorted({m.guard_ref for m in wanted if m.guard_ref is not None})
+    if not refs:
+        return {}
+    facts = {row.id: row for row in session.execute(_CALENDAR_FACTS, {"ids": refs})}
+    out: dict[str, str] = {}
+    for m in wanted:
+        found = facts.get(m.guard_ref or "")
+        if found is None:
+            continue
+        assert m.ics_method is not None
+        out[m.id] = appointment_itip(
+            appointment_id=found.id,
+            start_at=found.start_at,
+            end_at=found.end_at,
+            clinic_name=found.name,
+            sequence=found.version,
+            stamp=m.created_at,
+            method=m.ics_method,
+            organizer=SENDER,
+            attendee=m.to_addr,
+        )
+    return out
 
 
 outbox.register_calendar(GUARD, _calendar)
@@ -119,7 +134,7 @@ def schedule(
     when = _when(row, rules)
 
     def ics(method: str) -> str:
-        return appointment_to_ics(
+        return appointment_itip(
             appointment_id=row.id,
             start_at=row.start_at,
             end_at=row.end_at,
@@ -129,7 +144,7 @@ def schedule(
             method=method,
             organizer=SENDER,
             attendee=email,
-        ).decode()
+        )
 
     if row.status == "cancelled":
         outbox.enqueue(

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from backstride.ingest.registry import read_bytes
-from backstride.ingest.summary import parse_times
+from backstride.ingest.track_math import parse_times
 
 T0 = 1_704_096_000.0  # 2024-01-01T08:00:00Z
 

@@ -25,7 +25,7 @@ from backstride.ingest import model as m
 from backstride.ingest.hints import Hints
 from backstride.ingest.model import Activity, Streams
 from backstride.ingest.sports import normalise_sport, sport_family
-from backstride.ingest.summary import STRIDE_STEP_THRESHOLD_SPM
+from backstride.ingest.track_math import STRIDE_STEP_THRESHOLD_SPM
 
 MATCH_TOLERANCE_S = 5.0
 SUMMARY_GLOB = "_summarizedActivities.json"

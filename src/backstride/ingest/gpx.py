@@ -31,7 +31,7 @@ from backstride.ingest.errors import (
 from backstride.ingest.gpx_fast import GpxParts, fast_parts
 from backstride.ingest.model import Activity, FloatArray, Streams
 from backstride.ingest.sports import normalise_sport
-from backstride.ingest.summary import (
+from backstride.ingest.track_math import (
     FOOT_SPORTS,
     climb,
     drop_implausible,

@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from backstride.ingest import model as m
 from backstride.ingest.model import FloatArray
-from backstride.ingest.summary import parse_times
+from backstride.ingest.track_math import parse_times
 
 GPX_NAMESPACES = (b"http://www.topografix.com/GPX/1/1", b"http://www.topografix.com/GPX/1/0")
 TPX_URIS = (

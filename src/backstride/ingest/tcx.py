@@ -29,7 +29,7 @@ from backstride.ingest.errors import (
 )
 from backstride.ingest.model import Activity, CadenceBasis, FloatArray, Lap, Streams
 from backstride.ingest.sports import normalise_sport
-from backstride.ingest.summary import (
+from backstride.ingest.track_math import (
     FOOT_SPORTS,
     RAW_CADENCE,
     climb,

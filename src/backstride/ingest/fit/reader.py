@@ -20,14 +20,7 @@ import numpy.typing as npt
 
 from backstride.errors import InvalidInput
 from backstride.ingest.fit.decoder import FitData, Message, decode_fit
-from backstride.ingest.fit.streams import (
-    FOOT_SPORTS,
-    build_streams,
-    canonical_columns,
-    finite_max,
-    finite_mean,
-)
-from backstride.ingest.fit.summary import (
+from backstride.ingest.fit.session_messages import (
     cadence_steps,
     creator_name,
     device_name,
@@ -38,6 +31,13 @@ from backstride.ingest.fit.summary import (
     session_extra,
     time_of,
     to_laps,
+)
+from backstride.ingest.fit.streams import (
+    FOOT_SPORTS,
+    build_streams,
+    canonical_columns,
+    finite_max,
+    finite_mean,
 )
 from backstride.ingest.model import (
     CADENCE_SPM,

@@ -17,7 +17,7 @@ from backstride.analytics.load_models import hr_time
 from backstride.ingest import model as m
 from backstride.ingest.model import Activity, Streams
 from backstride.ingest.streams import decode_streams, encode_pairs, encode_streams, stored_values
-from backstride.ingest.summary import downhill_distance_m
+from backstride.ingest.track_math import downhill_distance_m
 from backstride.units import new_id
 
 _DYNAMICS = {

@@ -26,7 +26,8 @@ from backstride.services.booking.access import require_setup
 from backstride.services.policy import clinician_clinic_ids
 from backstride.web import booking_view as bv
 from backstride.web.forms import FormState, plain_error, raw_values, validate
-from backstride.web.session import LoginRequired, PostedForm, Visitor, VisitorDep
+from backstride.web.routes.clinic import staff_in
+from backstride.web.session import PostedForm, Visitor, VisitorDep
 from backstride.web.templating import redirect, render
 
 router = APIRouter()
@@ -59,16 +60,7 @@ _PLAIN = {
 
 def require_setup_staff(visitor: VisitorDep) -> Visitor:
     """A clinician or an admin with a full session (second factor set up), else log-in/403."""
-    if visitor.principal is None:
-        raise LoginRequired("please log in", code="auth.required")
-    if visitor.principal.role not in SETUP_ROLES:
-        raise Forbidden("these pages are for the clinic's staff", code="auth.forbidden")
-    if visitor.principal.scope != "full":
-        raise Forbidden(
-            "set up your authenticator app first: the clinic's pages need a second factor",
-            code="auth.totp_enrolment_required",
-        )
-    return visitor
+    return staff_in(visitor, SETUP_ROLES)
 
 
 SetupDep = Annotated[Visitor, Depends(require_setup_staff)]

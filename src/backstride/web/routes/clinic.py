@@ -10,6 +10,7 @@ Staff must have their second factor: a session still in TOTP enrolment gets no p
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -74,11 +75,12 @@ LABELS = {
 }
 
 
-def require_staff(visitor: VisitorDep) -> Visitor:
-    """A clinician with a full session (the second factor set up), else the log-in or 403."""
+def staff_in(visitor: Visitor, roles: Collection[str]) -> Visitor:
+    """The visitor if one of ``roles`` with a full session (the second factor set up), else
+    the log-in or 403."""
     if visitor.principal is None:
         raise LoginRequired("please log in", code="auth.required")
-    if visitor.principal.role not in STAFF:
+    if visitor.principal.role not in roles:
         raise Forbidden("these pages are for the clinic's staff", code="auth.forbidden")
     if visitor.principal.scope != "full":
         raise Forbidden(
@@ -86,6 +88,11 @@ def require_staff(visitor: VisitorDep) -> Visitor:
             code="auth.totp_enrolment_required",
         )
     return visitor
+
+
+def require_staff(visitor: VisitorDep) -> Visitor:
+    """A clinician with a full session (the second factor set up), else the log-in or 403."""
+    return staff_in(visitor, STAFF)
 
 
 StaffDep = Annotated[Visitor, Depends(require_staff)]

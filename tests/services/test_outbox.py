@@ -507,3 +507,39 @@ def test_after_a_refused_message_the_next_one_opens_a_new_connection_and_goes(
     assert (report.sent, report.failed) == (1, 1)
     assert len(opened) == 2
     assert len(smtp_sink.messages) == 1
+
+
+def test_the_worker_drains_more_than_one_pass_of_due_mail(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    """A pass sends at most ``limit`` messages; the worker's drain goes on until a pass finds
+    fewer, so a busy clinic's confirmations do not wait for later passes."""
+    with factory() as s:
+        for i in range(25):
+            outbox.enqueue(s, mail=_mail(), kind="test", dedup_key=f"drain{i}", now=NOW)
+        s.commit()
+    one_pass = outbox.send_due(factory, settings=settings, now=NOW, transport=_Recorder(), limit=10)
+    assert one_pass.sent == 10
+    recorder = _Recorder()
+    drained = outbox.drain_due(factory, settings=settings, now=NOW, transport=recorder, limit=10)
+    assert drained.sent == len(recorder.messages) == 15
+    assert outbox.drain_due(factory, settings=settings, now=NOW, transport=recorder).sent == 0
+
+
+def test_a_drain_stops_at_a_pass_that_sends_nothing_even_when_messages_fail(
+    factory: sessionmaker[Session], settings: Settings
+) -> None:
+    """Messages that fail for now are put back for later, not tried again in the same drain."""
+    with factory() as s:
+        for i in range(3):
+            outbox.enqueue(s, mail=_mail(), kind="test", dedup_key=f"fail{i}", now=NOW)
+        s.commit()
+
+    def refuse(message: EmailMessage) -> None:
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    recorder = _Recorder(before=refuse)
+    report = outbox.drain_due(factory, settings=settings, now=NOW, transport=recorder, limit=2)
+    assert report.sent == 0
+    assert report.retried == 3
+    assert recorder.messages == []

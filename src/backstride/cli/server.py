@@ -62,7 +62,7 @@ def worker(
     from backstride.cli._context import utc_now
     from backstride.services.blobstore import upgrade_store
     from backstride.services.imports.queue import make_queue
-    from backstride.services.outbox import send_due
+    from backstride.services.outbox import drain_due
     from backstride.store.db import make_engine, session_factory
 
     settings = load_settings()
@@ -73,7 +73,7 @@ def worker(
     try:
         if once:
             typer.echo(f"ran {runner.run_once()} job(s)")
-            mail = send_due(factory, settings=settings, now=utc_now())
+            mail = drain_due(factory, settings=settings, now=utc_now())
             typer.echo(f"sent {mail.sent} e-mail(s), {mail.retried} to retry, {mail.failed} failed")
         else:
             runner.run_forever()

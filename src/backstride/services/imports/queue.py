@@ -134,7 +134,7 @@ async def _send_outbox(context: procrastinate.JobContext, timestamp: int) -> Non
     del timestamp
     runtime: _Runtime = context.additional_context[_CONTEXT_KEY]
     report = await asyncio.to_thread(
-        outbox.send_due, runtime.factory, settings=runtime.settings, now=runtime.clock()
+        outbox.drain_due, runtime.factory, settings=runtime.settings, now=runtime.clock()
     )
     if report.sent or report.failed:
         log.info("outbox: %s", report)

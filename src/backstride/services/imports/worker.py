@@ -89,8 +89,8 @@ class ImportWorker:
         return count
 
     def send_mail(self) -> outbox.SendReport:
-        """Send the e-mail that is due now."""
-        return outbox.send_due(self._factory, settings=self._settings, now=self._clock())
+        """Send the e-mail that is due now (every due message, not one pass's worth)."""
+        return outbox.drain_due(self._factory, settings=self._settings, now=self._clock())
 
     def run_forever(self) -> None:
         """Loop until stopped."""

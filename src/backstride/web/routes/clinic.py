@@ -45,7 +45,7 @@ register(
 register(
     NavItem(
         "clinic_book",
-        "Book for a runner",
+        "Book a visit",  # short enough for the phone's bottom bar beside "Availability"
         "/clinic/book",
         roles=STAFF,
         primary=True,

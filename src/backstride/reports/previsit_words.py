@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
+from backstride.intake.catalog import shipped_instruments
+
 DASH = "—"
 
 INSTRUMENTS: dict[str, tuple[str, str, int]] = {
@@ -96,10 +98,13 @@ def day(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def score_line(s: Score, *, title: str | None = None) -> ScoreLine:
+def score_line(s: Score) -> ScoreLine:
     """A score, its value at the last visit and the change in words (clinical reference
-    §4.1: a change is real when it passes the instrument's MCID)."""
-    name, unit, digits = INSTRUMENTS.get(s.instrument, (title or s.instrument, "", 1))
+    §4.1: a change is real when it passes the instrument's MCID); an instrument not listed in
+    :data:`INSTRUMENTS` is named as the shipped catalogue names it."""
+    inst = shipped_instruments().get(s.instrument)
+    title = inst.title if inst is not None else s.instrument
+    name, unit, digits = INSTRUMENTS.get(s.instrument, (title, "", 1))
     if s.change is None:
         change = DASH
         verdict = "No score from before the last visit to compare"

@@ -13,24 +13,16 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from backstride.api.deps import AppSettings, DbSession, Now
-from backstride.intake.catalog import shipped_instruments
 from backstride.reports.load_report import FLAG_TITLES
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
-from backstride.reports.previsit_words import FLAG_WORDS, ScoreLine, disposition_words
-from backstride.reports.previsit_words import score_line as _words_line
-from backstride.services.booking.previsit import PreVisitReport, ScoreChange, previsit_report
+from backstride.reports.previsit_words import FLAG_WORDS, disposition_words, score_line
+from backstride.services.booking.previsit import PreVisitReport, previsit_report
 from backstride.web import booking_view as bv
 from backstride.web import format as fmt
 from backstride.web.routes.clinic import StaffDep
 from backstride.web.templating import render
 
 router = APIRouter()
-
-
-def score_line(s: ScoreChange) -> ScoreLine:
-    """A score in words, named as the shipped catalogue names an instrument not listed."""
-    inst = shipped_instruments().get(s.instrument)
-    return _words_line(s, title=inst.title if inst is not None else None)
 
 
 def _report(

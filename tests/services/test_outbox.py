@@ -535,7 +535,10 @@ def test_a_drain_stops_at_a_pass_that_sends_nothing_even_when_messages_fail(
             outbox.enqueue(s, mail=_mail(), kind="test", dedup_key=f"fail{i}", now=NOW)
         s.commit()
 
+    attempts: list[str] = []
+
     def refuse(message: EmailMessage) -> None:
+        attempts.append(str(message["Message-ID"]))
         raise smtplib.SMTPServerDisconnected("gone")
 
     recorder = _Recorder(before=refuse)
@@ -543,3 +546,4 @@ def test_a_drain_stops_at_a_pass_that_sends_nothing_even_when_messages_fail(
     assert report.sent == 0
     assert report.retried == 3
     assert recorder.messages == []
+    assert len(attempts) == len(set(attempts)) == 3  # each tried once in this drain

@@ -96,3 +96,19 @@ def test_a_plan_of_zero_weeks_is_refused_beside_the_field(browser: Browser) -> N
     response = browser.submit("/plan", {"weeks": "0"})
     assert response.status_code == 422
     assert "Must be 1 or more" in response.text
+
+
+def test_how_to_steps_are_open_on_today_and_folded_on_other_days(reader: Browser) -> None:
+    """The phone page was 10,000 px tall with every exercise's steps spelled out: other days
+    fold them behind 'How to do it'; today's stay open for the session at hand."""
+    text = reader.page("/plan").text
+    days = re.findall(
+        r'<div class="day( today)?">(.*?)(?=<div class="day(?: today)?">|\Z)', text, re.S
+    )
+    opened = [body for today, body in days if today and 'class="how-to"' in body]
+    folded = [body for today, body in days if not today and 'class="how-to"' in body]
+    assert opened, "today has a strength session in the seeded week"
+    assert folded, "another day of the week has one too"
+    assert all('class="how-to" open' in body for body in opened)
+    assert all('class="how-to" open' not in body for body in folded)
+    assert all("How to do it" in body for body in opened + folded)

@@ -68,6 +68,12 @@ class Settings(BaseSettings):
         description="Serve the interactive API docs (Swagger UI, from the package) at "
         "/api/v1/docs; the OpenAPI document stays at /api/v1/openapi.json either way.",
     )
+    serve_worker: bool = Field(
+        default=True,
+        description="Run the background worker (imports, e-mail) inside each server process. "
+        "Set false when `backstride worker` runs as a process of its own: a busy clinic's "
+        "requests then never wait for an import or an e-mail (docs/decisions/0068).",
+    )
     import_stall_s: float = Field(
         default=600.0,
         ge=5,

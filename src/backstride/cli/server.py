@@ -52,7 +52,7 @@ def serve(
     if workers > 1:
         uvicorn.run("backstride.api.asgi:app", workers=workers, **options)
     else:
-        uvicorn.run(create_app(settings), **options)
+        uvicorn.run(create_app(settings, run_worker=settings.serve_worker), **options)
 
 
 def worker(

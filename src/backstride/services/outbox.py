@@ -76,6 +76,17 @@ def register_calendar(guard_kind: str, render: CalendarRenderer) -> None:
     _CALENDARS[guard_kind] = render
 
 
+def _load_features() -> None:
+    """Import the features that guard their messages, so that they have registered.
+
+    A feature registers its guard when its module is imported. The API server imports
+    them all; a ``backstride worker`` process of its own does not, and without its guard a
+    booking's confirmation would be voided as "no guard registered" instead of sent.
+    Imported here, at send time, because those modules import this one.
+    """
+    import backstride.services.booking.reminders  # noqa: F401, PLC0415
+
+
 @dataclass(frozen=True, slots=True)
 class GuardRef:
     """What a message depends on: a guard kind, the thing it checks and its version."""
@@ -452,6 +463,7 @@ def send_due(
     become ``unknown`` and are never sent again (at most once).
     """
     require_aware(now, "now")
+    _load_features()
     transport = transport or transport_for(settings)
     sent = voided = retried = failed = 0
     with factory() as session:

@@ -5,6 +5,9 @@ that icalendar reads (METHOD REQUEST/CANCEL, stable UID, SEQUENCE = version)."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from email.message import EmailMessage
 
 import pytest
@@ -161,3 +164,33 @@ def test_a_visit_booked_inside_a_reminder_offset_skips_that_reminder(
     assert send(factory, sink_settings, ap.start_at - dt.timedelta(hours=2)) == 1
     assert send(factory, sink_settings, ap.start_at) == 0
     assert subjects(smtp_sink) == ["Booked", "Reminder"]
+
+
+def test_a_worker_process_of_its_own_sends_the_confirmation(
+    session: Session, bw: BookingWorld, sink_settings: Settings, smtp_sink: SmtpSink
+) -> None:
+    """``backstride worker`` never imports the booking pages or API: the sender must still
+    know the booking's guard, or the confirmation would be voided instead of sent."""
+    book(session, bw, at(MONDAY, "09:00"))
+    env = dict(
+        os.environ,
+        BACKSTRIDE_DATA_DIR=str(sink_settings.data_dir),
+        BACKSTRIDE_DATABASE_URL=sink_settings.effective_database_url,
+        BACKSTRIDE_SMTP_HOST=smtp_sink.host,
+        BACKSTRIDE_SMTP_PORT=str(smtp_sink.port),
+        BACKSTRIDE_SMTP_SECURITY="none",
+    )
+    ran = subprocess.run(
+        [sys.executable, "-c", "from backstride.cli.main import main; main()", "worker", "--once"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    # The world's visit is in the past of the wall clock the worker reads: its reminders are
+    # due too. Every message went; none was voided for want of its guard.
+    confirmation = next(m for m in smtp_sink.to(EMAIL) if m["Subject"].startswith("Booked"))
+    assert str(calendar(confirmation)["METHOD"]) == "REQUEST"
+    assert {v.status for v in outbox.list_messages(session)} == {"sent"}

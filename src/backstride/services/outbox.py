@@ -84,7 +84,7 @@ def _load_features() -> None:
     booking's confirmation would be voided as "no guard registered" instead of sent.
     Imported here, at send time, because those modules import this one.
     """
-    import backstride.services.booking.reminders  # noqa: F401, PLC0415
+    import backstride.services.booking.reminders  # noqa: F401
 
 
 @dataclass(frozen=True, slots=True)

@@ -222,11 +222,24 @@ def _patient_again(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}").close()
 
 
+POOL_SIZE = 16
+"""Connections each engine keeps open (a server process serves this many requests at once
+without opening one)."""
+POOL_OVERFLOW = 16
+"""Connections opened beyond :data:`POOL_SIZE` under a burst, closed when given back."""
+
+
 def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout per connection."""
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
     if null_pool:
         kwargs["poolclass"] = NullPool
+    elif url != "sqlite://" and ":memory:" not in url:
+        # Connections kept open between requests: SQLAlchemy's default of 5 made the 6th to
+        # 8th concurrent request open (and then close) a connection of its own, which costs
+        # a PostgreSQL server a new process each time (docs/decisions/0068).
+        kwargs["pool_size"] = POOL_SIZE
+        kwargs["max_overflow"] = POOL_OVERFLOW
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

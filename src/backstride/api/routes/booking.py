@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from backstride.api.bodies import BookIn, CancelIn, RescheduleIn
 from backstride.api.deps import Caller, DbSession, Now, limiter
@@ -43,6 +44,9 @@ async def rate_limited(request: Request, principal: Caller, now: Now) -> Princip
 
 
 Writer = Annotated[Principal, Depends(rate_limited)]
+"""The writes below are ``async`` and run the service in the thread pool themselves: FastAPI
+validates a sync endpoint's answer in one more thread-pool hop, an async one's on the event
+loop (docs/decisions/0068)."""
 
 
 def created(response: Response, result: booking.BookingResult) -> booking.AppointmentView:
@@ -106,7 +110,7 @@ def free_slots(
 
 
 @router.post("/me/appointments", status_code=201, responses=RATE_LIMITED)
-def book_appointment(
+async def book_appointment(
     body: BookIn,
     principal: Writer,
     session: DbSession,
@@ -116,7 +120,8 @@ def book_appointment(
 ) -> booking.AppointmentView:
     """Book an appointment for myself."""
     own_runner_id(principal)
-    result = booking.book(
+    result = await run_in_threadpool(
+        booking.book,
         session,
         principal=principal,
         clinic_id=body.clinic_id,
@@ -156,7 +161,7 @@ def my_appointment(
 
 
 @router.post("/me/appointments/{appointment_id}/reschedule", responses=RATE_LIMITED)
-def reschedule_appointment(
+async def reschedule_appointment(
     appointment_id: str,
     body: RescheduleIn,
     principal: Writer,
@@ -167,7 +172,8 @@ def reschedule_appointment(
 ) -> booking.AppointmentView:
     """Move my appointment in place (send the version I saw)."""
     own_runner_id(principal)
-    result = booking.reschedule(
+    result = await run_in_threadpool(
+        booking.reschedule,
         session,
         principal=principal,
         appointment_id=appointment_id,
@@ -181,7 +187,7 @@ def reschedule_appointment(
 
 
 @router.post("/me/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
-def cancel_appointment(
+async def cancel_appointment(
     appointment_id: str,
     body: CancelIn,
     principal: Writer,
@@ -192,7 +198,8 @@ def cancel_appointment(
 ) -> booking.AppointmentView:
     """Cancel my appointment (until the clinic's cancellation window)."""
     own_runner_id(principal)
-    result = booking.cancel(
+    result = await run_in_threadpool(
+        booking.cancel,
         session,
         principal=principal,
         appointment_id=appointment_id,

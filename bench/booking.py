@@ -5,10 +5,13 @@
    converted with zoneinfo and checked against every booking of its clinician and room; the
    shape of Easy!Appointments' and cal.com's per-slot conflict checks). Both must list the
    same (start, clinician) pairs.
-2. Booking via the API: one ``uvicorn`` process, 8 loopback client connections (asyncio httpx
-   in a second process), each request books a distinct free slot for a distinct runner
-   (target >= 150 bookings/s, p95 < 50 ms), beside ``GET /health`` at the same concurrency
-   (the stack's floor) as the ratio.
+2. Booking via the API: one ``uvicorn`` process, 8 loopback client connections (bare
+   HTTP/1.1 over uvloop in a second process), each request books a distinct free slot for a
+   distinct runner (target >= 150 bookings/s, p95 < 50 ms), beside ``GET /health`` at the
+   same concurrency (the stack's floor) as the ratio. The e-mail goes out through a
+   ``backstride worker`` process beside the server (``BENCH_SEPARATE_WORKER=0``: the server's
+   own worker thread); the bench waits until every confirmation has left the outbox and
+   reports how long after the last booking that was.
 
 Run: ``python -m bench.booking`` (starts a private PostgreSQL cluster via
 scripts/with-postgres.sh when BACKSTRIDE_TEST_POSTGRES_URL is not set). Writes
@@ -694,8 +697,8 @@ def write_results(
         "connections (target >= 150/s, p95 < 50 ms)",
         "",
         "| database | uvicorn processes | request | n | per s | p50 ms | p95 ms "
-        "| server CPU ms each | statuses |",
-        "|---|---:|---|---:|---:|---:|---:|---:|---|",
+        "| server CPU ms each | sender CPU ms each | all mail out after | statuses |",
+        "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in api:
         what = (
@@ -703,9 +706,11 @@ def write_results(
             if r["what"] == "book"
             else "GET /health (floor)"
         )
+        sender = f"{r['sender_cpu_ms']:.1f}" if "sender_cpu_ms" in r else ""
+        lag = f"{r['mail_lag_s']:.1f} s" if "mail_lag_s" in r else ""
         lines.append(
             f"| {r['db']} | {r['workers']} | {what} | {r['n']:,} | {r['rps']:.0f} | {r['p50']:.1f} "
-            f"| {r['p95']:.1f} | {r['server_cpu_ms']:.1f} | {r['statuses']} |"
+            f"| {r['p95']:.1f} | {r['server_cpu_ms']:.1f} | {sender} | {lag} | {r['statuses']} |"
         )
     for db in sorted({r["db"] for r in api}):
         by = {r["what"]: r for r in api if r["db"] == db}

@@ -87,3 +87,23 @@ def test_an_admin_removes_a_lost_second_factor_and_ends_the_sessions(
     engine.dispose()
     assert main(["admin", "reset-totp", "nobody@west.example"]) == 2
     assert "account.not_found" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("value", "worker_threads"), [("true", 1), ("false", 0)])
+def test_serve_runs_the_background_worker_unless_told_a_worker_runs_beside_it(
+    env: Settings, monkeypatch: pytest.MonkeyPatch, value: str, worker_threads: int
+) -> None:
+    import threading
+
+    import uvicorn
+    from fastapi.testclient import TestClient
+
+    served: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **_: served.append(app))
+    monkeypatch.setenv("BACKSTRIDE_SERVE_WORKER", value)
+    ran = CliRunner().invoke(app, ["serve"])
+    assert ran.exit_code == 0, ran.output
+    (asgi,) = served
+    with TestClient(asgi):  # type: ignore[arg-type]
+        running = [t for t in threading.enumerate() if t.name == "import-worker"]
+        assert len(running) == worker_threads

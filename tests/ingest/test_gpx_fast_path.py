@@ -52,6 +52,8 @@ def _same(data: bytes) -> None:
         lambda d: d.replace(b"<ele>403</ele>", b"<ele>-0.25</ele>"),
         lambda d: d.replace(b"><", b">\n  <"),  # pretty-printed: whitespace between tags
         lambda d: d.replace(b"</ele>", b"</ele>\t\r\n"),
+        lambda d: d.replace(b"</ele><time>", b"</ele> <time>", 1),  # a space at one point only
+        lambda d: d.replace(b'lat="47.0000200"', b'lat="47.000020000000000000000000000000000001"'),
     ],
     ids=[
         "as-is",
@@ -61,6 +63,8 @@ def _same(data: bytes) -> None:
         "negative-ele",
         "pretty",
         "odd-whitespace",
+        "one-point-spaced",
+        "a-latitude-longer-than-the-quote-window",
     ],
 )
 def test_a_garmin_style_file_reads_the_same_both_ways(change: object) -> None:
@@ -91,6 +95,12 @@ def test_corpus_files_read_the_same_when_the_fast_path_takes_them(file: CorpusFi
             1,
         ),  # one point's tags in another order
         lambda d: d.replace(b"<ns3:hr>126</ns3:hr>", b"<ns3:hr>1<b/>26</ns3:hr>"),
+        lambda d: d.replace(b"</ele><time>", b"</ele><tima>", 1),  # misspelt inside a run
+        lambda d: d.replace(
+            b"</ns3:TrackPointExtension></extensions></trkpt>",
+            b"</ns3:TrackPointExtension></extensionz></trkpt>",
+            1,
+        ),
     ],
     ids=[
         "ragged-column",
@@ -103,6 +113,8 @@ def test_corpus_files_read_the_same_when_the_fast_path_takes_them(file: CorpusFi
         "extra-attribute",
         "reordered",
         "markup-in-a-value",
+        "misspelt-tag-in-a-run",
+        "misspelt-closing-tag-in-a-run",
     ],
 )
 def test_anything_unusual_goes_to_the_lxml_reader(change: object) -> None:

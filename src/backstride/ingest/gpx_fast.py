@@ -232,6 +232,26 @@ _SPACE = np.zeros(256, dtype=bool)
 _SPACE[[9, 10, 11, 12, 13, 32]] = True
 
 
+def _tag_runs(pos: npt.NDArray[np.intp], shape: _Shape) -> list[tuple[int, bytes]]:
+    """The shape's tags after ``<trkpt ...>`` as runs of tags that follow each other with
+    nothing between them at every point (``</ele><time>``), each run as (index of its first
+    tag, its bytes): one comparison per run instead of one per tag (a gather of rows costs
+    about the same for 5 bytes as for 60)."""
+    lengths = np.array([len(t or b"") for t in shape.tags])
+    # next[j]: tag j + 1 starts where tag j ends, at every point (if tag j is what it should be)
+    follows = (np.diff(pos[:, 1:], axis=1) == lengths[1:-1]).all(axis=0)
+    runs: list[tuple[int, bytes]] = []
+    for j in range(1, len(shape.tags)):
+        tag = shape.tags[j]
+        assert tag is not None
+        if j > 1 and follows[j - 2]:
+            start, text = runs[-1]
+            runs[-1] = (start, text + tag)
+        else:
+            runs.append((j, tag))
+    return runs
+
+
 def _verify_points(
     chars: npt.NDArray[np.uint8],
     lt: npt.NDArray[np.intp],
@@ -244,27 +264,28 @@ def _verify_points(
     the ``<`` positions of every point's tags (points x tags), or None.
 
     Vectorised over the points: one gather (rows of a sliding-window view of the bytes) and
-    one compare per tag of the shape, and (only when some point has whitespace between its
-    tags) one pass over the bytes for whitespace.
+    one compare per run of adjacent tags of the shape (``_tag_runs``: a run's bytes matching
+    at every point puts each of its tags where ``lt`` says the next ``<`` is), and (only
+    when some point has whitespace between its tags) one pass over the bytes for whitespace.
     """
     n, width = len(first_tag), len(shape.tags)
     if first_tag[-1] + width > len(lt) or (n > 1 and (np.diff(first_tag) < width).any()):
         return None
     pos: npt.NDArray[np.intp] = np.asarray(lt[first_tag[:, None] + np.arange(width)], np.intp)
     size = len(chars)
-    ends = np.empty_like(pos)
-    ends[:, 0] = tag0_end
-    longest = max(len(t or b"") for t in shape.tags)
+    runs = _tag_runs(pos, shape)
+    longest = max(len(text) for _, text in runs)
     padded = np.concatenate((chars, np.zeros(longest, np.uint8)))
-    for j, tag in enumerate(shape.tags[1:], 1):
-        assert tag is not None
-        if int(pos[-1, j]) + len(tag) > size:
+    for j, text in runs:
+        if int(pos[-1, j]) + len(text) > size:
             return None
         # each row of the window view is the bytes from one offset on (no copy): one gather
-        rows = np.lib.stride_tricks.sliding_window_view(padded, len(tag))[pos[:, j]]
-        if not (rows == np.frombuffer(tag, np.uint8)).all():
+        rows = np.lib.stride_tricks.sliding_window_view(padded, len(text))[pos[:, j]]
+        if not (rows == np.frombuffer(text, np.uint8)).all():
             return None
-        ends[:, j] = pos[:, j] + len(tag)
+    ends = np.empty_like(pos)
+    ends[:, 0] = tag0_end
+    ends[:, 1:] = pos[:, 1:] + np.array([len(t or b"") for t in shape.tags[1:]])
     gap_start, gap_end = ends[:, :-1], pos[:, 1:]
     if (gap_start > gap_end).any():
         return None
@@ -273,9 +294,9 @@ def _verify_points(
         leaf[slot] = True
     lengths = (gap_end - gap_start)[:, ~leaf]
     if lengths.any():
-        text = np.cumsum(~_SPACE[chars], dtype=np.int64)
-        text = np.concatenate(([0], text))
-        if ((text[gap_end[:, ~leaf]] - text[gap_start[:, ~leaf]]) != 0).any():
+        text_bytes = np.cumsum(~_SPACE[chars], dtype=np.int32 if size < 2**31 else np.int64)
+        counts = np.concatenate(([0], text_bytes))
+        if ((counts[gap_end[:, ~leaf]] - counts[gap_start[:, ~leaf]]) != 0).any():
             return None
     return pos
 
@@ -298,14 +319,23 @@ def _times_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FloatA
     return parse_times(texts)
 
 
-def _positions(body: bytes, needle: bytes) -> list[int]:
-    """Where ``needle`` occurs in ``body`` (few occurrences: a plain find loop)."""
-    out: list[int] = []
-    at = body.find(needle)
-    while at >= 0:
-        out.append(at)
-        at = body.find(needle, at + 1)
-    return out
+_QUOTE_WINDOW = 32
+
+
+def _next_quote(chars: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """The position of the first ``"`` at or after each of ``starts`` (the last ``"`` of the
+    bytes, or the last byte, where there is none): a look at the next few bytes of each, and
+    a search of every quote only when a value is longer than that."""
+    padded = np.concatenate((chars, np.full(_QUOTE_WINDOW, ord('"'), np.uint8)))
+    rows = np.lib.stride_tricks.sliding_window_view(padded, _QUOTE_WINDOW)[starts] == ord('"')
+    found = rows.argmax(axis=1)
+    result: npt.NDArray[np.intp] = starts + found
+    if rows[np.arange(len(starts)), found].all() and int(result.max()) < len(chars):
+        return result
+    quotes = np.flatnonzero(chars == ord('"'))
+    if not len(quotes):
+        return np.full(len(starts), len(chars) - 1, np.intp)
+    return quotes[np.minimum(np.searchsorted(quotes, starts), len(quotes) - 1)]
 
 
 _LAT_OPEN = np.frombuffer(b'<trkpt lat="', np.uint8)
@@ -386,11 +416,10 @@ def fast_parts(data: bytes) -> GpxParts | None:
     if not n or not _tags_accounted(head, n * shape.opening, all_tags, trk, trkseg):
         return None
     first_tag = t_tags[is_point]  # each point's tags follow its <trkpt in order
-    quotes = np.flatnonzero(chars == ord('"'))
     lat_start = points + len(b'<trkpt lat="')
-    lat_end = quotes[np.minimum(np.searchsorted(quotes, lat_start), len(quotes) - 1)]
+    lat_end = _next_quote(chars, lat_start)
     lon_start = lat_end + len(b'" lon="')
-    lon_end = quotes[np.minimum(np.searchsorted(quotes, lon_start), len(quotes) - 1)]
+    lon_end = _next_quote(chars, lon_start)
     if not _latlon_tags(chars, points, lat_end, lon_end, lt[first_tag + 1]):
         return None
     pos = _verify_points(chars, lt, first_tag, shape, lon_end + 2)
@@ -411,7 +440,9 @@ def fast_parts(data: bytes) -> GpxParts | None:
     posix = _times_at(chars, *spans["time"])
     if not np.isfinite(posix).all():
         return None
-    segments = np.array(_positions(body, b"<trkseg"), dtype=np.int64)
+    # every "<trkseg" starts at a "<" (all of them are accounted for): no scan of the body
+    seg = at[is_trk & (chars[at + 4] == ord("s"))]
+    segments = seg[(chars[seg + 5] == ord("e")) & (chars[seg + 6] == ord("g"))]
     before = np.searchsorted(points, segments) if len(segments) else np.zeros(1, np.int64)
     creator = re.search(rb"""\bcreator\s*=\s*["']([^"']*)["']""", root.group(1))
     return GpxParts(

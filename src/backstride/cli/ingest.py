@@ -223,6 +223,9 @@ def import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
+    from backstride.services.imports.forkserver import start_early
+
+    start_early(paths)  # the parsers' server loads the readers while this process goes on
     from backstride.services.imports.parsing import ParseStream
 
     settings = load_settings()

@@ -97,7 +97,9 @@ def _decimals_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Flo
     width = int(lengths.max())
     col = np.arange(width)
     first = width - lengths
-    text = chars[(ends - width)[:, None] + col]
+    lead = max(0, width - int(ends.min()))  # a value closer than width to the first byte
+    padded = np.concatenate((np.full(lead, 48, np.uint8), chars)) if lead else chars
+    text = np.lib.stride_tricks.sliding_window_view(padded, width)[ends + lead - width]
     if width > int(lengths.min()):
         text = np.where(col >= first[:, None], text, np.uint8(48))
     digits = text - np.uint8(48)
@@ -133,7 +135,7 @@ def _fixed_format(chars: np.ndarray, starts: np.ndarray, lengths: np.ndarray) ->
     width = int(lengths[0])
     if not (lengths == width).all():
         return None
-    text = chars[starts[:, None] + np.arange(width)]
+    text = np.lib.stride_tricks.sliding_window_view(chars, width)[starts]
     row = text[0]
     dots = np.flatnonzero(row == 46)
     if len(dots) > 1:
@@ -273,14 +275,11 @@ def _verify_points(
         return None
     pos: npt.NDArray[np.intp] = np.asarray(lt[first_tag[:, None] + np.arange(width)], np.intp)
     size = len(chars)
-    runs = _tag_runs(pos, shape)
-    longest = max(len(text) for _, text in runs)
-    padded = np.concatenate((chars, np.zeros(longest, np.uint8)))
-    for j, text in runs:
-        if int(pos[-1, j]) + len(text) > size:
+    for j, text in _tag_runs(pos, shape):
+        if int(pos[-1, j]) + len(text) > size:  # the last point's is the furthest
             return None
         # each row of the window view is the bytes from one offset on (no copy): one gather
-        rows = np.lib.stride_tricks.sliding_window_view(padded, len(text))[pos[:, j]]
+        rows = np.lib.stride_tricks.sliding_window_view(chars, len(text))[pos[:, j]]
         if not (rows == np.frombuffer(text, np.uint8)).all():
             return None
     ends = np.empty_like(pos)
@@ -326,7 +325,9 @@ def _next_quote(chars: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp]) -> n
     """The position of the first ``"`` at or after each of ``starts`` (the last ``"`` of the
     bytes, or the last byte, where there is none): a look at the next few bytes of each, and
     a search of every quote only when a value is longer than that."""
-    padded = np.concatenate((chars, np.full(_QUOTE_WINDOW, ord('"'), np.uint8)))
+    padded = chars
+    if int(starts.max()) + _QUOTE_WINDOW > len(chars):  # rare: a point that close to the end
+        padded = np.concatenate((chars, np.full(_QUOTE_WINDOW, ord('"'), np.uint8)))
     rows = np.lib.stride_tricks.sliding_window_view(padded, _QUOTE_WINDOW)[starts] == ord('"')
     found = rows.argmax(axis=1)
     result: npt.NDArray[np.intp] = starts + found

@@ -64,6 +64,15 @@ def _unshuffle(buf: bytes, n: int, dtype: str) -> np.ndarray:
     return np.ascontiguousarray(planes.T).view(dtype).ravel()
 
 
+def _deltas(ints: FloatArray) -> FloatArray:
+    """``np.diff(ints, prepend=0.0)`` without its concatenated copy (the same values)."""
+    deltas = np.empty_like(ints)
+    if len(ints):
+        deltas[0] = ints[0]
+        np.subtract(ints[1:], ints[:-1], out=deltas[1:])
+    return deltas
+
+
 def encode_streams(streams: Streams, *, level: int = ZSTD_LEVEL) -> bytes:
     """Pack every channel of ``streams`` into one compact ``BSS2`` blob (zstd ``level``)."""
     spec: list[list[object]] = []
@@ -81,8 +90,8 @@ def encode_streams(streams: Streams, *, level: int = ZSTD_LEVEL) -> bytes:
             np.maximum.accumulate(idx, out=idx)
             filled = np.where(nan[idx], 0.0, values[idx])
         ints = np.round(filled * scale)
-        deltas = np.diff(ints, prepend=0.0)
-        if len(deltas) and float(np.abs(deltas).max()) > _I4:
+        deltas = _deltas(ints)
+        if len(deltas) and max(float(deltas.max()), -float(deltas.min())) > _I4:
             parts.append(_shuffle(values.astype("<f4")))
             spec.append([name, "f4", 1.0, False])
             continue

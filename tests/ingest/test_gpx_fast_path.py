@@ -128,6 +128,20 @@ def test_vectorised_decimals_equal_float_bit_for_bit(values: list[float]) -> Non
     np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
 
 
+@given(
+    st.lists(st.integers(min_value=0, max_value=10**15 - 1), min_size=1, max_size=50),
+    st.integers(min_value=0, max_value=2),
+)
+def test_whole_numbers_of_any_width_equal_float_bit_for_bit(values: list[int], zeros: int) -> None:
+    texts = tuple(("0" * (zeros * (i % 2)) + str(v)).encode() for i, v in enumerate(values))
+    np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
+
+
+def test_whole_numbers_past_15_digits_still_equal_float() -> None:
+    texts = (b"1234567890123456", b"7", b"98765432109876543")
+    np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
+
+
 def test_unusual_numbers_fall_back_to_float() -> None:
     texts = (b"1e3", b" 7", b"-0.5", b"nan")
     np.testing.assert_array_equal(_decimals(texts), [1000.0, 7.0, -0.5, np.nan])

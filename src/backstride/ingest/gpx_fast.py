@@ -104,6 +104,9 @@ def _decimals_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Flo
         text = np.where(col >= first[:, None], text, np.uint8(48))
     digits = text - np.uint8(48)
     is_digit = digits < 10  # unsigned: bytes below "0" wrap around
+    if width <= 15 and is_digit.all():  # whole numbers (heart rate, cadence): exact
+        whole_number: FloatArray = digits @ _POW10[width - 1 - col]
+        return whole_number
     dot = text == 46
     minus = text == 45
     if not (is_digit | dot | minus).all():
@@ -381,7 +384,6 @@ def fast_parts(data: bytes) -> GpxParts | None:
     first_trk = data.find(b"<trk>", root.end())
     if first_trk < 0:
         return None
-    body = data[first_trk:]
     leaves = {b"ele": m.ALTITUDE_M, b"time": "time"}
     for prefix in [p for p, uri in ns.items() if uri in TPX_URIS and p][:1]:
         leaves.update(
@@ -392,12 +394,13 @@ def fast_parts(data: bytes) -> GpxParts | None:
                 prefix + b":speed": m.SPEED_M_S,
             }
         )
-    start = body.find(b"<trkpt ")
-    first = body[start : body.find(b"</trkpt>", start) + 8]
+    start = data.find(b"<trkpt ", first_trk)
+    first = data[start : data.find(b"</trkpt>", start) + 8]
     shape = _point_shape(first, leaves) if start >= 0 else None
     if shape is None or "time" not in shape.leaves:
         return None
-    chars = np.frombuffer(body, np.uint8)
+    # the track part from its first <trk> on, without a copy (positions below are into it)
+    chars = np.frombuffer(data, np.uint8, offset=first_trk)
     lt = np.flatnonzero(chars == ord("<"))
     all_tags = len(lt)
     lt = lt[lt < len(chars) - 9]  # only </trk></gpx> can start that close to the end
@@ -413,7 +416,8 @@ def fast_parts(data: bytes) -> GpxParts | None:
     trkseg = int((is_trk & (chars[at + 4] == ord("s"))).sum())  # <trks only opens a <trkseg>
     points = at[is_point]
     n = len(points)  # every "<trkpt " (the checks below prove they are all whole points)
-    head = body[: body.find(b"<trkseg")] if b"<trkseg" in body else body
+    first_seg = data.find(b"<trkseg", first_trk)
+    head = data[first_trk:first_seg] if first_seg >= 0 else data[first_trk:]
     if not n or not _tags_accounted(head, n * shape.opening, all_tags, trk, trkseg):
         return None
     first_tag = t_tags[is_point]  # each point's tags follow its <trkpt in order
@@ -441,7 +445,7 @@ def fast_parts(data: bytes) -> GpxParts | None:
     posix = _times_at(chars, *spans["time"])
     if not np.isfinite(posix).all():
         return None
-    # every "<trkseg" starts at a "<" (all of them are accounted for): no scan of the body
+    # every "<trkseg" starts at a "<" (all of them are accounted for): no scan of the track
     seg = at[is_trk & (chars[at + 4] == ord("s"))]
     segments = seg[(chars[seg + 5] == ord("e")) & (chars[seg + 6] == ord("g"))]
     before = np.searchsorted(points, segments) if len(segments) else np.zeros(1, np.int64)

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backstride.ingest.gpx import _lxml_parts
+from backstride.ingest.gpx import _lxml_parts, read_gpx
 from backstride.ingest.gpx_fast import _decimals, fast_parts
 from tests.corpus import CorpusFile, each_file
 
@@ -69,6 +69,29 @@ def _same(data: bytes) -> None:
 )
 def test_a_garmin_style_file_reads_the_same_both_ways(change: object) -> None:
     _same(change(_garmin_like(500)))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "channel", "value"),
+    [
+        # its closing quote + 6 is lon's opening one:
+        (b'lat="47.0000300"', b'lat="47.0"', "lat_deg", 47.0),
+        (b'lon="8.0000300"', b'lon="8.0"', "lon_deg", 8.0),
+        (b'lat="47.0000300"', b'lat="47.00003"', "lat_deg", 47.00003),
+        (b'lat="47.0000300" lon="8.0000300"', b'lat="47.0" lon="8.0"', "lon_deg", 8.0),
+    ],
+    ids=["lat-6-shorter", "lon-shorter", "lat-shorter", "both-shorter"],
+)
+def test_coordinates_of_another_width_read_the_same_or_go_to_lxml(
+    old: bytes, new: bytes, channel: str, value: float
+) -> None:
+    data = _garmin_like(50).replace(old, new)
+    if fast_parts(data) is not None:  # else the lxml reader reads the file
+        _same(data)
+    (act,) = read_gpx(data, source_name="x.gpx")  # whichever path: the new value, exactly
+    column = act.streams.get(channel)
+    assert column is not None
+    assert column[3] == value
 
 
 @pytest.mark.parametrize("file", each_file(lambda c: c.keys("gpx")))

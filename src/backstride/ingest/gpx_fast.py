@@ -326,8 +326,19 @@ _QUOTE_WINDOW = 32
 
 def _next_quote(chars: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
     """The position of the first ``"`` at or after each of ``starts`` (the last ``"`` of the
-    bytes, or the last byte, where there is none): a look at the next few bytes of each, and
-    a search of every quote only when a value is longer than that."""
+    bytes, or the last byte, where there is none), for attribute values that must then read
+    as numbers: a look at the next few bytes of each, and a search of every quote only when a
+    value is longer than that.
+
+    When there is a ``"`` at the first value's width after every start (loggers write
+    fixed-width coordinates), those are returned without looking for an earlier one: a value
+    with a ``"`` inside it does not read as a number, so the file goes to the lxml reader
+    either way, and for every file the caller accepts they are the first quotes."""
+    if len(starts) and int(starts.max()) < len(chars):
+        width = chars[starts[0] : starts[0] + _QUOTE_WINDOW].tobytes().find(b'"')
+        guess = starts + width
+        if width >= 0 and int(guess.max()) < len(chars) and (chars[guess] == ord('"')).all():
+            return guess
     padded = chars
     if int(starts.max()) + _QUOTE_WINDOW > len(chars):  # rare: a point that close to the end
         padded = np.concatenate((chars, np.full(_QUOTE_WINDOW, ord('"'), np.uint8)))
@@ -358,9 +369,13 @@ def _latlon_tags(
         return False
     if (lat_end <= points).any() or (lon_end <= lat_end).any():
         return False
-    if not (chars[points[:, None] + np.arange(len(_LAT_OPEN))] == _LAT_OPEN).all():
+    size = len(chars)
+    if int(points.max()) + len(_LAT_OPEN) > size or int(lat_end.max()) + len(_LON_OPEN) > size:
         return False
-    if not (chars[lat_end[:, None] + np.arange(len(_LON_OPEN))] == _LON_OPEN).all():
+    window = np.lib.stride_tricks.sliding_window_view
+    if not (window(chars, len(_LAT_OPEN))[points] == _LAT_OPEN).all():
+        return False
+    if not (window(chars, len(_LON_OPEN))[lat_end] == _LON_OPEN).all():
         return False
     return bool((chars[lon_end + 1] == ord(">")).all())
 

@@ -36,6 +36,7 @@ def _settings() -> Settings:
 
     return load_settings()
 
+
 activities_app = typer.Typer(
     help="Stored activities and single-file inspection.", no_args_is_help=True
 )

@@ -244,7 +244,7 @@ def _tag_runs(pos: npt.NDArray[np.intp], shape: _Shape) -> list[tuple[int, bytes
     about the same for 5 bytes as for 60)."""
     lengths = np.array([len(t or b"") for t in shape.tags])
     # next[j]: tag j + 1 starts where tag j ends, at every point (if tag j is what it should be)
-    follows = (np.diff(pos[:, 1:], axis=1) == lengths[1:-1]).all(axis=0)
+    follows = (np.diff(pos[1:], axis=0) == lengths[1:-1, None]).all(axis=1)
     runs: list[tuple[int, bytes]] = []
     for j in range(1, len(shape.tags)):
         tag = shape.tags[j]
@@ -266,7 +266,8 @@ def _verify_points(
 ) -> npt.NDArray[np.intp] | None:
     """Check that every point has the first point's tags, in order, with only whitespace
     between tags that hold no value (what an XML reading would see the same way); return
-    the ``<`` positions of every point's tags (points x tags), or None.
+    the ``<`` positions of every point's tags (tags x points: one contiguous row per tag),
+    or None.
 
     Vectorised over the points: one gather (rows of a sliding-window view of the bytes) and
     one compare per run of adjacent tags of the shape (``_tag_runs``: a run's bytes matching
@@ -276,29 +277,29 @@ def _verify_points(
     n, width = len(first_tag), len(shape.tags)
     if first_tag[-1] + width > len(lt) or (n > 1 and (np.diff(first_tag) < width).any()):
         return None
-    pos: npt.NDArray[np.intp] = np.asarray(lt[first_tag[:, None] + np.arange(width)], np.intp)
+    pos: npt.NDArray[np.intp] = np.asarray(lt[np.arange(width)[:, None] + first_tag], np.intp)
     size = len(chars)
     for j, text in _tag_runs(pos, shape):
-        if int(pos[-1, j]) + len(text) > size:  # the last point's is the furthest
+        if int(pos[j, -1]) + len(text) > size:  # the last point's is the furthest
             return None
         # each row of the window view is the bytes from one offset on (no copy): one gather
-        rows = np.lib.stride_tricks.sliding_window_view(chars, len(text))[pos[:, j]]
+        rows = np.lib.stride_tricks.sliding_window_view(chars, len(text))[pos[j]]
         if not (rows == np.frombuffer(text, np.uint8)).all():
             return None
     ends = np.empty_like(pos)
-    ends[:, 0] = tag0_end
-    ends[:, 1:] = pos[:, 1:] + np.array([len(t or b"") for t in shape.tags[1:]])
-    gap_start, gap_end = ends[:, :-1], pos[:, 1:]
+    ends[0] = tag0_end
+    ends[1:] = pos[1:] + np.array([len(t or b"") for t in shape.tags[1:]])[:, None]
+    gap_start, gap_end = ends[:-1], pos[1:]
     if (gap_start > gap_end).any():
         return None
     leaf = np.zeros(width - 1, dtype=bool)
     for slot, _ in shape.leaves.values():
         leaf[slot] = True
-    lengths = (gap_end - gap_start)[:, ~leaf]
+    lengths = (gap_end - gap_start)[~leaf]
     if lengths.any():
         text_bytes = np.cumsum(~_SPACE[chars], dtype=np.int32 if size < 2**31 else np.int64)
         counts = np.concatenate(([0], text_bytes))
-        if ((counts[gap_end[:, ~leaf]] - counts[gap_start[:, ~leaf]]) != 0).any():
+        if ((counts[gap_end[~leaf]] - counts[gap_start[~leaf]]) != 0).any():
             return None
     return pos
 
@@ -446,8 +447,7 @@ def fast_parts(data: bytes) -> GpxParts | None:
     if pos is None:
         return None
     spans = {
-        key: (pos[:, slot] + length, pos[:, slot + 1])
-        for key, (slot, length) in shape.leaves.items()
+        key: (pos[slot] + length, pos[slot + 1]) for key, (slot, length) in shape.leaves.items()
     }
     try:
         lat = _decimals_at(chars, lat_start, lat_end)

@@ -17,8 +17,9 @@ from pathlib import Path
 PRELOAD = ["backstride.services.imports.parsing", "backstride.ingest.registry", "numpy.ma"]
 """What the forkserver imports before it forks a parser (numpy.ma: numpy imports it on the
 first ``np.median``, the summaries', in every worker)."""
-_FEW_FILES = 8
-"""Fewer plain files than this are parsed in the calling process (``PARALLEL_MIN_ITEMS``)."""
+PARALLEL_MIN_ITEMS = 8
+"""Fewer items than this are parsed in the calling process, without the pool (re-exported by
+``parsing``)."""
 
 
 def context() -> ForkServerContext:
@@ -31,7 +32,7 @@ def context() -> ForkServerContext:
 def start_early(paths: Sequence[Path]) -> None:
     """Start the forkserver now when ``paths`` may hold enough files to be parsed by the
     pool (a folder, an archive, or many files); a handful of plain files never needs it."""
-    if len(paths) < _FEW_FILES and not any(_may_hold_many(p) for p in paths):
+    if len(paths) < PARALLEL_MIN_ITEMS and not any(_may_hold_many(p) for p in paths):
         return
     from multiprocessing import forkserver
 
@@ -46,4 +47,4 @@ def _may_hold_many(path: Path) -> bool:
         return False
 
 
-__all__ = ["PRELOAD", "context", "start_early"]
+__all__ = ["PARALLEL_MIN_ITEMS", "PRELOAD", "context", "start_early"]

@@ -36,7 +36,7 @@ from backstride.services.rows.activity import StreamFacts, stream_facts, without
 if TYPE_CHECKING:
     from backstride.config import Settings
 
-PARALLEL_MIN_ITEMS = 8
+PARALLEL_MIN_ITEMS = forkserver.PARALLEL_MIN_ITEMS
 IN_FLIGHT_ITEMS = 32
 """Items parsed ahead of the writer: enough for both workers to keep busy while the command
 imports the database layer (a small import's largest share) [default]."""

@@ -373,7 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         f"**Ratio: backstride end to end is {ratio:.1f}× faster than the peers' decoding alone** "
         f"(target ≥ 100×); in CPU time (all processes) {cpu_ratio:.1f}×. Stored: "
         f"{ours['imported']} activities, {ours['skipped']} skipped, database "
-        f"{ours['db_mb']:.0f} MB (streams compressed, BSS1 format).",
+        f"{ours['db_mb']:.0f} MB (streams compressed, BSS2 format: zstd).",
         "",
         f"### Small real corpus: {len(small)} good files of the shared corpus ({small_mb:.1f} MB: "
         + ", ".join(f"{int(p['files'])} {k.upper()}" for k, p in peers_small.items())

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backstride.ingest.gpx import _lxml_parts
+from backstride.ingest.gpx import _lxml_parts, read_gpx
 from backstride.ingest.gpx_fast import _decimals, fast_parts
 from tests.corpus import CorpusFile, each_file
 
@@ -52,6 +52,8 @@ def _same(data: bytes) -> None:
         lambda d: d.replace(b"<ele>403</ele>", b"<ele>-0.25</ele>"),
         lambda d: d.replace(b"><", b">\n  <"),  # pretty-printed: whitespace between tags
         lambda d: d.replace(b"</ele>", b"</ele>\t\r\n"),
+        lambda d: d.replace(b"</ele><time>", b"</ele> <time>", 1),  # a space at one point only
+        lambda d: d.replace(b'lat="47.0000200"', b'lat="47.000020000000000000000000000000000001"'),
     ],
     ids=[
         "as-is",
@@ -61,10 +63,35 @@ def _same(data: bytes) -> None:
         "negative-ele",
         "pretty",
         "odd-whitespace",
+        "one-point-spaced",
+        "a-latitude-longer-than-the-quote-window",
     ],
 )
 def test_a_garmin_style_file_reads_the_same_both_ways(change: object) -> None:
     _same(change(_garmin_like(500)))  # type: ignore[operator]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "channel", "value"),
+    [
+        # its closing quote + 6 is lon's opening one:
+        (b'lat="47.0000300"', b'lat="47.0"', "lat_deg", 47.0),
+        (b'lon="8.0000300"', b'lon="8.0"', "lon_deg", 8.0),
+        (b'lat="47.0000300"', b'lat="47.00003"', "lat_deg", 47.00003),
+        (b'lat="47.0000300" lon="8.0000300"', b'lat="47.0" lon="8.0"', "lon_deg", 8.0),
+    ],
+    ids=["lat-6-shorter", "lon-shorter", "lat-shorter", "both-shorter"],
+)
+def test_coordinates_of_another_width_read_the_same_or_go_to_lxml(
+    old: bytes, new: bytes, channel: str, value: float
+) -> None:
+    data = _garmin_like(50).replace(old, new)
+    if fast_parts(data) is not None:  # else the lxml reader reads the file
+        _same(data)
+    (act,) = read_gpx(data, source_name="x.gpx")  # whichever path: the new value, exactly
+    column = act.streams.get(channel)
+    assert column is not None
+    assert column[3] == value
 
 
 @pytest.mark.parametrize("file", each_file(lambda c: c.keys("gpx")))
@@ -91,6 +118,12 @@ def test_corpus_files_read_the_same_when_the_fast_path_takes_them(file: CorpusFi
             1,
         ),  # one point's tags in another order
         lambda d: d.replace(b"<ns3:hr>126</ns3:hr>", b"<ns3:hr>1<b/>26</ns3:hr>"),
+        lambda d: d.replace(b"</ele><time>", b"</ele><tima>", 1),  # misspelt inside a run
+        lambda d: d.replace(
+            b"</ns3:TrackPointExtension></extensions></trkpt>",
+            b"</ns3:TrackPointExtension></extensionz></trkpt>",
+            1,
+        ),
     ],
     ids=[
         "ragged-column",
@@ -103,6 +136,8 @@ def test_corpus_files_read_the_same_when_the_fast_path_takes_them(file: CorpusFi
         "extra-attribute",
         "reordered",
         "markup-in-a-value",
+        "misspelt-tag-in-a-run",
+        "misspelt-closing-tag-in-a-run",
     ],
 )
 def test_anything_unusual_goes_to_the_lxml_reader(change: object) -> None:
@@ -113,6 +148,20 @@ def test_anything_unusual_goes_to_the_lxml_reader(change: object) -> None:
 @given(st.lists(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), min_size=1, max_size=50))
 def test_vectorised_decimals_equal_float_bit_for_bit(values: list[float]) -> None:
     texts = tuple(f"{v:.{len(str(abs(int(v)))) % 7}f}".encode() for v in values)
+    np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=10**15 - 1), min_size=1, max_size=50),
+    st.integers(min_value=0, max_value=2),
+)
+def test_whole_numbers_of_any_width_equal_float_bit_for_bit(values: list[int], zeros: int) -> None:
+    texts = tuple(("0" * (zeros * (i % 2)) + str(v)).encode() for i, v in enumerate(values))
+    np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
+
+
+def test_whole_numbers_past_15_digits_still_equal_float() -> None:
+    texts = (b"1234567890123456", b"7", b"98765432109876543")
     np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
 
 

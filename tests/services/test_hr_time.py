@@ -12,12 +12,14 @@ from sqlalchemy.orm import Session
 
 from backstride.analytics.load_models import hr_time_trimp, stream_trimp
 from backstride.config import Settings
+from backstride.ingest.model import Streams
 from backstride.ingest.streams import decode_pairs, decode_streams
 from backstride.services import load
 from backstride.services.imports.importing import import_paths
 from backstride.services.runners import find_runner
 from backstride.store import models as sm
 from backstride.store.migrate import downgrade, upgrade
+from tests.ingest.bss1 import encode_bss1
 from tests.services.imports.test_importing import session as session  # fixture: migrated SQLite
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -118,6 +120,10 @@ def test_upgrading_to_0005_fills_the_distribution_of_stored_activities(
 ) -> None:
     acts = _imported(session, settings, activities_dir)
     expected = {a.id: a.hr_time for a in acts}
+    for act in acts:  # rows from before 0005 hold BSS1 blobs (BSS2 came later: 0067)
+        assert act.streams is not None
+        act.streams = encode_bss1(Streams(decode_streams(act.streams)))
+    session.commit()
     session.close()
     url = settings.effective_database_url
     downgrade(url, "0004_import_lease")

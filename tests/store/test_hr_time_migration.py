@@ -17,11 +17,11 @@ from sqlalchemy import text
 
 from backstride.ingest import model as m
 from backstride.ingest.model import Streams
-from backstride.ingest.streams import encode_streams
 from backstride.services.rows.activity import hr_time_from_streams
 from backstride.store.db import make_engine
 from backstride.store.migrate import MIGRATIONS_DIR, upgrade
 from tests.db_backends import BACKENDS, fresh_postgres_database
+from tests.ingest.bss1 import encode_bss1
 
 BEFORE = "0004_import_lease"
 AFTER = "0005_activity_hr_time"
@@ -42,7 +42,7 @@ def _migration() -> types.ModuleType:
 def _blob(time_s: list[float], **channels: list[float]) -> bytes:
     arrays = {m.TIME_S: np.asarray(time_s, dtype=np.float64)}
     arrays |= {name: np.asarray(v, dtype=np.float64) for name, v in channels.items()}
-    return encode_streams(Streams(arrays))
+    return encode_bss1(Streams(arrays))  # rows from before 0005 hold BSS1 blobs
 
 
 NAN = float("nan")

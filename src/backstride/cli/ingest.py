@@ -20,8 +20,6 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from backstride.config import load_settings
-
 if TYPE_CHECKING:
     from backstride.config import Settings
     from backstride.services.activities import ActivityDetail
@@ -29,6 +27,15 @@ if TYPE_CHECKING:
     from backstride.services.imports.parsing import ParseStream
 
 DEFAULT_RUNNER = "me"
+
+
+def _settings() -> Settings:
+    """The settings, imported when a command runs: pydantic-settings takes ~0.1 s, which
+    ``import`` spends after it has started its parsers' forkserver (docs/decisions/0067)."""
+    from backstride.config import load_settings
+
+    return load_settings()
+
 
 activities_app = typer.Typer(
     help="Stored activities and single-file inspection.", no_args_is_help=True
@@ -223,9 +230,12 @@ def import_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
 ) -> None:
     """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
+    from backstride.services.imports.forkserver import start_early
+
+    start_early(paths)  # the parsers' server loads the readers while this process goes on
     from backstride.services.imports.parsing import ParseStream
 
-    settings = load_settings()
+    settings = _settings()
     # Parsing starts first: the worker processes read files while this one imports the
     # database layer and opens the database (a large share of a small import).
     parsing = ParseStream.start(paths, settings)
@@ -290,7 +300,7 @@ def list_cmd(
     from backstride.cli._context import open_session
     from backstride.services.activities import list_activities
 
-    with open_session(load_settings()) as session:
+    with open_session(_settings()) as session:
         rows = list_activities(session, runner_handle=runner)
     if as_json:
         typer.echo(json.dumps(_jsonable(rows), indent=2))
@@ -321,7 +331,7 @@ def show_cmd(
     from backstride.cli._context import open_session
     from backstride.services.activities import get_activity, resolve_id
 
-    with open_session(load_settings()) as session:
+    with open_session(_settings()) as session:
         full_id = resolve_id(session, activity_id=activity_id, runner_handle=runner)
         detail = get_activity(session, activity_id=full_id, runner_handle=runner)
     if as_json:
@@ -336,7 +346,7 @@ def inspect_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Read one file without storing it and print what backstride sees."""
-    settings = load_settings()
+    settings = _settings()
     items = inspect_dict(file, max_bytes=settings.max_file_bytes)
     payload: Any = items[0] if len(items) == 1 else items
     if as_json:

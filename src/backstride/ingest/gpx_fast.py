@@ -97,11 +97,16 @@ def _decimals_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> Flo
     width = int(lengths.max())
     col = np.arange(width)
     first = width - lengths
-    text = chars[(ends - width)[:, None] + col]
+    lead = max(0, width - int(ends.min()))  # a value closer than width to the first byte
+    padded = np.concatenate((np.full(lead, 48, np.uint8), chars)) if lead else chars
+    text = np.lib.stride_tricks.sliding_window_view(padded, width)[ends + lead - width]
     if width > int(lengths.min()):
         text = np.where(col >= first[:, None], text, np.uint8(48))
     digits = text - np.uint8(48)
     is_digit = digits < 10  # unsigned: bytes below "0" wrap around
+    if width <= 15 and is_digit.all():  # whole numbers (heart rate, cadence): exact
+        whole_number: FloatArray = digits @ _POW10[width - 1 - col]
+        return whole_number
     dot = text == 46
     minus = text == 45
     if not (is_digit | dot | minus).all():
@@ -133,7 +138,7 @@ def _fixed_format(chars: np.ndarray, starts: np.ndarray, lengths: np.ndarray) ->
     width = int(lengths[0])
     if not (lengths == width).all():
         return None
-    text = chars[starts[:, None] + np.arange(width)]
+    text = np.lib.stride_tricks.sliding_window_view(chars, width)[starts]
     row = text[0]
     dots = np.flatnonzero(row == 46)
     if len(dots) > 1:
@@ -232,6 +237,26 @@ _SPACE = np.zeros(256, dtype=bool)
 _SPACE[[9, 10, 11, 12, 13, 32]] = True
 
 
+def _tag_runs(pos: npt.NDArray[np.intp], shape: _Shape) -> list[tuple[int, bytes]]:
+    """The shape's tags after ``<trkpt ...>`` as runs of tags that follow each other with
+    nothing between them at every point (``</ele><time>``), each run as (index of its first
+    tag, its bytes): one comparison per run instead of one per tag (a gather of rows costs
+    about the same for 5 bytes as for 60)."""
+    lengths = np.array([len(t or b"") for t in shape.tags])
+    # next[j]: tag j + 1 starts where tag j ends, at every point (if tag j is what it should be)
+    follows = (np.diff(pos[1:], axis=0) == lengths[1:-1, None]).all(axis=1)
+    runs: list[tuple[int, bytes]] = []
+    for j in range(1, len(shape.tags)):
+        tag = shape.tags[j]
+        assert tag is not None
+        if j > 1 and follows[j - 2]:
+            start, text = runs[-1]
+            runs[-1] = (start, text + tag)
+        else:
+            runs.append((j, tag))
+    return runs
+
+
 def _verify_points(
     chars: npt.NDArray[np.uint8],
     lt: npt.NDArray[np.intp],
@@ -241,41 +266,40 @@ def _verify_points(
 ) -> npt.NDArray[np.intp] | None:
     """Check that every point has the first point's tags, in order, with only whitespace
     between tags that hold no value (what an XML reading would see the same way); return
-    the ``<`` positions of every point's tags (points x tags), or None.
+    the ``<`` positions of every point's tags (tags x points: one contiguous row per tag),
+    or None.
 
     Vectorised over the points: one gather (rows of a sliding-window view of the bytes) and
-    one compare per tag of the shape, and (only when some point has whitespace between its
-    tags) one pass over the bytes for whitespace.
+    one compare per run of adjacent tags of the shape (``_tag_runs``: a run's bytes matching
+    at every point puts each of its tags where ``lt`` says the next ``<`` is), and (only
+    when some point has whitespace between its tags) one pass over the bytes for whitespace.
     """
     n, width = len(first_tag), len(shape.tags)
     if first_tag[-1] + width > len(lt) or (n > 1 and (np.diff(first_tag) < width).any()):
         return None
-    pos: npt.NDArray[np.intp] = np.asarray(lt[first_tag[:, None] + np.arange(width)], np.intp)
+    pos: npt.NDArray[np.intp] = np.asarray(lt[np.arange(width)[:, None] + first_tag], np.intp)
     size = len(chars)
-    ends = np.empty_like(pos)
-    ends[:, 0] = tag0_end
-    longest = max(len(t or b"") for t in shape.tags)
-    padded = np.concatenate((chars, np.zeros(longest, np.uint8)))
-    for j, tag in enumerate(shape.tags[1:], 1):
-        assert tag is not None
-        if int(pos[-1, j]) + len(tag) > size:
+    for j, text in _tag_runs(pos, shape):
+        if int(pos[j, -1]) + len(text) > size:  # the last point's is the furthest
             return None
         # each row of the window view is the bytes from one offset on (no copy): one gather
-        rows = np.lib.stride_tricks.sliding_window_view(padded, len(tag))[pos[:, j]]
-        if not (rows == np.frombuffer(tag, np.uint8)).all():
+        rows = np.lib.stride_tricks.sliding_window_view(chars, len(text))[pos[j]]
+        if not (rows == np.frombuffer(text, np.uint8)).all():
             return None
-        ends[:, j] = pos[:, j] + len(tag)
-    gap_start, gap_end = ends[:, :-1], pos[:, 1:]
+    ends = np.empty_like(pos)
+    ends[0] = tag0_end
+    ends[1:] = pos[1:] + np.array([len(t or b"") for t in shape.tags[1:]])[:, None]
+    gap_start, gap_end = ends[:-1], pos[1:]
     if (gap_start > gap_end).any():
         return None
     leaf = np.zeros(width - 1, dtype=bool)
     for slot, _ in shape.leaves.values():
         leaf[slot] = True
-    lengths = (gap_end - gap_start)[:, ~leaf]
+    lengths = (gap_end - gap_start)[~leaf]
     if lengths.any():
-        text = np.cumsum(~_SPACE[chars], dtype=np.int64)
-        text = np.concatenate(([0], text))
-        if ((text[gap_end[:, ~leaf]] - text[gap_start[:, ~leaf]]) != 0).any():
+        text_bytes = np.cumsum(~_SPACE[chars], dtype=np.int32 if size < 2**31 else np.int64)
+        counts = np.concatenate(([0], text_bytes))
+        if ((counts[gap_end[~leaf]] - counts[gap_start[~leaf]]) != 0).any():
             return None
     return pos
 
@@ -298,14 +322,36 @@ def _times_at(chars: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> FloatA
     return parse_times(texts)
 
 
-def _positions(body: bytes, needle: bytes) -> list[int]:
-    """Where ``needle`` occurs in ``body`` (few occurrences: a plain find loop)."""
-    out: list[int] = []
-    at = body.find(needle)
-    while at >= 0:
-        out.append(at)
-        at = body.find(needle, at + 1)
-    return out
+_QUOTE_WINDOW = 32
+
+
+def _next_quote(chars: npt.NDArray[np.uint8], starts: npt.NDArray[np.intp]) -> npt.NDArray[np.intp]:
+    """The position of the first ``"`` at or after each of ``starts`` (the last ``"`` of the
+    bytes, or the last byte, where there is none), for attribute values that must then read
+    as numbers: a look at the next few bytes of each, and a search of every quote only when a
+    value is longer than that.
+
+    When there is a ``"`` at the first value's width after every start (loggers write
+    fixed-width coordinates), those are returned without looking for an earlier one: a value
+    with a ``"`` inside it does not read as a number, so the file goes to the lxml reader
+    either way, and for every file the caller accepts they are the first quotes."""
+    if len(starts) and int(starts.max()) < len(chars):
+        width = chars[starts[0] : starts[0] + _QUOTE_WINDOW].tobytes().find(b'"')
+        guess = starts + width
+        if width >= 0 and int(guess.max()) < len(chars) and (chars[guess] == ord('"')).all():
+            return guess
+    padded = chars
+    if int(starts.max()) + _QUOTE_WINDOW > len(chars):  # rare: a point that close to the end
+        padded = np.concatenate((chars, np.full(_QUOTE_WINDOW, ord('"'), np.uint8)))
+    rows = np.lib.stride_tricks.sliding_window_view(padded, _QUOTE_WINDOW)[starts] == ord('"')
+    found = rows.argmax(axis=1)
+    result: npt.NDArray[np.intp] = starts + found
+    if rows[np.arange(len(starts)), found].all() and int(result.max()) < len(chars):
+        return result
+    quotes = np.flatnonzero(chars == ord('"'))
+    if not len(quotes):
+        return np.full(len(starts), len(chars) - 1, np.intp)
+    return quotes[np.minimum(np.searchsorted(quotes, starts), len(quotes) - 1)]
 
 
 _LAT_OPEN = np.frombuffer(b'<trkpt lat="', np.uint8)
@@ -324,9 +370,13 @@ def _latlon_tags(
         return False
     if (lat_end <= points).any() or (lon_end <= lat_end).any():
         return False
-    if not (chars[points[:, None] + np.arange(len(_LAT_OPEN))] == _LAT_OPEN).all():
+    size = len(chars)
+    if int(points.max()) + len(_LAT_OPEN) > size or int(lat_end.max()) + len(_LON_OPEN) > size:
         return False
-    if not (chars[lat_end[:, None] + np.arange(len(_LON_OPEN))] == _LON_OPEN).all():
+    window = np.lib.stride_tricks.sliding_window_view
+    if not (window(chars, len(_LAT_OPEN))[points] == _LAT_OPEN).all():
+        return False
+    if not (window(chars, len(_LON_OPEN))[lat_end] == _LON_OPEN).all():
         return False
     return bool((chars[lon_end + 1] == ord(">")).all())
 
@@ -350,7 +400,6 @@ def fast_parts(data: bytes) -> GpxParts | None:
     first_trk = data.find(b"<trk>", root.end())
     if first_trk < 0:
         return None
-    body = data[first_trk:]
     leaves = {b"ele": m.ALTITUDE_M, b"time": "time"}
     for prefix in [p for p, uri in ns.items() if uri in TPX_URIS and p][:1]:
         leaves.update(
@@ -361,12 +410,13 @@ def fast_parts(data: bytes) -> GpxParts | None:
                 prefix + b":speed": m.SPEED_M_S,
             }
         )
-    start = body.find(b"<trkpt ")
-    first = body[start : body.find(b"</trkpt>", start) + 8]
+    start = data.find(b"<trkpt ", first_trk)
+    first = data[start : data.find(b"</trkpt>", start) + 8]
     shape = _point_shape(first, leaves) if start >= 0 else None
     if shape is None or "time" not in shape.leaves:
         return None
-    chars = np.frombuffer(body, np.uint8)
+    # the track part from its first <trk> on, without a copy (positions below are into it)
+    chars = np.frombuffer(data, np.uint8, offset=first_trk)
     lt = np.flatnonzero(chars == ord("<"))
     all_tags = len(lt)
     lt = lt[lt < len(chars) - 9]  # only </trk></gpx> can start that close to the end
@@ -382,23 +432,22 @@ def fast_parts(data: bytes) -> GpxParts | None:
     trkseg = int((is_trk & (chars[at + 4] == ord("s"))).sum())  # <trks only opens a <trkseg>
     points = at[is_point]
     n = len(points)  # every "<trkpt " (the checks below prove they are all whole points)
-    head = body[: body.find(b"<trkseg")] if b"<trkseg" in body else body
+    first_seg = data.find(b"<trkseg", first_trk)
+    head = data[first_trk:first_seg] if first_seg >= 0 else data[first_trk:]
     if not n or not _tags_accounted(head, n * shape.opening, all_tags, trk, trkseg):
         return None
     first_tag = t_tags[is_point]  # each point's tags follow its <trkpt in order
-    quotes = np.flatnonzero(chars == ord('"'))
     lat_start = points + len(b'<trkpt lat="')
-    lat_end = quotes[np.minimum(np.searchsorted(quotes, lat_start), len(quotes) - 1)]
+    lat_end = _next_quote(chars, lat_start)
     lon_start = lat_end + len(b'" lon="')
-    lon_end = quotes[np.minimum(np.searchsorted(quotes, lon_start), len(quotes) - 1)]
+    lon_end = _next_quote(chars, lon_start)
     if not _latlon_tags(chars, points, lat_end, lon_end, lt[first_tag + 1]):
         return None
     pos = _verify_points(chars, lt, first_tag, shape, lon_end + 2)
     if pos is None:
         return None
     spans = {
-        key: (pos[:, slot] + length, pos[:, slot + 1])
-        for key, (slot, length) in shape.leaves.items()
+        key: (pos[slot] + length, pos[slot + 1]) for key, (slot, length) in shape.leaves.items()
     }
     try:
         lat = _decimals_at(chars, lat_start, lat_end)
@@ -411,7 +460,9 @@ def fast_parts(data: bytes) -> GpxParts | None:
     posix = _times_at(chars, *spans["time"])
     if not np.isfinite(posix).all():
         return None
-    segments = np.array(_positions(body, b"<trkseg"), dtype=np.int64)
+    # every "<trkseg" starts at a "<" (all of them are accounted for): no scan of the track
+    seg = at[is_trk & (chars[at + 4] == ord("s"))]
+    segments = seg[(chars[seg + 5] == ord("e")) & (chars[seg + 6] == ord("g"))]
     before = np.searchsorted(points, segments) if len(segments) else np.zeros(1, np.int64)
     creator = re.search(rb"""\bcreator\s*=\s*["']([^"']*)["']""", root.group(1))
     return GpxParts(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError
+from backstride.ingest import registry
 from backstride.services import accounts, auth
 from backstride.services.imports import jobs
 from backstride.services.imports.worker import ImportWorker
@@ -161,7 +162,7 @@ def test_a_broken_upload_check_stops_the_upload_instead_of_being_skipped(
     def broken_reader(path: Path, *, max_bytes: int) -> list[object]:
         raise ImportError("the FIT decoder could not be loaded")
 
-    monkeypatch.setattr(jobs, "read_activity", broken_reader)
+    monkeypatch.setattr(registry, "read_activity", broken_reader)  # what the check imports
     upload = tmp_path / "run.gpx"
     shutil.copyfile(SAMPLE_GPX, upload)
     with pytest.raises(ImportError, match="FIT decoder"):

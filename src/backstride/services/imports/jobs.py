@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.errors import BackstrideError, InvalidInput, NotFound
-from backstride.ingest.registry import read_activity
 from backstride.services.blobstore import blob_store
 from backstride.services.policy import Principal, own_runner_id
 from backstride.store.db import BUSY_TIMEOUT_MS, is_transient
@@ -259,7 +258,9 @@ def check_single_file(path: Path, settings: Settings) -> None:
     by ``uploads.check_archive`` and imported in the background.
     """
     # Imported here, not at the top: services.imports.importing imports this module
-    # (``Interrupted``).
+    # (``Interrupted``), and the readers (lxml, the FIT decoder) are only needed by the
+    # parser processes there, not by an importing command's own process.
+    from backstride.ingest.registry import read_activity
     from backstride.services.imports.importing import dated
 
     activities = read_activity(path, max_bytes=settings.max_file_bytes)

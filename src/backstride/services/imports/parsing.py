@@ -15,7 +15,6 @@ main process when their results are handed out, the rest by the workers.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import threading
 from collections import deque
@@ -31,12 +30,13 @@ from backstride.ingest.errors import NO_DATE, ingest_error
 from backstride.ingest.model import Activity
 from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.blobstore import BlobStore, blob_store
+from backstride.services.imports import forkserver
 from backstride.services.rows.activity import StreamFacts, stream_facts, without_streams
 
 if TYPE_CHECKING:
     from backstride.config import Settings
 
-PARALLEL_MIN_ITEMS = 8
+PARALLEL_MIN_ITEMS = forkserver.PARALLEL_MIN_ITEMS
 IN_FLIGHT_ITEMS = 32
 """Items parsed ahead of the writer: enough for both workers to keep busy while the command
 imports the database layer (a small import's largest share) [default]."""
@@ -141,13 +141,8 @@ def _pool() -> ProcessPoolExecutor:
     handlers and threads (and then ignore SIGTERM); the forkserver starts from a clean
     interpreter, and preloading the readers makes each worker start at once.
     """
-    context = multiprocessing.get_context("forkserver")
-    # numpy.ma: numpy imports it on the first np.median (the summaries), in every worker
-    context.set_forkserver_preload(
-        ["backstride.services.imports.parsing", "backstride.ingest.registry", "numpy.ma"]
-    )
     workers = max(1, min(2, os.cpu_count() or 1))
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context())
 
 
 def _stop_pool(pool: ProcessPoolExecutor, *, clean: bool) -> None:

@@ -73,8 +73,9 @@ def _deltas(ints: FloatArray) -> FloatArray:
     return deltas
 
 
-def encode_streams(streams: Streams, *, level: int = ZSTD_LEVEL) -> bytes:
-    """Pack every channel of ``streams`` into one compact ``BSS2`` blob (zstd ``level``)."""
+def columns(streams: Streams) -> tuple[bytes, bytes]:
+    """The header (JSON) and the uncompressed columns of ``streams``, the same for ``BSS1``
+    and ``BSS2`` (only the compression differs)."""
     spec: list[list[object]] = []
     parts: list[bytes] = []
     for name in m.STREAM_CHANNELS:
@@ -100,7 +101,13 @@ def encode_streams(streams: Streams, *, level: int = ZSTD_LEVEL) -> bytes:
             parts.append(np.packbits(nan).tobytes())
         spec.append([name, "d4", scale, has_nan])
     header = json.dumps({"n": len(streams), "channels": spec}, separators=(",", ":")).encode()
-    body = zstandard.ZstdCompressor(level=level).compress(b"".join(parts))
+    return header, b"".join(parts)
+
+
+def encode_streams(streams: Streams, *, level: int = ZSTD_LEVEL) -> bytes:
+    """Pack every channel of ``streams`` into one compact ``BSS2`` blob (zstd ``level``)."""
+    header, payload = columns(streams)
+    body = zstandard.ZstdCompressor(level=level).compress(payload)
     return MAGIC + struct.pack("<I", len(header)) + header + body
 
 
@@ -183,6 +190,7 @@ def decode_pairs(blob: bytes) -> tuple[FloatArray, FloatArray]:
 __all__ = [
     "MAGIC",
     "MAGIC_V1",
+    "columns",
     "decode_pairs",
     "decode_streams",
     "encode_pairs",

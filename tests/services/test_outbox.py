@@ -38,7 +38,7 @@ ICS = (
 _still_valid: dict[str, int] = {}
 
 
-def _appointment_guard(session: Session, ref: str, version: int | None) -> bool:
+def _appointment_guard(session: Session, ref: str, version: int | None, now: dt.datetime) -> bool:
     return _still_valid.get(ref) == version
 
 

@@ -48,8 +48,9 @@ from backstride.units import new_id, require_aware
 
 log = logging.getLogger(__name__)
 
-Guard = Callable[[Session, str, int | None], bool]
-"""``guard(session, ref, version)``: True while the message still applies."""
+Guard = Callable[[Session, str, int | None, dt.datetime], bool]
+"""``guard(session, ref, version, now)``: True while the message still applies at ``now``
+(the sender's time, just before it sends)."""
 
 _GUARDS: dict[str, Guard] = {}
 
@@ -323,14 +324,18 @@ def _claim_batch(session: Session, ids: list[str], *, now: dt.datetime) -> list[
     return sorted(won, key=lambda r: (r.send_after, r.id))
 
 
-def _still_applies(session: Session, row: OutboxMessage) -> tuple[bool, str | None]:
+def _still_applies(
+    session: Session, row: OutboxMessage, now: dt.datetime
+) -> tuple[bool, str | None]:
     """Whether a claimed message may go now (its guard, checked just before sending)."""
     if row.guard_kind is None:
         return True, None
     guard = _GUARDS.get(row.guard_kind)
     if guard is None:
         return False, f"no guard registered for {row.guard_kind!r}"
-    return (row.guard_ref is not None and guard(session, row.guard_ref, row.guard_version)), None
+    return (
+        row.guard_ref is not None and guard(session, row.guard_ref, row.guard_version, now)
+    ), None
 
 
 @dataclass(slots=True)
@@ -427,7 +432,7 @@ def _send_each(
         if time.monotonic() - started > SENDING_STALE_S / 2:
             out.released.append(row.id)  # a slow server: never let a claim go stale
             continue
-        ok, why = _still_applies(session, row)
+        ok, why = _still_applies(session, row, now)
         if not ok:
             out.voided.append((row.id, why))
             continue

@@ -12,10 +12,12 @@ from email.message import EmailMessage
 
 import pytest
 from icalendar import Calendar
+from sqlalchemy import update
 from sqlalchemy.orm import Session, sessionmaker
 
 from backstride.config import Settings
 from backstride.services import booking, outbox
+from backstride.store.clinic_models import Appointment
 from tests.mail_sink import SmtpSink
 from tests.services.booking.world import MONDAY, NOW, BookingWorld, at, build_booking_world
 
@@ -166,12 +168,43 @@ def test_a_visit_booked_inside_a_reminder_offset_skips_that_reminder(
     assert subjects(smtp_sink) == ["Booked", "Reminder"]
 
 
+def test_a_sender_that_was_down_past_the_start_sends_nothing_for_that_visit(
+    session: Session,
+    bw: BookingWorld,
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+) -> None:
+    ap = book(session, bw, at(MONDAY, "09:00"))
+    report = outbox.send_due(
+        factory, settings=sink_settings, now=ap.start_at + dt.timedelta(minutes=1)
+    )
+    assert (report.sent, report.voided) == (0, 3)  # the confirmation and both reminders
+    assert smtp_sink.to(EMAIL) == []
+
+
 def test_a_worker_process_of_its_own_sends_the_confirmation(
     session: Session, bw: BookingWorld, sink_settings: Settings, smtp_sink: SmtpSink
 ) -> None:
     """``backstride worker`` never imports the booking pages or API: the sender must still
     know the booking's guard, or the confirmation would be voided instead of sent."""
-    book(session, bw, at(MONDAY, "09:00"))
+    ap = book(session, bw, at(MONDAY, "09:00"))
+    # The worker reads the wall clock: move the visit a year past it, so that the guard's
+    # "not begun" holds whenever this runs (its reminders are due at once).
+    ahead = dt.timedelta(days=(dt.datetime.now(dt.UTC) - ap.start_at).days + 365)
+    row = session.get(Appointment, ap.id)
+    assert row is not None
+    session.execute(
+        update(Appointment)
+        .where(Appointment.id == ap.id)
+        .values(
+            start_at=row.start_at + ahead,
+            end_at=row.end_at + ahead,
+            blocked_start_at=row.blocked_start_at + ahead,
+            blocked_end_at=row.blocked_end_at + ahead,
+        )
+    )
+    session.commit()
     env = dict(
         os.environ,
         BACKSTRIDE_DATA_DIR=str(sink_settings.data_dir),
@@ -189,8 +222,7 @@ def test_a_worker_process_of_its_own_sends_the_confirmation(
         check=False,
     )
     assert ran.returncode == 0, ran.stderr
-    # The world's visit is in the past of the wall clock the worker reads: its reminders are
-    # due too. Every message went; none was voided for want of its guard.
+    # Every message went (the reminders were due at once); none was voided.
     confirmation = next(m for m in smtp_sink.to(EMAIL) if m["Subject"].startswith("Booked"))
     assert str(calendar(confirmation)["METHOD"]) == "REQUEST"
     assert {v.status for v in outbox.list_messages(session)} == {"sent"}

@@ -38,12 +38,16 @@ GUARD = "booking.appointment"
 SENDER = "clinic@backstride.invalid"
 
 
-def _still_booked(session: Session, ref: str, version: int | None) -> bool:
-    """The guard: the appointment is booked at the version the message was made for."""
+def _still_booked(session: Session, ref: str, version: int | None, now: dt.datetime) -> bool:
+    """The guard: the appointment is booked at the version the message was made for, and
+    has not begun (a sender that was down past the start never sends a confirmation or a
+    reminder for a visit already under way or over)."""
     row = session.execute(
-        select(Appointment.status, Appointment.version).where(Appointment.id == ref)
+        select(Appointment.status, Appointment.version, Appointment.start_at).where(
+            Appointment.id == ref
+        )
     ).first()
-    return row is not None and row[0] == "booked" and row[1] == version
+    return row is not None and row[0] == "booked" and row[1] == version and row[2] > now
 
 
 outbox.register_guard(GUARD, _still_booked)

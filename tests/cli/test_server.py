@@ -90,20 +90,29 @@ def test_an_admin_removes_a_lost_second_factor_and_ends_the_sessions(
 
 
 @pytest.mark.parametrize(("value", "worker_threads"), [("true", 1), ("false", 0)])
-def test_serve_runs_the_background_worker_unless_told_a_worker_runs_beside_it(
-    env: Settings, monkeypatch: pytest.MonkeyPatch, value: str, worker_threads: int
+@pytest.mark.parametrize("entry", ["serve", "asgi"])
+def test_the_server_runs_the_background_worker_unless_told_a_worker_runs_beside_it(
+    env: Settings, monkeypatch: pytest.MonkeyPatch, value: str, worker_threads: int, entry: str
 ) -> None:
+    """``backstride serve`` (one process) and the ASGI entry that ``serve --workers N`` and
+    uvicorn load both read ``BACKSTRIDE_SERVE_WORKER``."""
+    import importlib
     import threading
 
     import uvicorn
     from fastapi.testclient import TestClient
 
-    served: list[object] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **_: served.append(app))
     monkeypatch.setenv("BACKSTRIDE_SERVE_WORKER", value)
-    ran = CliRunner().invoke(app, ["serve"])
-    assert ran.exit_code == 0, ran.output
-    (asgi,) = served
+    if entry == "serve":
+        served: list[object] = []
+        monkeypatch.setattr(uvicorn, "run", lambda app, **_: served.append(app))
+        ran = CliRunner().invoke(app, ["serve"])
+        assert ran.exit_code == 0, ran.output
+        (asgi,) = served
+    else:
+        import backstride.api.asgi
+
+        asgi = importlib.reload(backstride.api.asgi).app
     with TestClient(asgi):  # type: ignore[arg-type]
         running = [t for t in threading.enumerate() if t.name == "import-worker"]
         assert len(running) == worker_threads

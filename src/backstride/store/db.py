@@ -26,7 +26,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
@@ -232,9 +232,10 @@ POOL_OVERFLOW = 16
 def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout per connection."""
     kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    in_memory = url.startswith("sqlite") and make_url(url).database in (None, "", ":memory:")
     if null_pool:
         kwargs["poolclass"] = NullPool
-    elif url != "sqlite://" and ":memory:" not in url:
+    elif not in_memory:  # an in-memory SQLite has one connection per thread, no queue
         # Connections kept open between requests: SQLAlchemy's default of 5 made the 6th to
         # 8th concurrent request open (and then close) a connection of its own, which costs
         # a PostgreSQL server a new process each time (docs/decisions/0068).

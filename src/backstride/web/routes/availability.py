@@ -122,15 +122,17 @@ def _page(
     visitor: Visitor,
     session: DbSession,
     *,
-    clinic_id: str,
-    clinic_name: str,
+    clinic: str | None,
     clinician: str | None,
     now: dt.datetime,
     hours_state: FormState | None = None,
     off_state: FormState | None = None,
     status: int = 200,
 ) -> Response:
+    """The page for the clinic asked for (``clinic``: its id, or None for the caller's
+    first), with the forms' states after a refused change."""
     assert visitor.principal is not None
+    clinic_id, clinic_name = _clinic(session, visitor, clinic)
     tz = booking.get_policy(session, clinic_id=clinic_id).timezone
     people = list(booking.list_booking_clinicians(session, clinic_id=clinic_id))
     ids = [p.id for p in people]
@@ -219,16 +221,23 @@ def _back(clinic_id: str, clinician_id: str, **extra: str) -> Response:
 @router.get("/clinic/availability")
 def availability(request: Request, visitor: SetupDep, session: DbSession, now: Now) -> Response:
     """A clinician's week (hours by weekday, dated exceptions), time off, and everyone's week."""
-    clinic_id, clinic_name = _clinic(session, visitor, request.query_params.get("clinic"))
     return _page(
         request,
         visitor,
         session,
-        clinic_id=clinic_id,
-        clinic_name=clinic_name,
+        clinic=request.query_params.get("clinic"),
         clinician=request.query_params.get("clinician"),
         now=now,
     )
+
+
+def _for_the_form(session: DbSession, exc: BackstrideError) -> None:
+    """A refusal the form shows beside its fields, with the write rolled back; not the
+    caller's clinic or a thing already gone (403/404 other than an unknown clinician) goes
+    on to the error pages."""
+    if exc.status in (403, 404) and exc.code != "clinician.not_found":
+        raise exc
+    session.rollback()
 
 
 def _place(state: FormState, exc: BackstrideError, fields: dict[str, str]) -> None:
@@ -267,21 +276,17 @@ def add_hours(
                 now=now,
             )
         except BackstrideError as exc:
-            if exc.status in (403, 404) and exc.code != "clinician.not_found":
-                raise
-            session.rollback()
+            _for_the_form(session, exc)
             status = exc.status
             fields = {"start": "start", "end": "end", "weekday": "weekday"}
             _place(state, exc, fields)
         else:
             return _back(clinic_id, body.clinician_id, done="hours_added")
-    clinic_id, clinic_name = _clinic(session, visitor, clinic_id)
     return _page(
         request,
         visitor,
         session,
-        clinic_id=clinic_id,
-        clinic_name=clinic_name,
+        clinic=clinic_id,
         clinician=values.get("clinician_id"),
         now=now,
         hours_state=state,
@@ -349,9 +354,7 @@ def add_time_off(
                     now=now,
                 )
             except BackstrideError as exc:
-                if exc.status in (403, 404) and exc.code != "clinician.not_found":
-                    raise
-                session.rollback()
+                _for_the_form(session, exc)
                 if exc.code == "booking.end_before_start":
                     state.add("last_date", "The last day must be on or after the first day")
                 else:
@@ -363,13 +366,11 @@ def add_time_off(
                     done="off_added",
                     conflicts=",".join(made.conflicts),
                 )
-    clinic_id, clinic_name = _clinic(session, visitor, clinic_id)
     return _page(
         request,
         visitor,
         session,
-        clinic_id=clinic_id,
-        clinic_name=clinic_name,
+        clinic=clinic_id,
         clinician=values.get("clinician_id"),
         now=now,
         off_state=state,

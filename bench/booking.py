@@ -542,7 +542,9 @@ def profile_api(url: str, name: str, data_dir: Path) -> dict[str, Any]:
 def _workers(name: str) -> int:
     """uvicorn processes: 1, or ``BENCH_PG_WORKERS`` on PostgreSQL (SQLite serves from one:
     its write gate is per process; docs/decisions/0056)."""
-    return int(os.environ.get("BENCH_PG_WORKERS", "1")) if name == "PostgreSQL" else 1
+    return int(
+        os.environ.get("BENCH_PG_WORKERS" if name == "PostgreSQL" else "BENCH_SQLITE_WORKERS", "1")
+    )
 
 
 SEPARATE_WORKER = os.environ.get("BENCH_SEPARATE_WORKER", "1") != "0"

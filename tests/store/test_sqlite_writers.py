@@ -4,6 +4,8 @@ writers of one file pass a first-come-first-served gate and never starve."""
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 
@@ -142,4 +144,84 @@ def test_a_connection_returns_to_the_pool_with_the_normal_busy_timeout(
     for _ in range(3):  # whichever pooled connection comes next
         with factory() as session:
             assert session.execute(text("PRAGMA busy_timeout")).scalar() == BUSY_TIMEOUT_MS
+    engine.dispose()
+
+
+_HOLD_A_WRITE = """
+import sys
+from sqlalchemy import text
+from backstride.store.db import make_engine, session_factory
+engine = make_engine(sys.argv[1])
+with session_factory(engine)() as session:
+    session.execute(text("UPDATE blobs SET size_bytes = size_bytes"))  # takes the gate
+    print("holding", flush=True)
+    sys.stdin.readline()  # until the test says so
+    session.commit()
+print("committed", flush=True)
+"""
+
+
+def test_a_writer_of_another_process_is_waited_for_at_the_gate_not_at_sqlites_busy_handler(
+    settings: Settings,
+) -> None:
+    url = settings.effective_database_url
+    upgrade(url)
+    other = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_A_WRITE, url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert other.stdin is not None
+    assert other.stdout is not None
+    engine = make_engine(url)
+    try:
+        assert other.stdout.readline().strip() == "holding"
+        with session_factory(engine)() as session:
+            session.execute(text("PRAGMA busy_timeout=50"))
+            with pytest.raises(OperationalError) as caught:
+                session.execute(text("UPDATE blobs SET size_bytes = size_bytes"))
+            assert "waited for the write gate" in str(caught.value)  # the gate, not SQLite
+            assert is_transient(caught.value)
+            session.rollback()
+            other.stdin.write("\n")
+            other.stdin.flush()
+            assert other.stdout.readline().strip() == "committed"
+            session.execute(text("UPDATE blobs SET size_bytes = size_bytes"))  # its turn now
+            session.commit()
+    finally:
+        other.kill() if other.poll() is None else None
+        other.wait()
+        engine.dispose()
+
+
+_WRITE_MANY = """
+import sys
+from sqlalchemy import text
+from backstride.store.db import make_engine, session_factory
+engine = make_engine(sys.argv[1])
+factory = session_factory(engine)
+for j in range(40):
+    with factory() as session:
+        session.execute(
+            text(
+                "INSERT INTO clinics (id, slug, name, created_at) "
+                "VALUES (:id, :slug, 'c', '2026-12-05 00:00:00.000000')"
+            ),
+            {"id": f"{sys.argv[2]}-{j}", "slug": f"{sys.argv[2]}-{j}"},
+        )
+        session.commit()
+"""
+
+
+def test_writers_in_several_processes_all_commit_in_turn(settings: Settings) -> None:
+    url = settings.effective_database_url
+    upgrade(url)
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITE_MANY, url, f"p{i}"]) for i in range(3)
+    ]
+    assert [w.wait(timeout=120) for w in writers] == [0, 0, 0]
+    engine = make_engine(url)
+    with session_factory(engine)() as session:
+        assert session.execute(text("SELECT count(*) FROM clinics")).scalar() == 120
     engine.dispose()

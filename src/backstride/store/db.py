@@ -18,10 +18,12 @@ database file's :class:`WriteGate`, a first-come-first-served queue (docs/decisi
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import sqlite3
 import threading
+import time
 from collections import deque
 from pathlib import Path
 from typing import Any, Self
@@ -62,40 +64,85 @@ def _sqlite_immediate_savepoint(conn: Connection, name: str | None) -> None:
 
 
 class WriteGate:
-    """A first-come, first-served lock for one SQLite file's writers in this process.
+    """A first-come, first-served lock for one SQLite file's writers in this process, and
+    across the processes that use the same file.
 
     SQLite's busy handler polls (sleeps 1, 2, 5 ... 100 ms, then retries) and a newcomer may
     take the lock between two polls of a writer that has waited for seconds: under a steady
     stream of writers one of them can wait past any timeout. The gate queues writers in arrival
     order and hands the lock straight to the next in line. Any thread may release it (the
     connection that took it may be committed from another thread of the pool).
+
+    The writer at the head of the queue then takes an exclusive ``flock`` on a lock file beside
+    the database (``lock_path``), which every process using the file takes the same way (the
+    server's processes, ``backstride worker``, the CLI): between processes the writers meet at
+    the kernel's lock, which wakes a waiter the moment it is given back, not at SQLite's busy
+    handler. The kernel drops the lock of a process that dies. docs/decisions/0069.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, lock_path: str | None = None) -> None:
         self._mutex = threading.Lock()
         self._waiters: deque[threading.Lock] = deque()
         self._held = False
+        self._lock_path = lock_path
+        self._fd: int | None = None
+        self._pid = 0
 
     def acquire(self, timeout_s: float) -> bool:
         """Take the gate within ``timeout_s`` seconds (False if it stayed taken)."""
+        deadline = time.monotonic() + max(timeout_s, 0.0)
         with self._mutex:
             if not self._held:
                 self._held = True
-                return True
-            ticket = threading.Lock()
-            ticket.acquire()
-            self._waiters.append(ticket)
-        if ticket.acquire(timeout=max(timeout_s, 0.0)):
+                ticket = None
+            else:
+                ticket = threading.Lock()
+                ticket.acquire()
+                self._waiters.append(ticket)
+        if ticket is not None and not ticket.acquire(timeout=max(timeout_s, 0.0)):
+            with self._mutex:
+                try:
+                    self._waiters.remove(ticket)
+                except ValueError:  # handed over just as the wait ended: it is ours
+                    pass
+                else:
+                    return False
+        if self._lock_path is None or self._file_lock(deadline):
             return True
-        with self._mutex:
+        self._hand_over()
+        return False
+
+    def _file_lock(self, deadline: float) -> bool:
+        """The other processes' turn: the lock file's ``flock``, polled until ``deadline``
+        (a blocking ``flock`` cannot time out) from 0.1 ms up to 2 ms apart."""
+        fd = self._lock_fd()
+        pause = 0.0001
+        while True:
             try:
-                self._waiters.remove(ticket)
-            except ValueError:  # handed over just as the wait ended: it is ours
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 return True
-            return False
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
+
+    def _lock_fd(self) -> int:
+        """This process's own open lock file (a forked child opens its own: a ``flock`` is
+        shared by every copy of a descriptor)."""
+        if self._fd is None or self._pid != os.getpid():
+            assert self._lock_path is not None
+            self._fd = os.open(self._lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+            self._pid = os.getpid()
+        return self._fd
 
     def release(self) -> None:
-        """Hand the gate to the longest waiter, or open it."""
+        """Give the lock file back, then hand the gate to the longest waiter, or open it."""
+        if self._fd is not None and self._pid == os.getpid():
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._hand_over()
+
+    def _hand_over(self) -> None:
         with self._mutex:
             if self._waiters:
                 self._waiters.popleft().release()  # stays held, now by the next writer
@@ -114,12 +161,13 @@ _GATES_LOCK = threading.Lock()
 
 
 def write_gate(path: str) -> WriteGate:
-    """The one gate of the database file at ``path`` in this process."""
+    """The one gate of the database file at ``path`` in this process (its lock file:
+    ``path`` + ``.writelock``)."""
     key = os.path.realpath(path)
     with _GATES_LOCK:
         gate = _GATES.get(key)
         if gate is None:
-            gate = _GATES[key] = WriteGate()
+            gate = _GATES[key] = WriteGate(key + ".writelock")
         return gate
 
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import String, Table, bindparam, exists, insert, select
+from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -123,7 +124,26 @@ class _Who:
 
 
 # Core inserts (no ORM unit of work): a booking writes its rows in three statements.
-_INSERT_CONSENT = insert(cast(Table, Consent.__table__))
+_CONSENTS = cast(Table, Consent.__table__)
+_INSERT_CONSENT = insert(_CONSENTS).from_select(
+    ["id", "runner_id", "clinic_id", "granted_at", "revoked_at"],
+    select(
+        bindparam("id", type_=String()),
+        bindparam("runner_id", type_=String()),
+        bindparam("clinic_id", type_=String()),
+        bindparam("granted_at", type_=_CONSENTS.c.granted_at.type),
+        bindparam("revoked_at", type_=_CONSENTS.c.revoked_at.type),
+    ).where(
+        ~exists().where(
+            _CONSENTS.c.runner_id == bindparam("runner_id"),
+            _CONSENTS.c.clinic_id == bindparam("clinic_id"),
+            _CONSENTS.c.revoked_at.is_(None),
+        )
+    ),
+)
+"""The runner's consent to the clinic, unless one is active already: read outside the write
+transaction, so another booking of theirs may have granted it meanwhile (then nothing is
+inserted, and neither is the consent's audit event)."""
 _INSERT_APPOINTMENT = insert(cast(Table, Appointment.__table__))
 _INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
 
@@ -255,6 +275,10 @@ def _taken_error(
     )
 
 
+def _inserted(result: Result[Any]) -> int:
+    return cast(CursorResult[Any], result).rowcount
+
+
 def _db_refusal(exc: IntegrityError) -> BackstrideError:
     kind = overlap_of(exc)
     if kind == "runner":
@@ -340,6 +364,55 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
     # (docs/decisions/0057). Overlaps are still refused by the database inside it.
     clinic_key, rules = load_clinic_rules(session, clinic_id, start_at=start_at, end_at=start_at)
     try:
+        # Everything that decides whether this runner may have this type at this time reads
+        # outside the write transaction; only the placement against the clinic's bookings and
+        # the inserts run inside it, so the one writer of a SQLite file, or of a clinic on
+        # PostgreSQL, holds the lock for the shortest time (docs/decisions/0069).
+        who = _who(session, runner_id=runner_id, clinic_id=clinic_key)
+        if staff:
+            require_staff(session, principal, clinic_key)
+        consent: dict[str, object] | None = None
+        audits: list[dict[str, object]] = []
+        if not who.consent:
+            if staff or not share_record:
+                raise Forbidden(
+                    "the runner has not shared their record with this clinic",
+                    code="booking.consent_required",
+                )
+            consent = {
+                "id": new_id(),
+                "runner_id": runner_id,
+                "clinic_id": clinic_key,
+                "granted_at": now,
+                "revoked_at": None,
+            }
+            audits.append(
+                audit_values(
+                    actor=principal,
+                    runner_id=runner_id,
+                    action="create",
+                    resource="consent",
+                    now=now,
+                    detail={"clinic_id": clinic_key, "via": "booking"},
+                )
+            )
+        t = rules.type_by_id(appointment_type_id)
+        if t is None:
+            raise NotFound(
+                "no such appointment type at this clinic", code="appointment_type.not_found"
+            )
+        if end_at is not None and end_at - start_at != t.duration:
+            raise InvalidInput(
+                f"a {t.name} lasts {t.duration_min} minutes",
+                code="booking.duration_mismatch",
+                problems=[{"path": "end_at", "msg": f"start_at + {t.duration_min} min"}],
+            )
+        if not staff:
+            found = eligibility(
+                rules, disposition=who.disposition, returning=who.returning, now=now
+            )
+            require_type(found, t)
+            require_by(found, start_at)
         with write_transaction(session):
             made = idempotency.replay(
                 session,
@@ -352,53 +425,6 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
             if made is not None:
                 return _replayed(session, made, principal)
             hold_clinic_calendar(session, clinic_key)
-            who = _who(session, runner_id=runner_id, clinic_id=clinic_key)
-            if staff:
-                require_staff(session, principal, clinic_key)
-            consent: dict[str, object] | None = None
-            audits: list[dict[str, object]] = []
-            if not who.consent:
-                if staff or not share_record:
-                    raise Forbidden(
-                        "the runner has not shared their record with this clinic",
-                        code="booking.consent_required",
-                    )
-                consent = {
-                    "id": new_id(),
-                    "runner_id": runner_id,
-                    "clinic_id": clinic_key,
-                    "granted_at": now,
-                    "revoked_at": None,
-                }
-                audits.append(
-                    audit_values(
-                        actor=principal,
-                        runner_id=runner_id,
-                        action="create",
-                        resource="consent",
-                        now=now,
-                        detail={"clinic_id": clinic_key, "via": "booking"},
-                    )
-                )
-            t = rules.type_by_id(appointment_type_id)
-            if t is None:
-                raise NotFound(
-                    "no such appointment type at this clinic", code="appointment_type.not_found"
-                )
-            if end_at is not None and end_at - start_at != t.duration:
-                raise InvalidInput(
-                    f"a {t.name} lasts {t.duration_min} minutes",
-                    code="booking.duration_mismatch",
-                    problems=[{"path": "end_at", "msg": f"start_at + {t.duration_min} min"}],
-                )
-            # These reads do not depend on the consent and audit rows just added: those are
-            # flushed once, with the appointment, instead of on the first read.
-            if not staff:
-                found = eligibility(
-                    rules, disposition=who.disposition, returning=who.returning, now=now
-                )
-                require_type(found, t)
-                require_by(found, start_at)
             with session.no_autoflush:
                 blocked_start, blocked_end = blocked_range(t, start_at)
                 bookings = load_bookings(
@@ -461,8 +487,8 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
             # Plain inserts, not a unit-of-work flush of ORM objects: the consent, the
             # appointment (a lost race is refused here, before the e-mails are made) and
             # both audit events in one statement.
-            if consent is not None:
-                session.execute(_INSERT_CONSENT, consent)
+            if consent is not None and not _inserted(session.execute(_INSERT_CONSENT, consent)):
+                del audits[0]  # granted meanwhile by another booking of theirs
             session.execute(_INSERT_APPOINTMENT, values)
             session.execute(_INSERT_AUDIT, audits)
             new = NewBooking(account_id=who.account_id, email=who.email, clinic_name=who.clinic)

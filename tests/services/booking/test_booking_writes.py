@@ -6,6 +6,7 @@ booking and no e-mail; a message queued twice under one key is refused, never se
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import Engine, event, func, select
@@ -13,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from backstride.services import booking, outbox
+from backstride.services.booking import appointments
 from backstride.services.mail import Mail
 from backstride.store.clinic_models import Appointment
 from backstride.store.models import AuditEvent, Clinic, Consent, OutboxMessage, Runner
@@ -96,6 +98,35 @@ def test_a_first_booking_reads_the_runner_once_and_writes_its_rows_in_four_inser
     assert runner is not None
     assert clinic is not None
     assert (made.runner_name, made.clinic_name) == (runner.display_name, clinic.name)
+
+
+def test_a_consent_granted_while_the_booking_was_checked_is_not_granted_twice(
+    session: Session, bw: BookingWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The runner, their consent and their triage are read before the write transaction: a
+    # second booking of theirs may grant the consent in between. Seen from here: the read
+    # said "no consent yet", but one is active by the time this booking writes.
+    runner_id = bw.world.runner_b
+    session.add(Consent(id=new_id(), runner_id=runner_id, clinic_id=bw.clinic_id, granted_at=NOW))
+    session.commit()
+    real_who = appointments._who
+
+    def who_before_the_grant(*args: object, **kwargs: object) -> appointments._Who:
+        return replace(real_who(*args, **kwargs), consent=False)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(appointments, "_who", who_before_the_grant)
+    made = runner_books(session, bw, "runner_b", "10:00")
+    active = select(func.count()).where(
+        Consent.runner_id == runner_id, Consent.revoked_at.is_(None)
+    )
+    assert session.scalar(active) == 1
+    audited = session.scalars(
+        select(AuditEvent.resource).where(
+            AuditEvent.runner_id == runner_id, AuditEvent.action == "create"
+        )
+    ).all()
+    assert audited == ["appointment"]  # no consent granted here, so none audited
+    assert session.get(Appointment, made) is not None
 
 
 def test_a_runner_without_a_login_is_booked_by_the_front_desk_and_gets_no_email(

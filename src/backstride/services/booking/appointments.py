@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import String, Table, bindparam, exists, insert, select
-from sqlalchemy.engine import CursorResult, Result
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session
 
@@ -125,21 +124,25 @@ class _Who:
 
 # Core inserts (no ORM unit of work): a booking writes its rows in three statements.
 _CONSENTS = cast(Table, Consent.__table__)
-_INSERT_CONSENT = insert(_CONSENTS).from_select(
-    ["id", "runner_id", "clinic_id", "granted_at", "revoked_at"],
-    select(
-        bindparam("id", type_=String()),
-        bindparam("runner_id", type_=String()),
-        bindparam("clinic_id", type_=String()),
-        bindparam("granted_at", type_=_CONSENTS.c.granted_at.type),
-        bindparam("revoked_at", type_=_CONSENTS.c.revoked_at.type),
-    ).where(
-        ~exists().where(
-            _CONSENTS.c.runner_id == bindparam("runner_id"),
-            _CONSENTS.c.clinic_id == bindparam("clinic_id"),
-            _CONSENTS.c.revoked_at.is_(None),
-        )
-    ),
+_INSERT_CONSENT = (
+    insert(_CONSENTS)
+    .from_select(
+        ["id", "runner_id", "clinic_id", "granted_at", "revoked_at"],
+        select(
+            bindparam("id", type_=String()),
+            bindparam("runner_id", type_=String()),
+            bindparam("clinic_id", type_=String()),
+            bindparam("granted_at", type_=_CONSENTS.c.granted_at.type),
+            bindparam("revoked_at", type_=_CONSENTS.c.revoked_at.type),
+        ).where(
+            ~exists().where(
+                _CONSENTS.c.runner_id == bindparam("runner_id"),
+                _CONSENTS.c.clinic_id == bindparam("clinic_id"),
+                _CONSENTS.c.revoked_at.is_(None),
+            )
+        ),
+    )
+    .returning(_CONSENTS.c.id)
 )
 """The runner's consent to the clinic, unless one is active already: read outside the write
 transaction, so another booking of theirs may have granted it meanwhile (then nothing is
@@ -275,8 +278,10 @@ def _taken_error(
     )
 
 
-def _inserted(result: Result[Any]) -> int:
-    return cast(CursorResult[Any], result).rowcount
+def _granted(session: Session, consent: dict[str, object]) -> bool:
+    """Insert the consent unless one is active; whether it was (the row it returns: drivers
+    do not all count the rows of an ``INSERT ... SELECT``)."""
+    return session.execute(_INSERT_CONSENT, consent).first() is not None
 
 
 def _db_refusal(exc: IntegrityError) -> BackstrideError:
@@ -487,7 +492,7 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
             # Plain inserts, not a unit-of-work flush of ORM objects: the consent, the
             # appointment (a lost race is refused here, before the e-mails are made) and
             # both audit events in one statement.
-            if consent is not None and not _inserted(session.execute(_INSERT_CONSENT, consent)):
+            if consent is not None and not _granted(session, consent):
                 del audits[0]  # granted meanwhile by another booking of theirs
             session.execute(_INSERT_APPOINTMENT, values)
             session.execute(_INSERT_AUDIT, audits)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from backstride.config import Settings
 from backstride.store.clinic_models import Appointment
-from tests.api.world import client_for
+from tests.api.world import PASSWORD, client_for
 from tests.services.booking.world import MONDAY, NOW, BookingWorld, at, build_booking_world
 
 API = "/api/v1"
@@ -301,3 +301,27 @@ def test_admin_sets_up_types_rooms_hours_and_time_off(api: TestClient, bw: Booki
         ).status_code
         == 403
     )
+
+
+def test_a_browser_booking_needs_the_csrf_header_and_an_unknown_token_is_401(
+    api: TestClient, bw: BookingWorld, session: Session
+) -> None:
+    # A booking write signs its caller in within its own thread-pool hop (decision 0070):
+    # the same checks as every other change.
+    r = api.post(
+        f"{API}/auth/login", json={"email": bw.world.emails["runner_a"], "password": PASSWORD}
+    )
+    csrf = r.json()["csrf_token"]
+    refused = api.post(f"{API}/me/appointments", json=body(bw))
+    assert (refused.status_code, refused.json()["code"]) == (403, "auth.csrf_failed")
+    booked = api.post(f"{API}/me/appointments", json=body(bw), headers={"X-CSRF-Token": csrf})
+    assert booked.status_code == 201
+    api.cookies.clear()
+    unknown = api.post(
+        f"{API}/me/appointments",
+        json=body(bw, start_at=at(MONDAY, "10:00").isoformat()),
+        headers={"Authorization": "Bearer not-a-token"},
+    )
+    assert (unknown.status_code, unknown.json()["code"]) == (401, "auth.required")
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Appointment)) == 1

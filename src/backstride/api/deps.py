@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -59,37 +60,62 @@ Now = Annotated[dt.datetime, Depends(get_now)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
 
 
-def token_from(
+@dataclass(frozen=True, slots=True)
+class Presented:
+    """What a request presents to sign in, read on the event loop (no I/O); checked by
+    :func:`sign_in` wherever the request reaches the database."""
+
+    token: str | None
+    via_cookie: bool
+    changes: bool
+    """Not a GET/HEAD/OPTIONS: a cookie must come with the CSRF header."""
+    csrf_header: str | None
+
+
+async def presented(
     request: Request,
-    bearer: HTTPAuthorizationCredentials | None,
-    cookie: str | None,
-) -> tuple[str, bool] | None:
-    """The presented token and whether it came from the cookie."""
-    del request
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+    cookie: Annotated[str | None, Depends(cookie_scheme)],
+) -> Presented:
+    """The bearer token, else the session cookie (with the CSRF header for a change)."""
+    changes = request.method not in SAFE_METHODS
+    csrf = request.headers.get(CSRF_HEADER)
     if bearer is not None and bearer.credentials:
-        return bearer.credentials, False
-    if cookie:
-        return cookie, True
-    return None
+        return Presented(bearer.credentials, False, changes, csrf)
+    return Presented(cookie or None, bool(cookie), changes, csrf)
+
+
+def sign_in(request: Request, session: Session, found: Presented, now: dt.datetime) -> Principal:
+    """The signed-in caller, even one who must enrol a second factor first (``auth.required``,
+    ``auth.session_expired``, ``auth.csrf_failed``)."""
+    if found.token is None:
+        raise Unauthenticated("please log in", code="auth.required")
+    principal, row = authenticate(session, token=found.token, now=now, via_cookie=found.via_cookie)
+    if found.via_cookie and found.changes:
+        check_csrf(row, header_token=found.csrf_header)
+    request.state.token = found.token
+    return principal
+
+
+def full_scope(principal: Principal) -> Principal:
+    """The caller, unless a clinician or admin must still set up a second factor
+    (``auth.totp_enrolment_required``, 403)."""
+    if principal.scope != "full":
+        raise Forbidden(
+            "set up your authenticator app first: POST /auth/totp/enrolment",
+            code="auth.totp_enrolment_required",
+        )
+    return principal
 
 
 def any_scope_principal(
     request: Request,
     session: DbSession,
     now: Now,
-    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
-    cookie: Annotated[str | None, Depends(cookie_scheme)],
+    found: Annotated[Presented, Depends(presented)],
 ) -> Principal:
     """The signed-in caller, even one who must enrol a second factor first."""
-    found = token_from(request, bearer, cookie)
-    if found is None:
-        raise Unauthenticated("please log in", code="auth.required")
-    token, via_cookie = found
-    principal, row = authenticate(session, token=token, now=now, via_cookie=via_cookie)
-    if via_cookie and request.method not in SAFE_METHODS:
-        check_csrf(row, header_token=request.headers.get(CSRF_HEADER))
-    request.state.token = token
-    return principal
+    return sign_in(request, session, found, now)
 
 
 async def current_principal(
@@ -97,12 +123,7 @@ async def current_principal(
 ) -> Principal:
     """The signed-in caller, or ``auth.required``; cookie changes need the CSRF header; a
     clinician or admin without a second factor gets ``auth.totp_enrolment_required`` (403)."""
-    if principal.scope != "full":
-        raise Forbidden(
-            "set up your authenticator app first: POST /auth/totp/enrolment",
-            code="auth.totp_enrolment_required",
-        )
-    return principal
+    return full_scope(principal)
 
 
 Caller = Annotated[Principal, Depends(current_principal)]
@@ -130,10 +151,14 @@ __all__ = [
     "DbSession",
     "EnrollingCaller",
     "Now",
+    "Presented",
     "any_scope_principal",
     "current_principal",
+    "full_scope",
     "get_now",
     "get_session",
     "get_settings",
     "limiter",
+    "presented",
+    "sign_in",
 ]

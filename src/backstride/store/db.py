@@ -77,7 +77,7 @@ class WriteGate:
     the database (``lock_path``), which every process using the file takes the same way (the
     server's processes, ``backstride worker``, the CLI): between processes the writers meet at
     the kernel's lock, which wakes a waiter the moment it is given back, not at SQLite's busy
-    handler. The kernel drops the lock of a process that dies. docs/decisions/0069.
+    handler. The kernel drops the lock of a process that dies. docs/decisions/0070.
     """
 
     def __init__(self, lock_path: str | None = None) -> None:

@@ -12,10 +12,20 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from backstride.api.bodies import BookIn, CancelIn, RescheduleIn
-from backstride.api.deps import Caller, DbSession, Now, limiter
+from backstride.api.deps import (
+    Caller,
+    DbSession,
+    Now,
+    Presented,
+    full_scope,
+    limiter,
+    presented,
+    sign_in,
+)
 from backstride.api.openapi import RATE_LIMITED
 from backstride.services import booking
 from backstride.services.booking import plan_link
@@ -33,20 +43,29 @@ IdempotencyKey = Annotated[
 ]
 
 
-async def rate_limited(request: Request, principal: Caller, now: Now) -> Principal:
-    """The caller, after spending a booking-write token (429 when out of them).
+Credentials = Annotated[Presented, Depends(presented)]
 
-    ``async``: the token bucket does no I/O (a dictionary under a lock held for
-    microseconds), so FastAPI runs it on the event loop instead of one more thread-pool hop
-    per booking write."""
+
+def writer(request: Request, session: Session, found: Presented, now: dt.datetime) -> Principal:
+    """The caller of a booking write (signed in, with a second factor where their role
+    needs one), after spending a booking-write token (429 ``booking.rate_limited`` when out
+    of them).
+
+    Called in the write's own thread-pool hop: signing in reads the database, and as a
+    dependency it would take a hop of its own (docs/decisions/0070). The token bucket does
+    no I/O (a dictionary under a lock held for microseconds)."""
+    principal = full_scope(sign_in(request, session, found, now))
     limiter(request).take(principal.account_id, now=now)
     return principal
 
 
-Writer = Annotated[Principal, Depends(rate_limited)]
-"""The writes below are ``async`` and run the service in the thread pool themselves: FastAPI
-validates a sync endpoint's answer in one more thread-pool hop, an async one's on the event
-loop (docs/decisions/0068)."""
+def runner_writer(
+    request: Request, session: Session, found: Presented, now: dt.datetime
+) -> Principal:
+    """:func:`writer`, a runner writing their own appointments (``auth.forbidden`` else)."""
+    principal = writer(request, session, found, now)
+    own_runner_id(principal)
+    return principal
 
 
 def created(response: Response, result: booking.BookingResult) -> booking.AppointmentView:
@@ -112,28 +131,30 @@ def free_slots(
 @router.post("/me/appointments", status_code=201, responses=RATE_LIMITED)
 async def book_appointment(
     body: BookIn,
-    principal: Writer,
+    found: Credentials,
+    request: Request,
     session: DbSession,
     now: Now,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Book an appointment for myself."""
-    own_runner_id(principal)
-    result = await run_in_threadpool(
-        booking.book,
-        session,
-        principal=principal,
-        clinic_id=body.clinic_id,
-        appointment_type_id=body.appointment_type_id,
-        start_at=body.start_at,
-        end_at=body.end_at,
-        clinician_id=body.clinician_id,
-        share_record=body.share_record,
-        now=now,
-        idempotency_key=idempotency_key,
-    )
-    return created(response, result)
+
+    def book() -> booking.BookingResult:
+        return booking.book(
+            session,
+            principal=runner_writer(request, session, found, now),
+            clinic_id=body.clinic_id,
+            appointment_type_id=body.appointment_type_id,
+            start_at=body.start_at,
+            end_at=body.end_at,
+            clinician_id=body.clinician_id,
+            share_record=body.share_record,
+            now=now,
+            idempotency_key=idempotency_key,
+        )
+
+    return created(response, await run_in_threadpool(book))
 
 
 @router.get("/me/appointments")
@@ -164,51 +185,55 @@ def my_appointment(
 async def reschedule_appointment(
     appointment_id: str,
     body: RescheduleIn,
-    principal: Writer,
+    found: Credentials,
+    request: Request,
     session: DbSession,
     now: Now,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Move my appointment in place (send the version I saw)."""
-    own_runner_id(principal)
-    result = await run_in_threadpool(
-        booking.reschedule,
-        session,
-        principal=principal,
-        appointment_id=appointment_id,
-        version=body.version,
-        start_at=body.start_at,
-        clinician_id=body.clinician_id,
-        now=now,
-        idempotency_key=idempotency_key,
-    )
-    return created(response, result)
+
+    def move() -> booking.BookingResult:
+        return booking.reschedule(
+            session,
+            principal=runner_writer(request, session, found, now),
+            appointment_id=appointment_id,
+            version=body.version,
+            start_at=body.start_at,
+            clinician_id=body.clinician_id,
+            now=now,
+            idempotency_key=idempotency_key,
+        )
+
+    return created(response, await run_in_threadpool(move))
 
 
 @router.post("/me/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
 async def cancel_appointment(
     appointment_id: str,
     body: CancelIn,
-    principal: Writer,
+    found: Credentials,
+    request: Request,
     session: DbSession,
     now: Now,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Cancel my appointment (until the clinic's cancellation window)."""
-    own_runner_id(principal)
-    result = await run_in_threadpool(
-        booking.cancel,
-        session,
-        principal=principal,
-        appointment_id=appointment_id,
-        version=body.version,
-        reason=body.reason,
-        now=now,
-        idempotency_key=idempotency_key,
-    )
-    return created(response, result)
+
+    def cancel() -> booking.BookingResult:
+        return booking.cancel(
+            session,
+            principal=runner_writer(request, session, found, now),
+            appointment_id=appointment_id,
+            version=body.version,
+            reason=body.reason,
+            now=now,
+            idempotency_key=idempotency_key,
+        )
+
+    return created(response, await run_in_threadpool(cancel))
 
 
 @router.get(
@@ -249,4 +274,12 @@ def plan_calendar(principal: Caller, session: DbSession, now: Now) -> Response:
     return Response(data, media_type="text/calendar; charset=utf-8")
 
 
-__all__ = ["BookIn", "CancelIn", "RescheduleIn", "Writer", "router"]
+__all__ = [
+    "BookIn",
+    "CancelIn",
+    "Credentials",
+    "RescheduleIn",
+    "router",
+    "runner_writer",
+    "writer",
+]

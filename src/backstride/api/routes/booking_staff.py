@@ -7,8 +7,10 @@ import datetime as dt
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from backstride.api.bodies import (
     AttendanceIn,
@@ -18,19 +20,28 @@ from backstride.api.bodies import (
     StaffRescheduleIn,
     TimeOffIn,
 )
-from backstride.api.deps import AppSettings, Caller, DbSession, Now
+from backstride.api.deps import AppSettings, Caller, DbSession, Now, Presented
 from backstride.api.jsonable import to_jsonable
 from backstride.api.openapi import RATE_LIMITED
-from backstride.api.routes.booking import IdempotencyKey, Writer, created
+from backstride.api.routes.booking import Credentials, IdempotencyKey, created, writer
 from backstride.api.schemas import In, Int
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services import booking
 from backstride.services.booking import previsit
-from backstride.services.policy import require_role
+from backstride.services.policy import Principal, require_role
 
 router = APIRouter(prefix="/clinician", tags=["booking (clinic)"])
 setup_router = APIRouter(prefix="/admin/clinics/{clinic_id}", tags=["booking set-up"])
 setup_items = APIRouter(prefix="/admin", tags=["booking set-up"])
+
+
+def staff_writer(
+    request: Request, session: Session, found: Presented, now: dt.datetime
+) -> Principal:
+    """The clinician or front desk making a booking write (``writer``, then the role)."""
+    principal = writer(request, session, found, now)
+    require_role(principal, "clinician")
+    return principal
 
 
 @router.get("/clinics/{clinic_id}/appointments")
@@ -66,32 +77,35 @@ def runner_appointments(
 
 
 @router.post("/runners/{runner_id}/appointments", status_code=201, responses=RATE_LIMITED)
-def book_on_behalf(
+async def book_on_behalf(
     runner_id: str,
     body: StaffBookIn,
-    principal: Writer,
+    found: Credentials,
+    request: Request,
     session: DbSession,
     now: Now,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Book for a consenting runner (any type; ``override_reason`` outside hours)."""
-    require_role(principal, "clinician")
-    result = booking.book(
-        session,
-        principal=principal,
-        runner_id=runner_id,
-        clinic_id=body.clinic_id,
-        appointment_type_id=body.appointment_type_id,
-        start_at=body.start_at,
-        end_at=body.end_at,
-        clinician_id=body.clinician_id,
-        room_id=body.room_id,
-        override_reason=body.override_reason,
-        now=now,
-        idempotency_key=idempotency_key,
-    )
-    return created(response, result)
+
+    def book() -> booking.BookingResult:
+        return booking.book(
+            session,
+            principal=staff_writer(request, session, found, now),
+            runner_id=runner_id,
+            clinic_id=body.clinic_id,
+            appointment_type_id=body.appointment_type_id,
+            start_at=body.start_at,
+            end_at=body.end_at,
+            clinician_id=body.clinician_id,
+            room_id=body.room_id,
+            override_reason=body.override_reason,
+            now=now,
+            idempotency_key=idempotency_key,
+        )
+
+    return created(response, await run_in_threadpool(book))
 
 
 @router.get("/appointments/{appointment_id}")
@@ -106,54 +120,60 @@ def get_appointment(
 
 
 @router.post("/appointments/{appointment_id}/reschedule", responses=RATE_LIMITED)
-def staff_reschedule(
+async def staff_reschedule(
     appointment_id: str,
     body: StaffRescheduleIn,
-    principal: Writer,
+    found: Credentials,
+    request: Request,
     session: DbSession,
     now: Now,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Move an appointment (any time; ``override_reason`` outside hours)."""
-    require_role(principal, "clinician")
-    result = booking.reschedule(
-        session,
-        principal=principal,
-        appointment_id=appointment_id,
-        version=body.version,
-        start_at=body.start_at,
-        clinician_id=body.clinician_id,
-        room_id=body.room_id,
-        override_reason=body.override_reason,
-        now=now,
-        idempotency_key=idempotency_key,
-    )
-    return created(response, result)
+
+    def move() -> booking.BookingResult:
+        return booking.reschedule(
+            session,
+            principal=staff_writer(request, session, found, now),
+            appointment_id=appointment_id,
+            version=body.version,
+            start_at=body.start_at,
+            clinician_id=body.clinician_id,
+            room_id=body.room_id,
+            override_reason=body.override_reason,
+            now=now,
+            idempotency_key=idempotency_key,
+        )
+
+    return created(response, await run_in_threadpool(move))
 
 
 @router.post("/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
-def staff_cancel(
+async def staff_cancel(
     appointment_id: str,
     body: StaffCancelIn,
-    principal: Writer,
+    found: Credentials,
+    request: Request,
     session: DbSession,
     now: Now,
     response: Response,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Cancel an appointment (any time before it is marked)."""
-    require_role(principal, "clinician")
-    result = booking.cancel(
-        session,
-        principal=principal,
-        appointment_id=appointment_id,
-        version=body.version,
-        reason=body.reason,
-        now=now,
-        idempotency_key=idempotency_key,
-    )
-    return created(response, result)
+
+    def cancel() -> booking.BookingResult:
+        return booking.cancel(
+            session,
+            principal=staff_writer(request, session, found, now),
+            appointment_id=appointment_id,
+            version=body.version,
+            reason=body.reason,
+            now=now,
+            idempotency_key=idempotency_key,
+        )
+
+    return created(response, await run_in_threadpool(cancel))
 
 
 @router.post("/appointments/{appointment_id}/attendance")

@@ -372,7 +372,7 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
         # Everything that decides whether this runner may have this type at this time reads
         # outside the write transaction; only the placement against the clinic's bookings and
         # the inserts run inside it, so the one writer of a SQLite file, or of a clinic on
-        # PostgreSQL, holds the lock for the shortest time (docs/decisions/0069).
+        # PostgreSQL, holds the lock for the shortest time (docs/decisions/0070).
         who = _who(session, runner_id=runner_id, clinic_id=clinic_key)
         if staff:
             require_staff(session, principal, clinic_key)

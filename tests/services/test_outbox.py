@@ -168,6 +168,30 @@ def test_an_unregistered_guard_is_refused_when_enqueueing(session: Session) -> N
         )
 
 
+def test_a_message_whose_guard_the_sender_does_not_know_waits_and_is_neither_sent_nor_voided(
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _still_valid["appt-unknown"] = 1
+    guard = outbox.GuardRef(kind="test.appointment", ref="appt-unknown", version=1)
+    with factory() as s:
+        row_id = outbox.enqueue(s, mail=_mail(), kind="test", dedup_key="u1", now=NOW, guard=guard)
+        s.commit()
+    with monkeypatch.context() as m:  # a sending process that did not load the feature
+        m.delitem(outbox._GUARDS, "test.appointment")
+        report = outbox.send_due(factory, settings=sink_settings, now=NOW)
+    assert (report.sent, report.voided, report.retried) == (0, 0, 1)
+    row = _row(factory, row_id)
+    assert (row.status, row.attempts) == ("pending", 1)
+    assert "no guard registered" in (row.last_error or "")
+    assert smtp_sink.messages == []
+    later = NOW + dt.timedelta(minutes=1)  # a process that knows the guard sends it
+    assert outbox.send_due(factory, settings=sink_settings, now=later).sent == 1
+    assert len(smtp_sink.messages) == 1
+
+
 def test_a_transient_failure_is_retried_with_backoff(
     factory: sessionmaker[Session], sink_settings: Settings, smtp_sink: SmtpSink
 ) -> None:

@@ -82,8 +82,8 @@ def _load_features() -> None:
 
     A feature registers its guard when its module is imported. The API server imports
     them all; a ``backstride worker`` process of its own does not, and without its guard a
-    booking's confirmation would be voided as "no guard registered" instead of sent.
-    Imported here, at send time, because those modules import this one.
+    booking's confirmation would be held back (``_held_back``) instead of sent. Imported
+    here, at send time, because those modules import this one.
     """
     import backstride.services.booking.reminders  # noqa: F401
 
@@ -324,18 +324,29 @@ def _claim_batch(session: Session, ids: list[str], *, now: dt.datetime) -> list[
     return sorted(won, key=lambda r: (r.send_after, r.id))
 
 
-def _still_applies(
-    session: Session, row: OutboxMessage, now: dt.datetime
-) -> tuple[bool, str | None]:
-    """Whether a claimed message may go now (its guard, checked just before sending)."""
+def _still_applies(session: Session, row: OutboxMessage, now: dt.datetime) -> bool:
+    """Whether a claimed message may go now (its guard, checked just before sending; the
+    caller has made sure the guard is registered)."""
     if row.guard_kind is None:
-        return True, None
-    guard = _GUARDS.get(row.guard_kind)
-    if guard is None:
-        return False, f"no guard registered for {row.guard_kind!r}"
-    return (
-        row.guard_ref is not None and guard(session, row.guard_ref, row.guard_version, now)
-    ), None
+        return True
+    guard = _GUARDS[row.guard_kind]
+    return row.guard_ref is not None and guard(session, row.guard_ref, row.guard_version, now)
+
+
+def _held_back(row: OutboxMessage, out: _Outcome, *, settings: Settings, now: dt.datetime) -> bool:
+    """A message whose guard this process does not know is neither sent (nothing has said it
+    still applies) nor voided (nothing has said it does not): it waits, as after a transient
+    failure, and fails after the configured attempts; logged as an error either way, since
+    it means a feature was not loaded by the sending process."""
+    if row.guard_kind is None or row.guard_kind in _GUARDS:
+        return False
+    error = f"no guard registered for {row.guard_kind!r} in this process"
+    if row.attempts >= settings.outbox_max_attempts:
+        out.failed.append((row.id, error))
+    else:
+        out.retried.append((row.id, error, now + dt.timedelta(minutes=2 ** (row.attempts - 1))))
+    log.error("e-mail %s held back: %s", row.id, error)
+    return True
 
 
 @dataclass(slots=True)
@@ -432,9 +443,10 @@ def _send_each(
         if time.monotonic() - started > SENDING_STALE_S / 2:
             out.released.append(row.id)  # a slow server: never let a claim go stale
             continue
-        ok, why = _still_applies(session, row, now)
-        if not ok:
-            out.voided.append((row.id, why))
+        if _held_back(row, out, settings=settings, now=now):
+            continue
+        if not _still_applies(session, row, now):
+            out.voided.append((row.id, None))
             continue
         mail = _mail_of(row, row.ics if row.ics is not None else calendars.get(row.id))
         try:

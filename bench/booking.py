@@ -5,7 +5,8 @@
    converted with zoneinfo and checked against every booking of its clinician and room; the
    shape of Easy!Appointments' and cal.com's per-slot conflict checks). Both must list the
    same (start, clinician) pairs.
-2. Booking via the API: one ``uvicorn`` process, 8 loopback client connections (bare
+2. Booking via the API: ``uvicorn`` (one process on SQLite, two on PostgreSQL: ``_workers``),
+   8 loopback client connections (bare
    HTTP/1.1 over uvloop in a second process), each request books a distinct free slot for a
    distinct runner (target >= 150 bookings/s, p95 < 50 ms), beside ``GET /health`` at the
    same concurrency (the stack's floor) as the ratio. The e-mail goes out through a
@@ -540,11 +541,13 @@ def profile_api(url: str, name: str, data_dir: Path) -> dict[str, Any]:
 
 
 def _workers(name: str) -> int:
-    """uvicorn processes: 1, or ``BENCH_PG_WORKERS`` on PostgreSQL (SQLite serves from one:
-    its write gate is per process; docs/decisions/0056)."""
-    return int(
-        os.environ.get("BENCH_PG_WORKERS" if name == "PostgreSQL" else "BENCH_SQLITE_WORKERS", "1")
-    )
+    """uvicorn processes: ``BENCH_PG_WORKERS`` (default 2) on PostgreSQL, whose bookings of one
+    clinic queue only for their placement and inserts (docs/decisions/0070);
+    ``BENCH_SQLITE_WORKERS`` (default 1) on SQLite, one writer per file whatever the processes
+    (a second process only splits the same two cores: decision 0070)."""
+    if name == "PostgreSQL":
+        return int(os.environ.get("BENCH_PG_WORKERS", "2"))
+    return int(os.environ.get("BENCH_SQLITE_WORKERS", "1"))
 
 
 SEPARATE_WORKER = os.environ.get("BENCH_SEPARATE_WORKER", "1") != "0"

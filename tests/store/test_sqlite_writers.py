@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -225,3 +226,17 @@ def test_writers_in_several_processes_all_commit_in_turn(settings: Settings) -> 
     with session_factory(engine)() as session:
         assert session.execute(text("SELECT count(*) FROM clinics")).scalar() == 120
     engine.dispose()
+
+
+def test_an_in_memory_database_leaves_no_lock_file_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for url in ("sqlite://", "sqlite:///:memory:"):
+        engine = make_engine(url)
+        with session_factory(engine)() as session:
+            session.execute(text("CREATE TABLE t (x INTEGER)"))
+            session.execute(text("INSERT INTO t VALUES (1)"))
+            session.commit()
+        engine.dispose()
+    assert list(tmp_path.iterdir()) == []

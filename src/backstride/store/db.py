@@ -290,11 +290,12 @@ def make_engine(url: str, *, echo: bool = False, null_pool: bool = False) -> Eng
         kwargs["pool_size"] = POOL_SIZE
         kwargs["max_overflow"] = POOL_OVERFLOW
     if url.startswith("sqlite"):
-        path = url.split("///", 1)[-1]
-        if path and path != ":memory:":
+        path = None if in_memory else make_url(url).database
+        if path:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"check_same_thread": False, "factory": _GatedConnection}
-        file_gate = write_gate(path) if path and path != ":memory:" else WriteGate()
+        # An in-memory database is this process's alone: no lock file for other processes.
+        file_gate = write_gate(path) if path else WriteGate()
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)

@@ -34,10 +34,16 @@ typedef struct {
     PyThreadState *ts;
 } Scan;
 
+/* The next '<' at or after `from`, or -1: a look at the next bytes first (most gaps between
+ * tags are a few bytes long), then memchr. */
 static inline Py_ssize_t next_lt(const Scan *s, Py_ssize_t from) {
-    if (from >= s->size) return -1;
-    const char *hit = memchr(s->d + from, '<', (size_t)(s->size - from));
-    return hit ? (Py_ssize_t)(hit - s->d) : -1;
+    const char *d = s->d;
+    Py_ssize_t near = from + 16 < s->size ? from + 16 : s->size;
+    for (Py_ssize_t k = from; k < near; k++)
+        if (d[k] == '<') return k;
+    if (near >= s->size) return -1;
+    const char *hit = memchr(d + near, '<', (size_t)(s->size - near));
+    return hit ? (Py_ssize_t)(hit - d) : -1;
 }
 
 static inline int is_space(unsigned char c) {
@@ -170,34 +176,41 @@ typedef struct {
 } Shape;
 
 typedef struct {
-    Py_ssize_t n, n_segments;
+    Py_ssize_t cap;                   /* room for this many points in every column */
+    Py_ssize_t n;                     /* points read */
+    Py_ssize_t all, trk, trks;        /* '<' seen; <trk> and <trks... before the limit */
+    Py_ssize_t n_segments, seg_cap;   /* <trkseg before the limit */
     double *lat, *lon;
     double *leaf[MAX_LEAVES];
     int64_t *time_start, *time_end;
-    int64_t *segments;
+    int64_t *segments;                /* PyMem_Raw, grown as needed (at most one per '<') */
     int times_plain;
     Py_ssize_t time_width;
 } Out;
 
-/* First pass: the counts (every '<'; points, <trk>, <trks..., <trkseg before the limit). */
-static void count(const Scan *s, Py_ssize_t start, Py_ssize_t *all, Py_ssize_t *points,
-                  Py_ssize_t *trk, Py_ssize_t *trks, Py_ssize_t *segments) {
-    for (Py_ssize_t p = next_lt(s, start); p >= 0; p = next_lt(s, p + 1)) {
-        (*all)++;
-        if (p >= s->limit) continue;
-        int seg;
-        switch (kind_at(s, p, &seg)) {
-        case K_POINT: (*points)++; break;
-        case K_TRK: (*trk)++; break;
-        case K_TRKS: (*trks)++; *segments += seg; break;
-        default: break;
+/* Count the '<' at t (before the limit, so t + 6 < size) and note a segment starting there.
+ * Returns its kind, or -1 when there is no memory for the segment. */
+static int note(const Scan *s, Out *o, Py_ssize_t t, Py_ssize_t points_before) {
+    int seg;
+    o->all++;
+    int kind = kind_at(s, t, &seg);
+    if (kind == K_TRK) o->trk++;
+    if (kind == K_TRKS) o->trks++;
+    if (seg) {
+        if (o->n_segments == o->seg_cap) {
+            Py_ssize_t cap = o->seg_cap ? 2 * o->seg_cap : 16;
+            int64_t *grown = PyMem_RawRealloc(o->segments, (size_t)cap * sizeof(int64_t));
+            if (grown == NULL) return -1;
+            o->segments = grown;
+            o->seg_cap = cap;
         }
+        o->segments[o->n_segments++] = points_before;
     }
+    return kind;
 }
 
-/* One point from its '<trkpt' at p; returns the '<' of its last tag, or -1 (not plain). */
-static Py_ssize_t point(Scan *s, const Shape *sh, Out *o, Py_ssize_t i, Py_ssize_t p,
-                        Py_ssize_t *seen_segments, Py_ssize_t points_seen) {
+/* Point i from its '<trkpt' at p; returns where its last tag ends, or -1 (not plain). */
+static Py_ssize_t point(Scan *s, const Shape *sh, Out *o, Py_ssize_t i, Py_ssize_t p) {
     const char *d = s->d;
     if (p + 12 > s->size || memcmp(d + p, "<trkpt lat=\"", 12) != 0) return -1;
     Py_ssize_t lat_s = p + 12;
@@ -212,26 +225,27 @@ static Py_ssize_t point(Scan *s, const Shape *sh, Out *o, Py_ssize_t i, Py_ssize
     Py_ssize_t lon_e = q - d;
     if (lon_e + 2 > s->size || d[lon_e + 1] != '>') return -1;
     double lat, lon;
+    /* a '<' between p and lon_e + 2 would be inside a value, which then does not read as a
+     * number: the tags below are looked for from lon_e + 2 on */
     if (!decimal(s, lat_s, lat_e, &lat) || !decimal(s, lon_s, lon_e, &lon)) return -1;
     if (!isfinite(lat) || !isfinite(lon)) return -1;
     o->lat[i] = lat;
     o->lon[i] = lon;
-    Py_ssize_t prev_end = lon_e + 2, prev_lt = p;
+    Py_ssize_t prev_end = lon_e + 2;
     for (Py_ssize_t j = 1; j < sh->width; j++) {
-        Py_ssize_t t = next_lt(s, prev_lt + 1);
-        if (t < 0 || t >= s->limit || t < prev_end) return -1;
-        int seg;
-        int kind = kind_at(s, t, &seg);
-        if (kind == K_POINT) return -1;
-        if (seg) {
-            if (*seen_segments >= o->n_segments) return -1;
-            o->segments[(*seen_segments)++] = points_seen;
-        }
         int leaf = sh->leaf_of_gap[j - 1];
-        if (leaf < 0) {
-            for (Py_ssize_t k = prev_end; k < t; k++)
-                if (!is_space((unsigned char)d[k])) return -1;
-        } else if (leaf == sh->time_leaf) {
+        Py_ssize_t t = prev_end;
+        if (leaf < 0) { /* only whitespace up to the next tag */
+            while (t < s->size && d[t] != '<') {
+                if (!is_space((unsigned char)d[t])) return -1;
+                t++;
+            }
+        } else {
+            t = next_lt(s, prev_end);
+        }
+        if (t < 0 || t >= s->limit) return -1;
+        if (note(s, o, t, i + 1) != K_OTHER) return -1; /* a shape tag is never <trk... */
+        if (leaf == sh->time_leaf) {
             o->time_start[i] = prev_end;
             o->time_end[i] = t;
             double posix;
@@ -241,41 +255,36 @@ static Py_ssize_t point(Scan *s, const Shape *sh, Out *o, Py_ssize_t i, Py_ssize
                 o->leaf[leaf][i] = posix;
             else
                 o->times_plain = 0;
-        } else {
+        } else if (leaf >= 0) {
             double value;
             if (!decimal(s, prev_end, t, &value)) return -1;
             o->leaf[leaf][i] = value;
         }
         if (t + sh->tag_len[j] > s->size || memcmp(d + t, sh->tag[j], sh->tag_len[j]) != 0)
             return -1;
-        prev_end = t + sh->tag_len[j];
-        prev_lt = t;
+        prev_end = t + sh->tag_len[j]; /* a shape tag holds no other '<' (read_shape) */
     }
-    return prev_lt;
+    return prev_end;
 }
 
-/* Second pass: every point and segment; 0 when the file is not plain after all. */
+/* One pass: every point, the counts and the segments; 0 when the file is not plain. */
 static int walk(Scan *s, const Shape *sh, Out *o, Py_ssize_t start) {
-    Py_ssize_t i = 0, seen_segments = 0;
     Py_ssize_t p = next_lt(s, start);
     while (p >= 0 && p < s->limit) {
-        int seg;
-        int kind = kind_at(s, p, &seg);
-        if (seg) {
-            if (seen_segments >= o->n_segments) return 0;
-            o->segments[seen_segments++] = i;
-        }
+        int kind = note(s, o, p, o->n);
+        if (kind < 0) return 0;
         if (kind == K_POINT) {
-            if (i >= o->n) return 0;
-            Py_ssize_t last = point(s, sh, o, i, p, &seen_segments, i + 1);
-            if (last < 0) return 0;
-            i++;
-            p = next_lt(s, last + 1);
+            if (o->n >= o->cap) return 0;
+            Py_ssize_t end = point(s, sh, o, o->n, p);
+            if (end < 0) return 0;
+            o->n++;
+            p = next_lt(s, end);
         } else {
             p = next_lt(s, p + 1);
         }
     }
-    return i == o->n && seen_segments == o->n_segments;
+    for (; p >= 0; p = next_lt(s, p + 1)) o->all++;
+    return 1;
 }
 
 static PyObject *float_array(Py_ssize_t n, double **data) {
@@ -312,6 +321,9 @@ static int read_shape(PyObject *tags, PyObject *leaves, Py_ssize_t time_leaf, Sh
         }
         sh->tag[j] = PyBytes_AS_STRING(tag);
         sh->tag_len[j] = PyBytes_GET_SIZE(tag);
+        /* '<' first and nowhere else: the next tag is looked for after a matched one */
+        if (sh->tag[j][0] != '<' || memchr(sh->tag[j] + 1, '<', (size_t)sh->tag_len[j] - 1))
+            return -1;
     }
     for (Py_ssize_t k = 0; k < n_leaves; k++) {
         Py_ssize_t slot = PyLong_AsSsize_t(PyTuple_GET_ITEM(leaves, k));
@@ -351,6 +363,10 @@ static PyObject *result(Out *o, PyObject *lat, PyObject *lon, PyObject *leaf_arr
     return answer;
 }
 
+static int shrink(PyObject *array, Py_ssize_t n, Py_ssize_t item) {
+    return PyByteArray_Resize(array, n * item) == 0;
+}
+
 static PyObject *scan(PyObject *self, PyObject *args) {
     Py_buffer buffer;
     Py_ssize_t start, time_leaf, extra_opening, opening;
@@ -360,50 +376,51 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                           &extra_opening, &opening))
         return NULL;
     PyObject *answer = NULL, *lat = NULL, *lon = NULL, *leaf_arrays = NULL, *starts = NULL,
-             *ends = NULL, *segments = NULL;
+             *ends = NULL;
     Shape sh;
     Out o;
     memset(&o, 0, sizeof o);
     int shape_ok = read_shape(tags, leaves, time_leaf, &sh);
     if (shape_ok == 0) goto done;
-    if (shape_ok < 0 || start < 0 || start >= buffer.len || opening < 1 || extra_opening < 0) {
+    if (shape_ok < 0 || start < 0 || start >= buffer.len || opening < 1 || extra_opening < 0 ||
+        extra_opening > buffer.len) {
         answer = Py_NewRef(Py_None);
         goto done;
     }
-    Scan s = {.d = buffer.buf, .size = buffer.len, .limit = buffer.len - 9, .ts = NULL};
-    Py_ssize_t all = 0, n = 0, trk = 0, trks = 0, n_segments = 0;
-    Py_BEGIN_ALLOW_THREADS
-    count(&s, start, &all, &n, &trk, &trks, &n_segments);
-    Py_END_ALLOW_THREADS
-    /* every '<' accounted for, as gpx_fast._tags_accounted (no overflow: each count <= len) */
-    if (n == 0 || n > PY_SSIZE_T_MAX / 8 / (sh.width + 2) ||
-        all != 2 * (n * opening + trk + trks + extra_opening) + 1) {
-        answer = Py_NewRef(Py_None);
-        goto done;
-    }
-    o.n = n;
-    o.n_segments = n_segments;
+    /* Room for as many points as fit in the bytes: each takes at least its fixed text and
+     * every tag of the shape (no unbounded allocation; trimmed to the points read). */
+    Py_ssize_t point_len = 21;
+    for (Py_ssize_t j = 1; j < sh.width; j++) point_len += sh.tag_len[j];
+    o.cap = (buffer.len - start) / point_len + 1;
     o.times_plain = 1;
-    if ((lat = float_array(n, &o.lat)) == NULL || (lon = float_array(n, &o.lon)) == NULL ||
+    o.time_width = -1; /* set by the first point: every time must be as wide (as numpy) */
+    if ((lat = float_array(o.cap, &o.lat)) == NULL ||
+        (lon = float_array(o.cap, &o.lon)) == NULL ||
         (leaf_arrays = PyList_New(sh.n_leaves)) == NULL ||
-        (starts = int_array(n, &o.time_start)) == NULL ||
-        (ends = int_array(n, &o.time_end)) == NULL ||
-        (segments = int_array(n_segments, &o.segments)) == NULL)
+        (starts = int_array(o.cap, &o.time_start)) == NULL ||
+        (ends = int_array(o.cap, &o.time_end)) == NULL)
         goto done;
     for (Py_ssize_t k = 0; k < sh.n_leaves; k++) {
-        PyObject *array = float_array(n, &o.leaf[k]);
+        PyObject *array = float_array(o.cap, &o.leaf[k]);
         if (array == NULL) goto done;
         PyList_SET_ITEM(leaf_arrays, k, array);
     }
-    int ok;
+    Scan s = {.d = buffer.buf, .size = buffer.len, .limit = buffer.len - 9, .ts = NULL};
     s.ts = PyEval_SaveThread();
-    o.time_width = -1; /* set by the first point: every time must be as wide (as numpy) */
-    ok = walk(&s, &sh, &o, start);
+    int ok = walk(&s, &sh, &o, start);
     PyEval_RestoreThread(s.ts);
-    if (!ok) {
+    /* every '<' accounted for, as gpx_fast._tags_accounted (no overflow: each count is at
+     * most the length of the bytes, and opening at most the number of tags of a point) */
+    if (!ok || o.n == 0 || opening > sh.width ||
+        o.all != 2 * (o.n * opening + o.trk + o.trks + extra_opening) + 1) {
         answer = Py_NewRef(Py_None);
         goto done;
     }
+    if (!shrink(lat, o.n, 8) || !shrink(lon, o.n, 8) || !shrink(starts, o.n, 8) ||
+        !shrink(ends, o.n, 8))
+        goto done;
+    for (Py_ssize_t k = 0; k < sh.n_leaves; k++)
+        if (!shrink(PyList_GET_ITEM(leaf_arrays, k), o.n, 8)) goto done;
     answer = result(&o, lat, lon, leaf_arrays, starts, ends);
 done:
     Py_XDECREF(lat);
@@ -411,7 +428,7 @@ done:
     Py_XDECREF(leaf_arrays);
     Py_XDECREF(starts);
     Py_XDECREF(ends);
-    Py_XDECREF(segments);
+    PyMem_RawFree(o.segments);
     PyBuffer_Release(&buffer);
     return answer;
 }

@@ -1,4 +1,5 @@
-"""The vectorised GPX fast path reads plain files exactly as lxml does, and declines the rest."""
+"""The GPX fast path reads plain files exactly as lxml does, and declines the rest: through the
+compiled scanner and through the numpy path alike (the ``gpx_scanner`` fixture)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from hypothesis import strategies as st
 from backstride.ingest.gpx import _lxml_parts, read_gpx
 from backstride.ingest.gpx_fast import _decimals, fast_parts
 from tests.corpus import CorpusFile, each_file
+
+pytestmark = pytest.mark.usefixtures("gpx_scanner")
 
 
 def _garmin_like(n: int) -> bytes:

@@ -47,7 +47,7 @@ static inline Py_ssize_t next_lt(const Scan *s, Py_ssize_t from) {
 }
 
 static inline int is_space(unsigned char c) {
-    return c == ' ' || (c >= 9 && c <= 13);
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r'; /* XML whitespace */
 }
 
 /* Kinds of a '<' the counts need (only for p < limit, so p + 6 < size). */

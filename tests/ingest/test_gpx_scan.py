@@ -251,3 +251,13 @@ def test_a_shape_the_scanner_does_not_take_is_declined_not_misread() -> None:
     assert COMPILED(data, start, (b"<x>",) * 300, (1,), 0, 0, 1) is None  # too many tags
     with pytest.raises(TypeError):
         COMPILED(data, start, ("<ele>",), (1,), 0, 0, 1)  # type: ignore[arg-type]
+
+
+def test_the_scanner_in_use_is_named() -> None:
+    assert gpx_fast.scanner() == "compiled"
+    saved = gpx_fast._SCAN
+    gpx_fast._SCAN = None
+    try:
+        assert gpx_fast.scanner() == "numpy"
+    finally:
+        gpx_fast._SCAN = saved

@@ -1,18 +1,23 @@
-"""Fast path for plain, well-formed GPX (what watches and Strava write): numpy on the bytes.
+"""Fast path for plain, well-formed GPX (what watches and Strava write): one pass over the bytes.
 
 ``lxml`` builds a tree of every element (about 57 MB/s here); for bulk imports this path
-checks the file with vectorised comparisons at the positions of its ``<`` bytes (every point
-has the first point's tags, in order, with only whitespace between them) and cuts the columns
-out of the bytes with numpy (several times faster, docs/decisions/0004 and 0047; a regular
-expression per point did the check before and took a third of the time). It is only taken
-when the file passes structural checks that make this reading equal to an XML reading:
-UTF-8, the GPX 1.0/1.1 default namespace on an unprefixed ``<gpx>``, closing ``</gpx>`` at the
-end, after the first ``<trk>`` nothing but the known tags (every ``<`` accounted for: no
-comments, CDATA, processing instructions, waypoints or unknown extensions),
-``<trkpt lat=".." lon="..">`` as written by Garmin/Strava, and every column either on every
-point or on none. TrackPointExtension is found by the prefix its namespace URI is bound to on
-the root element. Anything else returns None and the lxml reader (``gpx.read_gpx``) handles
-the file, including every error.
+checks the file (every point has the first point's tags, in order, with only whitespace
+between them, and every ``<`` is accounted for) and cuts the columns out of the bytes. The
+cheap decisions about the file's head are made here in Python (encoding, root, namespaces, the
+first point's shape, name/type/desc, creator); the track itself is read by the compiled
+scanner ``_gpxscan.c`` in one sequential, bounds-checked pass (about 0.4 ms per MB-sized file,
+docs/decisions/0069), or, where it was not built (no C compiler at install), by the numpy
+path below: vectorised comparisons at the positions of the ``<`` bytes (docs/decisions/0004,
+0047 and 0067). Both make the same checks and read the same values: decimals bit for bit as
+``float()``, times as numpy's ``datetime64[us]`` (other time spellings by ``parse_times``).
+This path is only taken when the file passes structural checks that make this reading equal
+to an XML reading: UTF-8, the GPX 1.0/1.1 default namespace on an unprefixed ``<gpx>``,
+closing ``</gpx>`` at the end, after the first ``<trk>`` nothing but the known tags (every
+``<`` accounted for: no comments, CDATA, processing instructions, waypoints or unknown
+extensions), ``<trkpt lat=".." lon="..">`` as written by Garmin/Strava, and every column
+either on every point or on none. TrackPointExtension is found by the prefix its namespace URI
+is bound to on the root element. Anything else returns None and the lxml reader
+(``gpx.read_gpx``) handles the file, including every error.
 """
 
 from __future__ import annotations
@@ -524,6 +529,11 @@ def _numpy_columns(
     return lat, lon, posix, values, [int(s) for s in before - before[0]]
 
 
+def scanner() -> str:
+    """Which scanner reads plain GPX here: ``"compiled"`` (``_gpxscan.c``) or ``"numpy"``."""
+    return "compiled" if _SCAN is not None else "numpy"
+
+
 def fast_parts(data: bytes) -> GpxParts | None:
     """The columns of a plain GPX file, or None when the lxml reader must decide.
 
@@ -553,4 +563,4 @@ def fast_parts(data: bytes) -> GpxParts | None:
     )
 
 
-__all__ = ["GpxParts", "fast_parts"]
+__all__ = ["GpxParts", "fast_parts", "scanner"]

@@ -7,7 +7,7 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run test check bench venv clean demo fmt sysdeps screenshots
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py src/backstride/ingest/_gpxscan.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -19,7 +19,7 @@ sysdeps:
 	./scripts/ensure-system-deps.sh
 
 ## make run: set everything up and run the main job
-run: $(STAMP) sysdeps
+run: sysdeps $(STAMP)
 	$(BIN)/backstride demo
 	$(BIN)/backstride serve
 
@@ -28,7 +28,7 @@ demo: run
 ## make test: set everything up and run the whole suite
 # PostgreSQL: scripts/with-postgres.sh starts a private cluster for the postgres half of the
 # store/service/API tests and stops it afterwards (even on failure).
-test: $(STAMP) sysdeps
+test: sysdeps $(STAMP)
 	./scripts/with-postgres.sh -- $(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 ## make screenshots: every page at 1280x800 and 390x844 in real Chromium -> build/screenshots

@@ -127,6 +127,14 @@ def _ours(files: list[Path]) -> dict[str, float]:
     }
 
 
+def _gpx_scanner() -> str:
+    from backstride.ingest.gpx_fast import scanner
+
+    return {"compiled": "compiled scanner (`ingest/_gpxscan.c`)"}.get(
+        scanner(), "numpy path (`ingest/gpx_fast.py`: the C scanner was not built)"
+    )
+
+
 def _stop_forkserver() -> None:
     """End and wait for the parser pool's forkserver: the parser processes are its children,
     so their CPU time reaches ``RUSAGE_CHILDREN`` only then."""
@@ -396,6 +404,11 @@ def main(argv: list[str] | None = None) -> int:
         f"{s_cpu:.1f}×. Imported {ours_small['imported']}, {ours_small['duplicates']} duplicates "
         f"(the corpus holds the same activity as FIT and TCX), {ours_small['skipped']} skipped "
         "(settings, courses, monitoring and routes in the corpus are not activities).",
+        "",
+        "### Notes",
+        "",
+        f"- GPX fast path: the {_gpx_scanner()} (docs/decisions/0069; the numpy path "
+        "reads plain GPX where the C extension was not built at install).",
         "",
     ]
     (HERE / "RESULTS-ingest.md").write_text("\n".join(lines))

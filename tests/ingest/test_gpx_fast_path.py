@@ -1,15 +1,22 @@
-"""The vectorised GPX fast path reads plain files exactly as lxml does, and declines the rest."""
+"""The GPX fast path reads plain files exactly as lxml does, and declines the rest: through the
+compiled scanner and through the numpy path alike (the ``gpx_scanner`` fixture)."""
 
 from __future__ import annotations
+
+import os
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from backstride.ingest import gpx_fast
 from backstride.ingest.gpx import _lxml_parts, read_gpx
 from backstride.ingest.gpx_fast import _decimals, fast_parts
 from tests.corpus import CorpusFile, each_file
+
+pytestmark = pytest.mark.usefixtures("gpx_scanner")
+BUILT = gpx_fast._SCAN is not None  # at import, before the fixture switches scanners
 
 
 def _garmin_like(n: int) -> bytes:
@@ -195,3 +202,11 @@ def test_fixed_width_columns_equal_float_bit_for_bit(
 )
 def test_odd_but_valid_fixed_width_numbers_read_as_float(texts: tuple[bytes, ...]) -> None:
     np.testing.assert_array_equal(_decimals(texts), [float(t) for t in texts])
+
+
+def test_the_compiled_scanner_is_built_where_it_is_required() -> None:
+    """CI sets ``BACKSTRIDE_REQUIRE_COMPILED=1`` (``.ci/run``): there the C scanner must have
+    been built, or its tests would only be skipped."""
+    if os.environ.get("BACKSTRIDE_REQUIRE_COMPILED") != "1":
+        pytest.skip("the compiled scanner is optional here (BACKSTRIDE_REQUIRE_COMPILED unset)")
+    assert BUILT, "the C scanner was not built: is gcc installed?"

@@ -1,23 +1,29 @@
-"""Fast path for plain, well-formed GPX (what watches and Strava write): numpy on the bytes.
+"""Fast path for plain, well-formed GPX (what watches and Strava write): one pass over the bytes.
 
 ``lxml`` builds a tree of every element (about 57 MB/s here); for bulk imports this path
-checks the file with vectorised comparisons at the positions of its ``<`` bytes (every point
-has the first point's tags, in order, with only whitespace between them) and cuts the columns
-out of the bytes with numpy (several times faster, docs/decisions/0004 and 0047; a regular
-expression per point did the check before and took a third of the time). It is only taken
-when the file passes structural checks that make this reading equal to an XML reading:
-UTF-8, the GPX 1.0/1.1 default namespace on an unprefixed ``<gpx>``, closing ``</gpx>`` at the
-end, after the first ``<trk>`` nothing but the known tags (every ``<`` accounted for: no
-comments, CDATA, processing instructions, waypoints or unknown extensions),
-``<trkpt lat=".." lon="..">`` as written by Garmin/Strava, and every column either on every
-point or on none. TrackPointExtension is found by the prefix its namespace URI is bound to on
-the root element. Anything else returns None and the lxml reader (``gpx.read_gpx``) handles
-the file, including every error.
+checks the file (every point has the first point's tags, in order, with only whitespace
+between them, and every ``<`` is accounted for) and cuts the columns out of the bytes. The
+cheap decisions about the file's head are made here in Python (encoding, root, namespaces, the
+first point's shape, name/type/desc, creator); the track itself is read by the compiled
+scanner ``_gpxscan.c`` in one sequential, bounds-checked pass (about 0.4 ms per MB-sized file,
+docs/decisions/0069), or, where it was not built (no C compiler at install), by the numpy
+path below: vectorised comparisons at the positions of the ``<`` bytes (docs/decisions/0004,
+0047 and 0067). Both make the same checks and read the same values: decimals bit for bit as
+``float()``, times as numpy's ``datetime64[us]`` (other time spellings by ``parse_times``).
+This path is only taken when the file passes structural checks that make this reading equal
+to an XML reading: UTF-8, the GPX 1.0/1.1 default namespace on an unprefixed ``<gpx>``,
+closing ``</gpx>`` at the end, after the first ``<trk>`` nothing but the known tags (every
+``<`` accounted for: no comments, CDATA, processing instructions, waypoints or unknown
+extensions), ``<trkpt lat=".." lon="..">`` as written by Garmin/Strava, and every column
+either on every point or on none. TrackPointExtension is found by the prefix its namespace URI
+is bound to on the root element. Anything else returns None and the lxml reader
+(``gpx.read_gpx``) handles the file, including every error.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import unescape
 
@@ -27,6 +33,18 @@ import numpy.typing as npt
 from backstride.ingest import model as m
 from backstride.ingest.model import FloatArray
 from backstride.ingest.track_math import parse_times
+
+_Scan = Callable[
+    [bytes, int, tuple[bytes, ...], tuple[int, ...], int, int, int],
+    tuple[bytearray, bytearray, list[bytearray], tuple[bytearray, bytearray] | None, list[int]]
+    | None,
+]
+try:  # the compiled scanner (docs/decisions/0069); without a compiler at install: numpy
+    from backstride.ingest._gpxscan import scan as _compiled_scan
+
+    _SCAN: _Scan | None = _compiled_scan
+except ImportError:  # pragma: no cover - depends on the build
+    _SCAN = None
 
 GPX_NAMESPACES = (b"http://www.topografix.com/GPX/1/1", b"http://www.topografix.com/GPX/1/0")
 TPX_URIS = (
@@ -381,13 +399,17 @@ def _latlon_tags(
     return bool((chars[lon_end + 1] == ord(">")).all())
 
 
-def fast_parts(data: bytes) -> GpxParts | None:
-    """The columns of a plain GPX file, or None when the lxml reader must decide.
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """What the cheap look at the start of a plain file decides (both scanners need it)."""
 
-    The checks (every ``<trkpt`` shaped like the first, only whitespace between its tags, and
-    every ``<`` accounted for) pin down the positions of every point's tags; the values are
-    then cut out with numpy between them.
-    """
+    root_attrs: bytes
+    first_trk: int
+    shape: _Shape
+    head: bytes  # from the first <trk> to its first <trkseg> (name, type, desc)
+
+
+def _header(data: bytes) -> _Header | None:
     enc = _ENCODING.search(data[:200])
     if enc and enc.group(1).lower() not in (b"utf-8", b"utf8"):
         return None
@@ -415,6 +437,46 @@ def fast_parts(data: bytes) -> GpxParts | None:
     shape = _point_shape(first, leaves) if start >= 0 else None
     if shape is None or "time" not in shape.leaves:
         return None
+    first_seg = data.find(b"<trkseg", first_trk)
+    head = data[first_trk:first_seg] if first_seg >= 0 else data[first_trk:]
+    return _Header(root.group(1), first_trk, shape, head)
+
+
+def _compiled_columns(
+    data: bytes, h: _Header, scan: _Scan
+) -> tuple[FloatArray, FloatArray, FloatArray, dict[str, FloatArray], list[int]] | None:
+    """The columns by the compiled scanner (``_gpxscan.c``: the same checks and values as
+    the numpy path below, in one pass over the bytes), or None."""
+    keys = list(h.shape.leaves)
+    extra = sum(h.head.count(tag) for tag in (b"<name>", b"<type>", b"<desc>"))
+    found = scan(
+        data,
+        h.first_trk,
+        tuple(t for t in h.shape.tags[1:] if t is not None),
+        tuple(slot for slot, _ in h.shape.leaves.values()),
+        keys.index("time"),
+        extra,
+        h.shape.opening,
+    )
+    if found is None:
+        return None
+    lat_bytes, lon_bytes, leaf_bytes, time_spans, segment_starts = found
+    columns = {k: np.frombuffer(b, np.float64) for k, b in zip(keys, leaf_bytes, strict=True)}
+    posix = columns.pop("time")
+    if time_spans is not None:  # not all "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" of one width
+        starts, ends = (np.frombuffer(b, np.int64) for b in time_spans)
+        posix = _times_at(np.frombuffer(data, np.uint8), starts, ends)
+    if not np.isfinite(posix).all():
+        return None
+    lat, lon = np.frombuffer(lat_bytes, np.float64), np.frombuffer(lon_bytes, np.float64)
+    return lat, lon, posix, columns, segment_starts
+
+
+def _numpy_columns(
+    data: bytes, h: _Header
+) -> tuple[FloatArray, FloatArray, FloatArray, dict[str, FloatArray], list[int]] | None:
+    """The columns by vectorised comparisons at the positions of the ``<`` bytes, or None."""
+    shape, first_trk = h.shape, h.first_trk
     # the track part from its first <trk> on, without a copy (positions below are into it)
     chars = np.frombuffer(data, np.uint8, offset=first_trk)
     lt = np.flatnonzero(chars == ord("<"))
@@ -432,15 +494,15 @@ def fast_parts(data: bytes) -> GpxParts | None:
     trkseg = int((is_trk & (chars[at + 4] == ord("s"))).sum())  # <trks only opens a <trkseg>
     points = at[is_point]
     n = len(points)  # every "<trkpt " (the checks below prove they are all whole points)
-    first_seg = data.find(b"<trkseg", first_trk)
-    head = data[first_trk:first_seg] if first_seg >= 0 else data[first_trk:]
-    if not n or not _tags_accounted(head, n * shape.opening, all_tags, trk, trkseg):
+    if not n or not _tags_accounted(h.head, n * shape.opening, all_tags, trk, trkseg):
         return None
     first_tag = t_tags[is_point]  # each point's tags follow its <trkpt in order
     lat_start = points + len(b'<trkpt lat="')
     lat_end = _next_quote(chars, lat_start)
     lon_start = lat_end + len(b'" lon="')
     lon_end = _next_quote(chars, lon_start)
+    if first_tag[-1] + 1 >= len(lt):
+        return None
     if not _latlon_tags(chars, points, lat_end, lon_end, lt[first_tag + 1]):
         return None
     pos = _verify_points(chars, lt, first_tag, shape, lon_end + 2)
@@ -464,18 +526,41 @@ def fast_parts(data: bytes) -> GpxParts | None:
     seg = at[is_trk & (chars[at + 4] == ord("s"))]
     segments = seg[(chars[seg + 5] == ord("e")) & (chars[seg + 6] == ord("g"))]
     before = np.searchsorted(points, segments) if len(segments) else np.zeros(1, np.int64)
-    creator = re.search(rb"""\bcreator\s*=\s*["']([^"']*)["']""", root.group(1))
+    return lat, lon, posix, values, [int(s) for s in before - before[0]]
+
+
+def scanner() -> str:
+    """Which scanner reads plain GPX here: ``"compiled"`` (``_gpxscan.c``) or ``"numpy"``."""
+    return "compiled" if _SCAN is not None else "numpy"
+
+
+def fast_parts(data: bytes) -> GpxParts | None:
+    """The columns of a plain GPX file, or None when the lxml reader must decide.
+
+    The checks (every ``<trkpt`` shaped like the first, only whitespace between its tags, and
+    every ``<`` accounted for) pin down the positions of every point's tags; the values are
+    then cut out between them: by the compiled scanner where it was built (``_SCAN``), else
+    with numpy.
+    """
+    h = _header(data)
+    if h is None:
+        return None
+    columns = _compiled_columns(data, h, _SCAN) if _SCAN is not None else _numpy_columns(data, h)
+    if columns is None:
+        return None
+    lat, lon, posix, values, segment_starts = columns
+    creator = re.search(rb"""\bcreator\s*=\s*["']([^"']*)["']""", h.root_attrs)
     return GpxParts(
         lat=lat,
         lon=lon,
         posix=posix,
-        segment_starts=[int(s) for s in before - before[0]],
+        segment_starts=segment_starts,
         columns=values,
-        sport_text=_text(head, b"type"),
-        name=_text(head, b"name"),
-        description=_text(head, b"desc"),
+        sport_text=_text(h.head, b"type"),
+        name=_text(h.head, b"name"),
+        description=_text(h.head, b"desc"),
         creator=unescape(creator.group(1).decode("utf-8"), _ENTITIES) if creator else None,
     )
 
 
-__all__ = ["GpxParts", "fast_parts"]
+__all__ = ["GpxParts", "fast_parts", "scanner"]

@@ -104,7 +104,7 @@ def read_bytes(data: bytes, *, name: str, max_bytes: int = DEFAULT_MAX_BYTES) ->
     if kind == "gzip":
         data = gunzip(data, max_bytes=max_bytes, name=name, partial_ok=True)
         kind = sniff(data)
-    if not data.strip():
+    if not data[:1].strip() and not data.strip():  # a first byte not blank: no copy of it all
         raise ingest_error(EMPTY_ACTIVITY, "the file is empty", name=name)
     if kind is None and name.lower().removesuffix(".gz").endswith(".fit"):
         raise ingest_error(CORRUPT_FILE, "no valid FIT file header", name=name)

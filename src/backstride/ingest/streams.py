@@ -56,7 +56,7 @@ _I4 = 2**31 - 1
 
 
 def _shuffle(raw: np.ndarray) -> bytes:
-    return np.ascontiguousarray(raw.view(np.uint8).reshape(-1, 4).T).tobytes()
+    return raw.view(np.uint8).reshape(-1, 4).T.tobytes()  # one copy, in the planes' order
 
 
 def _unshuffle(buf: bytes, n: int, dtype: str) -> np.ndarray:
@@ -90,7 +90,8 @@ def columns(streams: Streams) -> tuple[bytes, bytes]:
             idx = np.where(~nan, np.arange(len(values)), 0)
             np.maximum.accumulate(idx, out=idx)
             filled = np.where(nan[idx], 0.0, values[idx])
-        ints = np.round(filled * scale)
+        ints = filled * scale
+        np.rint(ints, out=ints)  # np.round's values (halves to even), without another copy
         deltas = _deltas(ints)
         if len(deltas) and max(float(deltas.max()), -float(deltas.min())) > _I4:
             parts.append(_shuffle(values.astype("<f4")))

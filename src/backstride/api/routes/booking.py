@@ -9,6 +9,7 @@ POSTs take an ``Idempotency-Key`` header (a repeat replays the first answer with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -66,6 +67,26 @@ def runner_writer(
     principal = writer(request, session, found, now)
     own_runner_id(principal)
     return principal
+
+
+Who = Callable[[Request, Session, Presented, dt.datetime], Principal]
+"""Who may make a write: :func:`runner_writer` or the staff's."""
+
+
+async def write(
+    request: Request,
+    session: Session,
+    found: Presented,
+    now: dt.datetime,
+    response: Response,
+    *,
+    who: Who,
+    service: Callable[[Principal], booking.BookingResult],
+) -> booking.AppointmentView:
+    """Sign the caller in (``who``) and run the booking write (``service``) in one thread-pool
+    hop."""
+    result = await run_in_threadpool(lambda: service(who(request, session, found, now)))
+    return created(response, result)
 
 
 def created(response: Response, result: booking.BookingResult) -> booking.AppointmentView:
@@ -139,11 +160,16 @@ async def book_appointment(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Book an appointment for myself."""
-
-    def book() -> booking.BookingResult:
-        return booking.book(
+    return await write(
+        request,
+        session,
+        found,
+        now,
+        response,
+        who=runner_writer,
+        service=lambda principal: booking.book(
             session,
-            principal=runner_writer(request, session, found, now),
+            principal=principal,
             clinic_id=body.clinic_id,
             appointment_type_id=body.appointment_type_id,
             start_at=body.start_at,
@@ -152,9 +178,8 @@ async def book_appointment(
             share_record=body.share_record,
             now=now,
             idempotency_key=idempotency_key,
-        )
-
-    return created(response, await run_in_threadpool(book))
+        ),
+    )
 
 
 @router.get("/me/appointments")
@@ -193,20 +218,24 @@ async def reschedule_appointment(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Move my appointment in place (send the version I saw)."""
-
-    def move() -> booking.BookingResult:
-        return booking.reschedule(
+    return await write(
+        request,
+        session,
+        found,
+        now,
+        response,
+        who=runner_writer,
+        service=lambda principal: booking.reschedule(
             session,
-            principal=runner_writer(request, session, found, now),
+            principal=principal,
             appointment_id=appointment_id,
             version=body.version,
             start_at=body.start_at,
             clinician_id=body.clinician_id,
             now=now,
             idempotency_key=idempotency_key,
-        )
-
-    return created(response, await run_in_threadpool(move))
+        ),
+    )
 
 
 @router.post("/me/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
@@ -221,19 +250,23 @@ async def cancel_appointment(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Cancel my appointment (until the clinic's cancellation window)."""
-
-    def cancel() -> booking.BookingResult:
-        return booking.cancel(
+    return await write(
+        request,
+        session,
+        found,
+        now,
+        response,
+        who=runner_writer,
+        service=lambda principal: booking.cancel(
             session,
-            principal=runner_writer(request, session, found, now),
+            principal=principal,
             appointment_id=appointment_id,
             version=body.version,
             reason=body.reason,
             now=now,
             idempotency_key=idempotency_key,
-        )
-
-    return created(response, await run_in_threadpool(cancel))
+        ),
+    )
 
 
 @router.get(
@@ -281,5 +314,6 @@ __all__ = [
     "RescheduleIn",
     "router",
     "runner_writer",
+    "write",
     "writer",
 ]

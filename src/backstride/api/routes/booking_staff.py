@@ -10,7 +10,6 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from backstride.api.bodies import (
     AttendanceIn,
@@ -23,7 +22,7 @@ from backstride.api.bodies import (
 from backstride.api.deps import AppSettings, Caller, DbSession, Now, Presented
 from backstride.api.jsonable import to_jsonable
 from backstride.api.openapi import RATE_LIMITED
-from backstride.api.routes.booking import Credentials, IdempotencyKey, created, writer
+from backstride.api.routes.booking import Credentials, IdempotencyKey, write, writer
 from backstride.api.schemas import In, Int
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services import booking
@@ -88,11 +87,16 @@ async def book_on_behalf(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Book for a consenting runner (any type; ``override_reason`` outside hours)."""
-
-    def book() -> booking.BookingResult:
-        return booking.book(
+    return await write(
+        request,
+        session,
+        found,
+        now,
+        response,
+        who=staff_writer,
+        service=lambda principal: booking.book(
             session,
-            principal=staff_writer(request, session, found, now),
+            principal=principal,
             runner_id=runner_id,
             clinic_id=body.clinic_id,
             appointment_type_id=body.appointment_type_id,
@@ -103,9 +107,8 @@ async def book_on_behalf(
             override_reason=body.override_reason,
             now=now,
             idempotency_key=idempotency_key,
-        )
-
-    return created(response, await run_in_threadpool(book))
+        ),
+    )
 
 
 @router.get("/appointments/{appointment_id}")
@@ -131,11 +134,16 @@ async def staff_reschedule(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Move an appointment (any time; ``override_reason`` outside hours)."""
-
-    def move() -> booking.BookingResult:
-        return booking.reschedule(
+    return await write(
+        request,
+        session,
+        found,
+        now,
+        response,
+        who=staff_writer,
+        service=lambda principal: booking.reschedule(
             session,
-            principal=staff_writer(request, session, found, now),
+            principal=principal,
             appointment_id=appointment_id,
             version=body.version,
             start_at=body.start_at,
@@ -144,9 +152,8 @@ async def staff_reschedule(
             override_reason=body.override_reason,
             now=now,
             idempotency_key=idempotency_key,
-        )
-
-    return created(response, await run_in_threadpool(move))
+        ),
+    )
 
 
 @router.post("/appointments/{appointment_id}/cancel", responses=RATE_LIMITED)
@@ -161,19 +168,23 @@ async def staff_cancel(
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Cancel an appointment (any time before it is marked)."""
-
-    def cancel() -> booking.BookingResult:
-        return booking.cancel(
+    return await write(
+        request,
+        session,
+        found,
+        now,
+        response,
+        who=staff_writer,
+        service=lambda principal: booking.cancel(
             session,
-            principal=staff_writer(request, session, found, now),
+            principal=principal,
             appointment_id=appointment_id,
             version=body.version,
             reason=body.reason,
             now=now,
             idempotency_key=idempotency_key,
-        )
-
-    return created(response, await run_in_threadpool(cancel))
+        ),
+    )
 
 
 @router.post("/appointments/{appointment_id}/attendance")

@@ -134,7 +134,7 @@ def create_app(
     # request down, so a level less is a pass less over the API's routes per request
     # (docs/decisions/0068). The paths and the OpenAPI document are the same. Routes are
     # tried in order, one pattern at a time (about 0.24 ms to reach the booking routes from
-    # the end of the list; 0.01 ms first), so the runner's booking routes, the busiest
+    # the end of the list; 0.04 ms first), so the runner's booking routes, the busiest
     # writes, come first; none of their patterns matches another router's paths (each
     # operation is called at its own path in tests/api/test_authorisation_matrix.py).
     app.include_router(api)

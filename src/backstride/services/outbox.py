@@ -341,12 +341,26 @@ def _held_back(row: OutboxMessage, out: _Outcome, *, settings: Settings, now: dt
     if row.guard_kind is None or row.guard_kind in _GUARDS:
         return False
     error = f"no guard registered for {row.guard_kind!r} in this process"
-    if row.attempts >= settings.outbox_max_attempts:
+    _retry_or_fail(row, error, out, settings=settings, now=now, permanent=False)
+    log.error("e-mail %s held back: %s", row.id, error)
+    return True
+
+
+def _retry_or_fail(
+    row: OutboxMessage,
+    error: str,
+    out: _Outcome,
+    *,
+    settings: Settings,
+    now: dt.datetime,
+    permanent: bool,
+) -> None:
+    """Mark a message that did not go as failed (``permanent``, or its last attempt), or put it
+    back for later: 1, 2, 4 ... minutes after its 1st, 2nd, 3rd ... attempt."""
+    if permanent or row.attempts >= settings.outbox_max_attempts:
         out.failed.append((row.id, error))
     else:
         out.retried.append((row.id, error, now + dt.timedelta(minutes=2 ** (row.attempts - 1))))
-    log.error("e-mail %s held back: %s", row.id, error)
-    return True
 
 
 @dataclass(slots=True)
@@ -453,11 +467,7 @@ def _send_each(
             transport.send(compose(mail, sender=settings.smtp_sender, now=now))
         except (smtplib.SMTPException, OSError) as exc:
             error = f"{type(exc).__name__}: {exc}"[:500]
-            if _permanent(exc) or row.attempts >= settings.outbox_max_attempts:
-                out.failed.append((row.id, error))
-            else:
-                retry_at = now + dt.timedelta(minutes=2 ** (row.attempts - 1))
-                out.retried.append((row.id, error, retry_at))
+            _retry_or_fail(row, error, out, settings=settings, now=now, permanent=_permanent(exc))
             log.warning("e-mail %s to %s not sent: %s", row.id, row.to_addr, error)
         else:
             out.sent.append(row.id)

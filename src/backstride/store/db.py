@@ -11,7 +11,9 @@ imports under concurrent writes. A savepoint outside a transaction now begins on
 ``BEGIN IMMEDIATE`` (waits for the write lock, then reads and writes consistently).
 SQLite's busy handler polls and is not fair: under a steady stream of writers one of them could
 wait past the busy timeout. Every write transaction of the process therefore first passes its
-database file's :class:`WriteGate`, a first-come-first-served queue (docs/decisions/0056).
+database file's :class:`WriteGate`, a first-come-first-served queue (docs/decisions/0056),
+whose head meets the writers of other processes at a lock file beside the database
+(docs/decisions/0070).
 :func:`is_transient` tells a lock, a serialisation failure, a deadlock or a dropped connection
 (retry later) from a real error. docs/decisions/0016-sqlite-writers-and-transient-errors.md.
 """

@@ -1,10 +1,12 @@
 """Book, move, cancel and mark appointments: one write transaction each, audited.
 
-The order of every write: ``BEGIN IMMEDIATE`` on SQLite (``transaction.write_transaction``),
-the Idempotency-Key (a repeat replays, another body is refused), who may act, the triage
-(runners), the same checks as the free-slot list (``clinic.check_slot``), the row, the audit
-event and the reminders, one commit. The database refuses an overlap that slipped past the
-checks (a lost race): that answers ``booking.slot_taken`` with the next free slots.
+The order of a booking: who may act, the consent and the triage (runners), read before the
+write transaction; then ``BEGIN IMMEDIATE`` on SQLite (``transaction.write_transaction``) or
+the clinic's advisory lock on PostgreSQL, the Idempotency-Key (a repeat replays, another body
+is refused), the same checks as the free-slot list against the bookings (``clinic.check_slot``),
+the rows, the audit events and the reminders, one commit (docs/decisions/0070). The database
+refuses an overlap that slipped past the checks (a lost race): that answers
+``booking.slot_taken`` with the next free slots.
 """
 
 from __future__ import annotations
@@ -150,7 +152,7 @@ inserted, and neither is the consent's audit event)."""
 _INSERT_APPOINTMENT = insert(cast(Table, Appointment.__table__))
 _INSERT_AUDIT = insert(cast(Table, AuditEvent.__table__))
 
-# Every booking reads these in its write transaction: the runner (and their login's e-mail,
+# Every booking reads these before its write transaction: the runner (and their login's e-mail,
 # for the confirmation), the clinic's name, whether the runner's consent to it is active,
 # and the triage inputs (the latest disposition; a visit attended here before). One
 # statement, built once, instead of five.
@@ -377,7 +379,7 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
         if staff:
             require_staff(session, principal, clinic_key)
         consent: dict[str, object] | None = None
-        audits: list[dict[str, object]] = []
+        consent_audit: dict[str, object] | None = None
         if not who.consent:
             if staff or not share_record:
                 raise Forbidden(
@@ -391,15 +393,13 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                 "granted_at": now,
                 "revoked_at": None,
             }
-            audits.append(
-                audit_values(
-                    actor=principal,
-                    runner_id=runner_id,
-                    action="create",
-                    resource="consent",
-                    now=now,
-                    detail={"clinic_id": clinic_key, "via": "booking"},
-                )
+            consent_audit = audit_values(
+                actor=principal,
+                runner_id=runner_id,
+                action="create",
+                resource="consent",
+                now=now,
+                detail={"clinic_id": clinic_key, "via": "booking"},
             )
         t = rules.type_by_id(appointment_type_id)
         if t is None:
@@ -474,7 +474,7 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                 "cancelled_at": None,
             }
             row = Appointment(**values)  # not added: the hooks and the view read it
-            audits.append(
+            audits = [
                 audit_values(
                     actor=principal,
                     runner_id=runner_id,
@@ -488,12 +488,12 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
                         "override_reason": reason,
                     },
                 )
-            )
-            # Plain inserts, not a unit-of-work flush of ORM objects: the consent, the
-            # appointment (a lost race is refused here, before the e-mails are made) and
-            # both audit events in one statement.
-            if consent is not None and not _granted(session, consent):
-                del audits[0]  # granted meanwhile by another booking of theirs
+            ]
+            # Plain inserts, not a unit-of-work flush of ORM objects: the consent (unless
+            # another booking of theirs granted it meanwhile), the appointment (a lost race is
+            # refused here, before the e-mails are made) and the audit events in one statement.
+            if consent is not None and consent_audit is not None and _granted(session, consent):
+                audits.insert(0, consent_audit)
             session.execute(_INSERT_APPOINTMENT, values)
             session.execute(_INSERT_AUDIT, audits)
             new = NewBooking(account_id=who.account_id, email=who.email, clinic_name=who.clinic)

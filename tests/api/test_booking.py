@@ -325,3 +325,47 @@ def test_a_browser_booking_needs_the_csrf_header_and_an_unknown_token_is_401(
     assert (unknown.status_code, unknown.json()["code"]) == (401, "auth.required")
     session.expire_all()
     assert session.scalar(select(func.count()).select_from(Appointment)) == 1
+
+
+def test_a_sqlite_server_runs_its_booking_writes_one_at_a_time(
+    api: TestClient, bw: BookingWorld, db_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six bookings sent at once all succeed; on a SQLite file the process runs them one after
+    another (the file takes one writer anyway), on PostgreSQL in the shared thread pool."""
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Lock
+    from time import sleep
+
+    from backstride.services import booking
+
+    inside, most, lock = [0], [0], Lock()
+    book = booking.book
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        try:
+            sleep(0.05)  # long enough for the others to arrive if they could
+            return book(*args, **kw)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(booking, "book", counted)
+    times = ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00"]
+    with ThreadPoolExecutor(max_workers=len(times)) as pool:
+        answers = list(
+            pool.map(
+                lambda i: post(
+                    api,
+                    bw,
+                    actor=("runner_a", "runner_b")[i % 2],
+                    start_at=at(MONDAY, times[i]).isoformat(),
+                ),
+                range(len(times)),
+            )
+        )
+    assert [a.status_code for a in answers] == [201] * len(times), [a.text for a in answers]
+    if db_settings.effective_database_url.startswith("sqlite"):
+        assert most[0] == 1

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+import anyio
 from fastapi import Depends, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
@@ -142,6 +143,25 @@ def limiter(request: Request) -> RateLimiter:
     return found
 
 
+def booking_writers(request: Request) -> anyio.CapacityLimiter | None:
+    """How many booking writes (sign-in and service, one thread-pool hop each) this process
+    runs at once: one on a SQLite file, None (the shared thread pool) on PostgreSQL.
+
+    A SQLite file takes one writer at a time whatever the threads, and one process runs
+    Python on one core: eight bookings in eight threads only took turns at the interpreter
+    and the write gate, woke each other up and finished in no particular order. Queued here,
+    on the event loop, they run one after another in arrival order: half the system CPU per
+    booking and a steadier wait (docs/decisions/0073). PostgreSQL takes bookings of
+    different clinics at once and waits on the network between statements, so its writes
+    keep the shared pool."""
+    state = request.app.state
+    if not hasattr(state, "booking_writers"):
+        sqlite = state.engine.dialect.name == "sqlite"
+        state.booking_writers = anyio.CapacityLimiter(1) if sqlite else None
+    found: anyio.CapacityLimiter | None = state.booking_writers
+    return found
+
+
 __all__ = [
     "CSRF_COOKIE",
     "CSRF_HEADER",
@@ -153,6 +173,7 @@ __all__ = [
     "Now",
     "Presented",
     "any_scope_principal",
+    "booking_writers",
     "current_principal",
     "full_scope",
     "get_now",

@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Annotated
 
+import anyio
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from backstride.api.bodies import BookIn, CancelIn, RescheduleIn
 from backstride.api.deps import (
@@ -22,6 +22,7 @@ from backstride.api.deps import (
     DbSession,
     Now,
     Presented,
+    booking_writers,
     full_scope,
     limiter,
     presented,
@@ -84,8 +85,10 @@ async def write(
     service: Callable[[Principal], booking.BookingResult],
 ) -> booking.AppointmentView:
     """Sign the caller in (``who``) and run the booking write (``service``) in one thread-pool
-    hop."""
-    result = await run_in_threadpool(lambda: service(who(request, session, found, now)))
+    hop, queued behind this process's other booking writes on SQLite (:func:`booking_writers`)."""
+    result = await anyio.to_thread.run_sync(
+        lambda: service(who(request, session, found, now)), limiter=booking_writers(request)
+    )
     return created(response, result)
 
 

@@ -22,6 +22,8 @@ class SmtpSink:
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
     refuse_with: str | None = None
+    received: list[tuple[str, list[str], bytes]] = field(default_factory=list)
+    """Each accepted message as it came: envelope sender, recipients and the data's bytes."""
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         if self.refuse_with is not None:
@@ -29,6 +31,7 @@ class SmtpSink:
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(parsed, EmailMessage)
         self.messages.append(parsed)
+        self.received.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -5,12 +5,25 @@ parameters, transfer encoding and decoded content."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import smtplib
 from email import message_from_bytes, policy
+from email.generator import BytesGenerator
 from email.message import EmailMessage
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from backstride.services.mail import Mail, _compose_plain, _compose_stdlib, compose
+from backstride.services.mail import (
+    Mail,
+    _compose_plain,
+    _compose_stdlib,
+    _send,
+    compose,
+    render,
+)
+from tests.mail_sink import SmtpSink
 
 NOW = dt.datetime(2026, 12, 5, 9, tzinfo=dt.UTC)
 SENDER = "clinic@backstride.invalid"
@@ -107,3 +120,84 @@ def test_a_header_with_a_line_break_is_refused_as_before() -> None:
         compose(
             Mail("ana@example.org", "Hi\r\nBcc: eve@example.org", "x\n"), sender=SENDER, now=NOW
         )
+
+
+def _generated(msg: EmailMessage, *, linesep: str = "\n", mangle_from: bool = False) -> bytes:
+    """What the standard library's generator writes."""
+    buffer = io.BytesIO()
+    BytesGenerator(buffer, mangle_from_=mangle_from, policy=msg.policy).flatten(
+        msg, linesep=linesep
+    )
+    return buffer.getvalue()
+
+
+FROM_LINES = Mail("ana@example.org", "Notes", "Hello\nFrom the clinic: see you.\r\nFrom here\n")
+
+
+@pytest.mark.parametrize("name", [*CASES, "lines starting From"])
+def test_a_message_is_written_byte_for_byte_as_the_generator_writes_it(name: str) -> None:
+    msg = compose(CASES.get(name, FROM_LINES), sender=SENDER, now=NOW)
+    assert render(msg) == bytes(msg) == _generated(msg)
+    assert render(msg, linesep="\r\n", mangle_from=True) == _generated(
+        msg, linesep="\r\n", mangle_from=True
+    )
+
+
+_TEXT = st.lists(
+    st.sampled_from([*"abc XYZ=.:-\t\r\n", "From ", "é", "=\n", "x" * 90]), max_size=40
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=_TEXT,
+    html=st.none() | _TEXT,
+    ics=st.none() | _TEXT,
+    method=st.sampled_from(["REQUEST", "CANCEL"]),
+    subject=st.sampled_from(["Booked", "Réservé", "x" * 80, "Moved: " + "y" * 60]),
+)
+def test_any_message_is_written_as_the_generator_writes_it(
+    text: str, html: str | None, ics: str | None, method: str, subject: str
+) -> None:
+    mail = Mail("ana@example.org", subject, text, html, ics, method if ics is not None else None)
+    try:
+        msg = compose(mail, sender=SENDER, now=NOW)
+    except ValueError:  # a header the standard library refuses: nothing to write
+        return
+    assert render(msg) == _generated(msg)
+    assert render(msg, linesep="\r\n", mangle_from=True) == _generated(
+        msg, linesep="\r\n", mangle_from=True
+    )
+
+
+def test_a_changed_or_foreign_message_goes_through_the_generator() -> None:
+    msg = compose(CASES["html and a calendar"], sender=SENDER, now=NOW)
+    msg["X-Note"] = "a header object, parsed"  # not a raw header any more
+    assert render(msg) == _generated(msg)
+    other = EmailMessage()
+    other["To"] = "ana@example.org"
+    other.set_content("Olá\n")
+    assert render(other) == _generated(other)
+
+
+def test_smtp_delivers_the_same_envelope_and_bytes_as_send_message(smtp_sink: SmtpSink) -> None:
+    msg = compose(CASES["html and a calendar"], sender=SENDER, now=NOW)
+    plain = compose(FROM_LINES, sender="Clinic <clinic@backstride.invalid>", now=NOW)
+    with smtplib.SMTP(smtp_sink.host, smtp_sink.port) as smtp:
+        for m in (msg, plain):
+            smtp.send_message(m)
+            _send(smtp, m)
+    first, second, third, fourth = smtp_sink.received
+    assert first == second
+    assert third == fourth
+    assert third[0] == "clinic@backstride.invalid"
+    assert b"\r\n>From the clinic" in third[2]  # smtplib's generator quotes such lines
+
+
+def test_the_usual_message_never_reaches_the_generator(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backstride.services import mail as module
+
+    messages = [compose(m, sender=SENDER, now=NOW) for m in CASES.values()]
+    expected = [bytes(msg) for msg in messages]
+    monkeypatch.setattr(module, "BytesGenerator", None)  # any use would fail
+    assert [render(msg) for msg in messages] == expected

@@ -141,6 +141,28 @@ def test_an_overlapping_row_inserted_with_raw_sql_is_refused(conn: Connection, s
     assert count == 2
 
 
+def test_an_appointment_blocking_more_than_a_day_is_refused(conn: Connection) -> None:
+    day = 24 * 60
+    assert refused(conn, clinician="doc1", room=None, runner="run1", start=t(0), end=t(day + 1))
+    assert refused(
+        conn, clinician="doc1", room=None, runner="run1", start=t(0), end=t(day), after_min=5
+    )
+    assert not refused(conn, clinician="doc1", room=None, runner="run1", start=t(0), end=t(day))
+    assert conn.execute(text("SELECT count(*) FROM appointments")).scalar() == 1
+
+
+@pytest.mark.parametrize("shared", ["clinician", "room", "runner"])
+def test_a_long_appointment_is_still_found_from_its_far_end(conn: Connection, shared: str) -> None:
+    """The overlap search reads back a day from the new start: a 23 h 50 min appointment that
+    began the day before is still in the way (and touching its end is not)."""
+    long_end = 24 * 60 - 10
+    insert(conn, clinician="doc1", room="room1", runner="run1", start=t(0), end=t(long_end))
+    other = {"clinician": "doc2", "room": "room2", "runner": "run2"}
+    other[shared] = {"clinician": "doc1", "room": "room1", "runner": "run1"}[shared]
+    assert refused(conn, start=t(long_end - 1), end=t(long_end + 30), **other)
+    assert not refused(conn, start=t(long_end), end=t(long_end + 30), **other)
+
+
 def test_buffers_are_part_of_the_blocked_range(conn: Connection) -> None:
     insert(conn, clinician="doc1", room=None, runner="run1", start=t(60), end=t(90), after_min=15)
     assert refused(conn, clinician="doc1", room=None, runner="run2", start=t(100), end=t(130))
@@ -224,3 +246,23 @@ def test_random_interval_sets_with_buffers_keep_exactly_the_non_overlapping_ones
         text("SELECT count(*) FROM appointments WHERE status <> 'cancelled'")
     ).scalar()
     assert stored == len(kept)
+
+
+def test_the_upgrade_refuses_a_database_holding_an_appointment_longer_than_a_day(
+    conn: Connection, engine: Engine
+) -> None:
+    from backstride.store.migrate import downgrade, upgrade
+
+    url = engine.url.render_as_string(hide_password=False)
+    conn.close()
+    downgrade(url, "0013_clinic_rules_version")  # before the bound: a long row goes in
+    with engine.connect() as c:
+        long = insert(c, clinician="doc1", room=None, runner="run1", start=t(0), end=t(2 * 24 * 60))
+    with pytest.raises(RuntimeError, match="1 appointment"):
+        upgrade(url)
+    with engine.connect() as c:
+        c.execute(text("DELETE FROM appointments WHERE id = :id"), {"id": long})
+        c.commit()
+    upgrade(url)
+    with engine.connect() as c:
+        assert refused(c, clinician="doc1", room=None, runner="run1", start=t(0), end=t(2000))

@@ -44,6 +44,11 @@ OVERLAP_CONSTRAINTS = {
 }
 """PostgreSQL exclusion constraint -> what overlapped (SQLite triggers say the same word)."""
 _SQLITE_MESSAGE = "booking.overlap:"
+MAX_BLOCKED = dt.timedelta(days=1)
+"""The longest time one appointment may block, buffers included (a type lasts at most 8 h with
+at most 4 h of buffer each side). The database refuses a longer row (migration
+``0014_appointment_span_bound``), so an appointment that meets a time range starts less than
+this before it: overlap searches read from there, not from the clinic's first appointment."""
 
 
 def _in(values: tuple[str, ...]) -> str:
@@ -228,6 +233,7 @@ def overlap_of(exc: IntegrityError) -> str | None:
 
 __all__ = [
     "APPOINTMENT_STATUSES",
+    "MAX_BLOCKED",
     "OVERLAP_CONSTRAINTS",
     "VISIT_KINDS",
     "Appointment",

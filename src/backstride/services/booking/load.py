@@ -38,6 +38,7 @@ from backstride.clinic import (
 )
 from backstride.errors import NotFound
 from backstride.store.clinic_models import (
+    MAX_BLOCKED,
     Appointment,
     AppointmentTypeRow,
     BookingPolicy,
@@ -371,6 +372,10 @@ def _bookings_around(with_runner: bool) -> Executable:
         Appointment.status != "cancelled",
         Appointment.blocked_end_at > bindparam("lo", type_=Appointment.blocked_end_at.type),
         Appointment.blocked_start_at < bindparam("hi", type_=Appointment.blocked_start_at.type),
+        # Implied by the two above (no appointment blocks longer than MAX_BLOCKED): lets the
+        # (who, blocked_start_at) indexes read a bounded stretch instead of all of the past.
+        Appointment.blocked_start_at
+        >= bindparam("earliest", type_=Appointment.blocked_start_at.type),
         or_(*who),
     )
 
@@ -397,6 +402,7 @@ def load_bookings(
         "rooms": [r.id for r in rules.rooms],
         "lo": start_at - margin,
         "hi": end_at + margin,
+        "earliest": start_at - margin - MAX_BLOCKED,
     }
     if runner_id is not None:
         params["runner_id"] = runner_id

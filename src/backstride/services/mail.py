@@ -372,15 +372,22 @@ class FileTransport:
     def send(self, message: EmailMessage) -> None:
         """Write the message; its path goes to the log."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = str(message["Message-ID"]).strip("<>").replace("/", "_").replace("@", "_at_")
+        name = _raw(message, "Message-ID").strip("<>").replace("/", "_").replace("@", "_at_")
         path = self.folder / f"{name}.eml"
         path.write_bytes(render(message))
         log.warning(
             "no SMTP server configured: e-mail to %s (%s) written to %s",
-            message["To"],
-            message["Subject"],
+            _raw(message, "To"),
+            _raw(message, "Subject"),
             path,
         )
+
+
+def _raw(message: EmailMessage, name: str) -> str:
+    """A header's value as set, without the policy parsing it again (``message[name]``
+    parses on every read)."""
+    wanted = name.lower()
+    return next((str(v) for k, v in message.raw_items() if k.lower() == wanted), "None")
 
 
 def transport_for(settings: Settings) -> MailTransport:

@@ -38,15 +38,17 @@ GUARD = "booking.appointment"
 SENDER = "clinic@backstride.invalid"
 
 
+_GUARD_FACTS = select(Appointment.status, Appointment.version, Appointment.start_at).where(
+    Appointment.id == bindparam("ref")
+)
+"""Read once per message just before it goes: built once, not per call."""
+
+
 def _still_booked(session: Session, ref: str, version: int | None, now: dt.datetime) -> bool:
     """The guard: the appointment is booked at the version the message was made for, and
     has not begun (a sender that was down past the start never sends a confirmation or a
     reminder for a visit already under way or over)."""
-    row = session.execute(
-        select(Appointment.status, Appointment.version, Appointment.start_at).where(
-            Appointment.id == ref
-        )
-    ).first()
+    row = session.execute(_GUARD_FACTS, {"ref": ref}).first()
     return row is not None and row[0] == "booked" and row[1] == version and row[2] > now
 
 

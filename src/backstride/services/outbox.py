@@ -251,7 +251,7 @@ def enqueue_many(
         if m.dedup_key not in have
     ]
     if rows:
-        session.execute(_INSERT, rows)  # a Core insert: no ORM bulk-insert bookkeeping
+        session.connection().execute(_INSERT, rows)  # Core: no ORM bulk-insert bookkeeping
 
 
 def void(session: Session, *, guard: GuardRef) -> int:

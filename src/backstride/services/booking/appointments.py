@@ -183,7 +183,9 @@ _WHO = (
 def _who(session: Session, *, runner_id: str, clinic_id: str) -> _Who:
     """The runner and clinic as the booking needs them; ``runner.not_found``,
     ``clinic.not_found`` (gone since its rules were read)."""
-    found = session.execute(_WHO, {"runner_id": runner_id, "clinic_id": clinic_id}).first()
+    found = (
+        session.connection().execute(_WHO, {"runner_id": runner_id, "clinic_id": clinic_id}).first()
+    )
     if found is None:
         raise NotFound("no such runner", code="runner.not_found")
     if found[3] is None:
@@ -283,7 +285,7 @@ def _taken_error(
 def _granted(session: Session, consent: dict[str, object]) -> bool:
     """Insert the consent unless one is active; whether it was (the row it returns: drivers
     do not all count the rows of an ``INSERT ... SELECT``)."""
-    return session.execute(_INSERT_CONSENT, consent).first() is not None
+    return session.connection().execute(_INSERT_CONSENT, consent).first() is not None
 
 
 def _db_refusal(exc: IntegrityError) -> BackstrideError:
@@ -494,8 +496,8 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
             # refused here, before the e-mails are made) and the audit events in one statement.
             if consent is not None and consent_audit is not None and _granted(session, consent):
                 audits.insert(0, consent_audit)
-            session.execute(_INSERT_APPOINTMENT, values)
-            session.execute(_INSERT_AUDIT, audits)
+            session.connection().execute(_INSERT_APPOINTMENT, values)
+            session.connection().execute(_INSERT_AUDIT, audits)
             new = NewBooking(account_id=who.account_id, email=who.email, clinic_name=who.clinic)
             for hook in _REMINDER_HOOKS:
                 hook(session, row, rules, now, new)

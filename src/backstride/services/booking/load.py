@@ -245,7 +245,7 @@ def load_rules(
     stamp is read *before* the rules, so a change committed in between is kept under the older
     stamp and read again at the next call: never old rules under a new stamp.
     """
-    found = session.execute(_STAMP, {"clinic_id": clinic_id}).first()
+    found = session.connection().execute(_STAMP, {"clinic_id": clinic_id}).first()
     if found is None:  # no such clinic: nothing to keep
         return _read_rules(session, clinic_id, off_from=start_at - margin).rules
     return _kept_rules(session, clinic_id, found, start_at, end_at, margin)
@@ -261,7 +261,7 @@ def load_clinic_rules(
 ) -> tuple[str, ClinicRules]:
     """The clinic (by id, else by slug) and its rules as :func:`load_rules` gives them: the
     clinic and its stamp in one query. ``clinic.not_found`` when there is no such clinic."""
-    found = session.execute(_RESOLVE, {"ref": clinic_ref}).first()
+    found = session.connection().execute(_RESOLVE, {"ref": clinic_ref}).first()
     if found is None:
         raise NotFound("no such clinic", code="clinic.not_found")
     clinic_id = str(found[0])
@@ -406,7 +406,7 @@ def load_bookings(
     }
     if runner_id is not None:
         params["runner_id"] = runner_id
-    rows = session.execute(_BOOKINGS_AROUND[runner_id is not None], params).all()
+    rows = session.connection().execute(_BOOKINGS_AROUND[runner_id is not None], params).all()
     return [Booking(*row) for row in rows]
 
 

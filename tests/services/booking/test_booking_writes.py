@@ -170,3 +170,33 @@ def test_a_message_queued_again_under_its_key_is_refused_not_sent_twice(
     session.rollback()
     queued = select(func.count()).where(OutboxMessage.dedup_key == message.dedup_key)
     assert session.scalar(queued) == 1
+
+
+def test_a_write_made_before_the_write_transaction_is_committed_on_its_own(
+    session: Session, bw: BookingWorld
+) -> None:
+    """SQLite: a booking's reads take the write lock on the same connection; a request that has
+    written already (uncommitted) gets that write committed first, then the body runs in a
+    transaction of its own, which a failure rolls back alone."""
+    from backstride.services.booking.transaction import write_transaction
+
+    if session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL writes the request in one transaction: nothing to split")
+    runner_id = session.scalars(select(Runner.id)).first()
+    assert runner_id is not None
+    session.execute(
+        Runner.__table__.update().where(Runner.id == runner_id).values(display_name="Before")
+    )
+    with pytest.raises(RuntimeError), write_transaction(session):
+        session.execute(
+            Runner.__table__.update().where(Runner.id == runner_id).values(display_name="Inside")
+        )
+        raise RuntimeError("the booking failed")
+    session.expire_all()
+    assert session.scalar(select(Runner.display_name).where(Runner.id == runner_id)) == "Before"
+    with write_transaction(session):
+        session.execute(
+            Runner.__table__.update().where(Runner.id == runner_id).values(display_name="After")
+        )
+    session.expire_all()
+    assert session.scalar(select(Runner.display_name).where(Runner.id == runner_id)) == "After"

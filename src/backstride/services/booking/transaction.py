@@ -29,13 +29,19 @@ _ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 def write_transaction(session: Session) -> Iterator[None]:
     """Run the body in one write transaction, committed at its end (the use case's one
     commit); any error rolls it back."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        # Whatever the request read so far ends here, and its connection goes back to the
-        # pool: a thread waiting for the write lock must not hold one (under load they would
-        # run out).
-        session.commit()
-        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
+    if session.get_bind().dialect.name == "sqlite":
+        connection = session.connection()
+        if connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
+            # The request has written already (signing in moved a session's last-seen time):
+            # that is committed on its own first.
+            session.commit()
+            connection = session.connection()
+        # pysqlite reads outside transactions, so nothing else is open: the same connection
+        # takes the write lock (a commit, a return to the pool and a new checkout cost about
+        # a tenth of a booking). It waits at the write gate holding that connection; the API
+        # runs one booking write per process at a time (api.deps.booking_writers) and the
+        # gate hands over in arrival order, so waiting writers are few and brief.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
     try:
         yield
     except BaseException:

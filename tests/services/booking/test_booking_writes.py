@@ -187,11 +187,18 @@ def test_a_write_made_before_the_write_transaction_is_committed_on_its_own(
     session.execute(
         Runner.__table__.update().where(Runner.id == runner_id).values(display_name="Before")
     )
-    with pytest.raises(RuntimeError), write_transaction(session):
-        session.execute(
-            Runner.__table__.update().where(Runner.id == runner_id).values(display_name="Inside")
-        )
-        raise RuntimeError("the booking failed")
+
+    def failing_booking() -> None:
+        with write_transaction(session):
+            session.execute(
+                Runner.__table__.update()
+                .where(Runner.id == runner_id)
+                .values(display_name="Inside")
+            )
+            raise RuntimeError("the booking failed")
+
+    with pytest.raises(RuntimeError):
+        failing_booking()
     session.expire_all()
     assert session.scalar(select(Runner.display_name).where(Runner.id == runner_id)) == "Before"
     with write_transaction(session):

@@ -9,7 +9,7 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -184,16 +184,12 @@ def test_a_write_made_before_the_write_transaction_is_committed_on_its_own(
         pytest.skip("PostgreSQL writes the request in one transaction: nothing to split")
     runner_id = session.scalars(select(Runner.id)).first()
     assert runner_id is not None
-    session.execute(
-        Runner.__table__.update().where(Runner.id == runner_id).values(display_name="Before")
-    )
+    session.execute(update(Runner).where(Runner.id == runner_id).values(display_name="Before"))
 
     def failing_booking() -> None:
         with write_transaction(session):
             session.execute(
-                Runner.__table__.update()
-                .where(Runner.id == runner_id)
-                .values(display_name="Inside")
+                update(Runner).where(Runner.id == runner_id).values(display_name="Inside")
             )
             raise RuntimeError("the booking failed")
 
@@ -202,8 +198,6 @@ def test_a_write_made_before_the_write_transaction_is_committed_on_its_own(
     session.expire_all()
     assert session.scalar(select(Runner.display_name).where(Runner.id == runner_id)) == "Before"
     with write_transaction(session):
-        session.execute(
-            Runner.__table__.update().where(Runner.id == runner_id).values(display_name="After")
-        )
+        session.execute(update(Runner).where(Runner.id == runner_id).values(display_name="After"))
     session.expire_all()
     assert session.scalar(select(Runner.display_name).where(Runner.id == runner_id)) == "After"

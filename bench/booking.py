@@ -519,10 +519,15 @@ def profile_api(url: str, name: str, data_dir: Path) -> dict[str, Any]:
             profiler.disable()
         return time.process_time() - cpu, profiler
 
+    checkpointer = app.state.checkpointer  # as the app's lifespan runs it (SQLite)
+    if checkpointer is not None:
+        checkpointer.start()
     try:
         cpu_s, profiler = asyncio.run(run())
     finally:
         anyio.to_thread.run_sync = original  # type: ignore[assignment]
+        if checkpointer is not None:
+            checkpointer.stop()
         app.state.engine.dispose()
     if profiler is not None:
         profiler.dump_stats(str(Path(profile_dir or ".") / f"booking-{name}.prof"))

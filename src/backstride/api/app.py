@@ -36,7 +36,7 @@ from backstride.api.security import SecurityHeaders
 from backstride.config import Settings
 from backstride.services.imports.jobs import Importer, check_single_file
 from backstride.services.imports.queue import make_queue
-from backstride.store.db import make_engine, session_factory
+from backstride.store.db import make_engine, session_factory, wal_checkpointer
 from backstride.web.mount import mount_web
 
 API_PREFIX = "/api/v1"
@@ -61,19 +61,24 @@ def create_app(
     clock (tests); ``importer`` replaces the import service; ``upload_precheck(path,
     settings)`` checks a single uploaded file before it is queued (raises a coded error).
     """
-    engine = make_engine(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url, background_checkpoints=True)
+    checkpointer = wal_checkpointer(engine)
     factory = session_factory(engine)
     now = clock or _utc_now
     worker = make_queue(factory, settings=settings, clock=now, importer=importer)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if checkpointer is not None:
+            checkpointer.start()
         if run_worker:
             worker.start()
         try:
             yield
         finally:
             worker.stop()
+            if checkpointer is not None:
+                checkpointer.stop()
             engine.dispose()
 
     app = FastAPI(
@@ -90,6 +95,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.checkpointer = checkpointer
     app.state.session_factory = factory
     app.state.clock = now
     app.state.worker = worker

@@ -30,12 +30,26 @@ from __future__ import annotations
 import json
 import struct
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 import zstandard
 
 from backstride.ingest import model as m
 from backstride.ingest.model import FloatArray, Streams
+
+_DeltaColumn = Callable[[FloatArray, float], tuple[bytes, bytes | None] | None]
+_HrTime = Callable[[FloatArray, FloatArray], bytes | None]
+try:  # the compiled loops (docs/decisions/0071); without a compiler at install: numpy
+    from backstride.ingest._streampack import delta_column as _compiled_delta_column
+    from backstride.ingest._streampack import hr_time as _compiled_hr_time
+
+    DELTA_COLUMN: _DeltaColumn | None = _compiled_delta_column
+    HR_TIME: _HrTime | None = _compiled_hr_time
+    """``services.rows.activity.hr_time_blob``'s bytes in one pass (None: use numpy)."""
+except ImportError:  # pragma: no cover - depends on the build
+    DELTA_COLUMN = None
+    HR_TIME = None
 
 MAGIC = b"BSS2"
 """What ``encode_streams`` writes."""
@@ -73,6 +87,34 @@ def _deltas(ints: FloatArray) -> FloatArray:
     return deltas
 
 
+def _numpy_delta_column(values: FloatArray, scale: float) -> tuple[bytes, bytes | None] | None:
+    """A ``d4`` column (shuffled int32 deltas, the missing samples' mask or None), or None when
+    a delta does not fit in int32 (the caller writes ``f4``)."""
+    nan = ~np.isfinite(values)
+    has_nan = bool(nan.any())
+    filled = values
+    if has_nan:
+        idx = np.where(~nan, np.arange(len(values)), 0)
+        np.maximum.accumulate(idx, out=idx)
+        filled = np.where(nan[idx], 0.0, values[idx])
+    ints = filled * scale
+    np.rint(ints, out=ints)  # np.round's values (halves to even), without another copy
+    deltas = _deltas(ints)
+    if len(deltas) and max(float(deltas.max()), -float(deltas.min())) > _I4:
+        return None
+    return _shuffle(deltas.astype("<i4")), np.packbits(nan).tobytes() if has_nan else None
+
+
+def _delta_column(values: FloatArray, scale: float) -> tuple[bytes, bytes | None] | None:
+    """``_numpy_delta_column``'s bytes, by the compiled loop where it was built and takes the
+    values (``_streampack.c``: one pass; None from it means "decide with numpy")."""
+    if DELTA_COLUMN is not None and compiled_input(values):
+        done = DELTA_COLUMN(values, scale)
+        if done is not None:
+            return done
+    return _numpy_delta_column(values, scale)
+
+
 def columns(streams: Streams) -> tuple[bytes, bytes]:
     """The header (JSON) and the uncompressed columns of ``streams``, the same for ``BSS1``
     and ``BSS2`` (only the compression differs)."""
@@ -83,24 +125,16 @@ def columns(streams: Streams) -> tuple[bytes, bytes]:
         if values is None:
             continue
         scale = _DELTA_SCALES.get(name, _DEFAULT_SCALE)
-        nan = ~np.isfinite(values)
-        has_nan = bool(nan.any())
-        filled = values
-        if has_nan:
-            idx = np.where(~nan, np.arange(len(values)), 0)
-            np.maximum.accumulate(idx, out=idx)
-            filled = np.where(nan[idx], 0.0, values[idx])
-        ints = filled * scale
-        np.rint(ints, out=ints)  # np.round's values (halves to even), without another copy
-        deltas = _deltas(ints)
-        if len(deltas) and max(float(deltas.max()), -float(deltas.min())) > _I4:
+        column = _delta_column(values, scale)
+        if column is None:
             parts.append(_shuffle(values.astype("<f4")))
             spec.append([name, "f4", 1.0, False])
             continue
-        parts.append(_shuffle(deltas.astype("<i4")))
-        if has_nan:
-            parts.append(np.packbits(nan).tobytes())
-        spec.append([name, "d4", scale, has_nan])
+        planes, mask = column
+        parts.append(planes)
+        if mask is not None:
+            parts.append(mask)
+        spec.append([name, "d4", scale, mask is not None])
     header = json.dumps({"n": len(streams), "channels": spec}, separators=(",", ":")).encode()
     return header, b"".join(parts)
 
@@ -166,6 +200,16 @@ def decode_streams(blob: bytes) -> dict[str, np.ndarray]:
     return out
 
 
+def packer() -> str:
+    """Which loops encode streams here: ``"compiled"`` (``_streampack.c``) or ``"numpy"``."""
+    return "compiled" if DELTA_COLUMN is not None and HR_TIME is not None else "numpy"
+
+
+def compiled_input(values: FloatArray) -> bool:
+    """True when the compiled loops take ``values`` as they are (C-contiguous float64)."""
+    return values.dtype == np.float64 and bool(values.flags.c_contiguous)
+
+
 def stored_values(name: str, values: FloatArray) -> FloatArray:
     """``values`` as ``decode_streams`` will return them (the channel's ``d4`` resolution)."""
     scale = _DELTA_SCALES.get(name, _DEFAULT_SCALE)
@@ -196,5 +240,6 @@ __all__ = [
     "decode_streams",
     "encode_pairs",
     "encode_streams",
+    "packer",
     "stored_values",
 ]

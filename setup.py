@@ -1,5 +1,5 @@
-"""The optional C extensions: the GPX fast path's scanner (docs/decisions/0069) and the stream
-blob's loops (docs/decisions/0071); everything else is in pyproject.toml. ``optional=True``:
+"""The optional C extensions: the GPX fast path's scanner (docs/decisions/0069), the FIT record
+columns and the stream blob's loops (docs/decisions/0071); everything else is in pyproject.toml. ``optional=True``:
 where they cannot be compiled the install still succeeds and the numpy paths are used."""
 
 from setuptools import Extension, setup
@@ -12,6 +12,12 @@ setup(
             "backstride.ingest._gpxscan",
             sources=["src/backstride/ingest/_gpxscan.c"],
             extra_compile_args=_FLAGS,
+            optional=True,
+        ),
+        Extension(
+            "backstride.ingest._fitrecords",
+            sources=["src/backstride/ingest/_fitrecords.c"],
+            extra_compile_args=[*_FLAGS, "-ffp-contract=off"],
             optional=True,
         ),
         Extension(

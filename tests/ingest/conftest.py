@@ -31,12 +31,12 @@ def gpx_scanner(request: pytest.FixtureRequest) -> Iterator[str]:
 def stream_packer(request: pytest.FixtureRequest) -> Iterator[str]:
     """Every test of a module that uses this runs twice: with the compiled stream loops
     (``_streampack.c``) and with the numpy path that is used where they were not built."""
-    hooks = (stream_codec.DELTA_COLUMN, stream_codec.HR_TIME)
+    hooks = (stream_codec.DELTA_COLUMN, stream_codec.PACK, stream_codec.HR_TIME)
     if request.param == "compiled" and stream_codec.packer() != "compiled":
         pytest.skip("the compiled stream loops were not built (no C compiler at install)")
     if request.param == "numpy":
-        stream_codec.DELTA_COLUMN = stream_codec.HR_TIME = None
+        stream_codec.DELTA_COLUMN = stream_codec.PACK = stream_codec.HR_TIME = None
     try:
         yield request.param
     finally:
-        stream_codec.DELTA_COLUMN, stream_codec.HR_TIME = hooks
+        stream_codec.DELTA_COLUMN, stream_codec.PACK, stream_codec.HR_TIME = hooks

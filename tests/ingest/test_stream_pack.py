@@ -15,13 +15,15 @@ from hypothesis.extra.numpy import arrays
 
 from backstride.ingest import model as m
 from backstride.ingest import streams as stream_codec
+from backstride.ingest.model import Streams
 from backstride.ingest.streams import _DEFAULT_SCALE, _DELTA_SCALES, _numpy_delta_column
 from backstride.services.rows import activity
 
 DELTA_COLUMN = stream_codec.DELTA_COLUMN
+PACK = stream_codec.PACK
 HR_TIME = stream_codec.HR_TIME
 needs_compiled = pytest.mark.skipif(
-    DELTA_COLUMN is None or HR_TIME is None, reason="the compiled stream loops were not built"
+    stream_codec.packer() != "compiled", reason="the compiled stream loops were not built"
 )
 
 SCALES = st.sampled_from(sorted({*_DELTA_SCALES.values(), _DEFAULT_SCALE})) | st.floats(
@@ -36,6 +38,15 @@ ORDINARY = st.floats(-1e5, 1e5) | HALVES | st.just(float("nan"))
 
 def _column(n: int, elements: st.SearchStrategy[float]) -> st.SearchStrategy[np.ndarray]:
     return arrays(np.float64, n, elements=elements)
+
+
+def _numpy_columns(streams: Streams) -> tuple[bytes, bytes | bytearray]:
+    hooks = (stream_codec.DELTA_COLUMN, stream_codec.PACK)
+    stream_codec.DELTA_COLUMN = stream_codec.PACK = None
+    try:
+        return stream_codec.columns(streams)
+    finally:
+        stream_codec.DELTA_COLUMN, stream_codec.PACK = hooks
 
 
 def _numpy_hr_time(time_s: np.ndarray, hr_bpm: np.ndarray) -> bytes | None:
@@ -64,6 +75,40 @@ def test_ordinary_samples_are_always_packed_by_the_compiled_loop(
     assert DELTA_COLUMN is not None
     if _numpy_delta_column(values, scale) is not None:  # else too wide for int32: f4
         assert DELTA_COLUMN(values, scale) == _numpy_delta_column(values, scale)
+
+
+@needs_compiled
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(0, 60).flatmap(
+        lambda n: st.lists(
+            st.tuples(st.sampled_from(m.STREAM_CHANNELS[1:]), _column(n, SAMPLES)), max_size=5
+        ).map(lambda cols: (n, cols))
+    )
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy on 1e300 x scale (both paths)
+def test_every_channel_packed_at_once_is_the_numpy_payload(
+    spec: tuple[int, list[tuple[str, np.ndarray]]],
+) -> None:
+    n, cols = spec
+    streams = Streams({m.TIME_S: np.arange(float(n)), **dict(cols)})
+    header, payload = stream_codec.columns(streams)
+    numpy_header, numpy_payload = _numpy_columns(streams)
+    assert (header, bytes(payload)) == (numpy_header, bytes(numpy_payload))
+
+
+@needs_compiled
+def test_a_channel_the_one_call_cannot_take_leaves_the_activity_to_per_channel_packing() -> None:
+    assert PACK is not None
+    time_s = np.arange(4.0)
+    assert PACK([time_s, np.array([0.0, 3e9, 0.0, 0.0])], [1000.0, 1.0]) is None  # f4
+    assert PACK([time_s, time_s[::-1].copy()[:3]], [1000.0, 1.0]) is None  # lengths differ
+    assert PACK([time_s, time_s.astype(np.float32)], [1000.0, 1.0]) is None
+    assert PACK([time_s], [0.0]) is None
+    assert PACK([time_s, time_s], [1000.0]) is None
+    assert PACK([], []) == (bytearray(), [])
+    streams = Streams({m.TIME_S: time_s, m.HR_BPM: np.array([0.0, 3e9, np.nan, 0.0])})
+    assert stream_codec.columns(streams) == _numpy_columns(streams)
 
 
 @needs_compiled

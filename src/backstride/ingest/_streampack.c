@@ -103,6 +103,65 @@ done:
     return answer;
 }
 
+/* ``pack(channels, scales)``: every channel's ``d4`` column, one after the other in one buffer
+ * (planes, then the mask when a sample is missing), as ``streams.columns`` joins them; with the
+ * channels that have a mask. None when any channel is not one ``delta_column`` takes. */
+static PyObject *pack(PyObject *self, PyObject *args) {
+    PyObject *channels, *scales;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &channels, &PyList_Type, &scales))
+        return NULL;
+    Py_ssize_t k = PyList_GET_SIZE(channels);
+    if (k != PyList_GET_SIZE(scales) || k > 64) Py_RETURN_NONE;
+    Py_buffer views[64];
+    double factor[64];
+    Py_ssize_t got = 0, n = -1, total = 0;
+    PyObject *answer = NULL, *block = NULL, *masked = NULL;
+    for (; got < k; got++) {
+        factor[got] = PyFloat_AsDouble(PyList_GET_ITEM(scales, got));
+        if (factor[got] == -1.0 && PyErr_Occurred()) goto done;
+        if (!isfinite(factor[got]) || factor[got] <= 0.0) break;
+        if (!float_buffer(PyList_GET_ITEM(channels, got), &views[got])) break;
+        if (n >= 0 && views[got].len / 8 != n) {
+            got++;
+            break;
+        }
+        n = views[got].len / 8;
+    }
+    if (got < k || (n >= 0 && views[k - 1].len / 8 != n)) {
+        answer = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (n < 0) n = 0;
+    total = k * (4 * n + (n + 7) / 8); /* room for every mask; trimmed to what is used */
+    block = PyByteArray_FromStringAndSize(NULL, total);
+    masked = PyList_New(k);
+    if (block == NULL || masked == NULL) goto done;
+    unsigned char *out = (unsigned char *)PyByteArray_AS_STRING(block);
+    Py_ssize_t used = 0;
+    int ok = 1, missing[64];
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t c = 0; c < k && ok; c++) {
+        unsigned char *mask = out + used + 4 * n;
+        memset(mask, 0, (size_t)((n + 7) / 8));
+        ok = deltas((const double *)views[c].buf, n, factor[c], out + used, mask, &missing[c]);
+        used += 4 * n + (missing[c] ? (n + 7) / 8 : 0);
+    }
+    Py_END_ALLOW_THREADS
+    if (!ok) {
+        answer = Py_NewRef(Py_None);
+        goto done;
+    }
+    if (PyByteArray_Resize(block, used) != 0) goto done;
+    for (Py_ssize_t c = 0; c < k; c++) PyList_SET_ITEM(masked, c, PyBool_FromLong(missing[c]));
+    answer = PyTuple_Pack(2, block, masked);
+done:
+    for (Py_ssize_t c = 0; c < got && c < k; c++) PyBuffer_Release(&views[c]);
+    Py_XDECREF(block);
+    Py_XDECREF(masked);
+    return answer;
+}
+
 /* As ``streams.stored_values``: the value at the channel's resolution (NaN stays NaN). */
 static inline double stored(double x, double scale) {
     return isfinite(x) ? rint(x * scale) / scale : NAN;
@@ -213,6 +272,8 @@ done:
 static PyMethodDef methods[] = {
     {"delta_column", delta_column, METH_VARARGS,
      "delta_column(values, scale) -> (shuffled int32 deltas, packbits mask | None) | None"},
+    {"pack", pack, METH_VARARGS,
+     "pack(channels, scales) -> (d4 columns joined, [has mask]) | None"},
     {"hr_time", hr_time, METH_VARARGS, "hr_time(time_s, hr_bpm) -> hr_time_blob bytes | None"},
     {NULL, NULL, 0, NULL},
 };

@@ -9,3 +9,6 @@ def delta_column(
 def hr_time(
     time_s: npt.NDArray[np.float64], hr_bpm: npt.NDArray[np.float64], /
 ) -> bytes | None: ...
+def pack(
+    channels: list[npt.NDArray[np.float64]], scales: list[float], /
+) -> tuple[bytearray, list[bool]] | None: ...

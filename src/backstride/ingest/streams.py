@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import struct
+import threading
 import zlib
 from collections.abc import Callable
 
@@ -40,16 +41,19 @@ from backstride.ingest.model import FloatArray, Streams
 
 _DeltaColumn = Callable[[FloatArray, float], tuple[bytes, bytes | None] | None]
 _HrTime = Callable[[FloatArray, FloatArray], bytes | None]
+_Pack = Callable[[list[FloatArray], list[float]], tuple[bytearray, list[bool]] | None]
 try:  # the compiled loops (docs/decisions/0071); without a compiler at install: numpy
     from backstride.ingest._streampack import delta_column as _compiled_delta_column
     from backstride.ingest._streampack import hr_time as _compiled_hr_time
+    from backstride.ingest._streampack import pack as _compiled_pack
 
     DELTA_COLUMN: _DeltaColumn | None = _compiled_delta_column
+    PACK: _Pack | None = _compiled_pack
+    """Every ``d4`` column of an activity into one buffer in one call (None: per channel)."""
     HR_TIME: _HrTime | None = _compiled_hr_time
     """``services.rows.activity.hr_time_blob``'s bytes in one pass (None: use numpy)."""
 except ImportError:  # pragma: no cover - depends on the build
-    DELTA_COLUMN = None
-    HR_TIME = None
+    DELTA_COLUMN = PACK = HR_TIME = None
 
 MAGIC = b"BSS2"
 """What ``encode_streams`` writes."""
@@ -115,16 +119,28 @@ def _delta_column(values: FloatArray, scale: float) -> tuple[bytes, bytes | None
     return _numpy_delta_column(values, scale)
 
 
-def columns(streams: Streams) -> tuple[bytes, bytes]:
+def _header(n: int, spec: list[list[object]]) -> bytes:
+    return json.dumps({"n": n, "channels": spec}, separators=(",", ":")).encode()
+
+
+def columns(streams: Streams) -> tuple[bytes, bytes | bytearray]:
     """The header (JSON) and the uncompressed columns of ``streams``, the same for ``BSS1``
-    and ``BSS2`` (only the compression differs)."""
-    spec: list[list[object]] = []
+    and ``BSS2`` (only the compression differs): in one compiled call where it was built and
+    takes every channel (no ``f4`` column), else channel by channel."""
+    present = [(name, v) for name in m.STREAM_CHANNELS if (v := streams.get(name)) is not None]
+    scales = [_DELTA_SCALES.get(name, _DEFAULT_SCALE) for name, _ in present]
+    if PACK is not None and all(compiled_input(v) for _, v in present):
+        packed = PACK([v for _, v in present], scales)
+        if packed is not None:
+            payload, masked = packed
+            spec: list[list[object]] = [
+                [name, "d4", scale, mask]
+                for (name, _), scale, mask in zip(present, scales, masked, strict=True)
+            ]
+            return _header(len(streams), spec), payload
+    spec = []
     parts: list[bytes] = []
-    for name in m.STREAM_CHANNELS:
-        values = streams.get(name)
-        if values is None:
-            continue
-        scale = _DELTA_SCALES.get(name, _DEFAULT_SCALE)
+    for (name, values), scale in zip(present, scales, strict=True):
         column = _delta_column(values, scale)
         if column is None:
             parts.append(_shuffle(values.astype("<f4")))
@@ -135,14 +151,28 @@ def columns(streams: Streams) -> tuple[bytes, bytes]:
         if mask is not None:
             parts.append(mask)
         spec.append([name, "d4", scale, mask is not None])
-    header = json.dumps({"n": len(streams), "channels": spec}, separators=(",", ":")).encode()
-    return header, b"".join(parts)
+    return _header(len(streams), spec), b"".join(parts)
+
+
+_LOCAL = threading.local()
+
+
+def _compressor(level: int) -> zstandard.ZstdCompressor:
+    """This thread's compressor for ``level``: made once, its context reused frame after frame
+    (the same bytes as a new one; a compressor must not be shared by threads)."""
+    made: dict[int, zstandard.ZstdCompressor] | None = getattr(_LOCAL, "compressors", None)
+    if made is None:
+        made = _LOCAL.compressors = {}
+    compressor = made.get(level)
+    if compressor is None:
+        compressor = made[level] = zstandard.ZstdCompressor(level=level)
+    return compressor
 
 
 def encode_streams(streams: Streams, *, level: int = ZSTD_LEVEL) -> bytes:
     """Pack every channel of ``streams`` into one compact ``BSS2`` blob (zstd ``level``)."""
     header, payload = columns(streams)
-    body = zstandard.ZstdCompressor(level=level).compress(payload)
+    body = _compressor(level).compress(payload)
     return MAGIC + struct.pack("<I", len(header)) + header + body
 
 
@@ -202,7 +232,8 @@ def decode_streams(blob: bytes) -> dict[str, np.ndarray]:
 
 def packer() -> str:
     """Which loops encode streams here: ``"compiled"`` (``_streampack.c``) or ``"numpy"``."""
-    return "compiled" if DELTA_COLUMN is not None and HR_TIME is not None else "numpy"
+    built = DELTA_COLUMN is not None and PACK is not None and HR_TIME is not None
+    return "compiled" if built else "numpy"
 
 
 def compiled_input(values: FloatArray) -> bool:

@@ -252,15 +252,15 @@ def downhill_distance_m(distance: FloatArray | None, altitude: FloatArray | None
     if distance is None or altitude is None or len(distance) < 2:
         return None
     ok = np.isfinite(distance) & np.isfinite(altitude)
-    if ok.sum() < 2:
+    kept = np.count_nonzero(ok)
+    if kept < 2:
         return None
-    dist, alt = distance[ok], altitude[ok]
+    dist, alt = (distance, altitude) if kept == len(ok) else (distance[ok], altitude[ok])
     k = min(_SMOOTH_SAMPLES, len(alt))
     kernel = np.ones(k) / k
     padded = np.concatenate((np.full(k // 2, alt[0]), alt, np.full(k - 1 - k // 2, alt[-1])))
     smooth = np.convolve(padded, kernel, mode="valid")
     dd, da = np.diff(dist), np.diff(smooth)
     moving = dd > 0
-    grade = np.zeros_like(dd)
-    grade[moving] = da[moving] / dd[moving]
+    grade = np.divide(da, dd, out=np.zeros_like(dd), where=moving)  # 0 where not moving
     return float(dd[moving & (grade <= DOWNHILL_GRADE)].sum())

@@ -7,7 +7,7 @@ PYTEST_WORKERS ?= 2
 
 .PHONY: run test check bench venv clean demo fmt sysdeps screenshots
 
-$(STAMP): pyproject.toml setup.py src/backstride/ingest/_gpxscan.c
+$(STAMP): pyproject.toml setup.py src/backstride/ingest/_gpxscan.c src/backstride/ingest/_streampack.c src/backstride/ingest/_fitrecords.c
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

@@ -1,4 +1,5 @@
-"""Fixtures of the ingest tests: which scanner the GPX fast path uses."""
+"""Fixtures of the ingest tests: which scanner the GPX fast path uses, which loops encode
+streams."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from backstride.ingest import gpx_fast
+from backstride.ingest import streams as stream_codec
 
 
 @pytest.fixture(scope="module", params=["compiled", "numpy"])
@@ -23,3 +25,18 @@ def gpx_scanner(request: pytest.FixtureRequest) -> Iterator[str]:
         yield request.param
     finally:
         gpx_fast._SCAN = compiled
+
+
+@pytest.fixture(scope="module", params=["compiled", "numpy"])
+def stream_packer(request: pytest.FixtureRequest) -> Iterator[str]:
+    """Every test of a module that uses this runs twice: with the compiled stream loops
+    (``_streampack.c``) and with the numpy path that is used where they were not built."""
+    hooks = (stream_codec.DELTA_COLUMN, stream_codec.PACK, stream_codec.HR_TIME)
+    if request.param == "compiled" and stream_codec.packer() != "compiled":
+        pytest.skip("the compiled stream loops were not built (no C compiler at install)")
+    if request.param == "numpy":
+        stream_codec.DELTA_COLUMN = stream_codec.PACK = stream_codec.HR_TIME = None
+    try:
+        yield request.param
+    finally:
+        stream_codec.DELTA_COLUMN, stream_codec.PACK, stream_codec.HR_TIME = hooks

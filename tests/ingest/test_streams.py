@@ -1,5 +1,5 @@
 """Streams survive the compact columnar codec (BSS2; BSS1 still read) within the documented
-precision."""
+precision, encoded by the compiled loops and by the numpy path alike (``stream_packer``)."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from backstride.services.rows.activity import hr_time_from_streams
 from tests.corpus import CorpusFile, named
 from tests.ingest.bss1 import encode_bss1
 
+pytestmark = pytest.mark.usefixtures("stream_packer")
 finite = st.floats(min_value=-1e4, max_value=1e4, allow_nan=False, width=32)
 
 

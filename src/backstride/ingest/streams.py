@@ -29,13 +29,31 @@ from __future__ import annotations
 
 import json
 import struct
+import threading
 import zlib
+from collections.abc import Callable
 
 import numpy as np
 import zstandard
 
 from backstride.ingest import model as m
 from backstride.ingest.model import FloatArray, Streams
+
+_DeltaColumn = Callable[[FloatArray, float], tuple[bytes, bytes | None] | None]
+_HrTime = Callable[[FloatArray, FloatArray], bytes | None]
+_Pack = Callable[[list[FloatArray], list[float]], tuple[bytearray, list[bool]] | None]
+try:  # the compiled loops (docs/decisions/0071); without a compiler at install: numpy
+    from backstride.ingest._streampack import delta_column as _compiled_delta_column
+    from backstride.ingest._streampack import hr_time as _compiled_hr_time
+    from backstride.ingest._streampack import pack as _compiled_pack
+
+    DELTA_COLUMN: _DeltaColumn | None = _compiled_delta_column
+    PACK: _Pack | None = _compiled_pack
+    """Every ``d4`` column of an activity into one buffer in one call (None: per channel)."""
+    HR_TIME: _HrTime | None = _compiled_hr_time
+    """``services.rows.activity.hr_time_blob``'s bytes in one pass (None: use numpy)."""
+except ImportError:  # pragma: no cover - depends on the build
+    DELTA_COLUMN = PACK = HR_TIME = None
 
 MAGIC = b"BSS2"
 """What ``encode_streams`` writes."""
@@ -73,42 +91,88 @@ def _deltas(ints: FloatArray) -> FloatArray:
     return deltas
 
 
-def columns(streams: Streams) -> tuple[bytes, bytes]:
+def _numpy_delta_column(values: FloatArray, scale: float) -> tuple[bytes, bytes | None] | None:
+    """A ``d4`` column (shuffled int32 deltas, the missing samples' mask or None), or None when
+    a delta does not fit in int32 (the caller writes ``f4``)."""
+    nan = ~np.isfinite(values)
+    has_nan = bool(nan.any())
+    filled = values
+    if has_nan:
+        idx = np.where(~nan, np.arange(len(values)), 0)
+        np.maximum.accumulate(idx, out=idx)
+        filled = np.where(nan[idx], 0.0, values[idx])
+    ints = filled * scale
+    np.rint(ints, out=ints)  # np.round's values (halves to even), without another copy
+    deltas = _deltas(ints)
+    if len(deltas) and max(float(deltas.max()), -float(deltas.min())) > _I4:
+        return None
+    return _shuffle(deltas.astype("<i4")), np.packbits(nan).tobytes() if has_nan else None
+
+
+def _delta_column(values: FloatArray, scale: float) -> tuple[bytes, bytes | None] | None:
+    """``_numpy_delta_column``'s bytes, by the compiled loop where it was built and takes the
+    values (``_streampack.c``: one pass; None from it means "decide with numpy")."""
+    if DELTA_COLUMN is not None and compiled_input(values):
+        done = DELTA_COLUMN(values, scale)
+        if done is not None:
+            return done
+    return _numpy_delta_column(values, scale)
+
+
+def _header(n: int, spec: list[list[object]]) -> bytes:
+    return json.dumps({"n": n, "channels": spec}, separators=(",", ":")).encode()
+
+
+def columns(streams: Streams) -> tuple[bytes, bytes | bytearray]:
     """The header (JSON) and the uncompressed columns of ``streams``, the same for ``BSS1``
-    and ``BSS2`` (only the compression differs)."""
-    spec: list[list[object]] = []
+    and ``BSS2`` (only the compression differs): in one compiled call where it was built and
+    takes every channel (no ``f4`` column), else channel by channel."""
+    present = [(name, v) for name in m.STREAM_CHANNELS if (v := streams.get(name)) is not None]
+    scales = [_DELTA_SCALES.get(name, _DEFAULT_SCALE) for name, _ in present]
+    if PACK is not None and all(compiled_input(v) for _, v in present):
+        packed = PACK([v for _, v in present], scales)
+        if packed is not None:
+            payload, masked = packed
+            spec: list[list[object]] = [
+                [name, "d4", scale, mask]
+                for (name, _), scale, mask in zip(present, scales, masked, strict=True)
+            ]
+            return _header(len(streams), spec), payload
+    spec = []
     parts: list[bytes] = []
-    for name in m.STREAM_CHANNELS:
-        values = streams.get(name)
-        if values is None:
-            continue
-        scale = _DELTA_SCALES.get(name, _DEFAULT_SCALE)
-        nan = ~np.isfinite(values)
-        has_nan = bool(nan.any())
-        filled = values
-        if has_nan:
-            idx = np.where(~nan, np.arange(len(values)), 0)
-            np.maximum.accumulate(idx, out=idx)
-            filled = np.where(nan[idx], 0.0, values[idx])
-        ints = filled * scale
-        np.rint(ints, out=ints)  # np.round's values (halves to even), without another copy
-        deltas = _deltas(ints)
-        if len(deltas) and max(float(deltas.max()), -float(deltas.min())) > _I4:
+    for (name, values), scale in zip(present, scales, strict=True):
+        column = _delta_column(values, scale)
+        if column is None:
             parts.append(_shuffle(values.astype("<f4")))
             spec.append([name, "f4", 1.0, False])
             continue
-        parts.append(_shuffle(deltas.astype("<i4")))
-        if has_nan:
-            parts.append(np.packbits(nan).tobytes())
-        spec.append([name, "d4", scale, has_nan])
-    header = json.dumps({"n": len(streams), "channels": spec}, separators=(",", ":")).encode()
-    return header, b"".join(parts)
+        planes, mask = column
+        parts.append(planes)
+        if mask is not None:
+            parts.append(mask)
+        spec.append([name, "d4", scale, mask is not None])
+    return _header(len(streams), spec), b"".join(parts)
+
+
+_LOCAL = threading.local()
+
+
+def _compressor(level: int) -> zstandard.ZstdCompressor:
+    """This thread's compressor for ``level``: made once, its context reused frame after frame
+    (the same bytes as a new one; a compressor must not be shared by threads)."""
+    made: dict[int, zstandard.ZstdCompressor] | None = getattr(_LOCAL, "compressors", None)
+    if made is None:
+        made = _LOCAL.compressors = {}
+    compressor = made.get(level)
+    if compressor is None:
+        compressor = made[level] = zstandard.ZstdCompressor(level=level)
+    return compressor
 
 
 def encode_streams(streams: Streams, *, level: int = ZSTD_LEVEL) -> bytes:
     """Pack every channel of ``streams`` into one compact ``BSS2`` blob (zstd ``level``)."""
     header, payload = columns(streams)
-    body = zstandard.ZstdCompressor(level=level).compress(payload)
+    body = _compressor(level).compress(payload)
     return MAGIC + struct.pack("<I", len(header)) + header + body
 
 
@@ -166,6 +230,17 @@ def decode_streams(blob: bytes) -> dict[str, np.ndarray]:
     return out
 
 
+def packer() -> str:
+    """Which loops encode streams here: ``"compiled"`` (``_streampack.c``) or ``"numpy"``."""
+    built = DELTA_COLUMN is not None and PACK is not None and HR_TIME is not None
+    return "compiled" if built else "numpy"
+
+
+def compiled_input(values: FloatArray) -> bool:
+    """True when the compiled loops take ``values`` as they are (C-contiguous float64)."""
+    return values.dtype == np.float64 and bool(values.flags.c_contiguous)
+
+
 def stored_values(name: str, values: FloatArray) -> FloatArray:
     """``values`` as ``decode_streams`` will return them (the channel's ``d4`` resolution)."""
     scale = _DELTA_SCALES.get(name, _DEFAULT_SCALE)
@@ -196,5 +271,6 @@ __all__ = [
     "decode_streams",
     "encode_pairs",
     "encode_streams",
+    "packer",
     "stored_values",
 ]

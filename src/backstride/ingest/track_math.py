@@ -137,6 +137,15 @@ def valid_positions(lat: FloatArray, lon: FloatArray) -> tuple[FloatArray, Float
     return np.where(ok, lat, np.nan), np.where(ok, lon, np.nan), int((~ok & ~absent).sum())
 
 
+def nan_as_zero(values: FloatArray) -> FloatArray:
+    """``np.nan_to_num(values, nan=0.0)`` (NaN as 0, infinities as the largest finite values):
+    the same values, without its passes and copy when every value is finite already (then
+    ``values`` itself is returned: do not modify it)."""
+    if np.isfinite(values).all():
+        return values
+    return np.nan_to_num(values, nan=0.0)
+
+
 def step_distances(lat: FloatArray, lon: FloatArray) -> FloatArray:
     """Haversine distance of each step (first element 0).
 
@@ -157,7 +166,7 @@ def step_distances(lat: FloatArray, lon: FloatArray) -> FloatArray:
     dlmb = np.radians(lon[1:] - lon[:-1])
     a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
     d = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-    return np.concatenate(([0.0], np.nan_to_num(d, nan=0.0)))
+    return np.concatenate(([0.0], nan_as_zero(d)))
 
 
 def climb(altitude: FloatArray, *, smoothed: bool = False) -> tuple[float, float] | None:
@@ -224,6 +233,7 @@ __all__ = [
     "infer_cadence",
     "max_finite",
     "mean_nonzero",
+    "nan_as_zero",
     "parse_times",
     "step_distances",
     "to_floats",
@@ -242,15 +252,15 @@ def downhill_distance_m(distance: FloatArray | None, altitude: FloatArray | None
     if distance is None or altitude is None or len(distance) < 2:
         return None
     ok = np.isfinite(distance) & np.isfinite(altitude)
-    if ok.sum() < 2:
+    kept = np.count_nonzero(ok)
+    if kept < 2:
         return None
-    dist, alt = distance[ok], altitude[ok]
+    dist, alt = (distance, altitude) if kept == len(ok) else (distance[ok], altitude[ok])
     k = min(_SMOOTH_SAMPLES, len(alt))
     kernel = np.ones(k) / k
     padded = np.concatenate((np.full(k // 2, alt[0]), alt, np.full(k - 1 - k // 2, alt[-1])))
     smooth = np.convolve(padded, kernel, mode="valid")
     dd, da = np.diff(dist), np.diff(smooth)
     moving = dd > 0
-    grade = np.zeros_like(dd)
-    grade[moving] = da[moving] / dd[moving]
+    grade = np.divide(da, dd, out=np.zeros_like(dd), where=moving)  # 0 where not moving
     return float(dd[moving & (grade <= DOWNHILL_GRADE)].sum())

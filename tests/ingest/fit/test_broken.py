@@ -12,6 +12,8 @@ from backstride.ingest.fit.decoder import decode_fit
 from backstride.ingest.fit.reader import read_fit, sniff_fit
 from tests.corpus import CORPORA, CorpusFile, corpus, named
 
+pytestmark = pytest.mark.usefixtures("fit_records")  # compiled and numpy record passes
+
 AT_LEAST = {"local": 11, "extended": 12}
 """Broken FIT files each corpus holds at least (so a shrunken corpus cannot pass quietly)."""
 

@@ -13,6 +13,8 @@ from backstride.ingest.fit.decoder import decode_fit
 
 from . import fitbuild as fb
 
+pytestmark = pytest.mark.usefixtures("fit_records")  # compiled and numpy record passes
+
 T0 = 1_000_000_030  # FIT seconds; low 5 bits = 30, so compressed offsets roll over soon
 RECORD = [fb.TIMESTAMP, fb.HEART_RATE, fb.DISTANCE, fb.CADENCE, fb.FRACTIONAL_CADENCE]
 

@@ -6,12 +6,15 @@ import struct
 from collections.abc import Callable
 
 import fastcrc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backstride.errors import BackstrideError
 from backstride.ingest.fit.decoder import decode_fit
 from backstride.ingest.fit.reader import read_fit
+
+pytestmark = pytest.mark.usefixtures("fit_records")  # compiled and numpy record passes
 
 SMALL = "fit/fitparse__garmin-fenix-5-run.fit"  # 5.6 kB, every kind of message
 

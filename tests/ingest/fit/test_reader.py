@@ -15,6 +15,8 @@ from tests.corpus import CorpusFile, named
 
 from . import fitbuild as fb
 
+pytestmark = pytest.mark.usefixtures("fit_records")  # compiled and numpy record passes
+
 T0 = 1_100_000_000
 RECORD = [fb.TIMESTAMP, fb.HEART_RATE, fb.CADENCE, fb.FRACTIONAL_CADENCE]
 RUNNING, CYCLING = 1, 2

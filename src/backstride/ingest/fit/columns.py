@@ -10,7 +10,8 @@ Unix seconds.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +19,14 @@ import numpy.typing as npt
 from backstride.ingest.fit.layout import Layout
 from backstride.ingest.fit.profile import BASE_TYPES, FIT_EPOCH_UNIX_S, SEMICIRCLE_DEG, FieldSpec
 from backstride.ingest.fit.walker import RecordRun
+
+_Columns = Callable[[bytes, int, int, bytes, bytes, bytes, bytes], bytearray | None]
+try:  # the compiled pass (docs/decisions/0071); without a compiler at install: numpy
+    from backstride.ingest._fitrecords import columns as _compiled_columns
+
+    COLUMNS: _Columns | None = _compiled_columns
+except ImportError:  # pragma: no cover - depends on the build
+    COLUMNS = None
 
 FloatArray = npt.NDArray[np.float64]
 Rows = npt.NDArray[np.void]
@@ -43,19 +52,14 @@ def record_columns(
     for run in runs:
         by_layout.setdefault(run[0], []).append(run)
     columns: dict[str, FloatArray] = {}
+    plain = _compiled_plain(buf, by_layout, n_records) if COLUMNS is not None else None
     for layout, parts in by_layout.items():
-        rows, where = _rows(buf, layout, parts)
-        for slot in layout.slots:
-            if slot.fmt is None:
-                continue
-            raw = rows[slot.spec.name]
-            if slot.spec.name == _CSD:
-                _compressed_speed_distance(raw, where, columns, n_records)
-                continue
-            if raw.ndim > 1:
-                raw = raw[:, 0]
-            values = _to_float(raw, slot.base.invalid, slot.spec)
-            _put(columns, slot.spec.name, values, where, n_records)
+        if plain is None:
+            _numpy_layout(buf, layout, parts, columns, n_records)
+        else:  # the compiled columns, inserted in the numpy path's order
+            for slot in layout.slots:
+                if slot.fmt is not None:
+                    columns.setdefault(slot.spec.name, plain[slot.spec.name])
         if layout.dev_slots and dev_targets:
             _developer_columns(buf, layout, parts, dev_targets, columns, n_records)
     if compressed_times:
@@ -75,6 +79,98 @@ def record_columns(
             gaps = ~np.isfinite(column)
             column[gaps] = derived[gaps]
     return columns
+
+
+def _numpy_layout(
+    buf: bytes,
+    layout: Layout,
+    parts: list[RecordRun],
+    columns: dict[str, FloatArray],
+    n_records: int,
+) -> None:
+    """The numeric fields of one layout's records into ``columns``, with numpy."""
+    rows, where = _rows(buf, layout, parts)
+    for slot in layout.slots:
+        if slot.fmt is None:
+            continue
+        raw = rows[slot.spec.name]
+        if slot.spec.name == _CSD:
+            _compressed_speed_distance(raw, where, columns, n_records)
+            continue
+        if raw.ndim > 1:
+            raw = raw[:, 0]
+        values = _to_float(raw, slot.base.invalid, slot.spec)
+        _put(columns, slot.spec.name, values, where, n_records)
+
+
+_TYPES = {"B": 1, "b": 2, "H": 3, "h": 4, "I": 5, "i": 6, "Q": 7, "q": 8, "f": 9, "d": 10}
+_KINDS = {"position_lat": 1, "position_long": 1}
+_U64 = 2**64
+
+
+_Plain = tuple[tuple[str, tuple[int, ...], tuple[float, float]], ...]
+
+
+@lru_cache(maxsize=1024)
+def _plain_slots(layout: Layout) -> _Plain | None:
+    """Per numeric field of a layout: its name, its compiled-table row (offset, type, kind,
+    has invalid marker, marker, divide, subtract) and (scale, offset); None when the layout
+    needs the numpy path (a compressed speed/distance field, a field name twice)."""
+    names: list[str] = []
+    rows: list[tuple[str, tuple[int, ...], tuple[float, float]]] = []
+    for slot in layout.slots:
+        if slot.fmt is None:
+            continue
+        spec, base = slot.spec, slot.base
+        if spec.name == _CSD or spec.name in names or base.code not in _TYPES:
+            return None
+        kind = 2 if spec.is_time else _KINDS.get(spec.name, 0)
+        invalid = base.invalid if isinstance(base.invalid, int) else 0
+        if invalid >= 2**63:
+            invalid -= _U64  # the same 64 bits, as int64
+        divide = spec.scale is not None and spec.scale != 1
+        names.append(spec.name)
+        row = (slot.offset, _TYPES[base.code], kind, base.invalid is not None, invalid, divide)
+        scales = (float(spec.scale or 1), float(spec.offset or 0))
+        rows.append((spec.name, (*row, bool(spec.offset)), scales))
+    return tuple(rows)
+
+
+def _compiled_plain(
+    buf: bytes, by_layout: Mapping[Layout, list[RecordRun]], n_records: int
+) -> dict[str, FloatArray] | None:
+    """Every numeric record field's column by the compiled pass (``_fitrecords.c``), in the
+    numpy path's order; None when a layout or the compiled pass leaves it to numpy."""
+    assert COLUMNS is not None
+    index: dict[str, int] = {}
+    run_rows: list[tuple[int, ...]] = []
+    slot_rows: list[tuple[int, ...]] = []
+    scales: list[tuple[float, float]] = []
+    big: list[int] = []
+    for number, (layout, parts) in enumerate(by_layout.items()):
+        table = _plain_slots(layout)
+        if table is None:
+            return None
+        for run in parts:
+            run_rows.append((number, *run[1:], layout.size))
+            big.append(layout.big_endian)
+        for name, row, scale in table:
+            column = index.setdefault(name, len(index))
+            slot_rows.append((number, row[0], row[1], column, *row[2:]))
+            scales.append(scale)
+    block = COLUMNS(
+        buf,
+        n_records,
+        len(index),
+        np.array(run_rows, dtype=np.int64).tobytes(),
+        np.array(slot_rows, dtype=np.int64).tobytes(),
+        np.array(scales, dtype=np.float64).tobytes(),
+        np.array(big, dtype=np.int64).tobytes(),
+    )
+    if block is None:
+        return None
+    values = np.frombuffer(block, dtype=np.float64).reshape(len(index), n_records)
+    return {name: values[k] for name, k in index.items()}
 
 
 def _developer_columns(
@@ -164,6 +260,9 @@ def _put(
 ) -> None:
     column = columns.get(name)
     if column is None:
+        if isinstance(where, slice) and (where.start, where.stop, where.step) == (0, n_records, 1):
+            columns[name] = values  # every record, in order: a fresh array of ours already
+            return
         column = columns[name] = np.full(n_records, np.nan)
     column[where] = values
 

@@ -92,6 +92,9 @@ def _activities(fit: FitData, source_name: str | None) -> list[Activity]:
     context = _Context(fit, columns, source_name, len(sessions))
     if not sessions:
         return [context.activity(None, _first_time(columns), slice(None), fit.of("lap"), 0)]
+    if len(sessions) == 1:  # every record and lap is its own: no owners to work out
+        start, session = sessions[0]
+        return [context.activity(session, start, slice(None), list(fit.of("lap")), 0)]
     starts = np.array([start.timestamp() for start, _ in sessions])
     owner = _owners(columns.get(TIME_S), fit.n_records, starts)
     lap_owner = _owners(_lap_times(fit.of("lap")), len(fit.of("lap")), starts)

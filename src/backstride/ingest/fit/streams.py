@@ -37,6 +37,7 @@ from backstride.ingest.model import (
     FloatArray,
     Streams,
 )
+from backstride.ingest.track_math import nan_as_zero
 
 FOOT_SPORTS = frozenset({"running", "walking", "hiking"})
 """Sports whose FIT cadence is strides/min of one leg (doubled into steps/min)."""
@@ -73,7 +74,7 @@ def cadence_spm(records: Mapping[str, FloatArray]) -> FloatArray | None:
     fraction = records.get("fractional_cadence")
     if fraction is None:
         return 2.0 * cadence
-    return 2.0 * (cadence + np.nan_to_num(fraction, nan=0.0))
+    return 2.0 * (cadence + nan_as_zero(fraction))
 
 
 def canonical_columns(records: Mapping[str, FloatArray]) -> dict[str, FloatArray]:
@@ -118,7 +119,7 @@ def build_streams(
     for name, column in columns.items():
         if name == TIME_S or (name == CADENCE_SPM and not foot_sport):
             continue
-        values = np.array(column[select], dtype=np.float64)
+        values = np.asarray(column[select], dtype=np.float64)  # a view of every record
         if np.isfinite(values).any():
             channels[name] = values
     if times is None:

@@ -15,6 +15,7 @@ import numpy as np
 
 from backstride.analytics.load_models import hr_time
 from backstride.ingest import model as m
+from backstride.ingest import streams as stream_codec
 from backstride.ingest.model import Activity, Streams
 from backstride.ingest.streams import decode_streams, encode_pairs, encode_streams, stored_values
 from backstride.ingest.track_math import downhill_distance_m
@@ -57,6 +58,11 @@ def hr_time_blob(time_s: np.ndarray | None, hr_bpm: np.ndarray | None) -> bytes 
         return None
     if hr_bpm is None:
         return b""
+    compiled = stream_codec.HR_TIME  # the same bytes in one pass (_streampack.c)
+    both = stream_codec.compiled_input(time_s) and stream_codec.compiled_input(hr_bpm)
+    blob = compiled(time_s, hr_bpm) if compiled is not None and both else None
+    if blob is not None:
+        return blob
     values, seconds = hr_time(
         time_s=stored_values(m.TIME_S, time_s), hr_bpm=stored_values(m.HR_BPM, hr_bpm)
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 import threading
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 from backstride.config import Settings
 from backstride.ingest.sources import ImportItem
 from backstride.services.blobstore import blob_store
+from backstride.services.imports import forkserver
 from backstride.services.imports.parsing import (
     PARALLEL_MIN_ITEMS,
     Parsed,
@@ -88,3 +90,18 @@ def test_a_set_stop_event_ends_the_stream_at_once(
         pytest.raises(ParseStopped),
     ):
         list(stream.results(stop))
+
+
+def test_forked_and_forkserver_parsers_give_the_same_results(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _folder(tmp_path, PARALLEL_MIN_ITEMS + 2)
+    runner_id = new_id()
+    outcomes = []
+    for fork in (True, False):
+        monkeypatch.setattr(forkserver, "may_fork", lambda fork=fork: fork)
+        with ParseStream.start([tmp_path / "runs"], settings, runner_id) as stream:
+            outcomes.append([(item.label, pickle.dumps(p)) for item, p in stream.results()])
+    forked, served = outcomes
+    assert len(forked) == PARALLEL_MIN_ITEMS + 2
+    assert forked == served  # the same activities, stream facts and originals, byte for byte

@@ -135,13 +135,20 @@ _Args = tuple[int, BlobStore, str | None]
 
 
 def _pool() -> ProcessPoolExecutor:
-    """Parser processes from a forkserver that has the parser loaded already.
+    """Two parser processes (one on a single core): forked from this process when it runs no
+    other thread (a command: the readers are loaded here first and shared), else from a
+    forkserver that has the readers loaded already (``services.imports.forkserver``).
 
-    Not a fork of the caller: a forked child of the server would inherit uvicorn's signal
-    handlers and threads (and then ignore SIGTERM); the forkserver starts from a clean
-    interpreter, and preloading the readers makes each worker start at once.
+    Not a fork of a server: a forked child of it would inherit uvicorn's signal handlers and
+    threads (and then ignore SIGTERM); the forkserver starts from a clean interpreter.
     """
     workers = max(1, min(2, os.cpu_count() or 1))
+    if forkserver.may_fork():
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=forkserver.fork_context(),
+            initializer=forkserver.worker_init,
+        )
     return ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context())
 
 

@@ -3,12 +3,12 @@ readers loaded first), else from a forkserver, started early only when the input
 
 from __future__ import annotations
 
-from multiprocessing import forkserver as mp_forkserver
-from pathlib import Path
-
 import signal
+import sys
 import threading
 from collections.abc import Iterator
+from multiprocessing import forkserver as mp_forkserver
+from pathlib import Path
 
 import pytest
 
@@ -84,8 +84,6 @@ def test_the_pool_is_forked_from_a_single_threaded_caller_with_the_readers_loade
     pool = parsing._pool()
     try:
         assert pool._mp_context.get_start_method() == "fork"  # type: ignore[attr-defined]
-        import sys
-
         assert all(name in sys.modules for name in forkserver.PRELOAD)
     finally:
         pool.shutdown()

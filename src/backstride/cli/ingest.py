@@ -232,7 +232,9 @@ def import_cmd(
     """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
     from backstride.services.imports.forkserver import start_early
 
-    start_early(paths)  # the parsers' server loads the readers while this process goes on
+    # Only when the parsers cannot be forked from this process: their forkserver then loads
+    # the readers while this process goes on (docs/decisions/0067, 0072).
+    start_early(paths)
     from backstride.services.imports.parsing import ParseStream
 
     settings = _settings()

@@ -44,11 +44,12 @@ def context() -> ForkServerContext:
 
 
 def may_fork() -> bool:
-    """True when the parser processes can be forked from this process: the platform forks, and
-    this process runs no thread but the main one (no server: nothing a child could inherit
-    half-done, no handlers of a server's threads)."""
+    """True when the parser processes can be forked from this process: Linux (macOS's system
+    libraries are not safe to use after a fork, which is why Python spawns there), and this
+    process runs no thread but the main one (no server: nothing a child could inherit half-done,
+    no handlers of a server's threads)."""
     return (
-        "fork" in multiprocessing.get_all_start_methods()
+        sys.platform.startswith("linux")
         and threading.current_thread() is threading.main_thread()
         and threading.active_count() == 1
     )

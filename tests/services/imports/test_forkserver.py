@@ -83,7 +83,9 @@ def test_the_pool_is_forked_from_a_single_threaded_caller_with_the_readers_loade
     monkeypatch.setattr(forkserver, "may_fork", lambda: True)
     pool = parsing._pool()
     try:
-        assert pool._mp_context.get_start_method() == "fork"  # type: ignore[attr-defined]
+        context = pool._mp_context
+        assert context is not None
+        assert context.get_start_method() == "fork"
         assert all(name in sys.modules for name in forkserver.PRELOAD)
     finally:
         pool.shutdown()
@@ -93,7 +95,9 @@ def test_a_server_gets_its_pool_from_the_forkserver(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(forkserver, "may_fork", lambda: False)
     pool = parsing._pool()
     try:
-        assert pool._mp_context.get_start_method() == "forkserver"  # type: ignore[attr-defined]
+        context = pool._mp_context
+        assert context is not None
+        assert context.get_start_method() == "forkserver"
     finally:
         pool.shutdown()
 

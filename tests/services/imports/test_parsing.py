@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from backstride.config import Settings
-from backstride.ingest.sources import ImportItem, collect
+from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.blobstore import blob_store
 from backstride.services.imports import forkserver
 from backstride.services.imports.parsing import (
@@ -131,3 +131,23 @@ def test_files_parsed_two_to_a_task_come_back_in_input_order_as_parsed_alone(
     items = list(collect([folder], limits=stream.limits))
     alone = [(item.label, pickle.dumps(resolve(item, None, args))) for item in items]
     assert pooled == alone
+
+
+def test_counting_for_the_pool_stops_once_there_are_enough_and_the_total_is_still_whole(
+    settings: Settings, tmp_path: Path
+) -> None:
+    files = _folder(tmp_path, PARALLEL_MIN_ITEMS + 5)
+    folder = tmp_path / "runs"
+    assert count_inputs([folder], at_least=PARALLEL_MIN_ITEMS) == PARALLEL_MIN_ITEMS
+    assert count_inputs([folder], at_least=len(files) + 10) == len(files)
+    with ParseStream.start([folder], settings, new_id()) as stream:
+        assert stream._pool is not None
+        assert stream.total == len(files)
+        assert len(list(stream.results())) == len(files)
+
+
+def test_a_few_files_are_parsed_here_and_counted_whole(settings: Settings, tmp_path: Path) -> None:
+    files = _folder(tmp_path, PARALLEL_MIN_ITEMS - 1)
+    with ParseStream.start([tmp_path / "runs"], settings, new_id()) as stream:
+        assert stream._pool is None
+        assert stream.total == len(files)

@@ -236,7 +236,6 @@ class ParseStream:
             max_entries=settings.max_archive_entries,
             max_member_bytes=settings.max_file_bytes,
         )
-        self.total = count_inputs(paths)
         self._store = blob_store(settings)
         self._args: _Args = (settings.max_file_bytes, self._store, runner_id)
         self._items = collect(paths, limits=self.limits)
@@ -245,9 +244,11 @@ class ParseStream:
         self._bytes = 0
         self._exhausted = False
         self._kept: list[str] = []
-        if self.total >= PARALLEL_MIN_ITEMS:
+        if count_inputs(paths, at_least=PARALLEL_MIN_ITEMS) >= PARALLEL_MIN_ITEMS:
             self._pool = _pool()
             self._fill()
+        # counted in full only now: the parsers are already reading the first files
+        self.total = count_inputs(paths)
 
     @classmethod
     def start(

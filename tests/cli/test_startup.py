@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import typer
 
@@ -67,3 +70,25 @@ def test_the_command_table_matches_what_each_module_registers() -> None:
 def test_the_public_library_names_still_import_on_first_use() -> None:
     loaded = _modules_after("import backstride\nbackstride.read_activity")
     assert "backstride.ingest.registry" in loaded
+
+
+def test_import_as_json_does_not_load_rich(tmp_path: Path) -> None:
+    from tests.ingest import builders
+
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    for i in range(2):
+        start = builders.START + dt.timedelta(days=i)
+        (folder / f"run{i}.gpx").write_bytes(builders.gpx(n=30, start=start))
+    code = (
+        "from backstride.cli.main import main\n"
+        f"try:\n    main(['import', {str(folder)!r}, '--json'])\nexcept SystemExit:\n    pass"
+    )
+    script = f"import json, sys\n{code}\nprint(json.dumps(sorted(sys.modules)))"
+    env = {**os.environ, "BACKSTRIDE_DATA_DIR": str(tmp_path / "data")}
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env
+    ).stdout
+    *report, modules = out.splitlines()
+    assert json.loads("\n".join(report))["imported"] == 2
+    assert not {m for m in json.loads(modules) if m.split(".")[0] == "rich"}

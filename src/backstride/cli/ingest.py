@@ -5,22 +5,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-from rich.table import Table
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from backstride.config import Settings
     from backstride.services.activities import ActivityDetail
     from backstride.services.imports.importing import ImportProgress, ImportReport
@@ -134,6 +128,7 @@ def _print_warnings(console: Console, warnings: Any) -> None:
 def print_detail(detail: ActivityDetail, console: Console) -> None:
     """``activities show``: the summary rounded with units, the laps as a table, warnings."""
     from rich.markup import escape
+    from rich.table import Table
 
     s = detail.summary
     local = s.start_at + dt.timedelta(seconds=detail.local_offset_s or 0)
@@ -198,6 +193,8 @@ def print_detail(detail: ActivityDetail, console: Console) -> None:
 def print_report(report: ImportReport, *, runner: str, console: Console) -> None:
     """The import table: every file that was not simply imported (full paths, wrapped, never
     cut), what a duplicate duplicates, and the data warnings of imported files."""
+    from rich.table import Table
+
     table = Table(title=f"import for {runner}", expand=True)
     table.add_column("file", overflow="fold", ratio=3)
     table.add_column("status", no_wrap=True)
@@ -232,7 +229,9 @@ def import_cmd(
     """Import activity files (FIT, GPX, TCX, .gz) and Strava/Garmin exports."""
     from backstride.services.imports.forkserver import start_early
 
-    start_early(paths)  # the parsers' server loads the readers while this process goes on
+    # Only when the parsers cannot be forked from this process: their forkserver then loads
+    # the readers while this process goes on (docs/decisions/0067, 0072).
+    start_early(paths)
     from backstride.services.imports.parsing import ParseStream
 
     settings = _settings()
@@ -244,6 +243,8 @@ def import_cmd(
     if as_json:
         typer.echo(json.dumps(_jsonable(report), indent=2))
         return
+    from rich.console import Console  # only for people: ``--json`` prints without rich
+
     print_report(report, runner=runner, console=Console())
 
 
@@ -253,7 +254,35 @@ def _import(
     from backstride.cli._context import open_session, utc_now
     from backstride.services.imports.importing import import_paths
 
-    console = Console(stderr=True)
+    with open_session(settings) as session, _progress_bar(quiet=as_json) as on_progress:
+        return import_paths(
+            session,
+            settings=settings,
+            runner_handle=runner,
+            paths=paths,
+            now=utc_now(),
+            progress=on_progress,
+            parsing=parsing,
+        )
+
+
+@contextmanager
+def _progress_bar(*, quiet: bool) -> Iterator[Callable[[ImportProgress], None] | None]:
+    """A progress bar on stderr and the callback that moves it; none (and rich not even
+    imported: ~30 ms of a small import) when ``quiet`` (``--json``)."""
+    if quiet:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     columns = (
         TextColumn("[bold]import"),
         BarColumn(),
@@ -262,10 +291,7 @@ def _import(
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )
-    with (
-        open_session(settings) as session,
-        Progress(*columns, console=console, disable=as_json) as bar,
-    ):
+    with Progress(*columns, console=Console(stderr=True)) as bar:
         task = bar.add_task("import", total=None, points=0, rate=0.0)
         start = dt.datetime.now(dt.UTC)
 
@@ -279,16 +305,7 @@ def _import(
                 rate=p.points / secs,
             )
 
-        report = import_paths(
-            session,
-            settings=settings,
-            runner_handle=runner,
-            paths=paths,
-            now=utc_now(),
-            progress=on_progress,
-            parsing=parsing,
-        )
-    return report
+        yield on_progress
 
 
 @activities_app.command("list")
@@ -305,6 +322,9 @@ def list_cmd(
     if as_json:
         typer.echo(json.dumps(_jsonable(rows), indent=2))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table("id", "date", "runner", "sport", "km", "time", "HR", "spm", "source")
     for r in rows:
         table.add_row(
@@ -337,6 +357,8 @@ def show_cmd(
     if as_json:
         typer.echo(json.dumps(_jsonable(detail), indent=2))
         return
+    from rich.console import Console
+
     print_detail(detail, Console())
 
 
@@ -352,6 +374,9 @@ def inspect_cmd(
     if as_json:
         typer.echo(json.dumps(payload, indent=2))
         return
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console()
     for item in items:
         table = Table("field", "value", title=str(file))

@@ -131,12 +131,16 @@ def collect(paths: Sequence[Path], *, limits: ArchiveLimits) -> Iterator[ImportI
             )
 
 
-def count_inputs(paths: Sequence[Path]) -> int:
-    """A cheap estimate of the number of items (zip entries counted from the directory)."""
+def count_inputs(paths: Sequence[Path], *, at_least: int | None = None) -> int:
+    """A cheap estimate of the number of items (zip entries counted from the directory);
+    with ``at_least``, counting stops as soon as the count reaches it (is there enough for
+    the parser processes? answered before a large folder is counted in full)."""
     total = 0
     for path in paths:
-        files = [f for f, _ in walk_folder(path)] if path.is_dir() else [path]
+        files = (f for f, _ in walk_folder(path)) if path.is_dir() else iter([path])
         for f in files:
+            if at_least is not None and total >= at_least:
+                return total
             try:
                 with f.open("rb") as fh:
                     zipped = is_zip(fh.read(4))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,9 +111,13 @@ def import_paths(
                     )
         except ParseStopped as exc:
             raise ImportInterrupted(str(exc)) from None
-        writer.flush()
-        collect_outcomes()
-        stream.sync()  # the originals are on disk before the rows naming them are committed
+        # the originals go to disk while the last rows are written, and are on disk before
+        # the rows naming them are committed
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-sync") as syncing:
+            synced = syncing.submit(stream.sync)
+            writer.flush()
+            collect_outcomes()
+            synced.result()
     session.commit()
     return ImportReport(
         runner.id,

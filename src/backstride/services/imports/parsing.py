@@ -42,6 +42,10 @@ IN_FLIGHT_ITEMS = 32
 imports the database layer (a small import's largest share) [default]."""
 IN_FLIGHT_BYTES = 256 * 1024**2
 """...unless the archive members waiting in the window (read into memory) reach this size."""
+TASK_FILES = 2
+"""Files (on disk) handed to a parser process as one task: each task costs the main process a
+round of the pool's bookkeeping (its threads wake, pickle, queue), so two at a time halve it
+(docs/decisions/0072); archive members (held in memory) go one at a time."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +116,18 @@ def parse_file(
     return Parsed(light, facts, store.write(runner_id, data, durable=False), len(data))
 
 
+def parse_files(
+    tasks: Sequence[tuple[str, Path | None, bytes | None]],
+    max_bytes: int,
+    store: BlobStore,
+    runner_id: str | None,
+) -> list[Parsed]:
+    """``parse_file`` for each (label, path, data) of one task, in order (runs in a worker)."""
+    return [
+        parse_file(label, path, data, max_bytes, store, runner_id) for label, path, data in tasks
+    ]
+
+
 def keep_original(item: ImportItem, parsed: Parsed, store: BlobStore, runner_id: str) -> Parsed:
     """``parsed`` with its original kept for the runner (a file parsed before ``bind``); a file
     that changed since it was read is skipped (``ingest.corrupt_file``)."""
@@ -135,13 +151,20 @@ _Args = tuple[int, BlobStore, str | None]
 
 
 def _pool() -> ProcessPoolExecutor:
-    """Parser processes from a forkserver that has the parser loaded already.
+    """Two parser processes (one on a single core): forked from this process when it runs no
+    other thread (a command: the readers are loaded here first and shared), else from a
+    forkserver that has the readers loaded already (``services.imports.forkserver``).
 
-    Not a fork of the caller: a forked child of the server would inherit uvicorn's signal
-    handlers and threads (and then ignore SIGTERM); the forkserver starts from a clean
-    interpreter, and preloading the readers makes each worker start at once.
+    Not a fork of a server: a forked child of it would inherit uvicorn's signal handlers and
+    threads (and then ignore SIGTERM); the forkserver starts from a clean interpreter.
     """
     workers = max(1, min(2, os.cpu_count() or 1))
+    if forkserver.may_fork():
+        return ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=forkserver.fork_context(),
+            initializer=forkserver.worker_init,
+        )
     return ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context())
 
 
@@ -158,21 +181,29 @@ def _stop_pool(pool: ProcessPoolExecutor, *, clean: bool) -> None:
         process.join(5)
 
 
-def _waited(fut: Future[Parsed] | None, stop: threading.Event | None) -> Future[Parsed] | None:
-    """``fut`` once it is done; ``ParseStopped`` as soon as ``stop`` is set meanwhile."""
-    if fut is None or stop is None:
-        return fut
-    while not fut.done():
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """Result ``index`` of a task of several files."""
+
+    future: Future[list[Parsed]]
+    index: int
+
+
+def _waited(part: _Part | None, stop: threading.Event | None) -> _Part | None:
+    """``part`` once its task is done; ``ParseStopped`` as soon as ``stop`` is set meanwhile."""
+    if part is None or stop is None:
+        return part
+    while not part.future.done():
         if stop.wait(0.1):
             raise ParseStopped("the import was asked to stop")
-    return fut
+    return part
 
 
 def _needs_parse(item: ImportItem) -> bool:
     return item.error is None and item.activity is None
 
 
-def resolve(item: ImportItem, fut: Future[Parsed] | None, args: _Args) -> Parsed:
+def resolve(item: ImportItem, part: _Part | None, args: _Args) -> Parsed:
     """The parse result of one item: its error, its ready summary, its worker's, or parsed
     here."""
     from backstride.ingest.quality import check
@@ -182,8 +213,8 @@ def resolve(item: ImportItem, fut: Future[Parsed] | None, args: _Args) -> Parsed
     if item.activity is not None:  # an export's summary (manual Strava activity, Garmin JSON)
         act = check(item.activity)
         return Parsed((act,), (stream_facts(act),))
-    if fut is not None:
-        return fut.result()
+    if part is not None:
+        return part.future.result()[part.index]
     return parse_file(item.label, item.path, item.data, *args)
 
 
@@ -205,17 +236,19 @@ class ParseStream:
             max_entries=settings.max_archive_entries,
             max_member_bytes=settings.max_file_bytes,
         )
-        self.total = count_inputs(paths)
         self._store = blob_store(settings)
         self._args: _Args = (settings.max_file_bytes, self._store, runner_id)
         self._items = collect(paths, limits=self.limits)
         self._pool: ProcessPoolExecutor | None = None
-        self._window: deque[tuple[ImportItem, Future[Parsed] | None]] = deque()
+        self._window: deque[tuple[ImportItem, _Part | None]] = deque()
         self._bytes = 0
+        self._exhausted = False
         self._kept: list[str] = []
-        if self.total >= PARALLEL_MIN_ITEMS:
+        if count_inputs(paths, at_least=PARALLEL_MIN_ITEMS) >= PARALLEL_MIN_ITEMS:
             self._pool = _pool()
             self._fill()
+        # counted in full only now: the parsers are already reading the first files
+        self.total = count_inputs(paths)
 
     @classmethod
     def start(
@@ -230,20 +263,45 @@ class ParseStream:
         self._args = (max_bytes, store, runner_id)
 
     def _fill(self) -> bool:
-        """Submit items until the window is full; False when no item is left."""
+        """Submit items until the window is full; False when no item is left. Files on disk
+        go to the parsers ``TASK_FILES`` at a time (one task, results in order)."""
         assert self._pool is not None
-        while len(self._window) < IN_FLIGHT_ITEMS and self._bytes < IN_FLIGHT_BYTES:
+        if self._exhausted:
+            return False
+        if len(self._window) > IN_FLIGHT_ITEMS - TASK_FILES:
+            return True  # room for less than a whole task: wait for more results
+        chunk: list[ImportItem] = []
+        while len(self._window) + len(chunk) < IN_FLIGHT_ITEMS and self._bytes < IN_FLIGHT_BYTES:
             item = next(self._items, None)
             if item is None:
-                return False
-            fut = (
-                self._pool.submit(parse_file, item.label, item.path, item.data, *self._args)
-                if _needs_parse(item)
-                else None
-            )
-            self._window.append((item, fut))
+                self._exhausted = True
+                break
+            if not _needs_parse(item):
+                self._submit(chunk)
+                self._window.append((item, None))
+                self._bytes += len(item.data or b"")
+                continue
+            if item.data is not None:
+                self._submit(chunk)
+                self._submit([item])
+                continue
+            chunk.append(item)
+            if len(chunk) >= TASK_FILES:
+                self._submit(chunk)
+        self._submit(chunk)
+        return not self._exhausted
+
+    def _submit(self, chunk: list[ImportItem]) -> None:
+        """One task for the items of ``chunk`` (emptied); each gets its place in the window."""
+        if not chunk:
+            return
+        assert self._pool is not None
+        tasks = [(item.label, item.path, item.data) for item in chunk]
+        fut = self._pool.submit(parse_files, tasks, *self._args)
+        for k, item in enumerate(chunk):
+            self._window.append((item, _Part(fut, k)))
             self._bytes += len(item.data or b"")
-        return True
+        chunk.clear()
 
     def results(self, stop: threading.Event | None = None) -> Iterator[tuple[ImportItem, Parsed]]:
         """Every item with its parse result (original kept), in input order; ``ParseStopped``
@@ -261,9 +319,9 @@ class ParseStream:
             more = self._fill()
             if not self._window:
                 return
-            head, fut = self._window.popleft()
+            head, part = self._window.popleft()
             self._bytes -= len(head.data or b"")
-            parsed = resolve(head, _waited(fut, stop), self._args)
+            parsed = resolve(head, _waited(part, stop), self._args)
             yield head, self._note(keep_original(head, parsed, self._store, runner_id))
             if not more and not self._window:
                 return
@@ -299,11 +357,13 @@ __all__ = [
     "IN_FLIGHT_BYTES",
     "IN_FLIGHT_ITEMS",
     "PARALLEL_MIN_ITEMS",
+    "TASK_FILES",
     "ParseStopped",
     "ParseStream",
     "Parsed",
     "dated",
     "keep_original",
     "parse_file",
+    "parse_files",
     "resolve",
 ]

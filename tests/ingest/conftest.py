@@ -4,6 +4,7 @@ streams."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import ModuleType
 
 import pytest
 
@@ -11,32 +12,38 @@ from backstride.ingest import gpx_fast
 from backstride.ingest import streams as stream_codec
 
 
-@pytest.fixture(scope="module", params=["compiled", "numpy"])
-def gpx_scanner(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every test of a module that uses this runs twice: through the compiled scanner
-    (``_gpxscan.c``) and through the numpy path that is used where it was not built.
-    Module-scoped (set and restored by hand) so that Hypothesis tests may use it."""
-    compiled = gpx_fast._SCAN
-    if request.param == "compiled" and compiled is None:
-        pytest.skip("the compiled GPX scanner was not built (no C compiler at install)")
+def compiled_or_numpy(
+    request: pytest.FixtureRequest, module: ModuleType, names: tuple[str, ...], what: str
+) -> Iterator[str]:
+    """The body of a fixture that runs every test of a module twice: with the compiled loop
+    (``module``'s hooks ``names`` as installed) and with the numpy path used where it was not
+    built (the hooks set to None). Module-scoped and restored by hand, so that Hypothesis tests
+    may use it; the compiled run is skipped where there was no C compiler at install."""
+    hooks = tuple(getattr(module, name) for name in names)
+    if request.param == "compiled" and any(h is None for h in hooks):
+        pytest.skip(f"{what} was not built (no C compiler at install)")
     if request.param == "numpy":
-        gpx_fast._SCAN = None
+        for name in names:
+            setattr(module, name, None)
     try:
         yield request.param
     finally:
-        gpx_fast._SCAN = compiled
+        for name, hook in zip(names, hooks, strict=True):
+            setattr(module, name, hook)
+
+
+@pytest.fixture(scope="module", params=["compiled", "numpy"])
+def gpx_scanner(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The GPX fast path through the compiled scanner (``_gpxscan.c``), then through numpy."""
+    yield from compiled_or_numpy(request, gpx_fast, ("_SCAN",), "the compiled GPX scanner")
 
 
 @pytest.fixture(scope="module", params=["compiled", "numpy"])
 def stream_packer(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every test of a module that uses this runs twice: with the compiled stream loops
-    (``_streampack.c``) and with the numpy path that is used where they were not built."""
-    hooks = (stream_codec.DELTA_COLUMN, stream_codec.PACK, stream_codec.HR_TIME)
-    if request.param == "compiled" and stream_codec.packer() != "compiled":
-        pytest.skip("the compiled stream loops were not built (no C compiler at install)")
-    if request.param == "numpy":
-        stream_codec.DELTA_COLUMN = stream_codec.PACK = stream_codec.HR_TIME = None
-    try:
-        yield request.param
-    finally:
-        stream_codec.DELTA_COLUMN, stream_codec.PACK, stream_codec.HR_TIME = hooks
+    """Stream encoding with the compiled loops (``_streampack.c``), then with numpy."""
+    yield from compiled_or_numpy(
+        request,
+        stream_codec,
+        ("DELTA_COLUMN", "PACK", "HR_TIME"),
+        "the compiled stream loops",
+    )

@@ -10,6 +10,7 @@ import pytest
 
 from backstride.ingest.fit import columns
 from tests.corpus import LOCAL
+from tests.ingest.conftest import compiled_or_numpy
 
 
 @pytest.fixture(scope="session")
@@ -26,14 +27,5 @@ def fit_bytes() -> Callable[[str], bytes]:
 
 @pytest.fixture(scope="module", params=["compiled", "numpy"])
 def fit_records(request: pytest.FixtureRequest) -> Iterator[str]:
-    """Every test of a module that uses this runs twice: with the compiled record pass
-    (``_fitrecords.c``) and with the numpy path that is used where it was not built."""
-    compiled = columns.COLUMNS
-    if request.param == "compiled" and compiled is None:
-        pytest.skip("the compiled FIT record pass was not built (no C compiler at install)")
-    if request.param == "numpy":
-        columns.COLUMNS = None
-    try:
-        yield request.param
-    finally:
-        columns.COLUMNS = compiled
+    """The FIT record columns by the compiled pass (``_fitrecords.c``), then by numpy."""
+    yield from compiled_or_numpy(request, columns, ("COLUMNS",), "the compiled FIT record pass")

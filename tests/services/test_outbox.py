@@ -380,6 +380,45 @@ def test_the_background_worker_thread_sends_due_mail(
     assert len(smtp_sink.messages) == 1
 
 
+def test_the_worker_sends_mail_every_few_tenths_and_looks_at_the_job_queue_at_its_own_pace(
+    factory: sessionmaker[Session],
+    sink_settings: Settings,
+    smtp_sink: SmtpSink,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Mail queued while the worker waits goes out at the next mail pass (every
+    ``mail_poll_s``), not at the job queue's next poll; the queue is still looked at once per
+    ``poll_s``."""
+    from backstride.services.imports import worker as worker_module
+
+    looks: list[float] = []
+    claim = worker_module.claim_next
+
+    def counted(*args: Any, **kw: Any) -> Any:
+        looks.append(time.monotonic())
+        return claim(*args, **kw)
+
+    monkeypatch.setattr(worker_module, "claim_next", counted)
+    worker = ImportWorker(
+        factory, settings=sink_settings, clock=lambda: NOW, poll_s=30.0, mail_poll_s=0.05
+    )
+    worker.start()
+    try:
+        time.sleep(0.3)  # the first look and a few empty mail passes
+        with factory() as s:
+            outbox.enqueue(s, mail=_mail(), kind="test", dedup_key="between", now=NOW)
+            s.commit()
+        deadline = time.monotonic() + 10
+        while not smtp_sink.messages and time.monotonic() < deadline:
+            time.sleep(0.02)
+        sent_after = time.monotonic() - (deadline - 10)
+    finally:
+        worker.stop()
+    assert len(smtp_sink.messages) == 1
+    assert sent_after < 5  # long before the queue's next look, 30 s away
+    assert len(looks) == 1
+
+
 class _Recorder:
     """A transport that keeps what it is given and can act before each message."""
 
@@ -419,9 +458,11 @@ def _outbox_writes(
 def test_a_batch_of_due_messages_is_claimed_and_marked_sent_with_as_many_writes_as_one(
     factory: sessionmaker[Session], settings: Settings
 ) -> None:
+    none = _outbox_writes(factory, settings, 0, "none")
     one = _outbox_writes(factory, settings, 1, "one")
     batch = _outbox_writes(factory, settings, outbox.BATCH, "many")
-    assert batch == one == 3  # stale sweep, claim, mark sent
+    assert batch == one == 2  # claim, mark sent (the stale sweep only reads: nothing stale)
+    assert none == 0  # a pass with nothing to send takes no write lock
 
 
 def test_a_message_whose_thing_was_cancelled_after_the_claim_is_not_sent(

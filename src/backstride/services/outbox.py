@@ -494,15 +494,18 @@ def send_due(
     transport = transport or transport_for(settings)
     sent = voided = retried = failed = 0
     with factory() as session:
-        stale = session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.status == "sending",
-                OutboxMessage.claimed_at < now - dt.timedelta(seconds=SENDING_STALE_S),
-            )
-            .values(status="unknown", **_ERASED)
+        stale_claims = (
+            OutboxMessage.status == "sending",
+            OutboxMessage.claimed_at < now - dt.timedelta(seconds=SENDING_STALE_S),
         )
-        unknown = int(getattr(stale, "rowcount", 0) or 0)
+        unknown = 0
+        # Looked for with a read first: a pass that finds nothing to do (most of them) takes
+        # no write lock.
+        if session.scalar(select(OutboxMessage.id).where(*stale_claims).limit(1)) is not None:
+            stale = session.execute(
+                update(OutboxMessage).where(*stale_claims).values(status="unknown", **_ERASED)
+            )
+            unknown = int(getattr(stale, "rowcount", 0) or 0)
         session.commit()
         due = list(
             session.scalars(

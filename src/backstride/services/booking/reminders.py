@@ -48,7 +48,7 @@ def _still_booked(session: Session, ref: str, version: int | None, now: dt.datet
     """The guard: the appointment is booked at the version the message was made for, and
     has not begun (a sender that was down past the start never sends a confirmation or a
     reminder for a visit already under way or over)."""
-    row = session.execute(_GUARD_FACTS, {"ref": ref}).first()
+    row = session.connection().execute(_GUARD_FACTS, {"ref": ref}).first()
     return row is not None and row[0] == "booked" and row[1] == version and row[2] > now
 
 

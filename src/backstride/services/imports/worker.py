@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+import time
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -19,12 +20,19 @@ from backstride.services.imports.jobs import Importer, claim_next, run_job
 
 log = logging.getLogger(__name__)
 
+MAIL_POLL_S = 0.25
+"""How often the worker looks for due e-mail. A look that finds none is two reads (no write
+lock). Every 0.25 s rather than with the job queue's 2 s poll: a server booking 200 visits a
+second queued 400 confirmations between two passes, and sending them at once (0.4 s of a core)
+slowed every request served meanwhile; small passes spread the same work (decision 0073)."""
+
 
 class ImportWorker:
     """Polls the job queue and runs jobs one at a time until stopped.
 
     ``wake()`` makes it look at once (the API calls it after queueing an upload); otherwise it
-    polls every ``poll_s`` seconds, which also picks up jobs queued by other processes.
+    polls every ``poll_s`` seconds, which also picks up jobs queued by other processes. Due
+    e-mail is sent every ``mail_poll_s`` (:data:`MAIL_POLL_S`) and after each look at the queue.
     """
 
     def __init__(
@@ -35,12 +43,14 @@ class ImportWorker:
         clock: Callable[[], dt.datetime],
         importer: Importer | None = None,
         poll_s: float = 2.0,
+        mail_poll_s: float = MAIL_POLL_S,
     ) -> None:
         self._factory = factory
         self._settings = settings
         self._clock = clock
         self._importer = importer
         self._poll_s = poll_s
+        self._mail_poll_s = min(mail_poll_s, poll_s)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -94,17 +104,20 @@ class ImportWorker:
 
     def run_forever(self) -> None:
         """Loop until stopped."""
+        next_look = 0.0
         while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # keep the worker alive; the job row says what failed
-                log.exception("import worker iteration failed")
+            if self._wake.is_set() or time.monotonic() >= next_look:
+                self._wake.clear()
+                try:
+                    self.run_once()
+                except Exception:  # keep the worker alive; the job row says what failed
+                    log.exception("import worker iteration failed")
+                next_look = time.monotonic() + self._poll_s
             try:
                 self.send_mail()
             except Exception:  # the rows keep their state; the next pass tries again
                 log.exception("outbox pass failed")
-            self._wake.wait(self._poll_s)
-            self._wake.clear()
+            self._wake.wait(max(0.0, min(self._mail_poll_s, next_look - time.monotonic())))
 
 
-__all__ = ["ImportWorker"]
+__all__ = ["MAIL_POLL_S", "ImportWorker"]

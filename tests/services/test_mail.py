@@ -201,3 +201,17 @@ def test_the_usual_message_never_reaches_the_generator(monkeypatch: pytest.Monke
     expected = [bytes(msg) for msg in messages]
     monkeypatch.setattr(module, "BytesGenerator", None)  # any use would fail
     assert [render(msg) for msg in messages] == expected
+
+
+def test_a_message_with_more_recipients_than_to_goes_through_send_message(
+    smtp_sink: SmtpSink,
+) -> None:
+    msg = compose(CASES["a calendar"], sender=SENDER, now=NOW)
+    msg["Cc"] = "desk@example.org"
+    msg["Bcc"] = "audit@example.org"
+    with smtplib.SMTP(smtp_sink.host, smtp_sink.port) as smtp:
+        _send(smtp, msg)
+    ((mail_from, recipients, data),) = smtp_sink.received
+    assert mail_from == SENDER
+    assert sorted(recipients) == ["ana@example.org", "audit@example.org", "desk@example.org"]
+    assert b"audit@example.org" not in data  # send_message drops the Bcc header

@@ -14,6 +14,7 @@ from backstride.api.app import create_app
 from backstride.config import Settings
 from backstride.store.db import (
     FALLBACK_CHECKPOINT_PAGES,
+    WAL_SIZE_LIMIT_BYTES,
     WalCheckpointer,
     make_engine,
     wal_checkpointer,
@@ -72,7 +73,9 @@ def test_the_servers_engine_checkpoints_in_the_background_while_it_runs(
         assert client.get("/api/v1/health").status_code == 200
         with app.state.engine.connect() as conn:
             pages = conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+            limit = conn.exec_driver_sql("PRAGMA journal_size_limit").scalar()
         assert pages == FALLBACK_CHECKPOINT_PAGES
+        assert limit == WAL_SIZE_LIMIT_BYTES
         assert checkpointer.running
     assert not checkpointer.running  # stopped with the app
 

@@ -9,7 +9,8 @@ POSTs take an ``Idempotency-Key`` header (a repeat replays the first answer with
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 import anyio
@@ -74,22 +75,44 @@ Who = Callable[[Request, Session, Presented, dt.datetime], Principal]
 """Who may make a write: :func:`runner_writer` or the staff's."""
 
 
-async def write(
-    request: Request,
-    session: Session,
-    found: Presented,
-    now: dt.datetime,
-    response: Response,
-    *,
-    who: Who,
-    service: Callable[[Principal], booking.BookingResult],
-) -> booking.AppointmentView:
-    """Sign the caller in (``who``) and run the booking write (``service``) in one thread-pool
-    hop, queued behind this process's other booking writes on SQLite (:func:`booking_writers`)."""
-    result = await anyio.to_thread.run_sync(
-        lambda: service(who(request, session, found, now)), limiter=booking_writers(request)
-    )
-    return created(response, result)
+@dataclass(frozen=True, slots=True)
+class BookingWrite:
+    """A booking write's request: who may make it (``who``) and what it runs with. Called with
+    the service, it signs the caller in and runs the write in one thread-pool hop, queued
+    behind this process's other booking writes on SQLite (:func:`booking_writers`)."""
+
+    request: Request
+    session: Session
+    found: Presented
+    now: dt.datetime
+    response: Response
+    who: Who
+
+    async def __call__(
+        self, service: Callable[[Principal], booking.BookingResult]
+    ) -> booking.AppointmentView:
+        """Run ``service`` for the signed-in caller; the appointment it made or changed."""
+        result = await anyio.to_thread.run_sync(
+            lambda: service(self.who(self.request, self.session, self.found, self.now)),
+            limiter=booking_writers(self.request),
+        )
+        return created(self.response, result)
+
+
+def booking_write(who: Who) -> Callable[..., Awaitable[BookingWrite]]:
+    """The dependency that gives an endpoint its :class:`BookingWrite` (on the event loop: it
+    reads nothing)."""
+
+    async def dependency(
+        request: Request, session: DbSession, found: Credentials, now: Now, response: Response
+    ) -> BookingWrite:
+        return BookingWrite(request, session, found, now, response, who)
+
+    return dependency
+
+
+RunnerWrite = Annotated[BookingWrite, Depends(booking_write(runner_writer))]
+"""A runner's write of their own appointments."""
 
 
 def created(response: Response, result: booking.BookingResult) -> booking.AppointmentView:
@@ -155,23 +178,13 @@ def free_slots(
 @router.post("/me/appointments", status_code=201, responses=RATE_LIMITED)
 async def book_appointment(
     body: BookIn,
-    found: Credentials,
-    request: Request,
-    session: DbSession,
-    now: Now,
-    response: Response,
+    write: RunnerWrite,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Book an appointment for myself."""
     return await write(
-        request,
-        session,
-        found,
-        now,
-        response,
-        who=runner_writer,
-        service=lambda principal: booking.book(
-            session,
+        lambda principal: booking.book(
+            write.session,
             principal=principal,
             clinic_id=body.clinic_id,
             appointment_type_id=body.appointment_type_id,
@@ -179,7 +192,7 @@ async def book_appointment(
             end_at=body.end_at,
             clinician_id=body.clinician_id,
             share_record=body.share_record,
-            now=now,
+            now=write.now,
             idempotency_key=idempotency_key,
         ),
     )
@@ -213,29 +226,19 @@ def my_appointment(
 async def reschedule_appointment(
     appointment_id: str,
     body: RescheduleIn,
-    found: Credentials,
-    request: Request,
-    session: DbSession,
-    now: Now,
-    response: Response,
+    write: RunnerWrite,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Move my appointment in place (send the version I saw)."""
     return await write(
-        request,
-        session,
-        found,
-        now,
-        response,
-        who=runner_writer,
-        service=lambda principal: booking.reschedule(
-            session,
+        lambda principal: booking.reschedule(
+            write.session,
             principal=principal,
             appointment_id=appointment_id,
             version=body.version,
             start_at=body.start_at,
             clinician_id=body.clinician_id,
-            now=now,
+            now=write.now,
             idempotency_key=idempotency_key,
         ),
     )
@@ -245,28 +248,18 @@ async def reschedule_appointment(
 async def cancel_appointment(
     appointment_id: str,
     body: CancelIn,
-    found: Credentials,
-    request: Request,
-    session: DbSession,
-    now: Now,
-    response: Response,
+    write: RunnerWrite,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Cancel my appointment (until the clinic's cancellation window)."""
     return await write(
-        request,
-        session,
-        found,
-        now,
-        response,
-        who=runner_writer,
-        service=lambda principal: booking.cancel(
-            session,
+        lambda principal: booking.cancel(
+            write.session,
             principal=principal,
             appointment_id=appointment_id,
             version=body.version,
             reason=body.reason,
-            now=now,
+            now=write.now,
             idempotency_key=idempotency_key,
         ),
     )
@@ -312,11 +305,13 @@ def plan_calendar(principal: Caller, session: DbSession, now: Now) -> Response:
 
 __all__ = [
     "BookIn",
+    "BookingWrite",
     "CancelIn",
     "Credentials",
     "RescheduleIn",
+    "RunnerWrite",
+    "booking_write",
     "router",
     "runner_writer",
-    "write",
     "writer",
 ]

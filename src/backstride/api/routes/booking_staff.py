@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,7 @@ from backstride.api.bodies import (
 from backstride.api.deps import AppSettings, Caller, DbSession, Now, Presented
 from backstride.api.jsonable import to_jsonable
 from backstride.api.openapi import RATE_LIMITED
-from backstride.api.routes.booking import Credentials, IdempotencyKey, write, writer
+from backstride.api.routes.booking import BookingWrite, IdempotencyKey, booking_write, writer
 from backstride.api.schemas import In, Int
 from backstride.reports.previsit_report import render_previsit_html, render_previsit_pdf
 from backstride.services import booking
@@ -41,6 +41,10 @@ def staff_writer(
     principal = writer(request, session, found, now)
     require_role(principal, "clinician")
     return principal
+
+
+StaffWrite = Annotated[BookingWrite, Depends(booking_write(staff_writer))]
+"""The clinic staff's write of a consenting runner's appointment."""
 
 
 @router.get("/clinics/{clinic_id}/appointments")
@@ -79,23 +83,13 @@ def runner_appointments(
 async def book_on_behalf(
     runner_id: str,
     body: StaffBookIn,
-    found: Credentials,
-    request: Request,
-    session: DbSession,
-    now: Now,
-    response: Response,
+    write: StaffWrite,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Book for a consenting runner (any type; ``override_reason`` outside hours)."""
     return await write(
-        request,
-        session,
-        found,
-        now,
-        response,
-        who=staff_writer,
-        service=lambda principal: booking.book(
-            session,
+        lambda principal: booking.book(
+            write.session,
             principal=principal,
             runner_id=runner_id,
             clinic_id=body.clinic_id,
@@ -105,7 +99,7 @@ async def book_on_behalf(
             clinician_id=body.clinician_id,
             room_id=body.room_id,
             override_reason=body.override_reason,
-            now=now,
+            now=write.now,
             idempotency_key=idempotency_key,
         ),
     )
@@ -126,23 +120,13 @@ def get_appointment(
 async def staff_reschedule(
     appointment_id: str,
     body: StaffRescheduleIn,
-    found: Credentials,
-    request: Request,
-    session: DbSession,
-    now: Now,
-    response: Response,
+    write: StaffWrite,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Move an appointment (any time; ``override_reason`` outside hours)."""
     return await write(
-        request,
-        session,
-        found,
-        now,
-        response,
-        who=staff_writer,
-        service=lambda principal: booking.reschedule(
-            session,
+        lambda principal: booking.reschedule(
+            write.session,
             principal=principal,
             appointment_id=appointment_id,
             version=body.version,
@@ -150,7 +134,7 @@ async def staff_reschedule(
             clinician_id=body.clinician_id,
             room_id=body.room_id,
             override_reason=body.override_reason,
-            now=now,
+            now=write.now,
             idempotency_key=idempotency_key,
         ),
     )
@@ -160,28 +144,18 @@ async def staff_reschedule(
 async def staff_cancel(
     appointment_id: str,
     body: StaffCancelIn,
-    found: Credentials,
-    request: Request,
-    session: DbSession,
-    now: Now,
-    response: Response,
+    write: StaffWrite,
     idempotency_key: IdempotencyKey = None,
 ) -> booking.AppointmentView:
     """Cancel an appointment (any time before it is marked)."""
     return await write(
-        request,
-        session,
-        found,
-        now,
-        response,
-        who=staff_writer,
-        service=lambda principal: booking.cancel(
-            session,
+        lambda principal: booking.cancel(
+            write.session,
             principal=principal,
             appointment_id=appointment_id,
             version=body.version,
             reason=body.reason,
-            now=now,
+            now=write.now,
             idempotency_key=idempotency_key,
         ),
     )

@@ -32,8 +32,9 @@ def write_transaction(session: Session) -> Iterator[None]:
     if session.get_bind().dialect.name == "sqlite":
         connection = session.connection()
         if connection.connection.dbapi_connection.in_transaction:  # type: ignore[union-attr]
-            # The request has written already (signing in moved a session's last-seen time):
-            # that is committed on its own first.
+            # The caller has written already without committing (signing in commits its own
+            # last-seen write at once, so a booking request never gets here): that write is
+            # committed on its own first.
             session.commit()
             connection = session.connection()
         # pysqlite reads outside transactions, so nothing else is open: the same connection

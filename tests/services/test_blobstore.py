@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,28 @@ def test_sync_flushes_the_originals_named_and_their_folders_and_ignores_missing_
     expected = {p.stat().st_ino for p in [*paths, *(p.parent for p in paths), store.runner_dir(A)]}
     assert expected <= flushed
     assert all(store.read(A, s) == DATA + bytes([i]) for i, s in enumerate(shas))
+
+
+def test_a_write_that_does_not_wait_starts_the_write_back_in_the_writing_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No flush thread (two interpreter-lock hand-overs per file in a busy parser): the kernel
+    is asked to start writing the file out while the writer goes on; ``sync`` waits for it."""
+    store = blob_store(_settings(tmp_path, None))
+    advised: list[tuple[int, int, int]] = []
+    real = os.posix_fadvise
+
+    def advise(fd: int, offset: int, length: int, advice: int) -> None:
+        advised.append((os.fstat(fd).st_ino, os.fstat(fd).st_size, advice))
+        real(fd, offset, length, advice)
+
+    monkeypatch.setattr(os, "posix_fadvise", advise)
+    threads = threading.active_count()
+    sha = store.write(A, DATA, durable=False)
+    assert threading.active_count() == threads
+    inode = store.path(A, sha).stat().st_ino
+    assert advised == [(inode, len(DATA), os.POSIX_FADV_DONTNEED)]  # once written whole
+    other = store.write(A, DATA + b"!")  # a write that waits: its own fsync, no advice
+    assert len(advised) == 1
+    assert store.read(A, other) == DATA + b"!"
+    assert store.read(A, sha) == DATA

@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -75,18 +74,16 @@ class BlobStore:
     def write(self, runner_id: str, data: bytes, *, durable: bool = True) -> str:
         """Keep ``data`` for the runner (atomically, once per digest); its SHA-256.
 
-        ``durable`` False does not wait for the disk: the flush runs on a background thread
-        while the caller goes on (an import: waiting for one ``fsync`` per file in turn cost
-        about as much as parsing it), and the caller must ``sync`` before it commits rows
-        that name the file. A file already there but of the wrong size (cut short by a crash
-        before its ``sync``) is written again.
+        ``durable`` False does not wait for the disk: the kernel is asked to start writing the
+        file out at once (``start_writeback``) while the caller goes on (an import: waiting
+        for one ``fsync`` per file in turn cost about as much as parsing it), and the caller
+        must ``sync`` before it commits rows that name the file. A file already there but of
+        the wrong size (cut short by a crash before its ``sync``) is written again.
         """
         digest = hashlib.sha256(data).hexdigest()
         target = self.path(runner_id, digest)
         if _size(target) != self._sealed_size(len(data)):
             _atomic_write(target, self._seal(runner_id, digest, data), durable=durable)
-            if not durable:
-                _flush_soon(target)
         return digest
 
     def sync(self, runner_id: str, digests: Iterable[str]) -> None:
@@ -174,17 +171,19 @@ def _size(path: Path) -> int | None:
         return None
 
 
-_flusher: ThreadPoolExecutor | None = None
-_flusher_lock = threading.Lock()
+def start_writeback(fd: int) -> None:
+    """Have the kernel start writing the file's dirty pages to disk now, without waiting for
+    them (``POSIX_FADV_DONTNEED`` starts the write-back on Linux), so that a later ``fsync``
+    finds little left to do.
 
-
-def _flush_soon(path: Path) -> None:
-    """Start flushing ``path`` to disk on a background thread of this process."""
-    global _flusher
-    with _flusher_lock:
-        if _flusher is None:
-            _flusher = ThreadPoolExecutor(max_workers=2, thread_name_prefix="blob-flush")
-        _flusher.submit(_fsync, path)
+    Before, a thread of the parser process ran one ``fsync`` per file: every file then cost
+    two hand-overs of the interpreter lock between a parser and its flush thread, on cores
+    the parsers already keep busy (docs/decisions/0076). Where the call is missing (not
+    Linux) nothing starts early and ``sync`` writes everything.
+    """
+    advise = getattr(os, "posix_fadvise", None)
+    if advise is not None:
+        advise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
 
 
 def _fsync(path: Path) -> None:
@@ -205,9 +204,11 @@ def _atomic_write(target: Path, data: bytes, *, durable: bool = True) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+            fh.flush()
             if durable:
-                fh.flush()
                 os.fsync(fh.fileno())
+            else:
+                start_writeback(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

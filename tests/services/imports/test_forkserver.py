@@ -83,23 +83,19 @@ def test_the_pool_is_forked_from_a_single_threaded_caller_with_the_readers_loade
     monkeypatch.setattr(forkserver, "may_fork", lambda: True)
     pool = parsing._pool()
     try:
-        context = pool._mp_context
-        assert context is not None
-        assert context.get_start_method() == "fork"
+        assert pool.context.get_start_method() == "fork"
         assert all(name in sys.modules for name in forkserver.PRELOAD)
     finally:
-        pool.shutdown()
+        pool.close()
 
 
 def test_a_server_gets_its_pool_from_the_forkserver(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forkserver, "may_fork", lambda: False)
     pool = parsing._pool()
     try:
-        context = pool._mp_context
-        assert context is not None
-        assert context.get_start_method() == "forkserver"
+        assert pool.context.get_start_method() == "forkserver"
     finally:
-        pool.shutdown()
+        pool.close()
 
 
 def test_a_forked_parser_has_the_default_signal_handlers_whatever_its_parent_set(
@@ -110,10 +106,10 @@ def test_a_forked_parser_has_the_default_signal_handlers_whatever_its_parent_set
     try:
         pool = parsing._pool()
         try:
-            handler = pool.submit(signal.getsignal, signal.SIGTERM).result(timeout=60)
-            interrupt = pool.submit(signal.getsignal, signal.SIGINT).result(timeout=60)
+            handler = pool.result(pool.submit(signal.getsignal, signal.SIGTERM))
+            interrupt = pool.result(pool.submit(signal.getsignal, signal.SIGINT))
         finally:
-            pool.shutdown()
+            pool.close()
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert handler == signal.SIG_DFL  # so ``terminate`` (an interrupted import) ends it

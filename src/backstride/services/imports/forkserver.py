@@ -24,7 +24,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from multiprocessing.context import BaseContext, ForkServerContext
+from multiprocessing.context import ForkContext, ForkServerContext
 from pathlib import Path
 
 PRELOAD = ["backstride.services.imports.parsing", "backstride.ingest.registry", "numpy.ma"]
@@ -55,7 +55,7 @@ def may_fork() -> bool:
     )
 
 
-def fork_context() -> BaseContext:
+def fork_context() -> ForkContext:
     """The fork context, after loading what the parsers need here (``preload``)."""
     preload()
     return multiprocessing.get_context("fork")

@@ -19,7 +19,6 @@ import os
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,6 +30,7 @@ from backstride.ingest.model import Activity
 from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.blobstore import BlobStore, blob_store
 from backstride.services.imports import forkserver
+from backstride.services.imports.pool import ParserPool
 from backstride.services.rows.activity import StreamFacts, stream_facts, without_streams
 
 if TYPE_CHECKING:
@@ -150,7 +150,7 @@ def keep_original(item: ImportItem, parsed: Parsed, store: BlobStore, runner_id:
 _Args = tuple[int, BlobStore, str | None]
 
 
-def _pool() -> ProcessPoolExecutor:
+def _pool() -> ParserPool:
     """Two parser processes (one on a single core): forked from this process when it runs no
     other thread (a command: the readers are loaded here first and shared), else from a
     forkserver that has the readers loaded already (``services.imports.forkserver``).
@@ -160,52 +160,50 @@ def _pool() -> ProcessPoolExecutor:
     """
     workers = max(1, min(2, os.cpu_count() or 1))
     if forkserver.may_fork():
-        return ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=forkserver.fork_context(),
-            initializer=forkserver.worker_init,
-        )
-    return ProcessPoolExecutor(max_workers=workers, mp_context=forkserver.context())
+        return ParserPool(forkserver.fork_context(), workers, initializer=forkserver.worker_init)
+    return ParserPool(forkserver.context(), workers)
 
 
-def _stop_pool(pool: ProcessPoolExecutor, *, clean: bool) -> None:
-    """Shut the pool down; after an interruption or error also end its processes now."""
-    if clean:
-        pool.shutdown(wait=True)
-        return
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.join(5)
+@dataclass(slots=True)
+class _Task:
+    """One task of the pool (several files) and, once received, its results."""
+
+    id: int
+    results: list[Parsed] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class _Part:
     """Result ``index`` of a task of several files."""
 
-    future: Future[list[Parsed]]
+    task: _Task
     index: int
 
 
-def _waited(part: _Part | None, stop: threading.Event | None) -> _Part | None:
-    """``part`` once its task is done; ``ParseStopped`` as soon as ``stop`` is set meanwhile."""
-    if part is None or stop is None:
-        return part
-    while not part.future.done():
-        if stop.wait(0.1):
-            raise ParseStopped("the import was asked to stop")
-    return part
+def _waited(
+    pool: ParserPool | None, part: _Part | None, stop: threading.Event | None
+) -> Parsed | None:
+    """The parse result of ``part`` once its task is done (None without a part);
+    ``ParseStopped`` as soon as ``stop`` is set meanwhile."""
+    if part is None:
+        return None
+    task = part.task
+    if task.results is None:
+        assert pool is not None
+        try:
+            task.results = pool.result(task.id, stop)
+        except InterruptedError:
+            raise ParseStopped("the import was asked to stop") from None
+    return task.results[part.index]
 
 
 def _needs_parse(item: ImportItem) -> bool:
     return item.error is None and item.activity is None
 
 
-def resolve(item: ImportItem, part: _Part | None, args: _Args) -> Parsed:
-    """The parse result of one item: its error, its ready summary, its worker's, or parsed
-    here."""
+def resolve(item: ImportItem, done: Parsed | None, args: _Args) -> Parsed:
+    """The parse result of one item: its error, its ready summary, its worker's (``done``), or
+    parsed here."""
     from backstride.ingest.quality import check
 
     if item.error is not None:
@@ -213,8 +211,8 @@ def resolve(item: ImportItem, part: _Part | None, args: _Args) -> Parsed:
     if item.activity is not None:  # an export's summary (manual Strava activity, Garmin JSON)
         act = check(item.activity)
         return Parsed((act,), (stream_facts(act),))
-    if part is not None:
-        return part.future.result()[part.index]
+    if done is not None:
+        return done
     return parse_file(item.label, item.path, item.data, *args)
 
 
@@ -239,7 +237,7 @@ class ParseStream:
         self._store = blob_store(settings)
         self._args: _Args = (settings.max_file_bytes, self._store, runner_id)
         self._items = collect(paths, limits=self.limits)
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: ParserPool | None = None
         self._window: deque[tuple[ImportItem, _Part | None]] = deque()
         self._bytes = 0
         self._exhausted = False
@@ -297,9 +295,9 @@ class ParseStream:
             return
         assert self._pool is not None
         tasks = [(item.label, item.path, item.data) for item in chunk]
-        fut = self._pool.submit(parse_files, tasks, *self._args)
+        task = _Task(self._pool.submit(parse_files, tasks, *self._args))
         for k, item in enumerate(chunk):
-            self._window.append((item, _Part(fut, k)))
+            self._window.append((item, _Part(task, k)))
             self._bytes += len(item.data or b"")
         chunk.clear()
 
@@ -321,7 +319,7 @@ class ParseStream:
                 return
             head, part = self._window.popleft()
             self._bytes -= len(head.data or b"")
-            parsed = resolve(head, _waited(part, stop), self._args)
+            parsed = resolve(head, _waited(self._pool, part, stop), self._args)
             yield head, self._note(keep_original(head, parsed, self._store, runner_id))
             if not more and not self._window:
                 return
@@ -343,7 +341,7 @@ class ParseStream:
         """Stop the worker processes: let them finish, or (``clean`` False: after an
         interruption or error) cancel what is pending and end them now."""
         if self._pool is not None:
-            _stop_pool(self._pool, clean=clean)
+            self._pool.close(clean=clean)
             self._pool = None
 
     def __enter__(self) -> ParseStream:

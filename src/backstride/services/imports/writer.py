@@ -30,6 +30,7 @@ from backstride.services.imports.parsing import Parsed
 from backstride.services.rows.activity import Row, activity_values, with_source
 from backstride.store import models as sm
 from backstride.store.base import Base
+from backstride.store.bulk import insert_many
 from backstride.units import new_id
 
 BATCH_FILES = 32
@@ -166,6 +167,7 @@ class Writer:
         laps = [lap for p in waiting for _, lp in p.rows for lap in lp]
         try:
             with self.session.begin_nested():
+                have: set[str] = set()
                 if blobs:
                     shas = [b["sha256"] for b in blobs]
                     have = set(
@@ -175,13 +177,10 @@ class Writer:
                             )
                         )
                     )
-                    new = [b for b in blobs if b["sha256"] not in have]
-                    if new:
-                        self.session.execute(insert(blobs_t), new)
-                if rows:
-                    self.session.execute(insert(acts_t), rows)
-                if laps:
-                    self.session.execute(insert(laps_t), laps)
+                connection = self.session.connection()
+                insert_many(connection, blobs_t, [b for b in blobs if b["sha256"] not in have])
+                insert_many(connection, acts_t, rows)
+                insert_many(connection, laps_t, laps)
             for p in waiting:
                 self._resolve(p, [str(row["id"]) for row, _ in p.rows])
         except IntegrityError:
@@ -236,9 +235,9 @@ class Writer:
         for row, laps in pending.rows:
             try:
                 with self.session.begin_nested():  # the activity and its laps, or nothing
-                    self.session.execute(insert(acts_t), [row])
-                    if laps:
-                        self.session.execute(insert(laps_t), laps)
+                    connection = self.session.connection()
+                    insert_many(connection, acts_t, [row])
+                    insert_many(connection, laps_t, laps)
             except IntegrityError:
                 continue
             ids.append(str(row["id"]))

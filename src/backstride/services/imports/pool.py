@@ -181,12 +181,13 @@ class ParserPool:
             for process in processes:
                 process.terminate()
         self._outbox.put(None)
-        if clean:  # read (and drop) what they still send, so none blocks on a full pipe
-            while any(p.is_alive() for p in processes):
-                readers = [r for r, p in self._processes.items() if p.is_alive()]
-                for reader in wait([*readers, *(p.sentinel for p in processes)], 1.0):
-                    if isinstance(reader, Connection):
-                        self._read(reader)
+        if clean:  # read (and drop) what they still send, so none blocks on a full pipe,
+            # until each pipe ends (its parser has read its stop and closed it, or has died)
+            open_readers = list(self._processes)
+            while open_readers:
+                for reader in wait(open_readers):
+                    if isinstance(reader, Connection) and not self._read(reader):
+                        open_readers.remove(reader)
             self._results.clear()
         for process in processes:
             process.join(5)

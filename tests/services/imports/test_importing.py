@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from backstride.config import Settings
+from backstride.errors import InvalidInput
 from backstride.ingest.streams import decode_streams
 from backstride.services.activities import get_activity, list_activities
 from backstride.services.blobstore import BlobStore, blob_store
@@ -381,3 +382,34 @@ def test_zips_nested_deeper_than_the_limit_are_refused(
     assert report.imported == 1  # type: ignore[attr-defined]
     codes = [f.code for f in report.files if f.status == "skipped"]  # type: ignore[attr-defined]
     assert codes == ["ingest.unsafe_archive"]
+
+
+def test_parsing_starts_before_the_runner_is_known_and_every_original_is_still_kept(
+    session: Session, settings: Settings, activities_dir: Path
+) -> None:
+    """The parsers start before the runner's row is read or made: the originals of the files
+    parsed meanwhile are kept once its id is known, each in its folder, none elsewhere."""
+    folder = activities_dir / "gpx"
+    report = _import(session, settings, folder)
+    store = blob_store(settings)
+    rows = session.scalars(select(sm.Blob)).all()
+    assert len(rows) >= 8  # enough for the parser processes
+    names = {f.label: f for f in report.files}  # type: ignore[attr-defined]
+    for row in rows:
+        assert store.read(row.runner_id, row.sha256) == (folder / row.filename).read_bytes()
+        assert str(folder / row.filename) in names
+    assert {p.name for p in settings.blob_dir.iterdir()} == {rows[0].runner_id}
+
+
+def test_a_wrong_runner_handle_is_refused_before_any_file_is_parsed(
+    session: Session, settings: Settings, activities_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[object] = []
+    monkeypatch.setattr(
+        "backstride.services.imports.importing.ParseStream.start",
+        lambda *a, **k: started.append(a),
+    )
+    with pytest.raises(InvalidInput, match="runner name") as refused:
+        _import(session, settings, activities_dir / "gpx", runner="no spaces allowed!")
+    assert refused.value.code == "runner.invalid_handle"
+    assert started == []

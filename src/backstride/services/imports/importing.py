@@ -33,7 +33,7 @@ from backstride.services.imports.parsing import (
     dated,
 )
 from backstride.services.imports.writer import FileOutcome, Writer
-from backstride.services.runners import get_or_create_runner
+from backstride.services.runners import get_or_create_runner, validate_handle
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,12 +80,16 @@ def import_paths(
     Setting ``stop`` (a server shutting down) ends the import at once with
     ``ImportInterrupted``; nothing of it is committed.
     """
-    runner = get_or_create_runner(session, handle=runner_handle, now=now)
-    session.flush()  # the runner's id names the folder its originals go to
-    stream = parsing or ParseStream.start(paths, settings, runner.id)
-    stream.bind(runner.id)
+    # the parsers start first and read while the runner's row is looked up or made (the first
+    # use of the models configures their mappers): the originals of files parsed before
+    # ``bind`` are kept by this process (``ParseStream.results``)
+    validate_handle(runner_handle)  # a wrong handle starts no parser
+    stream = parsing or ParseStream.start(paths, settings)
     bases = tuple(p if p.is_dir() else p.parent for p in paths)
     with stream:
+        runner = get_or_create_runner(session, handle=runner_handle, now=now)
+        session.flush()  # the runner's id names the folder its originals go to
+        stream.bind(runner.id)
         total = stream.total
         writer = Writer(session, runner, now=now, bases=bases)
         outcomes: list[FileOutcome] = []

@@ -77,6 +77,43 @@ def test_ordinary_samples_are_always_packed_by_the_compiled_loop(
         assert DELTA_COLUMN(values, scale) == _numpy_delta_column(values, scale)
 
 
+BLOCK = 512
+"""Values per block of the compiled loop (``_streampack.c``): long columns cross blocks."""
+
+
+def _long_column(n: int, seed: int, changes: list[tuple[int, float]]) -> np.ndarray:
+    """``n`` ordinary samples (drawn from ``seed``: Hypothesis draws long arrays slowly), some
+    replaced by the odd ones of ``changes`` (position: a block's edge when below 0)."""
+    rng = np.random.default_rng(seed)
+    values = rng.uniform(-1e5, 1e5, n)
+    values[::3] = np.round(values[::3], 2) + 0.005  # halves of the 0.01 resolution
+    edges = [i for b in range(1, n // BLOCK + 1) for i in (b * BLOCK - 1, b * BLOCK) if i < n]
+    for where, value in changes:
+        if n:
+            at = edges[-where % len(edges)] if where < 0 and edges else where % n
+            values[at] = value
+    return values
+
+
+@needs_compiled
+@settings(max_examples=120, deadline=None)
+@given(
+    st.integers(0, 4 * BLOCK + 3),
+    st.integers(0, 2**32 - 1),
+    st.lists(st.tuples(st.integers(-8, 5000), ODD | st.floats(-1e5, 1e5)), max_size=6),
+    SCALES,
+)
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # numpy on 1e300 x scale
+def test_long_columns_across_blocks_are_the_numpy_column(
+    n: int, seed: int, changes: list[tuple[int, float]], scale: float
+) -> None:
+    """A block of finite, small values takes the vector path, any other the value-by-value
+    one; a missing sample carries the last value across a block's edge either way."""
+    assert DELTA_COLUMN is not None
+    values = _long_column(n, seed, changes)
+    assert DELTA_COLUMN(values, scale) == _numpy_delta_column(values, scale)
+
+
 @needs_compiled
 @settings(max_examples=150, deadline=None)
 @given(

@@ -104,7 +104,9 @@ def _numpy_delta_column(values: FloatArray, scale: float) -> tuple[bytes, bytes 
     ints = filled * scale
     np.rint(ints, out=ints)  # np.round's values (halves to even), without another copy
     deltas = _deltas(ints)
-    if len(deltas) and max(float(deltas.max()), -float(deltas.min())) > _I4:
+    # ``not <=``: a NaN delta (a value so large that ``value * scale`` overflowed) goes to
+    # ``f4`` too, as the compiled loop decides, instead of a meaningless int32
+    if len(deltas) and not max(float(deltas.max()), -float(deltas.min())) <= _I4:
         return None
     return _shuffle(deltas.astype("<i4")), np.packbits(nan).tobytes() if has_nan else None
 

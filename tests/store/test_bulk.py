@@ -12,6 +12,7 @@ from sqlalchemy import Connection, Table, insert, text
 from sqlalchemy.exc import StatementError
 from sqlalchemy.orm import Session
 
+from backstride.cli._context import open_session
 from backstride.config import Settings
 from backstride.ingest.dedup import dedup_key
 from backstride.ingest.registry import read_activity
@@ -20,8 +21,6 @@ from backstride.services.runners import get_or_create_runner
 from backstride.store import bulk
 from backstride.store import models as sm
 from backstride.store.bulk import insert_many
-from backstride.store.db import make_engine, session_factory
-from backstride.store.migrate import upgrade
 
 NOW = dt.datetime(2026, 1, 1, 12, 30, 15, 123456, tzinfo=dt.UTC)
 FILES = (
@@ -33,12 +32,8 @@ FILES = (
 
 @pytest.fixture
 def session(settings: Settings) -> Iterator[Session]:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.effective_database_url)
-    engine = make_engine(settings.effective_database_url)
-    with session_factory(engine)() as s:
+    with open_session(settings) as s:
         yield s
-    engine.dispose()
 
 
 def _table(model: Any) -> Table:

@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session
 
+from backstride.cli._context import open_session
 from backstride.config import Settings
 from backstride.services.activities import get_activity, list_activities
 from backstride.services.imports.importing import ImportReport, import_paths
 from backstride.services.load import load_summary
-from backstride.store.db import make_engine, session_factory
-from backstride.store.migrate import upgrade
 from tests.ingest import builders
 
 NOW = dt.datetime(2024, 4, 1, tzinfo=dt.UTC)
@@ -28,12 +27,8 @@ NOW = dt.datetime(2024, 4, 1, tzinfo=dt.UTC)
 
 @pytest.fixture
 def session(settings: Settings) -> Iterator[Session]:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.effective_database_url)
-    engine = make_engine(settings.effective_database_url)
-    with session_factory(engine)() as s:
+    with open_session(settings) as s:
         yield s
-    engine.dispose()
 
 
 def _import(session: Session, settings: Settings, *paths: Path) -> ImportReport:

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backstride.cli._context import open_session
 from backstride.config import Settings
 from backstride.errors import InvalidInput
 from backstride.ingest.streams import decode_streams
@@ -22,8 +23,6 @@ from backstride.services.activities import get_activity, list_activities
 from backstride.services.blobstore import BlobStore, blob_store
 from backstride.services.imports.importing import ImportProgress, import_paths
 from backstride.store import models as sm
-from backstride.store.db import make_engine, session_factory
-from backstride.store.migrate import upgrade
 from tests.corpus import CORPORA, CorpusFile, corpus, named
 from tests.ingest.fit import fitbuild as fb
 
@@ -38,12 +37,8 @@ AT_LEAST_IMPORTED = {"local": 20, "extended": 25}
 
 @pytest.fixture
 def session(settings: Settings) -> Iterator[Session]:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.effective_database_url)
-    engine = make_engine(settings.effective_database_url)
-    with session_factory(engine)() as s:
+    with open_session(settings) as s:
         yield s
-    engine.dispose()
 
 
 def _import(session: Session, settings: Settings, *paths: Path, runner: str = "ann") -> object:

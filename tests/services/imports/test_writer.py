@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from backstride.cli._context import open_session
 from backstride.config import Settings
 from backstride.ingest.dedup import dedup_key
 from backstride.ingest.registry import read_activity
@@ -18,8 +19,6 @@ from backstride.services.imports.writer import Parsed, Writer
 from backstride.services.rows.activity import stream_facts
 from backstride.services.runners import get_or_create_runner
 from backstride.store import models as sm
-from backstride.store.db import make_engine, session_factory
-from backstride.store.migrate import upgrade
 
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 FILES = ("gpx/togeojson__run_gpxtpx.gpx", "tcx/tcxparser__test.tcx")
@@ -27,12 +26,8 @@ FILES = ("gpx/togeojson__run_gpxtpx.gpx", "tcx/tcxparser__test.tcx")
 
 @pytest.fixture
 def session(settings: Settings) -> Iterator[Session]:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    upgrade(settings.effective_database_url)
-    engine = make_engine(settings.effective_database_url)
-    with session_factory(engine)() as s:
+    with open_session(settings) as s:
         yield s
-    engine.dispose()
 
 
 def _parsed(path: Path, sha: str) -> Parsed:

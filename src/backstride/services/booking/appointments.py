@@ -1,10 +1,11 @@
 """Book, move, cancel and mark appointments: one write transaction each, audited.
 
 The order of a booking: who may act, the consent and the triage (runners), read before the
-write transaction; then ``BEGIN IMMEDIATE`` on SQLite (``transaction.write_transaction``) or
-the clinic's advisory lock on PostgreSQL, the Idempotency-Key (a repeat replays, another body
-is refused), the same checks as the free-slot list against the bookings (``clinic.check_slot``),
-the rows, the audit events and the reminders, one commit (docs/decisions/0070). The database
+write transaction (on PostgreSQL the read of the runner takes the clinic's advisory lock);
+then ``BEGIN IMMEDIATE`` on SQLite (``transaction.write_transaction``), the Idempotency-Key
+(a repeat replays, another body is refused), the same checks as the free-slot list against
+the bookings (``clinic.check_slot``), the rows, the audit events and the reminders, one
+commit (docs/decisions/0070, 0074). The database
 refuses an overlap that slipped past the checks (a lost race): that answers
 ``booking.slot_taken`` with the next free slots.
 """
@@ -49,7 +50,12 @@ from backstride.services.booking.slots import (
     next_free,
     runner_eligibility,
 )
-from backstride.services.booking.transaction import hold_clinic_calendar, write_transaction
+from backstride.services.booking.transaction import (
+    CALENDAR_LOCK,
+    calendar_key,
+    hold_clinic_calendar,
+    write_transaction,
+)
 from backstride.services.booking.views import AppointmentView, BookingResult
 from backstride.services.policy import Principal, clinician_clinic_ids, own_runner_id
 from backstride.store.clinic_models import Appointment, overlap_of
@@ -180,12 +186,26 @@ _WHO = (
 )
 
 
+_WHO_LOCKING = _WHO.add_columns(CALENDAR_LOCK)
+"""PostgreSQL: :data:`_WHO` that also takes the clinic's booking lock (docs/decisions/0074)."""
+
+
 def _who(session: Session, *, runner_id: str, clinic_id: str) -> _Who:
     """The runner and clinic as the booking needs them; ``runner.not_found``,
-    ``clinic.not_found`` (gone since its rules were read)."""
-    found = (
-        session.connection().execute(_WHO, {"runner_id": runner_id, "clinic_id": clinic_id}).first()
-    )
+    ``clinic.not_found`` (gone since its rules were read).
+
+    On PostgreSQL the same statement takes the clinic's booking lock (decision 0066), held
+    until the transaction ends: the placement's read of the bookings is a later statement,
+    so it sees every booking committed before, and the lock costs no round trip of its own.
+    The caller rolls back on any error before its write transaction, so a refused booking
+    does not keep the clinic waiting."""
+    connection = session.connection()
+    params = {"runner_id": runner_id, "clinic_id": clinic_id}
+    statement = _WHO
+    if connection.dialect.name == "postgresql":
+        statement = _WHO_LOCKING
+        params["calendar_key"] = calendar_key(clinic_id)
+    found = connection.execute(statement, params).first()
     if found is None:
         raise NotFound("no such runner", code="runner.not_found")
     if found[3] is None:
@@ -375,8 +395,10 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
     try:
         # Everything that decides whether this runner may have this type at this time reads
         # outside the write transaction; only the placement against the clinic's bookings and
-        # the inserts run inside it, so the one writer of a SQLite file, or of a clinic on
-        # PostgreSQL, holds the lock for the shortest time (docs/decisions/0070).
+        # the inserts run inside it, so the one writer of a SQLite file holds the lock for the
+        # shortest time (docs/decisions/0070). PostgreSQL takes the clinic's lock with this
+        # read (no round trip of its own; the checks after it run in memory, but for the
+        # staff's membership read: decision 0074).
         who = _who(session, runner_id=runner_id, clinic_id=clinic_key)
         if staff:
             require_staff(session, principal, clinic_key)
@@ -431,7 +453,6 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
             )
             if made is not None:
                 return _replayed(session, made, principal)
-            hold_clinic_calendar(session, clinic_key)
             with session.no_autoflush:
                 blocked_start, blocked_end = blocked_range(t, start_at)
                 bookings = load_bookings(
@@ -555,6 +576,12 @@ def _book(  # noqa: C901 - debt, to split (decision 0059)
             clinician_id=clinician_id,
             staff=staff,
         ) from None
+    except BaseException:
+        # Refused before the write transaction (consent, type, triage, staff): end the
+        # transaction now, and with it the clinic's lock that PostgreSQL took with the
+        # runner's read, instead of when the request's session closes.
+        session.rollback()
+        raise
     return BookingResult(view)
 
 

@@ -315,7 +315,7 @@ def test_a_booking_waiting_for_the_clinics_lock_places_against_what_its_holder_c
             time.sleep(0.01)
         else:
             raise AssertionError("the booking never waited for the clinic's lock")
-        holder.execute(insert(Appointment.__table__), later)  # the time it is waiting for
+        holder.execute(insert(Appointment), later)  # the time it is waiting for
         holder.commit()
     booker.join(timeout=10)
     assert len(outcome) == 1

@@ -321,3 +321,37 @@ def test_a_booking_waiting_for_the_clinics_lock_places_against_what_its_holder_c
     assert len(outcome) == 1
     assert isinstance(outcome[0], SlotTaken)
     assert not [s for s in mine if s.lstrip().upper().startswith("INSERT INTO APPOINTMENTS")]
+
+
+def test_the_bookings_read_has_one_text_for_any_clinic_on_postgres_and_the_same_rows(
+    session: Session, bw: BookingWorld, engine: Engine
+) -> None:
+    """PostgreSQL reads the bookings around a time with an array parameter per id list
+    (decision 0074): the statement's text does not grow with the clinic's clinicians and
+    rooms (no expansion at every execution, one prepared statement on the server), and it
+    finds the rows the ``IN`` lists find."""
+    from backstride.services.booking.load import _BOOKINGS_AROUND, load_bookings, load_rules
+
+    for hhmm in ("09:00", "10:00"):
+        runner_books(session, bw, "runner_a" if hhmm == "09:00" else "runner_b", hhmm)
+    rules = load_rules(session, bw.clinic_id, start_at=at(MONDAY, "09:00"), end_at=NOW)
+    seen: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *args: seen.append(str(args[2])))
+    lo, hi = at(MONDAY, "08:00"), at(MONDAY, "12:00")
+    found = load_bookings(session, rules, runner_id=bw.world.runner_a, start_at=lo, end_at=hi)
+    alone = replace(rules, clinicians=rules.clinicians[:1], rooms=())
+    load_bookings(session, alone, runner_id=bw.world.runner_a, start_at=lo, end_at=hi)
+    assert len(found) == 2
+    if engine.dialect.name == "postgresql":
+        assert seen[0] == seen[1]
+        assert "ANY" in seen[0]
+        params = {
+            "clinicians": [c.id for c in rules.clinicians],
+            "rooms": [r.id for r in rules.rooms],
+            "runner_id": bw.world.runner_a,
+            "lo": lo - dt.timedelta(days=1),
+            "hi": hi + dt.timedelta(days=1),
+            "earliest": lo - dt.timedelta(days=2),
+        }
+        as_lists = session.connection().execute(_BOOKINGS_AROUND[False, True], params).all()
+        assert sorted(r[0] for r in as_lists) == sorted(b.id for b in found)

@@ -31,7 +31,7 @@ from collections import deque
 from pathlib import Path
 from typing import Any, Self
 
-from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy import Connection, Dialect, Engine, create_engine, event, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
@@ -400,6 +400,8 @@ def make_engine(
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
+    if engine.dialect.driver == "psycopg":
+        begin_on_ping(engine.dialect)
     if engine.dialect.name == "sqlite":
 
         def give_gate(dbapi_connection: Any, _record: Any) -> None:
@@ -412,6 +414,56 @@ def make_engine(
             event.listen(engine, "connect", _checkpoint_rarely)
         event.listen(engine, "savepoint", _sqlite_immediate_savepoint)
     return engine
+
+
+def begin_on_ping(dialect: Dialect) -> None:
+    """Make the pool's check of a PostgreSQL connection (``pool_pre_ping``) open the
+    transaction the request is about to run, instead of sending a ping of its own.
+
+    The pre-ping sends ``;`` on every checkout, and psycopg then sends ``BEGIN`` before the
+    first statement: two round trips (and two statements' worth of work on both ends) before
+    a request reads anything. ``BEGIN`` is as good a check that the server answers: a dead
+    connection fails it in the same way, and the pool then opens a new one as before.
+    psycopg sends no ``BEGIN`` of its own for a connection already in a transaction, and the
+    pool's rollback on return ends one that nothing used (docs/decisions/0074). A connection
+    in autocommit or with its own isolation level, read-only or deferrable setting (whose
+    ``BEGIN`` psycopg would write differently) gets the plain ping. SQLAlchemy changes those
+    settings only outside its own transactions, so a transaction open then is the check's
+    empty one: it is rolled back first (psycopg refuses the change inside a transaction).
+    """
+    import psycopg  # here: a SQLite-only process never loads the driver
+    from psycopg import pq
+
+    idle = pq.TransactionStatus.IDLE
+    plain_ping = dialect.do_ping
+
+    def do_ping(dbapi_connection: Any) -> bool:
+        conn = dbapi_connection
+        if (
+            conn.autocommit
+            or conn.info.transaction_status != idle
+            or conn.isolation_level is not None
+            or conn.read_only is not None
+            or conn.deferrable is not None
+        ):
+            return plain_ping(dbapi_connection)
+        result = conn.pgconn.exec_(b"BEGIN")  # libpq's PQexec: the GIL is released meanwhile
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            message = conn.pgconn.error_message.decode(errors="replace").strip()
+            raise psycopg.OperationalError(f"BEGIN failed: {message or 'no answer'}")
+        return True
+
+    def outside_transaction(setter: Any) -> Any:
+        def set_outside(dbapi_connection: Any, *args: Any, **kwargs: Any) -> Any:
+            if dbapi_connection.info.transaction_status != idle:
+                dbapi_connection.rollback()
+            return setter(dbapi_connection, *args, **kwargs)
+
+        return set_outside
+
+    dialect.do_ping = do_ping  # type: ignore[method-assign]
+    for name in ("_do_isolation_level", "_do_autocommit", "set_readonly", "set_deferrable"):
+        setattr(dialect, name, outside_transaction(getattr(dialect, name)))
 
 
 _PG_TRANSIENT_CLASSES = ("40", "08", "57P", "53")
@@ -461,6 +513,7 @@ __all__ = [
     "WAL_SIZE_LIMIT_BYTES",
     "WalCheckpointer",
     "WriteGate",
+    "begin_on_ping",
     "engine_from_settings",
     "is_transient",
     "make_engine",

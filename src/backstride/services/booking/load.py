@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
     BindParameter,
     ColumnElement,
     Engine,
     Executable,
     String,
+    any_,
     bindparam,
     case,
     or_,
@@ -352,11 +354,22 @@ def _read_rules(
     return _Cached(version, off_from, rules)
 
 
-def _bookings_around(with_runner: bool) -> Executable:
-    who: list[ColumnElement[bool]] = [
-        Appointment.clinician_account_id.in_(bindparam("clinicians", expanding=True)),
-        Appointment.room_id.in_(bindparam("rooms", expanding=True)),
-    ]
+def _bookings_around(with_runner: bool, *, arrays: bool) -> Executable:
+    """``arrays``: the id lists as one array parameter each (``= ANY(:clinicians)``,
+    PostgreSQL) instead of ``IN`` lists that SQLAlchemy expands into the SQL text at every
+    execution (SQLite has no arrays). The same rows either way; the array form's text is
+    fixed, so its compiled form and the server's prepared statement serve every clinic."""
+    clinicians: ColumnElement[bool]
+    rooms: ColumnElement[bool]
+    if arrays:
+        clinicians = Appointment.clinician_account_id == any_(
+            bindparam("clinicians", type_=ARRAY(String()))
+        )
+        rooms = Appointment.room_id == any_(bindparam("rooms", type_=ARRAY(String())))
+    else:
+        clinicians = Appointment.clinician_account_id.in_(bindparam("clinicians", expanding=True))
+        rooms = Appointment.room_id.in_(bindparam("rooms", expanding=True))
+    who: list[ColumnElement[bool]] = [clinicians, rooms]
     if with_runner:
         who.append(Appointment.runner_id == bindparam("runner_id", type_=String()))
     return select(
@@ -380,9 +393,13 @@ def _bookings_around(with_runner: bool) -> Executable:
     )
 
 
-# Read on every booking and every free-slot search: built once (bound parameters, the id
-# lists expanded at execution), not per call.
-_BOOKINGS_AROUND = {False: _bookings_around(False), True: _bookings_around(True)}
+# Read on every booking and every free-slot search: built once (bound parameters), not per
+# call; keyed by (PostgreSQL, with the runner).
+_BOOKINGS_AROUND = {
+    (arrays, runner): _bookings_around(runner, arrays=arrays)
+    for arrays in (False, True)
+    for runner in (False, True)
+}
 
 
 def load_bookings(
@@ -406,7 +423,9 @@ def load_bookings(
     }
     if runner_id is not None:
         params["runner_id"] = runner_id
-    rows = session.connection().execute(_BOOKINGS_AROUND[runner_id is not None], params).all()
+    connection = session.connection()
+    arrays = connection.dialect.name == "postgresql"
+    rows = connection.execute(_BOOKINGS_AROUND[arrays, runner_id is not None], params).all()
     return [Booking(*row) for row in rows]
 
 

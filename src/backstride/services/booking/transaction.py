@@ -10,8 +10,10 @@ inserting overlapping rows wait on each other and one is killed as a deadlock vi
 ``deadlock_timeout`` (1 s): ten runners racing for one time lost a second each and some
 answered 503. :func:`hold_clinic_calendar` takes a transaction-scoped advisory lock per
 clinic before the reads that decide a booking, so writers of one clinic queue instead
-(docs/decisions/0066). The triggers of migration ``0010_clinic_booking`` and PostgreSQL's
-exclusion constraints still refuse an overlap whatever the transaction.
+(docs/decisions/0066). A booking takes that lock in the statement that reads its runner and
+clinic (:data:`CALENDAR_LOCK`, one round trip less: docs/decisions/0074). The triggers of
+migration ``0010_clinic_booking`` and PostgreSQL's exclusion constraints still refuse an
+overlap whatever the transaction.
 """
 
 from __future__ import annotations
@@ -19,10 +21,23 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import text
+from sqlalchemy import String, bindparam, func, literal_column, select
 from sqlalchemy.orm import Session
 
-_ADVISORY_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+CALENDAR_LOCK = func.pg_advisory_xact_lock(
+    func.hashtextextended(bindparam("calendar_key", type_=String()), literal_column("0"))
+)
+"""PostgreSQL: the clinic's transaction-scoped advisory lock, as a column (its key is the
+parameter ``calendar_key``: :func:`calendar_key`). A statement that selects it returns once
+the lock is this transaction's; the *next* statement's snapshot then holds every booking
+committed before (READ COMMITTED takes a snapshot per statement, so the lock cannot share a
+statement with the reads it protects)."""
+_HOLD = select(CALENDAR_LOCK)
+
+
+def calendar_key(clinic_id: str) -> str:
+    """The value of :data:`CALENDAR_LOCK`'s ``calendar_key`` for a clinic."""
+    return f"backstride.booking:{clinic_id}"
 
 
 @contextmanager
@@ -60,7 +75,7 @@ def hold_clinic_calendar(session: Session, clinic_id: str) -> None:
     before it and a lost race is decided by the constraint check without a deadlock.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(_ADVISORY_LOCK, {"key": f"backstride.booking:{clinic_id}"})
+        session.connection().execute(_HOLD, {"calendar_key": calendar_key(clinic_id)})
 
 
-__all__ = ["hold_clinic_calendar", "write_transaction"]
+__all__ = ["CALENDAR_LOCK", "calendar_key", "hold_clinic_calendar", "write_transaction"]

@@ -6,6 +6,7 @@ replaced, and per-connection settings still apply."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import Engine, text
@@ -97,3 +98,24 @@ def test_isolation_level_and_read_only_can_still_be_set_on_a_checked_connection(
     with engine.connect() as conn:  # back to the defaults, and checked again
         assert conn.execute(text("SHOW transaction_isolation")).scalar() == "read committed"
         assert conn.execute(text("SHOW transaction_read_only")).scalar() == "off"
+
+
+def test_a_dialect_without_the_setting_hooks_keeps_the_plain_ping(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``begin_on_ping`` wraps private methods of SQLAlchemy's psycopg dialect: where a
+    SQLAlchemy lacks one of them, the pool keeps its own ping rather than fail or half-patch."""
+    from sqlalchemy.dialects.postgresql import psycopg
+
+    from backstride.store import db
+
+    def patched(dialect: object) -> set[str]:
+        return {"do_ping", *db._SETTING_HOOKS} & set(vars(dialect))
+
+    full = cast(Any, psycopg.dialect)()
+    db.begin_on_ping(full)
+    assert patched(full) == {"do_ping", *db._SETTING_HOOKS}  # this SQLAlchemy has each hook
+    monkeypatch.setattr(db, "_SETTING_HOOKS", (*db._SETTING_HOOKS, "_a_hook_renamed_later"))
+    older = cast(Any, psycopg.dialect)()
+    db.begin_on_ping(older)
+    assert patched(older) == set()

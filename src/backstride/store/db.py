@@ -431,6 +431,8 @@ def begin_on_ping(dialect: Dialect) -> None:
     settings only outside its own transactions, so a transaction open then is the check's
     empty one: it is rolled back first (psycopg refuses the change inside a transaction).
     """
+    if not all(hasattr(dialect, name) for name in (*_SETTING_HOOKS, "do_ping")):
+        return  # a SQLAlchemy whose psycopg dialect sets these elsewhere: the plain ping
     import psycopg  # here: a SQLite-only process never loads the driver
     from psycopg import pq
 
@@ -462,8 +464,14 @@ def begin_on_ping(dialect: Dialect) -> None:
         return set_outside
 
     dialect.do_ping = do_ping  # type: ignore[method-assign]
-    for name in ("_do_isolation_level", "_do_autocommit", "set_readonly", "set_deferrable"):
+    for name in _SETTING_HOOKS:
         setattr(dialect, name, outside_transaction(getattr(dialect, name)))
+
+
+_SETTING_HOOKS = ("_do_isolation_level", "_do_autocommit", "set_readonly", "set_deferrable")
+"""The psycopg dialect's methods (SQLAlchemy 2.0-2.1) that change a connection's isolation,
+autocommit, read-only and deferrable settings: ``begin_on_ping`` wraps them, and leaves the
+pool's plain ping in place where any of them is missing."""
 
 
 _PG_TRANSIENT_CLASSES = ("40", "08", "57P", "53")

@@ -10,12 +10,14 @@ import smtplib
 from email import message_from_bytes, policy
 from email.generator import BytesGenerator
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backstride.services.mail import (
+    FileTransport,
     Mail,
     _compose_plain,
     _compose_stdlib,
@@ -215,3 +217,35 @@ def test_a_message_with_more_recipients_than_to_goes_through_send_message(
     assert mail_from == SENDER
     assert sorted(recipients) == ["ana@example.org", "audit@example.org", "desk@example.org"]
     assert b"audit@example.org" not in data  # send_message drops the Bcc header
+
+
+def test_files_of_messages_without_an_id_never_overwrite_each_other(tmp_path: Path) -> None:
+    transport = FileTransport(tmp_path / "mail")
+    for subject in ("first", "second"):
+        message = EmailMessage()
+        message["To"] = "ana@example.org"
+        message["Subject"] = subject
+        message.set_content(subject)
+        transport.send(message)
+    files = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 2  # both were "None.eml": the second replaced the first
+    assert {f.read_bytes().count(b"first") + f.read_bytes().count(b"second") for f in files} == {2}
+
+
+@pytest.mark.parametrize(
+    ("message_id", "name"),
+    [
+        ("<abc.123@clinic.example>", "abc.123_at_clinic.example.eml"),
+        ("<../../etc/passwd@x>", "_.._etc_passwd_at_x.eml"),
+        ("<a b\\c:d@x>", "a_b_c_d_at_x.eml"),
+    ],
+)
+def test_a_message_id_becomes_a_file_name_inside_the_folder(
+    tmp_path: Path, message_id: str, name: str
+) -> None:
+    message = EmailMessage()
+    message.set_raw("Message-ID", message_id)  # as composed: set, not parsed
+    message["To"] = "ana@example.org"
+    message.set_content("x")
+    FileTransport(tmp_path / "mail").send(message)
+    assert [p.name for p in (tmp_path / "mail").iterdir()] == [name]

@@ -372,8 +372,7 @@ class FileTransport:
     def send(self, message: EmailMessage) -> None:
         """Write the message; its path goes to the log."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        name = _raw(message, "Message-ID").strip("<>").replace("/", "_").replace("@", "_at_")
-        path = self.folder / f"{name}.eml"
+        path = self.folder / f"{_file_name(_raw(message, 'Message-ID', default=''))}.eml"
         path.write_bytes(render(message))
         log.warning(
             "no SMTP server configured: e-mail to %s (%s) written to %s",
@@ -383,11 +382,23 @@ class FileTransport:
         )
 
 
-def _raw(message: EmailMessage, name: str) -> str:
+def _raw(message: EmailMessage, name: str, *, default: str = "None") -> str:
     """A header's value as set, without the policy parsing it again (``message[name]``
     parses on every read)."""
     wanted = name.lower()
-    return next((str(v) for k, v in message.raw_items() if k.lower() == wanted), "None")
+    return next((str(v) for k, v in message.raw_items() if k.lower() == wanted), default)
+
+
+_UNSAFE_IN_NAME = re.compile(r"[^A-Za-z0-9._+=-]")
+
+
+def _file_name(message_id: str) -> str:
+    """A file name for a message: its Message-ID (``@`` as ``_at_``, anything but letters,
+    digits and ``._+=-`` as ``_``), or a fresh unique one when it has none, so two messages
+    without an ID never overwrite each other (both were ``None.eml``)."""
+    found = message_id.strip().strip("<>").replace("@", "_at_")
+    name = _UNSAFE_IN_NAME.sub("_", found).lstrip(".")[:200]
+    return name or f"no-message-id-{secrets.token_hex(16)}"
 
 
 def transport_for(settings: Settings) -> MailTransport:

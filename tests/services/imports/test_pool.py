@@ -143,3 +143,39 @@ def test_a_pool_from_the_forkserver_works_after_its_maker_returns() -> None:
         ]
     finally:
         served.close()
+
+
+def _gone(pid: int) -> bool:
+    """The process has ended (no such process, or a zombie nobody has reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads /proc")
+def test_forked_parsers_exit_when_their_caller_is_killed() -> None:
+    """A caller killed with SIGKILL closes nothing: the parsers must see the task pipe end
+    (no copy of its writing end left in them) and exit, not wait for a task forever."""
+    import subprocess
+    import sys
+
+    code = (
+        "import multiprocessing, os, signal, time\n"
+        "from backstride.services.imports.pool import ParserPool\n"
+        "pool = ParserPool(multiprocessing.get_context('fork'), 2)\n"
+        "print(' '.join(str(p.pid) for p in pool._processes.values()), flush=True)\n"
+        "time.sleep(0.3)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    caller = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert caller.returncode == -9
+    pids = [int(p) for p in caller.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + 20
+    while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all(_gone(pid) for pid in pids)

@@ -40,16 +40,29 @@ class RemoteError(RuntimeError):
 
 
 def _serve(
-    tasks: Connection, lock: Lock, results: Connection, init: Callable[[], None] | None
+    tasks: Connection,
+    lock: Lock,
+    results: Connection,
+    init: Callable[[], None] | None,
+    parents_end: Connection | None = None,
 ) -> None:
     """A parser's loop: read a task (under ``lock``: the parsers share the task pipe), run it,
-    send ``(task id, ok, value)`` back; an exception is sent as the value."""
+    send ``(task id, ok, value)`` back; an exception is sent as the value.
+
+    A forked parser first closes its copy of the caller's end of the task pipe
+    (``parents_end``): then, should the caller die without closing the pool (killed), the
+    pipe ends and the parser exits instead of waiting for a task forever."""
+    if parents_end is not None:
+        parents_end.close()
     if init is not None:
         init()
     try:
         while True:
             with lock:
-                message = tasks.recv_bytes()
+                try:
+                    message = tasks.recv_bytes()
+                except EOFError:  # the caller has gone
+                    return
             task = pickle.loads(message)  # noqa: S301 (from our own parent, a private pipe)
             if task is None:
                 return
@@ -84,11 +97,18 @@ class ParserPool:
         # and the lock's finalizer removes the name once nothing here refers to it
         self._lock = lock = context.Lock()
         self._processes: dict[Connection, BaseProcess] = {}
+        forked = context.get_start_method() == "fork"  # a fork inherits the caller's end
         for _ in range(workers):
             reader, writer = context.Pipe(duplex=False)
             process = context.Process(
                 target=_serve,
-                args=(task_reader, lock, writer, initializer),
+                args=(
+                    task_reader,
+                    lock,
+                    writer,
+                    initializer,
+                    self._task_writer if forked else None,
+                ),
                 daemon=True,
                 name="backstride-parser",
             )

@@ -9,6 +9,7 @@ import json
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -19,9 +20,11 @@ from backstride.cli._context import open_session
 from backstride.config import Settings
 from backstride.errors import InvalidInput
 from backstride.ingest.streams import decode_streams
+from backstride.services import runners
 from backstride.services.activities import get_activity, list_activities
 from backstride.services.blobstore import BlobStore, blob_store
-from backstride.services.imports.importing import ImportProgress, import_paths
+from backstride.services.imports import importing
+from backstride.services.imports.importing import ImportProgress, ParseStream, import_paths
 from backstride.store import models as sm
 from tests.corpus import CORPORA, CorpusFile, corpus, named
 from tests.ingest.fit import fitbuild as fb
@@ -380,12 +383,27 @@ def test_zips_nested_deeper_than_the_limit_are_refused(
 
 
 def test_parsing_starts_before_the_runner_is_known_and_every_original_is_still_kept(
-    session: Session, settings: Settings, activities_dir: Path
+    session: Session, settings: Settings, activities_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The parsers start before the runner's row is read or made: the originals of the files
     parsed meanwhile are kept once its id is known, each in its folder, none elsewhere."""
     folder = activities_dir / "gpx"
+    order: list[str] = []
+    real_start = ParseStream.start
+    real_runner = runners.get_or_create_runner
+
+    def start(*args: Any, **kwargs: Any) -> ParseStream:
+        order.append("parsing" if len(args) < 3 and "runner_id" not in kwargs else "bound")
+        return real_start(*args, **kwargs)
+
+    def runner(*args: Any, **kwargs: Any) -> sm.Runner:
+        order.append("runner")
+        return real_runner(*args, **kwargs)
+
+    monkeypatch.setattr(ParseStream, "start", staticmethod(start))
+    monkeypatch.setattr(importing, "get_or_create_runner", runner)  # as importing calls it
     report = _import(session, settings, folder)
+    assert order == ["parsing", "runner"]  # started without the runner's id, before its row
     store = blob_store(settings)
     rows = session.scalars(select(sm.Blob)).all()
     assert len(rows) >= 8  # enough for the parser processes

@@ -164,8 +164,8 @@ class ParserPool:
                             pass
                 process.join(1)  # its pipes have closed: it is exiting, or has
                 self._broken = (
-                    f"a parser process ended unexpectedly (exit code {process.exitcode}); "
-                    "the import stopped, nothing of it is stored"
+                    f"a parser process ended unexpectedly (exit code {process.exitcode}) "
+                    "while the pool still had work"
                 )
 
     def _read(self, reader: Connection) -> bool:

@@ -12,7 +12,12 @@ from typing import Any
 
 import pytest
 
-from backstride.services.imports.pool import ParserPool, ParserPoolBroken, RemoteError
+from backstride.services.imports.pool import (
+    ParserPool,
+    ParserPoolBroken,
+    RemoteError,
+    WaitStopped,
+)
 
 FORK = multiprocessing.get_context("fork")
 
@@ -63,6 +68,10 @@ def _fail_unpicklably() -> None:
     raise _Unpicklable
 
 
+def _interrupted() -> None:
+    raise InterruptedError("a system call was interrupted")
+
+
 def _die(code: int) -> None:
     os._exit(code)
 
@@ -85,6 +94,8 @@ def test_an_error_is_raised_where_its_result_is_waited_for_and_the_pool_goes_on(
     with pytest.raises(RemoteError, match="held a lock"):
         pool.result(pool.submit(_fail_unpicklably))
     assert pool.result(pool.submit(_echo, b"cd")) == b"dc"
+    with pytest.raises(InterruptedError):  # a task's own, not taken for a stop
+        pool.result(pool.submit(_interrupted), threading.Event())
 
 
 def test_big_tasks_and_big_results_never_deadlock(pool: ParserPool) -> None:
@@ -110,7 +121,7 @@ def test_a_set_stop_event_ends_the_wait_soon(pool: ParserPool) -> None:
     stop = threading.Event()
     task = pool.submit(_echo, b"x", 30.0)
     threading.Timer(0.2, stop.set).start()
-    with pytest.raises(InterruptedError):
+    with pytest.raises(WaitStopped):
         _within(10, lambda: pool.result(task, stop))
 
 

@@ -30,7 +30,7 @@ from backstride.ingest.model import Activity
 from backstride.ingest.sources import ImportItem, collect, count_inputs
 from backstride.services.blobstore import BlobStore, blob_store
 from backstride.services.imports import forkserver
-from backstride.services.imports.pool import ParserPool
+from backstride.services.imports.pool import ParserPool, WaitStopped
 from backstride.services.rows.activity import StreamFacts, stream_facts, without_streams
 
 if TYPE_CHECKING:
@@ -192,7 +192,7 @@ def _waited(
         assert pool is not None
         try:
             task.results = pool.result(task.id, stop)
-        except InterruptedError:
+        except WaitStopped:
             raise ParseStopped("the import was asked to stop") from None
     return task.results[part.index]
 

@@ -35,6 +35,11 @@ class ParserPoolBroken(RuntimeError):
     """A parser process ended while it had work (killed, out of memory, a crash in C code)."""
 
 
+class WaitStopped(Exception):
+    """``result`` gave up waiting because its ``stop`` event was set (a class of its own: an
+    ``OSError`` such as ``InterruptedError`` could also come from a task)."""
+
+
 class RemoteError(RuntimeError):
     """An exception of a parser that could not be sent back as it was (not picklable)."""
 
@@ -136,10 +141,10 @@ class ParserPool:
 
     def result(self, task_id: int, stop: threading.Event | None = None) -> Any:
         """The value of task ``task_id`` (its exception raised here), waiting for it; with
-        ``stop``, ``InterruptedError`` soon after it is set."""
+        ``stop``, ``WaitStopped`` soon after it is set."""
         while task_id not in self._results:
             if stop is not None and stop.is_set():
-                raise InterruptedError("stopped while waiting for a parser")
+                raise WaitStopped("stopped while waiting for a parser")
             if self._broken is not None:
                 raise ParserPoolBroken(self._broken)
             self._receive(timeout=None if stop is None else 0.1)
@@ -217,4 +222,4 @@ class ParserPool:
             reader.close()
 
 
-__all__ = ["ParserPool", "ParserPoolBroken", "RemoteError"]
+__all__ = ["ParserPool", "ParserPoolBroken", "RemoteError", "WaitStopped"]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from backstride import __version__
 from backstride.cli import main as cli_main
 
 HEAVY = ("scipy", "matplotlib", "sqlalchemy", "weasyprint", "numpy", "fastapi", "pandas", "lxml")
@@ -92,3 +93,52 @@ def test_import_as_json_does_not_load_rich(tmp_path: Path) -> None:
     *report, modules = out.splitlines()
     assert json.loads("\n".join(report))["imported"] == 2
     assert not {m for m in json.loads(modules) if m.split(".")[0] == "rich"}
+
+
+def test_exit_now_keeps_the_exit_code_the_atexit_handlers_and_buffered_output(
+    tmp_path: Path,
+) -> None:
+    marker = tmp_path / "marker"
+    script = (
+        "import atexit, sys\n"
+        "from backstride.cli.main import exit_now\n"
+        f"atexit.register(lambda: open({str(marker)!r}, 'w').write('atexit ran'))\n"
+        "sys.stdout.write('no newline, still buffered')\n"
+        "sys.stderr.write('to stderr')\n"
+        "exit_now(3)\n"
+        "print('never printed')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 3
+    assert done.stdout == "no newline, still buffered"
+    assert done.stderr == "to stderr"
+    assert marker.read_text() == "atexit ran"
+
+
+def test_exit_now_waits_for_a_running_thread_as_a_normal_exit_does(tmp_path: Path) -> None:
+    marker = tmp_path / "marker"
+    script = (
+        "import threading, time\n"
+        "from backstride.cli.main import exit_now\n"
+        "def late():\n"
+        "    time.sleep(0.3)\n"
+        f"    open({str(marker)!r}, 'w').write('thread finished')\n"
+        "threading.Thread(target=late).start()\n"
+        "exit_now(0)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert marker.read_text() == "thread finished"
+
+
+def test_the_console_script_ends_through_exit_now() -> None:
+    from importlib.metadata import entry_points
+
+    (script,) = [e for e in entry_points(group="console_scripts") if e.name == "backstride"]
+    assert script.value == "backstride.cli.main:run"
+    done = subprocess.run(
+        [sys.executable, "-c", "from backstride.cli.main import run; run()", "version"],
+        capture_output=True,
+        text=True,
+    )
+    assert (done.returncode, done.stdout.strip()) == (0, __version__)

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -126,6 +128,8 @@ def _dtype(layout: Layout) -> np.dtype[np.void]:
 
 
 def _scaled(spec: FieldSpec, base: BaseType, raw: int | float) -> object:
+    """One raw value as ``decode_message`` returns it (None: invalid); the reference for the
+    converters ``_plan`` compiles (a test compares both on every field of the profile)."""
     if base.invalid is None:
         if raw != raw or raw in (_INF, -_INF):  # NaN or infinite float
             return None
@@ -145,6 +149,52 @@ def _scaled(spec: FieldSpec, base: BaseType, raw: int | float) -> object:
 _INF = float("inf")
 _MAX_TIME = 0xFFFFFFFE
 _ENUM_TYPES = frozenset(ENUMS)
+_Convert = Callable[[Any], object]
+
+
+def _converter(spec: FieldSpec, base: BaseType) -> _Convert:
+    """``_scaled`` for one (field, base type), its branches chosen once (a closure each)."""
+    invalid = base.invalid
+    if spec.type_name is not None and spec.type_name in _ENUM_TYPES:
+        names = ENUMS[spec.type_name]
+        if invalid is None:
+            return lambda raw: _scaled(spec, base, raw)  # an enum stored as a float: rare
+        return lambda raw: None if raw == invalid else names.get(int(raw), str(int(raw)))
+    if spec.is_time or invalid is None:
+        return lambda raw: _scaled(spec, base, raw)
+    if (spec.scale is not None and spec.scale != 1) or spec.offset:
+        scale, offset = spec.scale or 1, spec.offset or 0
+        return lambda raw: None if raw == invalid else raw / scale - offset
+    return lambda raw: None if raw == invalid else raw
+
+
+_Step = tuple[str, int, int, "_Convert | None"]
+"""(field name, index of its first value in the unpacked tuple or its byte offset for a string,
+value count or string size, converter: None for a string)."""
+
+
+@lru_cache(maxsize=4096)
+def _plan(layout: Layout) -> tuple[struct.Struct | None, int, tuple[_Step, ...]]:
+    """One ``struct`` over every numeric field of ``layout`` (gaps skipped as pad bytes), where
+    it starts, and each field's step in message order."""
+    endian = ">" if layout.big_endian else "<"
+    parts: list[str] = []
+    steps: list[_Step] = []
+    numeric = [s for s in layout.slots if s.fmt is not None]
+    first = numeric[0].offset if numeric else 0
+    at, index = first, 0
+    for slot in layout.slots:
+        if slot.fmt is None:
+            steps.append((slot.spec.name, slot.offset, slot.count, None))
+            continue
+        if slot.offset > at:
+            parts.append(f"{slot.offset - at}x")
+        parts.append(f"{slot.count}{slot.base.code}")
+        at = slot.offset + slot.count * slot.base.size
+        steps.append((slot.spec.name, index, slot.count, _converter(slot.spec, slot.base)))
+        index += slot.count
+    fmt = struct.Struct(endian + "".join(parts)) if parts else None
+    return fmt, first, tuple(steps)
 
 
 def decode_message(buf: bytes, pos: int, layout: Layout) -> dict[str, object]:
@@ -152,24 +202,25 @@ def decode_message(buf: bytes, pos: int, layout: Layout) -> dict[str, object]:
 
     Values are scaled, enums named, ``date_time`` fields aware UTC datetimes; invalid values
     (the base type's 0xFF.. marker) are left out, as are fields the profile does not know.
+    Every numeric field is unpacked by one ``struct`` call (``_plan``).
     """
+    fmt, first, steps = _plan(layout)
+    raws = fmt.unpack_from(buf, pos + first) if fmt is not None else ()
     out: dict[str, object] = {}
-    for slot in layout.slots:
-        start = pos + slot.offset
-        if slot.fmt is None:
-            raw_bytes = buf[start : start + slot.count].split(b"\x00", 1)[0]
+    for name, index, count, convert in steps:
+        if convert is None:
+            start = pos + index
+            raw_bytes = buf[start : start + count].split(b"\x00", 1)[0]
             if raw_bytes:
-                out[slot.spec.name] = raw_bytes.decode("utf-8", errors="replace")
-            continue
-        raws = slot.fmt.unpack_from(buf, start)
-        if slot.count == 1:
-            value = _scaled(slot.spec, slot.base, raws[0])
+                out[name] = raw_bytes.decode("utf-8", errors="replace")
+        elif count == 1:
+            value = convert(raws[index])
             if value is not None:
-                out[slot.spec.name] = value
+                out[name] = value
         else:
-            values = tuple(_scaled(slot.spec, slot.base, raw) for raw in raws)
+            values = tuple(convert(raw) for raw in raws[index : index + count])
             if any(v is not None for v in values):
-                out[slot.spec.name] = values
+                out[name] = values
     return out
 
 

@@ -313,6 +313,10 @@ def _peer_rows(peers: dict[str, dict[str, float]], sample: int) -> list[str]:
     return rows
 
 
+KEPT = "### Runs behind these numbers"
+"""The hand-kept run log below this heading of RESULTS-ingest.md survives a new run."""
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run both corpora and write ``bench/RESULTS-ingest.md``."""
     ap = argparse.ArgumentParser()
@@ -411,7 +415,10 @@ def main(argv: list[str] | None = None) -> int:
         "reads plain GPX where the C extension was not built at install).",
         "",
     ]
-    (HERE / "RESULTS-ingest.md").write_text("\n".join(lines))
+    out = HERE / "RESULTS-ingest.md"
+    old = out.read_text() if out.exists() else ""
+    kept = old[old.index(KEPT) :] if KEPT in old else ""
+    out.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
     print("\n".join(lines))
     return 0
 

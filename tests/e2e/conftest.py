@@ -9,15 +9,18 @@ violation is one), and a screenshot goes to ``build/screenshots`` (``make screen
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 import uvicorn
 from argon2 import PasswordHasher
@@ -30,10 +33,13 @@ from playwright.sync_api import (
     ViewportSize,
     sync_playwright,
 )
+from sqlalchemy.orm import Session
 
 from backstride.api.app import create_app
 from backstride.config import Settings
-from backstride.services import passwords
+from backstride.services import clinics, passwords
+from backstride.store.db import make_engine, session_factory
+from backstride.store.models import Account, Clinic
 from tests.web.seed import NOW, PASSWORD, seed
 
 CHROMIUM = os.environ.get("BACKSTRIDE_CHROMIUM", "/usr/lib/chromium/chromium-headless-shell")
@@ -175,6 +181,50 @@ def log_in(tab: Tab, email: str) -> None:
     page = tab.go("/login")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(tab.base + "/")
+
+
+@contextmanager
+def live_session(live: Live) -> Iterator[Session]:
+    """A session on the live server's database (its own engine, disposed after)."""
+    engine = make_engine(live.settings.effective_database_url)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+def north_clinician(live: Live, email: str, name: str) -> tuple[str, str]:
+    """A clinician of North Clinic with a second factor: ``(TOTP secret, account id)``."""
+    secret = pyotp.random_base32()
+    with live_session(live) as session:
+        north = session.query(Clinic).filter(Clinic.slug == "north").one()
+        made = clinics.create_clinician(
+            session,
+            principal=None,
+            email=email,
+            password=PASSWORD,
+            display_name=name,
+            clinic_id=north.id,
+            now=NOW - dt.timedelta(days=1),
+        )
+        account = session.get(Account, made.account_id)
+        assert account is not None
+        account.totp_secret = secret
+        account.totp_enabled_at = NOW - dt.timedelta(days=1)
+        session.commit()
+    return secret, made.account_id
+
+
+def log_in_with_code(tab: Tab, email: str, secret: str) -> None:
+    """Log in as staff: password, then the authenticator app's code."""
+    page = tab.go("/login")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).at(NOW))
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(tab.base + "/")
 

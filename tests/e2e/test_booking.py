@@ -5,19 +5,22 @@ book-on-behalf pages. axe and a screenshot on every page (``check_page``)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 
-import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
-from backstride.services import clinics
-from backstride.store.db import make_engine, session_factory
-from backstride.store.models import Account, Clinic
-from tests.e2e.conftest import DESKTOP, PHONE, Live, Tab, check_page, log_in
-from tests.web.seed import NOW, PASSWORD
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    Live,
+    Tab,
+    check_page,
+    log_in,
+    log_in_with_code,
+    north_clinician,
+)
 
 SIZES = {
     "desktop": (DESKTOP, "ana.book.desktop@example.org"),
@@ -120,47 +123,16 @@ def test_two_browsers_racing_for_one_time_get_one_confirmation(
     check_page(second.page, "book-taken")
 
 
-def _clinician(live: Live, email: str) -> str:
-    """A clinician of North Clinic with a second factor; returns the TOTP secret."""
-    secret = pyotp.random_base32()
-    engine = make_engine(live.settings.effective_database_url)
-    try:
-        with session_factory(engine)() as session:
-            north = session.query(Clinic).filter(Clinic.slug == "north").one()
-            made = clinics.create_clinician(
-                session,
-                principal=None,
-                email=email,
-                password=PASSWORD,
-                display_name="Sam Desk",
-                clinic_id=north.id,
-                now=NOW - dt.timedelta(days=1),
-            )
-            account = session.get(Account, made.account_id)
-            assert account is not None
-            account.totp_secret = secret
-            account.totp_enabled_at = NOW - dt.timedelta(days=1)
-            session.commit()
-    finally:
-        engine.dispose()
-    return secret
-
-
 @pytest.mark.parametrize("size", ["desktop", "phone"])
 def test_the_front_desk_sees_the_day_and_books_for_a_runner(
     size: str, open_tab: Callable[..., Tab], live: Live
 ) -> None:
     viewport = DESKTOP if size == "desktop" else PHONE
     email = f"desk.{size}@example.org"
-    secret = _clinician(live, email)
+    secret, _ = north_clinician(live, email, "Sam Desk")
     tab = open_tab(viewport)
-    page = tab.go("/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).at(NOW))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(tab.base + "/")
+    log_in_with_code(tab, email, secret)
+    page = tab.page
 
     tab.go("/clinic/book")
     check_page(page, "clinic-book")

@@ -9,15 +9,22 @@ import datetime as dt
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
-import pyotp
 import pytest
 from playwright.sync_api import expect
 
-from backstride.services import booking, clinics
-from backstride.store.db import make_engine, session_factory
+from backstride.services import booking
 from backstride.store.models import Account, Clinic, Runner
-from tests.e2e.conftest import DESKTOP, PHONE, Live, Tab, check_page
-from tests.web.seed import NOW, PASSWORD, RUNNER_EMAIL
+from tests.e2e.conftest import (
+    DESKTOP,
+    PHONE,
+    Live,
+    Tab,
+    check_page,
+    live_session,
+    log_in_with_code,
+    north_clinician,
+)
+from tests.web.seed import NOW, RUNNER_EMAIL
 
 LONDON = ZoneInfo("Europe/London")
 VISIT = {"desktop": dt.datetime(2026, 12, 16, 7, 15), "phone": dt.datetime(2026, 12, 17, 7, 15)}
@@ -27,45 +34,27 @@ VISIT = {"desktop": dt.datetime(2026, 12, 16, 7, 15), "phone": dt.datetime(2026,
 def _clinician_with_visit(live: Live, email: str, name: str, start: dt.datetime) -> tuple[str, str]:
     """A North clinician with a second factor and a visit of Ana's booked with them:
     ``(TOTP secret, appointment id)``."""
-    secret = pyotp.random_base32()
-    engine = make_engine(live.settings.effective_database_url)
-    try:
-        with session_factory(engine)() as session:
-            north = session.query(Clinic).filter(Clinic.slug == "north").one()
-            made = clinics.create_clinician(
-                session,
-                principal=None,
-                email=email,
-                password=PASSWORD,
-                display_name=name,
-                clinic_id=north.id,
-                now=NOW - dt.timedelta(days=1),
-            )
-            account = session.get(Account, made.account_id)
-            assert account is not None
-            account.totp_secret = secret
-            account.totp_enabled_at = NOW - dt.timedelta(days=1)
-            session.commit()
-            ana_account = session.query(Account).filter(Account.email == RUNNER_EMAIL).one()
-            ana = session.query(Runner).filter(Runner.account_id == ana_account.id).one()
-            type_id = next(
-                t.id
-                for t in booking.list_types(session, clinic_id=north.id)
-                if t.name == "Re-assessment"
-            )
-            visit = booking.book(
-                session,
-                principal=None,
-                clinic_id=north.id,
-                appointment_type_id=type_id,
-                start_at=start.replace(tzinfo=LONDON),
-                clinician_id=made.account_id,
-                runner_id=ana.id,
-                override_reason="before work",
-                now=NOW,
-            ).appointment
-    finally:
-        engine.dispose()
+    secret, clinician_id = north_clinician(live, email, name)
+    with live_session(live) as session:
+        north = session.query(Clinic).filter(Clinic.slug == "north").one()
+        ana_account = session.query(Account).filter(Account.email == RUNNER_EMAIL).one()
+        ana = session.query(Runner).filter(Runner.account_id == ana_account.id).one()
+        type_id = next(
+            t.id
+            for t in booking.list_types(session, clinic_id=north.id)
+            if t.name == "Re-assessment"
+        )
+        visit = booking.book(
+            session,
+            principal=None,
+            clinic_id=north.id,
+            appointment_type_id=type_id,
+            start_at=start.replace(tzinfo=LONDON),
+            clinician_id=clinician_id,
+            runner_id=ana.id,
+            override_reason="before work",
+            now=NOW,
+        ).appointment
     return secret, visit.id
 
 
@@ -78,13 +67,8 @@ def test_a_clinician_manages_their_hours_and_reads_a_pre_visit_report(
     name = f"Robin Hours {size}"
     secret, visit_id = _clinician_with_visit(live, email, name, VISIT[size])
     tab = open_tab(viewport)
-    page = tab.go("/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_label("Code from your authenticator app").fill(pyotp.TOTP(secret).at(NOW))
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(tab.base + "/")
+    log_in_with_code(tab, email, secret)
+    page = tab.page
 
     tab.go("/clinic")
     page.get_by_role("link", name="Availability").first.click()

@@ -3,20 +3,26 @@ browser-like client that logs in through the pages and sends the forms' CSRF tok
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pyotp
 import pytest
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from backstride.api.app import create_app
 from backstride.config import Settings
 from backstride.services import passwords
+from backstride.store.db import make_engine, session_factory
+from backstride.store.models import Account
 from tests.web.seed import NOW, PASSWORD, RUNNER_EMAIL, SeedWorld, seed
 
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
@@ -128,3 +134,34 @@ def browser(app: FastAPI) -> Iterator[Browser]:
     with Browser(app, base_url="http://testserver") as client:
         client.log_in()
         yield client
+
+
+@pytest.fixture
+def db(web_settings: Settings) -> Iterator[Session]:
+    """A session on the test's own copy of the seeded database."""
+    engine = make_engine(web_settings.effective_database_url)
+    with session_factory(engine)() as session:
+        yield session
+    engine.dispose()
+
+
+STAFF_SECRET = pyotp.random_base32()
+
+
+def staff_client(app: FastAPI, db: Session, email: str) -> Browser:
+    """Staff with the second factor set up, logged in with password and code."""
+    account = db.scalar(select(Account).where(Account.email == email))
+    assert account is not None
+    account.totp_secret = STAFF_SECRET
+    account.totp_enabled_at = NOW - dt.timedelta(days=30)
+    db.commit()
+    client = Browser(app, base_url="http://testserver")
+    client.page("/login")
+    step = client.submit("/login", {"email": email, "password": PASSWORD})
+    challenge = re.search(r'name="challenge" value="([^"]+)"', step.text)
+    assert challenge is not None, step.text[:500]
+    done = client.submit(
+        "/login/code", {"challenge": challenge.group(1), "code": pyotp.TOTP(STAFF_SECRET).at(NOW)}
+    )
+    assert done.status_code == 303, done.text[:500]
+    return client

@@ -10,32 +10,20 @@ from collections.abc import Iterator
 from urllib.parse import quote, unquote
 from zoneinfo import ZoneInfo
 
-import pyotp
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from backstride.clinic.eligibility import EMERGENCY_ACTION, URGENT_ACTION
-from backstride.config import Settings
 from backstride.services import booking, consent
 from backstride.store.db import make_engine, session_factory
 from backstride.store.models import Account, Assessment, AuditEvent
 from backstride.units import new_id
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, staff_client
 from tests.web.seed import CLINICIAN_EMAIL, NOW, OTHER_EMAIL, SeedWorld, principal_of
 
 LONDON = ZoneInfo("Europe/London")
-SECRET = pyotp.random_base32()
-
-
-@pytest.fixture
-def db(web_settings: Settings) -> Iterator[Session]:
-    """A session on the test's own copy of the seeded database."""
-    engine = make_engine(web_settings.effective_database_url)
-    with session_factory(engine)() as session:
-        yield session
-    engine.dispose()
 
 
 def _type_id(session: Session, clinic_id: str, name: str) -> str:
@@ -371,28 +359,9 @@ def test_too_close_to_change_online_says_why_and_to_phone_the_clinic(
 # ---- the clinic's side -------------------------------------------------------------------
 
 
-def _staff(app: FastAPI, db: Session) -> Browser:
-    """Dr North, with the second factor set up, logged in with password and code."""
-    account = db.get(Account, _account_id(db, CLINICIAN_EMAIL))
-    assert account is not None
-    account.totp_secret = SECRET
-    account.totp_enabled_at = NOW - dt.timedelta(days=30)
-    db.commit()
-    client = Browser(app, base_url="http://testserver")
-    client.page("/login")
-    step = client.submit("/login", {"email": CLINICIAN_EMAIL, "password": "correct horse battery"})
-    challenge = re.search(r'name="challenge" value="([^"]+)"', step.text)
-    assert challenge is not None, step.text[:500]
-    done = client.submit(
-        "/login/code", {"challenge": challenge.group(1), "code": pyotp.TOTP(SECRET).at(NOW)}
-    )
-    assert done.status_code == 303, done.text[:500]
-    return client
-
-
 @pytest.fixture
 def staff(app: FastAPI, db: Session) -> Iterator[Browser]:
-    with _staff(app, db) as client:
+    with staff_client(app, db, CLINICIAN_EMAIL) as client:
         yield client
 
 

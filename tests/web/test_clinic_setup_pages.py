@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
 
-import pyotp
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
@@ -19,50 +18,21 @@ from sqlalchemy.orm import Session
 from backstride.config import Settings
 from backstride.services import accounts, booking, clinics
 from backstride.services.booking.previsit import previsit_report
-from backstride.store.db import make_engine, session_factory
-from backstride.store.models import Account, AuditEvent, PainEntry
+from backstride.store.models import AuditEvent, PainEntry
 from backstride.web.routes.previsit import score_line
-from tests.web.conftest import Browser
+from tests.web.conftest import Browser, staff_client
 from tests.web.seed import CLINICIAN_EMAIL, NOW, PASSWORD, SeedWorld
 
 LONDON = ZoneInfo("Europe/London")
-SECRET = pyotp.random_base32()
 SOUTH_EMAIL = "doc.south@example.org"
 ADMIN_EMAIL = "admin@example.org"
 MONDAY = dt.date(2026, 11, 30)
 
 
 @pytest.fixture
-def db(web_settings: Settings) -> Iterator[Session]:
-    engine = make_engine(web_settings.effective_database_url)
-    with session_factory(engine)() as session:
-        yield session
-    engine.dispose()
-
-
-def _log_in_with_code(app: FastAPI, db: Session, email: str) -> Browser:
-    """Staff with the second factor set up, logged in with password and code."""
-    account = db.scalar(select(Account).where(Account.email == email))
-    assert account is not None
-    account.totp_secret = SECRET
-    account.totp_enabled_at = NOW - dt.timedelta(days=30)
-    db.commit()
-    client = Browser(app, base_url="http://testserver")
-    client.page("/login")
-    step = client.submit("/login", {"email": email, "password": PASSWORD})
-    challenge = re.search(r'name="challenge" value="([^"]+)"', step.text)
-    assert challenge is not None, step.text[:500]
-    done = client.submit(
-        "/login/code", {"challenge": challenge.group(1), "code": pyotp.TOTP(SECRET).at(NOW)}
-    )
-    assert done.status_code == 303, done.text[:500]
-    return client
-
-
-@pytest.fixture
 def staff(app: FastAPI, db: Session) -> Iterator[Browser]:
     """Dr North of North Clinic."""
-    with _log_in_with_code(app, db, CLINICIAN_EMAIL) as client:
+    with staff_client(app, db, CLINICIAN_EMAIL) as client:
         yield client
 
 
@@ -78,7 +48,7 @@ def south(app: FastAPI, db: Session, world: SeedWorld) -> Iterator[Browser]:
         clinic_id=world.other_clinic_id,
         now=NOW,
     )
-    with _log_in_with_code(app, db, SOUTH_EMAIL) as client:
+    with staff_client(app, db, SOUTH_EMAIL) as client:
         yield client
 
 
@@ -284,7 +254,7 @@ def test_an_admin_chooses_any_clinic(app: FastAPI, db: Session, world: SeedWorld
     accounts.create_staff_account(
         db, email=ADMIN_EMAIL, password=PASSWORD, role="admin", display_name="Admin", now=NOW
     )
-    with _log_in_with_code(app, db, ADMIN_EMAIL) as admin:
+    with staff_client(app, db, ADMIN_EMAIL) as admin:
         page = admin.page(f"/clinic/availability?clinic={world.clinic_id}")
         assert page.status_code == 200
         assert "Availability: Dr North" in page.text

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import cast
+from typing import Literal, cast
 
 from sqlalchemy import (
     Connection,
@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     delete,
     func,
     insert,
@@ -21,7 +22,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects import postgresql
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from backstride.errors import Conflict, InvalidInput, NotFound
 from backstride.services.accounts import AccountView, create_staff_account
@@ -80,6 +81,8 @@ class PatientRow:
     disposition: str | None
     flags: tuple[str, ...]
     assessed_at: dt.datetime | None
+    reviewed: bool = False
+    """A clinician has reviewed the latest assessment (``services.reviews``)."""
 
 
 def _view(c: Clinic) -> ClinicView:
@@ -255,6 +258,38 @@ _PAGE = (
     .limit(bindparam("limit", type_=Integer))
     .offset(bindparam("offset", type_=Integer))
 )
+_EARLIER = aliased(Assessment)
+_IN_FORCE = (  # the runner's latest assessment (none: NULL columns)
+    select(func.max(_EARLIER.created_at)).where(_EARLIER.runner_id == Runner.id).scalar_subquery()
+)
+_SEVERITY = case(
+    {"emergency": 0, "urgent": 1, "clinician": 2, "self_management": 3},
+    value=Assessment.disposition,
+    else_=4,
+)
+_PAGE_BY_ATTENTION = (
+    select(Runner.id, Runner.display_name, Consent.clinic_id, Consent.granted_at)
+    .join(Consent, Consent.runner_id == Runner.id)
+    .join(ClinicMember, ClinicMember.clinic_id == Consent.clinic_id)
+    .outerjoin(
+        Assessment,
+        and_(Assessment.runner_id == Runner.id, Assessment.created_at == _IN_FORCE),
+    )
+    .where(ClinicMember.account_id == bindparam("account_id"), Consent.revoked_at.is_(None))
+    .order_by(
+        _SEVERITY,
+        # not yet reviewed by a clinician first (a review stores its flags)
+        case((Assessment.result[("review", "flags")].as_string().is_(None), 0), else_=1),
+        Assessment.created_at.desc(),
+        Runner.display_name,
+        Runner.id,
+    )
+    .limit(bindparam("limit", type_=Integer))
+    .offset(bindparam("offset", type_=Integer))
+)
+"""Runners who need attention first: by the latest assessment's outcome as in force
+(emergency, urgent, see a clinician, self-management, none yet), then not yet reviewed, then
+the newest assessment, then by name."""
 _LATEST_AT = (
     select(Assessment.runner_id, func.max(Assessment.created_at).label("at"))
     .where(Assessment.runner_id.in_(bindparam("ids", expanding=True)))
@@ -335,16 +370,19 @@ def list_patients(
     now: dt.datetime,
     limit: int = 50,
     offset: int = 0,
+    order: Literal["name", "attention"] = "name",
 ) -> list[PatientRow]:
     """Runners with active consent to my clinics, with the latest disposition and flags.
 
-    Two indexed queries: the page of consenting runners (by name), then the latest assessment
-    of just those runners. Every runner shown gets one audited read event (one statement).
+    Two indexed queries: the page of consenting runners (``order``: by name, or those who
+    need attention first: ``_PAGE_BY_ATTENTION``), then the latest assessment of just those
+    runners. Every runner shown gets one audited read event (one statement).
     """
     require_role(principal, "clinician")
     conn = session.connection()
+    query = _PAGE_BY_ATTENTION if order == "attention" else _PAGE
     page = conn.execute(
-        _PAGE, {"account_id": principal.account_id, "limit": limit, "offset": offset}
+        query, {"account_id": principal.account_id, "limit": limit, "offset": offset}
     ).all()
     ids = list(dict.fromkeys(row[0] for row in page))
     latest = {row.runner_id: row for row in conn.execute(_LATEST, {"ids": ids})} if ids else {}
@@ -368,6 +406,7 @@ def list_patients(
             disposition=None if assessment is None else assessment.disposition,
             flags=flags,
             assessed_at=None if assessment is None else assessment.created_at,
+            reviewed=assessment is not None and assessment.reviewed_flags is not None,
         )
     if out:
         _audit_page(conn, principal=principal, runner_ids=list(out), now=now)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import TypeAdapter
@@ -35,9 +35,18 @@ def list_patients(
     now: Now,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    order: Annotated[
+        Literal["name", "attention"],
+        Query(
+            description="name, or attention: emergency and urgent outcomes first, then those "
+            "waiting for an assessment, then not yet reviewed, newest answers first"
+        ),
+    ] = "name",
 ) -> Response:
-    """Runners who consent to my clinics (by name, paged), with latest disposition and flags."""
-    rows = clinics.list_patients(session, principal=principal, now=now, limit=limit, offset=offset)
+    """Runners who consent to my clinics (paged), with latest disposition and flags."""
+    rows = clinics.list_patients(
+        session, principal=principal, now=now, limit=limit, offset=offset, order=order
+    )
     return json_response(_PATIENTS, rows)
 
 

@@ -100,7 +100,10 @@ class PreVisitReport:
     generated_at: dt.datetime
 
 
-def _scores(session: Session, runner_id: str, since: dt.datetime) -> tuple[ScoreChange, ...]:
+def score_changes(session: Session, runner_id: str, since: dt.datetime) -> tuple[ScoreChange, ...]:
+    """Each questionnaire's latest score and its change from the last score answered by
+    ``since`` (the instrument's own threshold says whether it is a real change; none for the
+    PSFS, whose activities are scored one by one). No authorisation here: callers check."""
     out = []
     for name, inst in sorted(shipped_instruments().items()):
         points = intake_service.questionnaire_trend(session, runner_id=runner_id, instrument=name)
@@ -238,7 +241,7 @@ def previsit_report(
         assessed_at=None if row is None else row.created_at,
         reasons=reasons,
         flags=flags,
-        scores=_scores(session, ap.runner_id, since),
+        scores=score_changes(session, ap.runner_id, since),
         pain=pain,
         load_flags=load_flags,
         adherence=_adherence(session, ap.runner_id, runner.handle, since.date(), today),
@@ -264,4 +267,5 @@ __all__ = [
     "PreVisitReport",
     "ScoreChange",
     "previsit_report",
+    "score_changes",
 ]

@@ -14,6 +14,7 @@ from backstride.web.routes import (
     home,
     intake,
     log,
+    patients,
     plan,
     previsit,
     public,
@@ -38,6 +39,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     clinic.router,
     availability.router,
     previsit.router,
+    patients.router,
 )
 
 __all__ = ["ROUTERS"]

@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from backstride.store.models import Assessment, AuditEvent
+from backstride.store.models import Assessment, AuditEvent, Plan, PlanVersion
 from backstride.units import new_id
 from tests.web.conftest import Browser, staff_client
 from tests.web.seed import CLINICIAN_EMAIL, NOW, SeedWorld
@@ -145,3 +145,44 @@ def test_a_review_is_saved_through_the_service_and_a_refused_one_changes_nothing
     assert "Examined: no red flags, mobile." in page.text
     listed = staff.page("/clinic/patients").text
     assert "Reviewed" in listed
+
+
+def test_a_plan_that_asks_the_runner_to_call_is_said_on_the_list_and_the_record(
+    staff: Browser, db: Session, world: SeedWorld
+) -> None:
+    plan = db.get(Plan, world.plan_id)
+    assert plan is not None
+    current = db.scalars(
+        select(PlanVersion).where(
+            PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
+        )
+    ).one()
+    text = "Pain during runs rose three sessions in a row: contact the clinic."
+    document = {**current.document, "escalations": [{"code": "plan.escalation", "text": text}]}
+    plan.current_version += 1
+    db.add(
+        PlanVersion(
+            id=new_id(),
+            plan_id=plan.id,
+            version=plan.current_version,
+            created_at=NOW,
+            reason="adapted",
+            document=document,
+        )
+    )
+    db.commit()
+    listed = staff.page("/clinic/patients").text
+    first = listed.index(f'href="/clinic/patients/{world.runner_id}"')
+    assert "Asked to contact the clinic" in listed[first : first + 1500]
+    record = staff.page(f"/clinic/patients/{world.runner_id}").text
+    assert "The plan asks Ana Runner to contact the clinic now." in record
+    assert text in record
+
+
+def test_the_list_finds_a_runner_by_part_of_the_name(staff: Browser, world: SeedWorld) -> None:
+    found = staff.page("/clinic/patients?q=ana+RUN").text
+    assert f'href="/clinic/patients/{world.runner_id}"' in found
+    assert 'value="ana RUN"' in found  # the search is kept in its box
+    none = staff.page("/clinic/patients?q=%25").text  # a "%" is a character, not "anything"
+    assert 'No runner\'s name contains "%".' in none
+    assert f'href="/clinic/patients/{world.runner_id}"' not in none

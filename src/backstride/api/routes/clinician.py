@@ -42,10 +42,13 @@ def list_patients(
             "waiting for an assessment, then not yet reviewed, newest answers first"
         ),
     ] = "name",
+    name: Annotated[
+        str | None, Query(max_length=120, description="only runners whose name contains this")
+    ] = None,
 ) -> Response:
     """Runners who consent to my clinics (paged), with latest disposition and flags."""
     rows = clinics.list_patients(
-        session, principal=principal, now=now, limit=limit, offset=offset, order=order
+        session, principal=principal, now=now, limit=limit, offset=offset, order=order, name=name
     )
     return json_response(_PATIENTS, rows)
 

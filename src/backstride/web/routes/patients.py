@@ -85,6 +85,7 @@ def patient_list(request: Request, visitor: StaffDep, session: DbSession, now: N
         page = max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         page = 1
+    q = request.query_params.get("q", "").strip()[:120]
     rows = clinics.list_patients(
         session,
         principal=visitor.principal,
@@ -92,12 +93,14 @@ def patient_list(request: Request, visitor: StaffDep, session: DbSession, now: N
         limit=PAGE_SIZE + 1,  # one more: is there a next page?
         offset=(page - 1) * PAGE_SIZE,
         order="attention",
+        name=q or None,
     )
     return render(
         request,
         "clinic_patients.html",
         {
             "rows": rows[:PAGE_SIZE],
+            "q": q,
             "page": page,
             "more": len(rows) > PAGE_SIZE,
             "outcome": _outcome,
@@ -125,6 +128,7 @@ def _record_page(
         session, principal=visitor.principal, runner_id=runner_id, now=now
     )
     latest = record.assessments[-1] if record.assessments else None
+    plan = record.plan_versions[-1] if record.plan_versions else None
     since_at = now - dt.timedelta(days=RECENT_DAYS)
     since = since_at.date()
     context: dict[str, Any] = {
@@ -139,7 +143,8 @@ def _record_page(
         "pain": [p for p in record.pain_entries if p.entry_date >= since][::-1],
         "sessions": [s for s in record.session_logs if s.session_date >= since][::-1],
         "weeks": record.weeks[-8:] if any(w.activities for w in record.weeks[-8:]) else [],
-        "plan": record.plan_versions[-1] if record.plan_versions else None,
+        "plan": plan,
+        "escalations": _escalations(plan.document if plan else {}),
         "choices_list": REVIEW_CHOICES,
         "labels": LABELS,
         "state": state or FormState(values={"disposition": latest.disposition if latest else ""}),
@@ -156,6 +161,15 @@ def _record_page(
         title=f"{record.runner.display_name}: record",
         current="patients",
     )
+
+
+def _escalations(document: dict[str, Any]) -> list[str]:
+    """Why the current plan asks the runner to contact the clinic now (``plan.escalation``)."""
+    return [
+        str(d["text"])
+        for d in document.get("escalations") or ()
+        if isinstance(d, dict) and d.get("text")
+    ]
 
 
 def _reasons(result: dict[str, Any]) -> list[str]:

@@ -88,6 +88,8 @@ def test_a_clinician_finds_a_runner_reviews_the_assessment_and_books_the_next_vi
     row.get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Latest assessment")).to_be_visible()
+    # one intake, a week ago: nothing from 4 weeks back to compare with
+    expect(page.get_by_text("No score from before 4 weeks ago to compare").first).to_be_visible()
     check_page(page, "clinic-patient")
 
     page.get_by_label("Keep seeing the clinic").check()

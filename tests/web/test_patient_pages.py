@@ -82,6 +82,9 @@ def test_the_record_is_an_audited_read_and_only_for_a_consenting_runner(
     assert page.status_code == 200
     for heading in ("Latest assessment", "Review after seeing Ana Runner", "Pain diary"):
         assert heading in page.text
+    # her intakes 42, 21 and 7 days ago: each score against the one from before 4 weeks ago
+    assert re.search(r"change: [+−]\d", page.text)
+    assert "A screening: read its level" in page.text  # STarT Back has no change threshold
     assert f'href="/clinic/book?runner={world.runner_id}"' in page.text
     assert _reads(db, "timeline", world.runner_id) == before + 1
     other = staff.page(f"/clinic/patients/{world.other_runner_id}")

@@ -98,8 +98,8 @@ def day(value: dt.date | dt.datetime | None) -> str:
     return f"{value.day} {value:%b %Y}"
 
 
-def score_line(s: Score) -> ScoreLine:
-    """A score, its value at the last visit and the change in words (clinical reference
+def score_line(s: Score, *, since: str = "the last visit") -> ScoreLine:
+    """A score, its value at ``since`` (the last visit) and the change in words (clinical reference
     §4.1: a change is real when it passes the instrument's MCID); an instrument not listed in
     :data:`INSTRUMENTS` is named as the shipped catalogue names it."""
     inst = shipped_instruments().get(s.instrument)
@@ -107,7 +107,7 @@ def score_line(s: Score) -> ScoreLine:
     name, unit, digits = INSTRUMENTS.get(s.instrument, (title, "", 1))
     if s.change is None:
         change = DASH
-        verdict = "No score from before the last visit to compare"
+        verdict = f"No score from before {since} to compare"
         if s.instrument == "psfs" and s.baseline is not None:
             verdict = "Not compared here (each activity is scored on its own)"
         elif s.baseline is not None:

@@ -139,7 +139,9 @@ def _record_page(
         "told": disposition_words(latest.triaged_disposition) if latest else None,
         "reasons": _reasons(latest.result) if latest else [],
         "flag_words": FLAG_WORDS,
-        "scores": [score_line(c) for c in score_changes(session, runner_id, since_at)],
+        "scores": [
+            score_line(c, since="4 weeks ago") for c in score_changes(session, runner_id, since_at)
+        ],
         "pain": [p for p in record.pain_entries if p.entry_date >= since][::-1],
         "sessions": [s for s in record.session_logs if s.session_date >= since][::-1],
         "weeks": record.weeks[-8:] if any(w.activities for w in record.weeks[-8:]) else [],

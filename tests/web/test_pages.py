@@ -84,6 +84,7 @@ def test_a_clinician_sees_that_the_runner_pages_are_not_theirs(anon: Browser) ->
     home = anon.page("/")
     assert home.status_code == 200
     assert "Signed in as Dr North" in home.text
+    assert 'href="/clinic/patients"' in home.text  # the clinic's day starts with the patients
     response = anon.get("/plan")
     assert response.status_code == 403
     assert "these pages are for runners" in response.text

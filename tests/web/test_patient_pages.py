@@ -186,6 +186,8 @@ def test_the_list_finds_a_runner_by_part_of_the_name(staff: Browser, world: Seed
     found = staff.page("/clinic/patients?q=ana+RUN").text
     assert f'href="/clinic/patients/{world.runner_id}"' in found
     assert 'value="ana RUN"' in found  # the search is kept in its box
+    for page in ("0", "x", "9" * 40):  # a page out of range or not a number: still a page
+        assert staff.page(f"/clinic/patients?page={page}").status_code == 200
     none = staff.page("/clinic/patients?q=%25").text  # a "%" is a character, not "anything"
     assert 'No runner\'s name contains "%".' in none
     assert f'href="/clinic/patients/{world.runner_id}"' not in none

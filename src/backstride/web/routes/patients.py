@@ -48,6 +48,8 @@ register(
 )
 
 PAGE_SIZE = 50
+MAX_PAGE = 20_000
+"""Pages past this are clamped to it (the API's offset limit is 1,000,000 rows)."""
 OUTCOMES = {
     "emergency": ("Emergency", "alert"),
     "urgent": ("Urgent", "alert"),
@@ -82,7 +84,7 @@ def patient_list(request: Request, visitor: StaffDep, session: DbSession, now: N
     """Runners who share their record with my clinics, those who need attention first."""
     assert visitor.principal is not None
     try:
-        page = max(1, int(request.query_params.get("page", "1")))
+        page = min(max(1, int(request.query_params.get("page", "1"))), MAX_PAGE)
     except ValueError:
         page = 1
     q = request.query_params.get("q", "").strip()[:120]

@@ -32,3 +32,9 @@ def test_pain_rising_2_to_6_over_ten_days_tells_the_runner_to_contact_the_clinic
     assert current["contact_clinic"] is True
     assert {e["code"] for e in current["plan"]["escalations"]} == codes
     assert current["plan"]["do_now"][0].startswith("Contact your clinic")
+    # the plan row says so (migration 0015), and the clinician's list puts the runner first
+    listed = client.get(
+        "/api/v1/clinician/runners?order=attention", headers=world.headers("clinician_with")
+    ).json()
+    assert listed[0]["runner_id"] == world.runner_a
+    assert listed[0]["asked_to_contact"] is True

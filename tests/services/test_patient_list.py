@@ -55,7 +55,12 @@ def _plan(session: Session, runner_id: str, escalations: list[dict[str, str]]) -
     plan_id = new_id()
     session.add(
         models.Plan(
-            id=plan_id, runner_id=runner_id, status="active", created_at=NOW, current_version=2
+            id=plan_id,
+            runner_id=runner_id,
+            status="active",
+            created_at=NOW,
+            current_version=2,
+            contact_clinic=bool(escalations),  # as services.plans writes it
         )
     )
     for version, document in ((1, {"escalations": []}), (2, {"escalations": escalations})):

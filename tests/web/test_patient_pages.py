@@ -13,10 +13,11 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from backstride.services import clinician_plan
 from backstride.store.models import Assessment, AuditEvent, Plan, PlanVersion
 from backstride.units import new_id
 from tests.web.conftest import Browser, staff_client
-from tests.web.seed import CLINICIAN_EMAIL, NOW, SeedWorld
+from tests.web.seed import CLINICIAN_EMAIL, NOW, SeedWorld, principal_of
 
 
 @pytest.fixture
@@ -162,16 +163,9 @@ def test_a_plan_that_asks_the_runner_to_call_is_said_on_the_list_and_the_record(
     ).one()
     text = "Pain during runs rose three sessions in a row: contact the clinic."
     document = {**current.document, "escalations": [{"code": "plan.escalation", "text": text}]}
-    plan.current_version += 1
-    db.add(
-        PlanVersion(
-            id=new_id(),
-            plan_id=plan.id,
-            version=plan.current_version,
-            created_at=NOW,
-            reason="adapted",
-            document=document,
-        )
+    doctor = principal_of(db, world.clinician_account_id)
+    clinician_plan.edit_plan(  # as the adaptation would store it
+        db, principal=doctor, runner_id=world.runner_id, document=document, reason="t", now=NOW
     )
     db.commit()
     listed = staff.page("/clinic/patients").text

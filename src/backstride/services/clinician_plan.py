@@ -73,6 +73,7 @@ def edit_plan(
         )
     )
     plan.current_version = version
+    plan.contact_clinic = bool(document.get("escalations"))
     audit.record(
         session,
         principal=principal,

@@ -36,7 +36,6 @@ from backstride.store.models import (
     ClinicMember,
     Consent,
     Plan,
-    PlanVersion,
     Runner,
 )
 from backstride.units import new_id
@@ -250,20 +249,12 @@ def delete_clinician(session: Session, *, principal: Principal, account_id: str)
     session.commit()
 
 
-_ESCALATIONS = (  # the current plan's reasons to contact the clinic now, as JSON text
-    select(PlanVersion.document["escalations"].as_string())
-    .join(Plan, Plan.id == PlanVersion.plan_id)
-    .where(
-        Plan.runner_id == Runner.id,
-        Plan.status != "archived",
-        PlanVersion.version == Plan.current_version,
-    )
-    .order_by(Plan.created_at.desc())
-    .limit(1)
+_ASKED_TO_CONTACT = (  # the current plan asks the runner to contact the clinic now
+    select(Plan.id)
+    .where(Plan.runner_id == Runner.id, Plan.status != "archived", Plan.contact_clinic)
     .correlate(Runner)
-    .scalar_subquery()
+    .exists()
 )
-_NO_ESCALATION = "[]"
 _NAME = or_(  # no filter, or the name contains the text (case-insensitive; ``_like``)
     bindparam("pattern", type_=String).is_(None),
     # lower() on both sides: the same folding whatever the store (SQLite's is ASCII only)
@@ -293,7 +284,7 @@ _PAGE = (
         Runner.display_name,
         Consent.clinic_id,
         Consent.granted_at,
-        _ESCALATIONS.label("escalations"),
+        _ASKED_TO_CONTACT.label("asked_to_contact"),
     )
     .join(Consent, Consent.runner_id == Runner.id)
     .join(ClinicMember, ClinicMember.clinic_id == Consent.clinic_id)
@@ -310,7 +301,7 @@ _SEVERITY = case(
     (Assessment.disposition == "emergency", 0),
     (Assessment.disposition == "urgent", 1),
     # worsening pain or bone pain in the logs: the plan asks the runner to contact the clinic
-    (func.coalesce(_ESCALATIONS, _NO_ESCALATION) != _NO_ESCALATION, 2),
+    (_ASKED_TO_CONTACT, 2),
     (Assessment.disposition == "clinician", 3),
     (Assessment.disposition == "self_management", 4),
     else_=5,
@@ -321,7 +312,7 @@ _PAGE_BY_ATTENTION = (
         Runner.display_name,
         Consent.clinic_id,
         Consent.granted_at,
-        _ESCALATIONS.label("escalations"),
+        _ASKED_TO_CONTACT.label("asked_to_contact"),
     )
     .join(Consent, Consent.runner_id == Runner.id)
     .join(ClinicMember, ClinicMember.clinic_id == Consent.clinic_id)
@@ -450,7 +441,7 @@ def list_patients(
     ids = list(dict.fromkeys(row[0] for row in page))
     latest = {row.runner_id: row for row in conn.execute(_LATEST, {"ids": ids})} if ids else {}
     out: dict[str, PatientRow] = {}
-    for runner_id, name, clinic_id, granted_at, escalations in page:
+    for runner_id, display_name, clinic_id, granted_at, asked_to_contact in page:
         if runner_id in out:
             continue
         assessment = latest.get(runner_id)
@@ -463,14 +454,14 @@ def list_patients(
             flags = tuple(sorted(chosen))
         out[runner_id] = PatientRow(
             runner_id=runner_id,
-            display_name=name,
+            display_name=display_name,
             clinic_id=clinic_id,
             consent_granted_at=granted_at,
             disposition=None if assessment is None else assessment.disposition,
             flags=flags,
             assessed_at=None if assessment is None else assessment.created_at,
             reviewed=assessment is not None and assessment.reviewed_flags is not None,
-            asked_to_contact=escalations not in (None, _NO_ESCALATION),
+            asked_to_contact=bool(asked_to_contact),
         )
     if out:
         _audit_page(conn, principal=principal, runner_ids=list(out), now=now)

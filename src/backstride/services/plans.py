@@ -118,7 +118,12 @@ def create_plan(
         old.status = "archived"
     session.add(
         models.Plan(
-            id=plan_id, runner_id=runner.id, status=plan.status, created_at=now, current_version=1
+            id=plan_id,
+            runner_id=runner.id,
+            status=plan.status,
+            created_at=now,
+            current_version=1,
+            contact_clinic=bool(plan.escalations),
         )
     )
     session.flush()
@@ -325,6 +330,7 @@ def adapt_plan(
     plan = result.plan
     row = _current_row(session, runner.id)
     row.current_version, row.status = version, plan.status
+    row.contact_clinic = bool(plan.escalations)
     reason = "; ".join(d.text for d in result.decisions) or "no new logs: plan unchanged"
     session.add(
         models.PlanVersion(

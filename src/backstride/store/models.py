@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -431,6 +432,10 @@ class Plan(Base):
     status: Mapped[str] = mapped_column(String(16))  # active | blocked | archived
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime())
     current_version: Mapped[int] = mapped_column(Integer, default=1)
+    contact_clinic: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    """The current version asks the runner to contact the clinic now (its ``escalations``):
+    written with every version, so the clinician's list sorts by it without reading plan
+    documents (migration 0015)."""
 
 
 class PlanVersion(Base):

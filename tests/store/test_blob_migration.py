@@ -13,7 +13,8 @@ from backstride.config import Settings
 from backstride.services.blobstore import adopt_legacy, blob_store
 from backstride.store.db import make_engine, session_factory
 from backstride.store.migrate import downgrade, drift, upgrade
-from tests.db_backends import BACKENDS, fresh_postgres_database
+from tests.db_backends import BACKENDS
+from tests.store.migration_db import insert_runner, migration_url, stamp
 
 BEFORE = "0007_accounts_and_sessions"
 T0 = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)
@@ -22,35 +23,18 @@ SHA = hashlib.sha256(DATA).hexdigest()
 R1, R2 = "1" * 32, "2" * 32
 
 
-def _url(backend_name: str, tmp_path: Path, worker_id: str) -> str:
-    if backend_name == "sqlite":
-        return f"sqlite:///{tmp_path / 'm.db'}"
-    return fresh_postgres_database(f"backstride_blobmig_{worker_id}")
-
-
-def _at(conn_dialect: str, when: dt.datetime) -> object:
-    return when.replace(tzinfo=None) if conn_dialect == "sqlite" else when
-
-
 def _seed_shared_blob(url: str) -> None:
     """The old layout: one blob row for two runners, named after runner 1's upload."""
     engine = make_engine(url, null_pool=True)
-    d = engine.dialect.name
     with engine.begin() as conn:
         for rid, handle in ((R1, "one"), (R2, "two")):
-            conn.execute(
-                text(
-                    "INSERT INTO runners (id, handle, display_name, timezone, preferences, "
-                    "created_at) VALUES (:id, :h, :h, 'UTC', '{}', :at)"
-                ),
-                {"id": rid, "h": handle, "at": _at(d, T0)},
-            )
+            insert_runner(conn, rid, handle, T0)
         conn.execute(
             text(
                 "INSERT INTO blobs (sha256, size_bytes, filename, created_at) "
                 "VALUES (:sha, :size, '/srv/uploads/job/Jane-Doe-notes.gpx', :at)"
             ),
-            {"sha": SHA, "size": len(DATA), "at": _at(d, T0)},
+            {"sha": SHA, "size": len(DATA), "at": stamp(conn, T0)},
         )
         for n, (rid, when) in enumerate(((R1, T0), (R2, T0 + dt.timedelta(days=3)))):
             conn.execute(
@@ -64,9 +48,9 @@ def _seed_shared_blob(url: str) -> None:
                     "id": f"{n}" * 32,
                     "rid": rid,
                     "sha": SHA,
-                    "at": _at(d, T0),
+                    "at": stamp(conn, T0),
                     "day": T0.date(),
-                    "imp": _at(d, when),
+                    "imp": stamp(conn, when),
                 },
             )
             conn.execute(
@@ -75,7 +59,7 @@ def _seed_shared_blob(url: str) -> None:
                         "index", '"index"'
                     )
                 ),
-                {"a": f"{n}" * 32, "at": _at(d, T0)},
+                {"a": f"{n}" * 32, "at": stamp(conn, T0)},
             )
     engine.dispose()
 
@@ -84,7 +68,7 @@ def _seed_shared_blob(url: str) -> None:
 def test_a_shared_original_becomes_one_row_per_runner_and_the_first_uploader_keeps_its_name(
     backend_name: str, tmp_path: Path, worker_id: str
 ) -> None:
-    url = _url(backend_name, tmp_path, worker_id)
+    url = migration_url(backend_name, tmp_path, f"backstride_blobmig_{worker_id}")
     upgrade(url, BEFORE)
     _seed_shared_blob(url)
     upgrade(url)

@@ -20,8 +20,9 @@ from backstride.ingest.model import Streams
 from backstride.services.rows.activity import hr_time_from_streams
 from backstride.store.db import make_engine
 from backstride.store.migrate import MIGRATIONS_DIR, upgrade
-from tests.db_backends import BACKENDS, fresh_postgres_database
+from tests.db_backends import BACKENDS
 from tests.ingest.bss1 import encode_bss1
+from tests.store.migration_db import insert_runner, migration_url, stamp
 
 BEFORE = "0004_import_lease"
 AFTER = "0005_activity_hr_time"
@@ -81,28 +82,16 @@ def test_the_frozen_copy_agrees_on_the_fixture_rows() -> None:
         assert frozen(blob) == hr_time_from_streams(blob)
 
 
-def _url(backend_name: str, tmp_path: Path, worker_id: str) -> str:
-    if backend_name == "sqlite":
-        return f"sqlite:///{tmp_path / 'm.db'}"
-    return fresh_postgres_database(f"backstride_hrmig_{worker_id}")
-
-
 @pytest.mark.parametrize("backend_name", BACKENDS)
 def test_upgrading_fills_hr_time_as_the_application_computes_it(
     backend_name: str, tmp_path: Path, worker_id: str
 ) -> None:
-    url = _url(backend_name, tmp_path, worker_id)
+    url = migration_url(backend_name, tmp_path, f"backstride_hrmig_{worker_id}")
     upgrade(url, BEFORE)
     engine = make_engine(url, null_pool=True)
-    at: object = T0.replace(tzinfo=None) if engine.dialect.name == "sqlite" else T0
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO runners (id, handle, display_name, timezone, preferences, "
-                "created_at) VALUES (:id, 'one', 'One', 'UTC', '{}', :at)"
-            ),
-            {"id": RUNNER, "at": at},
-        )
+        at = stamp(conn, T0)
+        insert_runner(conn, RUNNER, "one", T0)
         for activity_id, blob in FIXTURE.items():
             conn.execute(
                 text(

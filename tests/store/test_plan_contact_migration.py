@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from backstride.store.db import make_engine
 from backstride.store.migrate import upgrade
-from tests.db_backends import BACKENDS, fresh_postgres_database
+from tests.db_backends import BACKENDS
+from tests.store.migration_db import insert_runner, migration_url, stamp
 
 BEFORE = "0014_appointment_span_bound"
 AFTER = "0015_plan_contact_clinic"
@@ -28,28 +29,16 @@ PLANS: dict[str, tuple[int, dict[int, dict[str, object]], bool]] = {
 }
 
 
-def _url(backend_name: str, tmp_path: Path, worker_id: str) -> str:
-    if backend_name == "sqlite":
-        return f"sqlite:///{tmp_path / 'm.db'}"
-    return fresh_postgres_database(f"backstride_planmig_{worker_id}")
-
-
 @pytest.mark.parametrize("backend_name", BACKENDS)
 def test_upgrading_marks_the_plans_whose_current_version_asks_to_contact_the_clinic(
     backend_name: str, tmp_path: Path, worker_id: str
 ) -> None:
-    url = _url(backend_name, tmp_path, worker_id)
+    url = migration_url(backend_name, tmp_path, f"backstride_planmig_{worker_id}")
     upgrade(url, BEFORE)
     engine = make_engine(url, null_pool=True)
-    at: object = T0.replace(tzinfo=None) if engine.dialect.name == "sqlite" else T0
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO runners (id, handle, display_name, timezone, preferences, "
-                "created_at) VALUES (:id, 'one', 'One', 'UTC', '{}', :at)"
-            ),
-            {"id": RUNNER, "at": at},
-        )
+        at = stamp(conn, T0)
+        insert_runner(conn, RUNNER, "one", T0)
         for plan_id, (current, versions, _) in PLANS.items():
             conn.execute(
                 text(

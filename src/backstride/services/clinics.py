@@ -278,7 +278,7 @@ def _like(text: str | None) -> str | None:
 # skips building and cache-key generation per call) and run on the Core connection (no ORM
 # result machinery for plain columns). Measured in-process on 10,000 runners (PostgreSQL):
 # 5.2 -> 2.3 ms of CPU per page (docs/decisions/0008-api-and-auth.md).
-_PAGE = (
+_CONSENTING = (  # my clinics' consenting runners (a runner of two of them: a row each)
     select(
         Runner.id,
         Runner.display_name,
@@ -289,7 +289,9 @@ _PAGE = (
     .join(Consent, Consent.runner_id == Runner.id)
     .join(ClinicMember, ClinicMember.clinic_id == Consent.clinic_id)
     .where(ClinicMember.account_id == bindparam("account_id"), Consent.revoked_at.is_(None), _NAME)
-    .order_by(Runner.display_name, Runner.id)
+)
+_PAGE = (
+    _CONSENTING.order_by(Runner.display_name, Runner.id)
     .limit(bindparam("limit", type_=Integer))
     .offset(bindparam("offset", type_=Integer))
 )
@@ -307,20 +309,10 @@ _SEVERITY = case(
     else_=5,
 )
 _PAGE_BY_ATTENTION = (
-    select(
-        Runner.id,
-        Runner.display_name,
-        Consent.clinic_id,
-        Consent.granted_at,
-        _ASKED_TO_CONTACT.label("asked_to_contact"),
-    )
-    .join(Consent, Consent.runner_id == Runner.id)
-    .join(ClinicMember, ClinicMember.clinic_id == Consent.clinic_id)
-    .outerjoin(
+    _CONSENTING.outerjoin(
         Assessment,
         and_(Assessment.runner_id == Runner.id, Assessment.created_at == _IN_FORCE),
     )
-    .where(ClinicMember.account_id == bindparam("account_id"), Consent.revoked_at.is_(None), _NAME)
     .order_by(
         _SEVERITY,
         # not yet reviewed by a clinician first (a review stores its flags)

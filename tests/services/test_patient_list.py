@@ -190,6 +190,7 @@ def test_a_name_filter_matches_part_of_the_name_and_takes_like_characters_litera
     assert names("Zed_") == ["Zed_Runner"]
     assert names("Hal") == []  # another clinic's runner, even by name
     assert len(names("  ")) == 10  # blank: no filter (the 8 of the world and the 2 above)
+    assert names("Ze\x00d") == ["Zed_Runner"]  # a NUL (PostgreSQL refuses it) is dropped
 
 
 def _clinic_id(session: Session, slug: str) -> str:

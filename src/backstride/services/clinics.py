@@ -266,8 +266,9 @@ _NAME = or_(  # no filter, or the name contains the text (case-insensitive; ``_l
 
 def _like(text: str | None) -> str | None:
     """A LIKE pattern for a name containing ``text`` (its ``%``, ``_`` and ``\\`` taken
-    literally); None for no text."""
-    text = (text or "").strip()
+    literally; NUL characters, which no name holds and PostgreSQL refuses, dropped); None for
+    no text."""
+    text = (text or "").replace("\x00", "").strip()
     if not text:
         return None
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

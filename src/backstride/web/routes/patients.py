@@ -87,7 +87,7 @@ def patient_list(request: Request, visitor: StaffDep, session: DbSession, now: N
         page = min(max(1, int(request.query_params.get("page", "1"))), MAX_PAGE)
     except ValueError:
         page = 1
-    q = request.query_params.get("q", "").strip()[:120]
+    q = request.query_params.get("q", "").replace("\x00", "").strip()[:120]
     rows = clinics.list_patients(
         session,
         principal=visitor.principal,

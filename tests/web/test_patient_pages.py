@@ -5,6 +5,7 @@ audited service, a refused value said beside its field and nothing stored."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections.abc import Iterator
 
@@ -87,6 +88,10 @@ def test_the_record_is_an_audited_read_and_only_for_a_consenting_runner(
     assert re.search(r"change: [+−]\d", page.text)
     assert "A screening: read its level" in page.text  # STarT Back has no change threshold
     assert f'href="/clinic/book?runner={world.runner_id}"' in page.text
+    stored = [r["text"] for r in _latest(db, world.runner_id).result["reasons"]]
+    assert stored  # her answers fired rules: each one's text is on the page, escaped
+    for text in stored:
+        assert html.escape(text) in page.text
     assert _reads(db, "timeline", world.runner_id) == before + 1
     other = staff.page(f"/clinic/patients/{world.other_runner_id}")
     assert other.status_code in (403, 404)

@@ -151,6 +151,12 @@ def validate(
         return None, state
 
 
+def page_number(value: str | None) -> int:
+    """``?page=`` as a page number: 1 unless it is a number of at most 6 digits (a longer one
+    would overflow the database's offset)."""
+    return int(value) if value and value.isdigit() and len(value) < 7 and int(value) > 0 else 1
+
+
 def sentence(text: str) -> str:
     """A service's message as a sentence: capital first, full stop last."""
     text = text.strip()
@@ -192,4 +198,4 @@ def add_error(state: FormState, exc: BackstrideError, *, fields: Iterable[str]) 
     return state
 
 
-__all__ = ["FormState", "add_error", "model_input", "raw_values", "validate"]
+__all__ = ["FormState", "add_error", "model_input", "page_number", "raw_values", "validate"]

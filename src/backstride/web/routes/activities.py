@@ -9,15 +9,12 @@ from backstride.api.deps import DbSession, Now
 from backstride.services import activities
 from backstride.web import format as fmt
 from backstride.web.charts import ChartView, Series, elapsed_chart
+from backstride.web.forms import page_number
 from backstride.web.session import RunnerDep
 from backstride.web.templating import render
 
 router = APIRouter()
 PER_PAGE = 25
-
-
-def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 7 else 1
 
 
 @router.get("/activities")
@@ -29,7 +26,7 @@ def activity_list(request: Request, visitor: RunnerDep, session: DbSession) -> R
     page = activities.my_activities(
         session,
         principal=visitor.principal,
-        page=_page_number(request.query_params.get("page")),
+        page=page_number(request.query_params.get("page")),
         per_page=PER_PAGE,
         sport=sport or None,
         text=q or None,

@@ -23,11 +23,12 @@ from starlette.responses import Response
 from backstride.api.deps import DbSession, Now
 from backstride.api.schemas import ReviewIn
 from backstride.errors import BackstrideError
+from backstride.intake.serialize import assessment_from_dict
 from backstride.reports.previsit_words import FLAG_WORDS, disposition_words, score_line
 from backstride.services import clinics, reviews, timeline
 from backstride.services.booking.previsit import score_changes
 from backstride.web import format as fmt
-from backstride.web.forms import FormState, add_error, raw_values, validate
+from backstride.web.forms import FormState, add_error, page_number, raw_values, validate
 from backstride.web.nav import NavItem, register
 from backstride.web.routes.clinic import STAFF, StaffDep
 from backstride.web.session import PostedForm
@@ -48,8 +49,6 @@ register(
 )
 
 PAGE_SIZE = 50
-MAX_PAGE = 20_000
-"""Pages past this are clamped to it (the API's offset limit is 1,000,000 rows)."""
 OUTCOMES = {
     "emergency": ("Emergency", "alert"),
     "urgent": ("Urgent", "alert"),
@@ -83,10 +82,7 @@ def _outcome(code: str | None) -> tuple[str, str]:
 def patient_list(request: Request, visitor: StaffDep, session: DbSession, now: Now) -> Response:
     """Runners who share their record with my clinics, those who need attention first."""
     assert visitor.principal is not None
-    try:
-        page = min(max(1, int(request.query_params.get("page", "1"))), MAX_PAGE)
-    except ValueError:
-        page = 1
+    page = page_number(request.query_params.get("page"))
     q = request.query_params.get("q", "").replace("\x00", "").strip()[:120]
     rows = clinics.list_patients(
         session,
@@ -139,7 +135,7 @@ def _record_page(
         "latest": latest,
         "outcome": _outcome,
         "told": disposition_words(latest.triaged_disposition) if latest else None,
-        "reasons": _reasons(latest.result) if latest else [],
+        "reasons": [r.text for r in assessment_from_dict(latest.result).reasons] if latest else [],
         "flag_words": FLAG_WORDS,
         "scores": [
             score_line(c, since="4 weeks ago") for c in score_changes(session, runner_id, since_at)
@@ -153,7 +149,6 @@ def _record_page(
         "labels": LABELS,
         "state": state or FormState(values={"disposition": latest.disposition if latest else ""}),
         "done": request.query_params.get("done"),
-        "today": now.date(),
         "fmt": fmt,
     }
     return render(
@@ -174,16 +169,6 @@ def _escalations(document: dict[str, Any]) -> list[str]:
         for d in document.get("escalations") or ()
         if isinstance(d, dict) and d.get("text")
     ]
-
-
-def _reasons(result: dict[str, Any]) -> list[str]:
-    """The triage's reasons as stored with the assessment (their texts, in order)."""
-    out = []
-    for reason in result.get("reasons") or ():
-        text = reason.get("text") if isinstance(reason, dict) else None
-        if text:
-            out.append(str(text))
-    return out
 
 
 @router.get("/clinic/patients/{runner_id}")
